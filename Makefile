@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+# offloadlab build: BPF object -> skeleton -> C, everything generated under build/.
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+BUILD      ?= build
+CC         ?= cc
+CLANG      ?= clang
+BPFTOOL    ?= bpftool
+ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+TRIPLET    := $(shell $(CC) -dumpmachine)
+VERSION    := 0.1.0
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+CLANG_VER  := $(shell $(CLANG) --version 2>/dev/null | head -n1)
+BPFTOOL_VER := $(shell $(BPFTOOL) version 2>/dev/null | head -n1)
+
+WERROR     ?= $(if $(CI),-Werror,)
+CFLAGS     ?= -O2 -g
+CFLAGS     += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -MMD -MP -Isrc -I$(BUILD) \
+	      -DOLAB_VERSION='"$(VERSION)"' -DOLAB_GIT='"$(GIT_COMMIT)"' \
+	      -DOLAB_CLANG='"$(CLANG_VER)"' -DOLAB_BPFTOOL='"$(BPFTOOL_VER)"'
+LDLIBS     := -lbpf -lelf -lz -ljansson -lpthread -lm
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) -MMD -MP \
+	      -Isrc -Isrc/include -I$(BUILD) -idirafter /usr/include/$(TRIPLET)
+
+# Components: every src/**/*.c that is not a BPF program and not main.c is library code.
+BPF_SRCS  := $(shell find src -name '*.bpf.c' | sort)
+LIB_SRCS  := $(filter-out $(BPF_SRCS) src/main.c,$(shell find src -name '*.c' | sort))
+LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
+BPF_OBJS  := $(patsubst src/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(foreach s,$(BPF_SRCS),$(BUILD)/$(notdir $(s:.bpf.c=.skel.h)))
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+BPFT_SRCS := $(sort $(wildcard tests/bpf/test_*.c))
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS) $(BPFT_SRCS))
+
+PROG := $(BUILD)/offloadlab
+
+.PHONY: all deps run test check lint format clean
+all: $(PROG) $(TEST_BINS)
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(@D)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@
+
+$(BUILD)/bpf/%.bpf.o: src/%.bpf.c $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# Skeletons are flat in build/ so that foo.c includes "foo.skel.h".
+define skel_rule
+$(BUILD)/$(notdir $(1:.bpf.c=.skel.h)): $(patsubst src/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(1))
+	$$(BPFTOOL) gen skeleton $$< name $(notdir $(1:.bpf.c=))_bpf > $$@
+endef
+$(foreach s,$(BPF_SRCS),$(eval $(call skel_rule,$(s))))
+
+$(BUILD)/obj/%.o: src/%.c $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/liboffloadlab.a: $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(PROG): $(BUILD)/obj/main.o $(BUILD)/liboffloadlab.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/liboffloadlab.a $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/liboffloadlab.a $(LDLIBS) -lcmocka
+
+run: deps
+	$(MAKE) all
+	$(PROG) run --quick
+
+test: deps
+	$(MAKE) all WERROR=-Werror
+	$(MAKE) lint
+	tests/run.sh
+
+check: test
+
+FMT_FILES = $(shell find src tests -name '*.[ch]' | sort)
+lint:
+	@clang-format --dry-run --Werror $(FMT_FILES)
+	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+		--inline-suppr --suppress=missingIncludeSystem -Isrc -Isrc/lib \
+		$(filter-out %.bpf.c,$(FMT_FILES))
+	@echo "lint: clean"
+
+format:
+	clang-format -i $(FMT_FILES)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,796 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hooks (paper Table 1): what entering an empty program costs at XDP, TC and SK_SKB, and how
+ * long a packet takes to reach each hook and the socket, on the testbed's veth pair.
+ */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/pkt_cls.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "exp/hooks/hooks.h"
+#include "exp/hooks/hooks_exp.h"
+#include "lib/bpfutil.h"
+#include "lib/cpu.h"
+#include "lib/log.h"
+#include "lib/pkt.h"
+#include "testbed/testbed.h"
+#include "hooks.skel.h"
+
+#define HOOKS_PORT 40001
+#define MSG_LEN 64	       /* probe message size, UDP payload or TCP message */
+#define WAIT_NS 200000000ULL   /* give up on one packet after 200 ms */
+#define WARMUP 50
+
+/* Paper Table 1 (Xeon Silver 4310, mlx5 driver, patched 6.8 kernel), ns. */
+#define PAPER_PREP_XDP 38
+#define PAPER_PREP_TC 35
+#define PAPER_PREP_SKSKB 1350
+#define PAPER_REACH_TC 273
+#define PAPER_REACH_SKSKB 1072
+#define PAPER_REACH_SOCKET 5738
+
+enum proto { P_UDP, P_TCP };
+enum rxmode { RX_SLEEP, RX_BUSY };
+
+static const char *const proto_name[] = { "udp", "tcp" };
+static const char *const rxmode_name[] = { "sleep", "busy" };
+
+/* ---- program cost by test-run ---- */
+
+static void probe_frame(const struct tb *tb, void *buf, size_t cap, size_t *len)
+{
+	struct hooks_probe p = { .magic = HOOKS_MAGIC, .seq = 0, .send_ns = 0 };
+	unsigned char payload[MSG_LEN];
+	struct pkt_addrs a;
+
+	memset(&a, 0, sizeof(a));
+	memset(payload, 0, sizeof(payload));
+	memcpy(payload, &p, sizeof(p));
+	if (tb) {
+		memcpy(a.src_mac, tb->gen.mac, 6);
+		memcpy(a.dst_mac, tb->dut.mac, 6);
+	}
+	a.src_ip = htonl(0xc6120001); /* 198.18.0.1 */
+	a.dst_ip = htonl(0xc6120002);
+	a.src_port = htons(HOOKS_PORT + 1);
+	a.dst_port = htons(HOOKS_PORT);
+	*len = pkt_build_udp4(buf, cap, &a, payload, sizeof(payload));
+}
+
+static void add_samples(struct result *r, const char *id, const char *label,
+			enum method method, const double *v, int n, int wanted, double paper,
+			const char *note)
+{
+	struct metric *m = result_add(r, id, label, "ns", method);
+	struct stats_samples s;
+	int i;
+
+	if (!m)
+		return;
+	stats_samples_init(&s);
+	for (i = 0; i < n; i++)
+		stats_samples_add(&s, v[i]);
+	metric_set_samples(m, &s, (size_t)wanted);
+	stats_samples_free(&s);
+	if (paper >= 0)
+		metric_set_paper(m, paper, "Table 1");
+	if (note)
+		snprintf(m->note, sizeof(m->note), "%s", note);
+}
+
+static int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct result *r)
+{
+	struct {
+		const char *hook;
+		struct bpf_program *prog;
+		double paper;
+	} progs[] = {
+		{ "xdp", skel->progs.hooks_xdp_empty, PAPER_PREP_XDP },
+		{ "tc", skel->progs.hooks_tc_empty, PAPER_PREP_TC },
+	};
+	struct bpfu_tr_opts tro = { .target_ns = o->quick ? 2000000 : 10000000,
+				    .samples = o->quick ? 11 : 31 };
+	double off[64], on[64], diff[64], prog_only[64];
+	unsigned char frame[256];
+	size_t len, i;
+	int err, stats_fd = -1, n_off, n_on, k;
+	bool lin_off, lin_on;
+	char id[96], label[96];
+
+	probe_frame(NULL, frame, sizeof(frame), &len);
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		int fd = bpf_program__fd(progs[i].prog);
+		uint64_t rt0, rc0, rt1, rc1;
+		struct metric *m;
+
+		err = bpfu_test_run_per_iter(fd, frame, len, &tro, off, &n_off, &lin_off);
+		if (err)
+			return log_errno(err, "test-run the empty %s program", progs[i].hook);
+		snprintf(id, sizeof(id), "hooks.prep.%s.testrun", progs[i].hook);
+		snprintf(label, sizeof(label), "empty %s program, per run", progs[i].hook);
+		add_samples(r, id, label, METHOD_TESTRUN, off, n_off, tro.samples, progs[i].paper,
+			    "upper bound: the kernel's loop timer, so it includes the loop's own "
+			    "bookkeeping; whole ns");
+		m = result_find(r, id);
+		if (m && !lin_off)
+			m->flags |= METRIC_NONLINEAR;
+
+		/* the same loop with run-time statistics on: what the bookkeeping costs */
+		stats_fd = bpfu_stats_enable();
+		if (stats_fd < 0) {
+			snprintf(id, sizeof(id), "hooks.stats_cost.%s", progs[i].hook);
+			m = result_add(r, id, "bpf_stats bookkeeping, per run", "ns",
+				       METHOD_TESTRUN);
+			if (m)
+				metric_unavailable(m, "BPF_ENABLE_STATS failed: %s",
+						   strerror(-stats_fd));
+			continue;
+		}
+		if (bpfu_prog_stats(fd, &rt0, &rc0))
+			rt0 = rc0 = 0;
+		err = bpfu_test_run_per_iter(fd, frame, len, &tro, on, &n_on, &lin_on);
+		if (!err && bpfu_prog_stats(fd, &rt1, &rc1))
+			rt1 = rc1 = 0;
+		close(stats_fd);
+		stats_fd = -1;
+		if (err)
+			return log_errno(err, "test-run the empty %s program with bpf_stats on",
+					 progs[i].hook);
+		/* pair each on-sample with the off median */
+		{
+			struct stats_samples s;
+			struct stats_summary sum;
+
+			stats_samples_init(&s);
+			for (k = 0; k < n_off; k++)
+				stats_samples_add(&s, off[k]);
+			stats_samples_summary(&s, &sum);
+			stats_samples_free(&s);
+			for (k = 0; k < n_on; k++)
+				diff[k] = on[k] - sum.p50;
+		}
+		snprintf(id, sizeof(id), "hooks.stats_cost.%s", progs[i].hook);
+		add_samples(r, id, "bpf_stats bookkeeping, per run", METHOD_TESTRUN, diff, n_on,
+			    tro.samples, -1,
+			    "test-run with stats on minus off: subtract from bpf-stats figures");
+		if (rc1 > rc0) {
+			prog_only[0] = (double)(rt1 - rt0) / (double)(rc1 - rc0);
+			snprintf(id, sizeof(id), "hooks.prep.%s.bpfstats_testrun", progs[i].hook);
+			snprintf(label, sizeof(label), "empty %s program, kernel run_time/run_cnt",
+				 progs[i].hook);
+			add_samples(r, id, label, METHOD_BPFSTATS, prog_only, 1, 1, progs[i].paper,
+				    "one ratio over every test-run call with stats on; includes one "
+				    "clock read");
+		}
+	}
+	/* sk_skb cannot be test-run on most kernels: probe it rather than assume */
+	{
+		uint32_t retval;
+		struct metric *m;
+
+		err = bpfu_test_run(bpf_program__fd(skel->progs.hooks_skskb_empty), frame, len, 1,
+				    NULL, &retval, NULL);
+		m = result_add(r, "hooks.prep.skskb.testrun", "empty sk_skb program, per run",
+			       "ns", METHOD_TESTRUN);
+		if (m) {
+			metric_set_paper(m, PAPER_PREP_SKSKB, "Table 1");
+			metric_unavailable(m,
+					   err ? "BPF_PROG_TEST_RUN does not run sk_skb programs "
+						 "on this kernel (%s); see the live figures" :
+						 "test-run ran (%s) but sk_skb is measured live",
+					   err ? strerror(-err == 524 ? EOPNOTSUPP : -err) : "ok");
+		}
+	}
+	return 0;
+}
+
+/* ---- the live path ---- */
+
+struct rx_ctx {
+	int fd;
+	enum proto proto;
+	enum rxmode mode;
+	bool use_poll; /* sockets in a sockmap: poll(), then a non-blocking read */
+	int cpu;
+	int n;			/* packets to expect, warm-up included */
+	uint64_t *t_user;	/* per seq: CLOCK_MONOTONIC after the read returned */
+	_Atomic int done_seq;	/* last seq received, -1 before the first */
+	_Atomic bool stop;
+	int err;
+};
+
+static ssize_t rx_read(struct rx_ctx *c, unsigned char *buf, size_t len, uint64_t deadline)
+{
+	size_t got = 0;
+
+	/* TCP is a stream: a message may arrive in pieces */
+	while (got < len) {
+		ssize_t n;
+
+		if (atomic_load(&c->stop) || bpfu_now_ns() > deadline)
+			return got ? (ssize_t)got : -ETIMEDOUT;
+		if (c->mode == RX_SLEEP && c->use_poll) {
+			struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+			if (poll(&p, 1, 50) <= 0)
+				continue;
+		}
+		n = recv(c->fd, buf + got, len - got,
+			 c->mode == RX_BUSY || c->use_poll ? MSG_DONTWAIT : 0);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -ECONNRESET;
+		got += (size_t)n;
+		if (c->proto == P_UDP)
+			break;
+	}
+	return (ssize_t)got;
+}
+
+static void *rx_thread(void *arg)
+{
+	struct rx_ctx *c = arg;
+	unsigned char buf[MSG_LEN];
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 50000 };
+	int i;
+
+	cpu_pin_self(c->cpu);
+	/* a blocking read wakes up now and then to notice a stop */
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (i = 0; i < c->n && !atomic_load(&c->stop); i++) {
+		struct hooks_probe p;
+		ssize_t n = rx_read(c, buf, sizeof(buf), bpfu_now_ns() + 5 * WAIT_NS);
+		uint64_t now = bpfu_now_ns();
+
+		if (n == -ETIMEDOUT) {
+			i--;
+			continue;
+		}
+		if (n < (ssize_t)sizeof(p)) {
+			c->err = n < 0 ? (int)n : -EPROTO;
+			break;
+		}
+		memcpy(&p, buf, sizeof(p));
+		if (p.magic != HOOKS_MAGIC || p.seq >= (uint32_t)c->n)
+			continue;
+		c->t_user[p.seq] = now;
+		atomic_store(&c->done_seq, (int)p.seq);
+	}
+	return NULL;
+}
+
+struct path {
+	int tx, rx, lfd;
+	bool in_map;
+	int verdict_type; /* attach type of the verdict program, 0 when none */
+};
+
+static void path_close(struct hooks_bpf *skel, struct path *p)
+{
+	__u32 key = 0;
+
+	if (p->in_map)
+		bpf_map_delete_elem(bpf_map__fd(skel->maps.socks), &key);
+	if (p->verdict_type)
+		bpf_prog_detach2(bpf_program__fd(skel->progs.hooks_skskb_stamp),
+				 bpf_map__fd(skel->maps.socks), p->verdict_type);
+	if (p->tx >= 0)
+		close(p->tx);
+	if (p->rx >= 0)
+		close(p->rx);
+	if (p->lfd >= 0)
+		close(p->lfd);
+	p->tx = p->rx = p->lfd = -1;
+	p->in_map = false;
+	p->verdict_type = 0;
+}
+
+/*
+ * Sockets for one variant: rx in the dut, tx in the generator. With a verdict program, the
+ * program is attached to the sockmap before the socket is inserted, and the socket is
+ * inserted before the first byte is sent (data queued earlier is never seen by the verdict).
+ */
+static int path_open(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
+		     struct bpf_program *verdict, struct path *p)
+{
+	struct sockaddr_in dut = { .sin_family = AF_INET, .sin_port = htons(HOOKS_PORT) };
+	int type = proto == P_UDP ? SOCK_DGRAM : SOCK_STREAM, one = 1, err;
+	__u32 key = 0;
+
+	p->tx = p->rx = p->lfd = -1;
+	p->in_map = false;
+	p->verdict_type = 0;
+	dut.sin_addr.s_addr = tb->dut.addr;
+
+	err = tb_enter(tb, TB_DUT);
+	if (err)
+		return err;
+	p->lfd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (p->lfd < 0) {
+		err = log_errno(-errno, "create a %s socket in the dut", proto_name[proto]);
+		goto out;
+	}
+	setsockopt(p->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(p->lfd, (struct sockaddr *)&dut, sizeof(dut)) ||
+	    (proto == P_TCP && listen(p->lfd, 4))) {
+		err = log_errno(-errno, "bind %s:%d in the dut", tb->dut.ip, HOOKS_PORT);
+		goto out;
+	}
+	err = tb_enter(tb, TB_GEN);
+	if (err)
+		goto out;
+	p->tx = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	if (p->tx < 0 || connect(p->tx, (struct sockaddr *)&dut, sizeof(dut))) {
+		err = log_errno(-errno, "connect to %s:%d from the generator", tb->dut.ip,
+				HOOKS_PORT);
+		goto out;
+	}
+	if (proto == P_TCP) {
+		setsockopt(p->tx, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		p->rx = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (p->rx < 0) {
+			err = log_errno(-errno, "accept the generator's connection");
+			goto out;
+		}
+	} else {
+		p->rx = p->lfd;
+		p->lfd = -1;
+	}
+	if (verdict) {
+		int map_fd = bpf_map__fd(skel->maps.socks);
+		int rx = p->rx;
+
+		/* UDP needs the plain verdict hook; TCP uses the stream one, as the paper did */
+		p->verdict_type =
+			proto == P_UDP ? BPF_SK_SKB_VERDICT : BPF_SK_SKB_STREAM_VERDICT;
+		if (bpf_prog_attach(bpf_program__fd(verdict), map_fd, p->verdict_type, 0)) {
+			err = log_errno(-errno, "attach the sk_skb verdict program to the sockmap");
+			p->verdict_type = 0;
+			goto out;
+		}
+		if (bpf_map_update_elem(map_fd, &key, &rx, BPF_ANY)) {
+			err = log_errno(-errno, "insert the %s socket into the sockmap",
+					proto_name[proto]);
+			goto out;
+		}
+		p->in_map = true;
+	}
+out:
+	tb_leave(tb);
+	if (err)
+		path_close(skel, p);
+	return err;
+}
+
+static void clear_slots(int map_fd, int n)
+{
+	struct hooks_slot zero;
+	__u32 k;
+
+	memset(&zero, 0, sizeof(zero));
+	for (k = 0; k < (__u32)n && k < HOOKS_SLOTS; k++)
+		bpf_map_update_elem(map_fd, &k, &zero, BPF_ANY);
+}
+
+/* Send n probes one at a time, each after the previous one reached the receiver. */
+static int ping(const struct tb *tb, struct path *p, enum proto proto, enum rxmode mode,
+		int n, uint64_t *t_send, uint64_t *t_user, int *lost)
+{
+	struct rx_ctx c = { .fd = p->rx, .proto = proto, .mode = mode, .use_poll = p->in_map,
+			    .cpu = tb->dut_cpu, .n = n, .t_user = t_user };
+	unsigned char msg[MSG_LEN];
+	pthread_t th;
+	int i, err = 0;
+
+	atomic_store(&c.done_seq, -1);
+	atomic_store(&c.stop, false);
+	memset(msg, 0, sizeof(msg));
+	err = -pthread_create(&th, NULL, rx_thread, &c);
+	if (err)
+		return log_errno(err, "start the receiver thread");
+	cpu_pin_self(tb->gen_cpu);
+	*lost = 0;
+	for (i = 0; i < n; i++) {
+		struct hooks_probe pr = { .magic = HOOKS_MAGIC, .seq = (__u32)i };
+		uint64_t deadline;
+
+		pr.send_ns = bpfu_now_ns();
+		memcpy(msg, &pr, sizeof(pr));
+		t_send[i] = pr.send_ns;
+		if (send(p->tx, msg, sizeof(msg), 0) != (ssize_t)sizeof(msg)) {
+			err = log_errno(-errno, "send probe %d", i);
+			break;
+		}
+		deadline = bpfu_now_ns() + WAIT_NS;
+		while (atomic_load(&c.done_seq) < i && bpfu_now_ns() < deadline)
+			;
+		if (atomic_load(&c.done_seq) < i)
+			(*lost)++;
+		if (*lost > n / 10 + 10) {
+			err = -ETIMEDOUT;
+			log_info("more than 10 %% of probes never reached the receiver; giving up");
+			break;
+		}
+	}
+	atomic_store(&c.stop, true);
+	pthread_join(th, NULL);
+	if (!err && c.err)
+		err = log_errno(c.err, "receive probes");
+	return err;
+}
+
+struct series {
+	struct stats_samples s;
+	const char *key;
+};
+
+static void emit(struct result *r, const char *what, const char *label, enum proto proto,
+		 enum rxmode mode, struct stats_samples *s, int wanted, double paper,
+		 const char *note)
+{
+	char id[96], lab[96];
+	struct metric *m;
+
+	snprintf(id, sizeof(id), "hooks.%s.%s.%s", what, proto_name[proto], rxmode_name[mode]);
+	snprintf(lab, sizeof(lab), "%s (%s, %s rx)", label, proto_name[proto],
+		 rxmode_name[mode]);
+	m = result_add(r, id, lab, "ns", METHOD_LIVE);
+	if (!m)
+		return;
+	metric_set_samples(m, s, (size_t)wanted);
+	if (paper >= 0)
+		metric_set_paper(m, paper, "Table 1");
+	if (note)
+		snprintf(m->note, sizeof(m->note), "%s", note);
+	if (!s->n)
+		metric_unavailable(m, "no packet was stamped at this hook on this kernel");
+}
+
+static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
+			 enum rxmode mode, bool skskb, int n, struct result *r)
+{
+	struct stats_samples tc, nrs, sdr, sock, sendx, lat, sk, prep;
+	int map_fd = bpf_map__fd(skel->maps.stamps), err, lost = 0, i, wanted = n - WARMUP;
+	uint64_t *t_send = calloc((size_t)n, sizeof(uint64_t));
+	uint64_t *t_user = calloc((size_t)n, sizeof(uint64_t));
+	struct stats_samples *all[] = { &tc, &nrs, &sdr, &sock, &sendx, &lat, &sk, &prep };
+	struct path p = { .tx = -1, .rx = -1, .lfd = -1 };
+	size_t j;
+
+	for (j = 0; j < sizeof(all) / sizeof(all[0]); j++)
+		stats_samples_init(all[j]);
+	if (!t_send || !t_user) {
+		err = -ENOMEM;
+		goto out;
+	}
+	clear_slots(map_fd, n);
+	err = path_open(skel, tb, proto, skskb ? skel->progs.hooks_skskb_stamp : NULL, &p);
+	if (err)
+		goto out;
+	err = ping(tb, &p, proto, mode, n, t_send, t_user, &lost);
+	path_close(skel, &p);
+	if (err)
+		goto out;
+	for (i = WARMUP; i < n; i++) {
+		struct hooks_slot s;
+		__u32 k = (__u32)i % HOOKS_SLOTS;
+		__u32 want = (__u32)i + 1;
+		double x;
+
+		if (bpf_map_lookup_elem(map_fd, &k, &s) || s.seq1[HP_XDP] != want)
+			continue;
+		x = (double)s.t[HP_XDP];
+		stats_samples_add(&sendx, x - (double)t_send[i]);
+		if (s.seq1[HP_NRS] == want)
+			stats_samples_add(&nrs, (double)s.t[HP_NRS] - x);
+		if (s.seq1[HP_TC] == want)
+			stats_samples_add(&tc, (double)s.t[HP_TC] - x);
+		if (s.seq1[HP_SDR] == want)
+			stats_samples_add(&sdr, (double)s.t[HP_SDR] - x);
+		if (s.seq1[HP_SKSKB] == want)
+			stats_samples_add(&sk, (double)s.t[HP_SKSKB] - x);
+		if (s.seq1[HP_SKSKB] == want && s.seq1[HP_SDR] == want)
+			stats_samples_add(&prep, (double)s.t[HP_SKSKB] - (double)s.t[HP_SDR]);
+		if (t_user[i]) {
+			stats_samples_add(&sock, (double)t_user[i] - x);
+			stats_samples_add(&lat, (double)(t_user[i] - t_send[i]));
+		}
+	}
+	if (lost)
+		result_note(r, "%s/%s%s: %d of %d probes did not reach the receiver in time",
+			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", lost, n);
+	if (!skskb) {
+		emit(r, "send_to_xdp", "send() -> XDP", proto, mode, &sendx, wanted, -1, NULL);
+		emit(r, "reach.nrs", "reach netif_receive_skb (from XDP)", proto, mode, &nrs,
+		     wanted, -1, NULL);
+		emit(r, "reach.tc", "reach TC ingress (from XDP)", proto, mode, &tc, wanted,
+		     PAPER_REACH_TC, NULL);
+		emit(r, "reach.sdr", "reach sk_data_ready (from XDP)", proto, mode, &sdr, wanted,
+		     -1, NULL);
+		emit(r, "reach.socket", "reach the socket reader (from XDP)", proto, mode, &sock,
+		     wanted, PAPER_REACH_SOCKET,
+		     mode == RX_SLEEP ? "includes waking the reader on another CPU" : NULL);
+		emit(r, "recv_latency", "send() -> recv() returns", proto, mode, &lat, wanted, -1,
+		     NULL);
+	} else {
+		emit(r, "reach.skskb", "reach the SK_SKB verdict (from XDP)", proto, mode, &sk,
+		     wanted, PAPER_REACH_SKSKB, NULL);
+		emit(r, "prep.skskb.live", "SK_SKB preparation: sk_data_ready -> verdict", proto,
+		     mode, &prep, wanted, PAPER_PREP_SKSKB,
+		     "time from the data-ready callback to the verdict program's first insn");
+		emit(r, "reach.socket_skskb", "reach the socket reader via SK_SKB (from XDP)",
+		     proto, mode, &sock, wanted, -1, NULL);
+		emit(r, "recv_latency_skskb", "send() -> recv() returns, with SK_SKB", proto, mode,
+		     &lat, wanted, -1, NULL);
+	}
+out:
+	for (j = 0; j < sizeof(all) / sizeof(all[0]); j++)
+		stats_samples_free(all[j]);
+	free(t_send);
+	free(t_user);
+	return err;
+}
+
+struct attached {
+	struct bpf_link *xdp;
+	struct bpf_tc_hook tc_hook;
+	bool tc_hook_made;
+	struct bpf_tc_opts tc_opts;
+	bool tc_attached;
+};
+
+static void detach_dut(const struct tb *tb, struct attached *a)
+{
+	if (tb_enter(tb, TB_DUT) == 0) {
+		if (a->tc_attached) {
+			a->tc_opts.flags = a->tc_opts.prog_fd = a->tc_opts.prog_id = 0;
+			bpf_tc_detach(&a->tc_hook, &a->tc_opts);
+		}
+		if (a->tc_hook_made) {
+			a->tc_hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&a->tc_hook);
+		}
+		tb_leave(tb);
+	}
+	bpf_link__destroy(a->xdp);
+	memset(a, 0, sizeof(*a));
+}
+
+/* Native XDP and TC ingress on the dut's veth end. */
+static int attach_dut(const struct tb *tb, struct bpf_program *xdp, struct bpf_program *tc,
+		      struct attached *a)
+{
+	int err;
+
+	memset(a, 0, sizeof(*a));
+	a->tc_hook.sz = sizeof(a->tc_hook);
+	a->tc_opts.sz = sizeof(a->tc_opts);
+	err = tb_enter(tb, TB_DUT);
+	if (err)
+		return err;
+	a->xdp = bpf_program__attach_xdp(xdp, tb->dut.ifindex);
+	if (!a->xdp) {
+		err = log_errno(-errno, "attach XDP (native) to %s", tb->dut.ifname);
+		goto out;
+	}
+	a->tc_hook.ifindex = tb->dut.ifindex;
+	a->tc_hook.attach_point = BPF_TC_INGRESS;
+	err = bpf_tc_hook_create(&a->tc_hook);
+	if (err && err != -EEXIST) {
+		err = log_errno(err, "create the clsact qdisc on %s", tb->dut.ifname);
+		goto out;
+	}
+	a->tc_hook_made = true;
+	a->tc_opts.prog_fd = bpf_program__fd(tc);
+	err = bpf_tc_attach(&a->tc_hook, &a->tc_opts);
+	if (err) {
+		err = log_errno(err, "attach TC ingress to %s", tb->dut.ifname);
+		goto out;
+	}
+	a->tc_attached = true;
+out:
+	tb_leave(tb);
+	if (err)
+		detach_dut(tb, a);
+	return err;
+}
+
+/* Empty programs on the live path with run-time statistics on: run_time_ns / run_cnt. */
+static int live_stats(struct hooks_bpf *skel, const struct tb *tb, const struct run_opts *o,
+		      struct result *r)
+{
+	struct bpf_program *progs[] = { skel->progs.hooks_xdp_empty, skel->progs.hooks_tc_empty,
+					skel->progs.hooks_skskb_empty };
+	static const char *const names[] = { "xdp", "tc", "skskb" };
+	static const double paper[] = { PAPER_PREP_XDP, PAPER_PREP_TC, PAPER_PREP_SKSKB };
+	int batches = o->quick ? 10 : 30, per_batch = 200, b, i, err, stats_fd = -1;
+	struct stats_samples s[3];
+	unsigned char msg[MSG_LEN], buf[MSG_LEN];
+	struct path p = { .tx = -1, .rx = -1, .lfd = -1 };
+	struct attached a;
+	char id[64], label[96];
+
+	for (i = 0; i < 3; i++)
+		stats_samples_init(&s[i]);
+	memset(msg, 0, sizeof(msg));
+	err = attach_dut(tb, progs[0], progs[1], &a);
+	if (err)
+		return err;
+	/* the verdict program here is the empty one; path_open attaches it */
+	{
+		int map_fd = bpf_map__fd(skel->maps.socks);
+		__u32 key = 0;
+
+		err = path_open(skel, tb, P_UDP, NULL, &p);
+		if (err)
+			goto out;
+		if (bpf_prog_attach(bpf_program__fd(progs[2]), map_fd, BPF_SK_SKB_VERDICT, 0)) {
+			err = log_errno(-errno, "attach the empty sk_skb program to the sockmap");
+			goto out;
+		}
+		if (bpf_map_update_elem(map_fd, &key, &p.rx, BPF_ANY)) {
+			err = log_errno(-errno, "insert a UDP socket into the sockmap");
+			bpf_prog_detach2(bpf_program__fd(progs[2]), map_fd, BPF_SK_SKB_VERDICT);
+			goto out;
+		}
+		p.in_map = true;
+	}
+	stats_fd = bpfu_stats_enable();
+	if (stats_fd < 0) {
+		err = log_errno(stats_fd, "turn on BPF run-time statistics");
+		goto out;
+	}
+	for (b = 0; b < batches; b++) {
+		uint64_t rt0[3], rc0[3], rt1[3], rc1[3];
+
+		for (i = 0; i < 3; i++)
+			bpfu_prog_stats(bpf_program__fd(progs[i]), &rt0[i], &rc0[i]);
+		for (i = 0; i < per_batch; i++) {
+			struct pollfd pf = { .fd = p.rx, .events = POLLIN };
+
+			if (send(p.tx, msg, sizeof(msg), 0) < 0)
+				break;
+			if (poll(&pf, 1, 100) > 0)
+				while (recv(p.rx, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+					;
+		}
+		for (i = 0; i < 3; i++) {
+			bpfu_prog_stats(bpf_program__fd(progs[i]), &rt1[i], &rc1[i]);
+			if (rc1[i] > rc0[i])
+				stats_samples_add(&s[i], (double)(rt1[i] - rt0[i]) /
+								 (double)(rc1[i] - rc0[i]));
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		struct metric *m;
+
+		snprintf(id, sizeof(id), "hooks.prep.%s.bpfstats", names[i]);
+		snprintf(label, sizeof(label), "empty %s program, live run_time/run_cnt", names[i]);
+		m = result_add(r, id, label, "ns", METHOD_BPFSTATS);
+		if (!m)
+			continue;
+		metric_set_samples(m, &s[i], (size_t)batches);
+		metric_set_paper(m, paper[i], "Table 1");
+		snprintf(m->note, sizeof(m->note),
+			 "%d batches of %d UDP packets; includes the stats' own clock reads%s",
+			 batches, per_batch,
+			 i == 2 ? "; the program alone, not the psock work before it" : "");
+	}
+out:
+	if (stats_fd >= 0)
+		close(stats_fd);
+	if (p.in_map) {
+		__u32 key = 0;
+
+		bpf_map_delete_elem(bpf_map__fd(skel->maps.socks), &key);
+		bpf_prog_detach2(bpf_program__fd(progs[2]), bpf_map__fd(skel->maps.socks),
+				 BPF_SK_SKB_VERDICT);
+		p.in_map = false;
+	}
+	path_close(skel, &p);
+	detach_dut(tb, &a);
+	for (i = 0; i < 3; i++)
+		stats_samples_free(&s[i]);
+	return err;
+}
+
+static int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opts *o,
+		      struct result *r)
+{
+	struct bpf_link *nrs = NULL, *sdr = NULL;
+	int n = (int)(o->samples ? o->samples : o->quick ? 1000 : 5000) + WARMUP;
+	struct attached a;
+	int err, proto, mode, sk;
+
+	if (n > HOOKS_SLOTS)
+		n = HOOKS_SLOTS;
+	err = attach_dut(tb, skel->progs.hooks_xdp_stamp, skel->progs.hooks_tc_stamp, &a);
+	if (err)
+		return err;
+	nrs = bpf_program__attach(skel->progs.hooks_nrs_stamp);
+	if (!nrs) {
+		err = log_errno(-errno, "attach to tp_btf/netif_receive_skb");
+		goto out;
+	}
+	sdr = bpf_program__attach(skel->progs.hooks_sdr_stamp);
+	if (!sdr) {
+		err = log_errno(-errno, "attach to tp_btf/sk_data_ready");
+		goto out;
+	}
+	for (proto = P_UDP; proto <= P_TCP; proto++)
+		for (sk = 0; sk <= 1; sk++)
+			for (mode = RX_SLEEP; mode <= RX_BUSY; mode++) {
+				log_debug("hooks: %s %s%s, %d probes", proto_name[proto],
+					  rxmode_name[mode], sk ? " sk_skb" : "", n);
+				err = reach_variant(skel, tb, proto, mode, sk, n, r);
+				if (err)
+					goto out;
+			}
+out:
+	bpf_link__destroy(sdr);
+	bpf_link__destroy(nrs);
+	detach_dut(tb, &a);
+	return err;
+}
+
+int hooks_run(const struct run_opts *o, struct result *r)
+{
+	struct hooks_bpf *skel = NULL;
+	struct tb tb;
+	bool tb_up = false;
+	int err;
+
+	skel = hooks_bpf__open();
+	if (!skel)
+		return log_errno(-errno, "open the hooks BPF object");
+	skel->rodata->cfg_port = HOOKS_PORT;
+	err = hooks_bpf__load(skel);
+	if (err) {
+		log_errno(err, "load the hooks BPF programs (run with -v for the verifier log)");
+		goto out;
+	}
+	err = testrun_cost(skel, o, r);
+	if (err)
+		goto out;
+	err = tb_create(&tb);
+	if (err)
+		goto out;
+	tb_up = true;
+	err = live_stats(skel, &tb, o, r);
+	if (err)
+		goto out;
+	err = live_reach(skel, &tb, o, r);
+	if (err)
+		goto out;
+	result_note(r, "live path: veth between two namespaces, native XDP on the dut end; the "
+		       "paper's origin is the mlx5 driver, here XDP runs in veth's NAPI poll");
+	result_note(r, "placement: veth delivers on the sender's CPU (cpu %d); the socket reader "
+		       "runs on cpu %d, so a sleeping reader pays a cross-CPU wake-up",
+		    tb.gen_cpu, tb.dut_cpu);
+	result_note(r, "stamps: bpf_ktime_get_ns() at each hook and CLOCK_MONOTONIC in user "
+		       "space, matched per packet by sequence number");
+out:
+	if (err && !r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
+	if (tb_up)
+		tb_destroy(&tb);
+	hooks_bpf__destroy(skel);
+	return err;
+}

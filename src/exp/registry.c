@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "exp/exp.h"
+#include "exp/hooks/hooks_exp.h"
+
+const struct experiment exp_table[] = {
+	{ "hooks",
+	  "How long does a packet take to reach XDP, TC, SK_SKB and the socket, and what does "
+	  "entering an empty program at each hook cost?",
+	  "Table 1", hooks_run },
+};
+
+const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);
+
+const struct experiment *exp_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < exp_count; i++)
+		if (strcmp(exp_table[i].name, name) == 0)
+			return &exp_table[i];
+	return NULL;
+}

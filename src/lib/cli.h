@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef OLAB_CLI_H
+#define OLAB_CLI_H
+
+#include <stdint.h>
+
+/* Exit codes of every subcommand. */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 64 };
+
+/*
+ * Parse a whole unsigned decimal (or 0x hex) number within [min, max]. Returns 0 or -EINVAL
+ * (not a number, trailing characters) or -ERANGE (outside the range).
+ */
+int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* Parse a duration such as "500ms", "3s", "2m" or a bare number of seconds into ns. */
+int cli_parse_duration_ns(const char *s, uint64_t *out_ns);
+
+#endif

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/results.h"
+
+static const char *const method_names[] = {
+	[METHOD_TESTRUN] = "test-run", [METHOD_LIVE] = "live",	   [METHOD_BPFSTATS] = "bpf-stats",
+	[METHOD_MODEL] = "model",      [METHOD_NATIVE] = "native",
+};
+
+const char *method_name(enum method m)
+{
+	if ((size_t)m >= sizeof(method_names) / sizeof(method_names[0]))
+		return "unknown";
+	return method_names[m];
+}
+
+void result_init(struct result *r, const char *exp)
+{
+	memset(r, 0, sizeof(*r));
+	r->exp = exp;
+}
+
+void result_free(struct result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnotes; i++)
+		free(r->notes[i]);
+	free(r->notes);
+	free(r->m);
+	memset(r, 0, sizeof(*r));
+}
+
+struct metric *result_add(struct result *r, const char *id, const char *label, const char *unit,
+			  enum method method)
+{
+	struct metric *m;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+		struct metric *nm = realloc(r->m, cap * sizeof(*nm));
+
+		if (!nm)
+			return NULL;
+		r->m = nm;
+		r->cap = cap;
+	}
+	m = &r->m[r->n++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->id, sizeof(m->id), "%s", id);
+	snprintf(m->label, sizeof(m->label), "%s", label);
+	snprintf(m->unit, sizeof(m->unit), "%s", unit);
+	m->method = method;
+	m->s.p50 = NAN;
+	return m;
+}
+
+struct metric *result_find(struct result *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->m[i].id, id) == 0)
+			return &r->m[i];
+	return NULL;
+}
+
+void result_note(struct result *r, const char *fmt, ...)
+{
+	char **nn, *s = NULL;
+	va_list ap;
+	int len;
+
+	va_start(ap, fmt);
+	len = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	nn = realloc(r->notes, (r->nnotes + 1) * sizeof(*nn));
+	if (!nn) {
+		free(s);
+		return;
+	}
+	r->notes = nn;
+	r->notes[r->nnotes++] = s;
+}
+
+void metric_set_samples(struct metric *m, struct stats_samples *s, size_t wanted)
+{
+	stats_samples_summary(s, &m->s);
+	if (stats_too_wide(&m->s, 0.5))
+		m->flags |= METRIC_WIDE;
+	if (wanted && s->n < wanted)
+		m->flags |= METRIC_FEW;
+	if (!s->n && !m->unavailable[0])
+		snprintf(m->unavailable, sizeof(m->unavailable), "no samples were collected");
+}
+
+void metric_set_paper(struct metric *m, double value, const char *ref)
+{
+	m->has_paper = true;
+	m->paper = value;
+	snprintf(m->paper_ref, sizeof(m->paper_ref), "%s", ref);
+}
+
+void metric_unavailable(struct metric *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(m->unavailable, sizeof(m->unavailable), fmt, ap);
+	va_end(ap);
+}
+
+void metric_verdict(const struct metric *m, char *buf, size_t len)
+{
+	double ours = m->s.p50, ratio;
+
+	if (m->unavailable[0]) {
+		snprintf(buf, len, "unavailable");
+		return;
+	}
+	if (!m->has_paper) {
+		snprintf(buf, len, "no paper value");
+		return;
+	}
+	if (isnan(ours)) {
+		snprintf(buf, len, "no data");
+		return;
+	}
+	if (m->paper == 0) {
+		/* an origin (e.g. XDP reach time): only "close to zero" can agree */
+		snprintf(buf, len, fabs(ours) < 1.0 ? "agrees (origin)" : "differs: %.3g %s from 0",
+			 ours, m->unit);
+		return;
+	}
+	ratio = ours / m->paper;
+	if (ratio >= 0.7 && ratio <= 1.3)
+		snprintf(buf, len, "agrees (%+.0f %%)", (ratio - 1.0) * 100.0);
+	else if (ratio > 1.0)
+		snprintf(buf, len, "differs: %.2gx higher", ratio);
+	else if (ratio > 0)
+		snprintf(buf, len, "differs: %.2gx lower", 1.0 / ratio);
+	else
+		snprintf(buf, len, "differs: %.3g vs %.3g", ours, m->paper);
+}
+
+static json_t *num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *metric_to_json(const struct metric *m)
+{
+	char verdict[96];
+	json_t *o = json_object(), *flags = json_array();
+
+	json_object_set_new(o, "id", json_string(m->id));
+	json_object_set_new(o, "label", json_string(m->label));
+	json_object_set_new(o, "unit", json_string(m->unit));
+	json_object_set_new(o, "method", json_string(method_name(m->method)));
+	json_object_set_new(o, "n", json_integer((json_int_t)m->s.n));
+	json_object_set_new(o, "median", num(m->s.p50));
+	json_object_set_new(o, "p25", num(m->s.p25));
+	json_object_set_new(o, "p75", num(m->s.p75));
+	json_object_set_new(o, "p90", num(m->s.p90));
+	json_object_set_new(o, "p99", num(m->s.p99));
+	json_object_set_new(o, "p999", num(m->s.p999));
+	json_object_set_new(o, "min", num(m->s.min));
+	json_object_set_new(o, "max", num(m->s.max));
+	json_object_set_new(o, "mean", num(m->s.mean));
+	json_object_set_new(o, "ci95", json_pack("[oo]", num(m->s.ci_lo), num(m->s.ci_hi)));
+	if (m->flags & METRIC_WIDE)
+		json_array_append_new(flags, json_string("wide"));
+	if (m->flags & METRIC_NONLINEAR)
+		json_array_append_new(flags, json_string("nonlinear"));
+	if (m->flags & METRIC_FEW)
+		json_array_append_new(flags, json_string("few-samples"));
+	json_object_set_new(o, "flags", flags);
+	if (m->has_paper)
+		json_object_set_new(o, "paper",
+				    json_pack("{s:o,s:s}", "value", num(m->paper), "ref",
+					      m->paper_ref));
+	else
+		json_object_set_new(o, "paper", json_null());
+	metric_verdict(m, verdict, sizeof(verdict));
+	json_object_set_new(o, "verdict", json_string(verdict));
+	json_object_set_new(o, "note", m->note[0] ? json_string(m->note) : json_null());
+	json_object_set_new(o, "unavailable",
+			    m->unavailable[0] ? json_string(m->unavailable) : json_null());
+	return o;
+}
+
+json_t *result_to_json(const struct result *r, const char *question, const char *paper)
+{
+	json_t *o = json_object(), *metrics = json_array(), *notes = json_array();
+	size_t i;
+
+	json_object_set_new(o, "name", json_string(r->exp));
+	json_object_set_new(o, "question", json_string(question));
+	json_object_set_new(o, "paper", json_string(paper));
+	json_object_set_new(o, "status", json_string(r->error[0] ? "failed" : "ok"));
+	json_object_set_new(o, "error", r->error[0] ? json_string(r->error) : json_null());
+	json_object_set_new(o, "duration_s", json_real(r->duration_s));
+	for (i = 0; i < r->nnotes; i++)
+		json_array_append_new(notes, json_string(r->notes[i]));
+	json_object_set_new(o, "notes", notes);
+	for (i = 0; i < r->n; i++)
+		json_array_append_new(metrics, metric_to_json(&r->m[i]));
+	json_object_set_new(o, "metrics", metrics);
+	return o;
+}
+
+int results_write_json(const char *path, json_t *doc)
+{
+	char tmp[4096];
+	int n;
+
+	/* write then rename, so a reader never sees half a document */
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	if (json_dump_file(doc, tmp, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10)))
+		return -EIO;
+	if (rename(tmp, path)) {
+		int err = -errno;
+
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef OLAB_RESULTS_H
+#define OLAB_RESULTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "lib/stats.h"
+
+/* Version of the JSON document written by results_write_json(); docs/results-schema.md. */
+#define RESULTS_SCHEMA_VERSION 1
+
+enum method {
+	METHOD_TESTRUN,	 /* BPF_PROG_TEST_RUN loop: an upper bound of program cost */
+	METHOD_LIVE,	 /* real packets through the kernel path */
+	METHOD_BPFSTATS, /* run_time_ns / run_cnt from the kernel's program statistics */
+	METHOD_MODEL,	 /* computed from other metrics */
+	METHOD_NATIVE,	 /* the same C compiled as a user-space function */
+};
+
+enum metric_flag {
+	METRIC_WIDE = 1 << 0,	   /* IQR > half the median: spread too wide to trust */
+	METRIC_NONLINEAR = 1 << 1, /* 2N iterations did not take 2x N */
+	METRIC_FEW = 1 << 2,	   /* fewer samples than asked for */
+};
+
+struct metric {
+	char id[96];
+	char label[96];
+	char unit[16];
+	enum method method;
+	struct stats_summary s;
+	unsigned int flags;
+	bool has_paper;
+	double paper;
+	char paper_ref[32];
+	char note[200];
+	char unavailable[200]; /* non-empty: could not be measured here, and why */
+};
+
+struct result {
+	const char *exp;
+	struct metric *m;
+	size_t n, cap;
+	char **notes; /* what differs from the paper's set-up, method remarks */
+	size_t nnotes;
+	double duration_s;
+	char error[256]; /* non-empty: the experiment failed as a whole */
+};
+
+const char *method_name(enum method m);
+
+void result_init(struct result *r, const char *exp);
+void result_free(struct result *r);
+/* Append a metric; NULL only when out of memory. */
+struct metric *result_add(struct result *r, const char *id, const char *label, const char *unit,
+			  enum method method);
+struct metric *result_find(struct result *r, const char *id);
+void result_note(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Summarise (and sort) the samples into m, flag a wide spread and too few samples. */
+void metric_set_samples(struct metric *m, struct stats_samples *s, size_t wanted);
+void metric_set_paper(struct metric *m, double value, const char *ref);
+void metric_unavailable(struct metric *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * One-line comparison with the paper: "agrees (+12 %)", "differs: 2.4x higher", "no paper
+ * value", "unavailable". Agreement means within +-30 %: the paper ran on other hardware.
+ */
+void metric_verdict(const struct metric *m, char *buf, size_t len);
+
+/* JSON of one experiment's result, and the whole document. */
+json_t *result_to_json(const struct result *r, const char *question, const char *paper);
+int results_write_json(const char *path, json_t *doc);
+
+#endif

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <math.h>
+#include <string.h>
+
+#include "report/table.h"
+
+void table_fmt(double v, const char *unit, char *buf, size_t len)
+{
+	if (isnan(v)) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (!strcmp(unit, "ns") && fabs(v) >= 1e6)
+		snprintf(buf, len, "%.2f ms", v / 1e6);
+	else if (!strcmp(unit, "ns") && fabs(v) >= 1e4)
+		snprintf(buf, len, "%.1f us", v / 1e3);
+	else if (fabs(v) >= 100 || v == 0)
+		snprintf(buf, len, "%.0f %s", v, unit);
+	else
+		snprintf(buf, len, "%.3g %s", v, unit);
+}
+
+static void flags_str(const struct metric *m, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (m->flags & METRIC_WIDE)
+		strncat(buf, " wide!", len - strlen(buf) - 1);
+	if (m->flags & METRIC_NONLINEAR)
+		strncat(buf, " nonlinear!", len - strlen(buf) - 1);
+	if (m->flags & METRIC_FEW)
+		strncat(buf, " few!", len - strlen(buf) - 1);
+}
+
+void table_print(FILE *f, const struct result *r, const char *question, const char *paper)
+{
+	char med[24], lo[24], hi[24], pap[24], ours[128], verdict[96], fl[48];
+	size_t i;
+
+	fprintf(f, "\n== %s (paper %s): %s\n", r->exp, paper, question);
+	if (r->error[0])
+		fprintf(f, "   FAILED: %s\n", r->error);
+	fprintf(f, "   %-52s %-34s %-9s %-9s %s\n", "metric", "ours: median [p25-p75] n", "method",
+		"paper", "verdict");
+	for (i = 0; i < r->n; i++) {
+		const struct metric *m = &r->m[i];
+
+		if (m->has_paper)
+			table_fmt(m->paper, m->unit, pap, sizeof(pap));
+		else
+			snprintf(pap, sizeof(pap), "-");
+		if (m->unavailable[0]) {
+			fprintf(f, "   %-52s %-34s %-9s %-9s unavailable: %s\n", m->label, "-",
+				method_name(m->method), pap, m->unavailable);
+			continue;
+		}
+		table_fmt(m->s.p50, m->unit, med, sizeof(med));
+		table_fmt(m->s.p25, m->unit, lo, sizeof(lo));
+		table_fmt(m->s.p75, m->unit, hi, sizeof(hi));
+		snprintf(ours, sizeof(ours), "%s [%s-%s] n=%llu", med, lo, hi,
+			 (unsigned long long)m->s.n);
+		metric_verdict(m, verdict, sizeof(verdict));
+		flags_str(m, fl, sizeof(fl));
+		fprintf(f, "   %-52s %-34s %-9s %-9s %s%s\n", m->label, ours, method_name(m->method),
+			pap, verdict, fl);
+	}
+	for (i = 0; i < r->nnotes; i++)
+		fprintf(f, "   note: %s\n", r->notes[i]);
+	for (i = 0; i < r->n; i++)
+		if (r->m[i].note[0] && !r->m[i].unavailable[0])
+			fprintf(f, "   * %s: %s\n", r->m[i].label, r->m[i].note);
+	fprintf(f, "   (flags: wide! = IQR above half the median; nonlinear! = 2N iterations did "
+		   "not take 2x N; few! = fewer samples than asked)\n");
+}

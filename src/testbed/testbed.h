@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef OLAB_TESTBED_H
+#define OLAB_TESTBED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Two network namespaces, olab-<pid>-gen (load generator) and olab-<pid>-dut (device under
+ * test), joined by one veth pair with addresses from 198.18.0.0/15 (RFC 2544 benchmarking).
+ * Both veth ends live inside the namespaces, so the host's interfaces are never touched and
+ * removing the namespaces removes everything.
+ */
+#define TB_PREFIX "olab-"
+#define TB_NETNS_DIR "/var/run/netns"
+
+enum tb_side { TB_GEN, TB_DUT };
+
+struct tb_end {
+	char ns[40];	 /* namespace name */
+	char ifname[16]; /* veth end inside that namespace */
+	char ip[16];	 /* dotted IPv4 */
+	uint32_t addr;	 /* network byte order */
+	uint8_t mac[6];
+	int ifindex;
+	int nsfd;
+};
+
+struct tb {
+	struct tb_end gen, dut;
+	int host_nsfd; /* where tb_leave() returns to */
+	int gen_cpu, dut_cpu;
+	bool up;
+};
+
+/* Create the namespaces and the veth pair; on failure nothing is left behind. */
+int tb_create(struct tb *tb);
+/* Move the calling thread into one side's namespace, or back to the host's. */
+int tb_enter(const struct tb *tb, enum tb_side side);
+int tb_leave(const struct tb *tb);
+/* Remove both namespaces (and with them the veth pair). Safe to call twice. */
+void tb_destroy(struct tb *tb);
+
+/*
+ * Remove namespaces left by runs that died (name olab-<pid>-*, pid no longer alive).
+ * Returns how many were removed, or -errno.
+ */
+int tb_cleanup_stale(void);
+
+/* Count namespaces named olab-<pid>-* for this pid (pid 0: any), for tests. */
+int tb_count(int pid);
+
+/* Run argv (no shell), with output suppressed unless verbose; returns its exit status. */
+int tb_run_cmd(char *const argv[]);
+
+#endif
