@@ -14,7 +14,7 @@ GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 CLANG_VER  := $(shell $(CLANG) --version 2>/dev/null | head -n1)
 BPFTOOL_VER := $(shell $(BPFTOOL) version 2>/dev/null | head -n1)
 
-WERROR     ?= $(if $(CI),-Werror,)
+WERROR     ?= -Werror
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -MMD -MP -Isrc -I$(BUILD) \
 	      -DOLAB_VERSION='"$(VERSION)"' -DOLAB_GIT='"$(GIT_COMMIT)"' \
@@ -31,7 +31,7 @@ BPF_OBJS  := $(patsubst src/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(foreach s,$(BPF_SRCS),$(BUILD)/$(notdir $(s:.bpf.c=.skel.h)))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
-BPFT_SRCS := $(sort $(wildcard tests/bpf/test_*.c))
+BPFT_SRCS := $(sort $(wildcard tests/bpf/test_*.c tests/e2e/test_*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS) $(BPFT_SRCS))
 
 PROG := $(BUILD)/offloadlab
@@ -76,7 +76,7 @@ run: deps
 	$(PROG) run --quick
 
 test: deps
-	$(MAKE) all WERROR=-Werror
+	$(MAKE) all
 	$(MAKE) lint
 	tests/run.sh
 
@@ -87,6 +87,7 @@ lint:
 	@clang-format --dry-run --Werror $(FMT_FILES)
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc -Isrc/lib \
+		'-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}' \
 		$(filter-out %.bpf.c,$(FMT_FILES))
 	@echo "lint: clean"
 

@@ -123,7 +123,8 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'n':
 		if (cli_parse_u64(arg, 100, 8000, &v))
-			argp_error(state, "--samples takes a whole number from 100 to 8000, not '%s'",
+			argp_error(state,
+				   "--samples takes a whole number from 100 to 8000, not '%s'",
 				   arg);
 		a->o.samples = (unsigned int)v;
 		break;
@@ -170,8 +171,8 @@ static int cmd_run(int argc, char **argv)
 	uint64_t t_start = bpfu_now_ns();
 	time_t now = time(NULL);
 
-	argp.help_filter = NULL;
-	if (argp_parse(&argp, argc, argv, ARGP_NO_EXIT, NULL, &a))
+	/* argp exits on --help (0) and on usage errors (argp_err_exit_status, 64) */
+	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
 	if (geteuid() != 0) {
 		fprintf(stderr, "offloadlab run: needs root: it creates network namespaces and "
@@ -228,8 +229,7 @@ static int cmd_run(int argc, char **argv)
 		result_free(&r);
 	}
 	json_object_set_new(doc, "experiments", exps);
-	json_object_set_new(doc, "duration_s",
-			    json_real((double)(bpfu_now_ns() - t_start) / 1e9));
+	json_object_set_new(doc, "duration_s", json_real((double)(bpfu_now_ns() - t_start) / 1e9));
 
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	err = results_write_json(path, doc);
@@ -283,6 +283,7 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	argp_err_exit_status = EXIT_USAGE;
 	while (argc > 1 && (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose"))) {
 		log_verbose = 1;
 		argv++;

@@ -8,7 +8,7 @@
 #include "lib/results.h"
 
 struct run_opts {
-	bool quick;	  /* fewer samples: the whole suite in minutes */
+	bool quick;	      /* fewer samples: the whole suite in minutes */
 	unsigned int samples; /* 0: the experiment's default */
 };
 

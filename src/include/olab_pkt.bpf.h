@@ -25,9 +25,9 @@
 #define OLAB_IPPROTO_UDP 17
 
 struct olab_l4 {
-	void *l3;      /* IPv4 or IPv6 header */
-	void *l4;      /* UDP or TCP header */
-	void *payload; /* first byte after the L4 header */
+	void *l3;	 /* IPv4 or IPv6 header */
+	void *l4;	 /* UDP or TCP header */
+	void *payload;	 /* first byte after the L4 header */
 	__u16 eth_proto; /* host order */
 	__u8 ip_proto;
 	__u8 pad;
@@ -62,7 +62,7 @@ static __always_inline int olab_parse(void *data, void *data_end, struct olab_l4
 		if (ip->frag_off & bpf_htons(0x3fff))
 			return -1;
 		out->ip_proto = ip->protocol;
-		l4 = (void *)ip + ihl;
+		l4 = (char *)ip + ihl;
 	} else if (out->eth_proto == OLAB_ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = out->l3;
 
@@ -94,7 +94,7 @@ static __always_inline int olab_parse(void *data, void *data_end, struct olab_l4
 			return -1;
 		out->sport = tcp->source;
 		out->dport = tcp->dest;
-		out->payload = l4 + doff;
+		out->payload = (char *)l4 + doff;
 		if (out->payload > data_end)
 			return -1;
 		return 0;

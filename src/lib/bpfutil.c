@@ -39,8 +39,8 @@ int bpfu_test_run(int prog_fd, const void *pkt, size_t len, uint32_t repeat, uin
 	return 0;
 }
 
-int bpfu_test_run_per_iter(int prog_fd, const void *pkt, size_t len,
-			   const struct bpfu_tr_opts *o, double *out, int *nout, bool *linear)
+int bpfu_test_run_per_iter(int prog_fd, const void *pkt, size_t len, const struct bpfu_tr_opts *o,
+			   double *out, int *nout, bool *linear)
 {
 	uint32_t d1, d2;
 	uint64_t n = 1000;

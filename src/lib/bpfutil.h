@@ -23,8 +23,8 @@ struct bpfu_tr_opts {
 	uint64_t target_ns; /* batch length, e.g. 10 ms */
 	int samples;
 };
-int bpfu_test_run_per_iter(int prog_fd, const void *pkt, size_t len,
-			   const struct bpfu_tr_opts *o, double *out, int *nout, bool *linear);
+int bpfu_test_run_per_iter(int prog_fd, const void *pkt, size_t len, const struct bpfu_tr_opts *o,
+			   double *out, int *nout, bool *linear);
 
 /* run_time_ns and run_cnt of a program (kernel.bpf_stats_enabled or BPF_ENABLE_STATS). */
 int bpfu_prog_stats(int prog_fd, uint64_t *run_time_ns, uint64_t *run_cnt);

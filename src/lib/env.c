@@ -82,11 +82,11 @@ static void cpu_model(json_t *o)
 /* Kernel config bits that change BPF performance, from /proc/config.gz or /boot. */
 static void kernel_config(json_t *o, const char *release)
 {
-	static const char *const keys[] = { "CONFIG_BPF_JIT_ALWAYS_ON", "CONFIG_DEBUG_INFO_BTF",
-					    "CONFIG_PREEMPT_DYNAMIC",	"CONFIG_PREEMPT",
-					    "CONFIG_PREEMPT_VOLUNTARY", "CONFIG_PREEMPT_NONE",
-					    "CONFIG_RETPOLINE",		"CONFIG_MITIGATION_RETPOLINE",
-					    "CONFIG_HZ" };
+	static const char *const keys[] = {
+		"CONFIG_BPF_JIT_ALWAYS_ON", "CONFIG_DEBUG_INFO_BTF",	   "CONFIG_PREEMPT_DYNAMIC",
+		"CONFIG_PREEMPT",	    "CONFIG_PREEMPT_VOLUNTARY",	   "CONFIG_PREEMPT_NONE",
+		"CONFIG_RETPOLINE",	    "CONFIG_MITIGATION_RETPOLINE", "CONFIG_HZ"
+	};
 	json_t *cfg = json_object();
 	char path[300], line[512];
 	gzFile gz;
@@ -208,9 +208,8 @@ json_t *env_capture(void)
 	set_file(o, "intel_no_turbo", "/sys/devices/system/cpu/intel_pstate/no_turbo");
 	mitigations(o);
 	json_object_set_new(o, "pmu", json_string(env_has_pmu() ? "available" : "not available"));
-	json_object_set_new(o, "btf",
-			    json_string(access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? "yes" :
-										       "no"));
+	json_object_set_new(
+		o, "btf", json_string(access("/sys/kernel/btf/vmlinux", R_OK) == 0 ? "yes" : "no"));
 	snprintf(buf, sizeof(buf), "%.1f", env_clock_read_ns());
 	json_object_set_new(o, "clock_read_ns", json_string(buf));
 	json_object_set_new(tools, "offloadlab", json_string(OLAB_VERSION));

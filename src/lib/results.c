@@ -185,9 +185,9 @@ static json_t *metric_to_json(const struct metric *m)
 		json_array_append_new(flags, json_string("few-samples"));
 	json_object_set_new(o, "flags", flags);
 	if (m->has_paper)
-		json_object_set_new(o, "paper",
-				    json_pack("{s:o,s:s}", "value", num(m->paper), "ref",
-					      m->paper_ref));
+		json_object_set_new(
+			o, "paper",
+			json_pack("{s:o,s:s}", "value", num(m->paper), "ref", m->paper_ref));
 	else
 		json_object_set_new(o, "paper", json_null());
 	metric_verdict(m, verdict, sizeof(verdict));

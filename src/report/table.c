@@ -39,7 +39,7 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 	fprintf(f, "\n== %s (paper %s): %s\n", r->exp, paper, question);
 	if (r->error[0])
 		fprintf(f, "   FAILED: %s\n", r->error);
-	fprintf(f, "   %-52s %-34s %-9s %-9s %s\n", "metric", "ours: median [p25-p75] n", "method",
+	fprintf(f, "   %-60s %-34s %-9s %-9s %s\n", "metric", "ours: median [p25-p75] n", "method",
 		"paper", "verdict");
 	for (i = 0; i < r->n; i++) {
 		const struct metric *m = &r->m[i];
@@ -49,7 +49,7 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 		else
 			snprintf(pap, sizeof(pap), "-");
 		if (m->unavailable[0]) {
-			fprintf(f, "   %-52s %-34s %-9s %-9s unavailable: %s\n", m->label, "-",
+			fprintf(f, "   %-60s %-34s %-9s %-9s unavailable: %s\n", m->label, "-",
 				method_name(m->method), pap, m->unavailable);
 			continue;
 		}
@@ -60,8 +60,8 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 			 (unsigned long long)m->s.n);
 		metric_verdict(m, verdict, sizeof(verdict));
 		flags_str(m, fl, sizeof(fl));
-		fprintf(f, "   %-52s %-34s %-9s %-9s %s%s\n", m->label, ours, method_name(m->method),
-			pap, verdict, fl);
+		fprintf(f, "   %-60s %-34s %-9s %-9s %s%s\n", m->label, ours,
+			method_name(m->method), pap, verdict, fl);
 	}
 	for (i = 0; i < r->nnotes; i++)
 		fprintf(f, "   note: %s\n", r->notes[i]);

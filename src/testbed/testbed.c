@@ -127,7 +127,8 @@ static void track(struct tb *tb, bool on)
 	}
 }
 
-/* ip [-n NS] ARGS...; the argument list ends with NULL */
+/* ip [-n NS] ARGS...; the argument list ends with IP_END */
+#define IP_END ((const char *)NULL)
 static int ip(const char *ns, ...)
 {
 	const char *argv[24];
@@ -225,8 +226,8 @@ int tb_create(struct tb *tb)
 	/* tracked before creation so a signal mid-way still removes what exists */
 	tb->up = true;
 	track(tb, true);
-	if (ip(NULL, "netns", "add", tb->gen.ns, NULL) ||
-	    ip(NULL, "netns", "add", tb->dut.ns, NULL)) {
+	if (ip(NULL, "netns", "add", tb->gen.ns, IP_END) ||
+	    ip(NULL, "netns", "add", tb->dut.ns, IP_END)) {
 		err = -EIO;
 		log_info("cannot create network namespaces %s and %s: is iproute2 installed and "
 			 "are you root? (scripts/install-deps.sh)",
@@ -234,14 +235,14 @@ int tb_create(struct tb *tb)
 		goto fail;
 	}
 	if (ip(tb->gen.ns, "link", "add", tb->gen.ifname, "type", "veth", "peer", "name",
-	       tb->dut.ifname, NULL) ||
-	    ip(tb->gen.ns, "link", "set", tb->dut.ifname, "netns", tb->dut.ns, NULL) ||
-	    ip(tb->gen.ns, "addr", "add", gen_cidr, "dev", tb->gen.ifname, NULL) ||
-	    ip(tb->dut.ns, "addr", "add", dut_cidr, "dev", tb->dut.ifname, NULL) ||
-	    ip(tb->gen.ns, "link", "set", "lo", "up", NULL) ||
-	    ip(tb->dut.ns, "link", "set", "lo", "up", NULL) ||
-	    ip(tb->gen.ns, "link", "set", tb->gen.ifname, "up", NULL) ||
-	    ip(tb->dut.ns, "link", "set", tb->dut.ifname, "up", NULL)) {
+	       tb->dut.ifname, IP_END) ||
+	    ip(tb->gen.ns, "link", "set", tb->dut.ifname, "netns", tb->dut.ns, IP_END) ||
+	    ip(tb->gen.ns, "addr", "add", gen_cidr, "dev", tb->gen.ifname, IP_END) ||
+	    ip(tb->dut.ns, "addr", "add", dut_cidr, "dev", tb->dut.ifname, IP_END) ||
+	    ip(tb->gen.ns, "link", "set", "lo", "up", IP_END) ||
+	    ip(tb->dut.ns, "link", "set", "lo", "up", IP_END) ||
+	    ip(tb->gen.ns, "link", "set", tb->gen.ifname, "up", IP_END) ||
+	    ip(tb->dut.ns, "link", "set", tb->dut.ifname, "up", IP_END)) {
 		err = -EIO;
 		log_info("cannot set up the veth pair between %s and %s (veth support missing "
 			 "from this kernel?); run with -v to see the failing command",
@@ -271,9 +272,9 @@ int tb_create(struct tb *tb)
 		snprintf(dmac, sizeof(dmac), "%02x:%02x:%02x:%02x:%02x:%02x", d[0], d[1], d[2],
 			 d[3], d[4], d[5]);
 		if (ip(tb->gen.ns, "neigh", "replace", tb->dut.ip, "lladdr", dmac, "dev",
-		       tb->gen.ifname, "nud", "permanent", NULL) ||
+		       tb->gen.ifname, "nud", "permanent", IP_END) ||
 		    ip(tb->dut.ns, "neigh", "replace", tb->gen.ip, "lladdr", gmac, "dev",
-		       tb->dut.ifname, "nud", "permanent", NULL))
+		       tb->dut.ifname, "nud", "permanent", IP_END))
 			log_debug("static neighbour entries failed; ARP will resolve instead");
 	}
 	log_debug("testbed %s (%s %s) <-> %s (%s %s), cpus gen %d dut %d", tb->gen.ns,

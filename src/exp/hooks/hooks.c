@@ -30,8 +30,8 @@
 #include "hooks.skel.h"
 
 #define HOOKS_PORT 40001
-#define MSG_LEN 64	       /* probe message size, UDP payload or TCP message */
-#define WAIT_NS 200000000ULL   /* give up on one packet after 200 ms */
+#define MSG_LEN 64	     /* probe message size, UDP payload or TCP message */
+#define WAIT_NS 200000000ULL /* give up on one packet after 200 ms */
 #define WARMUP 50
 
 /* Paper Table 1 (Xeon Silver 4310, mlx5 driver, patched 6.8 kernel), ns. */
@@ -70,9 +70,8 @@ static void probe_frame(const struct tb *tb, void *buf, size_t cap, size_t *len)
 	*len = pkt_build_udp4(buf, cap, &a, payload, sizeof(payload));
 }
 
-static void add_samples(struct result *r, const char *id, const char *label,
-			enum method method, const double *v, int n, int wanted, double paper,
-			const char *note)
+static void add_samples(struct result *r, const char *id, const char *label, enum method method,
+			const double *v, int n, int wanted, double paper, const char *note)
 {
 	struct metric *m = result_add(r, id, label, "ns", method);
 	struct stats_samples s;
@@ -171,9 +170,10 @@ static int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct
 			snprintf(id, sizeof(id), "hooks.prep.%s.bpfstats_testrun", progs[i].hook);
 			snprintf(label, sizeof(label), "empty %s program, kernel run_time/run_cnt",
 				 progs[i].hook);
-			add_samples(r, id, label, METHOD_BPFSTATS, prog_only, 1, 1, progs[i].paper,
-				    "one ratio over every test-run call with stats on; includes one "
-				    "clock read");
+			add_samples(
+				r, id, label, METHOD_BPFSTATS, prog_only, 1, 1, progs[i].paper,
+				"one ratio over every test-run call with stats on; includes one "
+				"clock read");
 		}
 	}
 	/* sk_skb cannot be test-run on most kernels: probe it rather than assume */
@@ -183,14 +183,14 @@ static int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct
 
 		err = bpfu_test_run(bpf_program__fd(skel->progs.hooks_skskb_empty), frame, len, 1,
 				    NULL, &retval, NULL);
-		m = result_add(r, "hooks.prep.skskb.testrun", "empty sk_skb program, per run",
-			       "ns", METHOD_TESTRUN);
+		m = result_add(r, "hooks.prep.skskb.testrun", "empty sk_skb program, per run", "ns",
+			       METHOD_TESTRUN);
 		if (m) {
 			metric_set_paper(m, PAPER_PREP_SKSKB, "Table 1");
 			metric_unavailable(m,
 					   err ? "BPF_PROG_TEST_RUN does not run sk_skb programs "
-						 "on this kernel (%s); see the live figures" :
-						 "test-run ran (%s) but sk_skb is measured live",
+						 "on this kernel (%s); see the live figures"
+					       : "test-run ran (%s) but sk_skb is measured live",
 					   err ? strerror(-err == 524 ? EOPNOTSUPP : -err) : "ok");
 		}
 	}
@@ -205,9 +205,9 @@ struct rx_ctx {
 	enum rxmode mode;
 	bool use_poll; /* sockets in a sockmap: poll(), then a non-blocking read */
 	int cpu;
-	int n;			/* packets to expect, warm-up included */
-	uint64_t *t_user;	/* per seq: CLOCK_MONOTONIC after the read returned */
-	_Atomic int done_seq;	/* last seq received, -1 before the first */
+	int n;		      /* packets to expect, warm-up included */
+	uint64_t *t_user;     /* per seq: CLOCK_MONOTONIC after the read returned */
+	_Atomic int done_seq; /* last seq received, -1 before the first */
 	_Atomic bool stop;
 	int err;
 };
@@ -358,8 +358,7 @@ static int path_open(struct hooks_bpf *skel, const struct tb *tb, enum proto pro
 		int rx = p->rx;
 
 		/* UDP needs the plain verdict hook; TCP uses the stream one, as the paper did */
-		p->verdict_type =
-			proto == P_UDP ? BPF_SK_SKB_VERDICT : BPF_SK_SKB_STREAM_VERDICT;
+		p->verdict_type = proto == P_UDP ? BPF_SK_SKB_VERDICT : BPF_SK_SKB_STREAM_VERDICT;
 		if (bpf_prog_attach(bpf_program__fd(verdict), map_fd, p->verdict_type, 0)) {
 			err = log_errno(-errno, "attach the sk_skb verdict program to the sockmap");
 			p->verdict_type = 0;
@@ -390,11 +389,16 @@ static void clear_slots(int map_fd, int n)
 }
 
 /* Send n probes one at a time, each after the previous one reached the receiver. */
-static int ping(const struct tb *tb, struct path *p, enum proto proto, enum rxmode mode,
-		int n, uint64_t *t_send, uint64_t *t_user, int *lost)
+static int ping(const struct tb *tb, struct path *p, enum proto proto, enum rxmode mode, int n,
+		uint64_t *t_send, uint64_t *t_user, int *lost)
 {
-	struct rx_ctx c = { .fd = p->rx, .proto = proto, .mode = mode, .use_poll = p->in_map,
-			    .cpu = tb->dut_cpu, .n = n, .t_user = t_user };
+	struct rx_ctx c = { .fd = p->rx,
+			    .proto = proto,
+			    .mode = mode,
+			    .use_poll = p->in_map,
+			    .cpu = tb->dut_cpu,
+			    .n = n,
+			    .t_user = t_user };
 	unsigned char msg[MSG_LEN];
 	pthread_t th;
 	int i, err = 0;
@@ -449,8 +453,7 @@ static void emit(struct result *r, const char *what, const char *label, enum pro
 	struct metric *m;
 
 	snprintf(id, sizeof(id), "hooks.%s.%s.%s", what, proto_name[proto], rxmode_name[mode]);
-	snprintf(lab, sizeof(lab), "%s (%s, %s rx)", label, proto_name[proto],
-		 rxmode_name[mode]);
+	snprintf(lab, sizeof(lab), "%s (%s, %s rx)", label, proto_name[proto], rxmode_name[mode]);
 	m = result_add(r, id, lab, "ns", METHOD_LIVE);
 	if (!m)
 		return;
@@ -781,8 +784,9 @@ int hooks_run(const struct run_opts *o, struct result *r)
 		goto out;
 	result_note(r, "live path: veth between two namespaces, native XDP on the dut end; the "
 		       "paper's origin is the mlx5 driver, here XDP runs in veth's NAPI poll");
-	result_note(r, "placement: veth delivers on the sender's CPU (cpu %d); the socket reader "
-		       "runs on cpu %d, so a sleeping reader pays a cross-CPU wake-up",
+	result_note(r,
+		    "placement: veth delivers on the sender's CPU (cpu %d); the socket reader "
+		    "runs on cpu %d, so a sleeping reader pays a cross-CPU wake-up",
 		    tb.gen_cpu, tb.dut_cpu);
 	result_note(r, "stamps: bpf_ktime_get_ns() at each hook and CLOCK_MONOTONIC in user "
 		       "space, matched per packet by sequence number");

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The command line: help with examples, usage errors exit 64, privileges checked with a clear
+# message, unknown experiments named.
+. "$(dirname "$0")/lib.sh"
+
+"$OLAB" --help >"$TMP/help" || fail "--help exited $?"
+grep -q "Examples:" "$TMP/help" || fail "--help has no examples"
+grep -q "run" "$TMP/help" || fail "--help does not list run"
+"$OLAB" run --help >"$TMP/runhelp" || fail "run --help exited $?"
+grep -q "offloadlab run hooks" "$TMP/runhelp" || fail "run --help has no example"
+
+"$OLAB" list >"$TMP/list" || fail "list exited $?"
+grep -qE '^hooks +Table 1 ' "$TMP/list" || fail "list does not show hooks with its paper item"
+
+"$OLAB" >/dev/null 2>&1; [ $? -eq 64 ] || fail "no command should exit 64"
+"$OLAB" frobnicate >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "unknown command should exit 64"
+grep -q "unknown command 'frobnicate'" "$TMP/err" || fail "unknown command not named"
+"$OLAB" run nosuch >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "unknown experiment: exit 64"
+grep -q "no experiment named 'nosuch'" "$TMP/err" || fail "unknown experiment not named"
+"$OLAB" run hooks --samples 5 >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "bad --samples: 64"
+grep -q "from 100 to 8000" "$TMP/err" || fail "bad --samples message does not give the range"
+"$OLAB" run hooks --samples 12x >/dev/null 2>&1; [ $? -eq 64 ] || fail "--samples 12x: 64"
+"$OLAB" list extra >/dev/null 2>&1; [ $? -eq 64 ] || fail "list with an argument: 64"
+
+"$OLAB" env >"$TMP/env" || fail "env exited $?"
+for k in kernel cpu_model clocksource bpf_jit_enable pmu tools.libbpf; do
+	grep -q "^  $k " "$TMP/env" || fail "env lacks $k"
+done
+"$OLAB" env --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["tools"]["libbpf"]' \
+	|| fail "env --json is not the JSON block"
+
+# without root: a one-line explanation and exit 1, and nothing created
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$OLAB" run hooks --quick \
+		-o "$TMP/nobody" >/dev/null 2>"$TMP/err"
+	rc=$?
+	[ $rc -eq 1 ] || fail "unprivileged run should exit 1, got $rc"
+	grep -q "needs root" "$TMP/err" || fail "unprivileged run does not say it needs root"
+	[ "$(wc -l <"$TMP/err")" -eq 1 ] || fail "unprivileged run printed more than one line"
+fi
+exit 0

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# A run killed with SIGKILL mid-experiment leaves its namespaces (no handler can run); the
+# next run removes them. A run stopped with SIGINT cleans up after itself at once.
+. "$(dirname "$0")/lib.sh"
+need_root
+
+wait_ns() { # pid: wait until its testbed exists
+	local i
+	for i in $(seq 1 600); do
+		[ -n "$(olab_ns "$1")" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+"$OLAB" run hooks --quick --samples 8000 -o "$TMP/out" >/dev/null 2>&1 &
+pid=$!
+wait_ns $pid || { kill -9 $pid; fail "the run never created its testbed"; }
+kill -9 $pid
+wait $pid 2>/dev/null
+[ -n "$(olab_ns $pid)" ] || fail "SIGKILL should leave the namespaces (test premise)"
+
+"$OLAB" run hooks --quick --samples 100 -o "$TMP/out" >/dev/null 2>"$TMP/err" || fail "next run failed"
+grep -q "left by a run (pid $pid)" "$TMP/err" || fail "next run did not report the cleanup"
+[ -z "$(olab_ns $pid)" ] || fail "next run did not remove the dead run's namespaces"
+
+"$OLAB" run hooks --quick --samples 8000 -o "$TMP/out" >/dev/null 2>&1 &
+pid=$!
+wait_ns $pid || { kill -9 $pid; fail "the run never created its testbed"; }
+kill -INT $pid
+wait $pid 2>/dev/null
+[ -z "$(olab_ns $pid)" ] || fail "SIGINT left namespaces behind"
+assert_clean
+exit 0

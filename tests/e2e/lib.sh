@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the shell end-to-end tests. Each test exits 0 (pass), 77 (skip) or
+# anything else (fail), and says why on stderr.
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+OLAB="$TOP/build/offloadlab"
+TMP=$(mktemp -d /tmp/olab-e2e.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "SKIP: $*" >&2; exit 77; }
+need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
+
+# Namespaces named olab-<pid>-* (any pid when none given).
+olab_ns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^olab-${1:-[0-9]+}-" || true; }
+
+# BPF programs of ours still loaded: names start with an experiment's prefix. Programs are
+# freed after an RCU grace period, so allow a few seconds.
+olab_progs() {
+	local i
+	for i in $(seq 1 50); do
+		if ! bpftool prog show 2>/dev/null | grep -qE ' name (hooks|olab|kvc|echo)_'; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	bpftool prog show | grep -E ' name (hooks|olab|kvc|echo)_' >&2
+	return 1
+}
+
+assert_clean() {
+	local left
+	left=$(olab_ns "${1:-}")
+	[ -z "$left" ] || fail "namespaces left behind: $left"
+	olab_progs || fail "BPF programs left loaded"
+	if ls /sys/fs/bpf 2>/dev/null | grep -qiE 'olab|offload|kvc'; then
+		fail "pinned objects left in /sys/fs/bpf"
+	fi
+}

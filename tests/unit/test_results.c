@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The result model, the verdict and the JSON writer. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "lib/results.h"
+
+static void fill(struct result *r)
+{
+	struct stats_samples s;
+	struct metric *m;
+	int i;
+
+	result_init(r, "demo");
+	m = result_add(r, "demo.a", "metric a", "ns", METHOD_TESTRUN);
+	assert_non_null(m);
+	stats_samples_init(&s);
+	for (i = 1; i <= 9; i++)
+		stats_samples_add(&s, i * 10.0);
+	metric_set_samples(m, &s, 9);
+	metric_set_paper(m, 40, "Table 1");
+	stats_samples_free(&s);
+
+	m = result_add(r, "demo.b", "metric b", "ns", METHOD_LIVE);
+	metric_unavailable(m, "no PMU on this machine");
+	metric_set_paper(m, 12, "Fig. 11");
+
+	m = result_add(r, "demo.c", "metric c", "Mpps", METHOD_BPFSTATS);
+	stats_samples_init(&s);
+	stats_samples_add(&s, 5.0);
+	metric_set_samples(m, &s, 10); /* fewer than wanted */
+	stats_samples_free(&s);
+	result_note(r, "note %d", 1);
+}
+
+static void test_verdicts(void **state)
+{
+	struct metric m;
+	char buf[96];
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	snprintf(m.unit, sizeof(m.unit), "ns");
+	m.s.p50 = 46;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "no paper value");
+	metric_set_paper(&m, 40, "x");
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "agrees (+15 %)");
+	m.s.p50 = 120;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "differs: 3x higher");
+	m.s.p50 = 10;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "differs: 4x lower");
+	m.s.p50 = NAN;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "no data");
+	metric_unavailable(&m, "why");
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "unavailable");
+}
+
+static void test_json_round_trip(void **state)
+{
+	char path[] = "/tmp/olab-test-results-XXXXXX";
+	json_t *doc, *back, *ms, *a, *b, *c;
+	json_error_t jerr;
+	struct result r;
+	int fd;
+
+	(void)state;
+	fill(&r);
+	assert_non_null(result_find(&r, "demo.b"));
+	assert_null(result_find(&r, "demo.zzz"));
+	doc = json_object();
+	json_object_set_new(doc, "schema_version", json_integer(RESULTS_SCHEMA_VERSION));
+	json_object_set_new(doc, "experiments",
+			    json_pack("[o]", result_to_json(&r, "What?", "Table 1")));
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(results_write_json(path, doc), 0);
+	json_decref(doc);
+
+	back = json_load_file(path, 0, &jerr);
+	assert_non_null(back);
+	ms = json_object_get(json_array_get(json_object_get(back, "experiments"), 0), "metrics");
+	assert_int_equal(json_array_size(ms), 3);
+	a = json_array_get(ms, 0);
+	assert_string_equal(json_string_value(json_object_get(a, "method")), "test-run");
+	assert_int_equal(json_integer_value(json_object_get(a, "n")), 9);
+	assert_true(json_real_value(json_object_get(a, "median")) == 50.0);
+	assert_true(json_real_value(json_object_get(a, "p25")) == 30.0);
+	assert_true(json_real_value(json_object_get(json_object_get(a, "paper"), "value")) == 40.0);
+	assert_string_equal(json_string_value(json_object_get(a, "verdict")), "agrees (+25 %)");
+	assert_int_equal(json_array_size(json_object_get(a, "ci95")), 2);
+
+	/* unavailable: the reason is kept and the statistics are null, never 0 */
+	b = json_array_get(ms, 1);
+	assert_string_equal(json_string_value(json_object_get(b, "unavailable")),
+			    "no PMU on this machine");
+	assert_true(json_is_null(json_object_get(b, "median")));
+
+	c = json_array_get(ms, 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "flags"), 0)),
+			    "few-samples");
+	assert_true(json_is_null(json_object_get(c, "paper")));
+	json_decref(back);
+	unlink(path);
+	result_free(&r);
+}
+
+static void test_write_fails_cleanly(void **state)
+{
+	json_t *doc = json_object();
+
+	(void)state;
+	assert_true(results_write_json("/nonexistent-dir/x/results.json", doc) < 0);
+	assert_int_equal(access("/nonexistent-dir/x/results.json.tmp", F_OK), -1);
+	json_decref(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_write_fails_cleanly),
+	};
+
+	return cmocka_run_group_tests_name("results", tests, NULL, NULL);
+}
