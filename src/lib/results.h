@@ -40,8 +40,31 @@ struct metric {
 	char unavailable[200]; /* non-empty: could not be measured here, and why */
 };
 
+/*
+ * A compact view of some metrics, shaped like the paper's table: each cell shows one metric's
+ * median (or its paper value), or a literal text.
+ */
+#define VIEW_MAX_COLS 7
+#define VIEW_MAX_ROWS 8
+struct view_cell {
+	const char *id;	  /* metric id, or NULL */
+	const char *text; /* literal, when id is NULL; NULL prints "-" */
+	bool paper;	  /* show the metric's paper value instead of ours */
+};
+struct view {
+	const char *title;
+	int ncols, nrows;
+	const char *cols[VIEW_MAX_COLS]; /* cols[0] heads the row labels */
+	struct {
+		const char *label;
+		struct view_cell c[VIEW_MAX_COLS - 1];
+	} rows[VIEW_MAX_ROWS];
+	const char *footer;
+};
+
 struct result {
 	const char *exp;
+	const struct view *view; /* optional: printed before the full table */
 	struct metric *m;
 	size_t n, cap;
 	char **notes; /* what differs from the paper's set-up, method remarks */

@@ -230,3 +230,43 @@ bool stats_too_wide(const struct stats_summary *s, double frac)
 		return false;
 	return (s->p75 - s->p25) > frac * s->p50;
 }
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 2685821657736338717ULL;
+}
+
+static double resampled_median(const double *v, size_t n, double *tmp, uint64_t *rng)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		tmp[i] = v[xorshift(rng) % n];
+	qsort(tmp, n, sizeof(double), cmp_double);
+	return stats_quantile_sorted(tmp, n, 0.5);
+}
+
+int stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb,
+				int iters, uint64_t seed, struct stats_samples *out)
+{
+	double *tmp;
+	uint64_t rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
+	int i, err = 0;
+
+	if (!na || !nb)
+		return -EINVAL;
+	tmp = malloc((na > nb ? na : nb) * sizeof(double));
+	if (!tmp)
+		return -ENOMEM;
+	for (i = 0; i < iters && !err; i++) {
+		double mb = resampled_median(b, nb, tmp, &rng);
+		double ma = resampled_median(a, na, tmp, &rng);
+
+		err = stats_samples_add(out, mb - ma);
+	}
+	free(tmp);
+	return err;
+}

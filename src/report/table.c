@@ -39,6 +39,9 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 	fprintf(f, "\n== %s (paper %s): %s\n", r->exp, paper, question);
 	if (r->error[0])
 		fprintf(f, "   FAILED: %s\n", r->error);
+	table_print_view(f, r);
+	if (r->view)
+		fputc('\n', f);
 	fprintf(f, "   %-60s %-34s %-9s %-9s %s\n", "metric", "ours: median [p25-p75] n", "method",
 		"paper", "verdict");
 	for (i = 0; i < r->n; i++) {
@@ -70,4 +73,63 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 			fprintf(f, "   * %s: %s\n", r->m[i].label, r->m[i].note);
 	fprintf(f, "   (flags: wide! = IQR above half the median; nonlinear! = 2N iterations did "
 		   "not take 2x N; few! = fewer samples than asked)\n");
+}
+
+static void view_cell(const struct result *r, const struct view_cell *c, char *buf, size_t len)
+{
+	const struct metric *m = NULL;
+	size_t i;
+
+	if (!c->id) {
+		snprintf(buf, len, "%s", c->text ? c->text : "-");
+		return;
+	}
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->m[i].id, c->id))
+			m = &r->m[i];
+	if (!m) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	if (c->paper) {
+		if (m->has_paper)
+			table_fmt(m->paper, m->unit, buf, len);
+		else
+			snprintf(buf, len, "-");
+		return;
+	}
+	if (m->unavailable[0] || isnan(m->s.p50)) {
+		snprintf(buf, len, "n/a");
+		return;
+	}
+	table_fmt(m->s.p50, m->unit, buf, len);
+	if (m->flags & (METRIC_FEW | METRIC_WIDE)) {
+		size_t l = strlen(buf);
+
+		snprintf(buf + l, len - l, "%s", "*");
+	}
+}
+
+void table_print_view(FILE *f, const struct result *r)
+{
+	const struct view *v = r->view;
+	char cell[48];
+	int i, j;
+
+	if (!v)
+		return;
+	fprintf(f, "\n   %s\n   ", v->title);
+	for (j = 0; j < v->ncols; j++)
+		fprintf(f, j ? "%-16s" : "%-12s", v->cols[j]);
+	fputc('\n', f);
+	for (i = 0; i < v->nrows; i++) {
+		fprintf(f, "   %-12s", v->rows[i].label);
+		for (j = 1; j < v->ncols; j++) {
+			view_cell(r, &v->rows[i].c[j - 1], cell, sizeof(cell));
+			fprintf(f, "%-16s", cell);
+		}
+		fputc('\n', f);
+	}
+	if (v->footer)
+		fprintf(f, "   %s\n", v->footer);
 }
