@@ -249,8 +249,8 @@ static double resampled_median(const double *v, size_t n, double *tmp, uint64_t 
 	return stats_quantile_sorted(tmp, n, 0.5);
 }
 
-int stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb,
-				int iters, uint64_t seed, struct stats_samples *out)
+int stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb, int iters,
+				uint64_t seed, struct stats_samples *out)
 {
 	double *tmp;
 	uint64_t rng = seed ? seed : 0x9e3779b97f4a7c15ULL;

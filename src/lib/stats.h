@@ -70,8 +70,8 @@ bool stats_linear(double t_n, double t_2n, double tol);
  * Bootstrap the difference of medians, median(b) - median(a), of two independent sample sets:
  * `iters` resamples with replacement (fixed seed, so a run is repeatable) go into out.
  */
-int stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb,
-				int iters, uint64_t seed, struct stats_samples *out);
+int stats_bootstrap_median_diff(const double *a, size_t na, const double *b, size_t nb, int iters,
+				uint64_t seed, struct stats_samples *out);
 
 /* A spread too wide to trust: IQR larger than frac times the median. */
 bool stats_too_wide(const struct stats_summary *s, double frac);

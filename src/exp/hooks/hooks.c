@@ -523,9 +523,10 @@ static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto
 		stats_samples_add(lat_keep, lat.v[j]);
 	*verdict_seen = sk.n;
 	if (skskb && proto == P_UDP && sk.n < lat.n / 2)
-		result_note(r, "udp/%s with sk_skb: only %zu of %zu datagrams met the verdict: the "
-			       "reader dequeued them from the receive queue before the sockmap's "
-			       "data-ready callback ran (a race of this kernel, not a lost packet)",
+		result_note(r,
+			    "udp/%s with sk_skb: only %zu of %zu datagrams met the verdict: the "
+			    "reader dequeued them from the receive queue before the sockmap's "
+			    "data-ready callback ran (a race of this kernel, not a lost packet)",
 			    rxmode_name[mode], sk.n, lat.n);
 	if (lost)
 		result_note(r, "%s/%s%s: %d of %d probes did not reach the receiver in time",
