@@ -71,6 +71,16 @@ static void ns_remove(const char *name)
 
 static void teardown_raw(struct tb *tb)
 {
+	int i;
+
+	/* processes first: a live process keeps its namespace (and its veth) alive */
+	for (i = 0; i < TB_MAX_PROCS; i++) {
+		if (tb->procs[i] > 0) {
+			kill(tb->procs[i], SIGKILL);
+			waitpid(tb->procs[i], NULL, 0);
+			tb->procs[i] = 0;
+		}
+	}
 	if (!tb->up)
 		return;
 	ns_remove(tb->gen.ns);
@@ -321,6 +331,81 @@ void tb_destroy(struct tb *tb)
 	}
 	teardown_raw(tb);
 	track(tb, false);
+}
+
+int tb_run_in(const struct tb *tb, enum tb_side side, int (*fn)(void *arg), void *arg)
+{
+	int err = tb_enter(tb, side), ret;
+
+	if (err)
+		return err;
+	ret = fn(arg);
+	err = tb_leave(tb);
+	return err ? err : ret;
+}
+
+int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[])
+{
+	int slot, fd = side == TB_GEN ? tb->gen.nsfd : tb->dut.nsfd;
+	pid_t pid;
+
+	for (slot = 0; slot < TB_MAX_PROCS && tb->procs[slot]; slot++)
+		;
+	if (slot == TB_MAX_PROCS)
+		return -ENOSPC;
+	pid = fork();
+	if (pid < 0)
+		return log_errno(-errno, "start %s", argv[0]);
+	if (pid == 0) {
+		/* the child must not run the parent's teardown */
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = SIG_DFL;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
+		if (setns(fd, CLONE_NEWNET))
+			_exit(126);
+		if (cpu >= 0)
+			cpu_pin_tid(0, cpu);
+		if (!log_verbose) {
+			int nul = open("/dev/null", O_RDWR);
+
+			if (nul >= 0) {
+				dup2(nul, STDIN_FILENO);
+				dup2(nul, STDOUT_FILENO);
+				dup2(nul, STDERR_FILENO);
+			}
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	tb->procs[slot] = pid;
+	return pid;
+}
+
+int tb_stop(struct tb *tb, int pid, int timeout_ms)
+{
+	int i, status = 0, waited = 0;
+
+	for (i = 0; i < TB_MAX_PROCS && tb->procs[i] != pid; i++)
+		;
+	if (i == TB_MAX_PROCS)
+		return -ESRCH; /* not ours: never signal a process we did not start */
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (waited >= timeout_ms) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		usleep(10000);
+		waited += 10;
+	}
+	tb->procs[i] = 0;
+	return 0;
 }
 
 /* "olab-<pid>-<role>" -> pid, or 0 when the name is not ours */

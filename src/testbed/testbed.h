@@ -26,9 +26,12 @@ struct tb_end {
 	int nsfd;
 };
 
+#define TB_MAX_PROCS 8
+
 struct tb {
 	struct tb_end gen, dut;
-	int host_nsfd; /* where tb_leave() returns to */
+	int procs[TB_MAX_PROCS]; /* processes started with tb_spawn(), 0 when free */
+	int host_nsfd;		 /* where tb_leave() returns to */
 	int gen_cpu, dut_cpu;
 	bool up;
 };
@@ -38,6 +41,19 @@ int tb_create(struct tb *tb);
 /* Move the calling thread into one side's namespace, or back to the host's. */
 int tb_enter(const struct tb *tb, enum tb_side side);
 int tb_leave(const struct tb *tb);
+/* Call fn(arg) with the calling thread inside one side's namespace; returns fn's result. */
+int tb_run_in(const struct tb *tb, enum tb_side side, int (*fn)(void *arg), void *arg);
+
+/*
+ * Start argv (no shell) inside one side's namespace, pinned to cpu (-1: not pinned), with
+ * stdout/stderr to /dev/null unless verbose. The testbed kills it on teardown, signals
+ * included. Returns its pid or -errno.
+ */
+int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[]);
+
+/* Stop a process started by tb_spawn(): SIGTERM, then SIGKILL after timeout_ms; reaps it. */
+int tb_stop(struct tb *tb, int pid, int timeout_ms);
+
 /* Remove both namespaces (and with them the veth pair). Safe to call twice. */
 void tb_destroy(struct tb *tb);
 

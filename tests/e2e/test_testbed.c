@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -146,12 +147,64 @@ static void test_sigterm_tears_down(void **state)
 	assert_int_equal(tb_count(pid), 0);
 }
 
+static int dut_sees_its_veth(void *arg)
+{
+	const struct tb *tb = arg;
+
+	return (int)if_nametoindex(tb->dut.ifname);
+}
+
+/* Functions and processes run inside a side's namespace; teardown stops the processes. */
+static void test_run_in_and_spawn(void **state)
+{
+	char *argv[] = { "sleep", "30", NULL };
+	char want[64], got[64], path[64];
+	struct stat st;
+	int pid, status;
+	struct tb tb;
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(tb_create(&tb), 0);
+	/* the dut's veth is visible inside the dut and not in the host */
+	assert_int_equal(tb_run_in(&tb, TB_DUT, dut_sees_its_veth, &tb), tb.dut.ifindex);
+	assert_int_equal(if_nametoindex(tb.dut.ifname), 0);
+
+	pid = tb_spawn(&tb, TB_DUT, tb.dut_cpu, argv);
+	assert_true(pid > 0);
+	/* the child's network namespace is the dut's */
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	for (n = -1; n < 0 && kill(pid, 0) == 0;) {
+		n = readlink(path, got, sizeof(got) - 1);
+		if (n > 0) {
+			got[n] = '\0';
+			snprintf(path, sizeof(path), "%s/%s", TB_NETNS_DIR, tb.dut.ns);
+			assert_int_equal(stat(path, &st), 0);
+			snprintf(want, sizeof(want), "net:[%lu]", (unsigned long)st.st_ino);
+			if (strcmp(got, want)) { /* exec may not have happened yet */
+				usleep(10000);
+				snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+				n = -1;
+			}
+		}
+	}
+	assert_string_equal(got, want);
+	/* a pid the testbed did not start is never signalled */
+	assert_int_equal(tb_stop(&tb, getppid(), 10), -ESRCH);
+	/* teardown kills what it started */
+	tb_destroy(&tb);
+	assert_int_equal(waitpid(pid, &status, WNOHANG), -1); /* already reaped */
+	assert_int_equal(kill(pid, 0), -1);
+	assert_int_equal(tb_count(getpid()), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_carry_destroy),
 		cmocka_unit_test(test_stale_cleanup_after_sigkill),
 		cmocka_unit_test(test_sigterm_tears_down),
+		cmocka_unit_test(test_run_in_and_spawn),
 	};
 
 	return cmocka_run_group_tests_name("testbed", tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * long a packet takes to reach each hook and the socket, on the testbed's veth pair.
  */
 #include <errno.h>
+#include <linux/btf.h>
 #include <linux/if_link.h>
 #include <linux/pkt_cls.h>
 #include <netinet/in.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "exp/hooks/hooks.h"
@@ -47,6 +49,43 @@ enum rxmode { RX_SLEEP, RX_BUSY };
 
 static const char *const proto_name[] = { "udp", "tcp" };
 static const char *const rxmode_name[] = { "sleep", "busy" };
+
+/* What this kernel offers, probed before loading (a missing tracepoint must not fail the load). */
+struct caps {
+	bool nrs, sdr;
+	char why_nrs[96], why_sdr[96];
+};
+
+static bool kernel_has_btf_type(const char *name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool found;
+
+	if (!btf)
+		return false;
+	found = btf__find_by_name_kind(btf, name, BTF_KIND_TYPEDEF) >= 0;
+	btf__free(btf);
+	return found;
+}
+
+static void probe_caps(struct hooks_bpf *skel, struct caps *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->nrs = kernel_has_btf_type("btf_trace_netif_receive_skb");
+	c->sdr = kernel_has_btf_type("btf_trace_sk_data_ready");
+	if (!c->nrs) {
+		snprintf(c->why_nrs, sizeof(c->why_nrs),
+			 "this kernel's BTF has no netif_receive_skb tracepoint");
+		bpf_program__set_autoload(skel->progs.hooks_nrs_stamp, false);
+	}
+	if (!c->sdr) {
+		snprintf(c->why_sdr, sizeof(c->why_sdr),
+			 "this kernel has no sk_data_ready tracepoint (added in Linux 6.3)");
+		bpf_program__set_autoload(skel->progs.hooks_sdr_stamp, false);
+	}
+}
+
+static struct caps caps;
 
 /* ---- program cost by test-run ---- */
 
@@ -449,7 +488,7 @@ struct series {
 
 static void emit(struct result *r, const char *what, const char *label, enum proto proto,
 		 enum rxmode mode, struct stats_samples *s, int wanted, double paper,
-		 const char *note)
+		 const char *note, const char *why_empty)
 {
 	char id[96], lab[96];
 	struct metric *m;
@@ -465,29 +504,70 @@ static void emit(struct result *r, const char *what, const char *label, enum pro
 	if (note)
 		snprintf(m->note, sizeof(m->note), "%s", note);
 	if (!s->n)
-		metric_unavailable(m, "no packet was stamped at this hook on this kernel");
+		metric_unavailable(m, "%s",
+				   why_empty && why_empty[0]
+					   ? why_empty
+					   : "no packet was stamped at this hook on this kernel");
 }
 
+/* Per hook: its metric key, its label, the paper's reach value, and when it applies. */
+static const struct {
+	const char *key, *label;
+	double paper;
+	bool plain, skskb; /* reported for the variant without / with a verdict program */
+} hook_rows[HP_MAX] = {
+	[HP_XDP] = { "xdp", "XDP", -1, false, false },
+	[HP_NRS] = { "nrs", "netif_receive_skb", -1, true, false },
+	[HP_TC] = { "tc", "TC ingress", PAPER_REACH_TC, true, false },
+	[HP_SDR] = { "sdr", "sk_data_ready", -1, true, false },
+	[HP_SKSKB] = { "skskb", "the SK_SKB verdict", PAPER_REACH_SKSKB, false, true },
+};
+
+static const char *hook_why_empty(int hp)
+{
+	if (hp == HP_NRS)
+		return caps.why_nrs;
+	if (hp == HP_SDR)
+		return caps.why_sdr;
+	return NULL;
+}
+
+/*
+ * One variant (protocol x reader x verdict program): n probes, then per hook the time from
+ * XDP (the paper's origin) and from send(), the socket reader's time, and SK_SKB preparation.
+ */
 static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
 			 enum rxmode mode, bool skskb, int n, struct result *r,
 			 struct stats_samples *lat_keep, size_t *verdict_seen)
 {
-	struct stats_samples tc, nrs, sdr, sock, sendx, lat, sk, prep;
-	int map_fd = bpf_map__fd(skel->maps.stamps), err, lost = 0, i, wanted = n - WARMUP;
+	struct stats_samples from_xdp[HP_MAX], from_send[HP_MAX], sock, lat, prep;
+	int map_fd = bpf_map__fd(skel->maps.stamps), err, lost = 0, i, h, wanted = n - WARMUP;
 	uint64_t *t_send = calloc((size_t)n, sizeof(uint64_t));
 	uint64_t *t_user = calloc((size_t)n, sizeof(uint64_t));
-	struct stats_samples *all[] = { &tc, &nrs, &sdr, &sock, &sendx, &lat, &sk, &prep };
 	struct path p = { .tx = -1, .rx = -1, .lfd = -1 };
+	char what[64], label[96], why[128] = "";
 	size_t j;
 
-	for (j = 0; j < sizeof(all) / sizeof(all[0]); j++)
-		stats_samples_init(all[j]);
+	for (h = 0; h < HP_MAX; h++) {
+		stats_samples_init(&from_xdp[h]);
+		stats_samples_init(&from_send[h]);
+	}
+	stats_samples_init(&sock);
+	stats_samples_init(&lat);
+	stats_samples_init(&prep);
 	if (!t_send || !t_user) {
 		err = -ENOMEM;
 		goto out;
 	}
 	clear_slots(map_fd, n);
 	err = path_open(skel, tb, proto, skskb ? skel->progs.hooks_skskb_stamp : NULL, &p);
+	if (err && skskb) {
+		/* a kernel whose sockmap refuses this socket: say so, measure the rest */
+		snprintf(why, sizeof(why), "the sockmap refused a %s socket here: %s",
+			 proto_name[proto], strerror(-err));
+		err = 0;
+		goto report;
+	}
 	if (err)
 		goto out;
 	err = ping(tb, &p, proto, mode, n, t_send, t_user, &lost);
@@ -496,68 +576,77 @@ static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto
 		goto out;
 	for (i = WARMUP; i < n; i++) {
 		struct hooks_slot s;
-		__u32 k = (__u32)i % HOOKS_SLOTS;
-		__u32 want = (__u32)i + 1;
-		double x;
+		__u32 k = (__u32)i % HOOKS_SLOTS, want = (__u32)i + 1;
+		double x, sent = (double)t_send[i];
 
 		if (bpf_map_lookup_elem(map_fd, &k, &s) || s.seq1[HP_XDP] != want)
 			continue;
 		x = (double)s.t[HP_XDP];
-		stats_samples_add(&sendx, x - (double)t_send[i]);
-		if (s.seq1[HP_NRS] == want)
-			stats_samples_add(&nrs, (double)s.t[HP_NRS] - x);
-		if (s.seq1[HP_TC] == want)
-			stats_samples_add(&tc, (double)s.t[HP_TC] - x);
-		if (s.seq1[HP_SDR] == want)
-			stats_samples_add(&sdr, (double)s.t[HP_SDR] - x);
-		if (s.seq1[HP_SKSKB] == want)
-			stats_samples_add(&sk, (double)s.t[HP_SKSKB] - x);
+		for (h = 0; h < HP_MAX; h++) {
+			if (s.seq1[h] != want)
+				continue;
+			stats_samples_add(&from_xdp[h], (double)s.t[h] - x);
+			stats_samples_add(&from_send[h], (double)s.t[h] - sent);
+		}
 		if (s.seq1[HP_SKSKB] == want && s.seq1[HP_SDR] == want)
 			stats_samples_add(&prep, (double)s.t[HP_SKSKB] - (double)s.t[HP_SDR]);
 		if (t_user[i]) {
 			stats_samples_add(&sock, (double)t_user[i] - x);
-			stats_samples_add(&lat, (double)(t_user[i] - t_send[i]));
+			stats_samples_add(&lat, (double)t_user[i] - sent);
 		}
 	}
 	for (j = 0; j < lat.n; j++)
 		stats_samples_add(lat_keep, lat.v[j]);
-	*verdict_seen = sk.n;
-	if (skskb && proto == P_UDP && sk.n < lat.n / 2)
+	*verdict_seen = from_xdp[HP_SKSKB].n;
+	if (skskb && proto == P_UDP && from_xdp[HP_SKSKB].n < lat.n / 2)
 		result_note(r,
 			    "udp/%s with sk_skb: only %zu of %zu datagrams met the verdict: the "
 			    "reader dequeued them from the receive queue before the sockmap's "
 			    "data-ready callback ran (a race of this kernel, not a lost packet)",
-			    rxmode_name[mode], sk.n, lat.n);
+			    rxmode_name[mode], from_xdp[HP_SKSKB].n, lat.n);
 	if (lost)
 		result_note(r, "%s/%s%s: %d of %d probes did not reach the receiver in time",
 			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", lost, n);
+report:
+	for (h = 0; h < HP_MAX; h++) {
+		const char *hw = why[0] ? why : hook_why_empty(h);
+
+		if (!(skskb ? hook_rows[h].skskb : hook_rows[h].plain))
+			continue;
+		snprintf(what, sizeof(what), "reach.%s", hook_rows[h].key);
+		snprintf(label, sizeof(label), "reach %s (from XDP)", hook_rows[h].label);
+		emit(r, what, label, proto, mode, &from_xdp[h], wanted, hook_rows[h].paper, NULL,
+		     hw);
+		snprintf(what, sizeof(what), "from_send.%s", hook_rows[h].key);
+		snprintf(label, sizeof(label), "send() -> %s", hook_rows[h].label);
+		emit(r, what, label, proto, mode, &from_send[h], wanted, -1, NULL, hw);
+	}
 	if (!skskb) {
-		emit(r, "send_to_xdp", "send() -> XDP", proto, mode, &sendx, wanted, -1, NULL);
-		emit(r, "reach.nrs", "reach netif_receive_skb (from XDP)", proto, mode, &nrs,
-		     wanted, -1, NULL);
-		emit(r, "reach.tc", "reach TC ingress (from XDP)", proto, mode, &tc, wanted,
-		     PAPER_REACH_TC, NULL);
-		emit(r, "reach.sdr", "reach sk_data_ready (from XDP)", proto, mode, &sdr, wanted,
-		     -1, NULL);
+		emit(r, "from_send.xdp", "send() -> XDP", proto, mode, &from_send[HP_XDP], wanted,
+		     -1, NULL, NULL);
 		emit(r, "reach.socket", "reach the socket reader (from XDP)", proto, mode, &sock,
 		     wanted, PAPER_REACH_SOCKET,
-		     mode == RX_SLEEP ? "includes waking the reader on another CPU" : NULL);
+		     mode == RX_SLEEP ? "includes waking the reader on another CPU" : NULL, NULL);
 		emit(r, "recv_latency", "send() -> recv() returns", proto, mode, &lat, wanted, -1,
-		     NULL);
+		     NULL, NULL);
 	} else {
-		emit(r, "reach.skskb", "reach the SK_SKB verdict (from XDP)", proto, mode, &sk,
-		     wanted, PAPER_REACH_SKSKB, NULL);
 		emit(r, "prep.skskb.live", "SK_SKB preparation: sk_data_ready -> verdict", proto,
 		     mode, &prep, wanted, PAPER_PREP_SKSKB,
-		     "time from the data-ready callback to the verdict program's first insn");
+		     "time from the data-ready callback to the verdict program's first insn",
+		     why[0] ? why : caps.why_sdr);
 		emit(r, "reach.socket_skskb", "reach the socket reader via SK_SKB (from XDP)",
-		     proto, mode, &sock, wanted, -1, NULL);
+		     proto, mode, &sock, wanted, -1, NULL, why);
 		emit(r, "recv_latency_skskb", "send() -> recv() returns, with SK_SKB", proto, mode,
-		     &lat, wanted, -1, NULL);
+		     &lat, wanted, -1, NULL, why);
 	}
 out:
-	for (j = 0; j < sizeof(all) / sizeof(all[0]); j++)
-		stats_samples_free(all[j]);
+	for (h = 0; h < HP_MAX; h++) {
+		stats_samples_free(&from_xdp[h]);
+		stats_samples_free(&from_send[h]);
+	}
+	stats_samples_free(&sock);
+	stats_samples_free(&lat);
+	stats_samples_free(&prep);
 	free(t_send);
 	free(t_user);
 	return err;
@@ -791,13 +880,13 @@ static int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct 
 	err = attach_dut(tb, skel->progs.hooks_xdp_stamp, skel->progs.hooks_tc_stamp, &a);
 	if (err)
 		return err;
-	nrs = bpf_program__attach(skel->progs.hooks_nrs_stamp);
-	if (!nrs) {
+	nrs = caps.nrs ? bpf_program__attach(skel->progs.hooks_nrs_stamp) : NULL;
+	if (caps.nrs && !nrs) {
 		err = log_errno(-errno, "attach to tp_btf/netif_receive_skb");
 		goto out;
 	}
-	sdr = bpf_program__attach(skel->progs.hooks_sdr_stamp);
-	if (!sdr) {
+	sdr = caps.sdr ? bpf_program__attach(skel->progs.hooks_sdr_stamp) : NULL;
+	if (caps.sdr && !sdr) {
 		err = log_errno(-errno, "attach to tp_btf/sk_data_ready");
 		goto out;
 	}
@@ -875,6 +964,7 @@ int hooks_run(const struct run_opts *o, struct result *r)
 	if (!skel)
 		return log_errno(-errno, "open the hooks BPF object");
 	skel->rodata->cfg_port = HOOKS_PORT;
+	probe_caps(skel, &caps);
 	err = hooks_bpf__load(skel);
 	if (err) {
 		log_errno(err, "load the hooks BPF programs (run with -v for the verifier log)");
