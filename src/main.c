@@ -9,12 +9,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exp/echo/echo_exp.h"
 #include "exp/exp.h"
 #include "lib/bpfutil.h"
 #include "lib/cli.h"
 #include "lib/env.h"
 #include "lib/log.h"
 #include "lib/results.h"
+#include "loadgen/loadgen_cli.h"
 #include "report/table.h"
 #include "testbed/testbed.h"
 
@@ -251,12 +253,30 @@ static int cmd_run(int argc, char **argv)
 	return failed || err ? EXIT_FAIL : EXIT_OK;
 }
 
+/* ---- echo ---- */
+
+static int cmd_echo(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "serve"))
+		return echo_serve_main(argc - 1, argv + 1);
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: offloadlab echo serve [OPTION...]\n"
+		       "Run one echo offload on its own; 'offloadlab echo serve --help' for "
+		       "options.\n");
+		return EXIT_OK;
+	}
+	fprintf(stderr, "Usage: offloadlab echo serve [OPTION...] (see --help)\n");
+	return EXIT_USAGE;
+}
+
 /* ---- the command table ---- */
 
 static const struct cmd cmds[] = {
 	{ "list", "list the experiments and what each one answers", cmd_list },
 	{ "run", "run experiments and print their tables (needs root)", cmd_run },
 	{ "env", "print the environment block recorded with every run", cmd_env },
+	{ "loadgen", "load an echo server (UDP/TCP, open or closed loop)", loadgen_main },
+	{ "echo", "echo serve: answer echo requests at XDP, TC, SK_SKB or a socket", cmd_echo },
 };
 
 static void usage(FILE *f)

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "exp/exp.h"
+#include "exp/echo/echo_exp.h"
 #include "exp/hooks/hooks_exp.h"
 
 const struct experiment exp_table[] = {
@@ -9,6 +10,10 @@ const struct experiment exp_table[] = {
 	  "How long does a packet take to reach XDP, TC, SK_SKB and the socket, and what does "
 	  "entering an empty program at each hook cost?",
 	  "Table 1", hooks_run },
+	{ "echo",
+	  "How much faster is a UDP/TCP echo answered at XDP, TC or SK_SKB than by a user-space "
+	  "socket server, in latency and in throughput?",
+	  "Fig. 3", echo_run },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -51,6 +52,10 @@ const char *log_hint(int err)
 	switch (err < 0 ? -err : err) {
 	case EPERM:
 	case EACCES:
+		/* as root, a refusal comes from the verifier or a lockdown, not from privileges */
+		if (geteuid() == 0)
+			return "the kernel refused it (for a program: the verifier; -v shows its "
+			       "log)";
 		return "run as root (or with CAP_BPF, CAP_NET_ADMIN and CAP_SYS_ADMIN)";
 	case ENOSYS:
 		return "this kernel was built without CONFIG_BPF_SYSCALL";

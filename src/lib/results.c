@@ -103,6 +103,30 @@ void metric_set_samples(struct metric *m, struct stats_samples *s, size_t wanted
 		snprintf(m->unavailable, sizeof(m->unavailable), "no samples were collected");
 }
 
+const double metric_cdf_q[METRIC_CDF_POINTS] = { 0.001, 0.01, 0.05, 0.1,   0.2,	  0.3,	  0.4,
+						 0.5,	0.6,  0.7,  0.8,   0.85,  0.9,	  0.95,
+						 0.97,	0.98, 0.99, 0.995, 0.999, 0.9999, 1.0 };
+
+void metric_set_hist(struct metric *m, const struct stats_hist *h, size_t wanted)
+{
+	int i;
+
+	stats_hist_summary(h, &m->s);
+	if (stats_too_wide(&m->s, 0.5))
+		m->flags |= METRIC_WIDE;
+	if (wanted && h->n < wanted)
+		m->flags |= METRIC_FEW;
+	if (!h->n) {
+		if (!m->unavailable[0])
+			snprintf(m->unavailable, sizeof(m->unavailable),
+				 "no samples were collected");
+		return;
+	}
+	for (i = 0; i < METRIC_CDF_POINTS; i++)
+		m->cdf[i] = stats_hist_quantile(h, metric_cdf_q[i]);
+	m->has_cdf = true;
+}
+
 void metric_set_paper(struct metric *m, double value, const char *ref)
 {
 	m->has_paper = true;
@@ -195,6 +219,15 @@ static json_t *metric_to_json(const struct metric *m)
 	json_object_set_new(o, "note", m->note[0] ? json_string(m->note) : json_null());
 	json_object_set_new(o, "unavailable",
 			    m->unavailable[0] ? json_string(m->unavailable) : json_null());
+	if (m->has_cdf) {
+		json_t *cdf = json_array();
+		int i;
+
+		for (i = 0; i < METRIC_CDF_POINTS; i++)
+			json_array_append_new(cdf,
+					      json_pack("[fo]", metric_cdf_q[i], num(m->cdf[i])));
+		json_object_set_new(o, "cdf", cdf);
+	}
 	return o;
 }
 

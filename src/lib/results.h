@@ -26,6 +26,10 @@ enum metric_flag {
 	METRIC_FEW = 1 << 2,	   /* fewer samples than asked for */
 };
 
+/* Quantiles at which a latency metric keeps its CDF (for plots). */
+#define METRIC_CDF_POINTS 21
+extern const double metric_cdf_q[METRIC_CDF_POINTS];
+
 struct metric {
 	char id[96];
 	char label[96];
@@ -38,6 +42,8 @@ struct metric {
 	char paper_ref[32];
 	char note[200];
 	char unavailable[200]; /* non-empty: could not be measured here, and why */
+	bool has_cdf;
+	double cdf[METRIC_CDF_POINTS]; /* value at metric_cdf_q[i] */
 };
 
 /*
@@ -85,6 +91,8 @@ void result_note(struct result *r, const char *fmt, ...) __attribute__((format(p
 
 /* Summarise (and sort) the samples into m, flag a wide spread and too few samples. */
 void metric_set_samples(struct metric *m, struct stats_samples *s, size_t wanted);
+/* The same from a histogram, with its CDF kept for plots. */
+void metric_set_hist(struct metric *m, const struct stats_hist *h, size_t wanted);
 void metric_set_paper(struct metric *m, double value, const char *ref);
 void metric_unavailable(struct metric *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -408,6 +408,92 @@ int tb_stop(struct tb *tb, int pid, int timeout_ms)
 	return 0;
 }
 
+/* pids of kernel threads whose name starts with prefix, into out (at most max) */
+static int napi_threads(const char *prefix, int *out, int max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	char path[64], comm[32];
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+		if (env_read_line(path, comm, sizeof(comm)))
+			continue;
+		if (!strncmp(comm, prefix, strlen(prefix)))
+			out[n++] = (int)pid;
+	}
+	closedir(d);
+	return n;
+}
+
+int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu)
+{
+	const struct tb_end *e = side == TB_GEN ? &tb->gen : &tb->dut;
+	int before[64], after[64], nb, na, i, j, status, found = -ENOENT;
+	char prefix[32];
+	pid_t pid;
+
+	/* the kthread is named napi/<dev>-<id>; comm holds 15 characters */
+	snprintf(prefix, sizeof(prefix), "napi/%s-", e->ifname);
+	prefix[15] = '\0';
+	nb = napi_threads(prefix, before, 64);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* /sys shows the mounting namespace's devices: mount a private one for ours */
+		char path[96];
+		int fd;
+
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    setns(e->nsfd, CLONE_NEWNET) || mount("sysfs", "/sys", "sysfs", 0, NULL))
+			_exit(2);
+		snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", e->ifname);
+		/* off, then on: the thread is created now, after the snapshot, so it is ours */
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			_exit(3);
+		if (write(fd, "0", 1) != 1)
+			_exit(3);
+		close(fd);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, "1", 1) != 1)
+			_exit(3);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+		return -EOPNOTSUPP;
+	na = napi_threads(prefix, after, 64);
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb && before[j] != after[i]; j++)
+			;
+		if (j < nb)
+			continue; /* another testbed's thread */
+		if (cpu_pin_tid(after[i], cpu) == 0) {
+			/*
+			 * Softirq NAPI preempts whatever runs on its CPU; a CFS thread would wait
+			 * behind a busy-polling server or generator for a time slice. A real-time
+			 * priority keeps the softirq behaviour on the chosen CPU.
+			 */
+			struct sched_param sp = { .sched_priority = 10 };
+
+			if (sched_setscheduler(after[i], SCHED_FIFO, &sp))
+				log_debug("napi thread %d: no real-time priority: %s", after[i],
+					  strerror(errno));
+			found = after[i];
+		}
+	}
+	return found;
+}
+
 /* "olab-<pid>-<role>" -> pid, or 0 when the name is not ours */
 static int ns_pid(const char *name)
 {

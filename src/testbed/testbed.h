@@ -54,6 +54,14 @@ int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[]);
 /* Stop a process started by tb_spawn(): SIGTERM, then SIGKILL after timeout_ms; reaps it. */
 int tb_stop(struct tb *tb, int pid, int timeout_ms);
 
+/*
+ * Give one side's veth its own CPU, as the paper's two machines had: switch its NAPI to a
+ * kernel thread and pin that thread to cpu. veth has NAPI only while an XDP program is
+ * attached (or GRO is on), so attach first. The thread gets a real-time priority so that, like
+ * softirq, it preempts a busy-polling task on that CPU. Returns the thread's pid or -errno.
+ */
+int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu);
+
 /* Remove both namespaces (and with them the veth pair). Safe to call twice. */
 void tb_destroy(struct tb *tb);
 

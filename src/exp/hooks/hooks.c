@@ -24,6 +24,7 @@
 
 #include "exp/hooks/hooks.h"
 #include "exp/hooks/hooks_exp.h"
+#include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
 #include "lib/log.h"
@@ -699,23 +700,13 @@ static void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
 
 struct attached {
 	struct bpf_link *xdp;
-	struct bpf_tc_hook tc_hook;
-	bool tc_hook_made;
-	struct bpf_tc_opts tc_opts;
-	bool tc_attached;
+	struct att_tc tc;
 };
 
 static void detach_dut(const struct tb *tb, struct attached *a)
 {
 	if (tb_enter(tb, TB_DUT) == 0) {
-		if (a->tc_attached) {
-			a->tc_opts.flags = a->tc_opts.prog_fd = a->tc_opts.prog_id = 0;
-			bpf_tc_detach(&a->tc_hook, &a->tc_opts);
-		}
-		if (a->tc_hook_made) {
-			a->tc_hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&a->tc_hook);
-		}
+		att_tc_detach(&a->tc);
 		tb_leave(tb);
 	}
 	bpf_link__destroy(a->xdp);
@@ -729,32 +720,12 @@ static int attach_dut(const struct tb *tb, struct bpf_program *xdp, struct bpf_p
 	int err;
 
 	memset(a, 0, sizeof(*a));
-	a->tc_hook.sz = sizeof(a->tc_hook);
-	a->tc_opts.sz = sizeof(a->tc_opts);
 	err = tb_enter(tb, TB_DUT);
 	if (err)
 		return err;
-	a->xdp = bpf_program__attach_xdp(xdp, tb->dut.ifindex);
-	if (!a->xdp) {
-		err = log_errno(-errno, "attach XDP (native) to %s", tb->dut.ifname);
-		goto out;
-	}
-	a->tc_hook.ifindex = tb->dut.ifindex;
-	a->tc_hook.attach_point = BPF_TC_INGRESS;
-	err = bpf_tc_hook_create(&a->tc_hook);
-	if (err && err != -EEXIST) {
-		err = log_errno(err, "create the clsact qdisc on %s", tb->dut.ifname);
-		goto out;
-	}
-	a->tc_hook_made = true;
-	a->tc_opts.prog_fd = bpf_program__fd(tc);
-	err = bpf_tc_attach(&a->tc_hook, &a->tc_opts);
-	if (err) {
-		err = log_errno(err, "attach TC ingress to %s", tb->dut.ifname);
-		goto out;
-	}
-	a->tc_attached = true;
-out:
+	a->xdp = att_xdp(xdp, tb->dut.ifindex, tb->dut.ifname);
+	err = a->xdp ? att_tc_ingress(tb->dut.ifindex, tb->dut.ifname, bpf_program__fd(tc), &a->tc)
+		     : -errno;
 	tb_leave(tb);
 	if (err)
 		detach_dut(tb, a);

@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * echo (paper Fig. 3): a UDP echo answered by a user-space socket server (sleeping or
+ * busy-polling), by SK_SKB, by TC and by XDP; TCP echo by the socket server and by SK_SKB.
+ * Latency at a moderate Poisson rate (from the intended send time), and the most each one
+ * serves with requests kept in flight. Also `offloadlab echo serve`, the offloads on their own.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "exp/echo/echo.h"
+#include "exp/echo/echo_exp.h"
+#include "exp/echo/echo_server.h"
+#include "lib/attach.h"
+#include "lib/bpfutil.h"
+#include "lib/cli.h"
+#include "lib/log.h"
+#include "loadgen/loadgen.h"
+#include "testbed/testbed.h"
+#include "echo.skel.h"
+
+#define ECHO_PORT 7007
+#define GEN_PORT 40010
+#define OUTSTANDING 32
+
+enum variant { V_SOCK_SLEEP, V_SOCK_BUSY, V_SKSKB, V_TC, V_XDP, V_MAX };
+
+/*
+ * Where the dut's kernel work runs. shared: veth's default, softirq on the sending CPU (the
+ * generator's); only a user-space server runs on the dut CPU. split: the dut veth's NAPI is a
+ * thread pinned to the dut CPU, as with two machines, and every request pays a cross-CPU
+ * hand-off (an IPI: ~15-20 us in a VM).
+ */
+enum placement { PL_SHARED, PL_SPLIT, PL_MAX };
+static const char *const pl_name[PL_MAX] = { "shared", "split" };
+
+/* Paper Fig. 3 medians, us (Xeon Silver 4310, ConnectX-6, one request size). */
+static const struct {
+	const char *key, *label;
+	double paper_us;
+	bool udp, tcp;
+} vinfo[V_MAX] = {
+	[V_SOCK_SLEEP] = { "socket_sleep", "socket server, sleeping", 44.3, true, true },
+	[V_SOCK_BUSY] = { "socket_busy", "socket server, busy-polling", -1, true, true },
+	[V_SKSKB] = { "skskb", "SK_SKB verdict -> socket egress", 43.1, true, true },
+	[V_TC] = { "tc", "TC: swap, redirect out", 38.5, true, false },
+	[V_XDP] = { "xdp", "XDP: swap, XDP_TX", 37.8, true, false },
+};
+
+struct server {
+	struct bpf_link *xdp;
+	struct att_tc tc;
+	struct esrv srv;
+	bool srv_up;
+	int sk_fd, sk_lfd; /* SK_SKB: the served socket and, for TCP, its listener */
+	int verdict_type;
+	bool in_map;
+	int napi_pid;
+};
+
+struct ctx {
+	struct echo_bpf *skel;
+	struct tb *tb;
+	struct server *srv;
+	enum placement pl;
+};
+
+static void server_down(struct ctx *c, struct server *s)
+{
+	__u32 key = 0;
+
+	esrv_stop(&s->srv);
+	if (s->in_map)
+		bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
+	if (s->verdict_type)
+		bpf_prog_detach2(bpf_program__fd(c->skel->progs.echo_skskb),
+				 bpf_map__fd(c->skel->maps.socks), s->verdict_type);
+	if (s->sk_fd >= 0)
+		close(s->sk_fd);
+	if (s->sk_lfd >= 0)
+		close(s->sk_lfd);
+	if (tb_enter(c->tb, TB_DUT) == 0) {
+		att_tc_detach(&s->tc);
+		tb_leave(c->tb);
+	}
+	bpf_link__destroy(s->xdp);
+	memset(s, 0, sizeof(*s));
+	s->sk_fd = s->sk_lfd = -1;
+}
+
+/* TCP SK_SKB: the accepted socket must be in the sockmap before the first request. */
+static int skskb_accept(void *arg, int fd)
+{
+	struct ctx *c = arg;
+	struct server *s = c->srv;
+	__u32 key = 0;
+	int one = 1;
+
+	(void)fd;
+	s->sk_fd = accept4(s->sk_lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (s->sk_fd < 0)
+		return log_errno(-errno, "accept the generator's connection");
+	/* the verdict's egress goes through this socket's send path: no Nagle delay */
+	setsockopt(s->sk_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.socks), &key, &s->sk_fd, BPF_ANY))
+		return log_errno(-errno, "insert the TCP socket into the sockmap");
+	s->in_map = true;
+	return 0;
+}
+
+static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4 l4, char *why,
+		     size_t whylen)
+{
+	const struct tb *tb = c->tb;
+	struct sockaddr_in dut = { .sin_family = AF_INET,
+				   .sin_port = htons(ECHO_PORT),
+				   .sin_addr.s_addr = tb->dut.addr };
+	struct sockaddr_in gen = { .sin_family = AF_INET,
+				   .sin_port = htons(GEN_PORT),
+				   .sin_addr.s_addr = tb->gen.addr };
+	int err, one = 1;
+	__u32 key = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->sk_fd = s->sk_lfd = -1;
+	err = tb_enter(tb, TB_DUT);
+	if (err)
+		return err;
+	/* XDP echo, or an XDP_PASS carrier so that every variant gets the same NAPI placement */
+	s->xdp = att_xdp(v == V_XDP ? c->skel->progs.echo_xdp : c->skel->progs.echo_xdp_pass,
+			 tb->dut.ifindex, tb->dut.ifname);
+	if (!s->xdp) {
+		err = -errno;
+		goto out;
+	}
+	s->napi_pid = c->pl == PL_SPLIT ? tb_napi_pin(tb, TB_DUT, tb->dut_cpu) : 0;
+	if (c->pl == PL_SPLIT && s->napi_pid <= 0) {
+		snprintf(why, whylen, "threaded NAPI could not be enabled on the dut's veth");
+		err = -EOPNOTSUPP;
+		goto out;
+	}
+	switch (v) {
+	case V_TC:
+		err = att_tc_ingress(tb->dut.ifindex, tb->dut.ifname,
+				     bpf_program__fd(c->skel->progs.echo_tc), &s->tc);
+		break;
+	case V_SOCK_SLEEP:
+	case V_SOCK_BUSY:
+		err = esrv_start(&s->srv, l4, (struct sockaddr *)&dut, sizeof(dut),
+				 v == V_SOCK_BUSY, tb->dut_cpu);
+		s->srv_up = !err;
+		break;
+	case V_SKSKB:
+		s->verdict_type = l4 == LG_UDP ? BPF_SK_SKB_VERDICT : BPF_SK_SKB_STREAM_VERDICT;
+		err = att_sockmap(bpf_program__fd(c->skel->progs.echo_skskb),
+				  bpf_map__fd(c->skel->maps.socks), s->verdict_type);
+		if (err) {
+			s->verdict_type = 0;
+			snprintf(why, whylen, "this kernel refused the sk_skb verdict program: %s",
+				 strerror(-err));
+			break;
+		}
+		if (l4 == LG_TCP) {
+			s->sk_lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+			setsockopt(s->sk_lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+			if (bind(s->sk_lfd, (struct sockaddr *)&dut, sizeof(dut)) ||
+			    listen(s->sk_lfd, 4))
+				err = log_errno(-errno, "listen on %s:%d", tb->dut.ip, ECHO_PORT);
+			break;
+		}
+		/* UDP: the egress of a connected socket goes back to the generator */
+		s->sk_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		setsockopt(s->sk_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(s->sk_fd, (struct sockaddr *)&dut, sizeof(dut)) ||
+		    connect(s->sk_fd, (struct sockaddr *)&gen, sizeof(gen))) {
+			err = log_errno(-errno, "set up the UDP socket for SK_SKB");
+			break;
+		}
+		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.socks), &key, &s->sk_fd,
+					BPF_ANY)) {
+			err = -errno;
+			snprintf(why, whylen, "the sockmap refused a UDP socket: %s",
+				 strerror(errno));
+			break;
+		}
+		s->in_map = true;
+		break;
+	case V_XDP:
+	case V_MAX:
+		break;
+	}
+out:
+	tb_leave(tb);
+	if (err)
+		server_down(c, s);
+	return err;
+}
+
+static void counters(struct echo_bpf *skel, __u64 out[ECHO_COUNTERS])
+{
+	int ncpu = libbpf_num_possible_cpus(), i, k;
+	__u64 *vals = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(__u64));
+
+	for (k = 0; k < ECHO_COUNTERS; k++) {
+		__u32 key = (__u32)k;
+
+		out[k] = 0;
+		if (!vals || bpf_map_lookup_elem(bpf_map__fd(skel->maps.counters), &key, vals))
+			continue;
+		for (i = 0; i < ncpu; i++)
+			out[k] += vals[i];
+	}
+	free(vals);
+}
+
+static void lg_setup(struct lg_opts *lo, const struct tb *tb, enum lg_l4 l4)
+{
+	struct sockaddr_in *dst = (struct sockaddr_in *)&lo->dst;
+	struct sockaddr_in *src = (struct sockaddr_in *)&lo->src;
+
+	lg_opts_default(lo);
+	lo->l4 = l4;
+	dst->sin_family = AF_INET;
+	dst->sin_port = htons(ECHO_PORT);
+	dst->sin_addr.s_addr = tb->dut.addr;
+	lo->dstlen = sizeof(*dst);
+	src->sin_family = AF_INET;
+	src->sin_port = htons(GEN_PORT);
+	src->sin_addr.s_addr = tb->gen.addr;
+	lo->srclen = sizeof(*src);
+	lo->cpu = tb->gen_cpu;
+}
+
+struct run_plan {
+	double rate;
+	uint64_t lat_ns, tput_ns;
+	int tput_reps;
+};
+
+/* One variant: latency at a moderate rate, then repeated closed-loop throughput runs. */
+static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
+		       struct result *r, double *tput_median)
+{
+	const char *l4n = l4 == LG_UDP ? "udp" : "tcp";
+	struct stats_samples tput;
+	struct server s;
+	struct lg_opts lo;
+	struct lg_result lr;
+	struct metric *ml, *mt;
+	char id[96], label[96], why[160] = "";
+	__u64 before[ECHO_COUNTERS], after[ECHO_COUNTERS];
+	uint64_t lost = 0, sent = 0;
+	int err, i;
+
+	*tput_median = 0;
+	snprintf(id, sizeof(id), "echo.lat.%s.%s.%s", pl_name[c->pl], l4n, vinfo[v].key);
+	snprintf(label, sizeof(label), "latency, %s (%s, %s)", vinfo[v].label, l4n, pl_name[c->pl]);
+	ml = result_add(r, id, label, "ns", METHOD_LIVE);
+	snprintf(id, sizeof(id), "echo.tput.%s.%s.%s", pl_name[c->pl], l4n, vinfo[v].key);
+	snprintf(label, sizeof(label), "throughput, %s (%s, %s)", vinfo[v].label, l4n,
+		 pl_name[c->pl]);
+	mt = result_add(r, id, label, "kreq/s", METHOD_LIVE);
+	if (!ml || !mt)
+		return -ENOMEM;
+	if (vinfo[v].paper_us > 0)
+		metric_set_paper(ml, vinfo[v].paper_us * 1000.0, "Fig. 3");
+
+	c->srv = &s;
+	err = server_up(c, &s, v, l4, why, sizeof(why));
+	if (err) {
+		if (!why[0])
+			snprintf(why, sizeof(why), "could not set up the server: %s",
+				 strerror(-err));
+		metric_unavailable(ml, "%s", why);
+		metric_unavailable(mt, "%s", why);
+		return 0; /* the other variants still run */
+	}
+	counters(c->skel, before);
+	err = tb_enter(c->tb, TB_GEN);
+	if (err)
+		goto out;
+
+	/* latency: Poisson arrivals at a moderate rate, from the intended send time */
+	lg_setup(&lo, c->tb, l4);
+	lo.mode = LG_POISSON;
+	lo.rate = p->rate;
+	lo.duration_ns = p->lat_ns;
+	lo.warmup_ns = p->lat_ns / 10;
+	lo.batch = 1;
+	if (v == V_SKSKB && l4 == LG_TCP) {
+		lo.after_connect = skskb_accept;
+		lo.after_connect_arg = c;
+	}
+	err = lg_run(&lo, &lr);
+	if (err)
+		goto leave;
+	metric_set_hist(ml, lr.lat, 0);
+	snprintf(ml->note, sizeof(ml->note),
+		 "Poisson %.0f req/s for %.1f s; %llu sent, %llu lost; from the intended send time",
+		 p->rate, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
+		 (unsigned long long)lr.lost);
+	lost += lr.lost;
+	sent += lr.sent;
+	lg_result_free(&lr);
+
+	/* throughput: requests kept in flight, repeated for a spread */
+	stats_samples_init(&tput);
+	for (i = 0; i < p->tput_reps && !err; i++) {
+		if (v == V_SKSKB && l4 == LG_TCP) {
+			/* a new connection each run: the old one leaves the sockmap with it */
+			__u32 key = 0;
+
+			bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
+			if (s.sk_fd >= 0)
+				close(s.sk_fd);
+			s.sk_fd = -1;
+		}
+		lg_setup(&lo, c->tb, l4);
+		lo.mode = LG_CLOSED;
+		lo.outstanding = OUTSTANDING;
+		lo.duration_ns = p->tput_ns;
+		lo.batch = 16;
+		if (v == V_SKSKB && l4 == LG_TCP) {
+			lo.after_connect = skskb_accept;
+			lo.after_connect_arg = c;
+		}
+		err = lg_run(&lo, &lr);
+		if (err)
+			break;
+		stats_samples_add(&tput, lr.achieved_rps / 1000.0);
+		lost += lr.lost;
+		sent += lr.sent;
+		lg_result_free(&lr);
+	}
+	if (!err) {
+		metric_set_samples(mt, &tput, (size_t)p->tput_reps);
+		*tput_median = mt->s.p50;
+		snprintf(mt->note, sizeof(mt->note),
+			 "closed loop, %d requests in flight, %d runs of %.1f s", OUTSTANDING,
+			 p->tput_reps, (double)p->tput_ns / 1e9);
+	}
+	stats_samples_free(&tput);
+leave:
+	tb_leave(c->tb);
+out:
+	counters(c->skel, after);
+	if (!err && (v == V_XDP || v == V_TC || v == V_SKSKB) &&
+	    after[ECHO_REPLIED] - before[ECHO_REPLIED] == 0)
+		result_note(r,
+			    "%s/%s/%s: the BPF program answered nothing: replies came from "
+			    "elsewhere",
+			    pl_name[c->pl], l4n, vinfo[v].key);
+	if (!err && sent && lost * 100 > sent)
+		result_note(r, "%s/%s/%s: %llu of %llu requests got no reply within 100 ms",
+			    pl_name[c->pl], l4n, vinfo[v].key, (unsigned long long)lost,
+			    (unsigned long long)sent);
+	server_down(c, &s);
+	if (err) {
+		metric_unavailable(ml, "the load generator failed: %s", strerror(-err));
+		metric_unavailable(mt, "the load generator failed: %s", strerror(-err));
+	}
+	return err;
+}
+
+#define FIG3_ROW(name, key, with_paper)                                                            \
+	{                                                                                          \
+		name,                                                                              \
+		{                                                                                  \
+			{ .id = "echo.lat.shared.udp." key, .paper = with_paper },                 \
+				{ .id = "echo.lat.shared.udp." key },                              \
+				{ .id = "echo.lat.split.udp." key },                               \
+				{ .id = "echo.tput.shared.udp." key },                             \
+				{ .id = "echo.tput.split.udp." key },                              \
+		}                                                                                  \
+	}
+
+static const struct view fig3 = {
+	.title = "Fig. 3, UDP echo: median latency (Poisson, moderate rate) and peak throughput",
+	.ncols = 6,
+	.cols = { "server", "paper median", "lat shared", "lat split", "kreq/s shared",
+		  "kreq/s split" },
+	.nrows = 5,
+	.rows = {
+		FIG3_ROW("socket", "socket_sleep", true),
+		FIG3_ROW("socket busy", "socket_busy", false),
+		FIG3_ROW("SK_SKB", "skskb", true),
+		FIG3_ROW("TC", "tc", true),
+		FIG3_ROW("XDP", "xdp", true),
+	},
+	.footer = "shared: the dut's kernel work on the generator's CPU (veth's default); split: "
+		  "on its own CPU, paying a cross-CPU hand-off per request. The paper's figures "
+		  "include two NICs and a wire: compare the order of the hooks",
+};
+
+int echo_run(const struct run_opts *o, struct result *r)
+{
+	struct run_plan plan = {
+		.rate = o->quick ? 5000 : 10000,
+		.lat_ns = o->quick ? 1000000000ULL : 3000000000ULL,
+		.tput_ns = o->quick ? 400000000ULL : 1000000000ULL,
+		.tput_reps = o->quick ? 3 : 5,
+	};
+	static const enum variant order[] = { V_XDP, V_TC, V_SKSKB, V_SOCK_BUSY, V_SOCK_SLEEP };
+	struct echo_bpf *skel;
+	struct bpf_link *peer = NULL;
+	double tput[PL_MAX][2][V_MAX] = { { { 0 } } }, ceiling;
+	struct ctx c = { 0 };
+	struct tb tb;
+	bool tb_up = false;
+	int err, l4, i, pl, gen_napi = -1;
+
+	r->view = &fig3;
+	skel = echo_bpf__open();
+	if (!skel)
+		return log_errno(-errno, "open the echo BPF object");
+	skel->rodata->cfg_port = ECHO_PORT;
+	err = echo_bpf__load(skel);
+	if (err) {
+		log_errno(err, "load the echo BPF programs (run with -v for the verifier log)");
+		goto out;
+	}
+	err = tb_create(&tb);
+	if (err)
+		goto out;
+	tb_up = true;
+	c.skel = skel;
+	c.tb = &tb;
+	/* the generator's veth must run XDP to receive XDP_TX replies; it also gets a NAPI
+	 * thread on the generator's CPU, so reply processing is not charged to the dut */
+	err = tb_enter(&tb, TB_GEN);
+	if (err)
+		goto out;
+	peer = att_xdp(skel->progs.echo_xdp_pass, tb.gen.ifindex, tb.gen.ifname);
+	tb_leave(&tb);
+	if (!peer) {
+		err = -errno;
+		goto out;
+	}
+	for (pl = PL_SHARED; pl < PL_MAX; pl++) {
+		c.pl = (enum placement)pl;
+		/* split: the generator's veth gets a NAPI thread on the generator's CPU too, so
+		 * reply processing is not charged to the dut (shared runs first: threaded NAPI
+		 * stays on once set) */
+		if (pl == PL_SPLIT)
+			gen_napi = tb_napi_pin(&tb, TB_GEN, tb.gen_cpu);
+		for (l4 = LG_UDP; l4 <= LG_TCP; l4++) {
+			for (i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++) {
+				enum variant v = order[i];
+
+				if (!(l4 == LG_UDP ? vinfo[v].udp : vinfo[v].tcp))
+					continue;
+				log_debug("echo: %s %s %s", pl_name[pl],
+					  l4 == LG_UDP ? "udp" : "tcp", vinfo[v].key);
+				err = run_variant(&c, v, (enum lg_l4)l4, &plan, r,
+						  &tput[pl][l4][v]);
+				if (err)
+					goto out;
+			}
+		}
+	}
+	ceiling = tput[PL_SHARED][LG_UDP][V_XDP];
+	if (ceiling > 0) {
+		result_note(r,
+			    "generator ceiling: %.0f kreq/s against the XDP echo (shared), "
+			    "the fastest peer there is; a server near it (>= 90 %%) is "
+			    "generator-bound",
+			    ceiling);
+		for (pl = 0; pl < PL_MAX; pl++)
+			for (i = 0; i < V_MAX; i++)
+				if (!(pl == PL_SHARED && i == V_XDP) &&
+				    tput[pl][LG_UDP][i] >= 0.9 * ceiling)
+					result_note(
+						r,
+						"%s/udp/%s: %.0f kreq/s is within 10 %% of the "
+						"generator's ceiling: the generator may have been "
+						"the limit",
+						pl_name[pl], vinfo[i].key, tput[pl][LG_UDP][i]);
+	}
+	result_note(r,
+		    "testbed: veth between two namespaces; generator on cpu %d, dut on cpu %d; "
+		    "split placement: %s; every dut variant has an XDP program attached "
+		    "(XDP_PASS when XDP is not the one answering) so that all get the same "
+		    "NAPI path",
+		    tb.gen_cpu, tb.dut_cpu,
+		    gen_napi > 0 ? "NAPI threads (real-time priority) pinned to each side's CPU"
+				 : "the generator's veth stayed in softirq");
+	result_note(r, "requests: %zu-byte UDP payloads / TCP messages with a sequence number",
+		    lg_echo_app.size);
+	result_note(r, "split placement: each request crosses CPUs twice (to the dut's NAPI thread "
+		       "and back); waking an idle vCPU dominates, which is also why a busy-polling "
+		       "server, whose CPU never idles, can beat XDP there");
+out:
+	if (err && !r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
+	bpf_link__destroy(peer);
+	if (tb_up)
+		tb_destroy(&tb);
+	echo_bpf__destroy(skel);
+	return err;
+}
+
+/* ---- offloadlab echo serve ---- */
+
+struct serve_args {
+	const char *hook, *dev;
+	uint64_t port, seconds;
+	bool tcp, busy;
+};
+
+static const struct argp_option serve_options[] = {
+	{ "hook", 'k', "HOOK", 0, "xdp, tc, skskb or socket (default xdp)", 0 },
+	{ "dev", 'd', "IFACE", 0, "Device to attach XDP/TC to (required for xdp and tc)", 0 },
+	{ "port", 'p', "PORT", 0, "UDP/TCP port to answer (default 7)", 0 },
+	{ "tcp", 't', NULL, 0, "TCP echo (socket and skskb only)", 0 },
+	{ "busy", 'b', NULL, 0, "socket: busy-poll instead of sleeping", 0 },
+	{ "duration", 'D', "SECONDS", 0, "Stop after this long (default: until Ctrl-C)", 0 },
+	{ 0 },
+};
+
+static error_t serve_parse(int key, char *arg, struct argp_state *state)
+{
+	struct serve_args *a = state->input;
+
+	switch (key) {
+	case 'k':
+		if (strcmp(arg, "xdp") && strcmp(arg, "tc") && strcmp(arg, "skskb") &&
+		    strcmp(arg, "socket"))
+			argp_error(state, "--hook is xdp, tc, skskb or socket, not '%s'", arg);
+		a->hook = arg;
+		break;
+	case 'd':
+		a->dev = arg;
+		break;
+	case 'p':
+		if (cli_parse_u64(arg, 1, 65535, &a->port))
+			argp_error(state, "--port takes 1..65535, not '%s'", arg);
+		break;
+	case 't':
+		a->tcp = true;
+		break;
+	case 'b':
+		a->busy = true;
+		break;
+	case 'D':
+		if (cli_parse_u64(arg, 1, 86400, &a->seconds))
+			argp_error(state, "--duration takes 1..86400 seconds, not '%s'", arg);
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if ((!strcmp(a->hook, "xdp") || !strcmp(a->hook, "tc")) && !a->dev)
+			argp_error(state, "--hook %s needs --dev IFACE", a->hook);
+		if (a->tcp && (!strcmp(a->hook, "xdp") || !strcmp(a->hook, "tc")))
+			argp_error(state, "the %s echo answers UDP only", a->hook);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static volatile sig_atomic_t serve_stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	serve_stop = 1;
+}
+
+int echo_serve_main(int argc, char **argv)
+{
+	static const char doc[] =
+		"Answer UDP (or TCP) echo requests at one hook until Ctrl-C, then print what was "
+		"answered. XDP and TC attach to the device you name, in the current network "
+		"namespace; skskb and socket listen on the port on every address."
+		"\vExamples:\n"
+		"  offloadlab echo serve --hook xdp --dev veth1 --port 7\n"
+		"  offloadlab echo serve --hook tc --dev eth1 --port 7007 --duration 60\n"
+		"  offloadlab echo serve --hook skskb --tcp --port 7\n"
+		"  offloadlab echo serve --hook socket --busy --port 7\n"
+		"The peer of a veth used with --hook xdp needs an XDP program of its own to "
+		"receive the replies (a kernel requirement).";
+	struct argp argp = { serve_options, serve_parse, NULL, doc, NULL, NULL, NULL };
+	struct serve_args a = { .hook = "xdp", .port = 7 };
+	struct sockaddr_in any = { .sin_family = AF_INET };
+	struct echo_bpf *skel = NULL;
+	struct bpf_link *xdp = NULL;
+	struct att_tc tc = { 0 };
+	struct esrv srv = { .fd = -1, .conn = -1 };
+	int conns[64], nconn = 0, lfd = -1, err = 0, ifindex = 0, i;
+	uint64_t t_end;
+	__u64 cnt[ECHO_COUNTERS] = { 0 };
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	if (geteuid() != 0 && strcmp(a.hook, "socket")) {
+		fprintf(stderr,
+			"offloadlab echo serve: --hook %s needs root (it loads BPF "
+			"programs)\n",
+			a.hook);
+		return EXIT_FAIL;
+	}
+	if (a.dev) {
+		ifindex = (int)if_nametoindex(a.dev);
+		if (!ifindex) {
+			fprintf(stderr,
+				"offloadlab echo serve: no device '%s' in this network "
+				"namespace\n",
+				a.dev);
+			return EXIT_FAIL;
+		}
+	}
+	log_setup_libbpf();
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	any.sin_port = htons((uint16_t)a.port);
+	if (strcmp(a.hook, "socket")) {
+		skel = echo_bpf__open();
+		if (!skel)
+			return log_errno(-errno, "open the echo BPF object"), EXIT_FAIL;
+		skel->rodata->cfg_port = (__u16)a.port;
+		err = echo_bpf__load(skel);
+		if (err) {
+			log_errno(err, "load the echo BPF programs");
+			goto out;
+		}
+	}
+	if (!strcmp(a.hook, "xdp")) {
+		xdp = att_xdp(skel->progs.echo_xdp, ifindex, a.dev);
+		err = xdp ? 0 : -errno;
+	} else if (!strcmp(a.hook, "tc")) {
+		err = att_tc_ingress(ifindex, a.dev, bpf_program__fd(skel->progs.echo_tc), &tc);
+	} else if (!strcmp(a.hook, "socket")) {
+		err = esrv_start(&srv, a.tcp ? LG_TCP : LG_UDP, (struct sockaddr *)&any,
+				 sizeof(any), a.busy, -1);
+	} else if (!a.tcp) {
+		fprintf(stderr, "offloadlab echo serve: --hook skskb answers TCP only here "
+				"(a UDP socket must be connected to one client); add --tcp\n");
+		err = -EINVAL;
+	} else {
+		int one = 1;
+
+		err = att_sockmap(bpf_program__fd(skel->progs.echo_skskb),
+				  bpf_map__fd(skel->maps.socks), BPF_SK_SKB_STREAM_VERDICT);
+		lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (!err && (bind(lfd, (struct sockaddr *)&any, sizeof(any)) || listen(lfd, 64)))
+			err = log_errno(-errno, "listen on port %llu", (unsigned long long)a.port);
+	}
+	if (err)
+		goto out;
+	fprintf(stderr, "offloadlab: echo on %s port %llu via %s; Ctrl-C stops\n",
+		a.tcp ? "TCP" : "UDP", (unsigned long long)a.port, a.hook);
+	t_end = a.seconds ? bpfu_now_ns() + a.seconds * 1000000000ULL : 0;
+	while (!serve_stop && (!t_end || bpfu_now_ns() < t_end)) {
+		if (lfd >= 0) {
+			int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			__u32 key = (__u32)nconn;
+
+			if (fd >= 0 && nconn < 64 &&
+			    !bpf_map_update_elem(bpf_map__fd(skel->maps.socks), &key, &fd, BPF_ANY))
+				conns[nconn++] = fd;
+			else if (fd >= 0)
+				close(fd); /* full: the client sees a closed connection */
+		}
+		usleep(10000);
+	}
+out:
+	if (skel)
+		counters(skel, cnt);
+	if (!err)
+		printf("answered %llu in the kernel, passed %llu not for us, passed %llu "
+		       "malformed%s\n",
+		       (unsigned long long)cnt[ECHO_REPLIED],
+		       (unsigned long long)cnt[ECHO_NOT_OURS],
+		       (unsigned long long)cnt[ECHO_MALFORMED],
+		       !strcmp(a.hook, "socket") ? " (socket: see the server's count)" : "");
+	if (!strcmp(a.hook, "socket") && !err)
+		printf("socket server answered %llu\n", (unsigned long long)srv.served);
+	esrv_stop(&srv);
+	for (i = 0; i < nconn; i++)
+		close(conns[i]);
+	if (lfd >= 0)
+		close(lfd);
+	att_tc_detach(&tc);
+	bpf_link__destroy(xdp);
+	echo_bpf__destroy(skel);
+	return err ? EXIT_FAIL : EXIT_OK;
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lib/attach.h"
+#include "lib/log.h"
+
+int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->hook.sz = sizeof(t->hook);
+	t->opts.sz = sizeof(t->opts);
+	t->hook.ifindex = ifindex;
+	t->hook.attach_point = BPF_TC_INGRESS;
+	err = bpf_tc_hook_create(&t->hook);
+	if (err && err != -EEXIST)
+		return log_errno(err, "create the clsact qdisc on %s", ifname);
+	t->hook_made = true;
+	t->opts.prog_fd = prog_fd;
+	err = bpf_tc_attach(&t->hook, &t->opts);
+	if (err) {
+		att_tc_detach(t);
+		return log_errno(err, "attach a TC ingress program to %s", ifname);
+	}
+	t->attached = true;
+	return 0;
+}
+
+void att_tc_detach(struct att_tc *t)
+{
+	if (t->attached) {
+		t->opts.flags = t->opts.prog_fd = t->opts.prog_id = 0;
+		bpf_tc_detach(&t->hook, &t->opts);
+	}
+	if (t->hook_made) {
+		t->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&t->hook);
+	}
+	memset(t, 0, sizeof(*t));
+}
+
+struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifname)
+{
+	struct bpf_link *l = bpf_program__attach_xdp(prog, ifindex);
+
+	if (!l)
+		log_errno(-errno, "attach XDP (native) to %s", ifname);
+	return l;
+}
+
+int att_sockmap(int prog_fd, int map_fd, enum bpf_attach_type type)
+{
+	if (bpf_prog_attach(prog_fd, map_fd, type, 0))
+		return log_errno(-errno, "attach an sk_skb program to a sockmap");
+	return 0;
+}

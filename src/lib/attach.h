@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef OLAB_ATTACH_H
+#define OLAB_ATTACH_H
+
+#include <stdbool.h>
+
+#include <bpf/libbpf.h>
+
+/* A program on TC ingress (clsact) of one device in the calling thread's namespace. */
+struct att_tc {
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	bool hook_made, attached;
+};
+
+int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
+/* Detach and remove the clsact qdisc; call in the same namespace. Safe on a zeroed struct. */
+void att_tc_detach(struct att_tc *t);
+
+/* Native (driver) XDP through a bpf_link, which the kernel removes if this process dies. */
+struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifname);
+
+/* An sk_skb program on a sockmap; 0 or -errno with the message printed. */
+int att_sockmap(int prog_fd, int map_fd, enum bpf_attach_type type);
+
+#endif
