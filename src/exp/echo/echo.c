@@ -73,7 +73,7 @@ struct server {
 struct ctx {
 	struct echo_bpf *skel;
 	struct tb *tb;
-	struct server *srv;
+	struct server srv; /* the variant being measured */
 	enum placement pl;
 };
 
@@ -104,7 +104,7 @@ static void server_down(struct ctx *c, struct server *s)
 static int skskb_accept(void *arg, int fd)
 {
 	struct ctx *c = arg;
-	struct server *s = c->srv;
+	struct server *s = &c->srv;
 	__u32 key = 0;
 	int one = 1;
 
@@ -255,7 +255,7 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 {
 	const char *l4n = l4 == LG_UDP ? "udp" : "tcp";
 	struct stats_samples tput;
-	struct server s;
+	struct server *s = &c->srv;
 	struct lg_opts lo;
 	struct lg_result lr;
 	struct metric *ml, *mt;
@@ -277,8 +277,7 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 	if (vinfo[v].paper_us > 0)
 		metric_set_paper(ml, vinfo[v].paper_us * 1000.0, "Fig. 3");
 
-	c->srv = &s;
-	err = server_up(c, &s, v, l4, why, sizeof(why));
+	err = server_up(c, s, v, l4, why, sizeof(why));
 	if (err) {
 		if (!why[0])
 			snprintf(why, sizeof(why), "could not set up the server: %s",
@@ -323,9 +322,9 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 			__u32 key = 0;
 
 			bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
-			if (s.sk_fd >= 0)
-				close(s.sk_fd);
-			s.sk_fd = -1;
+			if (s->sk_fd >= 0)
+				close(s->sk_fd);
+			s->sk_fd = -1;
 		}
 		lg_setup(&lo, c->tb, l4);
 		lo.mode = LG_CLOSED;
@@ -366,7 +365,7 @@ out:
 		result_note(r, "%s/%s/%s: %llu of %llu requests got no reply within 100 ms",
 			    pl_name[c->pl], l4n, vinfo[v].key, (unsigned long long)lost,
 			    (unsigned long long)sent);
-	server_down(c, &s);
+	server_down(c, s);
 	if (err) {
 		metric_unavailable(ml, "the load generator failed: %s", strerror(-err));
 		metric_unavailable(mt, "the load generator failed: %s", strerror(-err));
