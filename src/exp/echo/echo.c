@@ -8,6 +8,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -571,6 +572,40 @@ static error_t serve_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* Echo whatever a socket already holds, in user space; returns bytes echoed. */
+static size_t echo_queued(int fd)
+{
+	unsigned char buf[65536];
+	size_t total = 0;
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
+		if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) != n)
+			break;
+		total += (size_t)n;
+	}
+	return total;
+}
+
+/*
+ * Hand an accepted connection to the verdict. The sockmap must not hold a socket before it is
+ * accepted: the kernel drops what a verdict redirects to a socket with no struct socket yet.
+ * Bytes that arrived before the insertion stay in the receive queue, where the verdict would
+ * only see them once more data came (a waiting client never sends more): echo them here,
+ * before and right after inserting.
+ */
+static int serve_adopt(struct echo_bpf *skel, int fd, __u32 slot, uint64_t *by_user)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	*by_user += echo_queued(fd);
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.socks), &slot, &fd, BPF_ANY))
+		return -errno;
+	*by_user += echo_queued(fd);
+	return 0;
+}
+
 static volatile sig_atomic_t serve_stop;
 
 static void on_stop(int sig)
@@ -599,6 +634,8 @@ int echo_serve_main(int argc, char **argv)
 	struct bpf_link *xdp = NULL;
 	struct att_tc tc = { 0 };
 	struct esrv srv = { .fd = -1, .conn = -1 };
+	bool verdict_on = false;
+	uint64_t by_user = 0;
 	int conns[64], nconn = 0, lfd = -1, err = 0, ifindex = 0, i;
 	uint64_t t_end;
 	__u64 cnt[ECHO_COUNTERS] = { 0 };
@@ -654,7 +691,9 @@ int echo_serve_main(int argc, char **argv)
 
 		err = att_sockmap(bpf_program__fd(skel->progs.echo_skskb),
 				  bpf_map__fd(skel->maps.socks), BPF_SK_SKB_STREAM_VERDICT);
-		lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (!err)
+			verdict_on = true;
+		lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (!err && (bind(lfd, (struct sockaddr *)&any, sizeof(any)) || listen(lfd, 64)))
 			err = log_errno(-errno, "listen on port %llu", (unsigned long long)a.port);
@@ -666,14 +705,20 @@ int echo_serve_main(int argc, char **argv)
 	t_end = a.seconds ? bpfu_now_ns() + a.seconds * 1000000000ULL : 0;
 	while (!serve_stop && (!t_end || bpfu_now_ns() < t_end)) {
 		if (lfd >= 0) {
-			int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-			__u32 key = (__u32)nconn;
+			struct pollfd p = { .fd = lfd, .events = POLLIN };
+			int fd;
 
-			if (fd >= 0 && nconn < 64 &&
-			    !bpf_map_update_elem(bpf_map__fd(skel->maps.socks), &key, &fd, BPF_ANY))
+			/* accept at once: until then, what a client sends waits in the queue */
+			if (poll(&p, 1, 10) <= 0)
+				continue;
+			fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (fd < 0)
+				continue;
+			if (nconn < 64 && !serve_adopt(skel, fd, (__u32)nconn, &by_user))
 				conns[nconn++] = fd;
-			else if (fd >= 0)
+			else
 				close(fd); /* full: the client sees a closed connection */
+			continue;
 		}
 		usleep(10000);
 	}
@@ -690,6 +735,13 @@ out:
 	if (!strcmp(a.hook, "socket") && !err)
 		printf("socket server answered %llu\n", (unsigned long long)srv.served);
 	esrv_stop(&srv);
+	if (verdict_on)
+		bpf_prog_detach2(bpf_program__fd(skel->progs.echo_skskb),
+				 bpf_map__fd(skel->maps.socks), BPF_SK_SKB_STREAM_VERDICT);
+	if (by_user)
+		printf("echoed %llu early bytes in user space (sent before the connection was "
+		       "accepted)\n",
+		       (unsigned long long)by_user);
 	for (i = 0; i < nconn; i++)
 		close(conns[i]);
 	if (lfd >= 0)
