@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "exp/exp.h"
+#include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/hooks/hooks_exp.h"
 
@@ -14,6 +15,10 @@ const struct experiment exp_table[] = {
 	  "How much faster is a UDP/TCP echo answered at XDP, TC or SK_SKB than by a user-space "
 	  "socket server, in latency and in throughput?",
 	  "Fig. 3", echo_run },
+	{ "bandwidth",
+	  "How much TCP bandwidth does an empty XDP, TC or SK_SKB program on the path cost a "
+	  "user-space server?",
+	  "Table 2", bandwidth_run },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

@@ -159,6 +159,13 @@ void metric_verdict(const struct metric *m, char *buf, size_t len)
 		snprintf(buf, len, "no data");
 		return;
 	}
+	if (!strcmp(m->unit, "%")) {
+		/* a change in percent: compare in percentage points, not as a ratio */
+		double pp = ours - m->paper;
+
+		snprintf(buf, len, fabs(pp) <= 5.0 ? "agrees (%+.1f pp)" : "differs: %+.1f pp", pp);
+		return;
+	}
 	if (m->paper == 0) {
 		/* an origin (e.g. XDP reach time): only "close to zero" can agree */
 		snprintf(buf, len, fabs(ours) < 1.0 ? "agrees (origin)" : "differs: %.3g %s from 0",

@@ -99,7 +99,8 @@ void metric_unavailable(struct metric *m, const char *fmt, ...)
 
 /*
  * One-line comparison with the paper: "agrees (+12 %)", "differs: 2.4x higher", "no paper
- * value", "unavailable". Agreement means within +-30 %: the paper ran on other hardware.
+ * value", "unavailable". Agreement means within +-30 %: the paper ran on other hardware. A
+ * metric in "%" (a change) is compared in percentage points: agreement within 5 pp.
  */
 void metric_verdict(const struct metric *m, char *buf, size_t len);
 

@@ -65,6 +65,15 @@ static void test_verdicts(void **state)
 	m.s.p50 = NAN;
 	metric_verdict(&m, buf, sizeof(buf));
 	assert_string_equal(buf, "no data");
+	/* changes in percent compare in percentage points */
+	snprintf(m.unit, sizeof(m.unit), "%%");
+	m.paper = -14.1;
+	m.s.p50 = -2.5;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "differs: +11.6 pp");
+	m.s.p50 = -12.0;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "agrees (+2.1 pp)");
 	metric_unavailable(&m, "why");
 	metric_verdict(&m, buf, sizeof(buf));
 	assert_string_equal(buf, "unavailable");
