@@ -5,6 +5,8 @@
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/hooks/hooks_exp.h"
+#include "exp/isolation/isolation_exp.h"
+#include "exp/preproc/preproc_exp.h"
 
 const struct experiment exp_table[] = {
 	{ "hooks",
@@ -19,6 +21,14 @@ const struct experiment exp_table[] = {
 	  "How much TCP bandwidth does an empty XDP, TC or SK_SKB program on the path cost a "
 	  "user-space server?",
 	  "Table 2", bandwidth_run },
+	{ "preproc",
+	  "Does truncating datagrams in XDP before the stack raise a user-space sink's "
+	  "throughput, and by how much?",
+	  "Fig. 10", preproc_run },
+	{ "isolation",
+	  "How much does an XDP-offloaded neighbour on the same receive path slow down a plain "
+	  "user-space server?",
+	  "Fig. 16", isolation_run },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

@@ -434,7 +434,7 @@ static int napi_threads(const char *prefix, int *out, int max)
 	return n;
 }
 
-int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu)
+int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu, bool rt)
 {
 	const struct tb_end *e = side == TB_GEN ? &tb->gen : &tb->dut;
 	int before[64], after[64], nb, na, i, j, status, found = -ENOENT;
@@ -485,7 +485,7 @@ int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu)
 			 */
 			struct sched_param sp = { .sched_priority = 10 };
 
-			if (sched_setscheduler(after[i], SCHED_FIFO, &sp))
+			if (rt && sched_setscheduler(after[i], SCHED_FIFO, &sp))
 				log_debug("napi thread %d: no real-time priority: %s", after[i],
 					  strerror(errno));
 			found = after[i];

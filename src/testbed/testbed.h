@@ -57,10 +57,12 @@ int tb_stop(struct tb *tb, int pid, int timeout_ms);
 /*
  * Give one side's veth its own CPU, as the paper's two machines had: switch its NAPI to a
  * kernel thread and pin that thread to cpu. veth has NAPI only while an XDP program is
- * attached (or GRO is on), so attach first. The thread gets a real-time priority so that, like
- * softirq, it preempts a busy-polling task on that CPU. Returns the thread's pid or -errno.
+ * attached (or GRO is on), so attach first. With rt the thread gets a real-time priority so
+ * that, like softirq, it preempts a busy-polling task on that CPU at once (latency); without,
+ * it shares the CPU with the application like ksoftirqd under load (throughput under
+ * overload, where a real-time thread would starve the application). Returns its pid or -errno.
  */
-int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu);
+int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu, bool rt);
 
 /* Remove both namespaces (and with them the veth pair). Safe to call twice. */
 void tb_destroy(struct tb *tb);

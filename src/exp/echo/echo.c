@@ -146,7 +146,7 @@ static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4
 		err = -errno;
 		goto out;
 	}
-	s->napi_pid = c->pl == PL_SPLIT ? tb_napi_pin(tb, TB_DUT, tb->dut_cpu) : 0;
+	s->napi_pid = c->pl == PL_SPLIT ? tb_napi_pin(tb, TB_DUT, tb->dut_cpu, true) : 0;
 	if (c->pl == PL_SPLIT && s->napi_pid <= 0) {
 		snprintf(why, whylen, "threaded NAPI could not be enabled on the dut's veth");
 		err = -EOPNOTSUPP;
@@ -454,7 +454,7 @@ int echo_run(const struct run_opts *o, struct result *r)
 		 * reply processing is not charged to the dut (shared runs first: threaded NAPI
 		 * stays on once set) */
 		if (pl == PL_SPLIT)
-			gen_napi = tb_napi_pin(&tb, TB_GEN, tb.gen_cpu);
+			gen_napi = tb_napi_pin(&tb, TB_GEN, tb.gen_cpu, true);
 		for (l4 = LG_UDP; l4 <= LG_TCP; l4++) {
 			for (i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++) {
 				enum variant v = order[i];

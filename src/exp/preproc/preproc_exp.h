@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef OLAB_PREPROC_EXP_H
+#define OLAB_PREPROC_EXP_H
+
+#include "exp/exp.h"
+
+int preproc_run(const struct run_opts *o, struct result *r);
+
+#endif
