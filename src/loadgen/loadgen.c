@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -22,7 +23,7 @@
 #include "lib/log.h"
 #include "loadgen/loadgen.h"
 
-#define RING 65536 /* requests in flight at most; seq & (RING - 1) */
+#define RING 65536 /* requests in flight at most; seq & (RING - 1); = 2^16 for memcached ids */
 #define MAXBATCH 64
 #define MAXREQ 9000
 #define LATE_NS 10000
@@ -59,6 +60,173 @@ static ssize_t echo_decode(const struct lg_app *a, const unsigned char *buf, siz
 		return -1;
 	*seq = hdr[1];
 	return (ssize_t)want;
+}
+
+/* ---- memcached ---- */
+
+struct mc_frame {
+	uint16_t req_id, seq, total, reserved; /* network order */
+};
+
+static uint64_t mc_rand(struct lg_mc *mc)
+{
+	mc->rng ^= mc->rng >> 12;
+	mc->rng ^= mc->rng << 25;
+	mc->rng ^= mc->rng >> 27;
+	return mc->rng * 2685821657736338717ULL;
+}
+
+static size_t mc_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap)
+{
+	struct lg_mc *mc = a->ctx;
+	size_t off = 0;
+	uint64_t r = mc_rand(mc);
+	unsigned int key = (unsigned int)((r >> 8) % (mc->keys ? mc->keys : 1));
+	bool set = (unsigned int)(r % 100) < mc->set_pct;
+	int n;
+
+	if (mc->udp) {
+		struct mc_frame f = { htons((uint16_t)seq), 0, htons(1), 0 };
+
+		if (cap < sizeof(f))
+			return 0;
+		memcpy(buf, &f, sizeof(f));
+		off = sizeof(f);
+	}
+	if (set)
+		n = snprintf((char *)buf + off, cap - off, "set %s%u 0 0 %zu\r\n", mc->prefix, key,
+			     mc->value_size);
+	else
+		n = snprintf((char *)buf + off, cap - off, "get %s%u\r\n", mc->prefix, key);
+	if (n < 0 || (size_t)n >= cap - off)
+		return 0;
+	off += (size_t)n;
+	if (set) {
+		if (off + mc->value_size + 2 > cap)
+			return 0;
+		/* a value that names its key, so a reader can tell whose value it got */
+		memset(buf + off, 'v', mc->value_size);
+		n = snprintf((char *)buf + off, mc->value_size + 1, "%u:", key);
+		if (n > 0 && (size_t)n <= mc->value_size)
+			buf[off + (size_t)n] = 'v';
+		off += mc->value_size;
+		memcpy(buf + off, "\r\n", 2);
+		off += 2;
+	}
+	return off;
+}
+
+/* Length of the line at p (through "\r\n"), or 0 when it is not complete within len. */
+static size_t line_len(const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		if (p[i] == '\r' && p[i + 1] == '\n')
+			return i + 2;
+	return 0;
+}
+
+static bool starts(const unsigned char *p, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+
+	return len >= wl && !memcmp(p, word, wl);
+}
+
+/*
+ * One whole response at the start of p: VALUE blocks then END, or a one-line reply. Returns
+ * its length, 0 when incomplete, -1 when it is not a memcached response.
+ */
+static ssize_t mc_response(struct lg_mc *mc, const unsigned char *p, size_t len)
+{
+	size_t off = 0, l;
+
+	for (;;) {
+		l = line_len(p + off, len - off);
+		if (!l)
+			return 0;
+		if (starts(p + off, l, "VALUE ")) {
+			char line[320];
+			unsigned long bytes;
+
+			if (l >= sizeof(line))
+				return -1;
+			memcpy(line, p + off, l - 2);
+			line[l - 2] = '\0';
+			if (sscanf(line, "VALUE %*s %*u %lu", &bytes) != 1)
+				return -1;
+			if (len - off < l + bytes + 2)
+				return 0;
+			if (p[off + l + bytes] != '\r' || p[off + l + bytes + 1] != '\n')
+				return -1;
+			if (bytes != mc->value_size)
+				mc->bad_values++;
+			mc->hits++;
+			off += l + bytes + 2;
+			continue;
+		}
+		if (starts(p + off, l, "END\r\n")) {
+			if (off == 0)
+				mc->misses++;
+			return (ssize_t)(off + l);
+		}
+		if (off)
+			return -1; /* only END may follow a VALUE block */
+		if (starts(p, l, "STORED\r\n"))
+			mc->stored++;
+		else if (starts(p, l, "NOT_STORED") || starts(p, l, "EXISTS") ||
+			 starts(p, l, "NOT_FOUND") || starts(p, l, "DELETED") ||
+			 starts(p, l, "TOUCHED"))
+			;
+		else if (starts(p, l, "ERROR") || starts(p, l, "CLIENT_ERROR") ||
+			 starts(p, l, "SERVER_ERROR"))
+			mc->errors++;
+		else
+			return -1;
+		return (ssize_t)l;
+	}
+}
+
+static ssize_t mc_decode(const struct lg_app *a, const unsigned char *buf, size_t len,
+			 uint32_t *seq)
+{
+	struct lg_mc *mc = a->ctx;
+	struct mc_frame f;
+	ssize_t n;
+
+	if (!mc->udp) {
+		n = mc_response(mc, buf, len);
+		*seq = LG_SEQ_IN_ORDER;
+		return n;
+	}
+	if (len < sizeof(f))
+		return -1;
+	memcpy(&f, buf, sizeof(f));
+	*seq = ntohs(f.req_id);
+	/* a reply over several datagrams counts when its last one arrives */
+	if (ntohs(f.total) > 1 && ntohs(f.seq) + 1 != ntohs(f.total))
+		return LG_PARTIAL;
+	if (ntohs(f.total) > 1) {
+		mc->hits++; /* its body was split: trust the frame header */
+		return (ssize_t)len;
+	}
+	n = mc_response(mc, buf + sizeof(f), len - sizeof(f));
+	return n > 0 ? (ssize_t)len : -1;
+}
+
+void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
+{
+	memset(app, 0, sizeof(*app));
+	app->name = "memcached";
+	app->encode = mc_encode;
+	app->decode = mc_decode;
+	app->seq_bits = mc->udp ? 16 : 0;
+	app->ctx = mc;
+	if (!mc->rng)
+		mc->rng = 0x9e3779b97f4a7c15ULL;
+	if (!mc->prefix[0])
+		snprintf(mc->prefix, sizeof(mc->prefix), "olab:");
 }
 
 const struct lg_app lg_echo_app = {
@@ -158,7 +326,19 @@ static double exp_gap_ns(struct gen *g)
 
 static void on_reply(struct gen *g, uint32_t seq, uint64_t now)
 {
-	struct slot *s = &g->ring[seq & (RING - 1)];
+	struct slot *s;
+
+	if (seq == LG_SEQ_IN_ORDER) {
+		/* a stream answers in order: the oldest request still in flight */
+		while (g->oldest != g->next_seq && !g->ring[g->oldest & (RING - 1)].live)
+			g->oldest++;
+		seq = g->oldest;
+	} else if (g->o->app->seq_bits == 16) {
+		/* only the low 16 bits came back; the ring is exactly that large, so the slot
+		 * they name holds the whole number (the live check below does the rest) */
+		seq = g->ring[seq & 0xffff].seq;
+	}
+	s = &g->ring[seq & (RING - 1)];
 
 	if (!s->live || s->seq != seq) {
 		g->r->bad++; /* a reply to nothing in flight: late after a timeout, or garbage */
@@ -277,6 +457,8 @@ static int receive(struct gen *g)
 		now = g->now();
 		for (i = 0; i < n; i++) {
 			used = g->o->app->decode(g->o->app, bufs[i], msgs[i].msg_len, &seq);
+			if (used == LG_PARTIAL)
+				continue;
 			if (used <= 0)
 				g->r->bad++;
 			else

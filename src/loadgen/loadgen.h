@@ -24,14 +24,36 @@ enum lg_mode {
  * returns the bytes one reply takes (setting *seq), 0 when a TCP stream needs more bytes, or
  * -1 for garbage (a datagram is then dropped; a stream is given up on).
  */
+/* decode() results besides a length: a reply whose seq is implied, and a part of a reply */
+#define LG_SEQ_IN_ORDER UINT32_MAX /* TCP: the oldest request in flight */
+#define LG_PARTIAL (-2)		   /* a datagram that is not the last of its reply */
+
 struct lg_app {
 	const char *name;
+	unsigned int seq_bits; /* 0: decode gives the whole seq; 16: only its low 16 bits */
 	size_t (*encode)(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap);
 	ssize_t (*decode)(const struct lg_app *a, const unsigned char *buf, size_t len,
 			  uint32_t *seq);
 	size_t size; /* request size for the echo codec */
 	void *ctx;
 };
+
+/*
+ * The memcached text protocol: get and set over TCP, or over UDP with the 8-byte frame header
+ * (request id = seq & 0xffff). Keys are "<prefix><n>" for n < keys; a set stores value_size
+ * bytes. Replies are checked and counted.
+ */
+struct lg_mc {
+	unsigned int keys;
+	unsigned int set_pct; /* share of sets, 0..100 */
+	size_t value_size;
+	char prefix[24];
+	bool udp;
+	uint64_t rng;
+	/* what came back */
+	uint64_t hits, misses, stored, errors, bad_values;
+};
+void lg_mc_app(struct lg_app *app, struct lg_mc *mc);
 
 /* The echo codec: a 16-byte header (magic, seq, pad) and padding up to app->size. */
 extern const struct lg_app lg_echo_app;

@@ -32,10 +32,16 @@ static const struct argp_option options[] = {
 	{ "batch", 'b', "N", 0, "sendmmsg/recvmmsg batch, 1..64 (default 16)", 0 },
 	{ "timeout", 'T', "TIME", 0, "A request unanswered this long is lost (default 100ms)", 0 },
 	{ "json", 'j', "FILE", 0, "Write the result as JSON", 0 },
+	{ "app", 'a', "APP", 0, "echo (default) or memcached (text protocol; UDP framed)", 0 },
+	{ "keys", 'k', "N", 0, "memcached: keys olab:0 .. olab:N-1 (default 100)", 0 },
+	{ "value-size", 'V', "BYTES", 0, "memcached: value size for sets (default 64)", 0 },
+	{ "set-pct", 'S', "PCT", 0, "memcached: share of sets, 0..100 (default 10)", 0 },
 	{ 0 },
 };
 
-static struct lg_app app; /* the echo codec with the chosen size */
+static struct lg_app app; /* the echo codec with the chosen size, or memcached */
+static struct lg_mc mc = { .keys = 100, .set_pct = 10, .value_size = 64 };
+static bool use_mc;
 
 static error_t parse(int key, char *arg, struct argp_state *state)
 {
@@ -105,6 +111,26 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case 'j':
 		a->json = arg;
 		break;
+	case 'a':
+		if (strcmp(arg, "echo") && strcmp(arg, "memcached"))
+			argp_error(state, "--app is echo or memcached, not '%s'", arg);
+		use_mc = !strcmp(arg, "memcached");
+		break;
+	case 'k':
+		if (cli_parse_u64(arg, 1, 100000000, &v))
+			argp_error(state, "--keys takes 1..100000000, not '%s'", arg);
+		mc.keys = (unsigned int)v;
+		break;
+	case 'V':
+		if (cli_parse_u64(arg, 0, 1000000, &v))
+			argp_error(state, "--value-size takes 0..1000000 bytes, not '%s'", arg);
+		mc.value_size = (size_t)v;
+		break;
+	case 'S':
+		if (cli_parse_u64(arg, 0, 100, &v))
+			argp_error(state, "--set-pct takes 0..100, not '%s'", arg);
+		mc.set_pct = (unsigned int)v;
+		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		break;
@@ -136,7 +162,8 @@ int loadgen_main(int argc, char **argv)
 		"\vExamples:\n"
 		"  offloadlab loadgen --dst 198.18.0.2:7 --mode poisson --rate 20000 -D 5s\n"
 		"  offloadlab loadgen --dst 198.18.0.2:7 --outstanding 32 -D 2s --cpu 0\n"
-		"  offloadlab loadgen --dst 127.0.0.1:7007 --tcp --count 100000 --json lg.json";
+		"  offloadlab loadgen --dst 127.0.0.1:7007 --tcp --count 100000 --json lg.json\n"
+		"  offloadlab loadgen --dst 198.18.0.2:11211 --app memcached --set-pct 0 -o 16";
 	struct argp argp = { options, parse, NULL, doc, NULL, NULL, NULL };
 	struct lg_args a;
 	struct lg_result r;
@@ -152,6 +179,16 @@ int loadgen_main(int argc, char **argv)
 	a.o.stop = &stop;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
+	if (use_mc) {
+		mc.udp = a.o.l4 == LG_UDP;
+		lg_mc_app(&app, &mc);
+		/* a UDP reply can carry one datagram's worth of value */
+		if (mc.udp && mc.value_size > 1400) {
+			fprintf(stderr, "offloadlab loadgen: over UDP, --value-size must fit one "
+					"datagram (<= 1400)\n");
+			return EXIT_USAGE;
+		}
+	}
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	err = lg_run(&a.o, &r);
@@ -168,6 +205,12 @@ int loadgen_main(int argc, char **argv)
 	       (unsigned long long)r.lost, (unsigned long long)r.bad, (unsigned long long)r.late,
 	       r.elapsed_s);
 	printf("offered %.0f req/s, achieved %.0f req/s\n", r.offered_rps, r.achieved_rps);
+	if (use_mc)
+		printf("memcached: hits %llu, misses %llu, stored %llu, errors %llu, wrong-size "
+		       "values %llu\n",
+		       (unsigned long long)mc.hits, (unsigned long long)mc.misses,
+		       (unsigned long long)mc.stored, (unsigned long long)mc.errors,
+		       (unsigned long long)mc.bad_values);
 	if (m && !m->unavailable[0]) {
 		char p50[24], p99[24], p999[24], mx[24];
 
