@@ -17,6 +17,8 @@
 #include "lib/log.h"
 #include "lib/results.h"
 #include "loadgen/loadgen_cli.h"
+#include "report/compare.h"
+#include "report/report.h"
 #include "report/table.h"
 #include "testbed/testbed.h"
 
@@ -84,6 +86,8 @@ struct run_args {
 	const char *out;
 	const char *names[32];
 	int nnames;
+	bool no_report;
+	double budget_s; /* 0: the default for --quick or not */
 };
 
 static const char run_doc[] =
@@ -93,7 +97,9 @@ static const char run_doc[] =
 	"  offloadlab run --quick            every experiment, few samples (minutes)\n"
 	"  offloadlab run hooks              paper Table 1 with default samples\n"
 	"  offloadlab run hooks --json r.json --samples 20000\n"
-	"Results also go to OUT/<timestamp>/results.json (schema: docs/results-schema.md).\n"
+	"Results go to OUT/<timestamp>/results.json (schema: docs/results-schema.md) and the\n"
+	"page to OUT/<timestamp>/report.html (offloadlab report). An experiment that would end\n"
+	"past the time budget is not started (it is recorded as failed, with why).\n"
 	"Needs root: it creates network namespaces and loads BPF programs.";
 
 static const struct argp_option run_options[] = {
@@ -101,6 +107,11 @@ static const struct argp_option run_options[] = {
 	{ "json", 'j', "FILE", 0, "Also write the JSON document to FILE", 0 },
 	{ "out", 'o', "DIR", 0, "Run folder parent (default: results)", 0 },
 	{ "samples", 'n', "N", 0, "Samples per live metric (100..8000)", 0 },
+	{ "budget", 'b', "TIME", 0,
+	  "Stop starting experiments past this total (e.g. 90s, 10m; default 3m with --quick, "
+	  "20m without)",
+	  0 },
+	{ "no-report", 'R', NULL, 0, "Do not write report.html into the run folder", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf debug output and the testbed's commands", 0 },
 	{ 0 },
 };
@@ -122,6 +133,17 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'v':
 		log_verbose = 1;
+		break;
+	case 'R':
+		a->no_report = true;
+		break;
+	case 'b':
+		if (cli_parse_duration_ns(arg, &v) || v < 1000000000ULL ||
+		    v > 86400ULL * 1000000000ULL)
+			argp_error(state,
+				   "--budget takes a time from 1s to 24h (e.g. 90s, 10m), not '%s'",
+				   arg);
+		a->budget_s = (double)v / 1e9;
 		break;
 	case 'n':
 		if (cli_parse_u64(arg, 100, 8000, &v))
@@ -210,15 +232,33 @@ static int cmd_run(int argc, char **argv)
 	json_object_set_new(doc, "quick", json_boolean(a.o.quick));
 	json_object_set_new(doc, "environment", env);
 
+	if (a.budget_s <= 0)
+		a.budget_s = a.o.quick ? 180 : 1200;
 	for (i = 0; i < n; i++) {
 		struct result r;
 		uint64_t t0 = bpfu_now_ns();
-		double elapsed = (double)(t0 - t_start) / 1e9;
+		double elapsed = (double)(t0 - t_start) / 1e9, est_done = 0, est_left = 0, pace;
+		int k;
 
-		fprintf(stderr, "offloadlab: [%d/%d] %s (paper %s), %.0f s elapsed\n", i + 1, n,
-			sel[i]->name, sel[i]->paper, elapsed);
+		/* pace: how this machine compares with the estimates so far (clamped) */
+		for (k = 0; k < n; k++)
+			*(k < i ? &est_done : &est_left) +=
+				a.o.quick ? sel[k]->est_quick_s : sel[k]->est_full_s;
+		pace = est_done > 0 ? elapsed / est_done : 1;
+		pace = pace < 0.5 ? 0.5 : pace > 3 ? 3 : pace;
+		fprintf(stderr, "offloadlab: [%d/%d] %s (paper %s), %.0f s elapsed, ~%.0f s left\n",
+			i + 1, n, sel[i]->name, sel[i]->paper, elapsed, est_left * pace);
 		result_init(&r, sel[i]->name);
-		err = sel[i]->run(&a.o, &r);
+		if (elapsed + pace * (a.o.quick ? sel[i]->est_quick_s : sel[i]->est_full_s) >
+		    a.budget_s) {
+			snprintf(r.error, sizeof(r.error),
+				 "not started: it would end past the time budget of %.0f s (%.0f s "
+				 "elapsed; --budget raises it)",
+				 a.budget_s, elapsed);
+			err = -ETIME;
+		} else {
+			err = sel[i]->run(&a.o, &r);
+		}
 		r.duration_s = (double)(bpfu_now_ns() - t0) / 1e9;
 		if (err) {
 			failed++;
@@ -239,6 +279,14 @@ static int cmd_run(int argc, char **argv)
 		log_errno(err, "write %s", path);
 	else
 		fprintf(stderr, "offloadlab: results in %s\n", path);
+	if (!err && !a.no_report) {
+		snprintf(path, sizeof(path), "%s/report.html", dir);
+		err = report_write(doc, dir, path);
+		if (err)
+			log_errno(err, "write %s", path);
+		else
+			fprintf(stderr, "offloadlab: report in %s\n", path);
+	}
 	if (a.json) {
 		int e2 = results_write_json(a.json, doc);
 
@@ -277,6 +325,8 @@ static const struct cmd cmds[] = {
 	{ "env", "print the environment block recorded with every run", cmd_env },
 	{ "loadgen", "load an echo server (UDP/TCP, open or closed loop)", loadgen_main },
 	{ "echo", "echo serve: answer echo requests at XDP, TC, SK_SKB or a socket", cmd_echo },
+	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
+	{ "compare", "compare two runs metric by metric, with the noise of each", compare_main },
 };
 
 static void usage(FILE *f)
@@ -294,6 +344,8 @@ static void usage(FILE *f)
 		   "  offloadlab list\n"
 		   "  sudo offloadlab run --quick\n"
 		   "  sudo offloadlab run hooks --json hooks.json\n"
+		   "  offloadlab report results/20261124-101500\n"
+		   "  offloadlab compare results/A results/B --fail-on-regression 10\n"
 		   "  offloadlab env\n\n"
 		   "'offloadlab COMMAND --help' tells more. Exit status: 0 ok, 1 failure, 64 "
 		   "usage error.\n");

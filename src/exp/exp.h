@@ -22,6 +22,8 @@ struct experiment {
 	const char *question;
 	const char *paper;
 	int (*run)(const struct run_opts *o, struct result *r);
+	/* typical wall time on a 2-core VM, --quick and default: progress and the budget */
+	double est_quick_s, est_full_s;
 };
 
 extern const struct experiment exp_table[];

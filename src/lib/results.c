@@ -192,22 +192,25 @@ static json_t *metric_to_json(const struct metric *m)
 {
 	char verdict[96];
 	json_t *o = json_object(), *flags = json_array();
+	bool na = m->unavailable[0] != '\0';
 
 	json_object_set_new(o, "id", json_string(m->id));
 	json_object_set_new(o, "label", json_string(m->label));
 	json_object_set_new(o, "unit", json_string(m->unit));
 	json_object_set_new(o, "method", json_string(method_name(m->method)));
 	json_object_set_new(o, "n", json_integer((json_int_t)m->s.n));
-	json_object_set_new(o, "median", num(m->s.p50));
-	json_object_set_new(o, "p25", num(m->s.p25));
-	json_object_set_new(o, "p75", num(m->s.p75));
-	json_object_set_new(o, "p90", num(m->s.p90));
-	json_object_set_new(o, "p99", num(m->s.p99));
-	json_object_set_new(o, "p999", num(m->s.p999));
-	json_object_set_new(o, "min", num(m->s.min));
-	json_object_set_new(o, "max", num(m->s.max));
-	json_object_set_new(o, "mean", num(m->s.mean));
-	json_object_set_new(o, "ci95", json_pack("[oo]", num(m->s.ci_lo), num(m->s.ci_hi)));
+	/* unavailable: every statistic is null (docs/results-schema.md) */
+	json_object_set_new(o, "median", num(na ? NAN : m->s.p50));
+	json_object_set_new(o, "p25", num(na ? NAN : m->s.p25));
+	json_object_set_new(o, "p75", num(na ? NAN : m->s.p75));
+	json_object_set_new(o, "p90", num(na ? NAN : m->s.p90));
+	json_object_set_new(o, "p99", num(na ? NAN : m->s.p99));
+	json_object_set_new(o, "p999", num(na ? NAN : m->s.p999));
+	json_object_set_new(o, "min", num(na ? NAN : m->s.min));
+	json_object_set_new(o, "max", num(na ? NAN : m->s.max));
+	json_object_set_new(o, "mean", num(na ? NAN : m->s.mean));
+	json_object_set_new(o, "ci95",
+			    na ? json_null() : json_pack("[oo]", num(m->s.ci_lo), num(m->s.ci_hi)));
 	if (m->flags & METRIC_WIDE)
 		json_array_append_new(flags, json_string("wide"));
 	if (m->flags & METRIC_NONLINEAR)

@@ -4,6 +4,7 @@
 # the schema, every metric has n, median, IQR and a method, and nothing is left behind.
 . "$(dirname "$0")/lib.sh"
 need_root
+stats_before=$(cat /proc/sys/kernel/bpf_stats_enabled)
 
 for round in 1 2; do
 	"$OLAB" run hooks --quick --samples 300 --json "$TMP/r$round.json" -o "$TMP/out" \
@@ -41,5 +42,25 @@ for m in e["metrics"]:
     assert m["method"], m["id"]
 PY
 	assert_clean
+	[ "$(cat /proc/sys/kernel/bpf_stats_enabled)" = "$stats_before" ] ||
+		fail "kernel.bpf_stats_enabled left changed"
 done
+# the run folder holds the page too, and its path was printed
+grep -q "offloadlab: report in $TMP/out/.*/report.html" "$TMP/err2" || fail "no report path printed"
+ls "$TMP"/out/*/report.html >/dev/null 2>&1 || fail "no report.html in the run folder"
+"$OLAB" run hooks --quick --no-report -o "$TMP/nr" >/dev/null 2>&1 || fail "--no-report run failed"
+ls "$TMP"/nr/*/report.html >/dev/null 2>&1 && fail "--no-report wrote a report"
+
+# the time budget: an experiment that would end past it is not started, and says so
+"$OLAB" run hooks --quick --budget 1s --json "$TMP/b.json" -o "$TMP/out" >"$TMP/btable" 2>&1
+[ $? -eq 1 ] || fail "a run past its budget did not exit 1"
+grep -q "not started: it would end past the time budget of 1 s" "$TMP/btable" ||
+	fail "the budget refusal is not explained: $(cat "$TMP/btable")"
+grep -qE '\[1/1\] hooks \(paper Table 1\), 0 s elapsed, ~[0-9]+ s left' "$TMP/btable" ||
+	fail "no progress line with the time left"
+"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/b.json" ||
+	fail "the budget run's JSON does not validate"
+"$OLAB" run hooks --budget soon 2>/dev/null
+[ $? -eq 64 ] || fail "a bad --budget is not a usage error"
+assert_clean
 exit 0

@@ -119,6 +119,9 @@ static void test_json_round_trip(void **state)
 	assert_string_equal(json_string_value(json_object_get(b, "unavailable")),
 			    "no PMU on this machine");
 	assert_true(json_is_null(json_object_get(b, "median")));
+	assert_true(json_is_null(json_object_get(b, "p25")));
+	assert_true(json_is_null(json_object_get(b, "max")));
+	assert_true(json_is_null(json_object_get(b, "ci95")));
 
 	c = json_array_get(ms, 2);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "flags"), 0)),

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef OLAB_TAKEAWAYS_H
+#define OLAB_TAKEAWAYS_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+enum tk_status { TK_REPRODUCED, TK_DIFFERS, TK_NOT_MEASURABLE };
+
+struct takeaway {
+	const char *claim; /* the study's words */
+	enum tk_status status;
+	char why[400];
+};
+
+/* The study's takeaways, each judged against a loaded run. Returns how many were filled. */
+size_t takeaways_judge(json_t *doc, struct takeaway *out, size_t max);
+const char *tk_status_name(enum tk_status s);
+
+#endif
