@@ -12,23 +12,23 @@ const struct experiment exp_table[] = {
 	{ "hooks",
 	  "How long does a packet take to reach XDP, TC, SK_SKB and the socket, and what does "
 	  "entering an empty program at each hook cost?",
-	  "Table 1", hooks_run, 3, 20 },
+	  "Table 1", hooks_run, 3, 10 },
 	{ "echo",
 	  "How much faster is a UDP/TCP echo answered at XDP, TC or SK_SKB than by a user-space "
 	  "socket server, in latency and in throughput?",
-	  "Fig. 3", echo_run, 16, 90 },
+	  "Fig. 3", echo_run, 36, 60 },
 	{ "bandwidth",
 	  "How much TCP bandwidth does an empty XDP, TC or SK_SKB program on the path cost a "
 	  "user-space server?",
-	  "Table 2", bandwidth_run, 7, 30 },
+	  "Table 2", bandwidth_run, 7, 55 },
 	{ "preproc",
 	  "Does truncating datagrams in XDP before the stack raise a user-space sink's "
 	  "throughput, and by how much?",
-	  "Fig. 10", preproc_run, 3, 20 },
+	  "Fig. 10", preproc_run, 3, 40 },
 	{ "isolation",
 	  "How much does an XDP-offloaded neighbour on the same receive path slow down a plain "
 	  "user-space server?",
-	  "Fig. 16", isolation_run, 3, 30 },
+	  "Fig. 16", isolation_run, 3, 16 },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

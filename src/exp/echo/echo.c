@@ -238,7 +238,8 @@ static void lg_setup(struct lg_opts *lo, const struct tb *tb, enum lg_l4 l4)
 	dst->sin_addr.s_addr = tb->dut.addr;
 	lo->dstlen = sizeof(*dst);
 	src->sin_family = AF_INET;
-	src->sin_port = htons(GEN_PORT);
+	/* TCP: an ephemeral port, or the next connection meets the last one in TIME_WAIT */
+	src->sin_port = l4 == LG_TCP ? 0 : htons(GEN_PORT);
 	src->sin_addr.s_addr = tb->gen.addr;
 	lo->srclen = sizeof(*src);
 	lo->cpu = tb->gen_cpu;
