@@ -6,6 +6,7 @@
 #include "exp/echo/echo_exp.h"
 #include "exp/hooks/hooks_exp.h"
 #include "exp/isolation/isolation_exp.h"
+#include "exp/maps/maps_exp.h"
 #include "exp/preproc/preproc_exp.h"
 
 const struct experiment exp_table[] = {
@@ -29,6 +30,10 @@ const struct experiment exp_table[] = {
 	  "How much does an XDP-offloaded neighbour on the same receive path slow down a plain "
 	  "user-space server?",
 	  "Fig. 16", isolation_run, 3, 16 },
+	{ "maps",
+	  "What does a map lookup cost in each map type, what does the verifier's inlining buy, "
+	  "and how do per-flow counters in XDP scale with the number of flows and their skew?",
+	  "Table 3, Fig. 11-12", maps_run, 15, 40 },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

@@ -325,44 +325,82 @@ char *plot_cdf(const char *title, json_t **ms, int n)
 	return svg;
 }
 
+/*
+ * One line per series: metrics whose ids differ only in the last component (the x) form a
+ * series, named by the component before it (maps.flows.hash.100 -> "hash"). Log x when the
+ * points span more than two decades.
+ */
 char *plot_lines(const char *title, const char *xlabel, const double *x, json_t **ms, int n)
 {
-	char dir[64], path[128], t[200], script[1024];
+	char dir[64], path[128], t[200], script[4096], names[8][48], *p = script;
 	const char *unit;
-	double k;
-	int i, shown = 0;
+	size_t left = sizeof(script), plen[8];
+	double k, xmin = INFINITY, xmax = -INFINITY;
+	int i, j, ns = 0, shown = 0, w;
+	FILE *f[8] = { NULL };
 	char *svg;
-	FILE *f;
 
 	if (n <= 0 || tmpdir(dir, sizeof(dir)))
 		return NULL;
 	k = scale_for(ms, n, &unit);
-	snprintf(path, sizeof(path), "%s/d0", dir);
-	f = fopen(path, "w");
-	if (!f) {
-		cleanup(dir);
-		return NULL;
-	}
 	for (i = 0; i < n; i++) {
+		const char *id = json_string_value(json_object_get(ms[i], "id"));
+		const char *last = id ? strrchr(id, '.') : NULL, *prev;
 		double med = load_num(ms[i], "median");
+		size_t len;
 
-		if (isnan(med))
+		if (!last || isnan(med))
 			continue;
-		fprintf(f, "%g\t%g\t%g\t%g\n", x[i], med * k, load_num(ms[i], "p25") * k,
+		len = (size_t)(last - id);
+		for (j = 0; j < ns; j++)
+			if (plen[j] == len && !strncmp(names[j], id, len))
+				break;
+		if (j == ns) {
+			if (ns == 8)
+				continue;
+			snprintf(names[ns], sizeof(names[ns]), "%.*s", (int)len, id);
+			plen[ns] = strlen(names[ns]);
+			snprintf(path, sizeof(path), "%s/d%d", dir, ns);
+			f[ns] = fopen(path, "w");
+			if (!f[ns])
+				break;
+			ns++;
+		}
+		fprintf(f[j], "%g\t%g\t%g\t%g\n", x[i], med * k, load_num(ms[i], "p25") * k,
 			load_num(ms[i], "p75") * k);
+		xmin = x[i] < xmin ? x[i] : xmin;
+		xmax = x[i] > xmax ? x[i] : xmax;
 		shown++;
+		(void)prev;
 	}
-	fclose(f);
+	for (j = 0; j < ns; j++)
+		if (f[j])
+			fclose(f[j]);
 	if (!shown) {
 		cleanup(dir);
 		return NULL;
 	}
 	esc_title(title, t, sizeof(t));
-	snprintf(script, sizeof(script),
-		 "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset yrange [0:*]\n"
-		 "plot '%s' using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#2b6cb0' title "
-		 "'ours: median, p25-p75'\n",
-		 t, xlabel, unit, path);
+	w = snprintf(p, left,
+		     "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset yrange [0:*]\n%s"
+		     "set key outside right top font ',9'\nplot ",
+		     t, xlabel, unit, xmin > 0 && xmax / xmin > 100 ? "set logscale x\n" : "");
+	p += w;
+	left -= (size_t)w;
+	for (j = 0; j < ns; j++) {
+		const char *lab = strrchr(names[j], '.');
+		char clean[48];
+
+		esc_title(lab ? lab + 1 : names[j], clean, sizeof(clean));
+		w = snprintf(p, left,
+			     "%s'%s/d%d' using 1:2:3:4 with yerrorlines lw 2 pt 7 title '%s'",
+			     j ? ", " : "", dir, j, ns == 1 ? "ours: median, p25-p75" : clean);
+		if (w < 0 || (size_t)w >= left)
+			break;
+		p += w;
+		left -= (size_t)w;
+	}
+	snprintf(p, left, "\n");
 	svg = run_gnuplot(dir, script);
 	cleanup(dir);
 	return svg;

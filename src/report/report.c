@@ -47,6 +47,12 @@ static const struct plot_spec specs[] = {
 	{ "bandwidth", PK_BARS, "Change against no program", "bandwidth.change.*", NULL, NULL },
 	{ "preproc", PK_LINES, "Sink throughput against the share of each packet cut in XDP",
 	  "preproc.kpps.*", NULL, "payload cut (%)" },
+	{ "maps", PK_BARS, "Lookup cost per map type (4-byte key)", "maps.lookup.*", NULL, NULL },
+	{ "maps", PK_BARS, "Lookup cost, not inlined", "maps.lookup_noinline.*", NULL, NULL },
+	{ "maps", PK_LINES, "Per-flow counters against the number of flows (uniform)",
+	  "maps.flows.*.*", NULL, "flows" },
+	{ "maps", PK_LINES, "Per-flow counters, 100 K flows, against Zipf skew (x10)",
+	  "maps.zipf.*.*", NULL, "Zipf skew x 10" },
 	{ "isolation", PK_CDF, "Echo server latency beside an XDP neighbour", "isolation.lat.*",
 	  "isolation.lat.heaviest", NULL },
 };
