@@ -293,7 +293,7 @@ static int flow_point(const struct mtype *t, const __u32 *seq, const struct trb 
 	static const struct mtype parse_only = { .name = "parse", .type = BPF_MAP_TYPE_HASH };
 	struct maps_bpf *s =
 		open_load(t ? t : &parse_only, MAPS_BASE, t ? MAPS_FLOW_COUNTER : MAPS_FLOW_PARSE);
-	struct trb_run ns;
+	struct trb_run ns = { .n = 0 };
 	int err, i, prog;
 
 	if (!s)
@@ -353,7 +353,7 @@ static int flows(const struct run_opts *o, struct result *r, const struct trb *t
 		err = flow_point(NULL, seq, tb, pfd, &parse, &miss);
 	if (err)
 		goto out;
-	add_mpps(r, "maps.flows.parse", "parse only, no counter", &parse, tb->samples, -1, NULL);
+	add_mpps(r, "maps.flows.parse", "parse only, no counter", &parse, tb->samples, -1, "");
 
 	for (i = 0; i < nn && !err; i++) {
 		err = make_seq(seq, nflows[i], 0, 7 + (uint64_t)i);
@@ -368,7 +368,7 @@ static int flows(const struct run_opts *o, struct result *r, const struct trb *t
 			snprintf(id, sizeof(id), "maps.flows.%s.%u", t->name, nflows[i]);
 			snprintf(label, sizeof(label), "per-flow counter, %s, %u flows", t->label,
 				 nflows[i]);
-			add_mpps(r, id, label, &cur, tb->samples, -1, NULL);
+			add_mpps(r, id, label, &cur, tb->samples, -1, "");
 			if (!isnan(miss)) {
 				struct metric *m;
 
