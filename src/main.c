@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "exp/echo/echo_exp.h"
+#include "exp/jit/jit.h"
 #include "exp/exp.h"
 #include "lib/bpfutil.h"
 #include "lib/cli.h"
@@ -333,6 +334,7 @@ static const struct cmd cmds[] = {
 	{ "env", "print the environment block recorded with every run", cmd_env },
 	{ "loadgen", "load an echo server (UDP/TCP, open or closed loop)", loadgen_main },
 	{ "echo", "echo serve: answer echo requests at XDP, TC, SK_SKB or a socket", cmd_echo },
+	{ "jit", "jit dump OBJ SECTION: the x86-64 code the JIT made of a program", jit_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
 	{ "compare", "compare two runs metric by metric, with the noise of each", compare_main },
 };

@@ -6,6 +6,7 @@
 #include "exp/echo/echo_exp.h"
 #include "exp/hooks/hooks_exp.h"
 #include "exp/isolation/isolation_exp.h"
+#include "exp/jit/jit.h"
 #include "exp/maps/maps_exp.h"
 #include "exp/preproc/preproc_exp.h"
 
@@ -34,6 +35,10 @@ const struct experiment exp_table[] = {
 	  "What does a map lookup cost in each map type, what does the verifier's inlining buy, "
 	  "and how do per-flow counters in XDP scale with the number of flows and their skew?",
 	  "Table 3, Fig. 11-12", maps_run, 15, 40 },
+	{ "jit",
+	  "How much slower is the same C as JIT-compiled BPF than as native code, for compute and "
+	  "for memory access, and how many more instructions does the JIT emit?",
+	  "Fig. 14", jit_run, 10, 30 },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

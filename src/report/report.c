@@ -53,6 +53,12 @@ static const struct plot_spec specs[] = {
 	  "maps.flows.*.*", NULL, "flows" },
 	{ "maps", PK_LINES, "Per-flow counters, 100 K flows, against Zipf skew (x10)",
 	  "maps.zipf.*.*", NULL, "Zipf skew x 10" },
+	{ "jit", PK_LINES, "Fibonacci: BPF (JIT) and native, per computation", "jit.fib.*.*",
+	  "jit.fib.gap.*", "n" },
+	{ "jit", PK_LINES, "Sum of the first 64 B, X times: BPF (JIT) and native", "jit.sum.*.*",
+	  "jit.sum.gap.*", "X" },
+	{ "jit", PK_BARS, "x86 instructions per iteration of the X loop", "jit.loop_insns.*", NULL,
+	  NULL },
 	{ "isolation", PK_CDF, "Echo server latency beside an XDP neighbour", "isolation.lat.*",
 	  "isolation.lat.heaviest", NULL },
 };
