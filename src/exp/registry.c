@@ -8,6 +8,7 @@
 #include "exp/isolation/isolation_exp.h"
 #include "exp/jit/jit.h"
 #include "exp/maps/maps_exp.h"
+#include "exp/memcpy/memcpy_exp.h"
 #include "exp/preproc/preproc_exp.h"
 
 const struct experiment exp_table[] = {
@@ -39,6 +40,10 @@ const struct experiment exp_table[] = {
 	  "How much slower is the same C as JIT-compiled BPF than as native code, for compute and "
 	  "for memory access, and how many more instructions does the JIT emit?",
 	  "Fig. 14", jit_run, 10, 30 },
+	{ "memcpy",
+	  "What does copying 1 KB cost inside BPF, byte-wise, 8 bytes at a time and through "
+	  "helpers, against a native memcpy?",
+	  "Table 6", memcpy_run, 3, 8 },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

@@ -46,6 +46,31 @@ int trb_measure(const struct trb *t, int prog_fd, struct trb_run *out)
 	return bpfu_test_run_per_iter(prog_fd, t->pkt, t->len, &o, out->v, &out->n, &out->linear);
 }
 
+void trb_native(const struct trb *t, uint64_t (*batch)(void *arg, uint64_t calls), void *arg,
+		struct trb_run *out)
+{
+	uint64_t calls = 1000, ns;
+	int i;
+
+	memset(out, 0, sizeof(*out));
+	out->linear = true;
+	ns = batch(arg, calls);
+	calls = t->target_ns / (ns / calls ? ns / calls : 1);
+	if (calls < 1000)
+		calls = 1000;
+	for (i = -1; i < t->samples; i++) {
+		uint64_t a = batch(arg, calls), b = batch(arg, 2 * calls);
+
+		if (i < 0)
+			continue;
+		if (!stats_linear((double)a, (double)b, 0.25)) {
+			out->linear = false;
+			continue;
+		}
+		out->v[out->n++] = (double)a / (double)calls;
+	}
+}
+
 double trb_median(const struct trb_run *r)
 {
 	double v[TRB_MAX_SAMPLES];

@@ -37,6 +37,13 @@ struct trb_run {
 /* Measure prog_fd; 0 or -errno. */
 int trb_measure(const struct trb *t, int prog_fd, struct trb_run *out);
 
+/*
+ * The same for native code: batch(arg, calls) runs calls calls and returns the ns they took.
+ * Calibrated to the target length, each sample checked against a batch twice as long.
+ */
+void trb_native(const struct trb *t, uint64_t (*batch)(void *arg, uint64_t calls), void *arg,
+		struct trb_run *out);
+
 double trb_median(const struct trb_run *r);
 
 /*

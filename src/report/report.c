@@ -59,6 +59,8 @@ static const struct plot_spec specs[] = {
 	  "jit.sum.gap.*", "X" },
 	{ "jit", PK_BARS, "x86 instructions per iteration of the X loop", "jit.loop_insns.*", NULL,
 	  NULL },
+	{ "memcpy", PK_BARS, "Copying 1 KB: inside BPF and native", "memcpy.*", "memcpy.ratio.*",
+	  NULL },
 	{ "isolation", PK_CDF, "Echo server latency beside an XDP neighbour", "isolation.lat.*",
 	  "isolation.lat.heaviest", NULL },
 };

@@ -38,33 +38,40 @@ extern const uint8_t __start_olab_jit_native[], __stop_olab_jit_native[];
 
 static volatile uint64_t native_sink;
 
-static uint64_t native_batch(int what, uint32_t in, const uint8_t *pkt, uint64_t calls)
+struct native_arg {
+	int what; /* 0 empty, 1 Fibonacci, 2 sum, 3 empty for the sum */
+	uint32_t in;
+	const uint8_t *pkt;
+};
+
+static uint64_t native_batch(void *arg, uint64_t calls)
 {
+	const struct native_arg *a = arg;
 	uint64_t acc = 0, c, t0 = bpfu_now_ns();
 	uint32_t r, v;
 
 	for (c = 0; c < calls; c++) {
-		if (what == 0) { /* empty: the repetition loop alone */
+		if (a->what == 0) { /* empty: the repetition loop alone */
 			for (r = 0; r < JIT_REPS; r++) {
-				v = in;
+				v = a->in;
 				JIT_OPAQUE(v);
 				acc += v;
 			}
-		} else if (what == 1) {
+		} else if (a->what == 1) {
 			for (r = 0; r < JIT_REPS; r++) {
-				v = in;
+				v = a->in;
 				JIT_OPAQUE(v);
 				acc += jit_fib(v);
 			}
-		} else if (what == 2) {
+		} else if (a->what == 2) {
 			for (r = 0; r < JIT_SUM_REPS; r++) {
-				v = in;
+				v = a->in;
 				JIT_OPAQUE(v);
-				acc += jit_sum(pkt, v);
+				acc += jit_sum(a->pkt, v);
 			}
 		} else {
 			for (r = 0; r < JIT_SUM_REPS; r++) {
-				v = in;
+				v = a->in;
 				JIT_OPAQUE(v);
 				acc += v;
 			}
@@ -74,31 +81,12 @@ static uint64_t native_batch(int what, uint32_t in, const uint8_t *pkt, uint64_t
 	return bpfu_now_ns() - t0;
 }
 
-/* ns per call of the native batch: calibrated batches, each checked against one twice as long */
 static void native_measure(int what, uint32_t in, const uint8_t *pkt, const struct trb *tb,
 			   struct trb_run *out)
 {
-	uint64_t calls = 1000, t;
-	int i;
+	struct native_arg a = { what, in, pkt };
 
-	memset(out, 0, sizeof(*out));
-	out->linear = true;
-	t = native_batch(what, in, pkt, calls);
-	calls = tb->target_ns / (t / calls ? t / calls : 1);
-	if (calls < 1000)
-		calls = 1000;
-	for (i = -1; i < tb->samples; i++) {
-		double a = (double)native_batch(what, in, pkt, calls) / (double)calls;
-		double b = (double)native_batch(what, in, pkt, 2 * calls) / (double)(2 * calls);
-
-		if (i < 0)
-			continue;
-		if (!stats_linear(a * (double)calls, b * (double)(2 * calls), 0.25)) {
-			out->linear = false;
-			continue;
-		}
-		out->v[out->n++] = a;
-	}
+	trb_native(tb, native_batch, &a, out);
 }
 
 /* ---- JIT image and disassembly ---- */
