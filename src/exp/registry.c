@@ -3,6 +3,7 @@
 
 #include "exp/exp.h"
 #include "exp/bandwidth/bandwidth_exp.h"
+#include "exp/chain/chain_exp.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/hooks/hooks_exp.h"
 #include "exp/isolation/isolation_exp.h"
@@ -44,6 +45,10 @@ const struct experiment exp_table[] = {
 	  "What does copying 1 KB cost inside BPF, byte-wise, 8 bytes at a time and through "
 	  "helpers, against a native memcpy?",
 	  "Table 6", memcpy_run, 3, 8 },
+	{ "chain",
+	  "What does chaining programs cost per call: tail calls with a constant or a run-time "
+	  "index, BPF-to-BPF calls, global functions, against inlining?",
+	  "Table 5", chain_run, 4, 10 },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

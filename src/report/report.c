@@ -61,6 +61,9 @@ static const struct plot_spec specs[] = {
 	  NULL },
 	{ "memcpy", PK_BARS, "Copying 1 KB: inside BPF and native", "memcpy.*", "memcpy.ratio.*",
 	  NULL },
+	{ "chain", PK_BARS, "Cost per chained call", "chain.per_call.*", NULL, NULL },
+	{ "chain", PK_LINES, "Per packet against the stages chained", "chain.*.*",
+	  "chain.per_call.*", "stages after the first" },
 	{ "isolation", PK_CDF, "Echo server latency beside an XDP neighbour", "isolation.lat.*",
 	  "isolation.lat.heaviest", NULL },
 };
