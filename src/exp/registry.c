@@ -8,6 +8,7 @@
 #include "exp/hooks/hooks_exp.h"
 #include "exp/isolation/isolation_exp.h"
 #include "exp/jit/jit.h"
+#include "exp/limits/limits.h"
 #include "exp/maps/maps_exp.h"
 #include "exp/memcpy/memcpy_exp.h"
 #include "exp/preproc/preproc_exp.h"
@@ -49,6 +50,10 @@ const struct experiment exp_table[] = {
 	  "What does chaining programs cost per call: tail calls with a constant or a run-time "
 	  "index, BPF-to-BPF calls, global functions, against inlining?",
 	  "Table 5", chain_run, 4, 10 },
+	{ "limits",
+	  "What do this kernel's verifier and runtime refuse: instruction budget, loop length, "
+	  "program size, stack, bpf_loop, tail calls, map sizes, sleeping at the hooks?",
+	  "sec. 2, 6", limits_run, 10, 25 },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);

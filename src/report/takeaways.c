@@ -121,7 +121,19 @@ size_t takeaways_judge(json_t *doc, struct takeaway *out, size_t max)
 
 	t = &out[n++];
 	t->claim = "Runtime and verifier limits block complex applications";
-	need(doc, "limits", "limits.insns", t);
+	a = need(doc, "limits", "limits.insn_budget", t);
+	b = isnan(a) ? NAN : need(doc, "limits", "limits.stack", t);
+	c = isnan(b) ? NAN : need(doc, "limits", "limits.tail_calls", t);
+	d = isnan(c) ? NAN : need(doc, "limits", "limits.blocking_helper.xdp", t);
+	if (!isnan(d)) {
+		t->status = d == 0 ? TK_REPRODUCED : TK_DIFFERS;
+		snprintf(t->why, sizeof(t->why),
+			 "found by loading programs here: %.0f processed instructions, %.0f B of "
+			 "stack, %.0f tail calls in a row, and %s",
+			 a, b, c,
+			 d == 0 ? "no sleeping or blocking call at XDP, TC or SK_SKB"
+				: "a helper that may sleep was accepted at XDP");
+	}
 
 	t = &out[n++];
 	t->claim = "An empty SK_SKB program costs a TCP stream 14 % of its bandwidth";
