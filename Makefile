@@ -19,7 +19,7 @@ CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -MMD -MP -Isrc -I$(BUILD) \
 	      -DOLAB_VERSION='"$(VERSION)"' -DOLAB_GIT='"$(GIT_COMMIT)"' \
 	      -DOLAB_CLANG='"$(CLANG_VER)"' -DOLAB_BPFTOOL='"$(BPFTOOL_VER)"'
-LDLIBS     := -lbpf -lelf -lz -ljansson -lcapstone -lpthread -lm
+LDLIBS     := -lxdp -lbpf -lelf -lz -ljansson -lcapstone -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) -MMD -MP \
 	      -Isrc -Isrc/include -I$(BUILD) -idirafter /usr/include/$(TRIPLET)
 

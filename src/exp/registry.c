@@ -4,6 +4,7 @@
 #include "exp/exp.h"
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/chain/chain_exp.h"
+#include "exp/channels/channels_exp.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/hooks/hooks_exp.h"
 #include "exp/isolation/isolation_exp.h"
@@ -38,6 +39,10 @@ const struct experiment exp_table[] = {
 	  "What does a map lookup cost in each map type, what does the verifier's inlining buy, "
 	  "and how do per-flow counters in XDP scale with the number of flows and their skew?",
 	  "Table 3, Fig. 11-12", maps_run, 15, 40 },
+	{ "channels",
+	  "How fast does user space get 64-byte items out of the kernel: map lookups by syscall, "
+	  "the BPF ring buffer, an mmap'd ring, AF_XDP?",
+	  "Table 4, Fig. 13", channels_run, 10, 30 },
 	{ "jit",
 	  "How much slower is the same C as JIT-compiled BPF than as native code, for compute and "
 	  "for memory access, and how many more instructions does the JIT emit?",

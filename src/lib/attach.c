@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <net/if.h>
 #include <string.h>
 
 #include <bpf/bpf.h>
@@ -8,11 +9,32 @@
 #include "lib/attach.h"
 #include "lib/log.h"
 
+/*
+ * An ifindex means a device only in the namespace it came from: refuse unless, in the calling
+ * thread's namespace, it names exactly the device we mean. This keeps a caller that forgot
+ * tb_enter() from attaching to a host interface that happens to share the number.
+ */
+static int check_dev(int ifindex, const char *ifname)
+{
+	char name[IF_NAMESIZE] = "";
+
+	if (!if_indextoname((unsigned int)ifindex, name) || strcmp(name, ifname)) {
+		log_info("refusing to attach to ifindex %d: in this namespace it is '%s', not %s "
+			 "(a bug: enter the device's namespace first)",
+			 ifindex, name[0] ? name : "nothing", ifname);
+		return -ENODEV;
+	}
+	return 0;
+}
+
 int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
 {
 	int err;
 
 	memset(t, 0, sizeof(*t));
+	err = check_dev(ifindex, ifname);
+	if (err)
+		return err;
 	t->hook.sz = sizeof(t->hook);
 	t->opts.sz = sizeof(t->opts);
 	t->hook.ifindex = ifindex;
@@ -46,7 +68,14 @@ void att_tc_detach(struct att_tc *t)
 
 struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifname)
 {
-	struct bpf_link *l = bpf_program__attach_xdp(prog, ifindex);
+	struct bpf_link *l;
+	int err = check_dev(ifindex, ifname);
+
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	l = bpf_program__attach_xdp(prog, ifindex);
 
 	if (!l)
 		log_errno(-errno, "attach XDP (native) to %s", ifname);

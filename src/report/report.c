@@ -64,6 +64,12 @@ static const struct plot_spec specs[] = {
 	{ "chain", PK_BARS, "Cost per chained call", "chain.per_call.*", NULL, NULL },
 	{ "chain", PK_LINES, "Per packet against the stages chained", "chain.*.*",
 	  "chain.per_call.*", "stages after the first" },
+	{ "channels", PK_BARS, "User-space access to one 64 B entry, by syscall",
+	  "channels.lookup.*", NULL, NULL },
+	{ "channels", PK_BARS, "User-space access to one 64 B item, without a syscall",
+	  "channels.access.*", NULL, NULL },
+	{ "channels", PK_BARS, "Kernel -> user throughput, 64 B items", "channels.tput.*", NULL,
+	  NULL },
 	{ "isolation", PK_CDF, "Echo server latency beside an XDP neighbour", "isolation.lat.*",
 	  "isolation.lat.heaviest", NULL },
 };

@@ -19,12 +19,12 @@ olab_ns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^olab-${1:-[
 olab_progs() {
 	local i
 	for i in $(seq 1 50); do
-		if ! bpftool prog show 2>/dev/null | grep -qE ' name (hooks|olab|kvc|echo)_'; then
+		if ! bpftool prog show 2>/dev/null | grep -qE ' name (hooks|olab|kvc|echo|maps|ch|jit|mc|lim)_'; then
 			return 0
 		fi
 		sleep 0.1
 	done
-	bpftool prog show | grep -E ' name (hooks|olab|kvc|echo)_' >&2
+	bpftool prog show | grep -E ' name (hooks|olab|kvc|echo|maps|ch|jit|mc|lim)_' >&2
 	return 1
 }
 

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * channels (paper Table 4, Fig. 13): kernel -> user channels for 64-byte items: map entries
+ * read by syscall, the BPF ring buffer, a single-producer ring in an mmap'd array, and an
+ * AF_XDP socket. The producers run by test-run; the AF_XDP path gets real frames.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "exp/channels/channels.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY); /* replaced before load: the syscall-lookup table */
+	__uint(max_entries, CH_KEYS);
+	__type(key, __u32);
+	__type(value, struct ch_item);
+} tab SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, CH_RB_BYTES);
+} rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct ch_spsc);
+} ring SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
+__u64 rb_flags; /* 0: wake the consumer up; BPF_RB_NO_WAKEUP for a busy consumer */
+__u64 seq;
+__u64 drops;
+
+SEC("tc")
+int ch_rb_produce(struct __sk_buff *skb)
+{
+	struct ch_item *it = bpf_ringbuf_reserve(&rb, sizeof(*it), 0);
+
+	if (!it) {
+		drops++;
+		return 2; /* TC_ACT_SHOT */
+	}
+	it->seq = seq++;
+	bpf_ringbuf_submit(it, rb_flags);
+	return 2;
+}
+
+SEC("tc")
+int ch_spsc_produce(struct __sk_buff *skb)
+{
+	__u32 k = 0;
+	struct ch_spsc *r = bpf_map_lookup_elem(&ring, &k);
+	__u64 h, t;
+
+	if (!r)
+		return 2;
+	h = r->head;
+	t = *(volatile __u64 *)&r->tail;
+	if (h - t >= CH_SPSC_N) {
+		drops++;
+		return 2;
+	}
+	r->items[h & (CH_SPSC_N - 1)].seq = seq++;
+	/* x86 keeps stores in order: the item is visible before the new head */
+	asm volatile("" ::: "memory");
+	*(volatile __u64 *)&r->head = h + 1;
+	return 2;
+}
+
+/* on the receiving veth: every frame to the AF_XDP socket of queue 0 */
+__u64 xsk_seen, xsk_redirected;
+
+SEC("xdp")
+int ch_xsk_redirect(struct xdp_md *ctx)
+{
+	long ret = bpf_redirect_map(&xsks, 0, XDP_DROP);
+
+	xsk_seen++;
+	if (ret == XDP_REDIRECT)
+		xsk_redirected++;
+	return ret;
+}
+
+/* the generator: test-run in live-frames mode sends its frame out of the veth */
+SEC("xdp")
+int ch_gen(struct xdp_md *ctx)
+{
+	return XDP_TX;
+}
+
+char LICENSE[] SEC("license") = "GPL";

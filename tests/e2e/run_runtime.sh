@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The runtime experiments end to end: maps, channels, jit, memcpy, chain and limits run, every
+# metric they promise is measured (or says why not), the JSON validates, the report draws
+# them, and nothing is left behind.
+. "$(dirname "$0")/lib.sh"
+need_root
+
+"$OLAB" run maps channels jit memcpy chain limits --quick --json "$TMP/r.json" -o "$TMP/out" \
+	>"$TMP/table" 2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run exited $?"; }
+for t in "maps (paper Table 3, Fig. 11-12)" "channels (paper Table 4, Fig. 13)" \
+	"jit (paper Fig. 14)" "memcpy (paper Table 6)" "chain (paper Table 5)" "limits (paper sec. 2, 6)"; do
+	grep -qF "== $t" "$TMP/table" || fail "no table for $t"
+done
+"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
+	fail "JSON does not validate"
+python3 - "$TMP/r.json" <<'PY' || fail "metrics"
+import json, sys
+d = json.load(open(sys.argv[1]))
+ex = {e["name"]: e for e in d["experiments"]}
+for e in ex.values():
+    assert e["status"] == "ok", (e["name"], e["error"])
+m = {x["id"]: x for e in ex.values() for x in e["metrics"]}
+def ok(k):
+    assert k in m, "missing " + k
+    assert m[k]["unavailable"] is None, (k, m[k]["unavailable"])
+    return m[k]
+for t in ("array", "hash", "lru", "percpu_array", "percpu_hash", "lru_percpu"):
+    assert ok("maps.lookup." + t)["method"] == "test-run"
+    ok("maps.lookup_noinline." + t)
+    ok("channels.lookup." + t)
+# a lookup that cannot be inlined is never cheaper than the inlined one
+assert m["maps.lookup_noinline.hash"]["median"] > m["maps.lookup.hash"]["median"]
+for t in ("array", "hash", "lru"):
+    ok("maps.flows.%s.100" % t); ok("maps.flows.%s.100000" % t); ok("maps.flows_change." + t)
+    for z in ("0", "10", "20"):
+        ok("maps.zipf.%s.%s" % (t, z))
+assert "maps.flows_misses" in m or any(k.startswith("maps.flows_misses.") for k in m)
+for k in ("channels.access.ringbuf", "channels.access.mmap", "channels.tput.ringbuf_busy",
+          "channels.tput.ringbuf_poll", "channels.tput.spsc", "channels.tput.array_syscall"):
+    assert ok(k)["median"] > 0, k
+assert "channels.tput.af_xdp" in m and "channels.access.af_xdp" in m
+for n in ("1", "20", "80"):
+    assert ok("jit.fib.native." + n)["method"] == "native"
+    ok("jit.fib.bpf." + n)
+for x in ("1", "8", "64"):
+    ok("jit.sum.bpf." + x); ok("jit.sum.native." + x)
+assert ok("jit.loop_insns.bpf")["median"] >= 64
+assert ok("jit.loop_insns.native")["median"] >= 1
+for v in ("bytewise", "u64", "probe_read_kernel", "xdp_load_bytes", "dynptr_read"):
+    ok("memcpy." + v)
+# the byte-wise copy is the slow one
+assert m["memcpy.bytewise"]["median"] > 2 * m["memcpy.u64"]["median"]
+ok("memcpy.native"); ok("memcpy.ratio.bytewise")
+for v in ("tail_const", "tail_var", "bpf2bpf", "global", "inlined"):
+    ok("chain.%s.0" % v); ok("chain.%s.8" % v); ok("chain.per_call." + v)
+assert m["chain.kvcache"]["unavailable"]
+assert ok("limits.stack")["median"] >= 256
+assert ok("limits.tail_calls")["median"] >= 1
+assert ok("limits.insn_budget")["median"] >= 4096
+for h in ("xdp", "tc", "sk_skb"):
+    ok("limits.sleepable." + h); ok("limits.blocking_helper." + h)
+PY
+R=$(ls -d "$TMP"/out/*/ | head -1)
+for t in "Lookup cost per map type" "Fibonacci: BPF (JIT) and native" "Copying 1 KB" \
+	"Cost per chained call" "Kernel -&gt; user throughput"; do
+	grep -qF "data-title=\"$t" "$R/report.html" || fail "no plot '$t' in the report"
+done
+grep -q 'id="exp-limits"' "$R/report.html" || fail "no limits section"
+assert_clean
+exit 0
