@@ -4,6 +4,7 @@
  * lookup loop reads what the map holds; the per-flow counters count exactly the replayed
  * flows, and the parse-only program counts nothing.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "exp/maps/maps.h"
+#include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/trbench.h"
 #include "maps.skel.h"
@@ -147,12 +149,29 @@ static void test_parse_only_counts_nothing(void **state)
 	maps_bpf__destroy(s);
 }
 
+/* the attach helpers refuse an ifindex that names another device here (a host interface) */
+static void test_attach_refuses_other_device(void **state)
+{
+	struct maps_bpf *s = load(BPF_MAP_TYPE_HASH, MAPS_BASE, MAPS_FLOW_PARSE);
+	struct att_tc t;
+
+	(void)state;
+	errno = 0;
+	assert_null(att_xdp(s->progs.maps_flows, 1 /* lo here */, "olab-nothere"));
+	assert_int_equal(errno, ENODEV);
+	assert_int_equal(
+		att_tc_ingress(1, "olab-nothere", bpf_program__fd(s->progs.maps_flows), &t),
+		-ENODEV);
+	maps_bpf__destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_type_loads_and_reads),
 		cmocka_unit_test(test_flow_counters_count_exactly),
 		cmocka_unit_test(test_parse_only_counts_nothing),
+		cmocka_unit_test(test_attach_refuses_other_device),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
