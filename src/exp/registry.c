@@ -38,27 +38,27 @@ const struct experiment exp_table[] = {
 	{ "maps",
 	  "What does a map lookup cost in each map type, what does the verifier's inlining buy, "
 	  "and how do per-flow counters in XDP scale with the number of flows and their skew?",
-	  "Table 3, Fig. 11-12", maps_run, 15, 40 },
+	  "Table 3, Fig. 11-12", maps_run, 15, 45 },
 	{ "channels",
 	  "How fast does user space get 64-byte items out of the kernel: map lookups by syscall, "
 	  "the BPF ring buffer, an mmap'd ring, AF_XDP?",
-	  "Table 4, Fig. 13", channels_run, 10, 30 },
+	  "Table 4, Fig. 13", channels_run, 6, 20 },
 	{ "jit",
 	  "How much slower is the same C as JIT-compiled BPF than as native code, for compute and "
 	  "for memory access, and how many more instructions does the JIT emit?",
-	  "Fig. 14", jit_run, 10, 30 },
+	  "Fig. 14", jit_run, 4, 12 },
 	{ "memcpy",
 	  "What does copying 1 KB cost inside BPF, byte-wise, 8 bytes at a time and through "
 	  "helpers, against a native memcpy?",
-	  "Table 6", memcpy_run, 3, 8 },
+	  "Table 6", memcpy_run, 2, 6 },
 	{ "chain",
 	  "What does chaining programs cost per call: tail calls with a constant or a run-time "
 	  "index, BPF-to-BPF calls, global functions, against inlining?",
-	  "Table 5", chain_run, 4, 10 },
+	  "Table 5", chain_run, 3, 8 },
 	{ "limits",
 	  "What do this kernel's verifier and runtime refuse: instruction budget, loop length, "
 	  "program size, stack, bpf_loop, tail calls, map sizes, sleeping at the hooks?",
-	  "sec. 2, 6", limits_run, 10, 25 },
+	  "sec. 2, 6", limits_run, 5, 12 },
 };
 
 const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);
