@@ -71,6 +71,14 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/liboffloadlab.a $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/liboffloadlab.a $(LDLIBS) -lcmocka
 
+# The parser fuzzer (libFuzzer, clang's runtime): tests/e2e/fuzz_mcproto.sh runs it briefly.
+FUZZ_BIN := $(BUILD)/fuzz/fuzz_mcproto
+$(FUZZ_BIN): tests/fuzz/fuzz_mcproto.c src/kvcache/mcproto.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -Wall -Wextra $(WERROR) -Isrc -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=undefined -o $@ $<
+all: $(FUZZ_BIN)
+
 run: deps
 	$(MAKE) all
 	$(PROG) run --quick

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvcache hit path by BPF_PROG_TEST_RUN: hits get memcached's exact reply (single and multi
+ * get, gets with cas, binary values, the longest key), and everything it must not answer
+ * (miss, partial hit, expired, flushed epoch, too big, malformed, split, other ports, writes)
+ * passes untouched and is counted.
+ */
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kvcache/kvcache.h"
+#include "lib/pkt.h"
+#include "kvcache.skel.h"
+
+#define XDP_PASS_ 2
+#define XDP_TX_ 3
+
+static struct kvcache_bpf *s;
+static uint8_t in[2048], out[4096];
+static size_t in_len;
+static uint32_t out_len;
+
+static int setup(void **state)
+{
+	(void)state;
+	s = kvcache_bpf__open_and_load();
+	return s ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kvcache_bpf__destroy(s);
+	return 0;
+}
+
+/* A datagram to port with memcached's frame header (id 0x1234, seq, total) and text. */
+static void build(uint16_t port, uint16_t seq, uint16_t total, const void *text, size_t n)
+{
+	uint8_t payload[1600];
+	struct pkt_addrs a = { .src_mac = { 2, 0, 0, 0, 0, 1 },
+			       .dst_mac = { 2, 0, 0, 0, 0, 2 },
+			       .src_ip = htonl(0xc6120001),
+			       .dst_ip = htonl(0xc6120002),
+			       .src_port = htons(40000),
+			       .dst_port = htons(port) };
+
+	payload[0] = 0x12;
+	payload[1] = 0x34;
+	payload[2] = (uint8_t)(seq >> 8);
+	payload[3] = (uint8_t)seq;
+	payload[4] = (uint8_t)(total >> 8);
+	payload[5] = (uint8_t)total;
+	payload[6] = payload[7] = 0;
+	memcpy(payload + 8, text, n);
+	in_len = pkt_build_udp4(in, sizeof(in), &a, payload, 8 + n);
+	assert_true(in_len > 0);
+}
+
+static uint32_t run(void)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (uint32_t)in_len,
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+
+	memset(out, 0, sizeof(out));
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.kvc_xdp), &o), 0);
+	out_len = o.data_size_out;
+	return o.retval;
+}
+
+static uint64_t counter(enum kc_counter c)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	uint64_t v[256] = { 0 }, sum = 0;
+	uint32_t k = c;
+
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.counters), &k, v), 0);
+	for (i = 0; i < ncpu && i < 256; i++)
+		sum += v[i];
+	return sum;
+}
+
+static void put(const char *key, const void *val, uint32_t len, uint32_t flags, uint64_t cas,
+		uint64_t deadline, uint64_t epoch)
+{
+	static struct kc_val v;
+	struct kc_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.len = (uint8_t)strlen(key);
+	memcpy(k.b, key, k.len);
+	memset(&v, 0, sizeof(v));
+	v.flags = flags;
+	v.len = len;
+	v.cas = cas;
+	v.has_cas = 1;
+	v.deadline_ns = deadline;
+	v.epoch = epoch;
+	memcpy(v.data, val, len);
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.cache), &k, &v, BPF_ANY), 0);
+}
+
+static void drop(const char *key)
+{
+	struct kc_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.len = (uint8_t)strlen(key);
+	memcpy(k.b, key, k.len);
+	bpf_map_delete_elem(bpf_map__fd(s->maps.cache), &k);
+}
+
+static uint16_t csum(const void *p, size_t n)
+{
+	return pkt_csum(p, n, 0);
+}
+
+/* The reply: addresses swapped, lengths and checksum right, payload = header + text. */
+static void expect_reply(const char *text, size_t n)
+{
+	const struct ethhdr *eth = (const void *)out, *ieth = (const void *)in;
+	const struct iphdr *ip = (const void *)(out + 14), *iip = (const void *)(in + 14);
+	const struct udphdr *udp = (const void *)(out + 34), *iudp = (const void *)(in + 34);
+
+	assert_memory_equal(eth->h_dest, ieth->h_source, 6);
+	assert_memory_equal(eth->h_source, ieth->h_dest, 6);
+	assert_int_equal(ip->saddr, iip->daddr);
+	assert_int_equal(ip->daddr, iip->saddr);
+	assert_int_equal(udp->source, iudp->dest);
+	assert_int_equal(udp->dest, iudp->source);
+	assert_int_equal(ntohs(ip->tot_len), 20 + 8 + 8 + n);
+	assert_int_equal(ntohs(udp->len), 8 + 8 + n);
+	assert_int_equal(out_len, 14 + 20 + 8 + 8 + n);
+	assert_int_equal(csum(ip, 20), 0);	   /* a valid header sums to 0 */
+	assert_memory_equal(out + 42, in + 42, 8); /* the request's frame header */
+	assert_memory_equal(out + 50, text, n);
+}
+
+#define TEXT(s) s, sizeof(s) - 1
+
+static void test_hits(void **state)
+{
+	static const char bin[] = "a\r\nb\0c\r\nEND\r\n";
+	char key[251];
+	uint64_t hits = counter(KC_HIT);
+
+	(void)state;
+	put("foo", "hello", 5, 7, 42, 0, 1);
+	build(11211, 0, 1, TEXT("get foo\r\n"));
+	assert_int_equal(run(), XDP_TX_);
+	expect_reply(TEXT("VALUE foo 7 5\r\nhello\r\nEND\r\n"));
+
+	build(11211, 0, 1, TEXT("gets foo\r\n"));
+	assert_int_equal(run(), XDP_TX_);
+	expect_reply(TEXT("VALUE foo 7 5 42\r\nhello\r\nEND\r\n"));
+
+	put("bar", "", 0, 0, 1, 0, 1);
+	build(11211, 0, 1, TEXT("get bar foo\r\n"));
+	assert_int_equal(run(), XDP_TX_);
+	expect_reply(TEXT("VALUE bar 0 0\r\n\r\nVALUE foo 7 5\r\nhello\r\nEND\r\n"));
+
+	/* binary-safe: the value holds \r\n, a zero byte and "END" */
+	put("bin", bin, sizeof(bin) - 1, 4294967295u, 3, 0, 1);
+	build(11211, 0, 1, TEXT("get bin\r\n"));
+	assert_int_equal(run(), XDP_TX_);
+	expect_reply(TEXT("VALUE bin 4294967295 13\r\na\r\nb\0c\r\nEND\r\n\r\nEND\r\n"));
+
+	/* the longest key memcached takes, and a not-yet-expired deadline */
+	memset(key, 'k', 250);
+	key[250] = '\0';
+	put(key, "v", 1, 0, 9, ~0ULL >> 1, 1);
+	{
+		char req[300], want[400];
+		int n = snprintf(req, sizeof(req), "get %s\r\n", key);
+		int m = snprintf(want, sizeof(want), "VALUE %s 0 1\r\nv\r\nEND\r\n", key);
+
+		build(11211, 0, 1, req, (size_t)n);
+		assert_int_equal(run(), XDP_TX_);
+		expect_reply(want, (size_t)m);
+	}
+	assert_int_equal(counter(KC_HIT), hits + 5);
+}
+
+static void expect_pass(enum kc_counter why)
+{
+	uint64_t before = counter(why);
+
+	assert_int_equal(run(), XDP_PASS_);
+	assert_int_equal(out_len, in_len);
+	assert_memory_equal(out, in, in_len); /* untouched */
+	assert_int_equal(counter(why), before + 1);
+}
+
+static void test_passes(void **state)
+{
+	static char big[KC_VAL_MAX];
+	struct timespec now;
+
+	(void)state;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	put("foo", "hello", 5, 7, 42, 0, 1);
+	drop("nope");
+	build(11211, 0, 1, TEXT("get nope\r\n"));
+	expect_pass(KC_MISS);
+	build(11211, 0, 1, TEXT("get foo nope\r\n")); /* a partial hit goes to memcached */
+	expect_pass(KC_MISS);
+	put("old", "x", 1, 0, 1, (uint64_t)now.tv_sec * 1000000000ULL - 1, 1); /* expired */
+	build(11211, 0, 1, TEXT("get old\r\n"));
+	expect_pass(KC_MISS);
+	put("flushed", "x", 1, 0, 1, 0, 0); /* from an earlier epoch */
+	build(11211, 0, 1, TEXT("get flushed\r\n"));
+	expect_pass(KC_MISS);
+
+	memset(big, 'b', sizeof(big));
+	put("big1", big, sizeof(big), 0, 1, 0, 1);
+	put("big2", big, sizeof(big), 0, 1, 0, 1);
+	build(11211, 0, 1, TEXT("get big1 big2\r\n"));
+	expect_pass(KC_TOO_BIG);
+
+	build(11211, 0, 1, TEXT("get\r\n"));
+	expect_pass(KC_PARSE_PASS);
+	build(11211, 0, 1, TEXT("get foo")); /* no end of line */
+	expect_pass(KC_PARSE_PASS);
+	build(11211, 0, 1, TEXT("get foo\r\nget foo\r\n")); /* two requests */
+	expect_pass(KC_PARSE_PASS);
+	build(11211, 1, 2, TEXT("get foo\r\n")); /* part of a multi-datagram request */
+	expect_pass(KC_PARSE_PASS);
+	build(11211, 0, 2, TEXT("get foo\r\n"));
+	expect_pass(KC_PARSE_PASS);
+	build(11211, 0, 1, TEXT("get k k k k k k k k k\r\n")); /* more keys than answered */
+	expect_pass(KC_NOT_CACHEABLE);
+
+	/* not for the cache at all: other ports and write commands pass without a count */
+	build(11212, 0, 1, TEXT("get foo\r\n"));
+	assert_int_equal(run(), XDP_PASS_);
+	assert_memory_equal(out, in, in_len);
+	build(11211, 0, 1, TEXT("set foo 0 0 1\r\nx\r\n"));
+	assert_int_equal(run(), XDP_PASS_);
+	assert_memory_equal(out, in, in_len);
+	/* a truncated frame */
+	build(11211, 0, 1, TEXT("get foo\r\n"));
+	in_len = 14 + 20 + 8 + 4;
+	assert_int_equal(run(), XDP_PASS_);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hits),
+		cmocka_unit_test(test_passes),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
