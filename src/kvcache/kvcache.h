@@ -28,6 +28,46 @@ struct kc_val {
 	__u8 data[KC_VAL_MAX];
 };
 
+#define KC_BUCKETS 65536 /* fence buckets: a hash of the key; collisions only refuse more fills */
+
+/* Per bucket: writes seen, and writes not yet known to be applied (docs/kvcache.md). */
+struct kc_fence {
+	__u64 seq;
+	__s64 open;
+};
+
+/* What a write told about a key's expiry, kept until the next write to it. */
+struct kc_meta {
+	__u64 deadline_ns; /* 0: never expires */
+	__u8 known;	   /* 0: cannot be cached (absolute or unknown exptime) */
+	__u8 pad[7];
+};
+
+/* A GET that missed may fill its keys when its reply leaves, if nothing moved meanwhile. */
+struct kc_ticket_key {
+	__u32 addr[4]; /* the client; IPv4 in addr[0] */
+	__u16 port;
+	__u16 reqid;
+	__u32 bucket;
+};
+
+struct kc_ticket {
+	__u64 seq, gseq, epoch;
+};
+
+/* A write over UDP waiting for its reply (which carries the same request id). */
+struct kc_req_key {
+	__u32 addr[4];
+	__u16 port;
+	__u16 reqid;
+};
+
+struct kc_pending {
+	__u32 bucket[MC_MAX_KEYS];
+	__u32 n;
+	__u32 all; /* a global window (flush_all, a write that could not be read) */
+};
+
 enum kc_counter {
 	KC_HIT,
 	KC_MISS,

@@ -276,12 +276,30 @@ static __always_inline enum mc_cmd mc_parse_req(const __u8 *b, __u32 len, struct
 	__u32 k;
 
 	__builtin_memset(r, 0, sizeof(*r));
+	/* the binary protocol (magic 0x80) may write anything: assume it does */
+	if (len && mc_at(b, 0) == 0x80) {
+		r->cmd = MC_BAD_WRITE;
+		return MC_BAD_WRITE;
+	}
 	mc_tokenize(b, len, &t);
-	if (!t.line_len || t.n == 0)
+	if (t.n == 0)
 		return MC_UNKNOWN;
 	c = mc_cmd_of(b, t.off[0], t.len[0]);
+	/* meta commands (ms, md, ma, mg with flags that touch) can write: all but mn count */
+	if (c == MC_UNKNOWN && t.len[0] == 2 && mc_at(b, t.off[0]) == 'm' &&
+	    !mc_word(b, t.off[0], t.len[0], "mn", 2)) {
+		r->cmd = MC_BAD_WRITE;
+		r->line_len = t.line_len;
+		return MC_BAD_WRITE;
+	}
 	if (c == MC_UNKNOWN)
 		return MC_UNKNOWN;
+	if (!t.line_len) {
+		/* a line longer than the buffer: a write among them cannot be read */
+		if (mc_is_write(c) || c == MC_GAT || c == MC_GATS)
+			goto bad_write;
+		return MC_UNKNOWN;
+	}
 	r->line_len = t.line_len;
 	r->cmd = (__u8)c;
 	switch (c) {

@@ -30,6 +30,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(c < MC_NCMDS && c == r.cmd);
 	if (c == MC_UNKNOWN) {
 		check(r.nkeys == 0 && r.line_len == 0);
+	} else if (c == MC_BAD_WRITE) {
+		/* a write it cannot read: no keys, and a line end only if it saw one */
+		check(r.nkeys == 0);
+		check(r.line_len == 0 || (r.line_len <= len && buf[r.line_len - 1] == '\n'));
 	} else {
 		check(r.line_len >= 2 && r.line_len <= len && buf[r.line_len - 1] == '\n');
 		check(r.nkeys <= MC_MAX_KEYS);
@@ -41,8 +45,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (c == MC_GET || c == MC_GETS || c == MC_GAT || c == MC_GATS)
 			check(r.nkeys >= 1);
-		if (c == MC_BAD_WRITE)
-			check(r.nkeys == 0);
 	}
 	if (mc_parse_value(buf, len, &v) == 0) {
 		check(v.head_len <= len && buf[v.head_len - 1] == '\n');

@@ -131,8 +131,14 @@ static void test_writes(void **state)
 	assert_int_equal(parse("gat x a\r\n", &r), MC_BAD_WRITE);
 	assert_int_equal(parse("flush_all a b c\r\n", &r), MC_BAD_WRITE);
 	assert_int_equal(parse("delete\r\n", &r), MC_BAD_WRITE);
-	/* a write line not complete in the buffer is not understood at all */
-	assert_int_equal(parse("set k 0 0 3", &r), MC_UNKNOWN);
+	/* a write line not complete in the buffer cannot be read: assume the worst */
+	assert_int_equal(parse("set k 0 0 3", &r), MC_BAD_WRITE);
+	assert_int_equal(parse("get k", &r), MC_UNKNOWN);
+	/* the binary protocol and meta commands may write */
+	assert_int_equal(parse("\x80\x01\x00\x03", &r), MC_BAD_WRITE);
+	assert_int_equal(parse("ms foo 2\r\nhi\r\n", &r), MC_BAD_WRITE);
+	assert_int_equal(parse("mg foo v\r\n", &r), MC_BAD_WRITE);
+	assert_int_equal(parse("mn\r\n", &r), MC_UNKNOWN);
 }
 
 static void test_value(void **state)
