@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvcache: memcached GETs over UDP answered in XDP from a cache map (docs/kvcache.md).
- * This file holds the hit path: a complete get/gets whose every key is cached, unexpired and
- * of the current epoch gets memcached's exact reply by XDP_TX; anything else passes on
- * untouched.
+ * - kvc_xdp (ingress): a complete get/gets whose every key is cached, unexpired and of the
+ *   current epoch gets memcached's exact reply by XDP_TX; a miss takes fill tickets; every
+ *   write command (UDP or TCP) invalidates its keys and opens their write windows before
+ *   memcached sees it. Everything passes on untouched unless answered.
+ * - kvc_tc (egress): memcached's replies close write windows (UDP by request id, TCP in
+ *   order per connection) and fill the cache from UDP GET replies that hold a valid ticket.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/pkt_cls.h>
+#include <linux/tcp.h>
 #include <linux/udp.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -40,7 +46,45 @@ static __always_inline void mc_tokenize(const __u8 *b, __u32 len, struct mc_toke
 }
 
 const volatile __u16 cfg_port = 11211;
-__u64 epoch = 1;
+__u64 epoch = 1;	/* flush_all moves it: older entries are gone */
+__u64 gseq;		/* moves with every global window */
+__s64 gopen;		/* global windows open: no fills meanwhile */
+__u64 fill_block_until; /* a delayed flush_all: no fills until it has happened */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KC_BUCKETS);
+	__type(key, __u32);
+	__type(value, struct kc_fence);
+} fence SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 131072);
+	__type(key, struct kc_key);
+	__type(value, struct kc_meta);
+} meta SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct kc_ticket_key);
+	__type(value, struct kc_ticket);
+} tickets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct kc_req_key);
+	__type(value, struct kc_pending);
+} udp_pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct kc_conn_key);
+	__type(value, struct kc_conn);
+} conns SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -61,6 +105,11 @@ struct scratch {
 	__u8 out[KC_OUT];
 	struct kc_key key;
 	struct mc_req r;
+	struct mc_value v;
+	struct kc_val val;
+	struct kc_pending pend;
+	__u8 hdr[192];	     /* the first bytes of a frame, for the header parse */
+	struct kc_conn conn; /* a new connection's state, before it goes into the map */
 };
 
 struct {
@@ -69,6 +118,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch_map SEC(".maps");
+
+/* v & mask, done on the register itself so that the verifier sees the bound */
+static __always_inline __u32 bounded(__u32 v, __u32 mask)
+{
+	__u64 x = v;
+
+	asm volatile("%0 &= %1" : "+r"(x) : "r"((__u64)mask));
+	return (__u32)x;
+}
 
 static __always_inline void count(__u32 what)
 {
@@ -175,7 +233,8 @@ static long compose_key(__u32 i, struct compose *c)
 		return 1;
 	make_key(s, &s->r, i);
 	v = bpf_map_lookup_elem(&cache, &s->key);
-	if (!v || v->epoch != c->epoch || (v->deadline_ns && c->now >= v->deadline_ns)) {
+	if (!v || v->epoch != c->epoch || (v->deadline_ns && c->now >= v->deadline_ns) ||
+	    (s->r.cmd == MC_GETS && !v->has_cas)) {
 		c->fail = KC_MISS;
 		return 1;
 	}
@@ -209,77 +268,280 @@ static long compose_key(__u32 i, struct compose *c)
 	return 0;
 }
 
-SEC("xdp")
-int kvc_xdp(struct xdp_md *ctx)
+/* ---- write windows (docs/kvcache.md) ---- */
+
+/* The fence bucket of a key: FNV-1a; a global function, verified once. */
+__noinline __u32 kc_bucket(struct kc_key *k)
 {
-	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
-	struct ethhdr *eth = data;
-	struct iphdr *ip = (void *)(eth + 1);
-	struct udphdr *udp = (void *)(ip + 1);
-	struct scratch *s;
-	__u32 zero = 0, plen, n, o, l4off, old_len;
-	__u64 now = bpf_ktime_get_ns(), cur_epoch = epoch;
-	__u8 hdr[MC_UDP_HDR];
+	__u32 h = 2166136261u, i;
+
+	if (!k)
+		return 0;
+	for (i = 0; i < MC_KEY_MAX; i++) {
+		if (i >= k->len)
+			break;
+		h ^= k->b[i];
+		h *= 16777619u;
+	}
+	return h & (KC_BUCKETS - 1);
+}
+
+/* seq first, then the caller deletes: a concurrent fill's second check sees one of them */
+static __always_inline void open_window(__u32 b)
+{
+	struct kc_fence *f = bpf_map_lookup_elem(&fence, &b);
+
+	if (f) {
+		__sync_fetch_and_add(&f->seq, 1);
+		__sync_fetch_and_add(&f->open, 1);
+	}
+}
+
+static __always_inline void close_window(__u32 b)
+{
+	struct kc_fence *f = bpf_map_lookup_elem(&fence, &b);
+
+	if (f) {
+		__sync_fetch_and_add(&f->open, -1);
+		__sync_fetch_and_add(&f->seq, 1);
+	}
+}
+
+static __always_inline void open_global(void)
+{
+	__sync_fetch_and_add(&gseq, 1);
+	__sync_fetch_and_add(&gopen, 1);
+}
+
+static __always_inline void close_global(void)
+{
+	__sync_fetch_and_add(&gopen, -1);
+	__sync_fetch_and_add(&gseq, 1);
+}
+
+static __always_inline void close_pending(const struct kc_pending *p)
+{
+	__u32 i;
+
+	for (i = 0; i < MC_MAX_KEYS; i++) {
+		if (i >= p->n)
+			break;
+		close_window(p->bucket[i]);
+	}
+	if (p->all)
+		close_global();
+}
+
+/* What the write in s->r tells about the expiry of s->key (docs/kvcache.md, Expiry). */
+static __always_inline void note_expiry(struct scratch *s, __u64 now)
+{
+	struct kc_meta m = { 0 }, *old;
+	__s64 e = s->r.exptime;
+	__u8 c = s->r.cmd;
+
+	if (c != MC_SET && c != MC_ADD && c != MC_REPLACE && c != MC_CAS && c != MC_TOUCH &&
+	    c != MC_GAT && c != MC_GATS)
+		return; /* append, prepend, incr, decr keep the item's expiry; delete removes it */
+	if (e == 0) {
+		m.known = 1;
+	} else if (e < 0) {
+		m.known = 1;
+		m.deadline_ns = 1; /* already expired */
+	} else if (e <= 2592000) {
+		/* memcached's clock ticks once a second: it may expire a second early */
+		m.known = 1;
+		m.deadline_ns = now + (__u64)(e - 1) * 1000000000ULL;
+		if (m.deadline_ns <= now)
+			m.deadline_ns = 1;
+	} /* else an absolute Unix time: not cacheable */
+	old = bpf_map_lookup_elem(&meta, &s->key);
+	if ((c == MC_ADD || c == MC_CAS) && old) {
+		/* it may fail and leave the old item: keep the earlier of the two deadlines */
+		if (!old->known)
+			m.known = 0;
+		else if (old->deadline_ns && (!m.deadline_ns || old->deadline_ns < m.deadline_ns))
+			m.deadline_ns = old->deadline_ns;
+	} else if (c == MC_ADD || c == MC_CAS) {
+		m.known = 0; /* an item written before we were here may stay */
+	}
+	bpf_map_update_elem(&meta, &s->key, &m, BPF_ANY);
+}
+
+struct invctx {
+	__u64 now;
+};
+
+/* Key i of the write in scratch: window open, cache entry gone, expiry noted. */
+static long inval_key(__u32 i, struct invctx *c)
+{
+	__u32 zero = 0, b;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+
+	if (!s || i >= s->r.nkeys)
+		return 1;
+	make_key(s, &s->r, i);
+	b = kc_bucket(&s->key);
+	open_window(b);
+	bpf_map_delete_elem(&cache, &s->key);
+	note_expiry(s, c->now);
+	s->pend.bucket[i & (MC_MAX_KEYS - 1)] = b;
+	s->pend.n = i + 1;
+	count(KC_INVALIDATION);
+	return 0;
+}
+
+/* The write in s->r: invalidate what it may change; s->pend says which windows it opened. */
+static __always_inline void invalidate(struct scratch *s, __u64 now)
+{
+	struct invctx c = { .now = now };
+
+	__builtin_memset(&s->pend, 0, sizeof(s->pend));
+	if (s->r.cmd == MC_FLUSH_ALL) {
+		__sync_fetch_and_add(&epoch, 1);
+		if (s->r.exptime > 0)
+			fill_block_until = now + (__u64)(s->r.exptime + 1) * 1000000000ULL;
+		open_global();
+		s->pend.all = 1;
+		count(KC_INVALIDATION);
+		return;
+	}
+	if (s->r.cmd == MC_BAD_WRITE || s->r.more_keys) {
+		open_global();
+		s->pend.all = 1;
+		count(KC_INVALIDATION);
+		if (s->r.cmd == MC_BAD_WRITE)
+			return;
+	}
+	bpf_loop(MC_MAX_KEYS, inval_key, &c, 0);
+}
+
+/* ---- tickets: a GET that missed may fill when its reply leaves ---- */
+
+struct tickctx {
+	struct kc_ticket_key tk;
+	__u64 now;
+};
+
+static long ticket_key(__u32 i, struct tickctx *c)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	struct kc_ticket t;
+	struct kc_fence *f;
+
+	if (!s || i >= s->r.nkeys)
+		return 1;
+	make_key(s, &s->r, i);
+	c->tk.bucket = kc_bucket(&s->key);
+	f = bpf_map_lookup_elem(&fence, &c->tk.bucket);
+	if (!f || f->open || gopen || c->now < fill_block_until)
+		return 0; /* a write may be in flight: no fill from this reply */
+	t.seq = f->seq;
+	t.gseq = gseq;
+	t.epoch = epoch;
+	bpf_map_update_elem(&tickets, &c->tk, &t, BPF_ANY);
+	return 0;
+}
+
+/* ---- packets ---- */
+
+/* The client's side of a packet, and where its payload is. */
+struct flow {
+	struct kc_conn_key ck;
+	__u32 l4off, poff, plen;
+	__u32 tseq;
+	__u8 proto, v6, syn, fin;
+};
+
+/* Parse Ethernet, IPv4 or IPv6 (no extension headers), UDP or TCP, from raw bytes at hdr
+ * (the first 128 bytes of the frame); client_is_src: ingress. 0 if it is memcached's. */
+static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int client_is_src,
+				      struct flow *f)
+{
+	const struct ethhdr *eth = (const void *)hdr;
+	__u32 l3 = sizeof(*eth), l4, tot;
+	__u16 sport, dport;
+
+	__builtin_memset(f, 0, sizeof(*f));
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		const struct iphdr *ip = (const void *)(hdr + l3);
+
+		if (ip->ihl < 5 || (ip->frag_off & bpf_htons(0x3fff)))
+			return -1;
+		l4 = l3 + ip->ihl * 4;
+		tot = l3 + bpf_ntohs(ip->tot_len);
+		f->proto = ip->protocol;
+		f->ck.addr[0] = client_is_src ? ip->saddr : ip->daddr;
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = (const void *)(hdr + l3);
+
+		l4 = l3 + sizeof(*ip6);
+		tot = l4 + bpf_ntohs(ip6->payload_len);
+		f->proto = ip6->nexthdr;
+		f->v6 = 1;
+		__builtin_memcpy(f->ck.addr, client_is_src ? &ip6->saddr : &ip6->daddr, 16);
+	} else {
+		return -1;
+	}
+	if (tot > frame_len || l4 > 100)
+		return -1;
+	f->l4off = l4;
+	if (f->proto == IPPROTO_UDP) {
+		const struct udphdr *u = (const void *)(hdr + (l4 & 127));
+
+		sport = u->source;
+		dport = u->dest;
+		f->poff = l4 + sizeof(*u);
+	} else if (f->proto == IPPROTO_TCP) {
+		const struct tcphdr *t = (const void *)(hdr + (l4 & 127));
+
+		sport = t->source;
+		dport = t->dest;
+		f->poff = l4 + t->doff * 4;
+		f->tseq = bpf_ntohl(t->seq);
+		f->syn = t->syn;
+		f->fin = t->fin || t->rst;
+	} else {
+		return -1;
+	}
+	if ((client_is_src ? dport : sport) != bpf_htons(cfg_port) || f->poff > tot)
+		return -1;
+	f->ck.port = client_is_src ? sport : dport;
+	f->plen = tot - f->poff;
+	return 0;
+}
+
+/* ---- ingress: UDP ---- */
+
+/* Answer from the cache if every key hits (IPv4 without options); XDP_TX or -1. */
+static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 plen, __u64 now)
+{
+	void *data, *data_end;
+	struct ethhdr *eth;
+	struct iphdr *ip;
+	struct udphdr *udp;
+	__u32 o, l4off = sizeof(*eth) + sizeof(*ip);
 	int delta;
 
-	if ((void *)(udp + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl != 5 ||
-	    ip->protocol != IPPROTO_UDP || udp->dest != bpf_htons(cfg_port))
-		return XDP_PASS;
-	if (ip->frag_off & bpf_htons(0x3fff)) { /* MF or an offset: a fragment */
-		count(KC_PARSE_PASS);
-		return XDP_PASS;
-	}
-	l4off = sizeof(*eth) + sizeof(*ip);
-	old_len = bpf_ntohs(udp->len);
-	if (old_len < sizeof(*udp) + MC_UDP_HDR + 1 || (void *)udp + old_len > data_end) {
-		count(KC_PARSE_PASS);
-		return XDP_PASS;
-	}
-	plen = old_len - sizeof(*udp) - MC_UDP_HDR;
-	/* one request in one datagram: sequence 0 of 1 */
-	if (bpf_xdp_load_bytes(ctx, l4off + sizeof(*udp), hdr, MC_UDP_HDR) || hdr[2] || hdr[3] ||
-	    hdr[4] || hdr[5] != 1 || plen > MC_BUF) {
-		count(KC_PARSE_PASS);
-		return XDP_PASS;
-	}
-	s = bpf_map_lookup_elem(&scratch_map, &zero);
-	if (!s)
-		return XDP_PASS;
-	n = plen & (MC_BUF * 2 - 1);
-	if (n < 1 || n > MC_BUF ||
-	    bpf_xdp_load_bytes(ctx, l4off + sizeof(*udp) + MC_UDP_HDR, s->req, n))
-		return XDP_PASS;
-	if (kc_parse(s, n) != MC_GET && s->r.cmd != MC_GETS) {
-		if (s->r.cmd == MC_UNKNOWN)
-			count(KC_PARSE_PASS);
-		return XDP_PASS;
-	}
-	if (s->r.line_len != n || s->r.more_keys) {
-		count(s->r.more_keys ? KC_NOT_CACHEABLE : KC_PARSE_PASS);
-		return XDP_PASS;
-	}
-
-	/* every key must hit; compose memcached's reply after the frame header */
 	{
-		struct compose c = { .now = now, .epoch = cur_epoch };
+		struct compose c = { .now = now, .epoch = epoch };
 
 		bpf_loop(MC_MAX_KEYS, compose_key, &c, 0);
 		if (c.fail) {
 			count(c.fail);
-			return XDP_PASS;
+			return -1;
 		}
 		o = c.o;
 	}
 	o = put(s, o, "END\r\n", 5);
 	if (o > KC_REPLY_MAX) {
 		count(KC_TOO_BIG);
-		return XDP_PASS;
+		return -1;
 	}
-
 	/* resize to the reply, then rewrite the headers around it */
 	delta = (int)o - (int)plen;
 	if (bpf_xdp_adjust_tail(ctx, delta))
-		return XDP_PASS;
+		return -1;
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	eth = data;
@@ -316,6 +578,445 @@ int kvc_xdp(struct xdp_md *ctx)
 	}
 	count(KC_HIT);
 	return XDP_TX;
+}
+
+static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
+				  __u64 now)
+{
+	__u8 h[MC_UDP_HDR];
+	__u32 n, plen;
+	int cmd, ret;
+
+	if (f->plen < MC_UDP_HDR + 1 || bpf_xdp_load_bytes(ctx, f->poff & 255, h, MC_UDP_HDR)) {
+		count(KC_PARSE_PASS);
+		return XDP_PASS;
+	}
+	if (h[2] || h[3]) { /* a later datagram of a request: no command line in it */
+		count(KC_PARSE_PASS);
+		return XDP_PASS;
+	}
+	plen = f->plen - MC_UDP_HDR;
+	n = plen > MC_BUF ? MC_BUF : plen;
+	if (n < 1 ||
+	    bpf_xdp_load_bytes(ctx, (f->poff + MC_UDP_HDR) & 255, s->req, bounded(n - 1, 511) + 1))
+		return XDP_PASS;
+	cmd = kc_parse(s, n);
+	if (cmd == MC_GET || cmd == MC_GETS) {
+		if (s->r.more_keys) {
+			count(KC_NOT_CACHEABLE);
+			return XDP_PASS;
+		}
+		if (!f->v6 && f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr) && !h[4] &&
+		    h[5] == 1 && s->r.line_len == plen) {
+			ret = try_hit(ctx, s, plen, now);
+			if (ret >= 0)
+				return ret;
+		} else {
+			count(KC_PARSE_PASS);
+		}
+		{
+			struct tickctx t = { .now = now };
+
+			__builtin_memcpy(t.tk.addr, f->ck.addr, sizeof(t.tk.addr));
+			t.tk.port = f->ck.port;
+			t.tk.reqid = (__u16)(h[0] | h[1] << 8);
+			bpf_loop(MC_MAX_KEYS, ticket_key, &t, 0);
+		}
+		return XDP_PASS;
+	}
+	if (cmd == MC_UNKNOWN) {
+		count(KC_PARSE_PASS);
+		return XDP_PASS;
+	}
+	invalidate(s, now);
+	if (!s->r.noreply) {
+		struct kc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };
+
+		__builtin_memcpy(rk.addr, f->ck.addr, sizeof(rk.addr));
+		bpf_map_update_elem(&udp_pending, &rk, &s->pend, BPF_ANY);
+	}
+	return XDP_PASS;
+}
+
+/* ---- TCP: commands and replies in order, per connection ---- */
+
+static __always_inline void desync(struct kc_conn *c)
+{
+	if (!c->desync) {
+		c->desync = 1;
+		open_global();
+		count(KC_DESYNC);
+	}
+}
+
+/* Close every window a connection holds (it ended, or it is being reused). */
+static __always_inline void conn_close_all(struct kc_conn *c)
+{
+	__u32 i;
+
+	for (i = 0; i < KC_FIFO; i++) {
+		struct kc_entry *e;
+		struct kc_pending p = {};
+
+		if (c->head == c->tail)
+			break;
+		e = &c->q[c->head & (KC_FIFO - 1)];
+		p.n = e->n;
+		p.all = e->all;
+		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
+		close_pending(&p);
+		c->head++;
+	}
+	if (c->desync)
+		close_global();
+	c->desync = 0;
+}
+
+/*
+ * One command at the start of s->req (n bytes of the segment's rest): queue it, open its
+ * windows. Returns the bytes it takes (line and data block), possibly more than n, or -1
+ * when the stream cannot be followed.
+ */
+__noinline int kc_tcp_cmd(struct scratch *s, struct kc_conn *c, __u32 n, __u64 now)
+{
+	struct kc_entry *e;
+	int cmd;
+
+	if (!s || !c)
+		return -1;
+	cmd = kc_parse(s, n);
+	if (!s->r.line_len || cmd == MC_BAD_WRITE)
+		return -1; /* a line split across segments, or a write that cannot be read */
+	if (c->tail - c->head >= KC_FIFO)
+		return -1;
+	e = &c->q[c->tail & (KC_FIFO - 1)];
+	__builtin_memset(e, 0, sizeof(*e));
+	if (cmd == MC_UNKNOWN || cmd == MC_GET || cmd == MC_GETS) {
+		e->kind = cmd == MC_UNKNOWN ? KC_K_LINE : KC_K_READ;
+	} else {
+		invalidate(s, now);
+		e->n = (__u8)s->pend.n;
+		e->all = (__u8)s->pend.all;
+		__builtin_memcpy(e->bucket, s->pend.bucket, sizeof(e->bucket));
+		e->kind = s->r.noreply			      ? KC_K_NOREPLY
+			  : (cmd == MC_GAT || cmd == MC_GATS) ? KC_K_READ
+							      : KC_K_LINE;
+	}
+	c->tail++;
+	if (cmd >= MC_SET && cmd <= MC_CAS)
+		return (int)(s->r.line_len + s->r.data_len + 2);
+	return (int)s->r.line_len;
+}
+
+static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
+				  __u64 now)
+{
+	struct kc_conn *c = bpf_map_lookup_elem(&conns, &f->ck);
+	__u32 off, i;
+
+	if (f->syn) {
+		if (c)
+			conn_close_all(c);
+		__builtin_memset(&s->conn, 0, sizeof(s->conn));
+		s->conn.next_in = f->tseq + 1;
+		bpf_map_update_elem(&conns, &f->ck, &s->conn, BPF_ANY);
+		return XDP_PASS;
+	}
+	if (!f->plen)
+		return XDP_PASS;
+	if (!c) {
+		/* a connection older than the cache: its stream cannot be followed */
+		__builtin_memset(&s->conn, 0, sizeof(s->conn));
+		bpf_map_update_elem(&conns, &f->ck, &s->conn, BPF_ANY);
+		c = bpf_map_lookup_elem(&conns, &f->ck);
+		if (c)
+			desync(c);
+		return XDP_PASS;
+	}
+	if (c->desync)
+		return XDP_PASS;
+	if (f->tseq != c->next_in) {
+		if ((__s32)(f->tseq + f->plen - c->next_in) <= 0)
+			return XDP_PASS; /* a retransmission of what was seen */
+		desync(c);
+		return XDP_PASS;
+	}
+	c->next_in = f->tseq + f->plen;
+	if (c->skip_in >= f->plen) {
+		c->skip_in -= f->plen;
+		return XDP_PASS;
+	}
+	off = c->skip_in;
+	c->skip_in = 0;
+	for (i = 0; i < 16; i++) {
+		__u32 rest, n;
+		int adv;
+
+		if (off >= f->plen)
+			break;
+		rest = f->plen - off;
+		n = rest > MC_BUF ? MC_BUF : rest;
+		if (n < 1 || bpf_xdp_load_bytes(ctx, (f->poff + off) & 0xffff, s->req,
+						bounded(n - 1, 511) + 1)) {
+			desync(c);
+			return XDP_PASS;
+		}
+		adv = kc_tcp_cmd(s, c, n, now);
+		if (adv <= 0) {
+			desync(c);
+			return XDP_PASS;
+		}
+		if ((__u32)adv > rest) {
+			c->skip_in = (__u32)adv - rest;
+			return XDP_PASS;
+		}
+		off += (__u32)adv;
+	}
+	if (off < f->plen)
+		desync(c); /* more commands in one segment than followed */
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int kvc_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	__u32 zero = 0, flen = (__u32)(data_end - data), hn;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	__u64 now = bpf_ktime_get_ns();
+	struct flow f;
+
+	if (!s)
+		return XDP_PASS;
+	hn = flen < 128 ? flen : 128;
+	if (hn < 42 || bpf_xdp_load_bytes(ctx, 0, s->hdr, bounded(hn - 1, 127) + 1))
+		return XDP_PASS;
+	if (parse_flow(s->hdr, flen, 1, &f))
+		return XDP_PASS;
+	if (f.proto == IPPROTO_UDP)
+		return udp_in(ctx, s, &f, now);
+	return tcp_in(ctx, s, &f, now);
+}
+
+/* ---- egress: replies close windows; UDP GET replies fill ---- */
+
+/* Fill from one VALUE item at the start of s->req (n bytes); returns its length or -1. */
+__noinline int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, __u64 now)
+{
+	struct kc_ticket *t;
+	struct kc_fence *f;
+	struct kc_meta *m;
+
+	if (!s || !tk || mc_parse_value(s->req, n, &s->v))
+		return -1;
+	s->r.nkeys = 1;
+	s->r.koff[0] = s->v.koff;
+	s->r.klen[0] = s->v.klen;
+	make_key(s, &s->r, 0);
+	tk->bucket = kc_bucket(&s->key);
+	t = bpf_map_lookup_elem(&tickets, tk);
+	if (!t)
+		return (int)(s->v.head_len + s->v.bytes + 2);
+	f = bpf_map_lookup_elem(&fence, &tk->bucket);
+	m = bpf_map_lookup_elem(&meta, &s->key);
+	if (!f || f->seq != t->seq || f->open || t->gseq != gseq || gopen || t->epoch != epoch ||
+	    now < fill_block_until) {
+		count(KC_FILL_FENCED);
+	} else if (!m || !m->known || s->v.bytes > KC_VAL_MAX) {
+		count(s->v.bytes > KC_VAL_MAX ? KC_TOO_BIG : KC_NOT_CACHEABLE);
+	} else if (s->v.head_len + s->v.bytes + 2 <= n) {
+		__u64 seq = t->seq, g = t->gseq;
+
+		s->val.flags = s->v.flags;
+		s->val.len = s->v.bytes;
+		s->val.cas = s->v.cas;
+		s->val.has_cas = s->v.has_cas;
+		s->val.deadline_ns = m->deadline_ns;
+		s->val.epoch = t->epoch;
+		if (s->v.bytes && bpf_probe_read_kernel(s->val.data, s->v.bytes & 2047,
+							&s->req[s->v.head_len & (MC_BUF - 1)]))
+			return -1;
+		bpf_map_update_elem(&cache, &s->key, &s->val, BPF_ANY);
+		/* a write may have come in meanwhile on another CPU: check again */
+		if (f->seq != seq || f->open || gseq != g || gopen) {
+			bpf_map_delete_elem(&cache, &s->key);
+			count(KC_FILL_FENCED);
+		} else {
+			count(KC_FILL);
+		}
+	} else {
+		count(KC_TOO_BIG); /* the value runs past the window the parser sees */
+	}
+	bpf_map_delete_elem(&tickets, tk);
+	return (int)(s->v.head_len + s->v.bytes + 2);
+}
+
+static __always_inline int udp_out(struct __sk_buff *skb, struct scratch *s, const struct flow *f,
+				   __u64 now)
+{
+	struct kc_req_key rk = { .port = f->ck.port };
+	struct kc_ticket_key tk = { .port = f->ck.port };
+	struct kc_pending *p;
+	__u8 h[MC_UDP_HDR];
+	__u32 off, i;
+
+	if (f->plen < MC_UDP_HDR || bpf_skb_load_bytes(skb, f->poff & 255, h, MC_UDP_HDR))
+		return TC_ACT_OK;
+	__builtin_memcpy(rk.addr, f->ck.addr, sizeof(rk.addr));
+	rk.reqid = (__u16)(h[0] | h[1] << 8);
+	p = bpf_map_lookup_elem(&udp_pending, &rk);
+	if (p) {
+		close_pending(p);
+		bpf_map_delete_elem(&udp_pending, &rk);
+		return TC_ACT_OK;
+	}
+	if (h[2] || h[3] || h[4] || h[5] != 1)
+		return TC_ACT_OK; /* fills only from replies in one datagram */
+	__builtin_memcpy(tk.addr, f->ck.addr, sizeof(tk.addr));
+	tk.reqid = rk.reqid;
+	off = MC_UDP_HDR;
+	for (i = 0; i < MC_MAX_KEYS; i++) {
+		__u32 rest, n;
+		int adv;
+
+		if (off >= f->plen)
+			break;
+		rest = f->plen - off;
+		n = rest > MC_BUF ? MC_BUF : rest;
+		if (n < 5 || bpf_skb_load_bytes(skb, (f->poff + off) & 0xffff, s->req,
+						bounded(n - 1, 511) + 1))
+			break;
+		adv = kc_fill_item(s, &tk, n, now);
+		if (adv <= 0)
+			break;
+		off += (__u32)adv;
+	}
+	return TC_ACT_OK;
+}
+
+/*
+ * One reply unit at the start of s->req (n bytes) for the oldest queued command: returns the
+ * bytes it takes (a VALUE item's data may run past n), or -1 when it cannot be followed.
+ */
+__noinline int kc_reply_unit(struct scratch *s, struct kc_conn *c, __u32 n)
+{
+	struct kc_entry *e;
+	struct mc_tokens t;
+	__u32 i;
+
+	if (!s || !c)
+		return -1;
+	/* commands without a reply before it have been applied */
+	for (i = 0; i < KC_FIFO; i++) {
+		struct kc_pending p = {};
+
+		if (c->head == c->tail)
+			break;
+		e = &c->q[c->head & (KC_FIFO - 1)];
+		if (e->kind != KC_K_NOREPLY)
+			break;
+		p.n = e->n;
+		p.all = e->all;
+		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
+		close_pending(&p);
+		c->head++;
+	}
+	if (c->head == c->tail)
+		return -1; /* a reply to nothing we saw */
+	e = &c->q[c->head & (KC_FIFO - 1)];
+	if (e->kind == KC_K_READ && !mc_parse_value(s->req, n, &s->v))
+		return (int)(s->v.head_len + s->v.bytes + 2); /* an item; END still to come */
+	mc_tokenize(s->req, n, &t);
+	if (!t.line_len)
+		return -1;
+	/* END, or the one line of any other reply (an error line ends a read too) */
+	{
+		struct kc_pending p = { .n = e->n, .all = e->all };
+
+		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
+		close_pending(&p);
+	}
+	c->head++;
+	return (int)t.line_len;
+}
+
+static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, const struct flow *f)
+{
+	struct kc_conn *c = bpf_map_lookup_elem(&conns, &f->ck);
+	__u32 off, i;
+
+	if (!c)
+		return TC_ACT_OK;
+	if (f->syn) {
+		c->next_out = f->tseq + 1;
+		c->out_known = 1;
+		return TC_ACT_OK;
+	}
+	if (f->fin) {
+		/* the server is done with this connection: what it did not run, it never will */
+		conn_close_all(c);
+		bpf_map_delete_elem(&conns, &f->ck);
+		return TC_ACT_OK;
+	}
+	if (c->desync || !f->plen)
+		return TC_ACT_OK;
+	if (!c->out_known || f->tseq != c->next_out) {
+		if (c->out_known && (__s32)(f->tseq + f->plen - c->next_out) <= 0)
+			return TC_ACT_OK; /* a retransmission */
+		desync(c);
+		return TC_ACT_OK;
+	}
+	c->next_out = f->tseq + f->plen;
+	if (c->skip_out >= f->plen) {
+		c->skip_out -= f->plen;
+		return TC_ACT_OK;
+	}
+	off = c->skip_out;
+	c->skip_out = 0;
+	for (i = 0; i < 32; i++) {
+		__u32 rest, n;
+		int adv;
+
+		if (off >= f->plen)
+			break;
+		rest = f->plen - off;
+		n = rest > MC_BUF ? MC_BUF : rest;
+		if (n < 1 || bpf_skb_load_bytes(skb, (f->poff + off) & 0xffff, s->req,
+						bounded(n - 1, 511) + 1)) {
+			desync(c);
+			return TC_ACT_OK;
+		}
+		adv = kc_reply_unit(s, c, n);
+		if (adv <= 0) {
+			desync(c);
+			return TC_ACT_OK;
+		}
+		if ((__u32)adv > rest) {
+			c->skip_out = (__u32)adv - rest;
+			return TC_ACT_OK;
+		}
+		off += (__u32)adv;
+	}
+	if (off < f->plen)
+		desync(c);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int kvc_tc(struct __sk_buff *skb)
+{
+	__u32 zero = 0, hn = skb->len < 128 ? skb->len : 128;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	__u64 now = bpf_ktime_get_ns();
+	struct flow f;
+
+	if (!s || hn < 42 || bpf_skb_load_bytes(skb, 0, s->hdr, bounded(hn - 1, 127) + 1))
+		return TC_ACT_OK;
+	if (parse_flow(s->hdr, skb->len, 0, &f))
+		return TC_ACT_OK;
+	if (f.proto == IPPROTO_UDP)
+		return udp_out(skb, s, &f, now);
+	return tcp_out(skb, s, &f);
 }
 
 char LICENSE[] SEC("license") = "GPL";

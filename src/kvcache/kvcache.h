@@ -68,6 +68,40 @@ struct kc_pending {
 	__u32 all; /* a global window (flush_all, a write that could not be read) */
 };
 
+/* TCP: the commands of one connection waiting for their replies, in order. */
+#define KC_FIFO 16
+enum kc_kind {
+	KC_K_LINE = 1,	  /* its reply is one line */
+	KC_K_READ = 2,	  /* VALUE items, then END (get, gets; gat/gats also write) */
+	KC_K_NOREPLY = 3, /* no reply: applied once a later command's reply leaves */
+};
+
+struct kc_entry {
+	__u8 kind;
+	__u8 n;	  /* buckets whose windows it holds open */
+	__u8 all; /* it holds the global window */
+	__u8 pad;
+	__u32 bucket[MC_MAX_KEYS];
+};
+
+struct kc_conn_key {
+	__u32 addr[4];
+	__u16 port;
+	__u16 pad;
+};
+
+struct kc_conn {
+	__u32 next_in;	/* client -> server: next sequence number expected */
+	__u32 skip_in;	/* data block bytes still to come before the next command */
+	__u32 next_out; /* server -> client */
+	__u32 skip_out; /* VALUE data still to come */
+	__u32 head, tail;
+	__u8 desync; /* lost track: holds the global window until the connection ends */
+	__u8 out_known;
+	__u8 pad[6];
+	struct kc_entry q[KC_FIFO];
+};
+
 enum kc_counter {
 	KC_HIT,
 	KC_MISS,
@@ -77,6 +111,7 @@ enum kc_counter {
 	KC_INVALIDATION,
 	KC_FILL,
 	KC_FILL_FENCED,
+	KC_DESYNC, /* a TCP connection the kvcache lost track of (global window) */
 	KC_NCOUNTERS,
 };
 

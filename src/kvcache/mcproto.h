@@ -265,7 +265,8 @@ static __always_inline int mc_tok_noreply(const __u8 *b, const struct mc_tokens 
 /*
  * Parse the request line at the start of b (len bytes). Returns the command (r->cmd):
  * MC_UNKNOWN for anything not understood, MC_BAD_WRITE for a write command whose arguments
- * cannot be read (the caller must then assume any key may change).
+ * cannot be read (the caller must then assume any key may change). r->line_len is the
+ * line's length whenever the line is complete in the buffer, 0 otherwise.
  */
 static __always_inline enum mc_cmd mc_parse_req(const __u8 *b, __u32 len, struct mc_req *r)
 {
@@ -292,8 +293,10 @@ static __always_inline enum mc_cmd mc_parse_req(const __u8 *b, __u32 len, struct
 		r->line_len = t.line_len;
 		return MC_BAD_WRITE;
 	}
-	if (c == MC_UNKNOWN)
+	if (c == MC_UNKNOWN) {
+		r->line_len = t.line_len; /* memcached will answer ERROR to a whole line */
 		return MC_UNKNOWN;
+	}
 	if (!t.line_len) {
 		/* a line longer than the buffer: a write among them cannot be read */
 		if (mc_is_write(c) || c == MC_GAT || c == MC_GATS)
@@ -383,6 +386,7 @@ static __always_inline enum mc_cmd mc_parse_req(const __u8 *b, __u32 len, struct
 	}
 bad_read:
 	__builtin_memset(r, 0, sizeof(*r));
+	r->line_len = t.line_len;
 	return MC_UNKNOWN;
 bad_write:
 	__builtin_memset(r, 0, sizeof(*r));
