@@ -406,6 +406,8 @@ static __always_inline void invalidate(struct scratch *s, __u64 now)
 		return;
 	}
 	if (s->r.cmd == MC_BAD_WRITE || s->r.more_keys) {
+		/* any key may change: flush everything, and no fills until it has run */
+		__sync_fetch_and_add(&epoch, 1);
 		open_global();
 		s->pend.all = 1;
 		count(KC_INVALIDATION);
@@ -640,8 +642,13 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 
 /* ---- TCP: commands and replies in order, per connection ---- */
 
+/*
+ * Lost track of a connection: what it carries may write any key. Flush everything now and
+ * on every later segment of it, and fill nothing until it ends.
+ */
 static __always_inline void desync(struct kc_conn *c)
 {
+	__sync_fetch_and_add(&epoch, 1);
 	if (!c->desync) {
 		c->desync = 1;
 		open_global();
@@ -733,8 +740,10 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 			desync(c);
 		return XDP_PASS;
 	}
-	if (c->desync)
+	if (c->desync) {
+		desync(c); /* flush again: this segment may write */
 		return XDP_PASS;
+	}
 	if (f->tseq != c->next_in) {
 		if ((__s32)(f->tseq + f->plen - c->next_in) <= 0)
 			return XDP_PASS; /* a retransmission of what was seen */

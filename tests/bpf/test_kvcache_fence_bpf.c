@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvcache consistency by test-run: writes invalidate and hold their keys' windows open until
+ * their replies leave (UDP by request id, TCP in order, noreply applied with a later reply);
+ * fills happen only from a GET whose ticket nothing has moved; lost TCP tracking falls back
+ * to a global window; expiry and flush_all are honoured. Packets go through kvc_xdp
+ * (client -> server) and kvc_tc (server -> client) as they would on a real server.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "kvc_util.h"
+
+#define XDP_PASS_ 2
+#define XDP_TX_ 3
+
+static struct kvcache_bpf *s;
+static uint16_t next_id = 100;
+
+static int setup(void **state)
+{
+	(void)state;
+	s = kvcache_bpf__open_and_load();
+	return s ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kvcache_bpf__destroy(s);
+	return 0;
+}
+
+static uint32_t in_udp(uint16_t id, const char *text)
+{
+	kv_udp(1, id, 0, 1, text, strlen(text));
+	return kv_run(bpf_program__fd(s->progs.kvc_xdp));
+}
+
+static void out_udp(uint16_t id, const char *text)
+{
+	kv_udp(0, id, 0, 1, text, strlen(text));
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0 /* TC_ACT_OK */);
+}
+
+static void in_tcp(uint16_t port, uint32_t seq, int syn, const char *text)
+{
+	kv_tcp(1, port, seq, syn, 0, text, strlen(text));
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_xdp)), XDP_PASS_);
+}
+
+static void out_tcp(uint16_t port, uint32_t seq, int syn, int fin, const char *text)
+{
+	kv_tcp(0, port, seq, syn, fin, text, strlen(text));
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
+}
+
+/* A UDP write of key=val answered STORED: the key's expiry becomes known (never). */
+static void udp_set(const char *key, const char *val)
+{
+	char line[256];
+	uint16_t id = next_id++;
+
+	snprintf(line, sizeof(line), "set %s 0 0 %zu\r\n%s\r\n", key, strlen(val), val);
+	assert_int_equal(in_udp(id, line), XDP_PASS_);
+	out_udp(id, "STORED\r\n");
+}
+
+/* A GET that misses and memcached's answer val: did it fill the cache? */
+static int get_fills(const char *key, const char *val)
+{
+	char line[256], reply[512];
+	uint16_t id = next_id++;
+	uint64_t fills = kv_counter(s, KC_FILL);
+
+	snprintf(line, sizeof(line), "get %s\r\n", key);
+	assert_int_equal(in_udp(id, line), XDP_PASS_);
+	snprintf(reply, sizeof(reply), "VALUE %s 0 %zu\r\n%s\r\nEND\r\n", key, strlen(val), val);
+	out_udp(id, reply);
+	return kv_counter(s, KC_FILL) == fills + 1;
+}
+
+static void test_udp_fill_then_hit(void **state)
+{
+	const struct kc_val *v;
+
+	(void)state;
+	udp_set("foo", "hello");
+	assert_true(get_fills("foo", "hello"));
+	v = kv_cached(s, "foo");
+	assert_non_null(v);
+	assert_int_equal(v->len, 5);
+	assert_memory_equal(v->data, "hello", 5);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX_);
+	/* a delete takes it out at once */
+	assert_int_equal(in_udp(next_id++, "delete foo\r\n"), XDP_PASS_);
+	assert_null(kv_cached(s, "foo"));
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_);
+}
+
+static void test_write_between_get_and_reply_is_fenced(void **state)
+{
+	uint16_t get_id, set_id;
+	uint64_t fenced;
+
+	(void)state;
+	udp_set("foo", "old");
+	get_id = next_id++;
+	assert_int_equal(in_udp(get_id, "get foo\r\n"), XDP_PASS_); /* ticket taken */
+	set_id = next_id++;
+	assert_int_equal(in_udp(set_id, "set foo 0 0 3\r\nnew\r\n"), XDP_PASS_);
+	fenced = kv_counter(s, KC_FILL_FENCED);
+	out_udp(get_id, "VALUE foo 0 3\r\nold\r\nEND\r\n"); /* answered before the set ran */
+	assert_int_equal(kv_counter(s, KC_FILL_FENCED), fenced + 1);
+	assert_null(kv_cached(s, "foo"));
+	out_udp(set_id, "STORED\r\n");
+	assert_true(get_fills("foo", "new"));
+}
+
+static void test_get_during_open_window_takes_no_ticket(void **state)
+{
+	uint16_t set_id = next_id++, get_id = next_id++;
+	uint64_t fills = kv_counter(s, KC_FILL);
+
+	(void)state;
+	udp_set("foo", "old");
+	assert_int_equal(in_udp(set_id, "set foo 0 0 3\r\nnew\r\n"), XDP_PASS_);
+	/* memcached may answer this GET before it runs the set: no ticket */
+	assert_int_equal(in_udp(get_id, "get foo\r\n"), XDP_PASS_);
+	out_udp(get_id, "VALUE foo 0 3\r\nold\r\nEND\r\n");
+	assert_int_equal(kv_counter(s, KC_FILL), fills);
+	assert_null(kv_cached(s, "foo"));
+	out_udp(set_id, "STORED\r\n");
+	assert_true(get_fills("foo", "new"));
+	/* a noreply write over UDP never tells when it ran: its key stays uncached */
+	assert_int_equal(in_udp(next_id++, "set foo 0 0 1 noreply\r\nx\r\n"), XDP_PASS_);
+	assert_false(get_fills("foo", "x"));
+}
+
+static void test_expiry(void **state)
+{
+	uint64_t nc = kv_counter(s, KC_NOT_CACHEABLE);
+
+	(void)state;
+	/* never written while attached: its expiry is unknown */
+	assert_false(get_fills("never", "v"));
+	assert_int_equal(kv_counter(s, KC_NOT_CACHEABLE), nc + 1);
+	/* an absolute Unix time: not cacheable */
+	assert_int_equal(in_udp(next_id, "set abs 0 2000000000 1\r\nv\r\n"), XDP_PASS_);
+	out_udp(next_id++, "STORED\r\n");
+	assert_false(get_fills("abs", "v"));
+	/* a relative expiry of a second or less: cached already expired, never served */
+	assert_int_equal(in_udp(next_id, "set short 0 1 1\r\nv\r\n"), XDP_PASS_);
+	out_udp(next_id++, "STORED\r\n");
+	assert_true(get_fills("short", "v"));
+	assert_int_equal(in_udp(next_id++, "get short\r\n"), XDP_PASS_);
+	/* a long one is served */
+	assert_int_equal(in_udp(next_id, "set long 0 1000 1\r\nv\r\n"), XDP_PASS_);
+	out_udp(next_id++, "STORED\r\n");
+	assert_true(get_fills("long", "v"));
+	assert_int_equal(in_udp(next_id++, "get long\r\n"), XDP_TX_);
+}
+
+static void test_flush_all(void **state)
+{
+	uint16_t id = next_id++;
+
+	(void)state;
+	udp_set("foo", "v");
+	assert_true(get_fills("foo", "v"));
+	assert_int_equal(in_udp(id, "flush_all\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_); /* flushed */
+	assert_false(get_fills("foo", "v")); /* the flush has not run yet */
+	out_udp(id, "OK\r\n");
+	udp_set("foo", "w");
+	assert_true(get_fills("foo", "w"));
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX_);
+}
+
+static void test_tcp_write_window(void **state)
+{
+	(void)state;
+	udp_set("foo", "v");
+	in_tcp(50001, 100, 1, "");			     /* SYN */
+	out_tcp(50001, 500, 1, 0, "");			     /* SYN-ACK */
+	in_tcp(50001, 101, 0, "set foo 0 0 5\r\nhello\r\n"); /* window opens */
+	assert_false(get_fills("foo", "v"));
+	out_tcp(50001, 501, 0, 0, "STORED\r\n"); /* and closes */
+	assert_true(get_fills("foo", "hello"));
+	/* a TCP write takes a cached key out before memcached sees it */
+	in_tcp(50001, 123, 0, "delete foo\r\n");
+	assert_null(kv_cached(s, "foo"));
+	out_tcp(50001, 509, 0, 0, "DELETED\r\n");
+}
+
+static void test_tcp_pipeline_noreply_and_split_data(void **state)
+{
+	const char *seg1 =
+		"get a\r\nset foo 0 0 1 noreply\r\nx\r\nget b\r\nset bar 0 0 10\r\n01234";
+
+	(void)state;
+	udp_set("foo", "v");
+	udp_set("bar", "v");
+	in_tcp(50002, 1000, 1, "");
+	out_tcp(50002, 9000, 1, 0, "");
+	in_tcp(50002, 1001, 0, seg1);
+	in_tcp(50002, 1001 + (uint32_t)strlen(seg1), 0, "56789\r\n");
+	/* a retransmission of the first segment changes nothing */
+	in_tcp(50002, 1001, 0, seg1);
+	out_tcp(50002, 9001, 0, 0, "END\r\n"); /* get a */
+	assert_false(get_fills("foo", "x"));   /* the noreply set may not have run */
+	out_tcp(50002, 9006, 0, 0, "VALUE b 0 1\r\nb\r\nEND\r\n"); /* get b: so the set ran */
+	assert_true(get_fills("foo", "x"));
+	assert_false(get_fills("bar", "0123456789"));
+	out_tcp(50002, 9027, 0, 0, "STORED\r\n"); /* set bar */
+	assert_true(get_fills("bar", "0123456789"));
+	assert_int_equal(kv_counter(s, KC_DESYNC), 0);
+}
+
+static void test_tcp_lost_track_blocks_all_fills(void **state)
+{
+	(void)state;
+	udp_set("foo", "v");
+	/* data on a connection the cache never saw open: it cannot be followed */
+	assert_true(get_fills("foo", "v"));
+	in_tcp(50003, 7000, 0, "set foo 0 0 1\r\nz\r\n");
+	assert_int_equal(kv_counter(s, KC_DESYNC), 1);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_); /* flushed */
+	assert_false(get_fills("foo", "v"));
+	assert_false(get_fills("other", "v"));
+	/* the server ends that connection: the global window closes */
+	out_tcp(50003, 1, 0, 1, "");
+	udp_set("foo", "z");
+	assert_true(get_fills("foo", "z"));
+	/* a gap in a followed stream does the same */
+	in_tcp(50004, 10, 1, "");
+	out_tcp(50004, 20, 1, 0, "");
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX_);
+	in_tcp(50004, 50, 0, "get foo\r\n"); /* 11 expected: the bytes between may write */
+	assert_int_equal(kv_counter(s, KC_DESYNC), 2);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_); /* flushed */
+	assert_false(get_fills("foo", "z"));
+	out_tcp(50004, 21, 0, 1, "");
+	/* a write the parser cannot read: global too */
+	in_tcp(50005, 10, 1, "");
+	out_tcp(50005, 20, 1, 0, "");
+	in_tcp(50005, 11, 0, "ms foo 2\r\nhi\r\n");
+	assert_int_equal(kv_counter(s, KC_DESYNC), 3);
+}
+
+static void test_udp_bad_write_is_global(void **state)
+{
+	uint16_t id = next_id++;
+
+	(void)state;
+	udp_set("foo", "v");
+	assert_int_equal(in_udp(id, "set foo 0 0\r\n"), XDP_PASS_); /* unreadable */
+	assert_false(get_fills("other", "v"));
+	out_udp(id, "CLIENT_ERROR bad command line format\r\n");
+	udp_set("other", "v");
+	assert_true(get_fills("other", "v"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_udp_fill_then_hit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_between_get_and_reply_is_fenced, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_get_during_open_window_takes_no_ticket, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flush_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_write_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_pipeline_noreply_and_split_data, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_lost_track_blocks_all_fills, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_udp_bad_write_is_global, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
