@@ -13,6 +13,7 @@
 
 #include "exp/echo/echo_exp.h"
 #include "exp/jit/jit.h"
+#include "kvcache/kvc.h"
 #include "exp/exp.h"
 #include "lib/bpfutil.h"
 #include "lib/cli.h"
@@ -335,6 +336,8 @@ static const struct cmd cmds[] = {
 	{ "loadgen", "load an echo server (UDP/TCP, open or closed loop)", loadgen_main },
 	{ "echo", "echo serve: answer echo requests at XDP, TC, SK_SKB or a socket", cmd_echo },
 	{ "jit", "jit dump OBJ SECTION: the x86-64 code the JIT made of a program", jit_main },
+	{ "kvcache", "attach|detach|stats: the XDP cache for an unmodified memcached",
+	  kvcache_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
 	{ "compare", "compare two runs metric by metric, with the noise of each", compare_main },
 };

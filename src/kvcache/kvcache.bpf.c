@@ -1028,4 +1028,19 @@ int kvc_tc(struct __sk_buff *skb)
 	return tcp_out(skb, s, &f);
 }
 
+/* For the client's veth in a testbed: XDP_TX replies need a program on the peer too. */
+SEC("xdp")
+int kvc_pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+/* Pinned with the cache so that detach and stats find what attach did. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kc_attach_info);
+} attach_info SEC(".maps");
+
 char LICENSE[] SEC("license") = "GPL";

@@ -102,6 +102,14 @@ struct kc_conn {
 	struct kc_entry q[KC_FIFO];
 };
 
+/* What attach did, pinned beside the maps for detach and stats. */
+struct kc_attach_info {
+	__u32 ifindex;
+	__u32 tc_handle, tc_priority;
+	__u32 clsact_made;
+	__u32 port;
+};
+
 enum kc_counter {
 	KC_HIT,
 	KC_MISS,

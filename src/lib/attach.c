@@ -27,7 +27,8 @@ static int check_dev(int ifindex, const char *ifname)
 	return 0;
 }
 
-int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
+static int att_tc(int ifindex, const char *ifname, int prog_fd, enum bpf_tc_attach_point where,
+		  struct att_tc *t)
 {
 	int err;
 
@@ -38,19 +39,31 @@ int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *
 	t->hook.sz = sizeof(t->hook);
 	t->opts.sz = sizeof(t->opts);
 	t->hook.ifindex = ifindex;
-	t->hook.attach_point = BPF_TC_INGRESS;
+	t->hook.attach_point = where;
 	err = bpf_tc_hook_create(&t->hook);
 	if (err && err != -EEXIST)
 		return log_errno(err, "create the clsact qdisc on %s", ifname);
-	t->hook_made = true;
+	/* a clsact that was there before stays, with whatever else it holds */
+	t->hook_made = err == 0;
 	t->opts.prog_fd = prog_fd;
 	err = bpf_tc_attach(&t->hook, &t->opts);
 	if (err) {
 		att_tc_detach(t);
-		return log_errno(err, "attach a TC ingress program to %s", ifname);
+		return log_errno(err, "attach a TC %s program to %s",
+				 where == BPF_TC_INGRESS ? "ingress" : "egress", ifname);
 	}
 	t->attached = true;
 	return 0;
+}
+
+int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
+{
+	return att_tc(ifindex, ifname, prog_fd, BPF_TC_INGRESS, t);
+}
+
+int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
+{
+	return att_tc(ifindex, ifname, prog_fd, BPF_TC_EGRESS, t);
 }
 
 void att_tc_detach(struct att_tc *t)

@@ -14,7 +14,12 @@ struct att_tc {
 };
 
 int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
-/* Detach and remove the clsact qdisc; call in the same namespace. Safe on a zeroed struct. */
+/* The same on egress. */
+int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
+/*
+ * Detach, and remove the clsact qdisc if it was made for this program; call in the same
+ * namespace. Safe on a zeroed struct.
+ */
 void att_tc_detach(struct att_tc *t);
 
 /* Native (driver) XDP through a bpf_link, which the kernel removes if this process dies. */

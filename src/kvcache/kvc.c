@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kvcache's user side: load and attach (XDP on the server's ingress, TC on its egress),
+ * detach, counters, and 'offloadlab kvcache attach|detach|stats', which pins what it
+ * attached under /sys/fs/bpf/olab-kvcache-<dev> so that it outlives the command.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "kvcache/kvc.h"
+#include "lib/cli.h"
+#include "lib/log.h"
+
+#include "kvcache.skel.h"
+
+#define PIN_ROOT "/sys/fs/bpf"
+
+static const char *const counter_names[KC_NCOUNTERS] = {
+	[KC_HIT] = "hit",
+	[KC_MISS] = "miss",
+	[KC_TOO_BIG] = "too big",
+	[KC_NOT_CACHEABLE] = "not cacheable",
+	[KC_PARSE_PASS] = "parse pass",
+	[KC_INVALIDATION] = "invalidation",
+	[KC_FILL] = "fill",
+	[KC_FILL_FENCED] = "fill rejected by fence",
+	[KC_DESYNC] = "tcp desync",
+};
+
+const char *kvc_counter_name(enum kc_counter c)
+{
+	return c < KC_NCOUNTERS ? counter_names[c] : "?";
+}
+
+int kvc_counters(int map_fd, uint64_t out[KC_NCOUNTERS])
+{
+	int ncpu = libbpf_num_possible_cpus(), i, c;
+	uint64_t *v;
+
+	if (ncpu <= 0)
+		return -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (c = 0; c < KC_NCOUNTERS; c++) {
+		__u32 k = (__u32)c;
+
+		out[c] = 0;
+		if (bpf_map_lookup_elem(map_fd, &k, v)) {
+			free(v);
+			return -errno;
+		}
+		for (i = 0; i < ncpu; i++)
+			out[c] += v[i];
+	}
+	free(v);
+	return 0;
+}
+
+int kvc_attach(const char *ifname, uint16_t port, uint32_t capacity, struct kvc *k)
+{
+	int ifindex = (int)if_nametoindex(ifname), err;
+
+	memset(k, 0, sizeof(*k));
+	if (!ifindex)
+		return log_errno(-ENODEV, "find device %s in this namespace", ifname);
+	k->skel = kvcache_bpf__open();
+	if (!k->skel)
+		return log_errno(-errno, "open the kvcache BPF object");
+	k->skel->rodata->cfg_port = port;
+	bpf_map__set_max_entries(k->skel->maps.cache, capacity);
+	bpf_map__set_max_entries(k->skel->maps.meta, capacity * 2 > 1024 ? capacity * 2 : 1024);
+	bpf_program__set_autoload(k->skel->progs.kvc_pass, false);
+	err = kvcache_bpf__load(k->skel);
+	if (err) {
+		kvc_detach(k);
+		return log_errno(err, "load the kvcache BPF programs");
+	}
+	k->xdp = att_xdp(k->skel->progs.kvc_xdp, ifindex, ifname);
+	if (!k->xdp) {
+		err = -errno;
+		kvc_detach(k);
+		return err;
+	}
+	err = att_tc_egress(ifindex, ifname, bpf_program__fd(k->skel->progs.kvc_tc), &k->tc);
+	if (err) {
+		kvc_detach(k);
+		return err;
+	}
+	return 0;
+}
+
+void kvc_detach(struct kvc *k)
+{
+	att_tc_detach(&k->tc);
+	bpf_link__destroy(k->xdp);
+	kvcache_bpf__destroy(k->skel);
+	memset(k, 0, sizeof(*k));
+}
+
+/* ---- the command ---- */
+
+static void pin_dir(const char *dev, char *buf, size_t len)
+{
+	snprintf(buf, len, PIN_ROOT "/olab-kvcache-%s", dev);
+}
+
+static const char *const pins[] = { "xdp_link", "counters", "cache", "attach_info" };
+
+static void unpin_all(const char *dir)
+{
+	char p[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, pins[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+/* Pins need the BPF filesystem: mount it where tools expect it, as bpftool does. */
+static int ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (!statfs(PIN_ROOT, &st) && st.f_type == 0xcafe4a11 /* BPF_FS_MAGIC */)
+		return 0;
+	if (mount("bpf", PIN_ROOT, "bpf", 0, "mode=0700"))
+		return log_errno(-errno, "mount the BPF filesystem on " PIN_ROOT);
+	log_info("mounted the BPF filesystem on " PIN_ROOT);
+	return 0;
+}
+
+static int cmd_attach(const char *dev, uint16_t port, uint32_t capacity)
+{
+	struct kc_attach_info info = { .port = port };
+	char dir[256], p[512];
+	struct kvc k;
+	__u32 zero = 0;
+	int err;
+
+	if (ensure_bpffs())
+		return EXIT_FAIL;
+	pin_dir(dev, dir, sizeof(dir));
+	if (!access(dir, F_OK)) {
+		fprintf(stderr,
+			"offloadlab kvcache: already attached to %s (offloadlab kvcache "
+			"detach --dev %s first)\n",
+			dev, dev);
+		return EXIT_FAIL;
+	}
+	err = kvc_attach(dev, port, capacity, &k);
+	if (err)
+		return EXIT_FAIL;
+	info.ifindex = if_nametoindex(dev);
+	info.tc_handle = k.tc.opts.handle;
+	info.tc_priority = k.tc.opts.priority;
+	info.clsact_made = k.tc.hook_made;
+	bpf_map_update_elem(bpf_map__fd(k.skel->maps.attach_info), &zero, &info, BPF_ANY);
+	if (mkdir(dir, 0700)) {
+		err = -errno;
+		goto fail;
+	}
+	snprintf(p, sizeof(p), "%s/xdp_link", dir);
+	err = bpf_link__pin(k.xdp, p);
+	if (!err) {
+		snprintf(p, sizeof(p), "%s/counters", dir);
+		err = bpf_map__pin(k.skel->maps.counters, p);
+	}
+	if (!err) {
+		snprintf(p, sizeof(p), "%s/cache", dir);
+		err = bpf_map__pin(k.skel->maps.cache, p);
+	}
+	if (!err) {
+		snprintf(p, sizeof(p), "%s/attach_info", dir);
+		err = bpf_map__pin(k.skel->maps.attach_info, p);
+	}
+	if (err)
+		goto fail;
+	/* the pinned link keeps XDP, the filter keeps TC: let go of this process's handles */
+	bpf_link__disconnect(k.xdp);
+	k.tc.attached = false;
+	k.tc.hook_made = false;
+	kvc_detach(&k);
+	printf("kvcache attached to %s (memcached port %u, %u items); pinned in %s\n", dev, port,
+	       capacity, dir);
+	return EXIT_OK;
+fail:
+	log_errno(err, "pin the kvcache under %s", dir);
+	unpin_all(dir);
+	kvc_detach(&k);
+	return EXIT_FAIL;
+}
+
+static int cmd_detach(const char *dev)
+{
+	struct kc_attach_info info = { 0 };
+	struct bpf_tc_hook hook = { .sz = sizeof(hook), .attach_point = BPF_TC_EGRESS };
+	struct bpf_tc_opts opts = { .sz = sizeof(opts) };
+	char dir[256], p[512];
+	__u32 zero = 0;
+	int fd;
+
+	pin_dir(dev, dir, sizeof(dir));
+	snprintf(p, sizeof(p), "%s/attach_info", dir);
+	fd = bpf_obj_get(p);
+	if (fd < 0) {
+		fprintf(stderr, "offloadlab kvcache: not attached to %s (nothing in %s)\n", dev,
+			dir);
+		return EXIT_FAIL;
+	}
+	bpf_map_lookup_elem(fd, &zero, &info);
+	close(fd);
+	hook.ifindex = (int)info.ifindex;
+	opts.handle = info.tc_handle;
+	opts.priority = info.tc_priority;
+	if (info.ifindex && if_nametoindex(dev) == info.ifindex) {
+		bpf_tc_detach(&hook, &opts);
+		if (info.clsact_made) {
+			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+			bpf_tc_hook_destroy(&hook);
+		}
+	}
+	unpin_all(dir); /* the last reference to the XDP link goes: XDP is detached */
+	printf("kvcache detached from %s\n", dev);
+	return EXIT_OK;
+}
+
+static int cmd_stats(const char *dev)
+{
+	uint64_t c[KC_NCOUNTERS];
+	char dir[256], p[512];
+	int fd, i, err;
+
+	pin_dir(dev, dir, sizeof(dir));
+	snprintf(p, sizeof(p), "%s/counters", dir);
+	fd = bpf_obj_get(p);
+	if (fd < 0) {
+		fprintf(stderr, "offloadlab kvcache: not attached to %s\n", dev);
+		return EXIT_FAIL;
+	}
+	err = kvc_counters(fd, c);
+	close(fd);
+	if (err)
+		return log_errno(err, "read the kvcache counters"), EXIT_FAIL;
+	for (i = 0; i < KC_NCOUNTERS; i++)
+		printf("%-24s %llu\n", kvc_counter_name(i), (unsigned long long)c[i]);
+	return EXIT_OK;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: offloadlab kvcache attach --dev DEV [--port PORT] [--capacity N]\n"
+		   "       offloadlab kvcache detach --dev DEV\n"
+		   "       offloadlab kvcache stats --dev DEV\n\n"
+		   "An XDP cache in front of an unmodified memcached on this host: UDP get/gets "
+		   "whose\n"
+		   "keys are all cached are answered in XDP; every write (UDP or TCP) invalidates "
+		   "first;\n"
+		   "fills come from memcached's own UDP replies, fenced against concurrent writes\n"
+		   "(docs/kvcache.md). Attach before clients connect over TCP.\n\n"
+		   "Examples:\n"
+		   "  offloadlab kvcache attach --dev eth0 --port 11211 --capacity 100000\n"
+		   "  offloadlab kvcache stats --dev eth0\n"
+		   "  offloadlab kvcache detach --dev eth0\n"
+		   "Needs root. Exit status: 0 ok, 1 failure, 64 usage error.\n");
+}
+
+int kvcache_main(int argc, char **argv)
+{
+	const char *sub, *dev = NULL;
+	uint64_t port = 11211, cap = 65536;
+	int i;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	sub = argv[1];
+	for (i = 2; i < argc; i++) {
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return EXIT_OK;
+		}
+		if (!v) {
+			fprintf(stderr, "offloadlab kvcache: %s needs a value\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		if (!strcmp(argv[i], "--dev")) {
+			dev = v;
+		} else if (!strcmp(argv[i], "--port")) {
+			if (cli_parse_u64(v, 1, 65535, &port)) {
+				fprintf(stderr,
+					"offloadlab kvcache: --port takes 1..65535, not '%s'\n", v);
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--capacity")) {
+			if (cli_parse_u64(v, 16, 16u << 20, &cap)) {
+				fprintf(stderr,
+					"offloadlab kvcache: --capacity takes 16..16777216 items, "
+					"not "
+					"'%s'\n",
+					v);
+				return EXIT_USAGE;
+			}
+		} else {
+			fprintf(stderr, "offloadlab kvcache: unknown option '%s'\n", argv[i]);
+			return EXIT_USAGE;
+		}
+		i++;
+	}
+	if (!dev || strlen(dev) >= IF_NAMESIZE || strchr(dev, '/')) {
+		fprintf(stderr, "offloadlab kvcache: give the server's device: --dev DEV\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(sub, "attach") && strcmp(sub, "detach") && strcmp(sub, "stats")) {
+		fprintf(stderr,
+			"offloadlab kvcache: unknown command '%s' (attach, detach, stats)\n", sub);
+		return EXIT_USAGE;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "offloadlab kvcache: needs root (it loads BPF programs)\n");
+		return EXIT_FAIL;
+	}
+	log_setup_libbpf();
+	if (!strcmp(sub, "attach"))
+		return cmd_attach(dev, (uint16_t)port, (uint32_t)cap);
+	if (!strcmp(sub, "detach"))
+		return cmd_detach(dev);
+	return cmd_stats(dev);
+}
