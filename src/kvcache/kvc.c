@@ -35,6 +35,7 @@ static const char *const counter_names[KC_NCOUNTERS] = {
 	[KC_FILL] = "fill",
 	[KC_FILL_FENCED] = "fill rejected by fence",
 	[KC_DESYNC] = "tcp desync",
+	[KC_NO_ROOM] = "hit without frame room",
 };
 
 const char *kvc_counter_name(enum kc_counter c)

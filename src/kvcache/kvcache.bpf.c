@@ -542,8 +542,18 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 	}
 	/* resize to the reply, then rewrite the headers around it */
 	delta = (int)o - (int)plen;
-	if (bpf_xdp_adjust_tail(ctx, delta))
-		return -1;
+	if (bpf_xdp_adjust_tail(ctx, delta)) {
+		/*
+		 * No room at the tail (a small skb on veth's generic path): take it at the head,
+		 * where XDP keeps its headroom, and put the headers back at the new start.
+		 */
+		if (delta <= 0 || bpf_xdp_adjust_head(ctx, -delta)) {
+			count(KC_NO_ROOM);
+			return -1;
+		}
+		if (bpf_xdp_store_bytes(ctx, 0, s->hdr, l4off + sizeof(*udp) + MC_UDP_HDR))
+			return XDP_ABORTED;
+	}
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	eth = data;

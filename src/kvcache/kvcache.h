@@ -119,7 +119,8 @@ enum kc_counter {
 	KC_INVALIDATION,
 	KC_FILL,
 	KC_FILL_FENCED,
-	KC_DESYNC, /* a TCP connection the kvcache lost track of (global window) */
+	KC_DESYNC,  /* a TCP connection the kvcache lost track of (global window) */
+	KC_NO_ROOM, /* a hit whose reply did not fit the frame's room (passed to memcached) */
 	KC_NCOUNTERS,
 };
 

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kvcache in front of a real memcached (Debian's, in the dut namespace): the verifying
+ * client (src/kvcache/verify.c) runs concurrent TCP and UDP writers and UDP readers for at
+ * least 100 000 operations, first against memcached alone, then with the kvcache attached;
+ * both runs must find no stale, missing or corrupt value, and with the cache attached it must
+ * have served hits and taken fills (it was really in the path).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <bpf/libbpf.h>
+
+#include "kvcache/kvc.h"
+#include "kvcache/verify.h"
+#include "lib/bpfutil.h"
+#include "testbed/testbed.h"
+#include "kvcache.skel.h"
+
+static struct tb tb;
+static int mc_pid;
+
+static void enter_gen(void *arg)
+{
+	tb_enter(arg, TB_GEN);
+}
+
+static struct sockaddr_in server(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(11211) };
+
+	a.sin_addr.s_addr = tb.dut.addr;
+	return a;
+}
+
+static int setup(void **state)
+{
+	char *argv[] = { "memcached", "-u", "root", "-l", "198.18.0.2", "-p", "11211", "-U",
+			 "11211",     "-t", "1",    "-m", "64",		"-c", "1024",  NULL };
+	struct sockaddr_in a;
+	uint64_t deadline;
+	int fd = -1;
+
+	(void)state;
+	if (access("/usr/bin/memcached", X_OK))
+		return -1;
+	if (tb_create(&tb))
+		return -1;
+	mc_pid = tb_spawn(&tb, TB_DUT, tb.dut_cpu, argv);
+	if (mc_pid < 0)
+		return -1;
+	a = server();
+	deadline = bpfu_now_ns() + 5000000000ULL;
+	tb_enter(&tb, TB_GEN);
+	while (bpfu_now_ns() < deadline) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a)))
+			break;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+		usleep(20000);
+	}
+	tb_leave(&tb);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	tb_destroy(&tb);
+	return 0;
+}
+
+static void run_client(struct kvv_result *r, unsigned int keys, unsigned int gap_us)
+{
+	struct kvv_opts o;
+
+	kvv_defaults(&o);
+	o.keys = keys;
+	o.write_gap_us = gap_us;
+	o.server = server();
+	o.enter = enter_gen;
+	o.enter_arg = &tb;
+	assert_int_equal(kvv_run(&o, r), 0);
+	printf("# %llu reads, %llu writes in %.1f s; timeouts %llu; stale %llu, missing %llu, "
+	       "corrupt %llu, final mismatches %llu, write errors %llu\n",
+	       (unsigned long long)r->reads, (unsigned long long)r->writes, r->seconds,
+	       (unsigned long long)r->read_timeouts, (unsigned long long)r->stale,
+	       (unsigned long long)r->missing, (unsigned long long)r->corrupt,
+	       (unsigned long long)r->final_mismatch, (unsigned long long)r->write_errors);
+	assert_true(r->reads + r->writes >= 100000);
+	assert_true(r->writes > 1000 && r->reads > 1000);
+	assert_int_equal(r->stale, 0);
+	assert_int_equal(r->missing, 0);
+	assert_int_equal(r->corrupt, 0);
+	assert_int_equal(r->final_mismatch, 0);
+	assert_int_equal(r->write_errors, 0);
+}
+
+static void test_memcached_alone(void **state)
+{
+	struct kvv_result r;
+
+	(void)state;
+	run_client(&r, 16, 0);
+}
+
+static void test_with_kvcache(void **state)
+{
+	struct kvcache_bpf *peer = kvcache_bpf__open();
+	struct bpf_program *p;
+	struct bpf_link *pass;
+	struct kvv_result r;
+	uint64_t c[KC_NCOUNTERS], c0[KC_NCOUNTERS];
+	struct kvc k;
+	int i;
+
+	(void)state;
+	/* the client's veth needs an XDP program for XDP_TX replies to reach it */
+	assert_non_null(peer);
+	bpf_object__for_each_program (p, peer->obj) {
+		bpf_program__set_autoload(p, p == peer->progs.kvc_pass);
+	}
+	assert_int_equal(kvcache_bpf__load(peer), 0);
+	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
+	pass = att_xdp(peer->progs.kvc_pass, tb.gen.ifindex, tb.gen.ifname);
+	tb_leave(&tb);
+	assert_non_null(pass);
+
+	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
+	assert_int_equal(kvc_attach(tb.dut.ifname, 11211, 4096, &k), 0);
+	tb_leave(&tb);
+
+	/* write-heavy: races between writes, fills and reads on few keys */
+	run_client(&r, 16, 0);
+	/* read-mostly: the cache must answer */
+	assert_int_equal(kvc_counters(bpf_map__fd(k.skel->maps.counters), c0), 0);
+	run_client(&r, 64, 300);
+	assert_int_equal(kvc_counters(bpf_map__fd(k.skel->maps.counters), c), 0);
+	printf("# read-mostly run: %llu hits, %llu misses, %llu fills\n",
+	       (unsigned long long)(c[KC_HIT] - c0[KC_HIT]),
+	       (unsigned long long)(c[KC_MISS] - c0[KC_MISS]),
+	       (unsigned long long)(c[KC_FILL] - c0[KC_FILL]));
+	printf("# kvcache:");
+	for (i = 0; i < KC_NCOUNTERS; i++)
+		printf(" %s %llu;", kvc_counter_name(i), (unsigned long long)c[i]);
+	printf("\n");
+	assert_true(c[KC_HIT] > 1000);
+	assert_true(c[KC_FILL] > 100);
+	assert_true(c[KC_INVALIDATION] >= r.writes);
+	assert_int_equal(c[KC_DESYNC], 0);
+
+	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
+	kvc_detach(&k);
+	tb_leave(&tb);
+	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
+	bpf_link__destroy(pass);
+	tb_leave(&tb);
+	kvcache_bpf__destroy(peer);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_memcached_alone),
+		cmocka_unit_test(test_with_kvcache),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
