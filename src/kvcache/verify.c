@@ -376,15 +376,15 @@ int kvv_run(const struct kvv_opts *o, struct kvv_result *r)
 			char key[16];
 			unsigned int k = (unsigned int)i;
 			uint64_t c = atomic_load(&sh->committed[i]);
-			ssize_t len;
+			ssize_t len = -1;
+			size_t rl;
 			int tries;
 
 			key_name(k, key);
+			rl = (size_t)snprintf((char *)req, sizeof(req), "get %s\r\n", key);
 			for (tries = 0; tries < 5; tries++) {
-				len = udp_call(fd, (uint16_t)(0x7000 + i), req,
-					       (size_t)snprintf((char *)req, sizeof(req),
-								"get %s\r\n", key),
-					       rep, sizeof(rep), true);
+				len = udp_call(fd, (uint16_t)(0x7000 + i), req, rl, rep,
+					       sizeof(rep), true);
 				if (len >= 0)
 					break;
 			}
