@@ -8,7 +8,7 @@ PKGS=(
 	make gcc clang llvm libbpf-dev bpftool libxdp-dev libelf-dev zlib1g-dev
 	libcapstone-dev libjansson-dev libcmocka-dev pkg-config
 	iproute2 clang-format cppcheck python3 python3-jsonschema util-linux
-	gnuplot-nox memcached iperf3 chromium libclang-rt-14-dev
+	gnuplot-nox memcached libmemcached-tools iperf3 chromium libclang-rt-14-dev
 )
 
 missing=()

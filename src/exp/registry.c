@@ -9,6 +9,7 @@
 #include "exp/hooks/hooks_exp.h"
 #include "exp/isolation/isolation_exp.h"
 #include "exp/jit/jit.h"
+#include "exp/kv/kv.h"
 #include "exp/limits/limits.h"
 #include "exp/maps/maps_exp.h"
 #include "exp/memcpy/memcpy_exp.h"
@@ -35,6 +36,10 @@ const struct experiment exp_table[] = {
 	  "How much does an XDP-offloaded neighbour on the same receive path slow down a plain "
 	  "user-space server?",
 	  "Fig. 16", isolation_run, 3, 16 },
+	{ "kv",
+	  "How much does an XDP cache in front of memcached raise GET throughput, and what does "
+	  "it cost the requests it cannot serve?",
+	  "Fig. 4-6", kv_run, 10, 30 },
 	{ "maps",
 	  "What does a map lookup cost in each map type, what does the verifier's inlining buy, "
 	  "and how do per-flow counters in XDP scale with the number of flows and their skew?",

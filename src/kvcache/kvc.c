@@ -151,6 +151,10 @@ static int cmd_attach(const char *dev, uint16_t port, uint32_t capacity)
 	__u32 zero = 0;
 	int err;
 
+	if (!if_nametoindex(dev)) {
+		log_errno(-ENODEV, "find device %s in this namespace", dev);
+		return EXIT_FAIL;
+	}
 	if (ensure_bpffs())
 		return EXIT_FAIL;
 	pin_dir(dev, dir, sizeof(dir));

@@ -126,15 +126,14 @@ struct mc_tokens {
 	__u32 line_len;		/* through \n; 0 when the line is not complete in the buffer */
 	__u32 overflow;		/* more tokens than MC_MAX_TOKENS */
 	__u32 start, in;	/* the token being read */
-	__u32 bad;		/* bit k: token k holds a control character */
 };
 
-/* Token k as a key memcached would accept: 1..250 bytes, no control characters. */
+/* Token k as a key memcached takes: 1..250 bytes (no space or \n, by the tokenizer). */
 static __always_inline int mc_tok_key_ok(const struct mc_tokens *t, __u32 k)
 {
 	__u32 len = t->len[k & 15];
 
-	return len >= 1 && len <= MC_KEY_MAX && !(t->bad & (1u << (k & 15)));
+	return len >= 1 && len <= MC_KEY_MAX;
 }
 
 static __always_inline void mc_tok_init(struct mc_tokens *t)
@@ -144,7 +143,6 @@ static __always_inline void mc_tok_init(struct mc_tokens *t)
 	t->overflow = 0;
 	t->start = 0;
 	t->in = 0;
-	t->bad = 0;
 }
 
 /*
@@ -156,7 +154,12 @@ static __always_inline int mc_tok_step(const __u8 *b, __u32 i, struct mc_tokens 
 {
 	__u8 c = mc_at(b, i);
 
-	if (c == ' ' || c == '\r' || c == '\n') {
+	/*
+	 * As memcached reads a line: tokens split on spaces only, the line ends at \n, and a
+	 * \r just before it is dropped; any other byte (tabs, control bytes, a lone \r) belongs
+	 * to its token, so keys are the bytes memcached will see.
+	 */
+	if (c == ' ' || c == '\n' || (c == '\r' && mc_at(b, i + 1) == '\n')) {
 		if (t->in) {
 			if (t->n < MC_MAX_TOKENS) {
 				t->off[t->n & 15] = (__u16)t->start;
@@ -178,8 +181,6 @@ static __always_inline int mc_tok_step(const __u8 *b, __u32 i, struct mc_tokens 
 		t->in = 1;
 		t->start = i;
 	}
-	if (c < ' ' || c == 0x7f)
-		t->bad |= 1u << (t->n & 15);
 	return 0;
 }
 

@@ -81,7 +81,10 @@ static size_t mc_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf
 	struct lg_mc *mc = a->ctx;
 	size_t off = 0;
 	uint64_t r = mc_rand(mc);
-	unsigned int key = (unsigned int)((r >> 8) % (mc->keys ? mc->keys : 1));
+	bool alt = mc->alt_every && seq % mc->alt_every == mc->alt_every - 1;
+	unsigned int nkeys = alt ? mc->alt_keys : mc->keys;
+	unsigned int key = (unsigned int)((r >> 8) % (nkeys ? nkeys : 1));
+	const char *prefix = alt ? mc->alt_prefix : mc->prefix;
 	bool set = (unsigned int)(r % 100) < mc->set_pct;
 	int n;
 
@@ -94,10 +97,10 @@ static size_t mc_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf
 		off = sizeof(f);
 	}
 	if (set)
-		n = snprintf((char *)buf + off, cap - off, "set %s%u 0 0 %zu\r\n", mc->prefix, key,
+		n = snprintf((char *)buf + off, cap - off, "set %s%u 0 0 %zu\r\n", prefix, key,
 			     mc->value_size);
 	else
-		n = snprintf((char *)buf + off, cap - off, "get %s%u\r\n", mc->prefix, key);
+		n = snprintf((char *)buf + off, cap - off, "get %s%u\r\n", prefix, key);
 	if (n < 0 || (size_t)n >= cap - off)
 		return 0;
 	off += (size_t)n;
@@ -215,6 +218,13 @@ static ssize_t mc_decode(const struct lg_app *a, const unsigned char *buf, size_
 	return n > 0 ? (ssize_t)len : -1;
 }
 
+static int mc_classify(const struct lg_app *a, uint32_t seq)
+{
+	const struct lg_mc *mc = a->ctx;
+
+	return mc->alt_every && seq % mc->alt_every == mc->alt_every - 1;
+}
+
 void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
 {
 	memset(app, 0, sizeof(*app));
@@ -223,6 +233,8 @@ void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
 	app->decode = mc_decode;
 	app->seq_bits = mc->udp ? 16 : 0;
 	app->ctx = mc;
+	if (mc->alt_every)
+		app->classify = mc_classify;
 	if (!mc->rng)
 		mc->rng = 0x9e3779b97f4a7c15ULL;
 	if (!mc->prefix[0])
@@ -347,8 +359,14 @@ static void on_reply(struct gen *g, uint32_t seq, uint64_t now)
 	s->live = false;
 	g->inflight--;
 	g->r->received++;
-	if (s->record)
-		stats_hist_add(g->r->lat, now > s->t0 ? now - s->t0 : 0);
+	if (s->record) {
+		struct stats_hist *h =
+			g->o->app->classify && g->r->lat_alt && g->o->app->classify(g->o->app, seq)
+				? g->r->lat_alt
+				: g->r->lat;
+
+		stats_hist_add(h, now > s->t0 ? now - s->t0 : 0);
+	}
 }
 
 /* Requests in flight longer than the timeout are lost; they were sent in seq order. */
@@ -546,6 +564,14 @@ int lg_run(const struct lg_opts *o, struct lg_result *r)
 		goto out;
 	}
 	stats_hist_init(r->lat);
+	if (o->app->classify) {
+		r->lat_alt = malloc(sizeof(*r->lat_alt));
+		if (!r->lat_alt) {
+			err = -ENOMEM;
+			goto out;
+		}
+		stats_hist_init(r->lat_alt);
+	}
 	if (o->cpu >= 0)
 		cpu_pin_self(o->cpu);
 	g.fd = open_socket(o);
@@ -632,15 +658,15 @@ out:
 	free(g.ring);
 	free(g.obuf);
 	free(g.ibuf);
-	if (err && r->lat) {
-		free(r->lat);
-		r->lat = NULL;
-	}
+	if (err)
+		lg_result_free(r);
 	return err;
 }
 
 void lg_result_free(struct lg_result *r)
 {
 	free(r->lat);
+	free(r->lat_alt);
 	r->lat = NULL;
+	r->lat_alt = NULL;
 }

@@ -36,6 +36,8 @@ struct lg_app {
 			  uint32_t *seq);
 	size_t size; /* request size for the echo codec */
 	void *ctx;
+	/* optional: 1 for requests of the second class, whose latency goes to lat_alt */
+	int (*classify)(const struct lg_app *a, uint32_t seq);
 };
 
 /*
@@ -48,6 +50,9 @@ struct lg_mc {
 	unsigned int set_pct; /* share of sets, 0..100 */
 	size_t value_size;
 	char prefix[24];
+	/* optional second class: every alt_every-th request asks for alt_prefix<n>, n < alt_keys */
+	unsigned int alt_every, alt_keys;
+	char alt_prefix[24];
 	bool udp;
 	uint64_t rng;
 	/* what came back */
@@ -89,7 +94,8 @@ struct lg_result {
 	uint64_t late; /* open loop: sends that left more than 10 us after their time */
 	double elapsed_s;
 	double offered_rps, achieved_rps;
-	struct stats_hist *lat; /* ns; allocated by lg_run, freed by lg_result_free */
+	struct stats_hist *lat;	    /* ns; allocated by lg_run, freed by lg_result_free */
+	struct stats_hist *lat_alt; /* the second class, when the app classifies */
 };
 
 void lg_opts_default(struct lg_opts *o);

@@ -62,7 +62,10 @@ static void test_reads(void **state)
 	assert_int_equal(parse("get foo", &r), MC_UNKNOWN); /* no end of line */
 	assert_int_equal(parse("GET foo\r\n", &r), MC_UNKNOWN);
 	assert_int_equal(parse("version\r\n", &r), MC_UNKNOWN);
-	assert_int_equal(parse("get a\x01z\r\n", &r), MC_UNKNOWN);
+	/* keys are what memcached's tokenizer sees: control bytes and a lone \r included */
+	assert_int_equal(parse("get a\x01\tz b\rc\r\n", &r), MC_GET);
+	key_is(&r, 0, "a\x01\tz");
+	key_is(&r, 1, "b\rc");
 	assert_int_equal(parse("", &r), MC_UNKNOWN);
 	memset(line, 'k', sizeof(line));
 	memcpy(line, "get ", 4);

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# 'offloadlab kvcache attach|stats|detach' in front of a real memcached, with a real client:
+# memcaslap (libmemcached-tools) over UDP with every value verified. Two namespaces of our
+# own; the BPF filesystem is mounted in a private mount namespace, so nothing stays pinned.
+. "$(dirname "$0")/lib.sh"
+need_root
+command -v memcached >/dev/null || skip "memcached is not installed (scripts/install-deps.sh)"
+command -v memcaslap >/dev/null || skip "memcaslap is not installed (libmemcached-tools)"
+
+N=$$
+C=olab-$N-c
+S=olab-$N-s
+MC=
+cleanup() {
+	[ -n "$MC" ] && kill "$MC" 2>/dev/null && wait "$MC" 2>/dev/null
+	ip netns del "$C" 2>/dev/null
+	ip netns del "$S" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+ip netns add "$C" && ip netns add "$S" || fail "cannot create namespaces"
+ip link add olab-$N-a netns "$C" type veth peer name olab-$N-b netns "$S" || fail "no veth"
+ip -n "$C" addr add 198.18.1.1/24 dev olab-$N-a
+ip -n "$S" addr add 198.18.1.2/24 dev olab-$N-b
+ip -n "$C" link set olab-$N-a up
+ip -n "$S" link set olab-$N-b up
+# frames sent back with XDP_TX reach a veth only if it runs XDP itself
+ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/kvcache/xdp_pass.bpf.o" sec xdp ||
+	fail "cannot load the pass program on the client's veth"
+ip netns exec "$S" memcached -u root -l 198.18.1.2 -p 11211 -U 11211 -t 1 -m 64 &
+MC=$!
+sleep 0.3
+
+ip netns exec "$S" unshare -m bash -s >"$TMP/out" 2>&1 <<SH || { cat "$TMP/out" >&2; fail "the attached run failed"; }
+set -e
+"$OLAB" kvcache attach --dev olab-$N-b --capacity 100000
+"$OLAB" kvcache attach --dev olab-$N-b && exit 1 # twice: refused
+ip netns exec "$C" timeout 20 memcaslap -s 198.18.1.2:11211 -U -t 3s -T 1 -c 8 -v 1 -X 64
+"$OLAB" kvcache stats --dev olab-$N-b
+ip link show olab-$N-b | grep -q xdp
+tc filter show dev olab-$N-b egress | grep -q kvc_tc
+"$OLAB" kvcache detach --dev olab-$N-b
+! ip link show olab-$N-b | grep -q 'prog/xdp'
+! tc filter show dev olab-$N-b egress | grep -q kvc_tc
+"$OLAB" kvcache stats --dev olab-$N-b && exit 1 # detached: nothing to read
+echo done
+SH
+cat "$TMP/out" >&2
+grep -q '^done$' "$TMP/out" || fail "the script did not finish"
+grep -qE '^verify_failed: 0$' "$TMP/out" || fail "memcaslap found wrong values"
+grep -qE '^verify_misses: 0$' "$TMP/out" || fail "memcaslap found missing values"
+grep -qE '^udp_timeout: 0$' "$TMP/out" || fail "memcaslap timed out"
+hits=$(awk '/^hit +[0-9]+$/{print $2}' "$TMP/out")
+[ "${hits:-0}" -gt 1000 ] || fail "the cache answered only ${hits:-0} requests"
+ops=$(grep -oE 'Ops: [0-9]+' "$TMP/out" | grep -oE '[0-9]+')
+[ "${ops:-0}" -gt 10000 ] || fail "memcaslap did only ${ops:-0} operations"
+# bad use
+"$OLAB" kvcache attach 2>/dev/null
+[ $? -eq 64 ] || fail "attach without --dev is not a usage error"
+"$OLAB" kvcache frob --dev x 2>/dev/null
+[ $? -eq 64 ] || fail "an unknown subcommand is not a usage error"
+"$OLAB" kvcache attach --dev olab-none --capacity 3 2>/dev/null
+[ $? -eq 64 ] || fail "a capacity of 3 is not a usage error"
+bpffs_before=$(mount | grep -c ' type bpf ')
+"$OLAB" kvcache attach --dev olab-none 2>"$TMP/err"
+[ $? -eq 1 ] || fail "attaching to a missing device did not fail"
+grep -q 'olab-none' "$TMP/err" || fail "unclear error for a missing device"
+[ "$(mount | grep -c ' type bpf ')" = "$bpffs_before" ] || fail "a failed attach mounted bpffs"
+exit 0
