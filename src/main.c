@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "advise/advise.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/jit/jit.h"
 #include "kvcache/kvc.h"
@@ -338,6 +339,8 @@ static const struct cmd cmds[] = {
 	{ "jit", "jit dump OBJ SECTION: the x86-64 code the JIT made of a program", jit_main },
 	{ "kvcache", "attach|detach|stats: the XDP cache for an unmodified memcached",
 	  kvcache_main },
+	{ "advise", "will an offload pay off here? the break-even model, measured inputs",
+	  advise_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
 	{ "compare", "compare two runs metric by metric, with the noise of each", compare_main },
 };

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * offloadlab advise: will this offload pay off here? The model of advise.h, fed with the
+ * request mix and either a measured cost or a BPF program measured now by test-run on a
+ * packet the user gives.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+#include <jansson.h>
+
+#include "advise/advise.h"
+#include "lib/bpfutil.h"
+#include "lib/cli.h"
+#include "lib/log.h"
+#include "lib/trbench.h"
+
+#include "xdp_pass.skel.h"
+
+int advise_model(double w, double app_ns, double cost_ns, struct advice *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (!(w >= 0 && w <= 1) || !(app_ns > 0) || !(cost_ns >= 0))
+		return -1;
+	a->fast_ns = cost_ns;
+	a->slow_ns = cost_ns + app_ns;
+	a->gain = app_ns / (cost_ns + (1 - w) * app_ns);
+	a->breakeven_w = cost_ns / app_ns;
+	a->slow_penalty_pct = cost_ns / app_ns * 100;
+	a->pays_off = a->gain > 1;
+	return 0;
+}
+
+struct args {
+	double w, app_ns, cost_ns;
+	const char *obj, *sec, *packet;
+	bool json, have_w, have_app;
+};
+
+static const char doc[] =
+	"Predict what an in-kernel offload does to throughput and latency on this machine, "
+	"with the paper's model: the program (cost c) runs on every request and answers a share "
+	"w; the rest still costs the application t. It pays off when c < w t (the break-even "
+	"rule r = c/t < w)."
+	"\vGive the cost, or a BPF program to measure here by test-run on a sample packet:\n"
+	"  offloadlab advise --hit-share 80%% --app-ns 25000 --cost-ns 300\n"
+	"  offloadlab advise --hit-share 0.5 --app-ns 25000 --obj build/bpf/kvcache/kvcache.bpf.o "
+	"--section kvc_xdp --packet get.bin\n"
+	"--packet is a raw Ethernet frame (binary file). t can come from 'offloadlab run kv' "
+	"(memcached's own per-request time) or your application's profile. Method: model.";
+
+static const struct argp_option options[] = {
+	{ "hit-share", 'w', "W", 0, "Share the fast path serves: 0..1 or 0..100%", 0 },
+	{ "app-ns", 'a', "NS", 0, "The application's work per request it handles (ns)", 0 },
+	{ "cost-ns", 'c', "NS", 0, "The program's cost per request (ns), if already measured", 0 },
+	{ "obj", 'o', "FILE", 0, "A BPF object whose program to measure", 0 },
+	{ "section", 's', "NAME", 0, "Program name or section in --obj", 0 },
+	{ "packet", 'p', "FILE", 0, "A raw frame to run it on (test-run)", 0 },
+	{ "json", 'j', NULL, 0, "Print the advice as JSON", 0 },
+	{ 0 },
+};
+
+static int parse_num(const char *s, double *out)
+{
+	char *end;
+
+	*out = strtod(s, &end);
+	return end == s || (*end && strcmp(end, "%")) ? -1 : 0;
+}
+
+static error_t parse(int key, char *arg, struct argp_state *state)
+{
+	struct args *a = state->input;
+	double v;
+
+	switch (key) {
+	case 'w':
+		if (parse_num(arg, &v) || v < 0 || (strchr(arg, '%') ? v > 100 : v > 1))
+			argp_error(state, "--hit-share takes 0..1 or 0..100%%, not '%s'", arg);
+		a->w = strchr(arg, '%') ? v / 100 : v;
+		a->have_w = true;
+		break;
+	case 'a':
+		if (parse_num(arg, &v) || !(v > 0) || strchr(arg, '%'))
+			argp_error(state, "--app-ns takes a time in ns above 0, not '%s'", arg);
+		a->app_ns = v;
+		a->have_app = true;
+		break;
+	case 'c':
+		if (parse_num(arg, &v) || !(v >= 0) || strchr(arg, '%'))
+			argp_error(state, "--cost-ns takes a time in ns, not '%s'", arg);
+		a->cost_ns = v;
+		break;
+	case 'o':
+		a->obj = arg;
+		break;
+	case 's':
+		a->sec = arg;
+		break;
+	case 'p':
+		a->packet = arg;
+		break;
+	case 'j':
+		a->json = true;
+		break;
+	case ARGP_KEY_END:
+		if (!a->have_w || !a->have_app)
+			argp_error(state, "give --hit-share and --app-ns");
+		if (a->obj && (!a->sec || !a->packet))
+			argp_error(state, "--obj needs --section and --packet");
+		if (!a->obj && a->cost_ns < 0)
+			argp_error(state,
+				   "give --cost-ns, or --obj/--section/--packet to measure it");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* Per-run cost of a program by test-run on a frame: the median over a few batches. */
+static int measure(const char *obj_path, const char *sec, const char *pkt_path, double *ns)
+{
+	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
+	struct bpf_program *p, *want = NULL;
+	struct trb tb;
+	struct trb_run run;
+	FILE *f;
+	int err;
+
+	if (!obj)
+		return log_errno(-errno, "open %s as a BPF object", obj_path);
+	bpf_object__for_each_program (p, obj) {
+		if (!strcmp(bpf_program__name(p), sec) ||
+		    (!want && !strcmp(bpf_program__section_name(p), sec)))
+			want = p;
+	}
+	if (!want) {
+		bpf_object__close(obj);
+		return log_errno(-ENOENT, "find program or section '%s' in %s", sec, obj_path);
+	}
+	bpf_object__for_each_program (p, obj) {
+		bpf_program__set_autoload(p, p == want);
+	}
+	err = bpf_object__load(obj);
+	if (err) {
+		bpf_object__close(obj);
+		return log_errno(err, "load %s", sec);
+	}
+	trb_init(&tb, false, 0);
+	f = fopen(pkt_path, "rb");
+	if (!f) {
+		bpf_object__close(obj);
+		return log_errno(-errno, "read the packet %s", pkt_path);
+	}
+	tb.len = fread(tb.pkt, 1, sizeof(tb.pkt), f);
+	fclose(f);
+	if (tb.len < 14) {
+		bpf_object__close(obj);
+		fprintf(stderr, "offloadlab advise: %s holds %zu bytes, not an Ethernet frame\n",
+			pkt_path, tb.len);
+		return -EINVAL;
+	}
+	err = trb_measure(&tb, bpf_program__fd(want), &run);
+	bpf_object__close(obj);
+	if (err)
+		return log_errno(err, "test-run %s on %s", sec, pkt_path);
+	*ns = trb_median(&run);
+	return 0;
+}
+
+/* This machine's cost of entering an empty XDP program (test-run), for context. */
+static double empty_xdp_ns(void)
+{
+	struct xdp_pass_bpf *s = xdp_pass_bpf__open_and_load();
+	struct trb tb;
+	struct trb_run run;
+	double v = -1;
+
+	if (!s)
+		return -1;
+	trb_init(&tb, true, 0);
+	if (!trb_measure(&tb, bpf_program__fd(s->progs.olab_xdp_pass), &run))
+		v = trb_median(&run);
+	xdp_pass_bpf__destroy(s);
+	return v;
+}
+
+int advise_main(int argc, char **argv)
+{
+	struct argp argp = { options, parse, NULL, doc, NULL, NULL, NULL };
+	struct args a = { .cost_ns = -1 };
+	struct advice adv;
+	double empty = -1;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	if (a.obj || geteuid() == 0)
+		log_setup_libbpf();
+	if (a.obj) {
+		if (geteuid() != 0) {
+			fprintf(stderr, "offloadlab advise: measuring a program needs root\n");
+			return EXIT_FAIL;
+		}
+		if (measure(a.obj, a.sec, a.packet, &a.cost_ns))
+			return EXIT_FAIL;
+	}
+	if (geteuid() == 0)
+		empty = empty_xdp_ns();
+	if (advise_model(a.w, a.app_ns, a.cost_ns, &adv)) {
+		fprintf(stderr, "offloadlab advise: inputs outside the model\n");
+		return EXIT_USAGE;
+	}
+	if (a.json) {
+		json_t *o = json_pack("{s:f, s:f, s:f, s:s, s:f, s:f, s:f, s:f, s:b, s:s}",
+				      "hit_share", a.w, "app_ns", a.app_ns, "cost_ns", a.cost_ns,
+				      "cost_method", a.obj ? "test-run" : "given", "gain", adv.gain,
+				      "breakeven_w", adv.breakeven_w, "slow_penalty_pct",
+				      adv.slow_penalty_pct, "empty_xdp_ns", empty, "pays_off",
+				      adv.pays_off, "method", "model");
+
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+		return EXIT_OK;
+	}
+	printf("inputs: the fast path serves %.1f %% of requests; the application spends %.0f ns "
+	       "on each it handles; the program costs %.1f ns per request (%s)\n",
+	       a.w * 100, a.app_ns, a.cost_ns,
+	       a.obj ? "measured here by test-run, an upper bound" : "given");
+	if (empty >= 0)
+		printf("this machine: entering an empty XDP program costs %.1f ns (test-run)\n",
+		       empty);
+	printf("model: throughput x%.2f; break-even at a hit share of %.2f %% (r = c/t); "
+	       "requests it cannot serve pay +%.1f %% of the application's time in the "
+	       "program\n",
+	       adv.gain, adv.breakeven_w * 100, adv.slow_penalty_pct);
+	printf("verdict: %s\n",
+	       adv.pays_off ? "it pays off: the program is cheaper than the work it saves"
+			    : "it does not pay off: the program costs more than the work it saves");
+	printf("(method: model. Not in the model: wake-ups of an application that the offload "
+	       "leaves idle, which 'offloadlab run kv' shows can dominate the slow path)\n");
+	return EXIT_OK;
+}
