@@ -515,15 +515,46 @@ static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int clie
 
 /* ---- ingress: UDP ---- */
 
-/* Answer from the cache if every key hits (IPv4 without options); XDP_TX or -1. */
-static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 plen, __u64 now)
+/* One's-complement sum of s->out[0, len) (len rounded up to 4, zero padded), from seed. */
+__noinline __u32 kc_csum_out(struct scratch *s, __u32 len, __u32 seed)
+{
+	__u32 i, sum = seed;
+
+	if (!s || len > KC_REPLY_MAX + 8)
+		return seed;
+	__builtin_memset(&s->out[len & 2047], 0, 4);
+	len = (len + 3) & ~3u;
+	for (i = 0; i < 3; i++) {
+		__u32 n, off = i * 512;
+
+		if (off >= len)
+			break;
+		n = len - off > 512 ? 512 : len - off;
+		sum = bpf_csum_diff(NULL, 0, (void *)&s->out[off & 1023], bounded(n - 1, 511) + 1,
+				    sum);
+	}
+	return sum;
+}
+
+static __always_inline __u16 csum_fold(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
+/*
+ * Answer from the cache if every key hits: XDP_TX, or -1 to pass it on. IPv4 without options
+ * or IPv6 without extension headers (l4off says which).
+ */
+static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 plen, __u64 now,
+				   __u32 l4off)
 {
 	void *data, *data_end;
 	struct ethhdr *eth;
-	struct iphdr *ip;
 	struct udphdr *udp;
-	__u32 o, l4off = sizeof(*eth) + sizeof(*ip);
-	int delta;
+	__u32 o;
+	int delta, v6 = l4off != sizeof(struct ethhdr) + sizeof(struct iphdr);
 
 	{
 		struct compose c = { .now = now, .epoch = epoch };
@@ -536,7 +567,7 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 		o = c.o;
 	}
 	o = put(s, o, "END\r\n", 5);
-	if (o > KC_REPLY_MAX) {
+	if (o > KC_REPLY_MAX - (v6 ? 20 : 0)) {
 		count(KC_TOO_BIG);
 		return -1;
 	}
@@ -551,34 +582,56 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 			count(KC_NO_ROOM);
 			return -1;
 		}
-		if (bpf_xdp_store_bytes(ctx, 0, s->hdr, l4off + sizeof(*udp) + MC_UDP_HDR))
+		if (bpf_xdp_store_bytes(ctx, 0, s->hdr,
+					(v6 ? 62 : 42) + MC_UDP_HDR)) /* through the frame header */
 			return XDP_ABORTED;
 	}
 	data = (void *)(long)ctx->data;
 	data_end = (void *)(long)ctx->data_end;
 	eth = data;
-	ip = (void *)(eth + 1);
-	udp = (void *)(ip + 1);
-	if ((void *)(udp + 1) > data_end)
+	if ((void *)(eth + 1) > data_end)
 		return XDP_ABORTED;
 	{
 		__u8 mac[ETH_ALEN];
-		__u32 a = ip->saddr;
-		__u16 p = udp->source;
 
 		__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
 		__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
 		__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
+	}
+	if (!v6) {
+		struct iphdr *ip = (void *)(eth + 1);
+		__u32 a;
+
+		udp = (void *)(ip + 1);
+		if ((void *)(udp + 1) > data_end)
+			return XDP_ABORTED;
+		a = ip->saddr;
 		ip->saddr = ip->daddr;
 		ip->daddr = a;
+		ip->tot_len = bpf_htons((__u16)(sizeof(*ip) + sizeof(*udp) + MC_UDP_HDR + o));
+		ip->ttl = 64;
+		ip->check = ip_csum(ip);
+	} else {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		struct in6_addr a;
+
+		udp = (void *)(ip6 + 1);
+		if ((void *)(udp + 1) > data_end)
+			return XDP_ABORTED;
+		a = ip6->saddr;
+		ip6->saddr = ip6->daddr;
+		ip6->daddr = a;
+		ip6->payload_len = bpf_htons((__u16)(sizeof(*udp) + MC_UDP_HDR + o));
+		ip6->hop_limit = 64;
+	}
+	{
+		__u16 p = udp->source;
+
 		udp->source = udp->dest;
 		udp->dest = p;
 	}
-	ip->tot_len = bpf_htons((__u16)(sizeof(*ip) + sizeof(*udp) + MC_UDP_HDR + o));
-	ip->ttl = 64;
-	ip->check = ip_csum(ip);
 	udp->len = bpf_htons((__u16)(sizeof(*udp) + MC_UDP_HDR + o));
-	udp->check = 0; /* optional over IPv4 */
+	udp->check = 0; /* optional over IPv4; IPv6 gets it below */
 	{
 		__u64 len = o;
 
@@ -587,6 +640,26 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 		if (len < 1 || len > KC_REPLY_MAX ||
 		    bpf_xdp_store_bytes(ctx, l4off + sizeof(*udp) + MC_UDP_HDR, s->out, (__u32)len))
 			return XDP_ABORTED;
+	}
+	if (v6) {
+		/* pseudo-header, UDP header and frame header from the packet, the reply from out */
+		struct ipv6hdr *ip6;
+		__be32 ph[2];
+		__u32 sum;
+
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+		ip6 = data + sizeof(struct ethhdr);
+		udp = (void *)(ip6 + 1);
+		if ((void *)udp + sizeof(*udp) + MC_UDP_HDR > data_end)
+			return XDP_ABORTED;
+		ph[0] = bpf_htonl(sizeof(*udp) + MC_UDP_HDR + o);
+		ph[1] = bpf_htonl(IPPROTO_UDP);
+		sum = bpf_csum_diff(NULL, 0, (__be32 *)&ip6->saddr, 32, 0);
+		sum = bpf_csum_diff(NULL, 0, ph, sizeof(ph), sum);
+		sum = bpf_csum_diff(NULL, 0, (__be32 *)udp, sizeof(*udp) + MC_UDP_HDR, sum);
+		sum = kc_csum_out(s, o, sum);
+		udp->check = csum_fold(sum) ?: 0xffff;
 	}
 	count(KC_HIT);
 	return XDP_TX;
@@ -618,9 +691,10 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 			count(KC_NOT_CACHEABLE);
 			return XDP_PASS;
 		}
-		if (!f->v6 && f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr) && !h[4] &&
-		    h[5] == 1 && s->r.line_len == plen) {
-			ret = try_hit(ctx, s, plen, now);
+		if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
+			   : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
+		    !h[4] && h[5] == 1 && s->r.line_len == plen) {
+			ret = try_hit(ctx, s, plen, now, f->l4off);
 			if (ret >= 0)
 				return ret;
 		} else {

@@ -195,6 +195,59 @@ static void test_hits(void **state)
 	assert_int_equal(counter(KC_HIT), hits + 5);
 }
 
+/* The same GET over IPv6: the reply carries a valid UDP checksum (mandatory there). */
+static void test_hit_ipv6(void **state)
+{
+	static const char want[] = "VALUE foo 7 5 42\r\nhello\r\nEND\r\n";
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+			     dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+	uint8_t *p = in;
+	const char *req = "gets foo\r\n";
+	size_t rl = strlen(req), ulen = 8 + 8 + rl, i;
+	uint32_t sum = 0;
+
+	(void)state;
+	put("foo", "hello", 5, 7, 42, 0, 1);
+	memset(in, 0, sizeof(in));
+	memcpy(p, (uint8_t[]){ 2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xdd }, 14);
+	p[14] = 0x60;
+	p[18] = (uint8_t)(ulen >> 8);
+	p[19] = (uint8_t)ulen;
+	p[20] = 17;
+	p[21] = 64;
+	memcpy(p + 22, src, 16);
+	memcpy(p + 38, dst, 16);
+	p[54] = 40000 >> 8;
+	p[55] = 40000 & 0xff;
+	p[56] = 11211 >> 8;
+	p[57] = 11211 & 0xff;
+	p[58] = (uint8_t)(ulen >> 8);
+	p[59] = (uint8_t)ulen;
+	memcpy(p + 62, (uint8_t[]){ 0x12, 0x34, 0, 0, 0, 1, 0, 0 }, 8);
+	memcpy(p + 70, req, rl);
+	in_len = 70 + rl;
+	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(out_len, 70 + sizeof(want) - 1);
+	assert_memory_equal(out + 22, dst, 16); /* swapped */
+	assert_memory_equal(out + 38, src, 16);
+	assert_int_equal(out[54] << 8 | out[55], 11211);
+	assert_int_equal(out[56] << 8 | out[57], 40000);
+	assert_int_equal(out[58] << 8 | out[59], 16 + sizeof(want) - 1);
+	assert_int_equal(out[18] << 8 | out[19], 16 + sizeof(want) - 1);
+	assert_memory_equal(out + 62, in + 62, 8);
+	assert_memory_equal(out + 70, want, sizeof(want) - 1);
+	/* pseudo-header + UDP, checksum included, folds to zero */
+	for (i = 22; i < 54; i += 2)
+		sum += (uint32_t)(out[i] << 8 | out[i + 1]);
+	sum += 16 + sizeof(want) - 1 + 17;
+	for (i = 54; i < out_len; i += 2)
+		sum += (uint32_t)(out[i] << 8 | (i + 1 < out_len ? out[i + 1] : 0));
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	assert_int_equal(sum, 0xffff);
+	assert_true(out[60] || out[61]); /* never 0 over IPv6 */
+}
+
 static void expect_pass(enum kc_counter why)
 {
 	uint64_t before = counter(why);
@@ -262,6 +315,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hits),
 		cmocka_unit_test(test_passes),
+		cmocka_unit_test(test_hit_ipv6),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

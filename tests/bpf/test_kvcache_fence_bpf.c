@@ -266,6 +266,62 @@ static void test_udp_bad_write_is_global(void **state)
 	assert_true(get_fills("other", "v"));
 }
 
+/* Every write command, over UDP and TCP, takes a cached key out before memcached sees it. */
+static void test_every_write_command_invalidates(void **state)
+{
+	static const char *const writes[] = {
+		"set foo 0 0 1\r\nx\r\n",
+		"add foo 0 0 1\r\nx\r\n",
+		"replace foo 0 0 1\r\nx\r\n",
+		"append foo 0 0 1\r\nx\r\n",
+		"prepend foo 0 0 1\r\nx\r\n",
+		"cas foo 0 0 1 5\r\nx\r\n",
+		"incr foo 1\r\n",
+		"decr foo 1\r\n",
+		"delete foo\r\n",
+		"touch foo 10\r\n",
+		"gat 10 foo\r\n",
+		"gats 10 foo\r\n",
+		"set foo 0 0 1 noreply\r\nx\r\n",
+		"flush_all\r\n",
+		"flush_all 0 noreply\r\n",
+		"mg foo v\r\n",
+	};
+	size_t i;
+	int tcp;
+
+	(void)state;
+	in_tcp(50010, 99, 1, "");
+	out_tcp(50010, 1, 1, 0, "");
+	for (tcp = 0; tcp < 2; tcp++) {
+		for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+			uint64_t inv = kv_counter(s, KC_INVALIDATION);
+			uint16_t id = next_id++;
+
+			/* a clean slate: epoch and windows as after a normal write */
+			kvcache_bpf__destroy(s);
+			s = kvcache_bpf__open_and_load();
+			assert_non_null(s);
+			if (tcp) {
+				in_tcp(50010, 99, 1, "");
+				out_tcp(50010, 1, 1, 0, "");
+			}
+			udp_set("foo", "v");
+			assert_true(get_fills("foo", "v"));
+			assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX_);
+			inv = kv_counter(s, KC_INVALIDATION);
+			if (tcp)
+				in_tcp(50010, 100, 0, writes[i]);
+			else
+				assert_int_equal(in_udp(id, writes[i]), XDP_PASS_);
+			/* gone (or flushed) before memcached could answer it */
+			assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_);
+			assert_true(kv_counter(s, KC_INVALIDATION) > inv ||
+				    kv_counter(s, KC_DESYNC) > 0);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +338,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tcp_lost_track_blocks_all_fills, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_udp_bad_write_is_global, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_write_command_invalidates, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
