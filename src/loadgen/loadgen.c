@@ -76,12 +76,20 @@ static uint64_t mc_rand(struct lg_mc *mc)
 	return mc->rng * 2685821657736338717ULL;
 }
 
+/* Whether request seq belongs to the second class. */
+static bool mc_is_alt(const struct lg_mc *mc, uint32_t seq)
+{
+	if (mc->alt_every)
+		return seq % mc->alt_every == mc->alt_every - 1;
+	return mc->alt_pct && ((seq * 2654435761u) >> 16) % 100 < mc->alt_pct;
+}
+
 static size_t mc_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap)
 {
 	struct lg_mc *mc = a->ctx;
 	size_t off = 0;
 	uint64_t r = mc_rand(mc);
-	bool alt = mc->alt_every && seq % mc->alt_every == mc->alt_every - 1;
+	bool alt = mc_is_alt(mc, seq);
 	unsigned int nkeys = alt ? mc->alt_keys : mc->keys;
 	unsigned int key = (unsigned int)((r >> 8) % (nkeys ? nkeys : 1));
 	const char *prefix = alt ? mc->alt_prefix : mc->prefix;
@@ -220,9 +228,7 @@ static ssize_t mc_decode(const struct lg_app *a, const unsigned char *buf, size_
 
 static int mc_classify(const struct lg_app *a, uint32_t seq)
 {
-	const struct lg_mc *mc = a->ctx;
-
-	return mc->alt_every && seq % mc->alt_every == mc->alt_every - 1;
+	return mc_is_alt(a->ctx, seq);
 }
 
 void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
@@ -233,7 +239,7 @@ void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
 	app->decode = mc_decode;
 	app->seq_bits = mc->udp ? 16 : 0;
 	app->ctx = mc;
-	if (mc->alt_every)
+	if (mc->alt_every || mc->alt_pct)
 		app->classify = mc_classify;
 	if (!mc->rng)
 		mc->rng = 0x9e3779b97f4a7c15ULL;

@@ -50,8 +50,11 @@ struct lg_mc {
 	unsigned int set_pct; /* share of sets, 0..100 */
 	size_t value_size;
 	char prefix[24];
-	/* optional second class: every alt_every-th request asks for alt_prefix<n>, n < alt_keys */
-	unsigned int alt_every, alt_keys;
+	/*
+	 * optional second class: every alt_every-th request, or alt_pct % of them (spread by a
+	 * hash of seq), asks for alt_prefix<n>, n < alt_keys
+	 */
+	unsigned int alt_every, alt_pct, alt_keys;
 	char alt_prefix[24];
 	bool udp;
 	uint64_t rng;

@@ -51,6 +51,8 @@ static const struct plot_spec specs[] = {
 	  "kv.tput.ratio", NULL },
 	{ "kv", PK_CDF, "Latency of the cacheable and the uncacheable flow", "kv.lat.*", NULL,
 	  NULL },
+	{ "kv", PK_LINES, "Throughput gain against the cacheable share w: measured and model",
+	  "kv.sweep.*.*", NULL, "w: cacheable share (%)" },
 	{ "maps", PK_BARS, "Lookup cost per map type (4-byte key)", "maps.lookup.*", NULL, NULL },
 	{ "maps", PK_BARS, "Lookup cost, not inlined", "maps.lookup_noinline.*", NULL, NULL },
 	{ "maps", PK_LINES, "Per-flow counters against the number of flows (uniform)",

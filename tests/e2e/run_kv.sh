@@ -33,7 +33,11 @@ ok("kv.slowpath_penalty"); assert ok("kv.prog_cost")["median"] > 0
 notes = " ".join(e["notes"])
 hits = int(re.search(r"kvcache counters: (\d+) hits", notes).group(1))
 assert hits > 1000, notes
-assert m["kv.breakeven"]["unavailable"]
+for w in ("0", "50", "90", "100"):
+    assert ok("kv.sweep.gain." + w)["median"] > 0
+    ok("kv.sweep.model." + w)
+assert 0 <= ok("kv.breakeven.model")["median"] <= 100
+assert "kv.breakeven.measured" in m
 PY
 R=$(ls -d "$TMP"/out/*/ | head -1)
 grep -qF 'data-title="Latency of the cacheable and the uncacheable flow"' "$R/report.html" ||

@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "advise/advise.h"
 #include "exp/kv/kv.h"
 #include "kvcache/kvc.h"
 #include "lib/bpfutil.h"
@@ -137,8 +138,12 @@ static void *flow_thread(void *arg)
 	return NULL;
 }
 
-/* Closed-loop single-key GET throughput (kreq/s) over reps runs. */
-static int throughput(struct ctx *c, struct stats_samples *s, int reps)
+/*
+ * Closed-loop single-key GET throughput (kreq/s) over reps runs; uncacheable_pct % of the
+ * requests ask for large values the cache never holds.
+ */
+static int throughput(struct ctx *c, struct stats_samples *s, int reps,
+		      unsigned int uncacheable_pct)
 {
 	int i, err = 0;
 
@@ -146,6 +151,13 @@ static int throughput(struct ctx *c, struct stats_samples *s, int reps)
 		struct flow_run f = { .c = c };
 
 		lg_base(c, &f.lo, &f.mc, &f.app, "kvA", SMALL_KEYS, SMALL_VALUE);
+		if (uncacheable_pct) {
+			f.mc.alt_pct = uncacheable_pct;
+			f.mc.alt_keys = LARGE_KEYS;
+			snprintf(f.mc.alt_prefix, sizeof(f.mc.alt_prefix), "kvB");
+			lg_mc_app(&f.app, &f.mc);
+			f.lo.app = &f.app;
+		}
 		f.lo.mode = LG_CLOSED;
 		f.lo.outstanding = 32;
 		f.lo.cpu = c->tb.gen_cpu;
@@ -197,6 +209,30 @@ static int two_flows(struct ctx *c, struct metric *m[2])
 	return err;
 }
 
+#define NSWEEP 7
+static const unsigned int sweep_full[NSWEEP] = { 0, 10, 25, 50, 75, 90, 100 };
+static const unsigned int sweep_quick[NSWEEP] = { 0, 50, 90, 100 };
+
+/* Throughput at each cacheable share w (kreq/s, median of reps) into kps[]. */
+static int sweep(struct ctx *c, const unsigned int *ws, int nw, int reps, double *kps)
+{
+	int i, err = 0;
+
+	for (i = 0; i < nw && !err; i++) {
+		struct stats_samples s;
+		struct stats_summary sum;
+
+		stats_samples_init(&s);
+		err = throughput(c, &s, reps, 100 - ws[i]);
+		if (!err) {
+			stats_samples_summary(&s, &sum);
+			kps[i] = sum.p50;
+		}
+		stats_samples_free(&s);
+	}
+	return err;
+}
+
 int kv_run(const struct run_opts *o, struct result *r)
 {
 	char *argv[] = { "memcached", "-u", "root", "-l", "198.18.0.2", "-p", "11211", "-U",
@@ -207,7 +243,9 @@ int kv_run(const struct run_opts *o, struct result *r)
 	struct bpf_link *pass = NULL;
 	struct kvc k = { 0 };
 	struct metric *m, *lat[2][2];
-	int reps = o->quick ? 2 : 5, err, stats_fd = -1, ph;
+	int reps = o->quick ? 2 : 5, err, stats_fd = -1, ph, nw = o->quick ? 4 : NSWEEP, i;
+	const unsigned int *ws = o->quick ? sweep_quick : sweep_full;
+	double kps[2][NSWEEP] = { { 0 } };
 	uint64_t rt0 = 0, rc0 = 0, rt1 = 0, rc1 = 0;
 
 	if (access("/usr/bin/memcached", X_OK)) {
@@ -263,7 +301,7 @@ int kv_run(const struct run_opts *o, struct result *r)
 			bpfu_prog_stats(bpf_program__fd(k.skel->progs.kvc_xdp), &rt0, &rc0);
 		}
 		if (!err)
-			err = throughput(&c, &tp[ph], reps);
+			err = throughput(&c, &tp[ph], reps, 0);
 		snprintf(id, sizeof(id), "kv.lat.hit.%s", ph ? "cache" : "nocache");
 		snprintf(label, sizeof(label), "cacheable flow (32 B, 50 K/s), %s", phase[ph]);
 		lat[ph][0] = result_add(r, id, label, "ns", METHOD_LIVE);
@@ -272,6 +310,8 @@ int kv_run(const struct run_opts *o, struct result *r)
 		lat[ph][1] = result_add(r, id, label, "ns", METHOD_LIVE);
 		if (!err)
 			err = two_flows(&c, lat[ph]);
+		if (!err)
+			err = sweep(&c, ws, nw, 1, kps[ph]);
 		if (ph == 1)
 			bpfu_prog_stats(bpf_program__fd(k.skel->progs.kvc_xdp), &rt1, &rc1);
 	}
@@ -344,12 +384,90 @@ int kv_run(const struct run_opts *o, struct result *r)
 					    (unsigned long long)cnt[KC_TOO_BIG],
 					    (unsigned long long)cnt[KC_NO_ROOM]);
 		}
-		m = result_add(r, "kv.breakeven", "break-even sweep of the cacheable share w", "%",
-			       METHOD_MODEL);
-		metric_unavailable(m, "not measured by this version (the sweep of w is to come)");
+		/* the sweep: measured gain per w, the model's gain from r and t, the break-evens */
+		{
+			double t = base > 0 ? 1e6 / base : 0; /* memcached's ns per request */
+			double rc = result_find(r, "kv.prog_cost")->s.p50, meas_be = -1;
+			struct metric *mp = result_find(r, "kv.prog_cost");
+
+			for (i = 0; i < nw; i++) {
+				char id[64], label[96];
+				struct stats_samples one;
+				double g = kps[0][i] > 0 ? kps[1][i] / kps[0][i] : 0;
+
+				snprintf(id, sizeof(id), "kv.sweep.gain.%u", ws[i]);
+				snprintf(label, sizeof(label), "throughput gain at w = %u %%",
+					 ws[i]);
+				m = result_add(r, id, label, "x", METHOD_LIVE);
+				stats_samples_init(&one);
+				stats_samples_add(&one, g);
+				metric_set_samples(m, &one, 1);
+				stats_samples_free(&one);
+				snprintf(m->note, sizeof(m->note),
+					 "%.0f kreq/s with the cache / %.0f without; closed loop, "
+					 "%u %% "
+					 "of requests for 4 KB values",
+					 kps[1][i], kps[0][i], 100 - ws[i]);
+				if (meas_be < 0 && g > 1) {
+					/* interpolate between this point and the one before */
+					double g0 = i && kps[0][i - 1] > 0
+							    ? kps[1][i - 1] / kps[0][i - 1]
+							    : g;
+
+					meas_be = i && g0 < 1 && g > g0
+							  ? ws[i - 1] + (1 - g0) / (g - g0) *
+										(ws[i] - ws[i - 1])
+							  : ws[i];
+				}
+				if (t > 0 && !mp->unavailable[0]) {
+					struct advice a;
+
+					snprintf(id, sizeof(id), "kv.sweep.model.%u", ws[i]);
+					snprintf(label, sizeof(label), "model gain at w = %u %%",
+						 ws[i]);
+					m = result_add(r, id, label, "x", METHOD_MODEL);
+					stats_samples_init(&one);
+					if (!advise_model(ws[i] / 100.0, t, rc, &a))
+						stats_samples_add(&one, a.gain);
+					metric_set_samples(m, &one, 1);
+					stats_samples_free(&one);
+				}
+			}
+			m = result_add(r, "kv.breakeven.measured",
+				       "cacheable share where the cache starts to pay, measured",
+				       "%", METHOD_LIVE);
+			{
+				struct stats_samples one;
+
+				stats_samples_init(&one);
+				if (meas_be >= 0)
+					stats_samples_add(&one, meas_be);
+				metric_set_samples(m, &one, 1);
+				stats_samples_free(&one);
+				if (meas_be < 0)
+					metric_unavailable(m, "the cache did not pay at any share "
+							      "swept");
+				m = result_add(r, "kv.breakeven.model",
+					       "cacheable share where it pays, model: r / t", "%",
+					       METHOD_MODEL);
+				stats_samples_init(&one);
+				if (t > 0 && !mp->unavailable[0])
+					stats_samples_add(&one, rc / t * 100);
+				metric_set_samples(m, &one, 1);
+				stats_samples_free(&one);
+			}
+			snprintf(
+				m->note, sizeof(m->note),
+				"r = %.0f ns (bpf-stats), t = %.0f ns (1 / memcached's throughput)",
+				rc, t);
+		}
 	}
 	result_note(r, "memcached 1 worker thread pinned to the dut CPU; the generator on the "
 		       "other CPU; veth between namespaces: XDP_TX replies never leave the host");
+	result_note(r, "the model assumes one core runs both the program and the application; on "
+		       "veth the XDP program runs on the sender's CPU, so a hit costs the "
+		       "generator's CPU, not memcached's: the measured gain can exceed the model's "
+		       "and is bounded by the generator");
 	result_note(r, "slow path: the kvcache program's own cost per packet is r (bpf-stats); "
 		       "most of the penalty of the uncacheable flow comes from elsewhere: with "
 		       "the hits served in XDP, memcached's thread sleeps between the few "
