@@ -19,9 +19,33 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+/*
+ * How the program is put together: as built, the parser and the other large pieces are
+ * global functions and the per-key and per-byte loops run under bpf_loop, each verified once.
+ * The chain experiment (Table 5) builds the same source two other ways: KC_BPF2BPF makes them
+ * static functions (verified at every call), KC_INLINE inlines everything into one body.
+ */
+#if defined(KC_INLINE)
+#define KC_FUNC static __always_inline
+#define KC_LOOP(n, cb, ctx)                                                                        \
+	do {                                                                                       \
+		__u32 _i;                                                                          \
+		for (_i = 0; _i < (n); _i++)                                                       \
+			if (cb(_i, ctx))                                                           \
+				break;                                                             \
+	} while (0)
+#else
 #define MC_TOKENIZE_EXTERNAL
+#if defined(KC_BPF2BPF)
+#define KC_FUNC static __noinline
+#else
+#define KC_FUNC __noinline
+#endif
+#define KC_LOOP(n, cb, ctx) bpf_loop(n, cb, ctx, 0)
+#endif
 #include "kvcache/kvcache.h"
 
+#ifndef KC_INLINE
 /* the parser's tokenizer, one byte per bpf_loop step (verified once) */
 struct tokctx {
 	const __u8 *b;
@@ -44,6 +68,7 @@ static __always_inline void mc_tokenize(const __u8 *b, __u32 len, struct mc_toke
 	bpf_loop(MC_BUF, tok_cb, &c, 0);
 	__builtin_memcpy(t, &c.t, sizeof(*t));
 }
+#endif
 
 const volatile __u16 cfg_port = 11211;
 __u64 epoch = 1;	/* flush_all moves it: older entries are gone */
@@ -166,7 +191,7 @@ static __always_inline __u32 put(struct scratch *s, __u32 o, const char *str, __
  * A global function: verified once on its own, so its loops do not multiply with the
  * caller's paths (three numbers per key would otherwise exhaust the verifier's budget).
  */
-__noinline __u32 kc_put_num(struct scratch *s, __u32 o, __u64 v)
+KC_FUNC __u32 kc_put_num(struct scratch *s, __u32 o, __u64 v)
 {
 	__u64 t = v;
 	__u32 n = 1, i;
@@ -204,7 +229,7 @@ static __always_inline __u16 ip_csum(struct iphdr *ip)
 }
 
 /* The parser as a global function: verified once, apart from the paths of its caller. */
-__noinline int kc_parse(struct scratch *s, __u32 n)
+KC_FUNC int kc_parse(struct scratch *s, __u32 n)
 {
 	if (!s)
 		return MC_UNKNOWN;
@@ -271,7 +296,7 @@ static long compose_key(__u32 i, struct compose *c)
 /* ---- write windows (docs/kvcache.md) ---- */
 
 /* The fence bucket of a key: FNV-1a; a global function, verified once. */
-__noinline __u32 kc_bucket(struct kc_key *k)
+KC_FUNC __u32 kc_bucket(struct kc_key *k)
 {
 	__u32 h = 2166136261u, i;
 
@@ -414,7 +439,7 @@ static __always_inline void invalidate(struct scratch *s, __u64 now)
 		if (s->r.cmd == MC_BAD_WRITE)
 			return;
 	}
-	bpf_loop(MC_MAX_KEYS, inval_key, &c, 0);
+	KC_LOOP(MC_MAX_KEYS, inval_key, &c);
 }
 
 /* ---- tickets: a GET that missed may fill when its reply leaves ---- */
@@ -516,7 +541,7 @@ static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int clie
 /* ---- ingress: UDP ---- */
 
 /* One's-complement sum of s->out[0, len) (len rounded up to 4, zero padded), from seed. */
-__noinline __u32 kc_csum_out(struct scratch *s, __u32 len, __u32 seed)
+KC_FUNC __u32 kc_csum_out(struct scratch *s, __u32 len, __u32 seed)
 {
 	__u32 i, sum = seed;
 
@@ -559,7 +584,7 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 	{
 		struct compose c = { .now = now, .epoch = epoch };
 
-		bpf_loop(MC_MAX_KEYS, compose_key, &c, 0);
+		KC_LOOP(MC_MAX_KEYS, compose_key, &c);
 		if (c.fail) {
 			count(c.fail);
 			return -1;
@@ -706,7 +731,7 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 			__builtin_memcpy(t.tk.addr, f->ck.addr, sizeof(t.tk.addr));
 			t.tk.port = f->ck.port;
 			t.tk.reqid = (__u16)(h[0] | h[1] << 8);
-			bpf_loop(MC_MAX_KEYS, ticket_key, &t, 0);
+			KC_LOOP(MC_MAX_KEYS, ticket_key, &t);
 		}
 		return XDP_PASS;
 	}
@@ -768,7 +793,7 @@ static __always_inline void conn_close_all(struct kc_conn *c)
  * windows. Returns the bytes it takes (line and data block), possibly more than n, or -1
  * when the stream cannot be followed.
  */
-__noinline int kc_tcp_cmd(struct scratch *s, struct kc_conn *c, __u32 n, __u64 now)
+KC_FUNC int kc_tcp_cmd(struct scratch *s, struct kc_conn *c, __u32 n, __u64 now)
 {
 	struct kc_entry *e;
 	int cmd;
@@ -894,7 +919,7 @@ int kvc_xdp(struct xdp_md *ctx)
 /* ---- egress: replies close windows; UDP GET replies fill ---- */
 
 /* Fill from one VALUE item at the start of s->req (n bytes); returns its length or -1. */
-__noinline int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, __u64 now)
+KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, __u64 now)
 {
 	struct kc_ticket *t;
 	struct kc_fence *f;
@@ -991,7 +1016,7 @@ static __always_inline int udp_out(struct __sk_buff *skb, struct scratch *s, con
  * One reply unit at the start of s->req (n bytes) for the oldest queued command: returns the
  * bytes it takes (a VALUE item's data may run past n), or -1 when it cannot be followed.
  */
-__noinline int kc_reply_unit(struct scratch *s, struct kc_conn *c, __u32 n)
+KC_FUNC int kc_reply_unit(struct scratch *s, struct kc_conn *c, __u32 n)
 {
 	struct kc_entry *e;
 	struct mc_tokens t;
