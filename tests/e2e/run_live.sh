@@ -35,6 +35,9 @@ assert ok("preproc.offered")["median"] > 1.5 * ok("preproc.kpps.0")["median"]
 ok("preproc.best_gain")
 alone, heavy = ok("isolation.lat.alone"), ok("isolation.lat.heaviest")
 assert heavy["paper"]["value"] == 89000
+kv = ok("isolation.lat.kvcache")
+hits = int(re.search(r"the kvcache answered (\d+) of", kv["note"]).group(1))
+assert hits > 1000, kv["note"]
 for k, x in m.items():
     if k.startswith("isolation.lat.") and "k." in k:
         sent, got = map(int, re.search(r"(\d+) frames sent, (\d+) reached", x["note"]).groups())
