@@ -22,6 +22,7 @@
 #include "lib/log.h"
 
 #include "kvcache.skel.h"
+#include "xdp_pass.skel.h"
 
 #define PIN_ROOT "/sys/fs/bpf"
 
@@ -107,6 +108,33 @@ void kvc_detach(struct kvc *k)
 	bpf_link__destroy(k->xdp);
 	kvcache_bpf__destroy(k->skel);
 	memset(k, 0, sizeof(*k));
+}
+
+int kvc_peer_attach(const char *ifname, struct kvc_peer *p)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+
+	memset(p, 0, sizeof(*p));
+	if (!ifindex)
+		return log_errno(-ENODEV, "find device %s in this namespace", ifname);
+	p->skel = xdp_pass_bpf__open_and_load();
+	if (!p->skel)
+		return log_errno(-errno, "load the XDP pass program");
+	p->link = att_xdp(p->skel->progs.olab_xdp_pass, ifindex, ifname);
+	if (!p->link) {
+		int err = -errno;
+
+		kvc_peer_detach(p);
+		return err;
+	}
+	return 0;
+}
+
+void kvc_peer_detach(struct kvc_peer *p)
+{
+	bpf_link__destroy(p->link);
+	xdp_pass_bpf__destroy(p->skel);
+	memset(p, 0, sizeof(*p));
 }
 
 /* ---- the command ---- */

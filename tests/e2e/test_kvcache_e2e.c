@@ -122,9 +122,7 @@ static void test_memcached_alone(void **state)
 
 static void test_with_kvcache(void **state)
 {
-	struct kvcache_bpf *peer = kvcache_bpf__open();
-	struct bpf_program *p;
-	struct bpf_link *pass;
+	struct kvc_peer peer;
 	struct kvv_result r;
 	uint64_t c[KC_NCOUNTERS], c0[KC_NCOUNTERS];
 	struct kvc k;
@@ -132,15 +130,9 @@ static void test_with_kvcache(void **state)
 
 	(void)state;
 	/* the client's veth needs an XDP program for XDP_TX replies to reach it */
-	assert_non_null(peer);
-	bpf_object__for_each_program (p, peer->obj) {
-		bpf_program__set_autoload(p, p == peer->progs.kvc_pass);
-	}
-	assert_int_equal(kvcache_bpf__load(peer), 0);
 	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
-	pass = att_xdp(peer->progs.kvc_pass, tb.gen.ifindex, tb.gen.ifname);
+	assert_int_equal(kvc_peer_attach(tb.gen.ifname, &peer), 0);
 	tb_leave(&tb);
-	assert_non_null(pass);
 
 	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
 	assert_int_equal(kvc_attach(tb.dut.ifname, 11211, 4096, &k), 0);
@@ -169,9 +161,8 @@ static void test_with_kvcache(void **state)
 	kvc_detach(&k);
 	tb_leave(&tb);
 	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
-	bpf_link__destroy(pass);
+	kvc_peer_detach(&peer);
 	tb_leave(&tb);
-	kvcache_bpf__destroy(peer);
 }
 
 int main(void)

@@ -200,8 +200,7 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 				      METHOD_LIVE),
 		      *c = result_add(r, "isolation.change.kvcache",
 				      "latency change, kvcache neighbour", "%", METHOD_MODEL);
-	struct kvcache_bpf *peer = NULL;
-	struct bpf_link *pass = NULL;
+	struct kvc_peer peer = { 0 };
 	struct lg_result lr = { 0 };
 	struct kvc k = { 0 };
 	uint64_t cnt[KC_NCOUNTERS] = { 0 };
@@ -221,22 +220,9 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		tb_leave(tb);
 	}
 	/* XDP_TX replies need a program on the client's veth too */
-	if (!err) {
-		struct bpf_program *p;
-
-		peer = kvcache_bpf__open();
-		if (!peer)
-			err = -errno;
-		bpf_object__for_each_program (p, peer ? peer->obj : NULL) {
-			bpf_program__set_autoload(p, p == peer->progs.kvc_pass);
-		}
-		if (!err)
-			err = kvcache_bpf__load(peer);
-		if (!err && !(err = tb_enter(tb, TB_GEN))) {
-			pass = att_xdp(peer->progs.kvc_pass, tb->gen.ifindex, tb->gen.ifname);
-			err = pass ? 0 : -errno;
-			tb_leave(tb);
-		}
+	if (!err && !(err = tb_enter(tb, TB_GEN))) {
+		err = kvc_peer_attach(tb->gen.ifname, &peer);
+		tb_leave(tb);
 	}
 	if (!err)
 		err = kv_preload(tb);
@@ -288,12 +274,11 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		kvc_detach(&k);
 		tb_leave(tb);
 	}
-	if (pass) {
+	if (peer.link) {
 		tb_enter(tb, TB_GEN);
-		bpf_link__destroy(pass);
+		kvc_peer_detach(&peer);
 		tb_leave(tb);
 	}
-	kvcache_bpf__destroy(peer);
 	if (pid > 0)
 		tb_stop(tb, pid, 1000);
 }

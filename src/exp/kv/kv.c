@@ -239,8 +239,7 @@ int kv_run(const struct run_opts *o, struct result *r)
 			 "11211",     "-t", "1",    "-m", "256",	"-c", "4096",  NULL };
 	struct ctx c = { .o = o, .dur_ns = o->quick ? 500000000ULL : 2000000000ULL };
 	struct stats_samples tp[2];
-	struct kvcache_bpf *peer = NULL;
-	struct bpf_link *pass = NULL;
+	struct kvc_peer peer = { 0 };
 	struct kvc k = { 0 };
 	struct metric *m, *lat[2][2];
 	int reps = o->quick ? 2 : 5, err, stats_fd = -1, ph, nw = o->quick ? 4 : NSWEEP, i;
@@ -264,19 +263,9 @@ int kv_run(const struct run_opts *o, struct result *r)
 	if (err > 0)
 		err = wait_ready(&c);
 	/* XDP_TX replies need a program on the client's veth too */
-	peer = kvcache_bpf__open();
-	if (!err && peer) {
-		struct bpf_program *p;
-
-		bpf_object__for_each_program (p, peer->obj) {
-			bpf_program__set_autoload(p, p == peer->progs.kvc_pass);
-		}
-		err = kvcache_bpf__load(peer);
-		if (!err && !(err = tb_enter(&c.tb, TB_GEN))) {
-			pass = att_xdp(peer->progs.kvc_pass, c.tb.gen.ifindex, c.tb.gen.ifname);
-			err = pass ? 0 : -errno;
-			tb_leave(&c.tb);
-		}
+	if (!err && !(err = tb_enter(&c.tb, TB_GEN))) {
+		err = kvc_peer_attach(c.tb.gen.ifname, &peer);
+		tb_leave(&c.tb);
 	}
 	if (!err)
 		err = preload(&c, "kvA", SMALL_KEYS, SMALL_VALUE);
@@ -479,12 +468,11 @@ int kv_run(const struct run_opts *o, struct result *r)
 		kvc_detach(&k);
 		tb_leave(&c.tb);
 	}
-	if (pass) {
+	if (peer.link) {
 		tb_enter(&c.tb, TB_GEN);
-		bpf_link__destroy(pass);
+		kvc_peer_detach(&peer);
 		tb_leave(&c.tb);
 	}
-	kvcache_bpf__destroy(peer);
 	tb_destroy(&c.tb);
 	stats_samples_free(&tp[0]);
 	stats_samples_free(&tp[1]);
