@@ -53,6 +53,8 @@ static const struct plot_spec specs[] = {
 	  NULL },
 	{ "kv", PK_LINES, "Throughput gain against the cacheable share w: measured and model",
 	  "kv.sweep.*.*", NULL, "w: cacheable share (%)" },
+	{ "kv", PK_LINES, "Latency per path against the cacheable share w (closed loop)",
+	  "kv.sweeplat.*.*", NULL, "w: cacheable share (%)" },
 	{ "maps", PK_BARS, "Lookup cost per map type (4-byte key)", "maps.lookup.*", NULL, NULL },
 	{ "maps", PK_BARS, "Lookup cost, not inlined", "maps.lookup_noinline.*", NULL, NULL },
 	{ "maps", PK_LINES, "Per-flow counters against the number of flows (uniform)",

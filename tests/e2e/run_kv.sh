@@ -37,6 +37,8 @@ for w in ("0", "50", "90", "100"):
     assert ok("kv.sweep.gain." + w)["median"] > 0
     ok("kv.sweep.model." + w)
 assert 0 <= ok("kv.breakeven.model")["median"] <= 100
+for k in ("kv.sweeplat.hit_cache.50", "kv.sweeplat.miss_cache.50", "kv.sweeplat.miss_nocache.0"):
+    assert ok(k)["n"] > 100, k
 assert "kv.breakeven.measured" in m
 PY
 R=$(ls -d "$TMP"/out/*/ | head -1)

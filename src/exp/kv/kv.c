@@ -143,7 +143,7 @@ static void *flow_thread(void *arg)
  * requests ask for large values the cache never holds.
  */
 static int throughput(struct ctx *c, struct stats_samples *s, int reps,
-		      unsigned int uncacheable_pct)
+		      unsigned int uncacheable_pct, struct metric *lat_hit, struct metric *lat_miss)
 {
 	int i, err = 0;
 
@@ -165,6 +165,13 @@ static int throughput(struct ctx *c, struct stats_samples *s, int reps,
 		err = f.err;
 		if (!err)
 			stats_samples_add(s, f.res.achieved_rps / 1e3);
+		/* the last run's latency, per path (closed loop: queueing included) */
+		if (!err && i == reps - 1) {
+			if (lat_hit && f.res.lat)
+				metric_set_hist(lat_hit, f.res.lat, 0);
+			if (lat_miss && f.res.lat_alt)
+				metric_set_hist(lat_miss, f.res.lat_alt, 0);
+		}
 		lg_result_free(&f.res);
 	}
 	return err;
@@ -213,17 +220,36 @@ static int two_flows(struct ctx *c, struct metric *m[2])
 static const unsigned int sweep_full[NSWEEP] = { 0, 10, 25, 50, 75, 90, 100 };
 static const unsigned int sweep_quick[NSWEEP] = { 0, 50, 90, 100 };
 
-/* Throughput at each cacheable share w (kreq/s, median of reps) into kps[]. */
-static int sweep(struct ctx *c, const unsigned int *ws, int nw, int reps, double *kps)
+/*
+ * Throughput at each cacheable share w (kreq/s, median of reps) into kps[], and each path's
+ * latency as metrics kv.sweeplat.{hit,miss}_<phase>.<w>.
+ */
+static int sweep(struct ctx *c, struct result *r, const char *phase, const unsigned int *ws, int nw,
+		 int reps, double *kps)
 {
 	int i, err = 0;
 
 	for (i = 0; i < nw && !err; i++) {
 		struct stats_samples s;
 		struct stats_summary sum;
+		struct metric *mh = NULL, *mm = NULL;
+		char id[64], label[96];
 
+		if (ws[i] > 0) {
+			snprintf(id, sizeof(id), "kv.sweeplat.hit_%s.%u", phase, ws[i]);
+			snprintf(label, sizeof(label), "cacheable requests at w = %u %%, %s", ws[i],
+				 phase);
+			mh = result_add(r, id, label, "ns", METHOD_LIVE);
+		}
+		if (ws[i] < 100) {
+			snprintf(id, sizeof(id), "kv.sweeplat.miss_%s.%u", phase, ws[i]);
+			snprintf(label, sizeof(label), "uncacheable requests at w = %u %%, %s",
+				 ws[i], phase);
+			mm = result_add(r, id, label, "ns", METHOD_LIVE);
+		}
 		stats_samples_init(&s);
-		err = throughput(c, &s, reps, 100 - ws[i]);
+		err = throughput(c, &s, reps, 100 - ws[i], mh, mm);
+
 		if (!err) {
 			stats_samples_summary(&s, &sum);
 			kps[i] = sum.p50;
@@ -290,7 +316,7 @@ int kv_run(const struct run_opts *o, struct result *r)
 			bpfu_prog_stats(bpf_program__fd(k.skel->progs.kvc_xdp), &rt0, &rc0);
 		}
 		if (!err)
-			err = throughput(&c, &tp[ph], reps, 0);
+			err = throughput(&c, &tp[ph], reps, 0, NULL, NULL);
 		snprintf(id, sizeof(id), "kv.lat.hit.%s", ph ? "cache" : "nocache");
 		snprintf(label, sizeof(label), "cacheable flow (32 B, 50 K/s), %s", phase[ph]);
 		lat[ph][0] = result_add(r, id, label, "ns", METHOD_LIVE);
@@ -300,7 +326,7 @@ int kv_run(const struct run_opts *o, struct result *r)
 		if (!err)
 			err = two_flows(&c, lat[ph]);
 		if (!err)
-			err = sweep(&c, ws, nw, 1, kps[ph]);
+			err = sweep(&c, r, ph ? "cache" : "nocache", ws, nw, 1, kps[ph]);
 		if (ph == 1)
 			bpfu_prog_stats(bpf_program__fd(k.skel->progs.kvc_xdp), &rt1, &rc1);
 	}
@@ -453,6 +479,8 @@ int kv_run(const struct run_opts *o, struct result *r)
 	}
 	result_note(r, "memcached 1 worker thread pinned to the dut CPU; the generator on the "
 		       "other CPU; veth between namespaces: XDP_TX replies never leave the host");
+	result_note(r, "the sweep runs closed loop (32 requests in flight) for throughput: its "
+		       "latencies include the queue, they compare paths and phases, not servers");
 	result_note(r, "the model assumes one core runs both the program and the application; on "
 		       "veth the XDP program runs on the sender's CPU, so a hit costs the "
 		       "generator's CPU, not memcached's: the measured gain can exceed the model's "
