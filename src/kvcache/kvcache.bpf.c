@@ -690,12 +690,84 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 	return XDP_TX;
 }
 
+/* A get/gets parsed into s->r: answer it from the cache, or take fill tickets and pass it. */
+static __always_inline int get_path(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
+				    const __u8 *h, __u32 plen, __u64 now)
+{
+	int ret;
+
+	if (s->r.more_keys) {
+		count(KC_NOT_CACHEABLE);
+		return XDP_PASS;
+	}
+	if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
+		   : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
+	    !h[4] && h[5] == 1 && s->r.line_len == plen) {
+		ret = try_hit(ctx, s, plen, now, f->l4off);
+		if (ret >= 0)
+			return ret;
+	} else {
+		count(KC_PARSE_PASS);
+	}
+	{
+		struct tickctx t = { .now = now };
+
+		__builtin_memcpy(t.tk.addr, f->ck.addr, sizeof(t.tk.addr));
+		t.tk.port = f->ck.port;
+		t.tk.reqid = (__u16)(h[0] | h[1] << 8);
+		KC_LOOP(MC_MAX_KEYS, ticket_key, &t);
+	}
+	return XDP_PASS;
+}
+
+#ifdef KC_TAIL
+/*
+ * The chain experiment's tail-call build: the get path runs as a second program, reached by
+ * a tail call (a constant index, or with KC_TAIL_VAR one read at run time); what it needs
+ * crosses in the per-CPU scratch, which a tail call keeps (same CPU, same packet).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} kc_stages SEC(".maps");
+
+__u32 kc_stage_idx; /* 0, but the verifier cannot know it */
+
+struct tail_state {
+	struct flow f;
+	__u8 h[MC_UDP_HDR];
+	__u32 plen;
+	__u64 now;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tail_state);
+} kc_tail_state SEC(".maps");
+
+SEC("xdp")
+int kvc_xdp_get(struct xdp_md *ctx)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	struct tail_state *ts = bpf_map_lookup_elem(&kc_tail_state, &zero);
+
+	if (!s || !ts)
+		return XDP_PASS;
+	return get_path(ctx, s, &ts->f, ts->h, ts->plen, ts->now);
+}
+#endif
+
 static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
 				  __u64 now)
 {
 	__u8 h[MC_UDP_HDR];
 	__u32 n, plen;
-	int cmd, ret;
+	int cmd;
 
 	if (f->plen < MC_UDP_HDR + 1 || bpf_xdp_load_bytes(ctx, f->poff & 255, h, MC_UDP_HDR)) {
 		count(KC_PARSE_PASS);
@@ -712,28 +784,25 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 		return XDP_PASS;
 	cmd = kc_parse(s, n);
 	if (cmd == MC_GET || cmd == MC_GETS) {
-		if (s->r.more_keys) {
-			count(KC_NOT_CACHEABLE);
-			return XDP_PASS;
-		}
-		if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
-			   : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
-		    !h[4] && h[5] == 1 && s->r.line_len == plen) {
-			ret = try_hit(ctx, s, plen, now, f->l4off);
-			if (ret >= 0)
-				return ret;
-		} else {
-			count(KC_PARSE_PASS);
-		}
-		{
-			struct tickctx t = { .now = now };
+#ifdef KC_TAIL
+		__u32 zero = 0;
+		struct tail_state *ts = bpf_map_lookup_elem(&kc_tail_state, &zero);
 
-			__builtin_memcpy(t.tk.addr, f->ck.addr, sizeof(t.tk.addr));
-			t.tk.port = f->ck.port;
-			t.tk.reqid = (__u16)(h[0] | h[1] << 8);
-			KC_LOOP(MC_MAX_KEYS, ticket_key, &t);
-		}
-		return XDP_PASS;
+		if (!ts)
+			return XDP_PASS;
+		ts->f = *f;
+		__builtin_memcpy(ts->h, h, sizeof(ts->h));
+		ts->plen = plen;
+		ts->now = now;
+#ifdef KC_TAIL_VAR
+		bpf_tail_call(ctx, &kc_stages, kc_stage_idx);
+#else
+		bpf_tail_call(ctx, &kc_stages, 0);
+#endif
+		return XDP_PASS; /* no second stage loaded */
+#else
+		return get_path(ctx, s, f, h, plen, now);
+#endif
 	}
 	if (cmd == MC_UNKNOWN) {
 		count(KC_PARSE_PASS);

@@ -56,6 +56,9 @@ for v in ("tail_const", "tail_var", "bpf2bpf", "global", "inlined"):
     ok("chain.%s.0" % v); ok("chain.%s.8" % v); ok("chain.per_call." + v)
 assert ok("chain.kvcache.global")["median"] > 0
 assert ok("chain.kvcache_mreqs.global")["paper"]["value"] == 1.14
+for v in ("tail_const", "tail_var"):
+    assert ok("chain.kvcache." + v)["median"] > 0
+assert m["chain.kvcache_mreqs.tail_const"]["paper"]["value"] == 1.07
 for v in ("bpf2bpf", "inlined"):  # measured, or refused by the verifier with the reason
     assert m["chain.kvcache." + v]["unavailable"] is None or "verifier" in m["chain.kvcache." + v]["unavailable"]
 assert ok("limits.stack")["median"] >= 256
