@@ -37,7 +37,8 @@ for t in ("array", "hash", "lru"):
         ok("maps.zipf.%s.%s" % (t, z))
 assert "maps.flows_misses" in m or any(k.startswith("maps.flows_misses.") for k in m)
 for k in ("channels.access.ringbuf", "channels.access.mmap", "channels.tput.ringbuf_busy",
-          "channels.tput.ringbuf_poll", "channels.tput.spsc", "channels.tput.array_syscall"):
+          "channels.tput.ringbuf_poll", "channels.tput.spsc", "channels.tput.array_syscall",
+          "channels.tput.array_syscall_live"):
     assert ok(k)["median"] > 0, k
 assert "channels.tput.af_xdp" in m and "channels.access.af_xdp" in m
 for n in ("1", "20", "80"):

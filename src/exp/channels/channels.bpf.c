@@ -54,6 +54,18 @@ int ch_rb_produce(struct __sk_buff *skb)
 	return 2;
 }
 
+/* one item into slot 0 of the table, overwriting the last: the reader polls it by syscall */
+SEC("tc")
+int ch_arr_produce(struct __sk_buff *skb)
+{
+	__u32 k = 0;
+	struct ch_item *it = bpf_map_lookup_elem(&tab, &k);
+
+	if (it)
+		it->seq = ++seq;
+	return 2; /* TC_ACT_SHOT */
+}
+
 SEC("tc")
 int ch_spsc_produce(struct __sk_buff *skb)
 {
