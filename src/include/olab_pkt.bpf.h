@@ -38,6 +38,21 @@ struct olab_l4 {
  * Parse Ethernet, IPv4 (any IHL, no fragments) or IPv6 (no extension headers), then UDP or
  * TCP. Returns 0 with every field set, or -1 for anything else, including truncated packets.
  */
+/* The IPv4 header checksum (options-free header), to store after changing the header. */
+static __always_inline __u16 olab_ip_csum(struct iphdr *ip)
+{
+	__u16 *w = (__u16 *)ip;
+	__u32 sum = 0;
+	int i;
+
+	ip->check = 0;
+	for (i = 0; i < 10; i++)
+		sum += w[i];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
 static __always_inline int olab_parse(void *data, void *data_end, struct olab_l4 *out)
 {
 	struct ethhdr *eth = data;

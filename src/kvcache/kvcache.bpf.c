@@ -19,6 +19,8 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "olab_pkt.bpf.h"
+
 /*
  * How the program is put together: as built, the parser and the other large pieces are
  * global functions and the per-key and per-byte loops run under bpf_loop, each verified once.
@@ -212,20 +214,6 @@ KC_FUNC __u32 kc_put_num(struct scratch *s, __u32 o, __u64 v)
 			break;
 	}
 	return o + n;
-}
-
-static __always_inline __u16 ip_csum(struct iphdr *ip)
-{
-	__u16 *w = (__u16 *)ip;
-	__u32 sum = 0;
-	int i;
-
-	ip->check = 0;
-	for (i = 0; i < 10; i++)
-		sum += w[i];
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
 }
 
 /* The parser as a global function: verified once, apart from the paths of its caller. */
@@ -635,7 +623,7 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 		ip->daddr = a;
 		ip->tot_len = bpf_htons((__u16)(sizeof(*ip) + sizeof(*udp) + MC_UDP_HDR + o));
 		ip->ttl = 64;
-		ip->check = ip_csum(ip);
+		ip->check = olab_ip_csum(ip);
 	} else {
 		struct ipv6hdr *ip6 = (void *)(eth + 1);
 		struct in6_addr a;

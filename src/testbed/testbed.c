@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/cpu.h"
@@ -551,4 +553,35 @@ int tb_count(int pid)
 	}
 	closedir(d);
 	return n;
+}
+
+int tb_connect(const struct tb *tb, uint16_t port, uint64_t timeout_ns)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct timespec t0, now;
+	int fd = -ETIMEDOUT, err;
+
+	a.sin_addr.s_addr = tb->dut.addr;
+	err = tb_enter(tb, TB_GEN);
+	if (err)
+		return err;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		if (s >= 0 && !connect(s, (struct sockaddr *)&a, sizeof(a))) {
+			fd = s;
+			break;
+		}
+		if (s >= 0)
+			close(s);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((uint64_t)(now.tv_sec - t0.tv_sec) * 1000000000ULL + (uint64_t)now.tv_nsec -
+			    (uint64_t)t0.tv_nsec >=
+		    timeout_ns)
+			break;
+		usleep(20000);
+	}
+	tb_leave(tb);
+	return fd;
 }

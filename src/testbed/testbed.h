@@ -68,6 +68,13 @@ int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu, bool rt);
 void tb_destroy(struct tb *tb);
 
 /*
+ * A TCP connection from the generator's namespace to the dut's address on port, retried until
+ * a server there answers or timeout_ns passes (a server just spawned). Returns the socket
+ * (usable from any namespace) or -errno.
+ */
+int tb_connect(const struct tb *tb, uint16_t port, uint64_t timeout_ns);
+
+/*
  * Remove namespaces left by runs that died (name olab-<pid>-*, pid no longer alive).
  * Returns how many were removed, or -errno.
  */

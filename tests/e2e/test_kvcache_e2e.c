@@ -48,9 +48,7 @@ static int setup(void **state)
 {
 	char *argv[] = { "memcached", "-u", "root", "-l", "198.18.0.2", "-p", "11211", "-U",
 			 "11211",     "-t", "1",    "-m", "64",		"-c", "1024",  NULL };
-	struct sockaddr_in a;
-	uint64_t deadline;
-	int fd = -1;
+	int fd;
 
 	(void)state;
 	if (access("/usr/bin/memcached", X_OK))
@@ -60,19 +58,7 @@ static int setup(void **state)
 	mc_pid = tb_spawn(&tb, TB_DUT, tb.dut_cpu, argv);
 	if (mc_pid < 0)
 		return -1;
-	a = server();
-	deadline = bpfu_now_ns() + 5000000000ULL;
-	tb_enter(&tb, TB_GEN);
-	while (bpfu_now_ns() < deadline) {
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a)))
-			break;
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-		usleep(20000);
-	}
-	tb_leave(&tb);
+	fd = tb_connect(&tb, 11211, 5000000000ULL); /* memcached is up */
 	if (fd < 0)
 		return -1;
 	close(fd);

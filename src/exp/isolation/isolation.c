@@ -155,32 +155,17 @@ static const struct view fig16 = {
 /* Store nb0 over TCP with the cache attached, so that it can be cached. */
 static int kv_preload(const struct tb *tb)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(11211) };
 	static const char set[] = "set nb0 0 0 32\r\nvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\r\n";
-	uint64_t deadline = bpfu_now_ns() + 5000000000ULL;
+	int fd = tb_connect(tb, 11211, 5000000000ULL), err;
 	char rep[32];
-	int fd = -1, err = -ETIMEDOUT;
 
-	a.sin_addr.s_addr = tb->dut.addr;
-	if (tb_enter(tb, TB_GEN))
-		return -EIO;
-	while (bpfu_now_ns() < deadline) {
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a)))
-			break;
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-		usleep(20000);
-	}
-	if (fd >= 0) {
-		err = send(fd, set, sizeof(set) - 1, MSG_NOSIGNAL) < 0 ||
-				      recv(fd, rep, sizeof(rep), 0) < 6 || memcmp(rep, "STORED", 6)
-			      ? -EPROTO
-			      : 0;
-		close(fd);
-	}
-	tb_leave(tb);
+	if (fd < 0)
+		return fd;
+	err = send(fd, set, sizeof(set) - 1, MSG_NOSIGNAL) < 0 ||
+			      recv(fd, rep, sizeof(rep), 0) < 6 || memcmp(rep, "STORED", 6)
+		      ? -EPROTO
+		      : 0;
+	close(fd);
 	return err;
 }
 

@@ -65,57 +65,25 @@ static void lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct 
 /* Store every key over TCP (while the cache is attached, so that it learns their expiry). */
 static int preload(struct ctx *c, const char *prefix, unsigned int keys, size_t vsize)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(KV_PORT) };
 	char *buf = malloc(vsize + 128), rep[64];
+	int fd = tb_connect(&c->tb, KV_PORT, 5000000000ULL), err = fd < 0 ? fd : 0;
 	unsigned int k;
-	int fd, err = 0;
 
 	if (!buf)
-		return -ENOMEM;
-	a.sin_addr.s_addr = c->tb.dut.addr;
-	err = tb_enter(&c->tb, TB_GEN);
-	fd = err ? -1 : socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
-		err = err ? err : -errno;
+		err = -ENOMEM;
 	for (k = 0; !err && k < keys; k++) {
 		int h = snprintf(buf, 128, "set %s%u 0 0 %zu\r\n", prefix, k, vsize);
-		ssize_t n;
 
 		memset(buf + h, 'v', vsize);
 		memcpy(buf + h + vsize, "\r\n", 2);
 		if (send(fd, buf, (size_t)h + vsize + 2, MSG_NOSIGNAL) < 0 ||
-		    (n = recv(fd, rep, sizeof(rep), 0)) < 8 || memcmp(rep, "STORED", 6))
+		    recv(fd, rep, sizeof(rep), 0) < 8 || memcmp(rep, "STORED", 6))
 			err = -EPROTO;
 	}
 	if (fd >= 0)
 		close(fd);
-	tb_leave(&c->tb);
 	free(buf);
 	return err;
-}
-
-static int wait_ready(struct ctx *c)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(KV_PORT) };
-	uint64_t deadline = bpfu_now_ns() + 5000000000ULL;
-	int fd = -1;
-
-	a.sin_addr.s_addr = c->tb.dut.addr;
-	tb_enter(&c->tb, TB_GEN);
-	while (bpfu_now_ns() < deadline) {
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a)))
-			break;
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-		usleep(20000);
-	}
-	tb_leave(&c->tb);
-	if (fd < 0)
-		return -ETIMEDOUT;
-	close(fd);
-	return 0;
 }
 
 struct flow_run {
@@ -138,6 +106,17 @@ static void *flow_thread(void *arg)
 	return NULL;
 }
 
+/* Make every every-th request, or pct % of them, ask for a large (uncacheable) value. */
+static void mix_large(struct flow_run *f, unsigned int every, unsigned int pct)
+{
+	f->mc.alt_every = every;
+	f->mc.alt_pct = pct;
+	f->mc.alt_keys = LARGE_KEYS;
+	snprintf(f->mc.alt_prefix, sizeof(f->mc.alt_prefix), "kvB");
+	lg_mc_app(&f->app, &f->mc);
+	f->lo.app = &f->app;
+}
+
 /*
  * Closed-loop single-key GET throughput (kreq/s) over reps runs; uncacheable_pct % of the
  * requests ask for large values the cache never holds.
@@ -151,13 +130,8 @@ static int throughput(struct ctx *c, struct stats_samples *s, int reps,
 		struct flow_run f = { .c = c };
 
 		lg_base(c, &f.lo, &f.mc, &f.app, "kvA", SMALL_KEYS, SMALL_VALUE);
-		if (uncacheable_pct) {
-			f.mc.alt_pct = uncacheable_pct;
-			f.mc.alt_keys = LARGE_KEYS;
-			snprintf(f.mc.alt_prefix, sizeof(f.mc.alt_prefix), "kvB");
-			lg_mc_app(&f.app, &f.mc);
-			f.lo.app = &f.app;
-		}
+		if (uncacheable_pct)
+			mix_large(&f, 0, uncacheable_pct);
 		f.lo.mode = LG_CLOSED;
 		f.lo.outstanding = 32;
 		f.lo.cpu = c->tb.gen_cpu;
@@ -188,11 +162,7 @@ static int two_flows(struct ctx *c, struct metric *m[2])
 	int err;
 
 	lg_base(c, &f.lo, &f.mc, &f.app, "kvA", SMALL_KEYS, SMALL_VALUE);
-	f.mc.alt_every = 11;
-	f.mc.alt_keys = LARGE_KEYS;
-	snprintf(f.mc.alt_prefix, sizeof(f.mc.alt_prefix), "kvB");
-	lg_mc_app(&f.app, &f.mc);
-	f.lo.app = &f.app;
+	mix_large(&f, 11, 0);
 	f.lo.mode = LG_POISSON;
 	f.lo.rate = 55000;
 	f.lo.cpu = c->tb.gen_cpu;
@@ -286,8 +256,11 @@ int kv_run(const struct run_opts *o, struct result *r)
 	stats_samples_init(&tp[0]);
 	stats_samples_init(&tp[1]);
 	err = tb_spawn(&c.tb, TB_DUT, c.tb.dut_cpu, argv);
-	if (err > 0)
-		err = wait_ready(&c);
+	if (err > 0) {
+		err = tb_connect(&c.tb, KV_PORT, 5000000000ULL); /* memcached is up */
+		if (err >= 0)
+			err = close(err);
+	}
 	/* XDP_TX replies need a program on the client's veth too */
 	if (!err && !(err = tb_enter(&c.tb, TB_GEN))) {
 		err = kvc_peer_attach(c.tb.gen.ifname, &peer);

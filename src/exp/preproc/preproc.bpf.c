@@ -30,20 +30,6 @@ static __always_inline void count(__u32 what)
 		*c += 1;
 }
 
-static __always_inline __u16 ip_csum(struct iphdr *ip)
-{
-	__u16 *w = (__u16 *)ip;
-	__u32 sum = 0;
-	int i;
-
-	ip->check = 0;
-	for (i = 0; i < 10; i++)
-		sum += w[i];
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (__u16)~sum;
-}
-
 SEC("xdp")
 int pp_trunc(struct xdp_md *ctx)
 {
@@ -75,7 +61,7 @@ int pp_trunc(struct xdp_md *ctx)
 		udp->len = bpf_htons((__u16)(ulen - cut));
 		udp->check = 0; /* optional for IPv4; the generator sends none either */
 		ip->tot_len = bpf_htons((__u16)(bpf_ntohs(ip->tot_len) - cut));
-		ip->check = ip_csum(ip);
+		ip->check = olab_ip_csum(ip);
 		if (bpf_xdp_adjust_tail(ctx, -(int)cut))
 			return XDP_PASS; /* headers say shorter; the stack trims the rest */
 	}
