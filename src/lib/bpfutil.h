@@ -17,7 +17,7 @@ int bpfu_test_run(int prog_fd, const void *pkt, size_t len, uint32_t repeat, uin
  * Per-run cost of a test-run loop as the kernel's timer reports it (whole ns, truncated): the
  * loop only, without the syscall and set-up around it. N is calibrated so that the loop runs
  * about target_ns; each sample is one run of N, checked against a run of 2N (equal per-run
- * cost within 25 % or 1 ns). Pairs that fail are dropped and *linear is set false.
+ * cost within 25 % or 1 ns). Pairs that fail are kept and *linear is set false.
  */
 struct bpfu_tr_opts {
 	uint64_t target_ns; /* batch length, e.g. 10 ms */

@@ -34,6 +34,8 @@ void result_free(struct result *r)
 	for (i = 0; i < r->nnotes; i++)
 		free(r->notes[i]);
 	free(r->notes);
+	for (i = 0; i < r->n; i++)
+		free(r->m[i]);
 	free(r->m);
 	memset(r, 0, sizeof(*r));
 }
@@ -45,15 +47,17 @@ struct metric *result_add(struct result *r, const char *id, const char *label, c
 
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
-		struct metric *nm = realloc(r->m, cap * sizeof(*nm));
+		struct metric **nm = realloc(r->m, cap * sizeof(*nm));
 
 		if (!nm)
 			return NULL;
 		r->m = nm;
 		r->cap = cap;
 	}
-	m = &r->m[r->n++];
-	memset(m, 0, sizeof(*m));
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	r->m[r->n++] = m;
 	snprintf(m->id, sizeof(m->id), "%s", id);
 	snprintf(m->label, sizeof(m->label), "%s", label);
 	snprintf(m->unit, sizeof(m->unit), "%s", unit);
@@ -67,8 +71,8 @@ struct metric *result_find(struct result *r, const char *id)
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
-		if (strcmp(r->m[i].id, id) == 0)
-			return &r->m[i];
+		if (strcmp(r->m[i]->id, id) == 0)
+			return r->m[i];
 	return NULL;
 }
 
@@ -97,6 +101,7 @@ void metric_set_samples(struct metric *m, struct stats_samples *s, size_t wanted
 	stats_samples_summary(s, &m->s);
 	if (stats_too_wide(&m->s, 0.5))
 		m->flags |= METRIC_WIDE;
+	m->wanted = wanted;
 	if (wanted && s->n < wanted)
 		m->flags |= METRIC_FEW;
 	if (!s->n && !m->unavailable[0])
@@ -114,6 +119,7 @@ void metric_set_hist(struct metric *m, const struct stats_hist *h, size_t wanted
 	stats_hist_summary(h, &m->s);
 	if (stats_too_wide(&m->s, 0.5))
 		m->flags |= METRIC_WIDE;
+	m->wanted = wanted;
 	if (wanted && h->n < wanted)
 		m->flags |= METRIC_FEW;
 	if (!h->n) {
@@ -143,9 +149,30 @@ void metric_unavailable(struct metric *m, const char *fmt, ...)
 	va_end(ap);
 }
 
+enum verdict verdict_interval(double lo, double hi, double band_lo, double band_hi)
+{
+	if (hi < band_lo || lo > band_hi)
+		return VERDICT_DIFFERS;
+	/* it meets the band, but is too wide to say more than "maybe" */
+	if (hi - lo > band_hi - band_lo)
+		return VERDICT_INCONCLUSIVE;
+	return VERDICT_AGREES;
+}
+
+/* The metric's 95 % CI of the median; the median alone where no CI is recorded. */
+static void metric_ci(const struct metric *m, double *lo, double *hi)
+{
+	*lo = m->s.ci_lo;
+	*hi = m->s.ci_hi;
+	if (!(*lo <= m->s.p50 && m->s.p50 <= *hi))
+		*lo = *hi = m->s.p50;
+}
+
 void metric_verdict(const struct metric *m, char *buf, size_t len)
 {
-	double ours = m->s.p50, ratio;
+	double ours = m->s.p50, lo, hi, blo, bhi, ratio;
+	const char *u = m->unit;
+	bool pct = !strcmp(u, "%");
 
 	if (m->unavailable[0]) {
 		snprintf(buf, len, "unavailable");
@@ -159,23 +186,50 @@ void metric_verdict(const struct metric *m, char *buf, size_t len)
 		snprintf(buf, len, "no data");
 		return;
 	}
-	if (!strcmp(m->unit, "%")) {
+	metric_ci(m, &lo, &hi);
+	if (pct) {
 		/* a change in percent: compare in percentage points, not as a ratio */
-		double pp = ours - m->paper;
-
-		snprintf(buf, len, fabs(pp) <= 5.0 ? "agrees (%+.1f pp)" : "differs: %+.1f pp", pp);
+		blo = m->paper - 5.0;
+		bhi = m->paper + 5.0;
+	} else if (m->paper == 0) {
+		/* an origin (e.g. XDP reach time): only "close to zero" can agree */
+		blo = -1.0;
+		bhi = 1.0;
+	} else {
+		blo = fmin(m->paper * 0.7, m->paper * 1.3);
+		bhi = fmax(m->paper * 0.7, m->paper * 1.3);
+	}
+	switch (verdict_interval(lo, hi, blo, bhi)) {
+	case VERDICT_INCONCLUSIVE:
+		if (pct || m->paper == 0)
+			snprintf(buf, len, "inconclusive: CI %.3g..%.3g %s is wider than the band",
+				 lo, hi, u);
+		else
+			snprintf(buf, len,
+				 "inconclusive: CI %.2g..%.2gx the paper's, wider than +-30 %%",
+				 lo / m->paper, hi / m->paper);
+		return;
+	case VERDICT_AGREES:
+		if (pct)
+			snprintf(buf, len, "agrees (%+.1f pp)", ours - m->paper);
+		else if (m->paper == 0)
+			snprintf(buf, len, "agrees (origin)");
+		else
+			snprintf(buf, len, "agrees (%+.0f %%)", (ours / m->paper - 1.0) * 100.0);
+		return;
+	default:
+		break;
+	}
+	if (pct) {
+		snprintf(buf, len, "differs: %+.1f pp", ours - m->paper);
 		return;
 	}
 	if (m->paper == 0) {
-		/* an origin (e.g. XDP reach time): only "close to zero" can agree */
-		snprintf(buf, len, fabs(ours) < 1.0 ? "agrees (origin)" : "differs: %.3g %s from 0",
-			 ours, m->unit);
+		snprintf(buf, len, "differs: %.3g %s from 0", ours, u);
 		return;
 	}
 	ratio = ours / m->paper;
-	if (ratio >= 0.7 && ratio <= 1.3)
-		snprintf(buf, len, "agrees (%+.0f %%)", (ratio - 1.0) * 100.0);
-	else if (ratio > 1.0)
+	if (ratio > 1.0)
 		snprintf(buf, len, "differs: %.2gx higher", ratio);
 	else if (ratio > 0)
 		snprintf(buf, len, "differs: %.2gx lower", 1.0 / ratio);
@@ -199,6 +253,8 @@ static json_t *metric_to_json(const struct metric *m)
 	json_object_set_new(o, "unit", json_string(m->unit));
 	json_object_set_new(o, "method", json_string(method_name(m->method)));
 	json_object_set_new(o, "n", json_integer((json_int_t)m->s.n));
+	if (m->wanted)
+		json_object_set_new(o, "wanted", json_integer((json_int_t)m->wanted));
 	/* unavailable: every statistic is null (docs/results-schema.md) */
 	json_object_set_new(o, "median", num(na ? NAN : m->s.p50));
 	json_object_set_new(o, "p25", num(na ? NAN : m->s.p25));
@@ -256,7 +312,7 @@ json_t *result_to_json(const struct result *r, const char *question, const char 
 		json_array_append_new(notes, json_string(r->notes[i]));
 	json_object_set_new(o, "notes", notes);
 	for (i = 0; i < r->n; i++)
-		json_array_append_new(metrics, metric_to_json(&r->m[i]));
+		json_array_append_new(metrics, metric_to_json(r->m[i]));
 	json_object_set_new(o, "metrics", metrics);
 	return o;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -36,6 +37,7 @@ struct metric {
 	char unit[16];
 	enum method method;
 	struct stats_summary s;
+	uint64_t wanted; /* samples asked for (0: not set); n < wanted flags METRIC_FEW */
 	unsigned int flags;
 	bool has_paper;
 	double paper;
@@ -71,7 +73,11 @@ struct view {
 struct result {
 	const char *exp;
 	const struct view *view; /* optional: printed before the full table */
-	struct metric *m;
+	/*
+	 * Each metric is allocated on its own, so a pointer from result_add() stays valid while
+	 * more metrics are added (a realloc'd array of structs once made kv keep stale pointers).
+	 */
+	struct metric **m;
 	size_t n, cap;
 	char **notes; /* what differs from the paper's set-up, method remarks */
 	size_t nnotes;
@@ -83,7 +89,7 @@ const char *method_name(enum method m);
 
 void result_init(struct result *r, const char *exp);
 void result_free(struct result *r);
-/* Append a metric; NULL only when out of memory. */
+/* Append a metric; NULL only when out of memory. The pointer stays valid until result_free. */
 struct metric *result_add(struct result *r, const char *id, const char *label, const char *unit,
 			  enum method method);
 struct metric *result_find(struct result *r, const char *id);
@@ -98,9 +104,18 @@ void metric_unavailable(struct metric *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * One-line comparison with the paper: "agrees (+12 %)", "differs: 2.4x higher", "no paper
- * value", "unavailable". Agreement means within +-30 %: the paper ran on other hardware. A
- * metric in "%" (a change) is compared in percentage points: agreement within 5 pp.
+ * An interval (our 95 % CI of the median) against a band around the paper's value: it
+ * differs when the two are disjoint, is inconclusive when it meets the band but is wider than
+ * it, and agrees otherwise.
+ */
+enum verdict { VERDICT_AGREES, VERDICT_DIFFERS, VERDICT_INCONCLUSIVE };
+enum verdict verdict_interval(double lo, double hi, double band_lo, double band_hi);
+
+/*
+ * One-line comparison with the paper: "agrees (+12 %)", "differs: 2.4x higher",
+ * "inconclusive: ...", "no paper value", "unavailable". The band is the paper's value +-30 %
+ * (the paper ran on other hardware); a metric in "%" (a change) is compared in percentage
+ * points, +-5 pp. Judged on the CI of the median, not the median alone.
  */
 void metric_verdict(const struct metric *m, char *buf, size_t len);
 

@@ -63,10 +63,9 @@ void trb_native(const struct trb *t, uint64_t (*batch)(void *arg, uint64_t calls
 
 		if (i < 0)
 			continue;
-		if (!stats_linear((double)a, (double)b, 0.25)) {
+		/* kept either way: a non-linear pair flags the metric, it does not empty it */
+		if (!stats_linear((double)a, (double)b, 0.25))
 			out->linear = false;
-			continue;
-		}
 		out->v[out->n++] = (double)a / (double)calls;
 	}
 }

@@ -368,6 +368,7 @@ static const char css[] =
 	"figure.plot svg{max-width:100%;height:auto}"
 	".tk td:first-child{width:42%}.st{font-weight:600;white-space:nowrap}"
 	".st-reproduced{color:#276749}.st-differs{color:#9c4221}.st-not{color:#718096}"
+	".st-inconclusive{color:#975a16}"
 	"table.env td code{font-size:12px;word-break:break-all}nav a{margin-right:12px}";
 
 int report_html(json_t *doc, const char *src, FILE *f)
@@ -408,9 +409,10 @@ int report_html(json_t *doc, const char *src, FILE *f)
 		   "<table class=\"tk\"><thead><tr><th>the study says</th><th>here</th><th>why"
 		   "</th></tr></thead><tbody>\n");
 	for (i = 0; i < ntk; i++) {
-		const char *cls = tk[i].status == TK_REPRODUCED ? "st-reproduced"
-				  : tk[i].status == TK_DIFFERS	? "st-differs"
-								: "st-not";
+		const char *cls = tk[i].status == TK_REPRODUCED	    ? "st-reproduced"
+				  : tk[i].status == TK_DIFFERS	    ? "st-differs"
+				  : tk[i].status == TK_INCONCLUSIVE ? "st-inconclusive"
+								    : "st-not";
 
 		fprintf(f, "<tr><td>");
 		html_esc(f, tk[i].claim);

@@ -45,7 +45,7 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 	fprintf(f, "   %-60s %-34s %-9s %-9s %s\n", "metric", "ours: median [p25-p75] n", "method",
 		"paper", "verdict");
 	for (i = 0; i < r->n; i++) {
-		const struct metric *m = &r->m[i];
+		const struct metric *m = r->m[i];
 
 		if (m->has_paper)
 			table_fmt(m->paper, m->unit, pap, sizeof(pap));
@@ -59,8 +59,12 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 		table_fmt(m->s.p50, m->unit, med, sizeof(med));
 		table_fmt(m->s.p25, m->unit, lo, sizeof(lo));
 		table_fmt(m->s.p75, m->unit, hi, sizeof(hi));
-		snprintf(ours, sizeof(ours), "%s [%s-%s] n=%llu", med, lo, hi,
-			 (unsigned long long)m->s.n);
+		if (m->flags & METRIC_FEW)
+			snprintf(ours, sizeof(ours), "%s [%s-%s] n=%llu of %llu", med, lo, hi,
+				 (unsigned long long)m->s.n, (unsigned long long)m->wanted);
+		else
+			snprintf(ours, sizeof(ours), "%s [%s-%s] n=%llu", med, lo, hi,
+				 (unsigned long long)m->s.n);
 		metric_verdict(m, verdict, sizeof(verdict));
 		flags_str(m, fl, sizeof(fl));
 		fprintf(f, "   %-60s %-34s %-9s %-9s %s%s\n", m->label, ours,
@@ -69,8 +73,8 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 	for (i = 0; i < r->nnotes; i++)
 		fprintf(f, "   note: %s\n", r->notes[i]);
 	for (i = 0; i < r->n; i++)
-		if (r->m[i].note[0] && !r->m[i].unavailable[0])
-			fprintf(f, "   * %s: %s\n", r->m[i].label, r->m[i].note);
+		if (r->m[i]->note[0] && !r->m[i]->unavailable[0])
+			fprintf(f, "   * %s: %s\n", r->m[i]->label, r->m[i]->note);
 	fprintf(f, "   (flags: wide! = IQR above half the median; nonlinear! = 2N iterations did "
 		   "not take 2x N; few! = fewer samples than asked)\n");
 }
@@ -85,8 +89,8 @@ static void view_cell(const struct result *r, const struct view_cell *c, char *b
 		return;
 	}
 	for (i = 0; i < r->n; i++)
-		if (!strcmp(r->m[i].id, c->id))
-			m = &r->m[i];
+		if (!strcmp(r->m[i]->id, c->id))
+			m = r->m[i];
 	if (!m) {
 		snprintf(buf, len, "?");
 		return;

@@ -6,7 +6,11 @@
 
 #include <jansson.h>
 
-enum tk_status { TK_REPRODUCED, TK_DIFFERS, TK_NOT_MEASURABLE };
+/*
+ * Judged on the 95 % CIs of the medians: reproduced when the claim holds over the whole CI,
+ * differs when it fails over the whole CI, inconclusive when the CI straddles the threshold.
+ */
+enum tk_status { TK_REPRODUCED, TK_DIFFERS, TK_NOT_MEASURABLE, TK_INCONCLUSIVE };
 
 struct takeaway {
 	const char *claim; /* the study's words */

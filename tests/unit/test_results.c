@@ -79,6 +79,51 @@ static void test_verdicts(void **state)
 	assert_string_equal(buf, "unavailable");
 }
 
+/* Verdicts are judged on the CI of the median, not on the median alone. */
+static void test_verdicts_from_ci(void **state)
+{
+	struct metric m;
+	char buf[128];
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	snprintf(m.unit, sizeof(m.unit), "ns");
+	metric_set_paper(&m, 100, "x");
+	/* median outside the band, but the CI reaches into it: it meets the band */
+	m.s.p50 = 135;
+	m.s.ci_lo = 125;
+	m.s.ci_hi = 150;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "agrees (+35 %)");
+	/* the whole CI outside the band */
+	m.s.ci_lo = 131;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "differs: 1.4x higher");
+	/* a CI wider than the +-30 % band that meets it says nothing */
+	m.s.p50 = 100;
+	m.s.ci_lo = 40;
+	m.s.ci_hi = 200;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "inconclusive: CI 0.4..2x the paper's, wider than +-30 %");
+	/* a wide CI far from the band still differs */
+	m.s.p50 = 1000;
+	m.s.ci_lo = 400;
+	m.s.ci_hi = 2000;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "differs: 10x higher");
+	/* changes in percentage points: band +-5 pp */
+	snprintf(m.unit, sizeof(m.unit), "%%");
+	m.paper = 50;
+	m.s.p50 = 60;
+	m.s.ci_lo = 30;
+	m.s.ci_hi = 70;
+	metric_verdict(&m, buf, sizeof(buf));
+	assert_string_equal(buf, "inconclusive: CI 30..70 % is wider than the band");
+	assert_int_equal(verdict_interval(1, 2, 3, 4), VERDICT_DIFFERS);
+	assert_int_equal(verdict_interval(3.5, 3.6, 3, 4), VERDICT_AGREES);
+	assert_int_equal(verdict_interval(2, 5, 3, 4), VERDICT_INCONCLUSIVE);
+}
+
 static void test_json_round_trip(void **state)
 {
 	char path[] = "/tmp/olab-test-results-XXXXXX";
@@ -111,7 +156,9 @@ static void test_json_round_trip(void **state)
 	assert_true(json_real_value(json_object_get(a, "median")) == 50.0);
 	assert_true(json_real_value(json_object_get(a, "p25")) == 30.0);
 	assert_true(json_real_value(json_object_get(json_object_get(a, "paper"), "value")) == 40.0);
-	assert_string_equal(json_string_value(json_object_get(a, "verdict")), "agrees (+25 %)");
+	/* 9 samples from 10 to 90: the CI of the median is far wider than the paper's band */
+	assert_string_equal(json_string_value(json_object_get(a, "verdict")),
+			    "inconclusive: CI 0.25..2.2x the paper's, wider than +-30 %");
 	assert_int_equal(json_array_size(json_object_get(a, "ci95")), 2);
 
 	/* unavailable: the reason is kept and the statistics are null, never 0 */
@@ -126,6 +173,8 @@ static void test_json_round_trip(void **state)
 	c = json_array_get(ms, 2);
 	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "flags"), 0)),
 			    "few-samples");
+	/* how many were asked for travels with it: "1 of 10", not just "few" */
+	assert_int_equal(json_integer_value(json_object_get(c, "wanted")), 10);
 	assert_true(json_is_null(json_object_get(c, "paper")));
 	json_decref(back);
 	unlink(path);
@@ -146,6 +195,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_verdicts_from_ci),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_write_fails_cleanly),
 	};

@@ -38,9 +38,9 @@
 
 struct blaster {
 	const struct tb *tb;
-	uint32_t per_burst;
-	uint16_t port;	 /* 0: the XDP neighbour's port */
-	const void *msg; /* NULL: a plain datagram */
+	double per_period; /* datagrams per PERIOD_NS, fractions carried over; 0: 256 a period */
+	uint16_t port;	   /* 0: the XDP neighbour's port */
+	const void *msg;   /* NULL: a plain datagram */
 	size_t msg_len;
 	_Atomic bool stop;
 	_Atomic uint64_t sent;
@@ -49,8 +49,8 @@ struct blaster {
 };
 
 /*
- * The neighbour's clients: per_burst datagrams every PERIOD_NS from a UDP socket in the
- * generator's namespace (live frames cannot pace: each test-run call costs milliseconds and a
+ * The neighbour's clients: a burst of datagrams every PERIOD_NS (the rate asked, fractions
+ * carried over to the next burst) from a UDP socket in the generator's namespace (live frames cannot pace: each test-run call costs milliseconds and a
  * burst overflows veth's 256-frame ring). The thread shares the generator's CPU with the
  * busy-polling load generator, behind which a normal thread would wait whole time slices: a
  * real-time priority keeps the pace, at the cost of a few microseconds of the generator's time
@@ -68,7 +68,8 @@ static void *blaster_thread(void *arg)
 	struct iovec iov = { .iov_base = (void *)(b->msg ? b->msg : msg),
 			     .iov_len = b->msg ? b->msg_len : sizeof(msg) };
 	uint64_t next;
-	unsigned int i, n = b->per_burst > 256 ? 256 : b->per_burst;
+	double credit = 0;
+	unsigned int i, n;
 	int fd;
 
 	if (tb_enter(b->tb, TB_GEN)) {
@@ -84,7 +85,7 @@ static void *blaster_thread(void *arg)
 		return NULL;
 	}
 	memset(msgs, 0, sizeof(msgs));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < 256; i++) {
 		msgs[i].msg_hdr.msg_iov = &iov;
 		msgs[i].msg_hdr.msg_iovlen = 1;
 	}
@@ -93,8 +94,12 @@ static void *blaster_thread(void *arg)
 	next = bpfu_now_ns();
 	while (!atomic_load(&b->stop)) {
 		struct timespec ts;
-		int sent = sendmmsg(fd, msgs, n, MSG_DONTWAIT);
+		int sent;
 
+		credit += b->per_period > 0 ? b->per_period : 256;
+		n = credit > 256 ? 256 : (unsigned int)credit;
+		credit -= n;
+		sent = n ? sendmmsg(fd, msgs, n, MSG_DONTWAIT) : 0;
 		if (sent > 0)
 			atomic_fetch_add(&b->sent, (uint64_t)sent);
 		next += PERIOD_NS;
@@ -106,9 +111,60 @@ static void *blaster_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * A sweep point: the neighbour's per-packet work (iters) and its rate, either as a share of
+ * what this machine delivers to that neighbour (pct, measured first in the same run) or as the
+ * absolute rate kpps (0 for both: no neighbour).
+ */
 struct point {
-	uint32_t kpps, iters;
+	uint32_t pct, kpps, iters;
 };
+
+/* Start the neighbour's clients at about kpps (0: as fast as the blaster goes). */
+static int blaster_start(struct blaster *b, uint32_t kpps)
+{
+	b->per_period = (double)kpps * 1000.0 * (double)PERIOD_NS / 1e9;
+	atomic_store(&b->stop, false);
+	atomic_store(&b->sent, 0);
+	b->err = 0;
+	return -pthread_create(&b->th, NULL, blaster_thread, b);
+}
+
+static int blaster_stop(struct blaster *b)
+{
+	atomic_store(&b->stop, true);
+	pthread_join(b->th, NULL);
+	return b->err;
+}
+
+/*
+ * The rate (kpps) at which this machine gets the neighbour's datagrams through its XDP
+ * program when they cost iters each: the blaster at full speed for a short while. The
+ * sweep's points are shares of it, so that every point is a load the machine can carry.
+ */
+static int capacity(struct isolation_bpf *skel, struct blaster *b, uint32_t iters, bool quick,
+		    double *offered_kpps, double *kpps)
+{
+	uint64_t t0, t1, n0, n1;
+	struct timespec d = { .tv_sec = 0, .tv_nsec = quick ? 300000000L : 600000000L };
+	int err;
+
+	skel->bss->loop_iters = iters;
+	n0 = skel->bss->neigh_pkts;
+	t0 = bpfu_now_ns();
+	err = blaster_start(b, 0);
+	if (err)
+		return err;
+	nanosleep(&d, NULL);
+	err = blaster_stop(b);
+	t1 = bpfu_now_ns();
+	n1 = skel->bss->neigh_pkts;
+	if (err)
+		return err;
+	*offered_kpps = (double)atomic_load(&b->sent) * 1e6 / (double)(t1 - t0);
+	*kpps = (double)(n1 - n0) * 1e6 / (double)(t1 - t0);
+	return *kpps > 0 ? 0 : -ENODATA;
+}
 
 static int measure(const struct tb *tb, const struct run_opts *o, struct lg_result *lr)
 {
@@ -212,20 +268,17 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 	if (!err)
 		err = kv_preload(tb);
 	if (!err) {
-		b->per_burst = (uint32_t)(kpps * (PERIOD_NS / 1000) / 1000);
 		b->port = 11211;
 		b->msg = get;
 		b->msg_len = sizeof(get) - 1;
-		atomic_store(&b->stop, false);
-		atomic_store(&b->sent, 0);
-		b->err = 0;
-		err = -pthread_create(&b->th, NULL, blaster_thread, b);
+		err = blaster_start(b, kpps);
 		if (!err) {
+			int berr;
+
 			err = measure(tb, o, &lr);
-			atomic_store(&b->stop, true);
-			pthread_join(b->th, NULL);
-			if (!err && b->err)
-				err = b->err;
+			berr = blaster_stop(b);
+			if (!err && berr)
+				err = berr;
 		}
 		b->port = 0;
 		b->msg = NULL;
@@ -268,13 +321,98 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		tb_stop(tb, pid, 1000);
 }
 
+/* Iterations of neighbour work per packet in the sweep (paper Fig. 16: light and heavy). */
+#define ITERS_LIGHT 200
+#define ITERS_HEAVY 1000
+/* The paper's absolute point, run where this machine can carry it. */
+#define PAPER_KPPS 200
+
+static int sweep_points(struct isolation_bpf *skel, struct blaster *b, bool quick, struct result *r,
+			struct point *pts, int *npts)
+{
+	static const uint32_t iters[2] = { ITERS_LIGHT, ITERS_HEAVY };
+	static const uint32_t pcts_full[] = { 25, 50, 75 }, pcts_quick[] = { 25, 75 };
+	const uint32_t *pcts = quick ? pcts_quick : pcts_full;
+	int np = quick ? 2 : 3, i, j, k = 0, err;
+
+	pts[k++] = (struct point){ 0 };
+	for (j = quick ? 1 : 0; j < 2; j++) {
+		double offered, kpps;
+		struct metric *m;
+		char id[64], label[96];
+
+		err = capacity(skel, b, iters[j], quick, &offered, &kpps);
+		if (err)
+			return log_errno(err,
+					 "measure what the neighbour's path carries at %u iters",
+					 iters[j]);
+		snprintf(id, sizeof(id), "isolation.capacity.%u", iters[j]);
+		snprintf(label, sizeof(label), "neighbour rate this machine carries, %u iters",
+			 iters[j]);
+		m = result_add(r, id, label, "kpps", METHOD_LIVE);
+		if (m) {
+			struct stats_samples s;
+
+			stats_samples_init(&s);
+			stats_samples_add(&s, kpps);
+			metric_set_samples(m, &s, 0);
+			stats_samples_free(&s);
+			snprintf(m->note, sizeof(m->note),
+				 "datagrams through the neighbour's XDP program with its clients "
+				 "sending as fast as they can (%.0f kpps offered); the sweep's "
+				 "points are shares of it",
+				 offered);
+		}
+		for (i = 0; i < np; i++)
+			pts[k++] = (struct point){ .pct = pcts[i],
+						   .kpps = (uint32_t)(kpps * pcts[i] / 100 + 0.5),
+						   .iters = iters[j] };
+		/* the paper's absolute point, where it fits with a margin */
+		if (iters[j] == ITERS_HEAVY && PAPER_KPPS <= 0.9 * kpps)
+			pts[k++] = (struct point){ .kpps = PAPER_KPPS, .iters = iters[j] };
+	}
+	*npts = k;
+	return 0;
+}
+
+static void point_id(const struct point *p, char *id, size_t idlen, char *label, size_t lablen)
+{
+	if (!p->kpps) {
+		snprintf(id, idlen, "isolation.lat.alone");
+		snprintf(label, lablen, "echo latency, no neighbour");
+	} else if (p->pct) {
+		snprintf(id, idlen, "isolation.lat.%upct.%u", p->pct, p->iters);
+		snprintf(label, lablen,
+			 "echo latency, neighbour %u %% of capacity (%u kpps) x %u iters", p->pct,
+			 p->kpps, p->iters);
+	} else {
+		snprintf(id, idlen, "isolation.lat.%uk.%u", p->kpps, p->iters);
+		snprintf(label, lablen, "echo latency, neighbour %u kpps x %u iters", p->kpps,
+			 p->iters);
+	}
+}
+
+static void set_change(struct metric *c, const struct metric *m, const struct metric *alone)
+{
+	struct stats_samples d;
+
+	/* median change against alone, per quartile: a spread from shape */
+	stats_samples_init(&d);
+	stats_samples_add(&d, (m->s.p25 / alone->s.p25 - 1) * 100);
+	stats_samples_add(&d, (m->s.p50 / alone->s.p50 - 1) * 100);
+	stats_samples_add(&d, (m->s.p75 / alone->s.p75 - 1) * 100);
+	metric_set_samples(c, &d, 0);
+	metric_set_paper(c, 54, "Fig. 16");
+	snprintf(c->note, sizeof(c->note),
+		 "quartile by quartile against no neighbour (n = 3 quartiles); paper: +54 %% from "
+		 "its plot (its text says +45 %%)");
+	stats_samples_free(&d);
+}
+
 int isolation_run(const struct run_opts *o, struct result *r)
 {
-	static const struct point full[] = { { 0, 0 },	 { 100, 0 },   { 100, 200 }, { 100, 1000 },
-					     { 300, 0 }, { 300, 200 }, { 300, 1000 } };
-	static const struct point quick[] = { { 0, 0 }, { 200, 0 }, { 200, 1000 } };
-	const struct point *pts = o->quick ? quick : full;
-	int npts = o->quick ? 3 : 7, i, err;
+	struct point pts[16];
+	int npts = 0, i, err, heaviest = -1;
 	struct sockaddr_in echo = { .sin_family = AF_INET, .sin_port = htons(ECHO_PORT) };
 	struct isolation_bpf *skel;
 	struct bpf_link *xdp = NULL;
@@ -320,99 +458,108 @@ int isolation_run(const struct run_opts *o, struct result *r)
 	napi = tb_napi_pin(&tb, TB_DUT, tb.dut_cpu, false);
 
 	b->tb = &tb;
+	err = sweep_points(skel, b, o->quick, r, pts, &npts);
+	if (err)
+		goto out;
 
 	for (i = 0; i < npts; i++) {
 		struct lg_result lr;
 		struct metric *m;
-		uint64_t n0 = skel->bss->neigh_pkts, n1;
+		uint64_t n0 = skel->bss->neigh_pkts, n1, t0, t1;
 		bool blasting = pts[i].kpps > 0;
+		double offered = 0, delivered = 0;
 
 		skel->bss->loop_iters = pts[i].iters;
 		if (blasting) {
-			b->per_burst = (uint32_t)(pts[i].kpps * (PERIOD_NS / 1000) / 1000);
-			atomic_store(&b->stop, false);
-			atomic_store(&b->sent, 0);
-			b->err = 0;
-			err = -pthread_create(&b->th, NULL, blaster_thread, b);
+			err = blaster_start(b, pts[i].kpps);
 			if (err)
 				goto out;
 		}
+		t0 = bpfu_now_ns();
 		err = measure(&tb, o, &lr);
+		t1 = bpfu_now_ns();
 		if (blasting) {
-			atomic_store(&b->stop, true);
-			pthread_join(b->th, NULL);
-			if (!err && b->err)
-				err = log_errno(b->err, "send the neighbour's frames");
+			int berr = blaster_stop(b);
+
+			if (!err && berr)
+				err = log_errno(berr, "send the neighbour's frames");
 		}
 		if (err)
 			goto out;
 		n1 = skel->bss->neigh_pkts;
-		if (!blasting)
-			snprintf(id, sizeof(id), "isolation.lat.alone");
-		else
-			snprintf(id, sizeof(id), "isolation.lat.%uk.%u", pts[i].kpps, pts[i].iters);
-		if (!blasting)
-			snprintf(label, sizeof(label), "echo latency, no neighbour");
-		else
-			snprintf(label, sizeof(label), "echo latency, neighbour %u kpps x %u iters",
-				 pts[i].kpps, pts[i].iters);
+		if (blasting) {
+			offered = (double)atomic_load(&b->sent) * 1e6 / (double)(t1 - t0);
+			delivered = (double)(n1 - n0) * 1e6 / (double)(t1 - t0);
+		}
+		point_id(&pts[i], id, sizeof(id), label, sizeof(label));
 		m = result_add(r, id, label, "ns", METHOD_LIVE);
 		if (m) {
-			metric_set_hist(m, lr.lat, 0);
 			snprintf(m->note, sizeof(m->note),
-				 "Poisson 2000 req/s; %llu lost; neighbour: %llu frames sent, %llu "
-				 "reached its XDP program",
-				 (unsigned long long)lr.lost,
-				 (unsigned long long)(blasting ? atomic_load(&b->sent) : 0),
-				 (unsigned long long)(n1 - n0));
+				 "Poisson 2000 req/s; %llu lost; neighbour: %u kpps asked, %.0f "
+				 "kpps "
+				 "offered, %.0f kpps reached its XDP program",
+				 (unsigned long long)lr.lost, pts[i].kpps, offered, delivered);
+			if (blasting && delivered < 0.9 * pts[i].kpps)
+				/* a load the machine did not carry answers nothing */
+				metric_unavailable(
+					m,
+					"this machine did not carry the neighbour's load: "
+					"%u kpps asked, %.0f offered, %.0f reached its "
+					"XDP program",
+					pts[i].kpps, offered, delivered);
+			else
+				metric_set_hist(m, lr.lat, 0);
 			if (!blasting) {
 				metric_set_paper(m, 57900, "Fig. 16");
 				alone = m->s.p50;
-			}
-		}
-		/* the heaviest point again under a stable id, for the summary */
-		if (m && i == npts - 1) {
-			struct metric *h =
-				result_add(r, "isolation.lat.heaviest",
-					   "echo latency, heaviest neighbour", "ns", METHOD_LIVE);
-			struct metric *c =
-				result_add(r, "isolation.change.heaviest",
-					   "latency change, heaviest neighbour", "%", METHOD_MODEL);
-
-			if (h) {
-				metric_set_hist(h, lr.lat, 0);
-				metric_set_paper(h, 89000, "Fig. 16");
-				snprintf(h->note, sizeof(h->note), "= %s", id);
-			}
-			if (c && alone > 0) {
-				struct stats_samples d;
-
-				/* median change against alone, per CDF point: a spread from shape */
-				stats_samples_init(&d);
-				stats_samples_add(
-					&d,
-					(m->s.p25 / result_find(r, "isolation.lat.alone")->s.p25 -
-					 1) * 100);
-				stats_samples_add(&d, (m->s.p50 / alone - 1) * 100);
-				stats_samples_add(
-					&d,
-					(m->s.p75 / result_find(r, "isolation.lat.alone")->s.p75 -
-					 1) * 100);
-				metric_set_samples(c, &d, 0);
-				metric_set_paper(c, 54, "Fig. 16");
-				snprintf(c->note, sizeof(c->note),
-					 "quartile by quartile against no neighbour (n = 3 "
-					 "quartiles); "
-					 "paper: +54 %% from its plot (its text says +45 %%)");
-				stats_samples_free(&d);
+			} else if (!m->unavailable[0] &&
+				   (heaviest < 0 ||
+				    (double)pts[i].kpps * pts[i].iters >=
+					    (double)pts[heaviest].kpps * pts[heaviest].iters)) {
+				heaviest = i;
 			}
 		}
 		lg_result_free(&lr);
 	}
+	/* the heaviest point the machine carried, again under a stable id, for the summary */
+	{
+		struct metric *h, *c, *src = NULL, *al;
+
+		/* result_add may move the array: look every metric up after the last add */
+		result_add(r, "isolation.lat.heaviest", "echo latency, heaviest neighbour", "ns",
+			   METHOD_LIVE);
+		result_add(r, "isolation.change.heaviest", "latency change, heaviest neighbour",
+			   "%", METHOD_MODEL);
+		h = result_find(r, "isolation.lat.heaviest");
+		c = result_find(r, "isolation.change.heaviest");
+		al = result_find(r, "isolation.lat.alone");
+
+		if (heaviest >= 0) {
+			point_id(&pts[heaviest], id, sizeof(id), label, sizeof(label));
+			src = result_find(r, id);
+		}
+		if (h && c && src && al && alone > 0) {
+			char note[200];
+
+			snprintf(note, sizeof(note), "= %s", id);
+			*h = *src;
+			snprintf(h->id, sizeof(h->id), "isolation.lat.heaviest");
+			snprintf(h->label, sizeof(h->label), "echo latency, heaviest neighbour");
+			snprintf(h->note, sizeof(h->note), "%s", note);
+			metric_set_paper(h, 89000, "Fig. 16");
+			set_change(c, h, al);
+		} else if (h && c) {
+			metric_unavailable(h, "no neighbour load of the sweep was carried here");
+			metric_unavailable(c, "no neighbour load of the sweep was carried here");
+		}
+	}
 	/* the paper's neighbour: the kvcache serving GET hits beside the echo server */
 	bpf_link__destroy(xdp);
 	xdp = NULL;
-	kvcache_neighbour(r, o, &tb, b, pts[npts - 1].kpps, alone);
+	kvcache_neighbour(r, o, &tb, b, heaviest >= 0 ? pts[heaviest].kpps : PAPER_KPPS, alone);
+	result_note(r, "the neighbour's rate is set as a share of what this machine carries to it "
+		       "(isolation.capacity.*, measured first in this run); a point it does not "
+		       "carry is reported as such, not as a latency");
 	result_note(r,
 		    "the echo server (sleeping, cpu %d) and the neighbour's XDP share the dut "
 		    "veth's NAPI %s; the neighbour's datagrams come in bursts every 200 us from a "
