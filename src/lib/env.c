@@ -239,6 +239,10 @@ static void print_obj(json_t *o, const char *prefix, FILE *f)
 		} else if (json_is_integer(v)) {
 			fprintf(f, "  %s%-28s %lld\n", prefix, key,
 				(long long)json_integer_value(v));
+		} else if (json_is_real(v)) {
+			fprintf(f, "  %s%-28s %.4g\n", prefix, key, json_real_value(v));
+		} else if (json_is_boolean(v)) {
+			fprintf(f, "  %s%-28s %s\n", prefix, key, json_is_true(v) ? "yes" : "no");
 		}
 	}
 }

@@ -2,11 +2,13 @@
 /* offloadlab report: one self-contained HTML page per run. */
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/cli.h"
@@ -265,7 +267,9 @@ static void metric_row(FILE *f, json_t *m)
 		html_esc(f, json_string_value(fl));
 		fprintf(f, "</span>");
 	}
-	fprintf(f, "</td><td>%s</td><td class=\"num\">", jstr(m, "method"));
+	fprintf(f, "</td><td>");
+	html_esc(f, jstr(m, "method"));
+	fprintf(f, "</td><td class=\"num\">");
 	html_esc(f, pap);
 	fprintf(f, "</td><td class=\"%s\">",
 		!strncmp(jstr(m, "verdict"), "agrees", 6)    ? "ok"
@@ -278,6 +282,25 @@ static void metric_row(FILE *f, json_t *m)
 		fprintf(f, "</div>");
 	}
 	fprintf(f, "</td></tr>\n");
+}
+
+/* What the machine was doing meanwhile (steal, other processes, frequency), if recorded. */
+static void machine_line(FILE *f, json_t *mach)
+{
+	double steal = load_num(mach, "steal_pct"), others = load_num(mach, "others_cpu_pct");
+	double lo = load_num(mach, "cpu_mhz_min"), hi = load_num(mach, "cpu_mhz_max");
+
+	if (!json_is_object(mach))
+		return;
+	fprintf(f,
+		"<p class=\"%s\">Machine meanwhile: steal %.1f %%, other processes %.1f %% "
+		"of the CPUs",
+		json_is_true(json_object_get(mach, "busy")) ? "error" : "muted", steal, others);
+	if (!isnan(lo))
+		fprintf(f, ", %.0f&ndash;%.0f MHz", lo, hi);
+	if (json_is_true(json_object_get(mach, "busy")))
+		fprintf(f, ": <b>busy enough to spoil the figures</b>");
+	fprintf(f, "</p>\n");
 }
 
 static void experiment_section(FILE *f, json_t *exp, bool can_plot, int *plots)
@@ -297,6 +320,7 @@ static void experiment_section(FILE *f, json_t *exp, bool can_plot, int *plots)
 	html_esc(f, jstr(exp, "question"));
 	fprintf(f, "</p>\n<p class=\"muted\">%s, %.1f s</p>\n",
 		strcmp(jstr(exp, "status"), "ok") ? "failed" : "ran", load_num(exp, "duration_s"));
+	machine_line(f, json_object_get(exp, "machine"));
 	if (json_is_string(json_object_get(exp, "error"))) {
 		fprintf(f, "<p class=\"error\">Failed: ");
 		html_esc(f, jstr(exp, "error"));
@@ -425,8 +449,12 @@ int report_html(json_t *doc, const char *src, FILE *f)
 		   "interquartile range and sample count; the method says how it was measured "
 		   "(test-run: BPF_PROG_TEST_RUN, an upper bound; live: real packets over veth; "
 		   "bpf-stats: the kernel's run-time counters; model: computed from other "
-		   "metrics; native: the same C in user space). &ldquo;agrees&rdquo; means within "
-		   "30 %% of the paper (5 percentage points for changes in %%).</p>\n");
+		   "metrics; native: the same C in user space). A verdict is judged on the 95 %% "
+		   "confidence interval of the median: &ldquo;agrees&rdquo; when it meets the "
+		   "paper's value +-30 %% (+-5 percentage points for changes in %%), "
+		   "&ldquo;differs&rdquo; when it lies outside, &ldquo;inconclusive&rdquo; when "
+		   "it is wider than that band.</p>\n");
+	machine_line(f, json_object_get(doc, "machine"));
 	if (!can_plot)
 		fprintf(f, "<p class=\"error\">No plots: gnuplot could not be run (install "
 			   "gnuplot-nox, or run scripts/install-deps.sh).</p>\n");
@@ -448,13 +476,28 @@ int report_write(json_t *doc, const char *src, const char *path)
 {
 	char tmp[4200];
 	FILE *f;
-	int err;
+	int err, fd, n;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	f = fopen(tmp, "w");
-	if (!f)
+	/* created exclusively beside the page: a planted name is never followed */
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
 		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = -errno;
+		close(fd);
+		unlink(tmp);
+		return err;
+	}
+	errno = 0;
 	err = report_html(doc, src, f);
+	if (err == -EIO && errno)
+		err = -errno;
+	if (!err && fchmod(fd, 0644))
+		err = -errno;
 	if (fclose(f) && !err)
 		err = -errno;
 	if (!err && rename(tmp, path))

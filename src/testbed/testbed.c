@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -349,7 +350,7 @@ int tb_run_in(const struct tb *tb, enum tb_side side, int (*fn)(void *arg), void
 int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[])
 {
 	int slot, fd = side == TB_GEN ? tb->gen.nsfd : tb->dut.nsfd;
-	pid_t pid;
+	pid_t pid, parent = getpid();
 
 	for (slot = 0; slot < TB_MAX_PROCS && tb->procs[slot]; slot++)
 		;
@@ -368,6 +369,12 @@ int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[])
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
 		sigaction(SIGQUIT, &sa, NULL);
+		/*
+		 * A server dies with the run, even a SIGKILLed one (no handler runs then): the
+		 * kernel sends SIGKILL when the parent goes. If it went before this line, go now.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(125);
 		if (setns(fd, CLONE_NEWNET))
 			_exit(126);
 		if (cpu >= 0)

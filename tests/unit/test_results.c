@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The result model, the verdict and the JSON writer. */
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "lib/results.h"
+#include "run/run.h"
 
 static void fill(struct result *r)
 {
@@ -191,6 +197,88 @@ static void test_write_fails_cleanly(void **state)
 	json_decref(doc);
 }
 
+/* A link planted where a temporary file might go is never followed. */
+static void test_write_ignores_planted_links(void **state)
+{
+	char dir[] = "/tmp/olab-test-plant-XXXXXX", path[256], link[300], victim[300];
+	json_t *doc = json_pack("{s:s}", "a", "b"), *back;
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(link, sizeof(link), "%s/results.json.tmp", dir);
+	assert_int_equal(symlink(victim, link), 0);
+	assert_int_equal(results_write_json(path, doc), 0);
+	assert_int_equal(access(victim, F_OK), -1); /* nothing written through the link */
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	back = json_load_file(path, 0, NULL);
+	assert_non_null(back);
+	assert_string_equal(json_string_value(json_object_get(back, "a")), "b");
+	json_decref(back);
+	unlink(link);
+	unlink(path);
+	rmdir(dir);
+	json_decref(doc);
+}
+
+/* A write that fails says why (here: the file size limit, EFBIG) and leaves nothing. */
+static void test_write_error_is_the_real_one(void **state)
+{
+	char dir[] = "/tmp/olab-test-fbig-XXXXXX", path[256];
+	json_t *doc = json_object();
+	struct rlimit old, small = { .rlim_cur = 16 };
+	char big[4096];
+	DIR *d;
+	struct dirent *de;
+	int left = 0;
+
+	(void)state;
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	json_object_set_new(doc, "big", json_string(big));
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	small.rlim_max = old.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	assert_int_equal(results_write_json(path, doc), -EFBIG);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		left += de->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(left, 0);
+	rmdir(dir);
+	json_decref(doc);
+}
+
+/* Two runs in the same second get two folders; a second run waits for the first's lock. */
+static void test_run_folder_and_lock(void **state)
+{
+	char parent[] = "/tmp/olab-test-runs-XXXXXX", a[4096], b[4096], lock[300];
+	int holder = -1;
+
+	(void)state;
+	assert_non_null(mkdtemp(parent));
+	assert_int_equal(run_folder_create(parent, "20260101-000000", a, sizeof(a)), 0);
+	assert_int_equal(run_folder_create(parent, "20260101-000000", b, sizeof(b)), 0);
+	assert_string_not_equal(a, b);
+	assert_true(strstr(b, "20260101-000000-2") != NULL);
+	snprintf(lock, sizeof(lock), "%s/lock", parent);
+	assert_int_equal(run_lock(lock, &holder), 0);
+	assert_int_equal(run_lock(lock, &holder), -EBUSY);
+	assert_int_equal(holder, getpid());
+	rmdir(a);
+	rmdir(b);
+	unlink(lock);
+	rmdir(parent);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +286,9 @@ int main(void)
 		cmocka_unit_test(test_verdicts_from_ci),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_write_fails_cleanly),
+		cmocka_unit_test(test_write_ignores_planted_links),
+		cmocka_unit_test(test_write_error_is_the_real_one),
+		cmocka_unit_test(test_run_folder_and_lock),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);

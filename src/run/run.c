@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/* offloadlab run: the experiments, one after another, with what the machine was doing. */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exp/exp.h"
+#include "lib/bpfutil.h"
+#include "lib/busy.h"
+#include "lib/cli.h"
+#include "lib/env.h"
+#include "lib/log.h"
+#include "lib/results.h"
+#include "report/report.h"
+#include "report/table.h"
+#include "run/run.h"
+#include "testbed/testbed.h"
+
+/* One run measures at a time on a machine: OLAB_RUN_LOCK names another file (tests). */
+#define RUN_LOCK_DEFAULT "/run/offloadlab-run.lock"
+
+struct run_args {
+	struct run_opts o;
+	const char *json;
+	const char *out;
+	const char *names[32];
+	int nnames;
+	bool no_report;
+	double budget_s; /* 0: the default for --quick or not */
+};
+
+static const char run_doc[] =
+	"Run experiments (all of them when none is named) and print one table each: our "
+	"figure, its spread and sample count, the method, and the paper's figure with a verdict."
+	"\vExamples:\n"
+	"  offloadlab run --quick            every experiment, few samples (minutes)\n"
+	"  offloadlab run hooks              paper Table 1 with default samples\n"
+	"  offloadlab run hooks --json r.json --samples 20000\n"
+	"Results go to OUT/<timestamp>/results.json (schema: docs/results-schema.md) and the\n"
+	"page to OUT/<timestamp>/report.html (offloadlab report). An experiment that would end\n"
+	"past the time budget is not started (it is recorded as failed, with why).\n"
+	"Needs root: it creates network namespaces and loads BPF programs.";
+
+static const struct argp_option run_options[] = {
+	{ "quick", 'q', NULL, 0, "Few samples: the whole suite in a few minutes", 0 },
+	{ "json", 'j', "FILE", 0, "Also write the JSON document to FILE", 0 },
+	{ "out", 'o', "DIR", 0, "Run folder parent (default: results)", 0 },
+	{ "samples", 'n', "N", 0, "Samples per live metric (100..8000)", 0 },
+	{ "budget", 'b', "TIME", 0,
+	  "Stop starting experiments past this total (e.g. 90s, 10m; default 3m with --quick, "
+	  "20m without)",
+	  0 },
+	{ "no-report", 'R', NULL, 0, "Do not write report.html into the run folder", 0 },
+	{ "verbose", 'v', NULL, 0, "libbpf debug output and the testbed's commands", 0 },
+	{ 0 },
+};
+
+static error_t run_parse(int key, char *arg, struct argp_state *state)
+{
+	struct run_args *a = state->input;
+	uint64_t v;
+
+	switch (key) {
+	case 'q':
+		a->o.quick = true;
+		break;
+	case 'j':
+		a->json = arg;
+		break;
+	case 'o':
+		if (!arg[0])
+			argp_error(state, "--out takes a folder, not an empty name");
+		a->out = arg;
+		break;
+	case 'v':
+		log_verbose = 1;
+		break;
+	case 'R':
+		a->no_report = true;
+		break;
+	case 'b':
+		if (cli_parse_duration_ns(arg, &v) || v < 1000000000ULL ||
+		    v > 86400ULL * 1000000000ULL)
+			argp_error(state,
+				   "--budget takes a time from 1s to 24h (e.g. 90s, 10m), not '%s'",
+				   arg);
+		a->budget_s = (double)v / 1e9;
+		break;
+	case 'n':
+		if (cli_parse_u64(arg, 100, 8000, &v))
+			argp_error(state,
+				   "--samples takes a whole number from 100 to 8000, not '%s'",
+				   arg);
+		a->o.samples = (unsigned int)v;
+		break;
+	case ARGP_KEY_ARG:
+		if (!exp_find(arg))
+			argp_error(state, "no experiment named '%s' (offloadlab list shows them)",
+				   arg);
+		if (a->nnames >= (int)(sizeof(a->names) / sizeof(a->names[0])))
+			argp_error(state, "too many experiment names");
+		a->names[a->nnames++] = arg;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[4096], *p;
+	int n = snprintf(tmp, sizeof(tmp), "%s", path);
+
+	if (n <= 0 || (size_t)n >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int run_folder_create(const char *parent, const char *stamp, char *dir, size_t len)
+{
+	int err = mkdir_p(parent), k, n;
+
+	if (err)
+		return err;
+	for (k = 1; k < 100; k++) {
+		n = k == 1 ? snprintf(dir, len, "%s/%s", parent, stamp)
+			   : snprintf(dir, len, "%s/%s-%d", parent, stamp, k);
+		if (n < 0 || (size_t)n >= len)
+			return -ENAMETOOLONG;
+		/* mkdir is exclusive: whoever makes it owns it */
+		if (!mkdir(dir, 0755))
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int run_lock(const char *path, int *holder)
+{
+	char buf[32];
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), n;
+
+	*holder = 0;
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+		n = (int)pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			*holder = (int)strtol(buf, NULL, 10);
+		}
+		close(fd);
+		return err;
+	}
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)n, 0) != n) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return 0; /* fd stays open (and locked) until the process ends */
+}
+
+/* The document as measured so far: a run cut short keeps what it measured. */
+static int save(json_t *doc, const char *path, uint64_t t_start, bool complete)
+{
+	json_object_set_new(doc, "duration_s", json_real((double)(bpfu_now_ns() - t_start) / 1e9));
+	json_object_set_new(doc, "complete", json_boolean(complete));
+	return results_write_json(path, doc);
+}
+
+static void busy_note(struct result *r, const struct busy_report *br, const char *name)
+{
+	if (!br->busy)
+		return;
+	result_note(r, "the machine was busy while this ran (%s): its figures may be spoiled",
+		    br->why);
+	fprintf(stderr, "offloadlab: warning: the machine was busy during %s: %s\n", name, br->why);
+}
+
+int run_main(int argc, char **argv)
+{
+	struct argp argp = { run_options, run_parse, "[EXPERIMENT...]", run_doc, NULL, NULL, NULL };
+	struct run_args a = { .out = "results" };
+	const struct experiment *sel[64];
+	json_t *doc, *exps, *env;
+	char dir[4096], path[4200], stamp[32];
+	const char *lock = getenv("OLAB_RUN_LOCK");
+	int i, n = 0, failed = 0, busy_exps = 0, err, stale, holder;
+	uint64_t t_start = bpfu_now_ns();
+	time_t now = time(NULL);
+	struct busy_snap *snap0 = NULL, *snap1 = NULL, *snap2 = NULL;
+	struct busy_report br;
+	cpu_set_t cpus;
+
+	/* argp exits on --help (0) and on usage errors (argp_err_exit_status, 64) */
+	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
+		return EXIT_USAGE;
+	if (geteuid() != 0) {
+		fprintf(stderr, "offloadlab run: needs root: it creates network namespaces and "
+				"loads BPF programs (try: sudo offloadlab run ...)\n");
+		return EXIT_FAIL;
+	}
+	err = run_lock(lock && *lock ? lock : RUN_LOCK_DEFAULT, &holder);
+	if (err == -EBUSY) {
+		fprintf(stderr,
+			"offloadlab run: another run (pid %d) is measuring on this machine; two "
+			"runs "
+			"at once spoil each other's figures: wait for it to end\n",
+			holder);
+		return EXIT_FAIL;
+	}
+	if (err) {
+		log_errno(err, "take the run lock %s", lock && *lock ? lock : RUN_LOCK_DEFAULT);
+		return EXIT_FAIL;
+	}
+	if (a.nnames == 0)
+		for (i = 0; i < (int)exp_count; i++)
+			sel[n++] = &exp_table[i];
+	else
+		for (i = 0; i < a.nnames; i++)
+			sel[n++] = exp_find(a.names[i]);
+
+	log_setup_libbpf();
+	stale = tb_cleanup_stale();
+	if (stale > 0)
+		log_info("removed %d namespace(s) left by an earlier run", stale);
+
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
+	err = run_folder_create(a.out, stamp, dir, sizeof(dir));
+	if (err) {
+		log_errno(err, "create a run folder under %s", a.out);
+		return EXIT_FAIL;
+	}
+	snprintf(path, sizeof(path), "%s/results.json", dir);
+
+	snap0 = malloc(sizeof(*snap0));
+	snap1 = malloc(sizeof(*snap1));
+	snap2 = malloc(sizeof(*snap2));
+	if (!snap0 || !snap1 || !snap2) {
+		free(snap0);
+		free(snap1);
+		free(snap2);
+		return EXIT_FAIL;
+	}
+	busy_snap(snap0);
+	env = env_capture();
+	doc = json_object();
+	exps = json_array();
+	json_object_set_new(doc, "schema", json_string("offloadlab-results"));
+	json_object_set_new(doc, "schema_version", json_integer(RESULTS_SCHEMA_VERSION));
+	json_object_set_new(doc, "started", json_string(stamp));
+	json_object_set_new(doc, "quick", json_boolean(a.o.quick));
+	json_object_set_new(doc, "environment", env);
+	json_object_set_new(doc, "experiments", json_incref(exps));
+	err = save(doc, path, t_start, false);
+	if (err)
+		log_errno(err, "write %s", path);
+
+	if (a.budget_s <= 0)
+		a.budget_s = a.o.quick ? 180 : 1200;
+	/* experiments pin the calling thread; each starts from the process's own CPU set */
+	if (pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus))
+		CPU_ZERO(&cpus);
+	for (i = 0; !err && i < n; i++) {
+		struct result r;
+		uint64_t t0 = bpfu_now_ns();
+		double elapsed = (double)(t0 - t_start) / 1e9, est_done = 0, est_left = 0, pace;
+		json_t *ej;
+		int k, rerr;
+
+		/* pace: how this machine compares with the estimates so far (clamped) */
+		for (k = 0; k < n; k++)
+			*(k < i ? &est_done : &est_left) +=
+				a.o.quick ? sel[k]->est_quick_s : sel[k]->est_full_s;
+		pace = est_done > 0 ? elapsed / est_done : 1;
+		pace = pace < 0.5 ? 0.5 : pace > 3 ? 3 : pace;
+		fprintf(stderr, "offloadlab: [%d/%d] %s (paper %s), %.0f s elapsed, ~%.0f s left\n",
+			i + 1, n, sel[i]->name, sel[i]->paper, elapsed, est_left * pace);
+		result_init(&r, sel[i]->name);
+		busy_snap(snap1);
+		if (elapsed + pace * (a.o.quick ? sel[i]->est_quick_s : sel[i]->est_full_s) >
+		    a.budget_s) {
+			snprintf(r.error, sizeof(r.error),
+				 "not started: it would end past the time budget of %.0f s (%.0f s "
+				 "elapsed; --budget raises it)",
+				 a.budget_s, elapsed);
+			rerr = -ETIME;
+		} else {
+			rerr = sel[i]->run(&a.o, &r);
+		}
+		busy_snap(snap2);
+		busy_between(snap1, snap2, &br);
+		busy_note(&r, &br, sel[i]->name);
+		busy_exps += br.busy;
+		r.duration_s = (double)(bpfu_now_ns() - t0) / 1e9;
+		if (CPU_COUNT(&cpus))
+			pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+		if (rerr) {
+			failed++;
+			if (!r.error[0])
+				snprintf(r.error, sizeof(r.error), "%s", strerror(-rerr));
+		}
+		table_print(stdout, &r, sel[i]->question, sel[i]->paper);
+		fflush(stdout);
+		ej = result_to_json(&r, sel[i]->question, sel[i]->paper);
+		json_object_set_new(ej, "machine", busy_json(&br));
+		json_array_append_new(exps, ej);
+		result_free(&r);
+		err = save(doc, path, t_start, false);
+		if (err)
+			log_errno(err, "write %s", path);
+	}
+	busy_snap(snap2);
+	busy_between(snap0, snap2, &br);
+	json_object_set_new(doc, "machine", busy_json(&br));
+	if (!err) {
+		err = save(doc, path, t_start, true);
+		if (err)
+			log_errno(err, "write %s", path);
+		else
+			fprintf(stderr, "offloadlab: results in %s\n", path);
+	}
+	if (busy_exps)
+		fprintf(stderr,
+			"offloadlab: warning: the machine was busy during %d of %d experiment(s) "
+			"(steal time or other processes): compare their figures with care, or run "
+			"again on a quiet machine\n",
+			busy_exps, n);
+	if (!err && !a.no_report) {
+		snprintf(path, sizeof(path), "%s/report.html", dir);
+		err = report_write(doc, dir, path);
+		if (err)
+			log_errno(err, "write %s", path);
+		else
+			fprintf(stderr, "offloadlab: report in %s\n", path);
+	}
+	if (a.json) {
+		int e2 = results_write_json(a.json, doc);
+
+		if (e2) {
+			log_errno(e2, "write %s", a.json);
+			err = e2;
+		}
+	}
+	json_decref(exps);
+	json_decref(doc);
+	free(snap0);
+	free(snap1);
+	free(snap2);
+	fprintf(stderr, "offloadlab: %d experiment(s), %d failed, %.1f s\n", n, failed,
+		(double)(bpfu_now_ns() - t_start) / 1e9);
+	return failed || err ? EXIT_FAIL : EXIT_OK;
+}
