@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +14,10 @@
 #include "lib/log.h"
 #include "report/load.h"
 #include "report/plot.h"
+
+/* nobody/nogroup: who gnuplot runs as when offloadlab runs as root */
+#define PLOT_UID 65534
+#define PLOT_GID 65534
 
 #define HEAD                                                                                       \
 	"set terminal svg size 760,380 dynamic enhanced font 'Helvetica,11' background "           \
@@ -58,6 +64,9 @@ static char *run_gnuplot(const char *dir, const char *script)
 		return NULL;
 	fprintf(f, "%sset output '%s'\n%s", HEAD, opath, script);
 	fclose(f);
+	/* as root, gnuplot runs as nobody in the folder it owns: its system() could do little */
+	if (geteuid() == 0 && chown(dir, PLOT_UID, PLOT_GID))
+		return NULL;
 	pid = fork();
 	if (pid < 0)
 		return NULL;
@@ -68,6 +77,11 @@ static char *run_gnuplot(const char *dir, const char *script)
 			dup2(nul, STDOUT_FILENO);
 			dup2(nul, STDERR_FILENO);
 		}
+		/* no network, no privileges; refuse to plot at all rather than plot as root */
+		if (geteuid() == 0 && (unshare(CLONE_NEWNET) || setgroups(0, NULL) ||
+				       setgid(PLOT_GID) || setuid(PLOT_UID)))
+			_exit(126);
+		setenv("HOME", dir, 1);
 		execlp("gnuplot", "gnuplot", spath, (char *)NULL);
 		_exit(127);
 	}
@@ -112,12 +126,13 @@ int plot_available(void)
 /* Scale for display: ns shown as us when values reach 10 us. */
 static double scale_for(json_t **ms, int n, const char **unit)
 {
+	static char safe[32];
 	double mx = 0;
 	int i;
 
-	*unit = json_string_value(json_object_get(ms[0], "unit"));
-	if (!*unit)
-		*unit = "";
+	/* the unit goes into the script: only a safe copy of it */
+	plot_safe_str(json_string_value(json_object_get(ms[0], "unit")), safe, sizeof(safe));
+	*unit = safe;
 	if (strcmp(*unit, "ns"))
 		return 1;
 	for (i = 0; i < n; i++) {
@@ -188,9 +203,13 @@ static void short_label(json_t *m, size_t pre, size_t suf, char *buf, size_t len
 		end -= suf;
 	else
 		pre = 0;
-	for (i = pre; i < end && o + 1 < len && o < 40; i++)
-		if (!strchr("\"'\t@_^(){}", l[i]) && !(l[i] == ',' && i + 1 == end))
+	for (i = pre; i < end && o + 1 < len && o < 40; i++) {
+		char c[2] = { l[i], 0 }, safe[2];
+
+		plot_safe_str(c, safe, sizeof(safe));
+		if (safe[0] && !strchr("()", l[i]) && !(l[i] == ',' && i + 1 == end))
 			buf[o++] = l[i];
+	}
 	while (o > 0 && buf[o - 1] == ' ')
 		o--;
 	buf[o] = '\0';
@@ -203,14 +222,32 @@ static double paper_value(json_t *m)
 	return json_is_object(p) ? load_num(p, "value") : NAN;
 }
 
-static void esc_title(const char *in, char *out, size_t len)
+/*
+ * Every string that reaches a gnuplot script comes from a results.json, which may come from
+ * another machine: keep only characters that cannot end a quoted string, start a command or
+ * an escape (letters, digits, space and plain punctuation), and nothing past len - 1.
+ */
+void plot_safe_str(const char *in, char *out, size_t len)
 {
+	static const char ok[] = " .,:;-+/%()[]=#*!?|~";
 	size_t i, o = 0;
 
-	for (i = 0; in[i] && o + 1 < len; i++)
-		if (in[i] != '\'' && in[i] != '_' && in[i] != '^' && in[i] != '@')
-			out[o++] = in[i];
+	if (!len)
+		return;
+	for (i = 0; in && in[i] && o + 1 < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if ((c < 128 && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+				 (c >= 'A' && c <= 'Z'))) ||
+		    (c && strchr(ok, c)))
+			out[o++] = (char)c;
+	}
 	out[o] = '\0';
+}
+
+static void esc_title(const char *in, char *out, size_t len)
+{
+	plot_safe_str(in, out, len);
 }
 
 char *plot_bars(const char *title, json_t **ms, int n)
@@ -380,11 +417,14 @@ char *plot_lines(const char *title, const char *xlabel, const double *x, json_t 
 		cleanup(dir);
 		return NULL;
 	}
+	char xl[96];
+
 	esc_title(title, t, sizeof(t));
+	plot_safe_str(xlabel, xl, sizeof(xl));
 	w = snprintf(p, left,
 		     "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset yrange [0:*]\n%s"
 		     "set key outside right top font ',9'\nplot ",
-		     t, xlabel, unit, xmin > 0 && xmax / xmin > 100 ? "set logscale x\n" : "");
+		     t, xl, unit, xmin > 0 && xmax / xmin > 100 ? "set logscale x\n" : "");
 	p += w;
 	left -= (size_t)w;
 	for (j = 0; j < ns; j++) {

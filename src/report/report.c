@@ -243,10 +243,11 @@ static void metric_row(FILE *f, json_t *m)
 	else
 		snprintf(pap, sizeof(pap), "-");
 	if (!usable(m)) {
-		fprintf(f,
-			"<td class=\"num\">-</td><td>%s</td><td class=\"num\">%s</td>"
-			"<td class=\"na\">unavailable: ",
-			jstr(m, "method"), pap);
+		fprintf(f, "<td class=\"num\">-</td><td>");
+		html_esc(f, jstr(m, "method"));
+		fprintf(f, "</td><td class=\"num\">");
+		html_esc(f, pap);
+		fprintf(f, "</td><td class=\"na\">unavailable: ");
 		html_esc(f, jstr(m, "unavailable"));
 		fprintf(f, "</td></tr>\n");
 		return;

@@ -61,6 +61,30 @@ grep -q '<b>html</b>' "$page" && fail "markup from a note reached the page"
 grep -q 'unavailable: test-run does not run sk_skb programs &lt;here&gt;' "$page" ||
 	fail "an unavailable metric is not shown with its reason"
 
+# --- hostile results: strings from another machine never reach a shell or the page raw
+python3 - "$DATA/run_a.json" "$TMP/evil/results.json" "$TMP/pwned" <<'EOF' || fail "fixture"
+import json, os, sys
+d = json.load(open(sys.argv[1]))
+mark = sys.argv[3]
+os.makedirs(os.path.dirname(sys.argv[2]), exist_ok=True)
+cmd = "system('touch %s')" % mark
+for i, e in enumerate(d["experiments"]):
+    if i == 0:  # one unknown experiment (default plots), the others keep their recipes
+        e["name"] = e["name"] + "\n" + cmd + "\nset title '"
+    e["paper"] = "x'; " + cmd + "; '"
+    for m in e["metrics"]:
+        m["unit"] = "ns'; " + cmd + "; set ylabel '"
+        m["label"] = "a'\n" + cmd + "\n'b"
+        m["method"] = "<img src=x onerror=alert(1)>"
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+"$OLAB" report "$TMP/evil" >/dev/null 2>"$TMP/evil.err" ||
+	fail "report of a hostile run failed: $(cat "$TMP/evil.err")"
+[ -e "$TMP/pwned" ] && fail "a results.json ran a command through gnuplot"
+grep -q '<img src=x' "$TMP/evil/report.html" && fail "a method field reached the page unescaped"
+grep -q '&lt;img src=x onerror=alert(1)&gt;' "$TMP/evil/report.html" ||
+	fail "the hostile method is not shown escaped"
+
 # report of something that is not a run
 "$OLAB" report "$TMP/nothing" 2>"$TMP/err" && fail "report of a missing run succeeded"
 grep -q 'no such file' "$TMP/err" || fail "unclear error for a missing run: $(cat "$TMP/err")"
