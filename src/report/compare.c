@@ -10,6 +10,7 @@
 #include "report/compare.h"
 #include "report/load.h"
 #include "report/table.h"
+#include "report/takeaways.h"
 
 enum cmp_dir cmp_direction(const char *unit)
 {
@@ -42,6 +43,33 @@ const char *cmp_outcome_name(enum cmp_outcome o)
 	}
 }
 
+/*
+ * Defaults from A/A runs of 'offloadlab run --quick' on a 2-vCPU VM (README, "Repeatability"):
+ * the change that about 95 % of a method's metrics stay within between two runs.
+ */
+static const struct {
+	const char *method;
+	double pct;
+} floors[] = {
+	{ "test-run", CMP_FLOOR_TESTRUN }, { "bpf-stats", CMP_FLOOR_BPFSTATS },
+	{ "native", CMP_FLOOR_NATIVE },	   { "live", CMP_FLOOR_LIVE },
+	{ "model", CMP_FLOOR_MODEL },
+};
+
+double cmp_noise_floor(const char *method, const char *unit, double override)
+{
+	size_t i;
+
+	if (override >= 0)
+		return override;
+	if (unit && !strcmp(unit, "%"))
+		return CMP_FLOOR_PP;
+	for (i = 0; method && i < sizeof(floors) / sizeof(floors[0]); i++)
+		if (!strcmp(method, floors[i].method))
+			return floors[i].pct;
+	return CMP_FLOOR_LIVE; /* unknown: the widest */
+}
+
 /* The interval a run gives for its median: ci95 if recorded, else p25..p75. */
 static void interval(json_t *m, double *lo, double *hi)
 {
@@ -59,7 +87,7 @@ static void interval(json_t *m, double *lo, double *hi)
 		*lo = *hi = load_num(m, "median");
 }
 
-void cmp_metric(json_t *a, json_t *b, struct cmp_row *r)
+void cmp_metric(json_t *a, json_t *b, double noise_override, struct cmp_row *r)
 {
 	json_t *any = a ? a : b;
 	const char *ua, *ub;
@@ -90,9 +118,15 @@ void cmp_metric(json_t *a, json_t *b, struct cmp_row *r)
 	}
 	if (r->a != 0)
 		r->change = (r->b - r->a) / fabs(r->a) * 100.0;
+	r->floor = cmp_noise_floor(json_string_value(json_object_get(a, "method")), ua,
+				   noise_override);
 	interval(a, &alo, &ahi);
 	interval(b, &blo, &bhi);
 	overlap = !(bhi < alo || blo > ahi);
+	/* within the run-to-run floor: in percentage points for a change in %, else relative */
+	if (!strcmp(ua, "%") ? fabs(r->b - r->a) < r->floor
+			     : (!isnan(r->change) && fabs(r->change) < r->floor))
+		overlap = true;
 	if (overlap) {
 		r->outcome = CMP_SAME;
 		return;
@@ -116,12 +150,17 @@ struct compare_args {
 	int nrun;
 	bool json;
 	double fail_pct; /* < 0: never fail */
+	double noise;	 /* < 0: the per-method defaults */
 };
 
 static const char compare_doc[] =
 	"Compare two runs metric by metric: both medians, the change, and whether it is beyond "
-	"the noise of either run (their 95 % confidence intervals of the median do not "
-	"overlap). Lower is better for times, higher for rates; changes in % have no direction."
+	"the noise: their 95 % confidence intervals of the median do not overlap AND the change "
+	"exceeds the run-to-run noise floor of the metric's method (what A/A runs on one machine "
+	"show; --noise sets it). Lower is better for times, higher for rates; changes in % have "
+	"no direction. An experiment during which either machine was busy (steal time, other "
+	"processes) is not compared. The study's takeaways are judged on both runs and those "
+	"whose verdict changed are listed."
 	"\vEach RUN is a run folder (results/<timestamp>) or a results.json.\n"
 	"Examples:\n"
 	"  offloadlab compare results/20261124-101500 results/20261124-113000\n"
@@ -134,6 +173,10 @@ static const struct argp_option compare_options[] = {
 	{ "json", 'j', NULL, 0, "Print the comparison as JSON", 0 },
 	{ "fail-on-regression", 'f', "PCT", 0,
 	  "Exit 1 when a metric is worse beyond the noise by PCT % or more", 0 },
+	{ "noise", 'N', "PCT", 0,
+	  "Run-to-run noise floor for every metric, in % (pp for metrics in %), instead of the "
+	  "per-method defaults measured by A/A runs (0: the confidence intervals alone)",
+	  0 },
 	{ 0 },
 };
 
@@ -152,6 +195,11 @@ static error_t compare_parse(int key, char *arg, struct argp_state *state)
 			argp_error(state,
 				   "--fail-on-regression takes a percentage (e.g. 10), not '%s'",
 				   arg);
+		break;
+	case 'N':
+		a->noise = strtod(arg, &end);
+		if (end == arg || *end || !(a->noise >= 0) || a->noise > 1e6)
+			argp_error(state, "--noise takes a percentage (e.g. 20), not '%s'", arg);
 		break;
 	case ARGP_KEY_ARG:
 		if (a->nrun >= 2)
@@ -175,13 +223,41 @@ static const char *env_str(json_t *doc, const char *k)
 	return s ? s : "unknown";
 }
 
+/* id -> metric and id -> its experiment, for lookups in constant time (compare is linear). */
+static void index_doc(json_t *doc, json_t *byid, json_t *expof)
+{
+	json_t *e, *m;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(doc, "experiments"), i, e)
+	{
+		json_array_foreach(json_object_get(e, "metrics"), j, m)
+		{
+			const char *id = json_string_value(json_object_get(m, "id"));
+
+			if (id && !json_object_get(byid, id)) {
+				json_object_set(byid, id, m);
+				json_object_set(expof, id, e);
+			}
+		}
+	}
+}
+
+static bool exp_busy(json_t *e)
+{
+	return json_is_true(json_object_get(json_object_get(e, "machine"), "busy"));
+}
+
 /* Every metric id of A in order, then those only B has. */
-static size_t collect(json_t *da, json_t *db, struct cmp_row **rows)
+static size_t collect(json_t *da, json_t *db, double noise, struct cmp_row **rows)
 {
 	json_t *docs[2] = { da, db }, *e, *m;
+	json_t *ia = json_object(), *ib = json_object(), *ea = json_object(), *eb = json_object();
 	size_t cap = 64, n = 0, i, j;
 	int d;
 
+	index_doc(da, ia, ea);
+	index_doc(db, ib, eb);
 	*rows = malloc(cap * sizeof(**rows));
 	for (d = 0; d < 2 && *rows; d++) {
 		json_array_foreach(json_object_get(docs[d], "experiments"), i, e)
@@ -189,25 +265,40 @@ static size_t collect(json_t *da, json_t *db, struct cmp_row **rows)
 			json_array_foreach(json_object_get(e, "metrics"), j, m)
 			{
 				const char *id = json_string_value(json_object_get(m, "id"));
+				struct cmp_row *r;
 
-				if (!id || (d == 1 && load_metric(da, id)))
+				if (!id || (d == 1 && json_object_get(ia, id)))
 					continue;
 				if (n == cap) {
 					struct cmp_row *nr =
 						realloc(*rows, 2 * cap * sizeof(**rows));
 
 					if (!nr)
-						return n;
+						goto out;
 					*rows = nr;
 					cap *= 2;
 				}
-				if (d == 0)
-					cmp_metric(m, load_metric(db, id), &(*rows)[n++]);
-				else
-					cmp_metric(NULL, m, &(*rows)[n++]);
+				r = &(*rows)[n++];
+				if (d == 1) {
+					cmp_metric(NULL, m, noise, r);
+					continue;
+				}
+				cmp_metric(m, json_object_get(ib, id), noise, r);
+				if (r->outcome == CMP_INCOMPARABLE)
+					continue;
+				if (exp_busy(e) || exp_busy(json_object_get(eb, id))) {
+					r->outcome = CMP_INCOMPARABLE;
+					r->why = exp_busy(e) ? "the machine was busy during A"
+							     : "the machine was busy during B";
+				}
 			}
 		}
 	}
+out:
+	json_decref(ia);
+	json_decref(ib);
+	json_decref(ea);
+	json_decref(eb);
 	return n;
 }
 
@@ -221,7 +312,9 @@ int compare_main(int argc, char **argv)
 	struct argp argp = {
 		compare_options, compare_parse, "RUN_A RUN_B", compare_doc, NULL, NULL, NULL
 	};
-	struct compare_args a = { .fail_pct = -1 };
+	struct compare_args a = { .fail_pct = -1, .noise = -1 };
+	struct takeaway ta[16], tb[16];
+	size_t nta, ntb, flips = 0;
 	char ra[4096], rb[4096];
 	json_t *da, *db;
 	struct cmp_row *rows = NULL;
@@ -238,7 +331,11 @@ int compare_main(int argc, char **argv)
 		json_decref(da);
 		return EXIT_FAIL;
 	}
-	n = collect(da, db, &rows);
+	n = collect(da, db, a.noise, &rows);
+	nta = takeaways_judge(da, ta, sizeof(ta) / sizeof(ta[0]));
+	ntb = takeaways_judge(db, tb, sizeof(tb) / sizeof(tb[0]));
+	for (i = 0; i < nta && i < ntb; i++)
+		flips += ta[i].status != tb[i].status;
 	for (i = 0; i < n; i++) {
 		counts[rows[i].outcome]++;
 		if (rows[i].outcome == CMP_WORSE && a.fail_pct >= 0 &&
@@ -267,9 +364,20 @@ int compare_main(int argc, char **argv)
 							 rows[i].outcome == CMP_CHANGED));
 			if (rows[i].why)
 				json_object_set_new(o, "why", json_string(rows[i].why));
+			else
+				json_object_set_new(o, "noise_floor", num_or_null(rows[i].floor));
 			json_array_append_new(arr, o);
 		}
 		json_object_set_new(out, "metrics", arr);
+		arr = json_array();
+		for (i = 0; i < nta && i < ntb; i++)
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b}", "claim",
+							     ta[i].claim, "a",
+							     tk_status_name(ta[i].status), "b",
+							     tk_status_name(tb[i].status), "changed",
+							     ta[i].status != tb[i].status));
+		json_object_set_new(out, "takeaways", arr);
+		json_object_set_new(out, "takeaways_changed", json_integer((json_int_t)flips));
 		json_object_set_new(out, "regressions_over_threshold", json_integer(regressions));
 		json_dumpf(out, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -303,6 +411,12 @@ int compare_main(int argc, char **argv)
 		if (a.fail_pct >= 0)
 			printf("%d regression(s) beyond the noise and at least %g %%\n",
 			       regressions, a.fail_pct);
+		printf("\ntakeaways: %zu of %zu judged differently\n", flips,
+		       nta < ntb ? nta : ntb);
+		for (i = 0; i < nta && i < ntb; i++)
+			if (ta[i].status != tb[i].status)
+				printf("  %s: %s -> %s\n", ta[i].claim, tk_status_name(ta[i].status),
+				       tk_status_name(tb[i].status));
 	}
 	free(rows);
 	json_decref(da);

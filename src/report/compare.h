@@ -6,6 +6,14 @@
 
 #include <jansson.h>
 
+/* Run-to-run noise floors by method, % (CMP_FLOOR_PP: percentage points for metrics in %). */
+#define CMP_FLOOR_TESTRUN 15.0
+#define CMP_FLOOR_BPFSTATS 15.0
+#define CMP_FLOOR_NATIVE 15.0
+#define CMP_FLOOR_LIVE 30.0
+#define CMP_FLOOR_MODEL 30.0
+#define CMP_FLOOR_PP 10.0
+
 enum cmp_dir { CMP_LOWER_BETTER, CMP_HIGHER_BETTER, CMP_NO_DIRECTION };
 
 /* Which way is better for a unit: time is better lower, rates higher, "%" has no direction. */
@@ -23,16 +31,26 @@ struct cmp_row {
 	const char *id, *label, *unit;
 	double a, b;   /* medians */
 	double change; /* (b - a) / |a| * 100, NAN when a is 0 or missing */
+	double floor;  /* the run-to-run noise floor applied: % (pp for a metric in %) */
 	enum cmp_outcome outcome;
 	const char *why; /* for CMP_INCOMPARABLE */
 };
 
 /*
- * Compare one metric of run A with the same metric of run B (either may be NULL). Beyond the
- * noise means the two 95 % confidence intervals of the median do not overlap (the IQRs when a
- * run recorded no interval).
+ * The run-to-run noise floor of a metric: how far its median moves between two runs on one
+ * machine with nothing changed (A/A runs, scripts/repeatability.sh), by method. The spread
+ * inside one run misses it: the host's other tenants, frequency and cache state move every
+ * figure together for minutes at a time. For a metric in "%" the floor is in percentage
+ * points. override >= 0 replaces the defaults (compare --noise).
  */
-void cmp_metric(json_t *a, json_t *b, struct cmp_row *row);
+double cmp_noise_floor(const char *method, const char *unit, double override);
+
+/*
+ * Compare one metric of run A with the same metric of run B (either may be NULL). Beyond the
+ * noise means both: the two 95 % confidence intervals of the median do not overlap (the IQRs
+ * when a run recorded no interval), and the change exceeds the run-to-run noise floor.
+ */
+void cmp_metric(json_t *a, json_t *b, double noise_override, struct cmp_row *row);
 
 const char *cmp_outcome_name(enum cmp_outcome o);
 

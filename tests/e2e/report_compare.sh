@@ -98,7 +98,8 @@ grep -q 'schema version 99' "$TMP/err" || fail "unclear schema error: $(cat "$TM
 "$OLAB" compare "$DATA/run_a.json" "$DATA/run_a.json" >"$TMP/same.txt" || fail "compare A A failed"
 grep -q '0 better, 0 worse, 0 changed' "$TMP/same.txt" || fail "A against itself is not all noise"
 
-"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" >"$TMP/ab.txt" ||
+# with --noise 0 the confidence intervals alone decide: the planted changes are found
+"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" --noise 0 >"$TMP/ab.txt" ||
 	fail "compare exits non-zero without --fail-on-regression"
 grep -E '^hooks.reach.skskb.udp.busy .*\+23.1 % +REGRESSION' "$TMP/ab.txt" >/dev/null ||
 	fail "the planted regression was not found: $(cat "$TMP/ab.txt")"
@@ -111,12 +112,34 @@ grep -E '^bandwidth.change.skskb .*changed' "$TMP/ab.txt" >/dev/null ||
 grep -E '^echo.lat.shared.udp.tc .*only in B' "$TMP/ab.txt" >/dev/null ||
 	fail "a metric only B has is not listed"
 
-"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" --fail-on-regression 10 >/dev/null
-[ $? -eq 1 ] || fail "--fail-on-regression 10 did not fail on a +23 % regression"
-"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" --fail-on-regression 30 >/dev/null ||
-	fail "--fail-on-regression 30 failed on a +23 % regression"
+grep -q '^takeaways: [0-9]* of 8 judged differently' "$TMP/ab.txt" || fail "no takeaway comparison"
+# by default a live metric must also move past the run-to-run floor A/A runs show (30 %)
+"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" >"$TMP/ab_floor.txt" || fail "compare failed"
+grep -E '^hooks.reach.skskb.udp.busy .*\+23.1 % +within noise' "$TMP/ab_floor.txt" >/dev/null ||
+	fail "a +23 % move of a live metric was called beyond the run-to-run noise"
+"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" --noise soon 2>/dev/null
+[ $? -eq 64 ] || fail "a bad --noise is not a usage error"
 
-"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" --json >"$TMP/ab.json" ||
+"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" --noise 0 --fail-on-regression 10 >/dev/null
+[ $? -eq 1 ] || fail "--fail-on-regression 10 did not fail on a +23 % regression"
+"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" --noise 0 --fail-on-regression 30 \
+	>/dev/null || fail "--fail-on-regression 30 failed on a +23 % regression"
+
+# a busy machine's experiment is not compared
+python3 - "$DATA/run_b.json" "$TMP/busy_b.json" <<'EOF' || fail "fixture"
+import json, sys
+d = json.load(open(sys.argv[1]))
+for e in d["experiments"]:
+    if e["name"] == "hooks":
+        e["machine"] = {"seconds": 5, "steal_pct": 30, "others_cpu_pct": 2, "busy": True,
+                        "why": "steal 30 %"}
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+"$OLAB" compare "$DATA/run_a.json" "$TMP/busy_b.json" --noise 0 >"$TMP/busy.txt" || fail "compare failed"
+grep -E '^hooks.reach.skskb.udp.busy .*not comparable: the machine was busy during B' \
+	"$TMP/busy.txt" >/dev/null || fail "a busy run's figure was compared: $(cat "$TMP/busy.txt")"
+
+"$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" --noise 0 --json >"$TMP/ab.json" ||
 	fail "compare --json failed"
 python3 - "$TMP/ab.json" <<'EOF' || fail "compare --json is wrong"
 import json, sys
@@ -128,6 +151,8 @@ assert abs(r["change_pct"] - 23.0769) < 0.01, r
 assert rows["hooks.reach.tc.udp.busy"]["beyond_noise"] is False
 assert rows["hooks.prep.skskb.testrun"]["a"] is None
 assert rows["echo.lat.shared.udp.tc"]["why"] == "only in B"
+assert rows["hooks.reach.tc.udp.busy"]["noise_floor"] == 0
+assert len(d["takeaways"]) == 8 and d["takeaways_changed"] >= 0
 EOF
 
 "$OLAB" compare "$DATA/run_a.json" "$DATA/run_v99.json" >/dev/null 2>"$TMP/err"
