@@ -4,17 +4,23 @@
  * detach, counters, and 'offloadlab kvcache attach|detach|stats', which pins what it
  * attached under /sys/fs/bpf/olab-kvcache-<dev> so that it outlives the command.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <jansson.h>
 #include <bpf/libbpf.h>
 
 #include "kvcache/kvc.h"
@@ -37,6 +43,11 @@ static const char *const counter_names[KC_NCOUNTERS] = {
 	[KC_FILL_FENCED] = "fill rejected by fence",
 	[KC_DESYNC] = "tcp desync",
 	[KC_NO_ROOM] = "hit without frame room",
+	[KC_UNREAD_DGRAM] = "datagram not read whole (flush)",
+	[KC_NOT_LOCAL] = "not addressed to this host",
+	[KC_SRC_REFUSED] = "source not allowed",
+	[KC_RATE_LIMITED] = "source over its rate",
+	[KC_BAD_FRAME] = "bad length or checksum",
 };
 
 const char *kvc_counter_name(enum kc_counter c)
@@ -69,9 +80,142 @@ int kvc_counters(int map_fd, uint64_t out[KC_NCOUNTERS])
 	return 0;
 }
 
+int kvc_parse_cidr(const char *s, int *v6, uint8_t addr[16], int *prefix)
+{
+	char buf[64], *slash;
+	uint64_t p;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = '\0';
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, buf, addr) == 1)
+		*v6 = 0;
+	else if (inet_pton(AF_INET6, buf, addr) == 1)
+		*v6 = 1;
+	else
+		return -EINVAL;
+	if (!slash) {
+		*prefix = *v6 ? 128 : 32;
+		return 0;
+	}
+	if (cli_parse_u64(slash, 0, *v6 ? 128 : 32, &p))
+		return -EINVAL;
+	*prefix = (int)p;
+	return 0;
+}
+
+static int map_fd(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+
+	return m ? bpf_map__fd(m) : -ENOENT;
+}
+
+int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_opts *o)
+{
+	struct kc_cfg cfg = { 0 };
+	struct ifaddrs *ifa = NULL, *i;
+	struct ifreq ifr;
+	__u32 zero = 0;
+	__u8 one = 1;
+	int fd, n, err, cfd = map_fd(obj, "kc_config"), lfd = map_fd(obj, "local_addrs");
+
+	if (cfd < 0 || lfd < 0)
+		return log_errno(-ENOENT, "find the kvcache's configuration maps");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return log_errno(err, "read the address of %s", ifname);
+	}
+	close(fd);
+	memcpy(cfg.mac, ifr.ifr_hwaddr.sa_data, sizeof(cfg.mac));
+	cfg.rate = o ? o->rate : 0;
+	cfg.burst = cfg.rate ? cfg.rate / 10 + 1 : 0; /* 100 ms worth at once */
+	/* the host's own unicast addresses, in this namespace: only those are answered */
+	if (getifaddrs(&ifa))
+		return log_errno(-errno, "list this host's addresses");
+	for (i = ifa, n = 0; i; i = i->ifa_next) {
+		struct kc_addr_key k = { 0 };
+
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET) {
+			k.addr[0] = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
+		} else if (i->ifa_addr->sa_family == AF_INET6) {
+			k.v6 = 1;
+			memcpy(k.addr, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, 16);
+		} else {
+			continue;
+		}
+		if (!bpf_map_update_elem(lfd, &k, &one, BPF_ANY))
+			n++;
+	}
+	freeifaddrs(ifa);
+	if (!n)
+		log_info("no address on this host's interfaces: the kvcache will answer nobody");
+	for (n = 0; o && n < o->nallow; n++) {
+		uint8_t a[16];
+		int v6, prefix;
+
+		if (kvc_parse_cidr(o->allow[n], &v6, a, &prefix))
+			return log_errno(-EINVAL, "read the allowed source '%s'", o->allow[n]);
+		if (v6) {
+			struct kc_lpm6 k = { .prefixlen = (__u32)prefix };
+
+			memcpy(k.addr, a, 16);
+			err = bpf_map_update_elem(map_fd(obj, "allow6"), &k, &one, BPF_ANY);
+		} else {
+			struct kc_lpm4 k = { .prefixlen = (__u32)prefix };
+
+			memcpy(k.addr, a, 4);
+			err = bpf_map_update_elem(map_fd(obj, "allow4"), &k, &one, BPF_ANY);
+		}
+		if (err)
+			return log_errno(-errno, "add the allowed source %s", o->allow[n]);
+		cfg.allow_only = 1;
+	}
+	if (bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY))
+		return log_errno(-errno, "configure the kvcache");
+	return 0;
+}
+
+int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct kc_addr_key *a,
+		      int n)
+{
+	struct kc_cfg cfg = { 0 };
+	__u32 zero = 0;
+	__u8 one = 1;
+	int i, cfd = map_fd(obj, "kc_config"), lfd = map_fd(obj, "local_addrs");
+
+	if (cfd < 0 || lfd < 0)
+		return -ENOENT;
+	memcpy(cfg.mac, mac, sizeof(cfg.mac));
+	for (i = 0; i < n; i++)
+		if (bpf_map_update_elem(lfd, &a[i], &one, BPF_ANY))
+			return -errno;
+	return bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY) ? -errno : 0;
+}
+
 int kvc_attach(const char *ifname, uint16_t port, uint32_t capacity, struct kvc *k)
 {
+	struct kvc_opts o = { .port = port, .capacity = capacity };
+
+	return kvc_attach_opts(ifname, &o, k);
+}
+
+int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
+{
 	int ifindex = (int)if_nametoindex(ifname), err;
+	uint16_t port = o->port;
+	uint32_t capacity = o->capacity;
 
 	memset(k, 0, sizeof(*k));
 	if (!ifindex)
@@ -87,6 +231,11 @@ int kvc_attach(const char *ifname, uint16_t port, uint32_t capacity, struct kvc 
 	if (err) {
 		kvc_detach(k);
 		return log_errno(err, "load the kvcache BPF programs");
+	}
+	err = kvc_configure(k->skel->obj, ifname, o);
+	if (err) {
+		kvc_detach(k);
+		return err;
 	}
 	k->xdp = att_xdp(k->skel->progs.kvc_xdp, ifindex, ifname);
 	if (!k->xdp) {
@@ -171,8 +320,10 @@ static int ensure_bpffs(void)
 	return 0;
 }
 
-static int cmd_attach(const char *dev, uint16_t port, uint32_t capacity)
+static int cmd_attach(const char *dev, const struct kvc_opts *o)
 {
+	uint16_t port = o->port;
+	uint32_t capacity = o->capacity;
 	struct kc_attach_info info = { .port = port };
 	char dir[256], p[512];
 	struct kvc k;
@@ -193,7 +344,7 @@ static int cmd_attach(const char *dev, uint16_t port, uint32_t capacity)
 			dev, dev);
 		return EXIT_FAIL;
 	}
-	err = kvc_attach(dev, port, capacity, &k);
+	err = kvc_attach_opts(dev, o, &k);
 	if (err)
 		return EXIT_FAIL;
 	info.ifindex = if_nametoindex(dev);
@@ -270,7 +421,7 @@ static int cmd_detach(const char *dev)
 	return EXIT_OK;
 }
 
-static int cmd_stats(const char *dev)
+static int cmd_stats(const char *dev, bool as_json)
 {
 	uint64_t c[KC_NCOUNTERS];
 	char dir[256], p[512];
@@ -287,16 +438,36 @@ static int cmd_stats(const char *dev)
 	close(fd);
 	if (err)
 		return log_errno(err, "read the kvcache counters"), EXIT_FAIL;
+	if (as_json) {
+		/* for scripts: {"device": ..., "counters": {"hit": N, ...}} */
+		json_t *o = json_object(), *cs = json_object();
+
+		for (i = 0; i < KC_NCOUNTERS; i++)
+			json_object_set_new(cs, kvc_counter_name(i), json_integer((json_int_t)c[i]));
+		json_object_set_new(o, "device", json_string(dev));
+		json_object_set_new(o, "counters", cs);
+		json_dumpf(o, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(o);
+		return EXIT_OK;
+	}
 	for (i = 0; i < KC_NCOUNTERS; i++)
-		printf("%-24s %llu\n", kvc_counter_name(i), (unsigned long long)c[i]);
+		printf("%-32s %llu\n", kvc_counter_name(i), (unsigned long long)c[i]);
 	return EXIT_OK;
 }
 
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: offloadlab kvcache attach --dev DEV [--port PORT] [--capacity N]\n"
+		   "                  [--allow CIDR]... [--rate N]\n"
 		   "       offloadlab kvcache detach --dev DEV\n"
-		   "       offloadlab kvcache stats --dev DEV\n\n"
+		   "       offloadlab kvcache stats --dev DEV [--json]\n\n"
+		   "  --allow CIDR  answer only these sources (repeat; IPv4 or IPv6); others go to\n"
+		   "                memcached, which answers them as it always would\n"
+		   "  --rate N      answer at most N requests a second to one source address\n"
+		   "                (beyond it memcached answers); default: no limit\n"
+		   "The cache answers only requests sent to this host (the device's MAC and one of\n"
+		   "its unicast addresses) from plausible unicast sources: never a broadcast.\n\n"
 		   "An XDP cache in front of an unmodified memcached on this host: UDP get/gets "
 		   "whose\n"
 		   "keys are all cached are answered in XDP; every write (UDP or TCP) invalidates "
@@ -305,6 +476,7 @@ static void usage(FILE *f)
 		   "(docs/kvcache.md). Attach before clients connect over TCP.\n\n"
 		   "Examples:\n"
 		   "  offloadlab kvcache attach --dev eth0 --port 11211 --capacity 100000\n"
+		   "  offloadlab kvcache attach --dev eth0 --allow 10.0.0.0/8 --rate 50000\n"
 		   "  offloadlab kvcache stats --dev eth0\n"
 		   "  offloadlab kvcache detach --dev eth0\n"
 		   "Needs root. Exit status: 0 ok, 1 failure, 64 usage error.\n");
@@ -313,7 +485,9 @@ static void usage(FILE *f)
 int kvcache_main(int argc, char **argv)
 {
 	const char *sub, *dev = NULL;
-	uint64_t port = 11211, cap = 65536;
+	uint64_t port = 11211, cap = 65536, rate = 0;
+	struct kvc_opts o = { 0 };
+	bool as_json = false;
 	int i;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -328,6 +502,10 @@ int kvcache_main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		}
+		if (!strcmp(argv[i], "--json")) {
+			as_json = true;
+			continue;
+		}
 		if (!v) {
 			fprintf(stderr, "offloadlab kvcache: %s needs a value\n", argv[i]);
 			return EXIT_USAGE;
@@ -338,6 +516,26 @@ int kvcache_main(int argc, char **argv)
 			if (cli_parse_u64(v, 1, 65535, &port)) {
 				fprintf(stderr,
 					"offloadlab kvcache: --port takes 1..65535, not '%s'\n", v);
+				return EXIT_USAGE;
+			}
+		} else if (!strcmp(argv[i], "--allow")) {
+			uint8_t a[16];
+			int v6, prefix;
+
+			if (kvc_parse_cidr(v, &v6, a, &prefix) || o.nallow >= KVC_MAX_ALLOW) {
+				fprintf(stderr,
+					"offloadlab kvcache: --allow takes an address or CIDR "
+					"(198.18.0.0/15, 2001:db8::/32), at most %d, not '%s'\n",
+					KVC_MAX_ALLOW, v);
+				return EXIT_USAGE;
+			}
+			o.allow[o.nallow++] = v;
+		} else if (!strcmp(argv[i], "--rate")) {
+			if (cli_parse_u64(v, 1, 100000000, &rate)) {
+				fprintf(stderr,
+					"offloadlab kvcache: --rate takes answers per second per "
+					"source, 1..100000000, not '%s'\n",
+					v);
 				return EXIT_USAGE;
 			}
 		} else if (!strcmp(argv[i], "--capacity")) {
@@ -355,7 +553,7 @@ int kvcache_main(int argc, char **argv)
 		}
 		i++;
 	}
-	if (!dev || strlen(dev) >= IF_NAMESIZE || strchr(dev, '/')) {
+	if (!dev || !dev[0] || strlen(dev) >= IF_NAMESIZE || strchr(dev, '/')) {
 		fprintf(stderr, "offloadlab kvcache: give the server's device: --dev DEV\n");
 		return EXIT_USAGE;
 	}
@@ -369,9 +567,12 @@ int kvcache_main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	log_setup_libbpf();
+	o.port = (uint16_t)port;
+	o.capacity = (uint32_t)cap;
+	o.rate = (uint32_t)rate;
 	if (!strcmp(sub, "attach"))
-		return cmd_attach(dev, (uint16_t)port, (uint32_t)cap);
+		return cmd_attach(dev, &o);
 	if (!strcmp(sub, "detach"))
 		return cmd_detach(dev);
-	return cmd_stats(dev);
+	return cmd_stats(dev, as_json);
 }

@@ -9,6 +9,7 @@
 #include "lib/attach.h"
 
 struct kvcache_bpf;
+struct bpf_object;
 
 /* The kvcache attached to one device (XDP ingress, TC egress), in the caller's namespace. */
 struct kvc {
@@ -17,8 +18,36 @@ struct kvc {
 	struct att_tc tc;
 };
 
+/* Who the cache answers, beyond memcached's own rules (docs/kvcache.md, Security model). */
+#define KVC_MAX_ALLOW 32
+struct kvc_opts {
+	uint16_t port;
+	uint32_t capacity;
+	uint32_t rate; /* answers per second to one source; 0: no limit */
+	int nallow;    /* 0: any source */
+	const char *allow[KVC_MAX_ALLOW]; /* CIDRs: 198.18.0.0/15, 2001:db8::/32, 10.0.0.1 */
+};
+
 /* Load with room for capacity items and attach; 0 or -errno (printed). */
 int kvc_attach(const char *ifname, uint16_t port, uint32_t capacity, struct kvc *k);
+int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k);
+
+/*
+ * Tell a loaded kvcache object who it may answer: ifname's MAC, the addresses of this
+ * namespace's interfaces, the allow-list and the per-source rate of o. Also used for the
+ * chain experiment's builds of the same program. 0 or -errno (printed).
+ */
+int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_opts *o);
+
+/*
+ * The same for a frame made by hand (test-run, the chain experiment): answer requests sent to
+ * mac and to the n addresses given, from any source, at any rate. 0 or -errno.
+ */
+int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct kc_addr_key *a,
+		      int n);
+
+/* Parse "ADDR[/LEN]" (IPv4 or IPv6); 0 or -EINVAL. */
+int kvc_parse_cidr(const char *s, int *v6, uint8_t addr[16], int *prefix);
 /* Detach and free everything; safe on a zeroed struct. */
 void kvc_detach(struct kvc *k);
 /* The counters summed over CPUs, from the counters map fd. */

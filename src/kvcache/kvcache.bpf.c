@@ -121,6 +121,43 @@ struct {
 } cache SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kc_cfg);
+} kc_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct kc_addr_key);
+	__type(value, __u8);
+} local_addrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 256);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct kc_lpm4);
+	__type(value, __u8);
+} allow4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 256);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct kc_lpm6);
+	__type(value, __u8);
+} allow6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct kc_addr_key);
+	__type(value, struct kc_rate);
+} src_rate SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, KC_NCOUNTERS);
 	__type(key, __u32);
@@ -466,7 +503,23 @@ struct flow {
 	__u32 l4off, poff, plen;
 	__u32 tseq;
 	__u8 proto, v6, syn, fin;
+	__u8 len_ok; /* UDP: its length matches the IP payload; IPv4: the header checksum holds */
 };
+
+/* The IPv4 header (options included) sums to 0xffff with its checksum in place. */
+static __always_inline int ip4_csum_ok(const __u8 *ip)
+{
+	__u32 sum = 0, i, words = (ip[0] & 15) * 2;
+
+	for (i = 0; i < 30; i++) {
+		if (i >= words)
+			break;
+		sum += (__u32)ip[(2 * i) & 63] << 8 | ip[(2 * i + 1) & 63];
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
 
 /* Parse Ethernet, IPv4 or IPv6 (no extension headers), UDP or TCP, from raw bytes at hdr
  * (the first 128 bytes of the frame); client_is_src: ingress. 0 if it is memcached's. */
@@ -503,10 +556,21 @@ static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int clie
 	f->l4off = l4;
 	if (f->proto == IPPROTO_UDP) {
 		const struct udphdr *u = (const void *)(hdr + (l4 & 127));
+		__u32 ulen = bpf_ntohs(u->len);
 
 		sport = u->source;
 		dport = u->dest;
 		f->poff = l4 + sizeof(*u);
+		/*
+		 * The stack drops a datagram whose UDP length runs past the IP payload and trims
+		 * one whose UDP length is shorter: memcached reads ulen - 8 bytes. Only a
+		 * datagram whose lengths agree (and, over IPv4, whose header checksum holds) is
+		 * ever answered.
+		 */
+		if (ulen < sizeof(*u) || l4 + ulen > tot)
+			return -1;
+		f->len_ok = l4 + ulen == tot && (f->v6 || ip4_csum_ok(hdr + l3));
+		tot = l4 + ulen;
 	} else if (f->proto == IPPROTO_TCP) {
 		const struct tcphdr *t = (const void *)(hdr + (l4 & 127));
 
@@ -646,6 +710,13 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 	udp->len = bpf_htons((__u16)(sizeof(*udp) + MC_UDP_HDR + o));
 	udp->check = 0; /* optional over IPv4; IPv6 gets it below */
 	{
+		/* memcached's own frame header: the request id, then sequence 0 of 1, reserved 0 */
+		static const __u8 fh[6] = { 0, 0, 0, 1, 0, 0 };
+
+		if (bpf_xdp_store_bytes(ctx, l4off + sizeof(*udp) + 2, (void *)fh, sizeof(fh)))
+			return XDP_ABORTED;
+	}
+	{
 		__u64 len = o;
 
 		/* a bound the verifier sees on the register itself */
@@ -678,19 +749,105 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 	return XDP_TX;
 }
 
+/*
+ * Whether the hit path may answer this request at all (docs/kvcache.md, "Security model"):
+ * it must be addressed to this host (the device's MAC, one of the host's unicast addresses),
+ * come from a plausible unicast source, pass the allow-list and the source's rate. Anything
+ * else goes on to memcached, which decides as it always would: the cache never answers where
+ * memcached would not, and never more often to a source than it is allowed.
+ */
+static __always_inline __u32 may_answer(struct scratch *s, const struct flow *f, __u64 now)
+{
+	struct kc_addr_key dst = { .v6 = f->v6 }, src = { .v6 = f->v6 };
+	__u32 zero = 0, i;
+	struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
+	struct kc_rate *rt;
+
+	if (!cfg)
+		return KC_NOT_LOCAL;
+	for (i = 0; i < ETH_ALEN; i++)
+		if (s->hdr[i] != cfg->mac[i])
+			return KC_NOT_LOCAL; /* another host's frame, broadcast or multicast */
+	__builtin_memcpy(src.addr, f->ck.addr, sizeof(src.addr));
+	if (!f->v6) {
+		__u32 a = bpf_ntohl(src.addr[0]);
+
+		__builtin_memcpy(&dst.addr[0], &s->hdr[14 + 16], 4);
+		/* 0/8, loopback, multicast, class E and broadcast are never a client */
+		if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 14)
+			return KC_NOT_LOCAL;
+	} else {
+		__builtin_memcpy(dst.addr, &s->hdr[14 + 24], 16);
+		if (s->hdr[14 + 8] == 0xff || /* multicast source */
+		    (!src.addr[0] && !src.addr[1] && !src.addr[2] &&
+		     (!src.addr[3] || src.addr[3] == bpf_htonl(1))))
+			return KC_NOT_LOCAL; /* unspecified or loopback */
+	}
+	if (!bpf_map_lookup_elem(&local_addrs, &dst))
+		return KC_NOT_LOCAL; /* not one of this host's addresses (or broadcast) */
+	if (cfg->allow_only) {
+		if (!f->v6) {
+			struct kc_lpm4 k = { .prefixlen = 32 };
+
+			__builtin_memcpy(k.addr, src.addr, 4);
+			if (!bpf_map_lookup_elem(&allow4, &k))
+				return KC_SRC_REFUSED;
+		} else {
+			struct kc_lpm6 k = { .prefixlen = 128 };
+
+			__builtin_memcpy(k.addr, src.addr, 16);
+			if (!bpf_map_lookup_elem(&allow6, &k))
+				return KC_SRC_REFUSED;
+		}
+	}
+	if (!cfg->rate)
+		return 0;
+	rt = bpf_map_lookup_elem(&src_rate, &src);
+	if (!rt) {
+		struct kc_rate fresh = { .tokens = (__u64)cfg->burst * 1000000000ULL,
+					 .last_ns = now };
+
+		bpf_map_update_elem(&src_rate, &src, &fresh, BPF_NOEXIST);
+		rt = bpf_map_lookup_elem(&src_rate, &src);
+		if (!rt)
+			return KC_RATE_LIMITED;
+	}
+	{
+		__u64 cap = (__u64)cfg->burst * 1000000000ULL, t = rt->tokens;
+
+		if (now > rt->last_ns)
+			t += (now - rt->last_ns) * cfg->rate;
+		if (t > cap)
+			t = cap;
+		rt->last_ns = now;
+		if (t < 1000000000ULL) {
+			rt->tokens = t;
+			return KC_RATE_LIMITED;
+		}
+		rt->tokens = t - 1000000000ULL;
+	}
+	return 0;
+}
+
 /* A get/gets parsed into s->r: answer it from the cache, or take fill tickets and pass it. */
 static __always_inline int get_path(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
 				    const __u8 *h, __u32 plen, __u64 now)
 {
+	__u32 why;
 	int ret;
 
 	if (s->r.more_keys) {
 		count(KC_NOT_CACHEABLE);
 		return XDP_PASS;
 	}
-	if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
-		   : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
-	    !h[4] && h[5] == 1 && s->r.line_len == plen) {
+	why = may_answer(s, f, now);
+	if (why) {
+		count(why);
+	} else if (!f->len_ok) {
+		count(KC_BAD_FRAME);
+	} else if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
+			  : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
+		   s->r.line_len == plen) {
 		ret = try_hit(ctx, s, plen, now, f->l4off);
 		if (ret >= 0)
 			return ret;
@@ -750,6 +907,22 @@ int kvc_xdp_get(struct xdp_md *ctx)
 }
 #endif
 
+/* Bytes the first command of a request takes: its line, and a storage command's data. */
+static __always_inline __u32 first_cmd_len(const struct mc_req *r)
+{
+	switch (r->cmd) {
+	case MC_SET:
+	case MC_ADD:
+	case MC_REPLACE:
+	case MC_APPEND:
+	case MC_PREPEND:
+	case MC_CAS:
+		return r->line_len + r->data_len + 2;
+	default:
+		return r->line_len;
+	}
+}
+
 static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
 				  __u64 now)
 {
@@ -757,11 +930,17 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	__u32 n, plen;
 	int cmd;
 
+	/* memcached ignores a datagram of 8 bytes or less: nothing in it can write */
 	if (f->plen < MC_UDP_HDR + 1 || bpf_xdp_load_bytes(ctx, f->poff & 255, h, MC_UDP_HDR)) {
 		count(KC_PARSE_PASS);
 		return XDP_PASS;
 	}
-	if (h[2] || h[3]) { /* a later datagram of a request: no command line in it */
+	/*
+	 * memcached refuses a request that says it spans several datagrams (total != 1) and
+	 * runs nothing in it; it reads every other datagram whatever its sequence number and
+	 * reserved bytes say, so those are parsed here as well.
+	 */
+	if (h[4] || h[5] != 1) {
 		count(KC_PARSE_PASS);
 		return XDP_PASS;
 	}
@@ -769,8 +948,15 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	n = plen > MC_BUF ? MC_BUF : plen;
 	if (n < 1 ||
 	    bpf_xdp_load_bytes(ctx, (f->poff + MC_UDP_HDR) & 255, s->req, bounded(n - 1, 511) + 1))
-		return XDP_PASS;
+		goto unreadable;
 	cmd = kc_parse(s, n);
+	/*
+	 * memcached runs every command of a datagram. Unless the first command is all there is,
+	 * what follows it is unread here and may write anything: treat the datagram as a write
+	 * the cache cannot read (flush, no fills until it has been answered).
+	 */
+	if (!s->r.line_len || first_cmd_len(&s->r) != plen)
+		goto unreadable;
 	if (cmd == MC_GET || cmd == MC_GETS) {
 #ifdef KC_TAIL
 		__u32 zero = 0;
@@ -793,9 +979,22 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 #endif
 	}
 	if (cmd == MC_UNKNOWN) {
+		/* one whole line memcached answers with ERROR, or a command that keeps data */
 		count(KC_PARSE_PASS);
 		return XDP_PASS;
 	}
+	goto write;
+unreadable:
+	__builtin_memset(&s->r, 0, sizeof(s->r));
+	s->r.cmd = MC_BAD_WRITE;
+	count(KC_UNREAD_DGRAM);
+	/*
+	 * Its replies may leave before its last command has run if memcached yields between
+	 * commands (-R, reqs_per_event): keep fills off a while longer than the reply alone.
+	 */
+	if (fill_block_until < now + KC_UNREAD_HOLD_NS)
+		fill_block_until = now + KC_UNREAD_HOLD_NS;
+write:
 	invalidate(s, now);
 	if (!s->r.noreply) {
 		struct kc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };

@@ -28,6 +28,11 @@ struct kc_val {
 	__u8 data[KC_VAL_MAX];
 };
 
+/*
+ * After a datagram the cache cannot read through, no fills for this long even once it has
+ * been answered: memcached may answer a datagram's first commands before it runs the last.
+ */
+#define KC_UNREAD_HOLD_NS 1000000000ULL
 #define KC_BUCKETS 65536 /* fence buckets: a hash of the key; collisions only refuse more fills */
 
 /* Per bucket: writes seen, and writes not yet known to be applied (docs/kvcache.md). */
@@ -102,6 +107,41 @@ struct kc_conn {
 	struct kc_entry q[KC_FIFO];
 };
 
+/*
+ * Who the cache may answer (docs/kvcache.md, "Security model"): set by attach, read by the hit
+ * path. All zero (never configured) answers nobody.
+ */
+struct kc_cfg {
+	__u8 mac[6];	 /* the device's own address: a hit must be sent to it (unicast) */
+	__u8 allow_only; /* 1: answer only sources in allow4 / allow6 */
+	__u8 pad;
+	__u32 rate;  /* answers per second to one source address; 0: no limit */
+	__u32 burst; /* answers a source may take at once */
+};
+
+/* An address of this host (allow-lists use the LPM keys below). */
+struct kc_addr_key {
+	__u8 v6;
+	__u8 pad[3];
+	__u32 addr[4]; /* IPv4 in addr[0], network order */
+};
+
+struct kc_lpm4 {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct kc_lpm6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* A source's answer budget: a token bucket in tokens x 1e9 (ns of rate). */
+struct kc_rate {
+	__u64 tokens;
+	__u64 last_ns;
+};
+
 /* What attach did, pinned beside the maps for detach and stats. */
 struct kc_attach_info {
 	__u32 ifindex;
@@ -121,6 +161,11 @@ enum kc_counter {
 	KC_FILL_FENCED,
 	KC_DESYNC,  /* a TCP connection the kvcache lost track of (global window) */
 	KC_NO_ROOM, /* a hit whose reply did not fit the frame's room (passed to memcached) */
+	KC_UNREAD_DGRAM, /* a UDP datagram with more than one command, or one not read whole */
+	KC_NOT_LOCAL,	 /* a GET not addressed to this host (unicast): memcached decides */
+	KC_SRC_REFUSED,	 /* a GET from a source outside the allow-list: memcached decides */
+	KC_RATE_LIMITED, /* a source over its answer rate: memcached decides */
+	KC_BAD_FRAME,	 /* lengths or checksums the kernel would refuse: not answered */
 	KC_NCOUNTERS,
 };
 

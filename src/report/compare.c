@@ -127,6 +127,8 @@ void cmp_metric(json_t *a, json_t *b, double noise_override, struct cmp_row *r)
 	if (!strcmp(ua, "%") ? fabs(r->b - r->a) < r->floor
 			     : (!isnan(r->change) && fabs(r->change) < r->floor))
 		overlap = true;
+	if (!strcmp(ua, "ns") && fabs(r->b - r->a) < CMP_FLOOR_NS && noise_override < 0)
+		overlap = true;
 	if (overlap) {
 		r->outcome = CMP_SAME;
 		return;

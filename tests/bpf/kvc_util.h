@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "kvcache/kvcache.h"
+#include "kvc_open.h"
 #include "lib/pkt.h"
 #include "kvcache.skel.h"
 
@@ -25,7 +26,7 @@ static uint8_t kv_pkt[4096];
 static size_t kv_len;
 
 /* UDP with memcached's frame header; to_server: client -> server, else the reply. */
-static void kv_udp(int to_server, uint16_t reqid, uint16_t seq, uint16_t total, const void *text,
+static inline void kv_udp(int to_server, uint16_t reqid, uint16_t seq, uint16_t total, const void *text,
 		   size_t n)
 {
 	uint8_t payload[2048];
@@ -47,7 +48,7 @@ static void kv_udp(int to_server, uint16_t reqid, uint16_t seq, uint16_t total, 
 }
 
 /* TCP between the client's port cport and memcached. */
-static void kv_tcp(int to_server, uint16_t cport, uint32_t seq, int syn, int fin, const void *text,
+static inline void kv_tcp(int to_server, uint16_t cport, uint32_t seq, int syn, int fin, const void *text,
 		   size_t n)
 {
 	struct ethhdr *eth = (void *)kv_pkt;
@@ -76,7 +77,7 @@ static void kv_tcp(int to_server, uint16_t cport, uint32_t seq, int syn, int fin
 	kv_len = 14 + 20 + 20 + n;
 }
 
-static uint32_t kv_run(int prog_fd)
+static inline uint32_t kv_run(int prog_fd)
 {
 	static uint8_t out[8192];
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = kv_pkt, .data_size_in = (uint32_t)kv_len,
@@ -87,7 +88,7 @@ static uint32_t kv_run(int prog_fd)
 	return o.retval;
 }
 
-static uint64_t kv_counter(struct kvcache_bpf *s, enum kc_counter c)
+static inline uint64_t kv_counter(struct kvcache_bpf *s, enum kc_counter c)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
 	uint64_t v[256] = { 0 }, sum = 0;
@@ -100,7 +101,7 @@ static uint64_t kv_counter(struct kvcache_bpf *s, enum kc_counter c)
 	return sum;
 }
 
-static void kv_key(struct kc_key *k, const char *key)
+static inline void kv_key(struct kc_key *k, const char *key)
 {
 	memset(k, 0, sizeof(*k));
 	k->len = (uint8_t)strlen(key);
@@ -108,7 +109,7 @@ static void kv_key(struct kc_key *k, const char *key)
 }
 
 /* The cached value of key (NULL when absent). */
-static const struct kc_val *kv_cached(struct kvcache_bpf *s, const char *key)
+static inline const struct kc_val *kv_cached(struct kvcache_bpf *s, const char *key)
 {
 	static struct kc_val v;
 	struct kc_key k;

@@ -25,6 +25,7 @@
 #include "kvcache/kvcache.h"
 #include "lib/pkt.h"
 #include "kvcache.skel.h"
+#include "kvc_open.h"
 
 #define XDP_PASS_ 2
 #define XDP_TX_ 3
@@ -37,7 +38,7 @@ static uint32_t out_len;
 static int setup(void **state)
 {
 	(void)state;
-	s = kvcache_bpf__open_and_load();
+	s = kv_open();
 	return s ? 0 : -1;
 }
 
@@ -109,7 +110,8 @@ static void put(const char *key, const void *val, uint32_t len, uint32_t flags, 
 	v.cas = cas;
 	v.has_cas = 1;
 	v.deadline_ns = deadline;
-	v.epoch = epoch;
+	/* epoch 1: the cache's current one; 0: an earlier one (flushed) */
+	v.epoch = epoch ? s->data->epoch : s->data->epoch - 1;
 	memcpy(v.data, val, len);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.cache), &k, &v, BPF_ANY), 0);
 }
@@ -286,10 +288,11 @@ static void test_passes(void **state)
 
 	build(11211, 0, 1, TEXT("get\r\n"));
 	expect_pass(KC_PARSE_PASS);
+	/* not read whole: memcached may find more in it than the parser did, so it flushes */
 	build(11211, 0, 1, TEXT("get foo")); /* no end of line */
-	expect_pass(KC_PARSE_PASS);
+	expect_pass(KC_UNREAD_DGRAM);
 	build(11211, 0, 1, TEXT("get foo\r\nget foo\r\n")); /* two requests */
-	expect_pass(KC_PARSE_PASS);
+	expect_pass(KC_UNREAD_DGRAM);
 	build(11211, 1, 2, TEXT("get foo\r\n")); /* part of a multi-datagram request */
 	expect_pass(KC_PARSE_PASS);
 	build(11211, 0, 2, TEXT("get foo\r\n"));

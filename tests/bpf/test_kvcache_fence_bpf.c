@@ -25,7 +25,7 @@ static uint16_t next_id = 100;
 static int setup(void **state)
 {
 	(void)state;
-	s = kvcache_bpf__open_and_load();
+	s = kv_open();
 	return s ? 0 : -1;
 }
 
@@ -300,7 +300,7 @@ static void test_every_write_command_invalidates(void **state)
 
 			/* a clean slate: epoch and windows as after a normal write */
 			kvcache_bpf__destroy(s);
-			s = kvcache_bpf__open_and_load();
+			s = kv_open();
 			assert_non_null(s);
 			if (tcp) {
 				in_tcp(50010, 99, 1, "");
