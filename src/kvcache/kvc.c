@@ -243,7 +243,8 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 		kvc_detach(k);
 		return err;
 	}
-	err = att_tc_egress(ifindex, ifname, bpf_program__fd(k->skel->progs.kvc_tc), &k->tc);
+	err = att_tc_egress_at(ifindex, ifname, bpf_program__fd(k->skel->progs.kvc_tc),
+			       KVC_TC_HANDLE, KVC_TC_PRIORITY, &k->tc);
 	if (err) {
 		kvc_detach(k);
 		return err;
@@ -288,9 +289,63 @@ void kvc_peer_detach(struct kvc_peer *p)
 
 /* ---- the command ---- */
 
-static void pin_dir(const char *dev, char *buf, size_t len)
+/* This network namespace's identity (the inode of /proc/self/ns/net); 0 if unknown. */
+static unsigned long long netns_id(void)
 {
-	snprintf(buf, len, PIN_ROOT "/olab-kvcache-%s", dev);
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) ? 0 : (unsigned long long)st.st_ino;
+}
+
+/*
+ * The pins of the cache on a device are keyed by the namespace and the ifindex, never by the
+ * name alone: a device of the same name in another namespace is another device.
+ */
+static int pin_dir(const char *dev, char *buf, size_t len)
+{
+	unsigned int ifindex = if_nametoindex(dev);
+
+	if (!ifindex)
+		return -ENODEV;
+	snprintf(buf, len, PIN_ROOT "/olab-kvcache-%llx-%u", netns_id(), ifindex);
+	return 0;
+}
+
+/* Our TC filter on dev's egress, whether or not its pins are still there. */
+static bool our_filter(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = KVC_TC_HANDLE, .priority = KVC_TC_PRIORITY);
+	libbpf_print_fn_t old = libbpf_set_print(NULL); /* "no qdisc" is an answer, not an error */
+	int err = bpf_tc_query(&hook, &opts);
+
+	libbpf_set_print(old);
+	return !err;
+}
+
+static void remove_filter(int ifindex, bool clsact_made)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = KVC_TC_HANDLE, .priority = KVC_TC_PRIORITY);
+
+	bpf_tc_detach(&hook, &opts);
+	/* the clsact goes only if attach made it and nobody else put a filter on it since */
+	if (clsact_made && !att_tc_has_filters(ifindex)) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+}
+
+/*
+ * 'ip netns exec' runs a command in a mount namespace of its own, thrown away when it ends:
+ * pins made there vanish, and the XDP link with them. Not pid 1's mount namespace: say so.
+ */
+static bool private_mounts(void)
+{
+	struct stat a, b;
+
+	return !stat("/proc/self/ns/mnt", &a) && !stat("/proc/1/ns/mnt", &b) &&
+	       a.st_ino != b.st_ino;
 }
 
 static const char *const pins[] = { "xdp_link", "counters", "cache", "attach_info" };
@@ -334,9 +389,17 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 		log_errno(-ENODEV, "find device %s in this namespace", dev);
 		return EXIT_FAIL;
 	}
+	if (pin_dir(dev, dir, sizeof(dir)))
+		return EXIT_FAIL;
+	if (our_filter((int)if_nametoindex(dev))) {
+		fprintf(stderr,
+			"offloadlab kvcache: already attached to %s, or an earlier attach left its "
+			"TC filter behind (offloadlab kvcache detach --dev %s first)\n",
+			dev, dev);
+		return EXIT_FAIL;
+	}
 	if (ensure_bpffs())
 		return EXIT_FAIL;
-	pin_dir(dev, dir, sizeof(dir));
 	if (!access(dir, F_OK)) {
 		fprintf(stderr,
 			"offloadlab kvcache: already attached to %s (offloadlab kvcache "
@@ -348,6 +411,7 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 	if (err)
 		return EXIT_FAIL;
 	info.ifindex = if_nametoindex(dev);
+	info.netns = netns_id();
 	info.tc_handle = k.tc.opts.handle;
 	info.tc_priority = k.tc.opts.priority;
 	info.clsact_made = k.tc.hook_made;
@@ -379,6 +443,15 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 	kvc_detach(&k);
 	printf("kvcache attached to %s (memcached port %u, %u items); pinned in %s\n", dev, port,
 	       capacity, dir);
+	if (private_mounts())
+		fprintf(stderr,
+			"offloadlab kvcache: warning: this command runs in a mount namespace of "
+			"its "
+			"own (as under 'ip netns exec'): the pins, and the cache's XDP program "
+			"with "
+			"them, go when it ends. To keep the cache, attach with 'nsenter "
+			"--net=/run/netns/NS offloadlab kvcache attach ...'; 'detach' removes what "
+			"is left either way\n");
 	return EXIT_OK;
 fail:
 	log_errno(err, "pin the kvcache under %s", dir);
@@ -390,34 +463,43 @@ fail:
 static int cmd_detach(const char *dev)
 {
 	struct kc_attach_info info = { 0 };
-	struct bpf_tc_hook hook = { .sz = sizeof(hook), .attach_point = BPF_TC_EGRESS };
-	struct bpf_tc_opts opts = { .sz = sizeof(opts) };
 	char dir[256], p[512];
+	int ifindex = (int)if_nametoindex(dev), fd;
 	__u32 zero = 0;
-	int fd;
+	bool pinned, filter;
 
-	pin_dir(dev, dir, sizeof(dir));
+	if (pin_dir(dev, dir, sizeof(dir))) {
+		log_errno(-ENODEV, "find device %s in this namespace", dev);
+		return EXIT_FAIL;
+	}
 	snprintf(p, sizeof(p), "%s/attach_info", dir);
 	fd = bpf_obj_get(p);
-	if (fd < 0) {
+	pinned = fd >= 0;
+	if (pinned) {
+		bpf_map_lookup_elem(fd, &zero, &info);
+		close(fd);
+		if (info.ifindex != (__u32)ifindex || info.netns != netns_id()) {
+			fprintf(stderr,
+				"offloadlab kvcache: the pins in %s name another device (ifindex "
+				"%u "
+				"in namespace %llx): not touching it\n",
+				dir, info.ifindex, (unsigned long long)info.netns);
+			return EXIT_FAIL;
+		}
+	}
+	filter = our_filter(ifindex);
+	if (!pinned && !filter) {
 		fprintf(stderr, "offloadlab kvcache: not attached to %s (nothing in %s)\n", dev,
 			dir);
 		return EXIT_FAIL;
 	}
-	bpf_map_lookup_elem(fd, &zero, &info);
-	close(fd);
-	hook.ifindex = (int)info.ifindex;
-	opts.handle = info.tc_handle;
-	opts.priority = info.tc_priority;
-	if (info.ifindex && if_nametoindex(dev) == info.ifindex) {
-		bpf_tc_detach(&hook, &opts);
-		if (info.clsact_made) {
-			hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
-			bpf_tc_hook_destroy(&hook);
-		}
-	}
-	unpin_all(dir); /* the last reference to the XDP link goes: XDP is detached */
-	printf("kvcache detached from %s\n", dev);
+	/* only our own filter, found by its handle and priority; the qdisc only if empty */
+	if (filter)
+		remove_filter(ifindex, info.clsact_made);
+	if (pinned)
+		unpin_all(dir); /* the last reference to the XDP link goes: XDP is detached */
+	printf("kvcache detached from %s%s\n", dev,
+	       pinned ? "" : " (its pins were gone: removed the TC filter left behind)");
 	return EXIT_OK;
 }
 
@@ -427,7 +509,10 @@ static int cmd_stats(const char *dev, bool as_json)
 	char dir[256], p[512];
 	int fd, i, err;
 
-	pin_dir(dev, dir, sizeof(dir));
+	if (pin_dir(dev, dir, sizeof(dir))) {
+		log_errno(-ENODEV, "find device %s in this namespace", dev);
+		return EXIT_FAIL;
+	}
 	snprintf(p, sizeof(p), "%s/counters", dir);
 	fd = bpf_obj_get(p);
 	if (fd < 0) {
@@ -443,7 +528,8 @@ static int cmd_stats(const char *dev, bool as_json)
 		json_t *o = json_object(), *cs = json_object();
 
 		for (i = 0; i < KC_NCOUNTERS; i++)
-			json_object_set_new(cs, kvc_counter_name(i), json_integer((json_int_t)c[i]));
+			json_object_set_new(cs, kvc_counter_name(i),
+					    json_integer((json_int_t)c[i]));
 		json_object_set_new(o, "device", json_string(dev));
 		json_object_set_new(o, "counters", cs);
 		json_dumpf(o, stdout, JSON_INDENT(2));
@@ -458,28 +544,29 @@ static int cmd_stats(const char *dev, bool as_json)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: offloadlab kvcache attach --dev DEV [--port PORT] [--capacity N]\n"
-		   "                  [--allow CIDR]... [--rate N]\n"
-		   "       offloadlab kvcache detach --dev DEV\n"
-		   "       offloadlab kvcache stats --dev DEV [--json]\n\n"
-		   "  --allow CIDR  answer only these sources (repeat; IPv4 or IPv6); others go to\n"
-		   "                memcached, which answers them as it always would\n"
-		   "  --rate N      answer at most N requests a second to one source address\n"
-		   "                (beyond it memcached answers); default: no limit\n"
-		   "The cache answers only requests sent to this host (the device's MAC and one of\n"
-		   "its unicast addresses) from plausible unicast sources: never a broadcast.\n\n"
-		   "An XDP cache in front of an unmodified memcached on this host: UDP get/gets "
-		   "whose\n"
-		   "keys are all cached are answered in XDP; every write (UDP or TCP) invalidates "
-		   "first;\n"
-		   "fills come from memcached's own UDP replies, fenced against concurrent writes\n"
-		   "(docs/kvcache.md). Attach before clients connect over TCP.\n\n"
-		   "Examples:\n"
-		   "  offloadlab kvcache attach --dev eth0 --port 11211 --capacity 100000\n"
-		   "  offloadlab kvcache attach --dev eth0 --allow 10.0.0.0/8 --rate 50000\n"
-		   "  offloadlab kvcache stats --dev eth0\n"
-		   "  offloadlab kvcache detach --dev eth0\n"
-		   "Needs root. Exit status: 0 ok, 1 failure, 64 usage error.\n");
+	fprintf(f,
+		"Usage: offloadlab kvcache attach --dev DEV [--port PORT] [--capacity N]\n"
+		"                  [--allow CIDR]... [--rate N]\n"
+		"       offloadlab kvcache detach --dev DEV\n"
+		"       offloadlab kvcache stats --dev DEV [--json]\n\n"
+		"  --allow CIDR  answer only these sources (repeat; IPv4 or IPv6); others go to\n"
+		"                memcached, which answers them as it always would\n"
+		"  --rate N      answer at most N requests a second to one source address\n"
+		"                (beyond it memcached answers); default: no limit\n"
+		"The cache answers only requests sent to this host (the device's MAC and one of\n"
+		"its unicast addresses) from plausible unicast sources: never a broadcast.\n\n"
+		"An XDP cache in front of an unmodified memcached on this host: UDP get/gets "
+		"whose\n"
+		"keys are all cached are answered in XDP; every write (UDP or TCP) invalidates "
+		"first;\n"
+		"fills come from memcached's own UDP replies, fenced against concurrent writes\n"
+		"(docs/kvcache.md). Attach before clients connect over TCP.\n\n"
+		"Examples:\n"
+		"  offloadlab kvcache attach --dev eth0 --port 11211 --capacity 100000\n"
+		"  offloadlab kvcache attach --dev eth0 --allow 10.0.0.0/8 --rate 50000\n"
+		"  offloadlab kvcache stats --dev eth0\n"
+		"  offloadlab kvcache detach --dev eth0\n"
+		"Needs root. Exit status: 0 ok, 1 failure, 64 usage error.\n");
 }
 
 int kvcache_main(int argc, char **argv)

@@ -148,7 +148,13 @@ struct kc_attach_info {
 	__u32 tc_handle, tc_priority;
 	__u32 clsact_made;
 	__u32 port;
+	__u32 pad;
+	__u64 netns; /* inode of the network namespace attach ran in */
 };
+
+/* The kvcache's TC egress filter: a handle and priority of its own, to be found again. */
+#define KVC_TC_HANDLE 0x6b76 /* "kv" */
+#define KVC_TC_PRIORITY 0xc1
 
 enum kc_counter {
 	KC_HIT,
@@ -159,8 +165,8 @@ enum kc_counter {
 	KC_INVALIDATION,
 	KC_FILL,
 	KC_FILL_FENCED,
-	KC_DESYNC,  /* a TCP connection the kvcache lost track of (global window) */
-	KC_NO_ROOM, /* a hit whose reply did not fit the frame's room (passed to memcached) */
+	KC_DESYNC,	 /* a TCP connection the kvcache lost track of (global window) */
+	KC_NO_ROOM,	 /* a hit whose reply did not fit the frame's room (passed to memcached) */
 	KC_UNREAD_DGRAM, /* a UDP datagram with more than one command, or one not read whole */
 	KC_NOT_LOCAL,	 /* a GET not addressed to this host (unicast): memcached decides */
 	KC_SRC_REFUSED,	 /* a GET from a source outside the allow-list: memcached decides */

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -28,11 +31,13 @@ static int check_dev(int ifindex, const char *ifname)
 }
 
 static int att_tc(int ifindex, const char *ifname, int prog_fd, enum bpf_tc_attach_point where,
-		  struct att_tc *t)
+		  __u32 handle, __u32 priority, struct att_tc *t)
 {
 	int err;
 
 	memset(t, 0, sizeof(*t));
+	t->opts.handle = handle;
+	t->opts.priority = priority;
 	err = check_dev(ifindex, ifname);
 	if (err)
 		return err;
@@ -40,7 +45,13 @@ static int att_tc(int ifindex, const char *ifname, int prog_fd, enum bpf_tc_atta
 	t->opts.sz = sizeof(t->opts);
 	t->hook.ifindex = ifindex;
 	t->hook.attach_point = where;
-	err = bpf_tc_hook_create(&t->hook);
+	{
+		/* an existing clsact is fine: keep libbpf from printing the kernel's EEXIST */
+		libbpf_print_fn_t old = libbpf_set_print(NULL);
+
+		err = bpf_tc_hook_create(&t->hook);
+		libbpf_set_print(old);
+	}
 	if (err && err != -EEXIST)
 		return log_errno(err, "create the clsact qdisc on %s", ifname);
 	/* a clsact that was there before stays, with whatever else it holds */
@@ -58,12 +69,63 @@ static int att_tc(int ifindex, const char *ifname, int prog_fd, enum bpf_tc_atta
 
 int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
 {
-	return att_tc(ifindex, ifname, prog_fd, BPF_TC_INGRESS, t);
+	return att_tc(ifindex, ifname, prog_fd, BPF_TC_INGRESS, 0, 0, t);
 }
 
 int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
 {
-	return att_tc(ifindex, ifname, prog_fd, BPF_TC_EGRESS, t);
+	return att_tc(ifindex, ifname, prog_fd, BPF_TC_EGRESS, 0, 0, t);
+}
+
+int att_tc_egress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
+		     struct att_tc *t)
+{
+	return att_tc(ifindex, ifname, prog_fd, BPF_TC_EGRESS, handle, priority, t);
+}
+
+/* Does `tc filter show dev IFNAME DIR` print anything (a filter someone else added)? */
+static bool tc_dir_has_filters(const char *ifname, const char *dir)
+{
+	char *argv[] = { "tc", "filter", "show", "dev", (char *)ifname, (char *)dir, NULL };
+	char buf[64];
+	int p[2], status;
+	ssize_t n;
+	bool any = false;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return true; /* cannot tell: keep the qdisc */
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return true;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_WRONLY);
+
+		dup2(p[1], STDOUT_FILENO);
+		if (nul >= 0)
+			dup2(nul, STDERR_FILENO);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	while ((n = read(p[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		any |= n > 0;
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return any || !WIFEXITED(status) || WEXITSTATUS(status);
+}
+
+bool att_tc_has_filters(int ifindex)
+{
+	char name[IF_NAMESIZE];
+
+	if (!if_indextoname((unsigned int)ifindex, name))
+		return false;
+	return tc_dir_has_filters(name, "ingress") || tc_dir_has_filters(name, "egress");
 }
 
 void att_tc_detach(struct att_tc *t)
@@ -72,7 +134,8 @@ void att_tc_detach(struct att_tc *t)
 		t->opts.flags = t->opts.prog_fd = t->opts.prog_id = 0;
 		bpf_tc_detach(&t->hook, &t->opts);
 	}
-	if (t->hook_made) {
+	/* the qdisc we made goes only if nobody added a filter of their own to it since */
+	if (t->hook_made && !att_tc_has_filters(t->hook.ifindex)) {
 		t->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&t->hook);
 	}

@@ -16,11 +16,16 @@ struct att_tc {
 int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
 /* The same on egress. */
 int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
+/* On egress with a chosen handle and priority, so that the filter can be found again. */
+int att_tc_egress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
+		     struct att_tc *t);
 /*
- * Detach, and remove the clsact qdisc if it was made for this program; call in the same
- * namespace. Safe on a zeroed struct.
+ * Detach, and remove the clsact qdisc if it was made for this program and holds no other
+ * filter by now; call in the same namespace. Safe on a zeroed struct.
  */
 void att_tc_detach(struct att_tc *t);
+/* Whether the device (this namespace) has any TC filter, ingress or egress ('tc' asked). */
+bool att_tc_has_filters(int ifindex);
 
 /* Native (driver) XDP through a bpf_link, which the kernel removes if this process dies. */
 struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifname);

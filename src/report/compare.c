@@ -373,11 +373,11 @@ int compare_main(int argc, char **argv)
 		json_object_set_new(out, "metrics", arr);
 		arr = json_array();
 		for (i = 0; i < nta && i < ntb; i++)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s,s:b}", "claim",
-							     ta[i].claim, "a",
-							     tk_status_name(ta[i].status), "b",
-							     tk_status_name(tb[i].status), "changed",
-							     ta[i].status != tb[i].status));
+			json_array_append_new(arr,
+					      json_pack("{s:s,s:s,s:s,s:b}", "claim", ta[i].claim,
+							"a", tk_status_name(ta[i].status), "b",
+							tk_status_name(tb[i].status), "changed",
+							ta[i].status != tb[i].status));
 		json_object_set_new(out, "takeaways", arr);
 		json_object_set_new(out, "takeaways_changed", json_integer((json_int_t)flips));
 		json_object_set_new(out, "regressions_over_threshold", json_integer(regressions));
@@ -417,8 +417,8 @@ int compare_main(int argc, char **argv)
 		       nta < ntb ? nta : ntb);
 		for (i = 0; i < nta && i < ntb; i++)
 			if (ta[i].status != tb[i].status)
-				printf("  %s: %s -> %s\n", ta[i].claim, tk_status_name(ta[i].status),
-				       tk_status_name(tb[i].status));
+				printf("  %s: %s -> %s\n", ta[i].claim,
+				       tk_status_name(ta[i].status), tk_status_name(tb[i].status));
 	}
 	free(rows);
 	json_decref(da);

@@ -26,8 +26,8 @@ static uint8_t kv_pkt[4096];
 static size_t kv_len;
 
 /* UDP with memcached's frame header; to_server: client -> server, else the reply. */
-static inline void kv_udp(int to_server, uint16_t reqid, uint16_t seq, uint16_t total, const void *text,
-		   size_t n)
+static inline void kv_udp(int to_server, uint16_t reqid, uint16_t seq, uint16_t total,
+			  const void *text, size_t n)
 {
 	uint8_t payload[2048];
 	struct pkt_addrs a = { .src_mac = { 2, 0, 0, 0, 0, 1 }, .dst_mac = { 2, 0, 0, 0, 0, 2 } };
@@ -48,8 +48,8 @@ static inline void kv_udp(int to_server, uint16_t reqid, uint16_t seq, uint16_t 
 }
 
 /* TCP between the client's port cport and memcached. */
-static inline void kv_tcp(int to_server, uint16_t cport, uint32_t seq, int syn, int fin, const void *text,
-		   size_t n)
+static inline void kv_tcp(int to_server, uint16_t cport, uint32_t seq, int syn, int fin,
+			  const void *text, size_t n)
 {
 	struct ethhdr *eth = (void *)kv_pkt;
 	struct iphdr *ip = (void *)(eth + 1);

@@ -114,8 +114,9 @@ static void test_reply_frame_header(void **state)
 	kv_pkt[42 + 7] = 0xcd; /* reserved bytes set */
 	{
 		static uint8_t out[4096];
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = kv_pkt, .data_size_in = (uint32_t)kv_len,
-			    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = kv_pkt,
+			    .data_size_in = (uint32_t)kv_len, .data_out = out,
+			    .data_size_out = sizeof(out), .repeat = 1);
 
 		assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.kvc_xdp), &o), 0);
 		assert_int_equal(o.retval, XDP_TX_);

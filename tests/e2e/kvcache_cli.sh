@@ -44,6 +44,28 @@ tc filter show dev olab-$N-b egress | grep -q kvc_tc
 ! ip link show olab-$N-b | grep -q 'prog/xdp'
 ! tc filter show dev olab-$N-b egress | grep -q kvc_tc
 "$OLAB" kvcache stats --dev olab-$N-b && exit 1 # detached: nothing to read
+
+# pins are keyed by namespace and ifindex: a same-named device elsewhere is another device
+"$OLAB" kvcache attach --dev olab-$N-b --allow 198.18.1.0/24 --rate 100000
+"$OLAB" kvcache stats --dev olab-$N-b --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert "hit" in d["counters"], d'
+nsenter --net=/run/netns/$C ip link add olab-$N-b type veth peer name olab-$N-x
+nsenter --net=/run/netns/$C "$OLAB" kvcache detach --dev olab-$N-b && exit 1
+ip link show olab-$N-b | grep -q xdp                 # still attached here
+tc filter show dev olab-$N-b egress | grep -q kvc_tc
+# a foreign filter added since attach keeps the clsact attach made
+tc filter add dev olab-$N-b ingress prio 7 bpf obj $TOP/build/bpf/exp/bandwidth/bandwidth.bpf.o sec tc da
+"$OLAB" kvcache detach --dev olab-$N-b
+! tc filter show dev olab-$N-b egress | grep -q kvc_tc
+tc filter show dev olab-$N-b ingress | grep -q bw_tc
+tc filter del dev olab-$N-b ingress prio 7
+# pins gone (a mount namespace thrown away): the filter left behind is found and removed
+"$OLAB" kvcache attach --dev olab-$N-b
+rm -rf /sys/fs/bpf/olab-kvcache-*
+! ip link show olab-$N-b | grep -q 'prog/xdp'
+"$OLAB" kvcache attach --dev olab-$N-b 2>"$TMP/err2" && exit 1
+grep -q 'left its TC filter behind' "$TMP/err2"
+"$OLAB" kvcache detach --dev olab-$N-b | grep -q 'removed the TC filter left behind'
+! tc filter show dev olab-$N-b egress | grep -q kvc_tc
 echo done
 SH
 cat "$TMP/out" >&2
@@ -58,6 +80,12 @@ ops=$(grep -oE 'Ops: [0-9]+' "$TMP/out" | grep -oE '[0-9]+')
 # bad use
 "$OLAB" kvcache attach 2>/dev/null
 [ $? -eq 64 ] || fail "attach without --dev is not a usage error"
+"$OLAB" kvcache attach --dev '' 2>/dev/null
+[ $? -eq 64 ] || fail "attach --dev '' is not a usage error"
+"$OLAB" kvcache attach --dev x --allow 300.1.1.1 2>/dev/null
+[ $? -eq 64 ] || fail "a bad --allow is not a usage error"
+"$OLAB" kvcache attach --dev x --rate 0 2>/dev/null
+[ $? -eq 64 ] || fail "--rate 0 is not a usage error"
 "$OLAB" kvcache frob --dev x 2>/dev/null
 [ $? -eq 64 ] || fail "an unknown subcommand is not a usage error"
 "$OLAB" kvcache attach --dev olab-none --capacity 3 2>/dev/null
