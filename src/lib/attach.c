@@ -77,6 +77,36 @@ int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t
 	return att_tc(ifindex, ifname, prog_fd, BPF_TC_EGRESS, 0, 0, t);
 }
 
+int att_tc_ingress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
+		      struct att_tc *t)
+{
+	return att_tc(ifindex, ifname, prog_fd, BPF_TC_INGRESS, handle, priority, t);
+}
+
+int att_tc_remove_left(int ifindex, enum bpf_tc_attach_point where, __u32 handle, __u32 priority)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = where);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = priority);
+	libbpf_print_fn_t old = libbpf_set_print(NULL); /* "no qdisc" is an answer here */
+	int err = bpf_tc_query(&hook, &opts);
+
+	libbpf_set_print(old);
+	if (err)
+		return 0;
+	opts.prog_id = 0;
+	opts.flags = 0;
+	opts.prog_fd = 0;
+	err = bpf_tc_detach(&hook, &opts);
+	if (err)
+		return err;
+	/* a clsact left empty goes with it: the one who made it cannot come back for it */
+	if (!att_tc_has_filters(ifindex)) {
+		hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+		bpf_tc_hook_destroy(&hook);
+	}
+	return 1;
+}
+
 int att_tc_egress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
 		     struct att_tc *t)
 {

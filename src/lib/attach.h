@@ -16,7 +16,9 @@ struct att_tc {
 int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
 /* The same on egress. */
 int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
-/* On egress with a chosen handle and priority, so that the filter can be found again. */
+/* With a chosen handle and priority, so that the filter can be found again. */
+int att_tc_ingress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
+		      struct att_tc *t);
 int att_tc_egress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
 		     struct att_tc *t);
 /*
@@ -24,6 +26,11 @@ int att_tc_egress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle,
  * filter by now; call in the same namespace. Safe on a zeroed struct.
  */
 void att_tc_detach(struct att_tc *t);
+/*
+ * Remove a filter a killed process left (found by its handle and priority), and the clsact if
+ * that leaves it empty. 1 when one was removed, 0 when there was none, or -errno.
+ */
+int att_tc_remove_left(int ifindex, enum bpf_tc_attach_point where, __u32 handle, __u32 priority);
 /* Whether the device (this namespace) has any TC filter, ingress or egress ('tc' asked). */
 bool att_tc_has_filters(int ifindex);
 

@@ -52,6 +52,21 @@ serve_and_load() { # hook, extra serve args, extra loadgen args
 }
 
 serve_and_load xdp "--dev ed" ""
+# a TC server killed outright leaves its filter; the next one removes it; SIGHUP cleans up
+ip netns exec $D "$OLAB" echo serve --hook tc --dev ed --port 7 --duration 30 >/dev/null 2>&1 &
+SERVE=$!
+sleep 0.5
+kill -9 $SERVE; wait $SERVE 2>/dev/null; SERVE=
+ip netns exec $D tc filter show dev ed ingress | grep -q echo_tc || fail "test premise: no filter left"
+ip netns exec $D "$OLAB" echo serve --hook tc --dev ed --port 7 --duration 30 >/dev/null \
+	2>"$TMP/tc2.err" &
+SERVE=$!
+sleep 0.5
+kill -HUP $SERVE; wait $SERVE; SERVE=
+grep -q "removed the echo TC filter an earlier 'echo serve' left on ed" "$TMP/tc2.err" ||
+	fail "the leftover filter was not reported: $(cat "$TMP/tc2.err")"
+[ -z "$(ip netns exec $D tc filter show dev ed ingress)" ] || fail "SIGHUP left a TC filter"
+ip netns exec $D tc qdisc show dev ed | grep -q clsact && fail "SIGHUP left the clsact"
 serve_and_load tc "--dev ed" ""
 serve_and_load socket "" ""
 serve_and_load socket "--tcp --busy" "--tcp"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # A run killed with SIGKILL mid-experiment leaves its namespaces (no handler can run); the
-# next run removes them. A run stopped with SIGINT cleans up after itself at once.
+# next run removes them. A run stopped with SIGINT cleans up after itself at once. The servers
+# a run starts die with it, even when it is SIGKILLed.
 . "$(dirname "$0")/lib.sh"
 need_root
 
@@ -31,5 +32,29 @@ wait_ns $pid || { kill -9 $pid; fail "the run never created its testbed"; }
 kill -INT $pid
 wait $pid 2>/dev/null
 [ -z "$(olab_ns $pid)" ] || fail "SIGINT left namespaces behind"
+
+# a SIGKILLed kv run: the memcached it started dies with it (no orphan under PID 1)
+if command -v memcached >/dev/null; then
+	"$OLAB" run kv --quick -o "$TMP/out" >/dev/null 2>&1 &
+	pid=$!
+	mc=
+	for i in $(seq 1 400); do
+		mc=$(pgrep -P $pid -x memcached | head -n 1)
+		[ -n "$mc" ] && break
+		sleep 0.05
+	done
+	[ -n "$mc" ] || { kill -9 $pid; fail "the kv run never started memcached"; }
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	for i in $(seq 1 100); do
+		kill -0 "$mc" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$mc" 2>/dev/null && { kill -9 "$mc"; fail "memcached outlived the killed run"; }
+	"$OLAB" run hooks --quick --samples 100 -o "$TMP/out" >/dev/null 2>&1 || fail "next run failed"
+else
+	echo "memcached is not installed: the kv orphan check did not run" >&2
+	[ "${CI:-}" = true ] && fail "memcached missing under CI"
+fi
 assert_clean
 exit 0

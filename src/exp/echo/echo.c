@@ -607,6 +607,10 @@ static int serve_adopt(struct echo_bpf *skel, int fd, __u32 slot, uint64_t *by_u
 	return 0;
 }
 
+/* The echo server's TC filter: its own handle and priority, so a leftover can be found. */
+#define ECHO_TC_HANDLE 0x6563 /* "ec" */
+#define ECHO_TC_PRIORITY 0xc2
+
 static volatile sig_atomic_t serve_stop;
 
 static void on_stop(int sig)
@@ -663,6 +667,8 @@ int echo_serve_main(int argc, char **argv)
 	log_setup_libbpf();
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
+	signal(SIGHUP, on_stop);
+	signal(SIGQUIT, on_stop);
 	any.sin_port = htons((uint16_t)a.port);
 	if (strcmp(a.hook, "socket")) {
 		skel = echo_bpf__open();
@@ -679,7 +685,13 @@ int echo_serve_main(int argc, char **argv)
 		xdp = att_xdp(skel->progs.echo_xdp, ifindex, a.dev);
 		err = xdp ? 0 : -errno;
 	} else if (!strcmp(a.hook, "tc")) {
-		err = att_tc_ingress(ifindex, a.dev, bpf_program__fd(skel->progs.echo_tc), &tc);
+		/* a server killed before it could clean up left its filter: ours to remove */
+		if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) >
+		    0)
+			log_info("removed the echo TC filter an earlier 'echo serve' left on %s",
+				 a.dev);
+		err = att_tc_ingress_at(ifindex, a.dev, bpf_program__fd(skel->progs.echo_tc),
+					ECHO_TC_HANDLE, ECHO_TC_PRIORITY, &tc);
 	} else if (!strcmp(a.hook, "socket")) {
 		err = esrv_start(&srv, a.tcp ? LG_TCP : LG_UDP, (struct sockaddr *)&any,
 				 sizeof(any), a.busy, -1);
