@@ -6,6 +6,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static const char doc[] =
 	"w; the rest still costs the application t. It pays off when c < w t (the break-even "
 	"rule r = c/t < w)."
 	"\vGive the cost, or a BPF program to measure here by test-run on a sample packet:\n"
-	"  offloadlab advise --hit-share 80%% --app-ns 25000 --cost-ns 300\n"
+	"  offloadlab advise --hit-share 80% --app-ns 25000 --cost-ns 300\n"
 	"  offloadlab advise --hit-share 0.5 --app-ns 25000 --obj build/bpf/kvcache/kvcache.bpf.o "
 	"--section kvc_xdp --packet get.bin\n"
 	"--packet is a raw Ethernet frame (binary file). t can come from 'offloadlab run kv' "
@@ -69,8 +70,11 @@ static int parse_num(const char *s, double *out)
 {
 	char *end;
 
+	/* plain decimal numbers only: no inf, nan or hex floats (strtod takes them all) */
+	if (!*s || strspn(s, "0123456789.eE+-%") != strlen(s))
+		return -1;
 	*out = strtod(s, &end);
-	return end == s || (*end && strcmp(end, "%")) ? -1 : 0;
+	return end == s || (*end && strcmp(end, "%")) || !isfinite(*out) ? -1 : 0;
 }
 
 static error_t parse(int key, char *arg, struct argp_state *state)

@@ -11,10 +11,11 @@ int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
+	/* decimal digits only: "010" is ten and "0x10" is refused, never octal or hex */
+	if (!s || !*s || strspn(s, "0123456789") != strlen(s))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	v = strtoull(s, &end, 10);
 	if (errno == ERANGE)
 		return -ERANGE;
 	if (errno || end == s || *end)

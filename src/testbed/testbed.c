@@ -395,6 +395,26 @@ int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[])
 	return pid;
 }
 
+int tb_which(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *p;
+
+	if (strchr(name, '/')) {
+		snprintf(out, len, "%s", name);
+		return access(out, X_OK) ? -ENOENT : 0;
+	}
+	for (p = path && *path ? path : "/usr/local/bin:/usr/bin:/bin"; p && *p;) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		int w = snprintf(out, len, "%.*s/%s", (int)n, n ? p : ".", name);
+
+		if (w > 0 && (size_t)w < len && !access(out, X_OK))
+			return 0;
+		p = colon ? colon + 1 : NULL;
+	}
+	return -ENOENT;
+}
+
 int tb_stop(struct tb *tb, int pid, int timeout_ms)
 {
 	int i, status = 0, waited = 0;

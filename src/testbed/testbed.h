@@ -51,6 +51,12 @@ int tb_run_in(const struct tb *tb, enum tb_side side, int (*fn)(void *arg), void
  */
 int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[]);
 
+/*
+ * The program tb_spawn() would run for name: the first executable name in PATH, as execvp
+ * finds it, into out. 0, or -ENOENT when there is none (to say so before starting anything).
+ */
+int tb_which(const char *name, char *out, size_t len);
+
 /* Stop a process started by tb_spawn(): SIGTERM, then SIGKILL after timeout_ms; reaps it. */
 int tb_stop(struct tb *tb, int pid, int timeout_ms);
 

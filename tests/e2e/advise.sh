@@ -38,10 +38,13 @@ PY
 grep -q "nosuch" "$TMP/err" || fail "unclear error for a missing program"
 for bad in "--hit-share 2 --app-ns 1 --cost-ns 1" "--hit-share 50% --app-ns 0 --cost-ns 1" \
 	"--hit-share 50%" "--hit-share x --app-ns 1 --cost-ns 1" \
-	"--hit-share 0.5 --app-ns 1 --obj x.o"; do
+	"--hit-share 0.5 --app-ns 1 --obj x.o" "--hit-share 0.5 --app-ns inf --cost-ns 5" \
+	"--hit-share nan --app-ns 100 --cost-ns 5" "--hit-share 0.5 --app-ns 100 --cost-ns 0x10" \
+	"--hit-share 0.5 --app-ns 100 --cost-ns -inf"; do
 	# shellcheck disable=SC2086
 	"$OLAB" advise $bad 2>/dev/null
 	[ $? -eq 64 ] || fail "'advise $bad' is not a usage error"
 done
+"$OLAB" advise --help | grep -q 'hit-share 80% ' || fail "advise --help shows a doubled %"
 assert_clean
 exit 0

@@ -16,8 +16,10 @@ static void test_parse_u64(void **state)
 	(void)state;
 	assert_int_equal(cli_parse_u64("42", 0, 100, &v), 0);
 	assert_int_equal(v, 42);
-	assert_int_equal(cli_parse_u64("0x10", 0, 100, &v), 0);
-	assert_int_equal(v, 16);
+	/* decimal only: never read as hex or octal */
+	assert_int_equal(cli_parse_u64("0x10", 0, 100, &v), -EINVAL);
+	assert_int_equal(cli_parse_u64("010", 0, 100, &v), 0);
+	assert_int_equal(v, 10);
 	assert_int_equal(cli_parse_u64("101", 0, 100, &v), -ERANGE);
 	assert_int_equal(cli_parse_u64("5", 10, 100, &v), -ERANGE);
 	assert_int_equal(cli_parse_u64("12abc", 0, 100, &v), -EINVAL);

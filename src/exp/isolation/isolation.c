@@ -247,11 +247,14 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 	uint64_t cnt[KC_NCOUNTERS] = { 0 };
 	int pid = -1, err;
 
-	if (access("/usr/bin/memcached", X_OK)) {
+	char mcpath[4096];
+
+	if (tb_which("memcached", mcpath, sizeof(mcpath))) {
 		metric_unavailable(m, "memcached is not installed (scripts/install-deps.sh)");
 		metric_unavailable(c, "no kvcache neighbour run");
 		return;
 	}
+	argv[0] = mcpath;
 	pid = tb_spawn(tb, TB_DUT, tb->dut_cpu, argv);
 	err = pid > 0 ? 0 : pid;
 	if (!err)

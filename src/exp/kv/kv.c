@@ -243,11 +243,15 @@ int kv_run(const struct run_opts *o, struct result *r)
 	double kps[2][NSWEEP] = { { 0 } };
 	uint64_t rt0 = 0, rc0 = 0, rt1 = 0, rc1 = 0;
 
-	if (access("/usr/bin/memcached", X_OK)) {
+	char mcpath[4096];
+
+	/* the memcached that will run is the one checked: found on PATH, run by its path */
+	if (tb_which("memcached", mcpath, sizeof(mcpath))) {
 		snprintf(r->error, sizeof(r->error),
 			 "memcached is not installed (scripts/install-deps.sh installs it)");
 		return -ENOENT;
 	}
+	argv[0] = mcpath;
 	err = tb_create(&c.tb);
 	if (err) {
 		snprintf(r->error, sizeof(r->error), "no testbed: %s", strerror(-err));
