@@ -19,6 +19,10 @@ CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -MMD -MP -Isrc -I$(BUILD) \
 	      -DOLAB_VERSION='"$(VERSION)"' -DOLAB_GIT='"$(GIT_COMMIT)"' \
 	      -DOLAB_CLANG='"$(CLANG_VER)"' -DOLAB_BPFTOOL='"$(BPFTOOL_VER)"'
+# The sanitizer build (make san): the same sources under ASan and UBSan, in build-san/.
+SAN_FLAGS  ?=
+CFLAGS     += $(SAN_FLAGS)
+LDFLAGS    += $(SAN_FLAGS)
 LDLIBS     := -lxdp -lbpf -lelf -lz -ljansson -lcapstone -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR) -MMD -MP \
 	      -Isrc -Isrc/include -I$(BUILD) -idirafter /usr/include/$(TRIPLET)
@@ -36,7 +40,7 @@ TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS) $(BPFT_SRCS))
 
 PROG := $(BUILD)/offloadlab
 
-.PHONY: all deps run test check lint format clean
+.PHONY: all deps run test check lint format clean san
 all: $(PROG) $(TEST_BINS)
 
 deps:
@@ -67,9 +71,12 @@ $(BUILD)/liboffloadlab.a: $(LIB_OBJS)
 $(PROG): $(BUILD)/obj/main.o $(BUILD)/liboffloadlab.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Tests read headers straight out of byte buffers, as the kernel's selftests do: under UBSan
+# they are spared the alignment check (the library's own code is not).
 $(BUILD)/tests/%: tests/%.c $(BUILD)/liboffloadlab.a $(SKELS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(BUILD)/liboffloadlab.a $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(if $(SAN_FLAGS),-fno-sanitize=alignment) -Itests -o $@ $< \
+		$(BUILD)/liboffloadlab.a $(LDLIBS) -lcmocka
 
 # The parser fuzzer (libFuzzer, clang's runtime): tests/e2e/fuzz_mcproto.sh runs it briefly.
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_mcproto
@@ -83,8 +90,15 @@ run: deps
 	$(MAKE) all
 	$(PROG) run --quick
 
+# Everything again with AddressSanitizer and UndefinedBehaviorSanitizer; tests/run.sh runs the
+# C tests and a whole 'run --quick' with it (any report fails the test).
+SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+san:
+	$(MAKE) BUILD=build-san SAN_FLAGS="$(SAN_CFLAGS)" all
+
 test: deps
 	$(MAKE) all
+	$(MAKE) san
 	$(MAKE) lint
 	tests/run.sh
 
@@ -103,6 +117,6 @@ format:
 	clang-format -i $(FMT_FILES)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-san
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

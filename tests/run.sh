@@ -13,6 +13,11 @@ run_tap() { # binary
 	local out line rc
 	out=$(CMOCKA_MESSAGE_OUTPUT=TAP timeout 600 "$1" 2>&1)
 	rc=$?
+	# a sanitizer report fails the binary even when its own checks passed
+	if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' <<<"$out"; then
+		failn=$((failn + 1)); failed+=("$1: sanitizer report")
+		grep -E -A5 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' <<<"$out" | head -20
+	fi
 	while IFS= read -r line; do
 		case "$line" in
 		"ok "*"# SKIP"*) skipn=$((skipn + 1)); echo "  skip ${line#ok }";;
@@ -27,7 +32,7 @@ run_tap() { # binary
 	if [ $rc -ne 0 ] && ! grep -qE '^(not )?ok ' <<<"$out"; then
 		failn=$((failn + 1)); failed+=("$(basename "$1"): exited $rc before any test")
 	fi
-	echo "$(basename "$1"): exit $rc"
+	echo "${1#build*/tests/}: exit $rc"
 }
 
 run_sh() { # script
@@ -54,6 +59,22 @@ for group in unit bpf e2e; do
 		done
 	fi
 done
+
+# The sanitizer build (make san): every C test again, and the whole suite of experiments with
+# report and compare (tests/san). Any ASan or UBSan report fails the test it came from.
+if [ -d build-san/tests ]; then
+	echo "== sanitizers (ASan + UBSan)"
+	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	for t in build-san/tests/*/test_*; do
+		[ -x "$t" ] && [ -f "$t" ] && [[ "$t" != *.d ]] && run_tap "$t"
+	done
+	for s in tests/san/*.sh; do
+		run_sh "$s"
+	done
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+elif [ "${CI:-}" = true ]; then
+	failn=$((failn + 1)); failed+=("sanitizers: no build-san (make san)")
+fi
 
 for f in "${failed[@]}"; do echo "failed: $f"; done
 if [ "${CI:-}" = true ] && [ $skipn -gt 0 ]; then

@@ -22,6 +22,8 @@ grep -q "no experiment named 'nosuch'" "$TMP/err" || fail "unknown experiment no
 grep -q "from 100 to 8000" "$TMP/err" || fail "bad --samples message does not give the range"
 "$OLAB" run hooks --samples 12x >/dev/null 2>&1; [ $? -eq 64 ] || fail "--samples 12x: 64"
 "$OLAB" list extra >/dev/null 2>&1; [ $? -eq 64 ] || fail "list with an argument: 64"
+"$OLAB" run hooks -o '' >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "run -o '': 64"
+grep -q "not an empty name" "$TMP/err" || fail "run -o '' is not explained"
 
 "$OLAB" env >"$TMP/env" || fail "env exited $?"
 for k in kernel cpu_model clocksource bpf_jit_enable pmu tools.libbpf; do

@@ -29,9 +29,17 @@ grep -q "left by a run (pid $pid)" "$TMP/err" || fail "next run did not report t
 "$OLAB" run hooks --quick --samples 8000 -o "$TMP/out" >/dev/null 2>&1 &
 pid=$!
 wait_ns $pid || { kill -9 $pid; fail "the run never created its testbed"; }
+# one run at a time: a second is refused with the first's pid, and measures nothing
+"$OLAB" run hooks --quick -o "$TMP/out2" >/dev/null 2>"$TMP/err2"
+[ $? -eq 1 ] || fail "a second run beside the first was not refused"
+grep -q "another run (pid $pid) is measuring on this machine" "$TMP/err2" ||
+	fail "the refusal does not name the first run: $(cat "$TMP/err2")"
+[ -e "$TMP/out2" ] && fail "the refused run made a run folder"
 kill -INT $pid
 wait $pid 2>/dev/null
 [ -z "$(olab_ns $pid)" ] || fail "SIGINT left namespaces behind"
+# what it measured before the signal stays: results.json is written after each experiment
+ls "$TMP"/out/*/results.json >/dev/null 2>&1 || fail "an interrupted run left no results.json"
 
 # a SIGKILLed kv run: the memcached it started dies with it (no orphan under PID 1)
 if command -v memcached >/dev/null; then

@@ -3,7 +3,8 @@
 # anything else (fail), and says why on stderr.
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-OLAB="$TOP/build/offloadlab"
+# OLAB may name another build of the same program (the sanitizer build: tests/san)
+OLAB=${OLAB:-"$TOP/build/offloadlab"}
 TMP=$(mktemp -d /tmp/olab-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
