@@ -48,6 +48,8 @@ static const char *const counter_names[KC_NCOUNTERS] = {
 	[KC_SRC_REFUSED] = "source not allowed",
 	[KC_RATE_LIMITED] = "source over its rate",
 	[KC_BAD_FRAME] = "bad length or checksum",
+	[KC_UNTRACKED] = "tcp table full (fills stopped)",
+	[KC_OPAQUE] = "fragment or ext header (flush)",
 };
 
 const char *kvc_counter_name(enum kc_counter c)

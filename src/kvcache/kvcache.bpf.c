@@ -385,7 +385,7 @@ static __always_inline void close_pending(const struct kc_pending *p)
 /* What the write in s->r tells about the expiry of s->key (docs/kvcache.md, Expiry). */
 static __always_inline void note_expiry(struct scratch *s, __u64 now)
 {
-	struct kc_meta m = { 0 }, *old;
+	struct kc_meta m = { .epoch = epoch }, *old;
 	__s64 e = s->r.exptime;
 	__u8 c = s->r.cmd;
 
@@ -405,6 +405,8 @@ static __always_inline void note_expiry(struct scratch *s, __u64 now)
 			m.deadline_ns = 1;
 	} /* else an absolute Unix time: not cacheable */
 	old = bpf_map_lookup_elem(&meta, &s->key);
+	if (old && old->epoch != epoch)
+		old = NULL; /* learnt before a flush for an unreadable write: not known */
 	if ((c == MC_ADD || c == MC_CAS) && old) {
 		/* it may fail and leave the old item: keep the earlier of the two deadlines */
 		if (!old->known)
@@ -504,6 +506,8 @@ struct flow {
 	__u32 tseq;
 	__u8 proto, v6, syn, fin;
 	__u8 len_ok; /* UDP: its length matches the IP payload; IPv4: the header checksum holds */
+	__u8 vlan, exthdr; /* VLAN tags, IPv6 extension headers: never answered */
+	__u8 opaque;	   /* the first fragment of a datagram: what it carries is unread */
 };
 
 /* The IPv4 header (options included) sums to 0xffff with its checksum in place. */
@@ -521,41 +525,107 @@ static __always_inline int ip4_csum_ok(const __u8 *ip)
 	return sum == 0xffff;
 }
 
-/* Parse Ethernet, IPv4 or IPv6 (no extension headers), UDP or TCP, from raw bytes at hdr
- * (the first 128 bytes of the frame); client_is_src: ingress. 0 if it is memcached's. */
+/* parse_flow: not memcached's traffic, or memcached's but not readable here */
+#define PF_NOT_OURS -1
+#define PF_UNKNOWN -2 /* may be for memcached, but where its ports are cannot be read */
+
+/* An IPv6 extension header parse_flow steps over. */
+static __always_inline int ip6_ext(__u8 nh)
+{
+	return nh == 0 /* hop-by-hop */ || nh == 43 /* routing */ || nh == 60 /* destination */ ||
+	       nh == 51 /* AH */ || nh == 44 /* fragment */;
+}
+
+/*
+ * Parse Ethernet (up to two VLAN tags), IPv4 (options) or IPv6 (extension headers), UDP or
+ * TCP, from raw bytes at hdr (the first 128 bytes of the frame); client_is_src: ingress.
+ * 0 if it is memcached's; f->opaque when it is but its payload is not all here (the first
+ * fragment of a datagram the stack will reassemble). A later fragment (no ports in it) is
+ * PF_NOT_OURS: its datagram was judged at its first fragment, which reassembly waits for.
+ */
 static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int client_is_src,
 				      struct flow *f)
 {
-	const struct ethhdr *eth = (const void *)hdr;
-	__u32 l3 = sizeof(*eth), l4, tot;
-	__u16 sport, dport;
+	__u32 l3 = sizeof(struct ethhdr), l4, tot, i;
+	__u16 proto = (__u16)(hdr[12] << 8 | hdr[13]), sport, dport;
 
 	__builtin_memset(f, 0, sizeof(*f));
-	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
-		const struct iphdr *ip = (const void *)(hdr + l3);
+	/* 802.1Q / 802.1ad tags: the kernel still delivers such frames to a VLAN device */
+	for (i = 0; i < 2; i++) {
+		if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
+			break;
+		proto = (__u16)(hdr[(l3 + 2) & 127] << 8 | hdr[(l3 + 3) & 127]);
+		l3 += 4;
+		f->vlan = 1;
+	}
+	if (proto == ETH_P_IP) {
+		const struct iphdr *ip = (const void *)(hdr + (l3 & 63));
+		__u16 frag = bpf_ntohs(ip->frag_off);
 
-		if (ip->ihl < 5 || (ip->frag_off & bpf_htons(0x3fff)))
-			return -1;
+		if (ip->ihl < 5)
+			return PF_NOT_OURS;
+		if (frag & 0x1fff)
+			return PF_NOT_OURS; /* a later fragment */
+		if (frag & 0x2000)
+			f->opaque = 1; /* the first fragment: more of the datagram to come */
 		l4 = l3 + ip->ihl * 4;
 		tot = l3 + bpf_ntohs(ip->tot_len);
 		f->proto = ip->protocol;
 		f->ck.addr[0] = client_is_src ? ip->saddr : ip->daddr;
-	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
-		const struct ipv6hdr *ip6 = (const void *)(hdr + l3);
+	} else if (proto == ETH_P_IPV6) {
+		const struct ipv6hdr *ip6 = (const void *)(hdr + (l3 & 63));
+		__u8 nh = ip6->nexthdr;
 
 		l4 = l3 + sizeof(*ip6);
 		tot = l4 + bpf_ntohs(ip6->payload_len);
-		f->proto = ip6->nexthdr;
 		f->v6 = 1;
 		__builtin_memcpy(f->ck.addr, client_is_src ? &ip6->saddr : &ip6->daddr, 16);
+		for (i = 0; i < 4; i++) {
+			__u32 o = l4 & 127;
+
+			if (!ip6_ext(nh))
+				break;
+			if (l4 + 8 > 120)
+				return PF_UNKNOWN; /* the ports lie past what was read */
+			if (nh == 44) {
+				if ((hdr[(o + 2) & 127] << 8 | hdr[(o + 3) & 127]) & 0xfff8)
+					return PF_NOT_OURS; /* a later fragment */
+				if (hdr[(o + 3) & 127] & 1)
+					f->opaque = 1;
+				nh = hdr[o];
+				l4 += 8;
+			} else {
+				__u32 len = nh == 51 ? ((__u32)hdr[(o + 1) & 127] + 2) * 4
+						     : ((__u32)hdr[(o + 1) & 127] + 1) * 8;
+
+				nh = hdr[o];
+				l4 += len;
+			}
+			f->exthdr = 1;
+		}
+		if (ip6_ext(nh))
+			return PF_UNKNOWN;
+		if (l4 > tot)
+			return PF_NOT_OURS; /* headers longer than the packet: the stack drops it */
+		f->proto = nh;
 	} else {
-		return -1;
+		return PF_NOT_OURS;
 	}
-	if (tot > frame_len || l4 > 100)
-		return -1;
+	if (l4 > 100)
+		return f->proto == IPPROTO_UDP || f->proto == IPPROTO_TCP || f->exthdr ? PF_UNKNOWN
+										  : PF_NOT_OURS;
+	if (tot > frame_len)
+		return PF_NOT_OURS; /* the stack drops a frame shorter than its IP length */
+	/*
+	 * The same bound again, where the verifier sees it on the register used below (the
+	 * compiler would drop a plain repeat of the test above).
+	 */
+	asm volatile("%0 &= 127" : "+r"(l4));
+	if (l4 > 100)
+		return PF_NOT_OURS;
 	f->l4off = l4;
 	if (f->proto == IPPROTO_UDP) {
-		const struct udphdr *u = (const void *)(hdr + (l4 & 127));
+		const struct udphdr *u = (const void *)(hdr + l4);
 		__u32 ulen = bpf_ntohs(u->len);
 
 		sport = u->source;
@@ -565,14 +635,17 @@ static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int clie
 		 * The stack drops a datagram whose UDP length runs past the IP payload and trims
 		 * one whose UDP length is shorter: memcached reads ulen - 8 bytes. Only a
 		 * datagram whose lengths agree (and, over IPv4, whose header checksum holds) is
-		 * ever answered.
+		 * ever answered. A first fragment holds only the start of the datagram.
 		 */
-		if (ulen < sizeof(*u) || l4 + ulen > tot)
-			return -1;
-		f->len_ok = l4 + ulen == tot && (f->v6 || ip4_csum_ok(hdr + l3));
-		tot = l4 + ulen;
+		if (!f->opaque) {
+			if (ulen < sizeof(*u) || l4 + ulen > tot)
+				return PF_NOT_OURS;
+			f->len_ok = l4 + ulen == tot &&
+				    (f->v6 || ip4_csum_ok(hdr + ((l3 - 14) & 15) + 14));
+			tot = l4 + ulen;
+		}
 	} else if (f->proto == IPPROTO_TCP) {
-		const struct tcphdr *t = (const void *)(hdr + (l4 & 127));
+		const struct tcphdr *t = (const void *)(hdr + l4);
 
 		sport = t->source;
 		dport = t->dest;
@@ -581,10 +654,12 @@ static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int clie
 		f->syn = t->syn;
 		f->fin = t->fin || t->rst;
 	} else {
-		return -1;
+		return PF_NOT_OURS;
 	}
-	if ((client_is_src ? dport : sport) != bpf_htons(cfg_port) || f->poff > tot)
-		return -1;
+	if ((client_is_src ? dport : sport) != bpf_htons(cfg_port))
+		return PF_NOT_OURS;
+	if (f->poff > tot)
+		return f->opaque ? PF_UNKNOWN : PF_NOT_OURS;
 	f->ck.port = client_is_src ? sport : dport;
 	f->plen = tot - f->poff;
 	return 0;
@@ -907,6 +982,20 @@ int kvc_xdp_get(struct xdp_md *ctx)
 }
 #endif
 
+/* No fills until now + ns (a later deadline already set stays). */
+static __always_inline void hold_fills(__u64 now, __u64 ns)
+{
+	if (fill_block_until < now + ns)
+		fill_block_until = now + ns;
+}
+
+/* A packet that may write anything, with no reply to wait for: flush, and hold fills. */
+static __always_inline void flush_hold(__u64 now, __u64 ns)
+{
+	__sync_fetch_and_add(&epoch, 1);
+	hold_fills(now, ns);
+}
+
 /* Bytes the first command of a request takes: its line, and a storage command's data. */
 static __always_inline __u32 first_cmd_len(const struct mc_req *r)
 {
@@ -932,6 +1021,12 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 
 	/* memcached ignores a datagram of 8 bytes or less: nothing in it can write */
 	if (f->plen < MC_UDP_HDR + 1 || bpf_xdp_load_bytes(ctx, f->poff & 255, h, MC_UDP_HDR)) {
+		if (f->opaque) {
+			/* a first fragment too short to name its request */
+			flush_hold(now, KC_FRAG_HOLD_NS);
+			count(KC_OPAQUE);
+			return XDP_PASS;
+		}
 		count(KC_PARSE_PASS);
 		return XDP_PASS;
 	}
@@ -943,6 +1038,11 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	if (h[4] || h[5] != 1) {
 		count(KC_PARSE_PASS);
 		return XDP_PASS;
+	}
+	if (f->opaque) {
+		/* the first fragment of a datagram (a large set): its end is not here to read */
+		count(KC_OPAQUE);
+		goto unreadable;
 	}
 	plen = f->plen - MC_UDP_HDR;
 	n = plen > MC_BUF ? MC_BUF : plen;
@@ -992,8 +1092,7 @@ unreadable:
 	 * Its replies may leave before its last command has run if memcached yields between
 	 * commands (-R, reqs_per_event): keep fills off a while longer than the reply alone.
 	 */
-	if (fill_block_until < now + KC_UNREAD_HOLD_NS)
-		fill_block_until = now + KC_UNREAD_HOLD_NS;
+	hold_fills(now, KC_UNREAD_HOLD_NS);
 write:
 	invalidate(s, now);
 	if (!s->r.noreply) {
@@ -1018,6 +1117,23 @@ static __always_inline void desync(struct kc_conn *c)
 		c->desync = 1;
 		open_global();
 		count(KC_DESYNC);
+	}
+}
+
+/*
+ * A connection the table has no room for cannot be followed, and nothing would say when it
+ * ends: flush now and on every such segment, and stop filling for good (a global window that
+ * never closes; detach and attach again to start over). Counted once.
+ */
+__u8 lost_connections;
+
+static __always_inline void untracked(void)
+{
+	__sync_fetch_and_add(&epoch, 1);
+	if (!lost_connections) {
+		lost_connections = 1;
+		open_global();
+		count(KC_UNTRACKED);
 	}
 }
 
@@ -1091,11 +1207,17 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 			conn_close_all(c);
 		__builtin_memset(&s->conn, 0, sizeof(s->conn));
 		s->conn.next_in = f->tseq + 1;
-		bpf_map_update_elem(&conns, &f->ck, &s->conn, BPF_ANY);
+		if (bpf_map_update_elem(&conns, &f->ck, &s->conn, BPF_ANY))
+			untracked();
 		return XDP_PASS;
 	}
 	if (!f->plen)
 		return XDP_PASS;
+	if (f->opaque && c) {
+		count(KC_OPAQUE);
+		desync(c); /* a fragmented segment: its stream cannot be followed */
+		return XDP_PASS;
+	}
 	if (!c) {
 		/* a connection older than the cache: its stream cannot be followed */
 		__builtin_memset(&s->conn, 0, sizeof(s->conn));
@@ -1103,6 +1225,8 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 		c = bpf_map_lookup_elem(&conns, &f->ck);
 		if (c)
 			desync(c);
+		else
+			untracked();
 		return XDP_PASS;
 	}
 	if (c->desync) {
@@ -1159,13 +1283,21 @@ int kvc_xdp(struct xdp_md *ctx)
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
 	__u64 now = bpf_ktime_get_ns();
 	struct flow f;
+	int ret;
 
 	if (!s)
 		return XDP_PASS;
 	hn = flen < 128 ? flen : 128;
 	if (hn < 42 || bpf_xdp_load_bytes(ctx, 0, s->hdr, bounded(hn - 1, 127) + 1))
 		return XDP_PASS;
-	if (parse_flow(s->hdr, flen, 1, &f))
+	ret = parse_flow(s->hdr, flen, 1, &f);
+	if (ret == PF_UNKNOWN) {
+		/* it may carry a write (a fragment, perhaps), and nothing says which request */
+		flush_hold(now, KC_FRAG_HOLD_NS);
+		count(KC_OPAQUE);
+		return XDP_PASS;
+	}
+	if (ret)
 		return XDP_PASS;
 	if (f.proto == IPPROTO_UDP)
 		return udp_in(ctx, s, &f, now);
@@ -1196,7 +1328,7 @@ KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, _
 	if (!f || f->seq != t->seq || f->open || t->gseq != gseq || gopen || t->epoch != epoch ||
 	    now < fill_block_until) {
 		count(KC_FILL_FENCED);
-	} else if (!m || !m->known || s->v.bytes > KC_VAL_MAX) {
+	} else if (!m || !m->known || m->epoch != t->epoch || s->v.bytes > KC_VAL_MAX) {
 		count(s->v.bytes > KC_VAL_MAX ? KC_TOO_BIG : KC_NOT_CACHEABLE);
 	} else if (s->v.head_len + s->v.bytes + 2 <= n) {
 		__u64 seq = t->seq, g = t->gseq;
@@ -1386,7 +1518,7 @@ int kvc_tc(struct __sk_buff *skb)
 
 	if (!s || hn < 42 || bpf_skb_load_bytes(skb, 0, s->hdr, bounded(hn - 1, 127) + 1))
 		return TC_ACT_OK;
-	if (parse_flow(s->hdr, skb->len, 0, &f))
+	if (parse_flow(s->hdr, skb->len, 0, &f) || f.opaque)
 		return TC_ACT_OK;
 	if (f.proto == IPPROTO_UDP)
 		return udp_out(skb, s, &f, now);

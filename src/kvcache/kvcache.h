@@ -33,6 +33,12 @@ struct kc_val {
  * been answered: memcached may answer a datagram's first commands before it runs the last.
  */
 #define KC_UNREAD_HOLD_NS 1000000000ULL
+/*
+ * A fragment that names no request (or a packet whose ports lie past what XDP reads) may be
+ * part of a write that is reassembled up to net.ipv4.ipfrag_time (30 s) later: no fills for
+ * that long and a second.
+ */
+#define KC_FRAG_HOLD_NS 31000000000ULL
 #define KC_BUCKETS 65536 /* fence buckets: a hash of the key; collisions only refuse more fills */
 
 /* Per bucket: writes seen, and writes not yet known to be applied (docs/kvcache.md). */
@@ -44,7 +50,13 @@ struct kc_fence {
 /* What a write told about a key's expiry, kept until the next write to it. */
 struct kc_meta {
 	__u64 deadline_ns; /* 0: never expires */
-	__u8 known;	   /* 0: cannot be cached (absolute or unknown exptime) */
+	/*
+	 * The epoch it was learnt in: a flush for a write the cache could not read (binary,
+	 * meta, a datagram not read whole) may have changed any item's expiry, so what was
+	 * learnt before it is not trusted after it.
+	 */
+	__u64 epoch;
+	__u8 known; /* 0: cannot be cached (absolute or unknown exptime) */
 	__u8 pad[7];
 };
 
@@ -172,6 +184,8 @@ enum kc_counter {
 	KC_SRC_REFUSED,	 /* a GET from a source outside the allow-list: memcached decides */
 	KC_RATE_LIMITED, /* a source over its answer rate: memcached decides */
 	KC_BAD_FRAME,	 /* lengths or checksums the kernel would refuse: not answered */
+	KC_UNTRACKED,	 /* a TCP connection the table had no room for: fills stop for good */
+	KC_OPAQUE,	 /* IP fragments or extension headers: flushed, never answered */
 	KC_NCOUNTERS,
 };
 
