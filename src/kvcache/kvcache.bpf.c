@@ -612,8 +612,9 @@ static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int clie
 		return PF_NOT_OURS;
 	}
 	if (l4 > 100)
-		return f->proto == IPPROTO_UDP || f->proto == IPPROTO_TCP || f->exthdr ? PF_UNKNOWN
-										  : PF_NOT_OURS;
+		return f->proto == IPPROTO_UDP || f->proto == IPPROTO_TCP || f->exthdr
+			       ? PF_UNKNOWN
+			       : PF_NOT_OURS;
 	if (tot > frame_len)
 		return PF_NOT_OURS; /* the stack drops a frame shorter than its IP length */
 	/*
