@@ -5,6 +5,7 @@
  * attached under /sys/fs/bpf/olab-kvcache-<dev> so that it outlives the command.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -213,6 +214,50 @@ int kvc_attach(const char *ifname, uint16_t port, uint32_t capacity, struct kvc 
 	return kvc_attach_opts(ifname, &o, k);
 }
 
+/*
+ * The cache's programs on every other interface of this namespace (loopback included): a
+ * write memcached takes from any of them must invalidate first, and its reply going out
+ * there must close its window. Hits are answered only on the attach device (the MAC check).
+ */
+static int follow_everywhere(struct kvc *k, int main_ifindex)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	int err = 0;
+
+	if (!ifs)
+		return log_errno(-errno, "list this namespace's interfaces");
+	for (i = ifs; i->if_index && !err; i++) {
+		struct kvc_extra *x;
+
+		if ((int)i->if_index == main_ifindex)
+			continue;
+		if (k->nextra == KVC_MAX_EXTRA) {
+			err = log_errno(-E2BIG,
+					"follow writes on %s: more than %d other interfaces; the "
+					"kvcache must see every interface memcached may receive on",
+					i->if_name, KVC_MAX_EXTRA);
+			break;
+		}
+		x = &k->extra[k->nextra];
+		x->ifindex = (int)i->if_index;
+		snprintf(x->ifname, sizeof(x->ifname), "%s", i->if_name);
+		x->xdp = att_xdp(k->skel->progs.kvc_xdp, x->ifindex, x->ifname);
+		if (!x->xdp) {
+			err = log_errno(-errno,
+					"follow writes on %s (memcached may receive there; another "
+					"XDP program on it keeps the kvcache out)",
+					x->ifname);
+			break;
+		}
+		k->nextra++;
+		err = att_tc_egress_at(x->ifindex, x->ifname,
+				       bpf_program__fd(k->skel->progs.kvc_tc), KVC_TC_HANDLE,
+				       KVC_TC_PRIORITY, &x->tc);
+	}
+	if_freenameindex(ifs);
+	return err;
+}
+
 int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 {
 	int ifindex = (int)if_nametoindex(ifname), err;
@@ -251,11 +296,20 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 		kvc_detach(k);
 		return err;
 	}
-	return 0;
+	err = follow_everywhere(k, ifindex);
+	if (err)
+		kvc_detach(k);
+	return err;
 }
 
 void kvc_detach(struct kvc *k)
 {
+	int i;
+
+	for (i = 0; i < k->nextra; i++) {
+		att_tc_detach(&k->extra[i].tc);
+		bpf_link__destroy(k->extra[i].xdp);
+	}
 	att_tc_detach(&k->tc);
 	bpf_link__destroy(k->xdp);
 	kvcache_bpf__destroy(k->skel);
@@ -350,17 +404,21 @@ static bool private_mounts(void)
 	       a.st_ino != b.st_ino;
 }
 
-static const char *const pins[] = { "xdp_link", "counters", "cache", "attach_info" };
-
+/* Remove every pin in dir (links, maps), then dir itself. */
 static void unpin_all(const char *dir)
 {
+	struct dirent *de;
 	char p[512];
-	size_t i;
+	DIR *d = opendir(dir);
 
-	for (i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, pins[i]);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
 		unlink(p);
 	}
+	if (d)
+		closedir(d);
 	rmdir(dir);
 }
 
@@ -385,7 +443,7 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 	char dir[256], p[512];
 	struct kvc k;
 	__u32 zero = 0;
-	int err;
+	int err, i;
 
 	if (!if_nametoindex(dev)) {
 		log_errno(-ENODEV, "find device %s in this namespace", dev);
@@ -417,6 +475,11 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 	info.tc_handle = k.tc.opts.handle;
 	info.tc_priority = k.tc.opts.priority;
 	info.clsact_made = k.tc.hook_made;
+	info.nextra = (__u32)k.nextra;
+	for (i = 0; i < k.nextra; i++) {
+		info.extra_ifindex[i] = (__u32)k.extra[i].ifindex;
+		info.extra_clsact_made[i] = k.extra[i].tc.hook_made;
+	}
 	bpf_map_update_elem(bpf_map__fd(k.skel->maps.attach_info), &zero, &info, BPF_ANY);
 	if (mkdir(dir, 0700)) {
 		err = -errno;
@@ -436,15 +499,30 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 		snprintf(p, sizeof(p), "%s/attach_info", dir);
 		err = bpf_map__pin(k.skel->maps.attach_info, p);
 	}
+	for (i = 0; !err && i < k.nextra; i++) {
+		snprintf(p, sizeof(p), "%s/xdp_link_%d", dir, k.extra[i].ifindex);
+		err = bpf_link__pin(k.extra[i].xdp, p);
+	}
 	if (err)
 		goto fail;
-	/* the pinned link keeps XDP, the filter keeps TC: let go of this process's handles */
+	/* the pinned links keep XDP, the filters keep TC: let go of this process's handles */
 	bpf_link__disconnect(k.xdp);
 	k.tc.attached = false;
 	k.tc.hook_made = false;
-	kvc_detach(&k);
+	for (i = 0; i < k.nextra; i++) {
+		bpf_link__disconnect(k.extra[i].xdp);
+		k.extra[i].tc.attached = false;
+		k.extra[i].tc.hook_made = false;
+	}
 	printf("kvcache attached to %s (memcached port %u, %u items); pinned in %s\n", dev, port,
 	       capacity, dir);
+	if (k.nextra) {
+		printf("  it follows writes on every interface memcached may receive on:");
+		for (i = 0; i < k.nextra; i++)
+			printf(" %s", k.extra[i].ifname);
+		printf(" (hits are answered on %s only)\n", dev);
+	}
+	kvc_detach(&k);
 	if (private_mounts())
 		fprintf(stderr,
 			"offloadlab kvcache: warning: this command runs in a mount namespace of "
@@ -467,7 +545,7 @@ static int cmd_detach(const char *dev)
 	struct kc_attach_info info = { 0 };
 	char dir[256], p[512];
 	int ifindex = (int)if_nametoindex(dev), fd;
-	__u32 zero = 0;
+	__u32 zero = 0, i;
 	bool pinned, filter;
 
 	if (pin_dir(dev, dir, sizeof(dir))) {
@@ -495,9 +573,26 @@ static int cmd_detach(const char *dev)
 			dir);
 		return EXIT_FAIL;
 	}
-	/* only our own filter, found by its handle and priority; the qdisc only if empty */
+	/* only our own filters, found by their handle and priority; a qdisc only if empty */
 	if (filter)
 		remove_filter(ifindex, info.clsact_made);
+	/* and from every other interface it followed writes on (all of them, pins or not) */
+	{
+		struct if_nameindex *ifs = if_nameindex(), *x;
+
+		for (x = ifs; x && x->if_index; x++) {
+			bool made = false;
+
+			if ((int)x->if_index == ifindex || !our_filter((int)x->if_index))
+				continue;
+			for (i = 0; pinned && i < info.nextra && i < 15; i++)
+				if (info.extra_ifindex[i] == x->if_index)
+					made = info.extra_clsact_made[i];
+			remove_filter((int)x->if_index, made);
+		}
+		if (ifs)
+			if_freenameindex(ifs);
+	}
 	if (pinned)
 		unpin_all(dir); /* the last reference to the XDP link goes: XDP is detached */
 	printf("kvcache detached from %s%s\n", dev,

@@ -12,10 +12,25 @@ struct kvcache_bpf;
 struct bpf_object;
 
 /* The kvcache attached to one device (XDP ingress, TC egress), in the caller's namespace. */
+/*
+ * memcached takes a packet for any of the host's addresses from any interface (loopback
+ * included), so the cache follows writes on every interface of the namespace: its programs
+ * run on each; only the device named at attach answers hits.
+ */
+#define KVC_MAX_EXTRA 15
+struct kvc_extra {
+	int ifindex;
+	char ifname[16];
+	struct bpf_link *xdp;
+	struct att_tc tc;
+};
+
 struct kvc {
 	struct kvcache_bpf *skel;
 	struct bpf_link *xdp;
 	struct att_tc tc;
+	int nextra;
+	struct kvc_extra extra[KVC_MAX_EXTRA];
 };
 
 /* Who the cache answers, beyond memcached's own rules (docs/kvcache.md, Security model). */

@@ -160,8 +160,10 @@ struct kc_attach_info {
 	__u32 tc_handle, tc_priority;
 	__u32 clsact_made;
 	__u32 port;
-	__u32 pad;
-	__u64 netns; /* inode of the network namespace attach ran in */
+	__u32 nextra; /* the other interfaces it follows writes on */
+	__u64 netns;  /* inode of the network namespace attach ran in */
+	__u32 extra_ifindex[15];
+	__u32 extra_clsact_made[15];
 };
 
 /* The kvcache's TC egress filter: a handle and priority of its own, to be found again. */

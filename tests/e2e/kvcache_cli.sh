@@ -25,6 +25,7 @@ ip -n "$C" addr add 198.18.1.1/24 dev olab-$N-a
 ip -n "$S" addr add 198.18.1.2/24 dev olab-$N-b
 ip -n "$C" link set olab-$N-a up
 ip -n "$S" link set olab-$N-b up
+ip -n "$S" link set lo up
 # frames sent back with XDP_TX reach a veth only if it runs XDP itself
 ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/kvcache/xdp_pass.bpf.o" sec xdp ||
 	fail "cannot load the pass program on the client's veth"
@@ -40,9 +41,19 @@ ip netns exec "$C" timeout 20 memcaslap -s 198.18.1.2:11211 -U -t 3s -T 1 -c 8 -
 "$OLAB" kvcache stats --dev olab-$N-b
 ip link show olab-$N-b | grep -q xdp
 tc filter show dev olab-$N-b egress | grep -q kvc_tc
+# a write that reaches memcached over loopback (a client on the server's own host) is seen
+MCC="$TOP/tests/e2e/mcclient.py"
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set lbk 0 0 3\r\nold\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' | grep -q old   # fills
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' | grep -q old   # a hit
+ip link show lo | grep -q xdp
+"\$MCC" tcp 198.18.1.2:11211 'set lbk 0 0 3\r\nnew\r\n' | grep -q STORED  # via lo
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' | grep -q new
 "$OLAB" kvcache detach --dev olab-$N-b
 ! ip link show olab-$N-b | grep -q 'prog/xdp'
 ! tc filter show dev olab-$N-b egress | grep -q kvc_tc
+! ip link show lo | grep -q 'prog/xdp'
+! tc filter show dev lo egress | grep -q kvc_tc
 "$OLAB" kvcache stats --dev olab-$N-b && exit 1 # detached: nothing to read
 
 # pins are keyed by namespace and ifindex: a same-named device elsewhere is another device
