@@ -31,6 +31,8 @@ struct kvc {
 	struct att_tc tc;
 	int nextra;
 	struct kvc_extra extra[KVC_MAX_EXTRA];
+	/* memcached's socket closing and binding (a stop, a restart), on the cgroup v2 root */
+	struct bpf_link *cg[3];
 };
 
 /* Who the cache answers, beyond memcached's own rules (docs/kvcache.md, Security model). */

@@ -77,6 +77,12 @@ __u64 epoch = 1;	/* flush_all moves it: older entries are gone */
 __u64 gseq;		/* moves with every global window */
 __s64 gopen;		/* global windows open: no fills meanwhile */
 __u64 fill_block_until; /* a delayed flush_all: no fills until it has happened */
+/*
+ * Set when memcached's UDP socket or TCP listener on cfg_port closes (in its network
+ * namespace): everything cached goes (the epoch moves) and no GET is answered until a socket
+ * binds the port again: a new memcached, empty, whose misses refill the cache.
+ */
+__u8 server_gone;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -841,6 +847,8 @@ static __always_inline __u32 may_answer(struct scratch *s, const struct flow *f,
 
 	if (!cfg)
 		return KC_NOT_LOCAL;
+	if (server_gone)
+		return KC_NO_SERVER; /* memcached would not answer: neither may the cache */
 	for (i = 0; i < ETH_ALEN; i++)
 		if (s->hdr[i] != cfg->mac[i])
 			return KC_NOT_LOCAL; /* another host's frame, broadcast or multicast */
@@ -1540,5 +1548,67 @@ struct {
 	__type(key, __u32);
 	__type(value, struct kc_attach_info);
 } attach_info SEC(".maps");
+
+/* ---- memcached's own sockets: a stop or a restart empties it, so the cache empties too ---- */
+
+static __always_inline int our_netns(void *ctx)
+{
+	__u32 zero = 0;
+	struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
+
+	return cfg && cfg->netns_cookie == bpf_get_netns_cookie(ctx);
+}
+
+/* memcached's sockets on cfg_port, by socket cookie: seen when they bind */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, __u64);
+	__type(value, __u8);
+} server_socks SEC(".maps");
+
+static __always_inline int bound(struct bpf_sock *sk)
+{
+	__u64 cookie;
+	__u8 one = 1;
+
+	if (sk->src_port != cfg_port || !our_netns(sk))
+		return 1;
+	cookie = bpf_get_socket_cookie(sk);
+	bpf_map_update_elem(&server_socks, &cookie, &one, BPF_ANY);
+	if (server_gone) {
+		/* a new server, empty: nothing filled while the old one went survives */
+		__sync_fetch_and_add(&epoch, 1);
+		server_gone = 0;
+	}
+	return 1;
+}
+
+SEC("cgroup/post_bind4")
+int kvc_post_bind4(struct bpf_sock *sk)
+{
+	return bound(sk);
+}
+
+SEC("cgroup/post_bind6")
+int kvc_post_bind6(struct bpf_sock *sk)
+{
+	return bound(sk);
+}
+
+/* One of the sockets memcached bound closes: it is stopping (or restarting, empty). */
+SEC("cgroup/sock_release")
+int kvc_sock_release(struct bpf_sock *sk)
+{
+	__u64 cookie = bpf_get_socket_cookie(sk);
+
+	if (!bpf_map_lookup_elem(&server_socks, &cookie))
+		return 1;
+	bpf_map_delete_elem(&server_socks, &cookie);
+	__sync_fetch_and_add(&epoch, 1);
+	server_gone = 1;
+	count(KC_SERVER_GONE);
+	return 1;
+}
 
 char LICENSE[] SEC("license") = "GPL";

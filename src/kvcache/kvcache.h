@@ -127,8 +127,9 @@ struct kc_cfg {
 	__u8 mac[6];	 /* the device's own address: a hit must be sent to it (unicast) */
 	__u8 allow_only; /* 1: answer only sources in allow4 / allow6 */
 	__u8 pad;
-	__u32 rate;  /* answers per second to one source address; 0: no limit */
-	__u32 burst; /* answers a source may take at once */
+	__u32 rate;	    /* answers per second to one source address; 0: no limit */
+	__u32 burst;	    /* answers a source may take at once */
+	__u64 netns_cookie; /* memcached's network namespace: whose sockets are watched */
 };
 
 /* An address of this host (allow-lists use the LPM keys below). */
@@ -188,6 +189,8 @@ enum kc_counter {
 	KC_BAD_FRAME,	 /* lengths or checksums the kernel would refuse: not answered */
 	KC_UNTRACKED,	 /* a TCP connection the table had no room for: fills stop for good */
 	KC_OPAQUE,	 /* IP fragments or extension headers: flushed, never answered */
+	KC_SERVER_GONE,	 /* memcached closed its socket (a stop, a restart): flushed */
+	KC_NO_SERVER,	 /* a GET while memcached is down: not answered */
 	KC_NCOUNTERS,
 };
 

@@ -14,6 +14,7 @@ S=olab-$N-s
 MC=
 cleanup() {
 	[ -n "$MC" ] && kill "$MC" 2>/dev/null && wait "$MC" 2>/dev/null
+	[ -s "$TMP/mc2.pid" ] && kill "$(cat "$TMP/mc2.pid")" 2>/dev/null
 	ip netns del "$C" 2>/dev/null
 	ip netns del "$S" 2>/dev/null
 	rm -rf "$TMP"
@@ -49,6 +50,18 @@ ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' | grep -q old   # a 
 ip link show lo | grep -q xdp
 "\$MCC" tcp 198.18.1.2:11211 'set lbk 0 0 3\r\nnew\r\n' | grep -q STORED  # via lo
 ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' | grep -q new
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' | grep -q new   # a hit
+# memcached restarts (empty): the cache must not answer while it is down, nor after, with
+# what the old one held
+kill $MC
+for i in \$(seq 1 100); do kill -0 $MC 2>/dev/null || break; sleep 0.05; done
+"$OLAB" kvcache stats --dev olab-$N-b | grep -qE '^memcached went away \(flush\) +[1-9]'
+! ip netns exec $C timeout 10 "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' 2>/dev/null
+memcached -u root -l 198.18.1.2 -p 11211 -U 11211 -t 1 -m 64 &
+echo \$! > "$TMP/mc2.pid"
+for i in \$(seq 1 100); do "\$MCC" tcp 198.18.1.2:11211 'version\r\n' >/dev/null 2>&1 && break; sleep 0.05; done
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' >"$TMP/after" # memcached's: a miss
+grep -q '^END' "$TMP/after" && ! grep -q VALUE "$TMP/after"
 "$OLAB" kvcache detach --dev olab-$N-b
 ! ip link show olab-$N-b | grep -q 'prog/xdp'
 ! tc filter show dev olab-$N-b egress | grep -q kvc_tc
