@@ -126,6 +126,7 @@ struct mc_tokens {
 	__u32 line_len;		/* through \n; 0 when the line is not complete in the buffer */
 	__u32 overflow;		/* more tokens than MC_MAX_TOKENS */
 	__u32 start, in;	/* the token being read */
+	__u32 nul;		/* a zero byte in the line: memcached stops reading it there */
 };
 
 /* Token k as a key memcached takes: 1..250 bytes (no space or \n, by the tokenizer). */
@@ -143,6 +144,7 @@ static __always_inline void mc_tok_init(struct mc_tokens *t)
 	t->overflow = 0;
 	t->start = 0;
 	t->in = 0;
+	t->nul = 0;
 }
 
 /*
@@ -177,6 +179,8 @@ static __always_inline int mc_tok_step(const __u8 *b, __u32 i, struct mc_tokens 
 		}
 		return 0;
 	}
+	if (!c)
+		t->nul = 1;
 	if (!t->in) {
 		t->in = 1;
 		t->start = i;
@@ -284,6 +288,15 @@ static __always_inline enum mc_cmd mc_parse_req(const __u8 *b, __u32 len, struct
 		return MC_BAD_WRITE;
 	}
 	mc_tokenize(b, len, &t);
+	/*
+	 * memcached reads a command line as a C string: a zero byte ends it there, so what it
+	 * runs is not what the bytes after it say. Whatever it is, the cache cannot follow it.
+	 */
+	if (t.nul && t.line_len) {
+		r->cmd = MC_BAD_WRITE;
+		r->line_len = t.line_len;
+		return MC_BAD_WRITE;
+	}
 	if (t.n == 0)
 		return MC_UNKNOWN;
 	c = mc_cmd_of(b, t.off[0], t.len[0]);

@@ -94,6 +94,8 @@ static void test_hidden_writes(void **state)
 	hidden_write(7, 1, TXT("delete k2\r\n"), true);
 	/* the binary protocol over UDP (0x80: a set) */
 	hidden_write(0, 1, TXT("\x80\x01\x00\x02\x08\x00\x00\x00\x00\x00\x00\x0d"), true);
+	/* a zero byte ends memcached's line: it deletes k2, not "k2\0zz" */
+	hidden_write(0, 1, TXT("delete k2\0zz\r\n"), true);
 	/* a request that says it spans two datagrams: memcached refuses it and runs nothing */
 	hidden_write(0, 2, TXT("delete k2\r\n"), false);
 	hidden_write(1, 2, TXT("delete k2\r\n"), false);

@@ -21,6 +21,14 @@ static enum mc_cmd parse(const char *s, struct mc_req *r)
 	return mc_parse_req(buf, (__u32)n, r);
 }
 
+/* The same for n bytes that may hold zeros. */
+static enum mc_cmd parse_n(const char *s, size_t n, struct mc_req *r)
+{
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, s, n > MC_BUF ? MC_BUF : n);
+	return mc_parse_req(buf, (__u32)n, r);
+}
+
 static void key_is(const struct mc_req *r, int i, const char *k)
 {
 	assert_true(i < r->nkeys);
@@ -142,6 +150,10 @@ static void test_writes(void **state)
 	assert_int_equal(parse("ms foo 2\r\nhi\r\n", &r), MC_BAD_WRITE);
 	assert_int_equal(parse("mg foo v\r\n", &r), MC_BAD_WRITE);
 	assert_int_equal(parse("mn\r\n", &r), MC_UNKNOWN);
+	/* memcached reads a line as a C string: a zero byte makes it another command */
+	assert_int_equal(parse_n("delete a\0b\r\n", 12, &r), MC_BAD_WRITE);
+	assert_int_equal(parse_n("get a\0b\r\n", 9, &r), MC_BAD_WRITE);
+	assert_int_equal(r.line_len, 9);
 }
 
 static void test_value(void **state)
