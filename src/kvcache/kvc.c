@@ -727,6 +727,10 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 			printf(" %s", k.extra[i].ifname);
 		printf(" (hits are answered on %s only)\n", dev);
 	}
+	printf("  limits (docs/kvcache.md): memcached's own evictions are not seen (an evicted "
+	       "item's last value may still be served); interfaces added later are not "
+	       "followed; only UDP gets are answered, values up to %d bytes\n",
+	       KC_VAL_MAX);
 	kvc_detach(&k);
 	if (private_mounts())
 		fprintf(stderr,
