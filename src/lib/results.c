@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/atomicfile.h"
 #include "lib/results.h"
 
 static const char *const method_names[] = {
@@ -319,41 +318,15 @@ json_t *result_to_json(const struct result *r, const char *question, const char 
 	return o;
 }
 
+static int dump_json(FILE *f, void *doc)
+{
+	return json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10))
+		       ? (errno ? -errno : -EIO)
+		       : 0;
+}
+
 int results_write_json(const char *path, json_t *doc)
 {
-	char tmp[4096];
-	int n, fd, err = 0;
-	FILE *f;
-
-	/*
-	 * Write then rename, so a reader never sees half a document. The temporary file is
-	 * created exclusively beside the target (mkstemp): a name planted by someone else is
-	 * never followed or reused.
-	 */
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		unlink(tmp);
-		return err;
-	}
-	errno = 0;
-	if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(10)) ||
-	    fflush(f) || ferror(f))
-		err = errno ? -errno : -EIO;
-	if (fchmod(fd, 0644) && !err)
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	/* a reader never sees half a document, and no planted name is followed */
+	return atomic_write(path, dump_json, doc);
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/atomicfile.h"
 #include "lib/cli.h"
 #include "lib/log.h"
 #include "report/load.h"
@@ -473,39 +474,23 @@ int report_html(json_t *doc, const char *src, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
+struct page {
+	json_t *doc;
+	const char *src;
+};
+
+static int fill_page(FILE *f, void *arg)
+{
+	struct page *p = arg;
+
+	return report_html(p->doc, p->src, f);
+}
+
 int report_write(json_t *doc, const char *src, const char *path)
 {
-	char tmp[4200];
-	FILE *f;
-	int err, fd, n;
+	struct page p = { doc, src };
 
-	/* created exclusively beside the page: a planted name is never followed */
-	n = snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		unlink(tmp);
-		return err;
-	}
-	errno = 0;
-	err = report_html(doc, src, f);
-	if (err == -EIO && errno)
-		err = -errno;
-	if (!err && fchmod(fd, 0644))
-		err = -errno;
-	if (fclose(f) && !err)
-		err = -errno;
-	if (!err && rename(tmp, path))
-		err = -errno;
-	if (err)
-		unlink(tmp);
-	return err;
+	return atomic_write(path, fill_page, &p);
 }
 
 /* ---- offloadlab report ---- */

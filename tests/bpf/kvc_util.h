@@ -108,6 +108,20 @@ static inline void kv_key(struct kc_key *k, const char *key)
 	memcpy(k->b, key, k->len);
 }
 
+/* key = val in sk's cache, in its current epoch, never expiring. */
+static inline int kv_put(struct kvcache_bpf *sk, const char *key, const char *val)
+{
+	static struct kc_val v;
+	struct kc_key k;
+
+	kv_key(&k, key);
+	memset(&v, 0, sizeof(v));
+	v.len = (uint32_t)strlen(val);
+	v.epoch = sk->data->epoch;
+	memcpy(v.data, val, v.len);
+	return bpf_map_update_elem(bpf_map__fd(sk->maps.cache), &k, &v, BPF_ANY);
+}
+
 /* The cached value of key (NULL when absent). */
 static inline const struct kc_val *kv_cached(struct kvcache_bpf *s, const char *key)
 {

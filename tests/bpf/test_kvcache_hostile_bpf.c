@@ -42,18 +42,9 @@ static uint32_t run(void)
 	return kv_run(bpf_program__fd(s->progs.kvc_xdp));
 }
 
-/* key = val in the cache, in the current epoch, never expiring. */
 static void put(const char *key, const char *val)
 {
-	static struct kc_val v;
-	struct kc_key k;
-
-	kv_key(&k, key);
-	memset(&v, 0, sizeof(v));
-	v.len = (uint32_t)strlen(val);
-	v.epoch = s->data->epoch;
-	memcpy(v.data, val, v.len);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.cache), &k, &v, BPF_ANY), 0);
+	assert_int_equal(kv_put(s, key, val), 0);
 }
 
 static void get_k2(void)
