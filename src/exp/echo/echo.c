@@ -307,11 +307,20 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 	err = lg_run(&lo, &lr);
 	if (err)
 		goto leave;
-	metric_set_hist(ml, lr.lat, 0);
 	snprintf(ml->note, sizeof(ml->note),
-		 "Poisson %.0f req/s for %.1f s; %llu sent, %llu lost; from the intended send time",
-		 p->rate, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
+		 "Poisson %.0f req/s offered, %.0f delivered, for %.1f s; %llu sent, %llu lost; "
+		 "from the intended send time",
+		 p->rate, lr.achieved_rps, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
 		 (unsigned long long)lr.lost);
+	if (lr.achieved_rps < 0.9 * p->rate)
+		/* a load this machine did not carry: its latency answers nothing */
+		metric_unavailable(
+			ml,
+			"this machine did not carry the offered load: %.0f of %.0f req/s "
+			"answered",
+			lr.achieved_rps, p->rate);
+	else
+		metric_set_hist(ml, lr.lat, 0);
 	lost += lr.lost;
 	sent += lr.sent;
 	lg_result_free(&lr);
