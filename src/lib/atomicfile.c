@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "lib/atomicfile.h"
+#include "lib/sigclean.h"
 
 int atomic_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
 {
@@ -20,11 +21,13 @@ int atomic_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	sigclean_add(tmp); /* a run interrupted here leaves no half-written file */
 	f = fdopen(fd, "w");
 	if (!f) {
 		err = -errno;
 		close(fd);
 		unlink(tmp);
+		sigclean_del(tmp);
 		return err;
 	}
 	errno = 0;
@@ -41,5 +44,6 @@ int atomic_write(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
 		err = -errno;
 	if (err)
 		unlink(tmp);
+	sigclean_del(tmp);
 	return err;
 }

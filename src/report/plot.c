@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/sigclean.h"
 #include "report/load.h"
 #include "report/plot.h"
 
@@ -90,17 +91,22 @@ static char *run_gnuplot(const char *dir, const char *script)
 	return slurp(opath);
 }
 
+/* Every file a plot's folder may hold: removed with it, also when a signal ends the run. */
+static const char *const names[] = { "plot.gp", "out.svg", "d0", "d1", "d2", "d3",  "d4",
+				     "d5",	"d6",	   "d7", "d8", "d9", "d10", "d11" };
+
 /* A private temporary folder; removed (with its files) by cleanup(). */
 static int tmpdir(char *dir, size_t len)
 {
 	snprintf(dir, len, "/tmp/olab-plot.XXXXXX");
-	return mkdtemp(dir) ? 0 : -errno;
+	if (!mkdtemp(dir))
+		return -errno;
+	sigclean_add_dir(dir, names, (int)(sizeof(names) / sizeof(names[0])));
+	return 0;
 }
 
 static void cleanup(const char *dir)
 {
-	static const char *const names[] = { "plot.gp", "out.svg", "d0", "d1", "d2", "d3",  "d4",
-					     "d5",	"d6",	   "d7", "d8", "d9", "d10", "d11" };
 	char p[600];
 	size_t i;
 
@@ -109,6 +115,7 @@ static void cleanup(const char *dir)
 		unlink(p);
 	}
 	rmdir(dir);
+	sigclean_del(dir);
 }
 
 int plot_available(void)

@@ -100,16 +100,23 @@ static void teardown_all(void)
 			teardown_raw(live[i]);
 }
 
+static const int tb_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction tb_before[sizeof(tb_sigs) / sizeof(tb_sigs[0])];
+
 static void on_signal(int sig)
 {
+	size_t i;
+
 	teardown_all();
-	signal(sig, SIG_DFL);
+	/* then whatever handled it before (temporary files' cleanup, or the default) */
+	for (i = 0; i < sizeof(tb_sigs) / sizeof(tb_sigs[0]); i++)
+		if (tb_sigs[i] == sig)
+			sigaction(sig, &tb_before[i], NULL);
 	raise(sig);
 }
 
 static void install_handlers(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	struct sigaction sa;
 	size_t i;
 
@@ -118,8 +125,8 @@ static void install_handlers(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	for (i = 0; i < sizeof(tb_sigs) / sizeof(tb_sigs[0]); i++)
+		sigaction(tb_sigs[i], &sa, &tb_before[i]);
 	atexit(teardown_all);
 	handlers_installed = true;
 }
