@@ -468,6 +468,8 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 	k->skel->rodata->cfg_port = port;
 	bpf_map__set_max_entries(k->skel->maps.cache, capacity);
 	bpf_map__set_max_entries(k->skel->maps.meta, capacity * 2 > 1024 ? capacity * 2 : 1024);
+	if (o->connections)
+		bpf_map__set_max_entries(k->skel->maps.conns, o->connections);
 	bpf_program__set_autoload(k->skel->progs.kvc_pass, false);
 	err = kvcache_bpf__load(k->skel);
 	if (err) {
@@ -878,7 +880,7 @@ static void usage(FILE *f)
 int kvcache_main(int argc, char **argv)
 {
 	const char *sub, *dev = NULL;
-	uint64_t port = 11211, cap = 65536, rate = 0;
+	uint64_t port = 11211, cap = 65536, rate = 0, conns = 0;
 	struct kvc_opts o = { 0 };
 	bool as_json = false;
 	int i;
@@ -931,6 +933,14 @@ int kvcache_main(int argc, char **argv)
 					v);
 				return EXIT_USAGE;
 			}
+		} else if (!strcmp(argv[i], "--connections")) {
+			if (cli_parse_u64(v, 2, 1u << 20, &conns)) {
+				fprintf(stderr,
+					"offloadlab kvcache: --connections takes 2..1048576, not "
+					"'%s'\n",
+					v);
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(argv[i], "--capacity")) {
 			if (cli_parse_u64(v, 16, 16u << 20, &cap)) {
 				fprintf(stderr,
@@ -963,6 +973,7 @@ int kvcache_main(int argc, char **argv)
 	o.port = (uint16_t)port;
 	o.capacity = (uint32_t)cap;
 	o.rate = (uint32_t)rate;
+	o.connections = (uint32_t)conns;
 	if (!strcmp(sub, "attach"))
 		return cmd_attach(dev, &o);
 	if (!strcmp(sub, "detach"))

@@ -40,6 +40,7 @@ struct kvc {
 struct kvc_opts {
 	uint16_t port;
 	uint32_t capacity;
+	uint32_t connections;		  /* TCP connections followed; 0: default (16384) */
 	uint32_t rate;			  /* answers per second to one source; 0: no limit */
 	int nallow;			  /* 0: any source */
 	const char *allow[KVC_MAX_ALLOW]; /* CIDRs: 198.18.0.0/15, 2001:db8::/32, 10.0.0.1 */

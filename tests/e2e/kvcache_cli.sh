@@ -11,12 +11,14 @@ command -v memcaslap >/dev/null || skip "memcaslap is not installed (libmemcache
 N=$$
 C=olab-$N-c
 S=olab-$N-s
+C2=olab-$N-c2
 MC=
 cleanup() {
 	[ -n "$MC" ] && kill "$MC" 2>/dev/null && wait "$MC" 2>/dev/null
 	[ -s "$TMP/mc2.pid" ] && kill "$(cat "$TMP/mc2.pid")" 2>/dev/null
 	ip netns del "$C" 2>/dev/null
 	ip netns del "$S" 2>/dev/null
+	ip netns del "$C2" 2>/dev/null
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -27,6 +29,14 @@ ip -n "$S" addr add 198.18.1.2/24 dev olab-$N-b
 ip -n "$C" link set olab-$N-a up
 ip -n "$S" link set olab-$N-b up
 ip -n "$S" link set lo up
+# a second client network, reaching memcached's address through the server's second interface
+ip netns add "$C2" || fail "cannot create namespaces"
+ip link add olab-$N-e netns "$C2" type veth peer name olab-$N-f netns "$S" || fail "no veth"
+ip -n "$C2" addr add 198.18.2.1/24 dev olab-$N-e
+ip -n "$S" addr add 198.18.2.2/24 dev olab-$N-f
+ip -n "$C2" link set olab-$N-e up
+ip -n "$S" link set olab-$N-f up
+ip -n "$C2" route add 198.18.1.0/24 via 198.18.2.2
 # frames sent back with XDP_TX reach a veth only if it runs XDP itself
 ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/kvcache/xdp_pass.bpf.o" sec xdp ||
 	fail "cannot load the pass program on the client's veth"
@@ -51,6 +61,17 @@ ip link show lo | grep -q xdp
 "\$MCC" tcp 198.18.1.2:11211 'set lbk 0 0 3\r\nnew\r\n' | grep -q STORED  # via lo
 ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' | grep -q new
 ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' | grep -q new   # a hit
+# a write arriving on the server's second interface is seen too
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set sik 0 0 3\r\nold\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get sik\r\n' | grep -q old
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get sik\r\n' | grep -q old
+ip netns exec $C2 "\$MCC" tcp 198.18.1.2:11211 'set sik 0 0 3\r\nnew\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get sik\r\n' | grep -q new
+# a request claiming two datagrams: memcached refuses it and changes nothing; nor does the cache
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get sik\r\n' | grep -q new
+ip netns exec $C "\$MCC" udp2 198.18.1.2:11211 'delete sik\r\n' >/dev/null
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get sik\r\n' | grep -q new
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'get sik\r\n' | grep -q new
 # memcached restarts (empty): the cache must not answer while it is down, nor after, with
 # what the old one held
 kill $MC
@@ -62,6 +83,23 @@ echo \$! > "$TMP/mc2.pid"
 for i in \$(seq 1 100); do "\$MCC" tcp 198.18.1.2:11211 'version\r\n' >/dev/null 2>&1 && break; sleep 0.05; done
 ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' >"$TMP/after" # memcached's: a miss
 grep -q '^END' "$TMP/after" && ! grep -q VALUE "$TMP/after"
+"$OLAB" kvcache detach --dev olab-$N-b
+
+# more TCP connections than the cache can follow: it stops filling, and a write on the
+# connection it could not follow is never hidden by an old value
+"$OLAB" kvcache attach --dev olab-$N-b --connections 4 >/dev/null
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set tfk 0 0 3\r\nold\r\n' | grep -q STORED
+mkfifo "$TMP/hold"
+ip netns exec $C "\$MCC" hold 198.18.1.2:11211 6 <"$TMP/hold" >"$TMP/held" &
+holder=\$!
+exec 7>"$TMP/hold"
+for i in \$(seq 1 100); do grep -q open "$TMP/held" && break; sleep 0.05; done
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set tfk 0 0 3\r\nnew\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get tfk\r\n' | grep -q new
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get tfk\r\n' | grep -q new
+"$OLAB" kvcache stats --dev olab-$N-b | grep -qE '^tcp table full \(fills stopped\) +1'
+exec 7>&-
+wait \$holder
 "$OLAB" kvcache detach --dev olab-$N-b
 ! ip link show olab-$N-b | grep -q 'prog/xdp'
 ! tc filter show dev olab-$N-b egress | grep -q kvc_tc
