@@ -145,6 +145,7 @@ int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_o
 	close(fd);
 	memcpy(cfg.mac, ifr.ifr_hwaddr.sa_data, sizeof(cfg.mac));
 	cfg.rate = o ? o->rate : 0;
+	cfg.max_age_ns = o ? (uint64_t)o->max_age_ms * 1000000ULL : 0;
 	/* whose sockets the stop/restart watch looks at: this network namespace's */
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0) {
@@ -729,9 +730,15 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 			printf(" %s", k.extra[i].ifname);
 		printf(" (hits are answered on %s only)\n", dev);
 	}
-	printf("  limits (docs/kvcache.md): memcached's own evictions are not seen (an evicted "
-	       "item's last value may still be served); interfaces added later are not "
-	       "followed; only UDP gets are answered, values up to %d bytes\n",
+	if (o->max_age_ms)
+		printf("  limits (docs/kvcache.md): memcached's own evictions are not seen: an "
+		       "evicted item's last value is served for at most %u ms (--max-age); ",
+		       o->max_age_ms);
+	else
+		printf("  limits (docs/kvcache.md): memcached's own evictions are not seen (an "
+		       "evicted item's last value may still be served; --max-age bounds it); ");
+	printf("interfaces added later are not followed; only UDP gets are answered, values up "
+	       "to %d bytes\n",
 	       KC_VAL_MAX);
 	kvc_detach(&k);
 	if (private_mounts())
@@ -880,7 +887,7 @@ static void usage(FILE *f)
 int kvcache_main(int argc, char **argv)
 {
 	const char *sub, *dev = NULL;
-	uint64_t port = 11211, cap = 65536, rate = 0, conns = 0;
+	uint64_t port = 11211, cap = 65536, rate = 0, conns = 0, max_age = 0;
 	struct kvc_opts o = { 0 };
 	bool as_json = false;
 	int i;
@@ -933,6 +940,14 @@ int kvcache_main(int argc, char **argv)
 					v);
 				return EXIT_USAGE;
 			}
+		} else if (!strcmp(argv[i], "--max-age")) {
+			if (cli_parse_u64(v, 1, 86400000, &max_age)) {
+				fprintf(stderr,
+					"offloadlab kvcache: --max-age takes 1..86400000 ms, not "
+					"'%s'\n",
+					v);
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(argv[i], "--connections")) {
 			if (cli_parse_u64(v, 2, 1u << 20, &conns)) {
 				fprintf(stderr,
@@ -974,6 +989,7 @@ int kvcache_main(int argc, char **argv)
 	o.capacity = (uint32_t)cap;
 	o.rate = (uint32_t)rate;
 	o.connections = (uint32_t)conns;
+	o.max_age_ms = (uint32_t)max_age;
 	if (!strcmp(sub, "attach"))
 		return cmd_attach(dev, &o);
 	if (!strcmp(sub, "detach"))

@@ -42,6 +42,7 @@ struct kvc_opts {
 	uint32_t capacity;
 	uint32_t connections;		  /* TCP connections followed; 0: default (16384) */
 	uint32_t rate;			  /* answers per second to one source; 0: no limit */
+	uint32_t max_age_ms;		  /* serve a fill at most this long; 0: no bound */
 	int nallow;			  /* 0: any source */
 	const char *allow[KVC_MAX_ALLOW]; /* CIDRs: 198.18.0.0/15, 2001:db8::/32, 10.0.0.1 */
 };

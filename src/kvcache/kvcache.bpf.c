@@ -1347,6 +1347,18 @@ KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, _
 		s->val.cas = s->v.cas;
 		s->val.has_cas = s->v.has_cas;
 		s->val.deadline_ns = m->deadline_ns;
+		{
+			/*
+			 * --max-age: memcached may evict an item unseen; serve what was filled
+			 * for this long at most, then ask memcached again.
+			 */
+			__u32 zero = 0;
+			struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
+
+			if (cfg && cfg->max_age_ns &&
+			    (!s->val.deadline_ns || s->val.deadline_ns > now + cfg->max_age_ns))
+				s->val.deadline_ns = now + cfg->max_age_ns;
+		}
 		s->val.epoch = t->epoch;
 		if (s->v.bytes && bpf_probe_read_kernel(s->val.data, s->v.bytes & 2047,
 							&s->req[s->v.head_len & (MC_BUF - 1)]))

@@ -130,6 +130,7 @@ struct kc_cfg {
 	__u32 rate;	    /* answers per second to one source address; 0: no limit */
 	__u32 burst;	    /* answers a source may take at once */
 	__u64 netns_cookie; /* memcached's network namespace: whose sockets are watched */
+	__u64 max_age_ns;   /* serve an entry at most this long after its fill; 0: no bound */
 };
 
 /* An address of this host (allow-lists use the LPM keys below). */

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -258,6 +259,32 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 	assert_true(set_then_get_fills("k", "set k 0 0 1\r\nv\r\n"));
 }
 
+/* --max-age: an item memcached may evict unseen is served for a bounded time after its fill. */
+static void test_max_age_bounds_a_fill(void **state)
+{
+	struct kc_cfg c = { 0 };
+	struct timespec now;
+	const struct kc_val *v;
+	uint32_t zero = 0;
+	uint64_t t;
+
+	(void)state;
+	assert_true(set_then_get_fills("na", "set na 0 0 1\r\nv\r\n"));
+	v = kv_cached(s, "na");
+	assert_non_null(v);
+	assert_int_equal(v->deadline_ns, 0); /* never expires, by default */
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.kc_config), &zero, &c), 0);
+	c.max_age_ns = 1000000000ULL;
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.kc_config), &zero, &c, BPF_ANY),
+			 0);
+	assert_true(set_then_get_fills("ma", "set ma 0 0 1\r\nv\r\n"));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	t = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	v = kv_cached(s, "ma");
+	assert_non_null(v);
+	assert_true(v->deadline_ns > 0 && v->deadline_ns <= t + 1000000000ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +295,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tcp_table_full, fresh, done),
 		cmocka_unit_test_setup_teardown(test_unreadable_expiry_forgets_what_was_learnt,
 						fresh, done),
+		cmocka_unit_test_setup_teardown(test_max_age_bounds_a_fill, fresh, done),
 	};
 
 	return cmocka_run_group_tests_name("kvcache_paths", tests, NULL, NULL);
