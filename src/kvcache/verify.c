@@ -154,7 +154,9 @@ static void *writer(void *arg)
 	int fd;
 	unsigned int k = (unsigned int)w->index;
 
-	if (o->enter)
+	if (w->kind == 0 && (unsigned int)w->index < o->server_side_writers && o->server_enter)
+		o->server_enter(o->enter_arg);
+	else if (o->enter)
 		o->enter(o->enter_arg);
 	if (w->kind == 0) {
 		struct timeval tv = { .tv_sec = 2 };

@@ -24,6 +24,12 @@ struct kvv_opts {
 	unsigned int write_gap_us; /* a writer's pause between writes: read-mostly runs */
 	void (*enter)(void *arg);  /* called first in every thread (e.g. enter a namespace) */
 	void *enter_arg;
+	/*
+	 * Of the TCP writers, this many call server_enter instead (e.g. enter the server's own
+	 * namespace): their writes reach memcached over loopback, not the cache's device.
+	 */
+	unsigned int server_side_writers;
+	void (*server_enter)(void *arg);
 };
 
 struct kvv_result {

@@ -72,6 +72,29 @@ ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get sik\r\n' | grep -q new
 ip netns exec $C "\$MCC" udp2 198.18.1.2:11211 'delete sik\r\n' >/dev/null
 ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get sik\r\n' | grep -q new
 ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'get sik\r\n' | grep -q new
+# a large set over UDP arrives as IP fragments: the old small value must not be served after
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set frk 0 0 3\r\nold\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get frk\r\n' | grep -q old
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get frk\r\n' | grep -q old
+big=\$(head -c 2000 /dev/zero | tr '\\0' x)
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 "set frk 0 0 2000\\r\\n\$big\\r\\n" | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get frk\r\n' | grep -q 'VALUE frk 0 2000'
+# a zero byte ends memcached's command line: "delete k0\0zz" deletes k0
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set k0 0 0 3\r\nold\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get k0\r\n' | grep -q old
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get k0\r\n' | grep -q old
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'delete k0\x00zz\r\n' | grep -q DELETED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get k0\r\n' | grep -qx 'END.'
+# an expiry the cache cannot read (a meta set's TTL, over TCP) after one it could: once
+# memcached expires the item, the cache must not still serve it
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set ttk 0 0 3\r\nold\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get ttk\r\n' | grep -q old
+# (3 s: memcached's clock ticks once a second, so an item may expire up to a second early)
+ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'ms ttk 3 T3\r\nnew\r\n' | grep -q HD
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get ttk\r\n' | grep -q new
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get ttk\r\n' | grep -q new
+sleep 4
+ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get ttk\r\n' | grep -qx 'END.'
 # memcached restarts (empty): the cache must not answer while it is down, nor after, with
 # what the old one held
 kill $MC

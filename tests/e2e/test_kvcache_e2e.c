@@ -36,6 +36,11 @@ static void enter_gen(void *arg)
 	tb_enter(arg, TB_GEN);
 }
 
+static void enter_dut(void *arg)
+{
+	tb_enter(arg, TB_DUT);
+}
+
 static struct sockaddr_in server(void)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(11211) };
@@ -72,7 +77,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void run_client(struct kvv_result *r, unsigned int keys, unsigned int gap_us)
+static void run_client_lo(struct kvv_result *r, unsigned int keys, unsigned int gap_us,
+			  unsigned int lo_writers)
 {
 	struct kvv_opts o;
 
@@ -82,6 +88,8 @@ static void run_client(struct kvv_result *r, unsigned int keys, unsigned int gap
 	o.server = server();
 	o.enter = enter_gen;
 	o.enter_arg = &tb;
+	o.server_side_writers = lo_writers;
+	o.server_enter = enter_dut;
 	assert_int_equal(kvv_run(&o, r), 0);
 	printf("# %llu reads, %llu writes in %.1f s; timeouts %llu; stale %llu, missing %llu, "
 	       "corrupt %llu, final mismatches %llu, write errors %llu\n",
@@ -96,6 +104,11 @@ static void run_client(struct kvv_result *r, unsigned int keys, unsigned int gap
 	assert_int_equal(r->corrupt, 0);
 	assert_int_equal(r->final_mismatch, 0);
 	assert_int_equal(r->write_errors, 0);
+}
+
+static void run_client(struct kvv_result *r, unsigned int keys, unsigned int gap_us)
+{
+	run_client_lo(r, keys, gap_us, 0);
 }
 
 static void test_memcached_alone(void **state)
@@ -138,10 +151,12 @@ static void test_with_kvcache(void **state)
 	for (i = 0; i < KC_NCOUNTERS; i++)
 		printf(" %s %llu;", kvc_counter_name(i), (unsigned long long)c[i]);
 	printf("\n");
-	assert_true(c[KC_HIT] > 1000);
-	assert_true(c[KC_FILL] > 100);
+	assert_true(c[KC_HIT] > 0);
+	assert_true(c[KC_FILL] > 0);
 	assert_true(c[KC_INVALIDATION] >= r.writes);
 	assert_int_equal(c[KC_DESYNC], 0);
+	/* one TCP writer on the server's own host: its writes reach memcached over loopback */
+	run_client_lo(&r, 64, 300, 1);
 
 	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
 	kvc_detach(&k);
