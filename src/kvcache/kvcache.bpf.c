@@ -1005,22 +1005,6 @@ static __always_inline void flush_hold(__u64 now, __u64 ns)
 	hold_fills(now, ns);
 }
 
-/* Bytes the first command of a request takes: its line, and a storage command's data. */
-static __always_inline __u32 first_cmd_len(const struct mc_req *r)
-{
-	switch (r->cmd) {
-	case MC_SET:
-	case MC_ADD:
-	case MC_REPLACE:
-	case MC_APPEND:
-	case MC_PREPEND:
-	case MC_CAS:
-		return r->line_len + r->data_len + 2;
-	default:
-		return r->line_len;
-	}
-}
-
 static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
 				  __u64 now)
 {
@@ -1064,7 +1048,7 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	 * what follows it is unread here and may write anything: treat the datagram as a write
 	 * the cache cannot read (flush, no fills until it has been answered).
 	 */
-	if (!s->r.line_len || first_cmd_len(&s->r) != plen)
+	if (!s->r.line_len || mc_req_len(&s->r) != plen)
 		goto unreadable;
 	if (cmd == MC_GET || cmd == MC_GETS) {
 #ifdef KC_TAIL
@@ -1200,9 +1184,7 @@ KC_FUNC int kc_tcp_cmd(struct scratch *s, struct kc_conn *c, __u32 n, __u64 now)
 							      : KC_K_LINE;
 	}
 	c->tail++;
-	if (cmd >= MC_SET && cmd <= MC_CAS)
-		return (int)(s->r.line_len + s->r.data_len + 2);
-	return (int)s->r.line_len;
+	return (int)mc_req_len(&s->r);
 }
 
 static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,

@@ -240,6 +240,14 @@ static __always_inline enum mc_cmd mc_cmd_of(const __u8 *b, __u32 off, __u32 len
 	return MC_UNKNOWN;
 }
 
+/* Bytes a parsed request takes: its line, and a storage command's data block with its \r\n. */
+static __always_inline __u32 mc_req_len(const struct mc_req *r)
+{
+	if (r->cmd >= MC_SET && r->cmd <= MC_CAS) /* set, add, replace, append, prepend, cas */
+		return r->line_len + r->data_len + 2;
+	return r->line_len;
+}
+
 static __always_inline int mc_is_write(enum mc_cmd c)
 {
 	return c >= MC_SET && c != MC_NCMDS;
