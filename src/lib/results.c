@@ -134,6 +134,16 @@ void metric_set_hist(struct metric *m, const struct stats_hist *h, size_t wanted
 	m->has_cdf = true;
 }
 
+void metric_set_value(struct metric *m, double v)
+{
+	struct stats_samples one;
+
+	stats_samples_init(&one);
+	stats_samples_add(&one, v);
+	metric_set_samples(m, &one, 0);
+	stats_samples_free(&one);
+}
+
 void metric_set_paper(struct metric *m, double value, const char *ref)
 {
 	m->has_paper = true;

@@ -99,6 +99,8 @@ void result_note(struct result *r, const char *fmt, ...) __attribute__((format(p
 void metric_set_samples(struct metric *m, struct stats_samples *s, size_t wanted);
 /* The same from a histogram, with its CDF kept for plots. */
 void metric_set_hist(struct metric *m, const struct stats_hist *h, size_t wanted);
+/* A metric that is one value (a ratio, a capacity): n = 1, no spread. */
+void metric_set_value(struct metric *m, double v);
 void metric_set_paper(struct metric *m, double value, const char *ref);
 void metric_unavailable(struct metric *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -85,6 +85,20 @@ static void test_verdicts(void **state)
 	assert_string_equal(buf, "unavailable");
 }
 
+/* A one-value metric: n = 1, every statistic that value. */
+static void test_set_value(void **state)
+{
+	struct metric m;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	metric_set_value(&m, 2.5);
+	assert_int_equal(m.s.n, 1);
+	assert_true(m.s.p50 == 2.5 && m.s.p25 == 2.5 && m.s.max == 2.5);
+	assert_false(m.flags & METRIC_FEW);
+	assert_string_equal(m.unavailable, "");
+}
+
 /* Verdicts are judged on the CI of the median, not on the median alone. */
 static void test_verdicts_from_ci(void **state)
 {
@@ -284,6 +298,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_verdicts_from_ci),
+		cmocka_unit_test(test_set_value),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_write_fails_cleanly),
 		cmocka_unit_test(test_write_ignores_planted_links),

@@ -354,12 +354,7 @@ static int sweep_points(struct isolation_bpf *skel, struct blaster *b, bool quic
 			 iters[j]);
 		m = result_add(r, id, label, "kpps", METHOD_LIVE);
 		if (m) {
-			struct stats_samples s;
-
-			stats_samples_init(&s);
-			stats_samples_add(&s, kpps);
-			metric_set_samples(m, &s, 0);
-			stats_samples_free(&s);
+			metric_set_value(m, kpps);
 			snprintf(m->note, sizeof(m->note),
 				 "datagrams through the neighbour's XDP program with its clients "
 				 "sending as fast as they can (%.0f kpps offered); the sweep's "

@@ -320,14 +320,7 @@ int kv_run(const struct run_opts *o, struct result *r)
 		with = m->s.p50;
 		m = result_add(r, "kv.tput.ratio", "throughput gain with kvcache", "x",
 			       METHOD_MODEL);
-		{
-			struct stats_samples one;
-
-			stats_samples_init(&one);
-			stats_samples_add(&one, base > 0 ? with / base : 0);
-			metric_set_samples(m, &one, 1);
-			stats_samples_free(&one);
-		}
+		metric_set_value(m, base > 0 ? with / base : 0);
 		metric_set_paper(m, 2.5, "Fig. 4");
 		snprintf(m->note, sizeof(m->note),
 			 "median with / median without (%.0f / %.0f kreq/s)", with, base);
@@ -391,10 +384,7 @@ int kv_run(const struct run_opts *o, struct result *r)
 				snprintf(label, sizeof(label), "throughput gain at w = %u %%",
 					 ws[i]);
 				m = result_add(r, id, label, "x", METHOD_LIVE);
-				stats_samples_init(&one);
-				stats_samples_add(&one, g);
-				metric_set_samples(m, &one, 1);
-				stats_samples_free(&one);
+				metric_set_value(m, g);
 				snprintf(m->note, sizeof(m->note),
 					 "%.0f kreq/s with the cache / %.0f without; closed loop, "
 					 "%u %% "
