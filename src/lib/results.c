@@ -284,6 +284,8 @@ static json_t *metric_to_json(const struct metric *m)
 		json_array_append_new(flags, json_string("nonlinear"));
 	if (m->flags & METRIC_FEW)
 		json_array_append_new(flags, json_string("few-samples"));
+	if (m->flags & METRIC_GENBOUND)
+		json_array_append_new(flags, json_string("generator-bound"));
 	json_object_set_new(o, "flags", flags);
 	if (m->has_paper)
 		json_object_set_new(

@@ -25,6 +25,7 @@ enum metric_flag {
 	METRIC_WIDE = 1 << 0,	   /* IQR > half the median: spread too wide to trust */
 	METRIC_NONLINEAR = 1 << 1, /* 2N iterations did not take 2x N */
 	METRIC_FEW = 1 << 2,	   /* fewer samples than asked for */
+	METRIC_GENBOUND = 1 << 3,  /* within 1.5x of the generator's ceiling: may measure it */
 };
 
 /* Quantiles at which a latency metric keeps its CDF (for plots). */

@@ -29,6 +29,8 @@ static void flags_str(const struct metric *m, char *buf, size_t len)
 		strncat(buf, " nonlinear!", len - strlen(buf) - 1);
 	if (m->flags & METRIC_FEW)
 		strncat(buf, " few!", len - strlen(buf) - 1);
+	if (m->flags & METRIC_GENBOUND)
+		strncat(buf, " genbound!", len - strlen(buf) - 1);
 }
 
 void table_print(FILE *f, const struct result *r, const char *question, const char *paper)
@@ -76,7 +78,8 @@ void table_print(FILE *f, const struct result *r, const char *question, const ch
 		if (r->m[i]->note[0] && !r->m[i]->unavailable[0])
 			fprintf(f, "   * %s: %s\n", r->m[i]->label, r->m[i]->note);
 	fprintf(f, "   (flags: wide! = IQR above half the median; nonlinear! = 2N iterations did "
-		   "not take 2x N; few! = fewer samples than asked)\n");
+		   "not take 2x N; few! = fewer samples than asked; genbound! = within 1.5x of "
+		   "the load generator's ceiling, so it may measure the generator)\n");
 }
 
 static void view_cell(const struct result *r, const struct view_cell *c, char *buf, size_t len)

@@ -134,15 +134,25 @@ size_t takeaways_judge(json_t *doc, struct takeaway *out, size_t max)
 	t = &out[n++];
 	t->claim = "Partial offloading yields a 2.5x throughput boost for a key-value store";
 	a = need(doc, "kv", "kv.tput.ratio", t);
-	b = isnan(a.med) ? a : need(doc, "kv", "kv.slowpath_penalty", t);
-	if (!isnan(b.med)) {
-		judge(t, within(a, 2.5 * 0.7, INFINITY));
-		snprintf(t->why, sizeof(t->why),
-			 "%.2fx single-key GET throughput with the XDP cache in front of one "
-			 "memcached "
-			 "thread; requests it cannot serve pay %+.0f %% median latency (paper +51 "
-			 "%%)",
-			 a.med, b.med);
+	{
+		/* generator-bound: the measured gain is only a lower bound */
+		bool atleast = isnan(a.med) && load_metric(doc, "kv.tput.ratio.atleast");
+
+		if (atleast)
+			a = need(doc, "kv", "kv.tput.ratio.atleast", t);
+		b = isnan(a.med) ? a : need(doc, "kv", "kv.slowpath_penalty", t);
+		if (!isnan(b.med)) {
+			enum tri v = within(a, 2.5 * 0.7, INFINITY);
+
+			/* a lower bound below the claim says nothing against it */
+			judge(t, atleast && v != T_YES ? T_MAYBE : v);
+			snprintf(t->why, sizeof(t->why),
+				 "%s%.2fx single-key GET throughput with the XDP cache in front of "
+				 "one memcached thread%s; requests it cannot serve pay %+.0f %% median "
+				 "latency (paper +51 %%)",
+				 atleast ? "at least " : "", a.med,
+				 atleast ? " (the generator was the limit)" : "", b.med);
+		}
 	}
 
 	t = &out[n++];

@@ -402,6 +402,46 @@ int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[])
 	return pid;
 }
 
+int tb_spin(struct tb *tb, int cpu, uint64_t max_ns)
+{
+	pid_t pid, parent = getpid();
+	int slot;
+
+	for (slot = 0; slot < TB_MAX_PROCS && tb->procs[slot]; slot++)
+		;
+	if (slot == TB_MAX_PROCS)
+		return -ENOSPC;
+	pid = fork();
+	if (pid < 0)
+		return log_errno(-errno, "start a spinner");
+	if (pid == 0) {
+		struct sched_param sp = { 0 };
+		struct timespec ts;
+		uint64_t end;
+		int i;
+
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(125);
+		if (cpu_pin_tid(0, cpu) || sched_setscheduler(0, SCHED_IDLE, &sp))
+			_exit(126);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		end = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec + max_ns;
+		for (;;) {
+			for (i = 0; i < 4096; i++)
+				__asm__ __volatile__("" ::: "memory");
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			if ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec >= end)
+				_exit(0);
+		}
+	}
+	tb->procs[slot] = pid;
+	return pid;
+}
+
 int tb_which(const char *name, char *out, size_t len)
 {
 	const char *path = getenv("PATH"), *p;

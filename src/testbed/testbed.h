@@ -57,6 +57,14 @@ int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[]);
  */
 int tb_which(const char *name, char *out, size_t len);
 
+/*
+ * Keep cpu from going idle without taking it from anything that wants it: a child process at
+ * SCHED_IDLE pinned there, spinning (a vCPU that never halts needs no hypervisor wake-up).
+ * It ends by itself after max_ns, with the run if the run dies, and on teardown. Stop it
+ * with tb_stop(). Returns its pid or -errno.
+ */
+int tb_spin(struct tb *tb, int cpu, uint64_t max_ns);
+
 /* Stop a process started by tb_spawn(): SIGTERM, then SIGKILL after timeout_ms; reaps it. */
 int tb_stop(struct tb *tb, int pid, int timeout_ms);
 
