@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# offloadlab run kv end to end: memcached in the testbed, throughput and both flows' latency
-# without and with the kvcache, the cache really answered, the JSON validates, the report
-# draws it, and nothing (namespaces, programs, pins, memcached) is left behind.
+# offloadlab run kv end to end: memcached in the testbed, throughput of memcached alone, with
+# the kvcache and of the XDP_TX responder in both placements, the generator headroom rule, the
+# paper placement really in place, both flows' latency with and without the cache and with
+# the cure, each path's cost by both methods, the cache really answered, the JSON validates,
+# the report draws it, and nothing (namespaces, programs, pins, memcached, the spinner) is
+# left behind.
 . "$(dirname "$0")/lib.sh"
 need_root
 command -v memcached >/dev/null || skip "memcached is not installed (scripts/install-deps.sh)"
@@ -21,16 +24,55 @@ m = {x["id"]: x for x in e["metrics"]}
 def ok(k):
     assert k in m and m[k]["unavailable"] is None, (k, m.get(k))
     return m[k]
-assert ok("kv.tput.nocache")["median"] > 1
-assert ok("kv.tput.cache")["median"] > 1
-assert ok("kv.tput.ratio")["paper"] is not None
-for k in ("kv.lat.hit.nocache", "kv.lat.hit.cache", "kv.lat.miss.nocache", "kv.lat.miss.cache"):
-    x = ok(k)
-    assert x["n"] > 0 and "cdf" in x, k
-ok("kv.slowpath_penalty"); assert ok("kv.prog_cost")["median"] > 0
+# three servers in each placement, interleaved
+for pl in ("", ".shared"):
+    for sv in ("nocache", "cache", "ceiling"):
+        t = ok("kv.tput." + sv + pl)
+        assert t["median"] > 1 and t["n"] >= 2, (sv, pl, t)
+        assert 0 <= ok("kv.busy.dut." + sv + pl)["median"] <= 100
+    ok("kv.tput.vs_ceiling" + pl)
+    # generator headroom: within 1.5x of the responder is flagged, and then no ratio is claimed
+    ceil = m["kv.tput.ceiling" + pl]["median"]
+    for sv in ("nocache", "cache"):
+        t = m["kv.tput." + sv + pl]
+        assert ("generator-bound" in t["flags"]) == (t["median"] * 1.5 >= ceil), (sv, pl, t, ceil)
+    r = m["kv.tput.ratio" + pl]
+    if "generator-bound" in m["kv.tput.cache" + pl]["flags"]:
+        assert r["unavailable"] and "generator-bound" in r["unavailable"], r
+        assert "generator-bound" in ok("kv.tput.ratio.atleast" + pl)["flags"]
+    elif "generator-bound" not in m["kv.tput.nocache" + pl]["flags"]:
+        assert r["unavailable"] is None and r["median"] > 0, r
+assert m["kv.tput.ratio"]["paper"] is not None
+assert ok("kv.capacity.ratio")["median"] > 0
+for k in ("nocache", "cache"):
+    assert ok("kv.capacity." + k)["median"] >= m["kv.tput." + k]["median"] * 0.99
+# the paper placement really happened: the dut's NAPI thread and memcached on the dut CPU,
+# the generator's NAPI thread on the generator's CPU
+where = re.search(r"paper placement: dut NAPI thread (\d+) on cpu (-?\d+), memcached worker "
+                  r"(\d+) on cpu (-?\d+), generator pinned to cpu (\d+) with its veth's NAPI "
+                  r"thread (-?\d+) on cpu (-?\d+)", " ".join(e["notes"]))
+assert where, e["notes"]
+napi_cpu, mc_cpu, gen_cpu, gen_napi_cpu = (int(where.group(i)) for i in (2, 4, 5, 7))
+assert napi_cpu == mc_cpu != gen_cpu == gen_napi_cpu, where.group(0)
+# the two flows, the slow path and its cure
+for cfg in ("nocache", "cache", "cache_spin"):
+    for path in ("hit", "miss"):
+        x = ok("kv.lat.%s.%s" % (path, cfg))
+        assert x["n"] > 0 and "cdf" in x, (path, cfg)
+    assert ok("kv.switches." + cfg)["median"] >= 0
+    assert ok("kv.wake.memcached." + cfg)["n"] > 0
+    assert ok("kv.wake.napi." + cfg)["n"] > 0
+ok("kv.slowpath_penalty"); ok("kv.slowpath_penalty.cured")
+assert 0 <= ok("kv.cure.cpu")["median"] <= 100
+# each path's cost by both methods, and the control
+for path in ("hit", "miss", "reply", "ceiling"):
+    for how in ("testrun", "live"):
+        assert ok("kv.cost.%s.%s" % (path, how))["median"] > 0, (path, how)
 notes = " ".join(e["notes"])
+for path in ("the control", "a hit", "a miss", "a reply"):
+    assert re.search("cost of %s.*(agree|differ)" % path, notes), path
 # the cache really answered (how many it answered is the benchmark's business)
-hits = int(re.search(r"kvcache counters: (\d+) hits", notes).group(1))
+hits = int(re.search(r"kvcache counters over all its runs: (\d+) hits", notes).group(1))
 assert hits > 0, notes
 for w in ("0", "50", "90", "100"):
     assert ok("kv.sweep.gain." + w)["median"] > 0
@@ -43,6 +85,10 @@ PY
 R=$(ls -d "$TMP"/out/*/ | head -1)
 grep -qF 'data-title="Latency of the cacheable and the uncacheable flow"' "$R/report.html" ||
 	fail "no kv CDF in the report"
+grep -qF 'data-title="GET throughput: memcached alone, with the kvcache, an XDP_TX responder (ceiling)"' \
+	"$R/report.html" || fail "no kv throughput bars in the report"
+# the spinner (the cure) is a child of the run: it must be gone with it
+pgrep -x offloadlab >/dev/null && fail "a process of the run is still there: $(pgrep -ax offloadlab)"
 pgrep -f 'memcached -u root -l 198.18.0.2' >/dev/null && fail "memcached left running"
 assert_clean
 exit 0

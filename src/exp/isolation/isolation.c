@@ -241,7 +241,6 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 				      METHOD_LIVE),
 		      *c = result_add(r, "isolation.change.kvcache",
 				      "latency change, kvcache neighbour", "%", METHOD_MODEL);
-	struct kvc_peer peer = { 0 };
 	struct lg_result lr = { 0 };
 	struct kvc k = { 0 };
 	uint64_t cnt[KC_NCOUNTERS] = { 0 };
@@ -263,11 +262,9 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		err = kvc_attach(tb->dut.ifname, 11211, 4096, &k);
 		tb_leave(tb);
 	}
-	/* XDP_TX replies need a program on the client's veth too */
-	if (!err && !(err = tb_enter(tb, TB_GEN))) {
-		err = kvc_peer_attach(tb->gen.ifname, &peer);
-		tb_leave(tb);
-	}
+	/* the cache's XDP is a new program on the dut's veth: its NAPI thread is new too */
+	if (!err && tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false) <= 0)
+		log_warn("isolation: the kvcache neighbour's NAPI thread could not be pinned");
 	if (!err)
 		err = kv_preload(tb);
 	if (!err) {
@@ -313,11 +310,6 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 	if (k.skel) {
 		tb_enter(tb, TB_DUT);
 		kvc_detach(&k);
-		tb_leave(tb);
-	}
-	if (peer.link) {
-		tb_enter(tb, TB_GEN);
-		kvc_peer_detach(&peer);
 		tb_leave(tb);
 	}
 	if (pid > 0)
@@ -419,7 +411,8 @@ int isolation_run(const struct run_opts *o, struct result *r)
 	struct tb tb;
 	bool tb_up = false;
 	double alone = 0;
-	int napi = -1;
+	int napi = -1, gen_napi = -1;
+	struct kvc_peer gpeer = { 0 };
 	char id[64], label[128];
 
 	r->view = &fig16;
@@ -454,6 +447,18 @@ int isolation_run(const struct run_opts *o, struct result *r)
 		goto out;
 	/* both applications' packets are processed on the dut's CPU, where the server runs */
 	napi = tb_napi_pin(&tb, TB_DUT, tb.dut_cpu, false);
+	/*
+	 * and the replies on the generator's: its veth gets NAPI (an XDP_PASS program, which
+	 * also lets XDP_TX replies in) on a thread pinned there, as on a second machine
+	 */
+	err = tb_enter(&tb, TB_GEN);
+	if (!err) {
+		err = kvc_peer_attach(tb.gen.ifname, &gpeer);
+		tb_leave(&tb);
+	}
+	if (err)
+		goto out;
+	gen_napi = tb_napi_pin(&tb, TB_GEN, tb.gen_cpu, false);
 
 	b->tb = &tb;
 	err = sweep_points(skel, b, o->quick, r, pts, &npts);
@@ -565,11 +570,19 @@ int isolation_run(const struct run_opts *o, struct result *r)
 		    tb.dut_cpu,
 		    napi > 0 ? "thread on the dut cpu (normal priority)"
 			     : "in softirq on the generator's cpu (threaded NAPI unavailable)");
+	result_note(r, "the generator's veth: NAPI %s, so the replies' receive work is not charged "
+		       "to the dut",
+		    gen_napi > 0 ? "thread pinned to the generator's cpu"
+				 : "in softirq on the sending cpu (threaded NAPI unavailable)");
 out:
 	if (err && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
 	esrv_stop(&srv);
 	bpf_link__destroy(xdp);
+	if (gpeer.link && !tb_enter(&tb, TB_GEN)) {
+		kvc_peer_detach(&gpeer);
+		tb_leave(&tb);
+	}
 	free(b);
 	if (tb_up)
 		tb_destroy(&tb);

@@ -102,6 +102,7 @@ struct ctx {
 	char where[2][200];	    /* where each piece ran, per placement */
 	double flow_rate;	    /* the two flows' requests per second */
 	double dut_busy;	    /* the last closed-loop run: the dut CPU's busy share, % */
+	uint64_t kc_total[KC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
 };
 
 static void lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct lg_app *app,
@@ -233,20 +234,24 @@ static int closed_run(struct ctx *c, const char *prefix, unsigned int keys,
 
 /* ---- the servers on the dut's veth ---- */
 
-/* The XDP_TX responder, told the reply's size: NULL with errno set on failure. */
-static struct kv_ceiling_bpf *ceiling_load(void)
+struct kv_ceiling_bpf *kv_ceiling_load(unsigned int value_size, unsigned short port)
 {
-	struct kv_ceiling_bpf *sk = kv_ceiling_bpf__open();
-	char tail[128];
-	int n = snprintf(tail, sizeof(tail), " 0 %d\r\n", SMALL_VALUE), err;
+	struct kv_ceiling_bpf *sk;
+	char tail[sizeof(sk->rodata->tail) + 1];
+	int n = snprintf(tail, sizeof(tail), " 0 %u\r\n", value_size), err;
 
+	if (n < 0 || (size_t)n + value_size + 7 > sizeof(tail) - 1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	sk = kv_ceiling_bpf__open();
 	if (!sk)
 		return NULL;
-	memset(tail + n, 'v', SMALL_VALUE);
-	memcpy(tail + n + SMALL_VALUE, "\r\nEND\r\n", 7);
-	memcpy((void *)sk->rodata->tail, tail, (size_t)n + SMALL_VALUE + 7);
-	sk->rodata->tail_len = (__u32)(n + SMALL_VALUE + 7);
-	sk->rodata->port = KV_PORT;
+	memset(tail + n, 'v', value_size);
+	memcpy(tail + n + value_size, "\r\nEND\r\n", 7);
+	memcpy((void *)sk->rodata->tail, tail, (size_t)n + value_size + 7);
+	sk->rodata->tail_len = (__u32)(n + value_size + 7);
+	sk->rodata->port = port;
 	err = kv_ceiling_bpf__load(sk);
 	if (err) {
 		log_errno(err, "load the XDP_TX responder");
@@ -259,7 +264,7 @@ static struct kv_ceiling_bpf *ceiling_load(void)
 
 static int ceiling_attach(struct ctx *c)
 {
-	c->ceil = ceiling_load();
+	c->ceil = kv_ceiling_load(SMALL_VALUE, KV_PORT);
 	if (!c->ceil)
 		return -errno;
 	c->ceil_link = att_xdp(c->ceil->progs.olab_kv_ceiling, c->tb.dut.ifindex, c->tb.dut.ifname);
@@ -270,6 +275,14 @@ static void sv_down(struct ctx *c)
 {
 	if (c->up < 0)
 		return;
+	if (c->up == SV_CACHE && c->k.skel) {
+		uint64_t cnt[KC_NCOUNTERS];
+		int i;
+
+		if (!kvc_counters(bpf_map__fd(c->k.skel->maps.counters), cnt))
+			for (i = 0; i < KC_NCOUNTERS; i++)
+				c->kc_total[i] += cnt[i];
+	}
 	if (!tb_enter(&c->tb, TB_DUT)) {
 		kvc_detach(&c->k);
 		kvc_peer_detach(&c->pass);
@@ -532,7 +545,7 @@ static void costs_testrun(struct result *r, bool quick)
 	}
 	/* the control: the same frame through the XDP_TX responder */
 	{
-		struct kv_ceiling_bpf *cb = ceiling_load();
+		struct kv_ceiling_bpf *cb = kv_ceiling_load(SMALL_VALUE, KV_PORT);
 		struct metric *mc = result_add(r, "kv.cost.ceiling.testrun",
 					       "XDP_TX responder per GET (the control)", "ns",
 					       METHOD_TESTRUN);
@@ -1301,6 +1314,13 @@ static void kv_teardown(struct ctx *c)
 
 static void kv_notes(struct ctx *c, struct result *r)
 {
+	result_note(r,
+		    "kvcache counters over all its runs: %llu hits, %llu misses, %llu fills, %llu "
+		    "too big, %llu without frame room",
+		    (unsigned long long)c->kc_total[KC_HIT], (unsigned long long)c->kc_total[KC_MISS],
+		    (unsigned long long)c->kc_total[KC_FILL],
+		    (unsigned long long)c->kc_total[KC_TOO_BIG],
+		    (unsigned long long)c->kc_total[KC_NO_ROOM]);
 	result_note(r, "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU %d; "
 		       "the generator on cpu %d; veth between namespaces",
 		    c->mc_pid, c->mc_worker, c->tb.dut_cpu, c->tb.gen_cpu);
