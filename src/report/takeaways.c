@@ -148,7 +148,8 @@ size_t takeaways_judge(json_t *doc, struct takeaway *out, size_t max)
 			judge(t, atleast && v != T_YES ? T_MAYBE : v);
 			snprintf(t->why, sizeof(t->why),
 				 "%s%.2fx single-key GET throughput with the XDP cache in front of "
-				 "one memcached thread%s; requests it cannot serve pay %+.0f %% median "
+				 "one memcached thread%s; requests it cannot serve pay %+.0f %% "
+				 "median "
 				 "latency (paper +51 %%)",
 				 atleast ? "at least " : "", a.med,
 				 atleast ? " (the generator was the limit)" : "", b.med);

@@ -82,7 +82,8 @@ static size_t request(unsigned char *buf, size_t cap, const char *text, const st
 
 static void test_get_answered_like_a_hit(void **state)
 {
-	static const char *const keys[] = { "kvA0", "k", "kvA999", "a-31-byte-key-xxxxxxxxxxxxxxxxx" };
+	static const char *const keys[] = { "kvA0", "k", "kvA999",
+					    "a-31-byte-key-xxxxxxxxxxxxxxxxx" };
 	unsigned char req[512], out[2048], want[256];
 	size_t i;
 
@@ -128,10 +129,10 @@ static void test_anything_else_passes_unchanged(void **state)
 	struct pkt_addrs other = addrs;
 	unsigned char req[512], out[2048];
 	const char *const texts[] = {
-		"set k 0 0 1\r\nv\r\n", /* not a get */
-		"gets k\r\n",		/* another command */
-		"get k",		/* no line end */
-		"get \r\n",		/* no key */
+		"set k 0 0 1\r\nv\r\n",				/* not a get */
+		"gets k\r\n",					/* another command */
+		"get k",					/* no line end */
+		"get \r\n",					/* no key */
 		"get a-key-of-forty-bytes-xxxxxxxxxxxxxxx\r\n", /* longer than it takes */
 	};
 	size_t i, len;

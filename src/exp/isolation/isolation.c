@@ -570,8 +570,9 @@ int isolation_run(const struct run_opts *o, struct result *r)
 		    tb.dut_cpu,
 		    napi > 0 ? "thread on the dut cpu (normal priority)"
 			     : "in softirq on the generator's cpu (threaded NAPI unavailable)");
-	result_note(r, "the generator's veth: NAPI %s, so the replies' receive work is not charged "
-		       "to the dut",
+	result_note(r,
+		    "the generator's veth: NAPI %s, so the replies' receive work is not charged "
+		    "to the dut",
 		    gen_napi > 0 ? "thread pinned to the generator's cpu"
 				 : "in softirq on the sending cpu (threaded NAPI unavailable)");
 out:

@@ -98,10 +98,10 @@ struct ctx {
 	struct bpf_link *ceil_link;
 	int dut_napi, gen_napi;
 	int stats_fd;
-	struct kv_sched_bpf *sched; /* wake-up tracer, NULL where tp_btf is refused */
-	char where[2][200];	    /* where each piece ran, per placement */
-	double flow_rate;	    /* the two flows' requests per second */
-	double dut_busy;	    /* the last closed-loop run: the dut CPU's busy share, % */
+	struct kv_sched_bpf *sched;	 /* wake-up tracer, NULL where tp_btf is refused */
+	char where[2][200];		 /* where each piece ran, per placement */
+	double flow_rate;		 /* the two flows' requests per second */
+	double dut_busy;		 /* the last closed-loop run: the dut CPU's busy share, % */
 	uint64_t kc_total[KC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
 };
 
@@ -324,7 +324,8 @@ static int sv_up(struct ctx *c, enum server sv, char *why, size_t whylen)
 	if (!err && c->pl == PL_PAPER) {
 		c->dut_napi = tb_napi_pin(&c->tb, TB_DUT, c->tb.dut_cpu, true);
 		if (c->dut_napi <= 0) {
-			snprintf(why, whylen, "threaded NAPI could not be enabled on the dut's veth");
+			snprintf(why, whylen,
+				 "threaded NAPI could not be enabled on the dut's veth");
 			err = -EOPNOTSUPP;
 		}
 	}
@@ -342,8 +343,8 @@ static void note_where(struct ctx *c)
 		snprintf(c->where[c->pl], sizeof(c->where[0]),
 			 "dut NAPI thread %d on cpu %d, memcached worker %d on cpu %d, generator "
 			 "pinned to cpu %d with its veth's NAPI thread %d on cpu %d",
-			 c->dut_napi, c->dut_napi > 0 ? cpu_of_task(c->dut_napi) : -1,
-			 c->mc_worker, w, c->tb.gen_cpu, c->gen_napi,
+			 c->dut_napi, c->dut_napi > 0 ? cpu_of_task(c->dut_napi) : -1, c->mc_worker,
+			 w, c->tb.gen_cpu, c->gen_napi,
 			 c->gen_napi > 0 ? cpu_of_task(c->gen_napi) : -1);
 	else
 		snprintf(c->where[c->pl], sizeof(c->where[0]),
@@ -367,8 +368,8 @@ static void progstat_read(struct ctx *c, struct progstat *p)
 	bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.kvc_tc), &p->tt, &p->tc);
 }
 
-static void cost_live(struct result *r, const char *id, const char *label, uint64_t t0,
-		      uint64_t c0, uint64_t t1, uint64_t c1, const char *what)
+static void cost_live(struct result *r, const char *id, const char *label, uint64_t t0, uint64_t c0,
+		      uint64_t t1, uint64_t c1, const char *what)
 {
 	struct metric *m = result_add(r, id, label, "ns", METHOD_BPFSTATS);
 
@@ -406,9 +407,10 @@ static int costs_live(struct ctx *c, struct result *r, double hit_kps_unused)
 	if (err)
 		return err;
 	cost_live(r, "kv.cost.miss.live", "kvcache XDP program per GET miss", a.xt, a.xc, b.xt,
-		  b.xc, "GETs for 32-byte values the cache may not hold: parse, fill tickets, pass");
-	cost_live(r, "kv.cost.reply.live", "kvcache TC egress program per reply", a.tt, a.tc,
-		  b.tt, b.tc, "memcached's 32-byte VALUE replies to those GETs (tickets, no fill)");
+		  b.xc,
+		  "GETs for 32-byte values the cache may not hold: parse, fill tickets, pass");
+	cost_live(r, "kv.cost.reply.live", "kvcache TC egress program per reply", a.tt, a.tc, b.tt,
+		  b.tc, "memcached's 32-byte VALUE replies to those GETs (tickets, no fill)");
 	return 0;
 }
 
@@ -438,8 +440,8 @@ static size_t frame_reply(uint8_t *buf, size_t cap, const char *key)
 			       .src_port = htons(KV_PORT),
 			       .dst_port = htons(40000) };
 	char rep[160];
-	int n = snprintf(rep, sizeof(rep), "%c%c%c%c%c%c%c%cVALUE %s 0 %d\r\n", 0x12, 0x34, 0, 0,
-			 0, 1, 0, 0, key, SMALL_VALUE);
+	int n = snprintf(rep, sizeof(rep), "%c%c%c%c%c%c%c%cVALUE %s 0 %d\r\n", 0x12, 0x34, 0, 0, 0,
+			 1, 0, 0, key, SMALL_VALUE);
 
 	memset(rep + n, 'v', SMALL_VALUE);
 	n += SMALL_VALUE;
@@ -509,7 +511,8 @@ static void costs_testrun(struct result *r, bool quick)
 		get.prog = bpf_program__fd(sk->progs.kvc_xdp);
 	if (!sk || !ep || kvc_configure_raw(sk->obj, mac, &dst, 1)) {
 		for (i = 0; i < 3; i++)
-			metric_unavailable(m[i], "could not load a copy of the kvcache to test-run");
+			metric_unavailable(m[i],
+					   "could not load a copy of the kvcache to test-run");
 		goto out;
 	}
 	val.len = SMALL_VALUE;
@@ -539,16 +542,16 @@ static void costs_testrun(struct result *r, bool quick)
 		snprintf(m[i]->note, sizeof(m[i]->note),
 			 "one run per test-run on a fresh frame (%s), less an empty XDP program's "
 			 "run",
-			 i == 0 ? "a GET for a cached 32-byte value"
-				: i == 1 ? "a GET for a key not cached"
-					 : "a 32-byte VALUE reply to a GET that took a fill ticket");
+			 i == 0	  ? "a GET for a cached 32-byte value"
+			 : i == 1 ? "a GET for a key not cached"
+				  : "a 32-byte VALUE reply to a GET that took a fill ticket");
 	}
 	/* the control: the same frame through the XDP_TX responder */
 	{
 		struct kv_ceiling_bpf *cb = kv_ceiling_load(SMALL_VALUE, KV_PORT);
-		struct metric *mc = result_add(r, "kv.cost.ceiling.testrun",
-					       "XDP_TX responder per GET (the control)", "ns",
-					       METHOD_TESTRUN);
+		struct metric *mc =
+			result_add(r, "kv.cost.ceiling.testrun",
+				   "XDP_TX responder per GET (the control)", "ns", METHOD_TESTRUN);
 		struct stats_samples s;
 
 		stats_samples_init(&s);
@@ -595,17 +598,19 @@ static void costs_compare(struct result *r)
 		hi = fmax(t->s.p50, l->s.p50);
 		if (hi <= 1.3 * lo) {
 			control_agrees |= i == 0;
-			result_note(r, "cost of %s: test-run %.0f ns and bpf-stats %.0f ns agree "
-				       "within 30 %%",
+			result_note(r,
+				    "cost of %s: test-run %.0f ns and bpf-stats %.0f ns agree "
+				    "within 30 %%",
 				    what[i], t->s.p50, l->s.p50);
 		} else if (i > 0 && control_agrees) {
-			result_note(r,
-				    "cost of %s: test-run %.0f ns and bpf-stats %.0f ns differ by "
-				    "%.0f %%; the control agrees, so the live path adds nothing by "
-				    "itself: the cache's own memory does (scratch, fences, tickets "
-				    "and entries, evicted by the stack and memcached between packets "
-				    "live, warm when test-run repeats one frame)",
-				    what[i], t->s.p50, l->s.p50, (hi / lo - 1) * 100);
+			result_note(
+				r,
+				"cost of %s: test-run %.0f ns and bpf-stats %.0f ns differ by "
+				"%.0f %%; the control agrees, so the live path adds nothing by "
+				"itself: the cache's own memory does (scratch, fences, tickets "
+				"and entries, evicted by the stack and memcached between packets "
+				"live, warm when test-run repeats one frame)",
+				what[i], t->s.p50, l->s.p50, (hi / lo - 1) * 100);
 		} else {
 			result_note(r,
 				    "cost of %s: test-run %.0f ns and bpf-stats %.0f ns differ by "
@@ -712,8 +717,8 @@ static void capacity_report(struct ctx *c, struct result *r, struct tput *t)
 		stats_samples_init(&cap[k]);
 		for (i = 0; i < t->kps[svs[k]].n && i < t->busy[svs[k]].n; i++)
 			if (t->busy[svs[k]].v[i] > 0)
-				stats_samples_add(&cap[k], t->kps[svs[k]].v[i] * 100 /
-								   t->busy[svs[k]].v[i]);
+				stats_samples_add(&cap[k],
+						  t->kps[svs[k]].v[i] * 100 / t->busy[svs[k]].v[i]);
 	}
 	/* the ratio from the per-repetition pairs, before a summary sorts them */
 	for (i = 0; i < cap[0].n && i < cap[1].n; i++)
@@ -730,8 +735,8 @@ static void capacity_report(struct ctx *c, struct result *r, struct tput *t)
 		snprintf(m->note, sizeof(m->note),
 			 "throughput / the dut CPU's busy share in the same run, per repetition");
 	}
-	m = result_add(r, "kv.capacity.ratio", "throughput gain at the dut's full CPU (model)",
-		       "x", METHOD_MODEL);
+	m = result_add(r, "kv.capacity.ratio", "throughput gain at the dut's full CPU (model)", "x",
+		       METHOD_MODEL);
 	metric_set_samples(m, &ratio, (size_t)c->reps);
 	metric_set_paper(m, 2.5, "Fig. 4");
 	snprintf(m->note, sizeof(m->note),
@@ -834,16 +839,17 @@ static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
 			 "the cache: the gain is at least this");
 	}
 	if (mt[SV_CACHE]->flags & METRIC_GENBOUND)
-		metric_unavailable(m,
-				   "generator-bound: with the cache %.0f kreq/s is within %.1fx of "
-				   "the generator's ceiling (%.0f kreq/s), so the gain is at least "
-				   "%.2fx and could be more; no ratio is claimed",
-				   mt[SV_CACHE]->s.p50, GENBOUND, ceil,
-				   mt[SV_ALONE]->s.p50 > 0 ? mt[SV_CACHE]->s.p50 / mt[SV_ALONE]->s.p50
-							   : 0);
+		metric_unavailable(
+			m,
+			"generator-bound: with the cache %.0f kreq/s is within %.1fx of "
+			"the generator's ceiling (%.0f kreq/s), so the gain is at least "
+			"%.2fx and could be more; no ratio is claimed",
+			mt[SV_CACHE]->s.p50, GENBOUND, ceil,
+			mt[SV_ALONE]->s.p50 > 0 ? mt[SV_CACHE]->s.p50 / mt[SV_ALONE]->s.p50 : 0);
 	else if (mt[SV_ALONE]->flags & METRIC_GENBOUND)
-		metric_unavailable(m, "generator-bound: memcached alone is within %.1fx of the "
-				      "generator's ceiling",
+		metric_unavailable(m,
+				   "generator-bound: memcached alone is within %.1fx of the "
+				   "generator's ceiling",
 				   GENBOUND);
 	result_note(r, "%s: %s", pl_label[c->pl], c->where[c->pl]);
 	tput_init(t, true);
@@ -1131,11 +1137,12 @@ static void slow_report(struct ctx *c, struct result *r, struct stats_samples pe
 				   c->sched ? "no wake-up seen"
 					    : "sched tracepoints (tp_btf) refused here");
 		if (ob[lc].wakes_mc)
-			snprintf(m->note, sizeof(m->note),
-				 "sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle "
-				 "CPU",
-				 (unsigned long long)ob[lc].wakes_mc,
-				 100.0 * (double)ob[lc].idle_mc / (double)ob[lc].wakes_mc);
+			snprintf(
+				m->note, sizeof(m->note),
+				"sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle "
+				"CPU",
+				(unsigned long long)ob[lc].wakes_mc,
+				100.0 * (double)ob[lc].idle_mc / (double)ob[lc].wakes_mc);
 		snprintf(id, sizeof(id), "kv.wake.napi.%s", lc_key[lc]);
 		snprintf(label, sizeof(label), "dut NAPI thread's wake-up latency, %s",
 			 lc_label[lc]);
@@ -1143,11 +1150,12 @@ static void slow_report(struct ctx *c, struct result *r, struct stats_samples pe
 				   c->sched ? "no wake-up seen"
 					    : "sched tracepoints (tp_btf) refused here");
 		if (ob[lc].wakes_napi)
-			snprintf(m->note, sizeof(m->note),
-				 "sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle "
-				 "CPU",
-				 (unsigned long long)ob[lc].wakes_napi,
-				 100.0 * (double)ob[lc].idle_napi / (double)ob[lc].wakes_napi);
+			snprintf(
+				m->note, sizeof(m->note),
+				"sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle "
+				"CPU",
+				(unsigned long long)ob[lc].wakes_napi,
+				100.0 * (double)ob[lc].idle_napi / (double)ob[lc].wakes_napi);
 	}
 }
 
@@ -1204,10 +1212,11 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 		snprintf(label, sizeof(label), "throughput gain at w = %u %%", ws[i]);
 		m = result_add(r, id, label, "x", METHOD_LIVE);
 		metric_set_value(m, g);
-		snprintf(m->note, sizeof(m->note),
-			 "%.0f kreq/s with the cache / %.0f without; closed loop, %u %% of requests "
-			 "for 4 KB values",
-			 kps[1][i], kps[0][i], 100 - ws[i]);
+		snprintf(
+			m->note, sizeof(m->note),
+			"%.0f kreq/s with the cache / %.0f without; closed loop, %u %% of requests "
+			"for 4 KB values",
+			kps[1][i], kps[0][i], 100 - ws[i]);
 		if (meas_be < 0 && g > 1) {
 			/* interpolate between this point and the one before */
 			double g0 = i && kps[0][i - 1] > 0 ? kps[1][i - 1] / kps[0][i - 1] : g;
@@ -1317,22 +1326,26 @@ static void kv_notes(struct ctx *c, struct result *r)
 	result_note(r,
 		    "kvcache counters over all its runs: %llu hits, %llu misses, %llu fills, %llu "
 		    "too big, %llu without frame room",
-		    (unsigned long long)c->kc_total[KC_HIT], (unsigned long long)c->kc_total[KC_MISS],
+		    (unsigned long long)c->kc_total[KC_HIT],
+		    (unsigned long long)c->kc_total[KC_MISS],
 		    (unsigned long long)c->kc_total[KC_FILL],
 		    (unsigned long long)c->kc_total[KC_TOO_BIG],
 		    (unsigned long long)c->kc_total[KC_NO_ROOM]);
-	result_note(r, "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU %d; "
-		       "the generator on cpu %d; veth between namespaces",
+	result_note(r,
+		    "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU %d; "
+		    "the generator on cpu %d; veth between namespaces",
 		    c->mc_pid, c->mc_worker, c->tb.dut_cpu, c->tb.gen_cpu);
-	result_note(r, "throughput: %d interleaved repetitions of %.1f s per server and "
-		       "placement, closed loop with %d requests in flight, the servers' order "
-		       "rotated each repetition; ratios are the medians of per-repetition ratios",
+	result_note(r,
+		    "throughput: %d interleaved repetitions of %.1f s per server and "
+		    "placement, closed loop with %d requests in flight, the servers' order "
+		    "rotated each repetition; ratios are the medians of per-repetition ratios",
 		    c->reps, (double)c->dur_ns / 1e9, KV_OUTSTANDING);
 	result_note(r, "the paper placement's NAPI threads run at a real-time priority, as "
 		       "softirq preempts the server on its core; with the cache they serve every "
 		       "hit on the dut CPU");
-	result_note(r, "the sweep runs closed loop (%d requests in flight) for throughput: its "
-		       "latencies include the queue, they compare paths and phases, not servers",
+	result_note(r,
+		    "the sweep runs closed loop (%d requests in flight) for throughput: its "
+		    "latencies include the queue, they compare paths and phases, not servers",
 		    KV_OUTSTANDING);
 	result_note(r, "slow path: with the hits served in XDP, the dut CPU idles between the few "
 		       "requests memcached still gets; in a VM an idle vCPU halts, and waking it "
@@ -1354,11 +1367,12 @@ static void flow_rate(struct ctx *c, struct result *r, struct stats_samples *alo
 	c->flow_rate = PAPER_FLOW_RATE;
 	if (cap > 0 && cap * PAPER_FLOW_SHARE < PAPER_FLOW_RATE)
 		c->flow_rate = cap * PAPER_FLOW_SHARE;
-	result_note(r,
-		    "two flows: %.1f K req/s Poisson, every 11th for a 4 KB value (the paper's 55 K "
-		    "was %.0f %% of its memcached's 126.5 K; memcached alone carried %.1f K here, "
-		    "paper placement)",
-		    c->flow_rate / 1e3, PAPER_FLOW_SHARE * 100, cap / 1e3);
+	result_note(
+		r,
+		"two flows: %.1f K req/s Poisson, every 11th for a 4 KB value (the paper's 55 K "
+		"was %.0f %% of its memcached's 126.5 K; memcached alone carried %.1f K here, "
+		"paper placement)",
+		c->flow_rate / 1e3, PAPER_FLOW_SHARE * 100, cap / 1e3);
 }
 
 int kv_run(const struct run_opts *o, struct result *r)
@@ -1382,7 +1396,8 @@ int kv_run(const struct run_opts *o, struct result *r)
 		if (pl == PL_PAPER) {
 			c.gen_napi = tb_napi_pin(&c.tb, TB_GEN, c.tb.gen_cpu, true);
 			if (c.gen_napi <= 0)
-				log_warn("kv: the generator's veth stays in softirq (no NAPI thread)");
+				log_warn("kv: the generator's veth stays in softirq (no NAPI "
+					 "thread)");
 		}
 		err = tput_placement(&c, r, &tp[pl], why, sizeof(why));
 		if (!err)

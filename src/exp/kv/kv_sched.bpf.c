@@ -21,8 +21,8 @@ struct {
 } kv_sched_tids SEC(".maps");
 
 struct kv_sched_slot {
-	__u64 woken_ns;	 /* 0: not waiting */
-	__u64 n;	 /* samples written */
+	__u64 woken_ns;	  /* 0: not waiting */
+	__u64 n;	  /* samples written */
 	__u64 idle_wakes; /* wake-ups onto an idle CPU */
 };
 
@@ -36,7 +36,7 @@ struct {
 /* slot * KV_SCHED_SAMPLES + (n % KV_SCHED_SAMPLES) -> latency in ns */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, KV_SCHED_TIDS * KV_SCHED_SAMPLES);
+	__uint(max_entries, KV_SCHED_TIDS *KV_SCHED_SAMPLES);
 	__type(key, __u32);
 	__type(value, __u32);
 } kv_sched_lat SEC(".maps");
