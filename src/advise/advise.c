@@ -20,6 +20,7 @@
 #include "lib/cli.h"
 #include "lib/log.h"
 #include "lib/trbench.h"
+#include "report/load.h"
 
 #include "xdp_pass.skel.h"
 
@@ -39,8 +40,16 @@ int advise_model(double w, double app_ns, double cost_ns, struct advice *a)
 
 struct args {
 	double w, app_ns, cost_ns;
-	const char *obj, *sec, *packet;
+	const char *obj, *sec, *packet, *from;
 	bool json, have_w, have_app;
+};
+
+/* What a kv run measured, for --from: the model's inputs and the slow path's figures. */
+struct from_run {
+	double app_ns, hit_ns, miss_ns;	 /* t, and the cache's cost per path (bpf-stats) */
+	double penalty, cured, cure_cpu; /* %, NAN where the run has none */
+	double wake_mc[2], sleeps[2];	 /* without and with the cache */
+	char path[4096];
 };
 
 static const char doc[] =
@@ -52,8 +61,12 @@ static const char doc[] =
 	"  offloadlab advise --hit-share 80% --app-ns 25000 --cost-ns 300\n"
 	"  offloadlab advise --hit-share 0.5 --app-ns 25000 --obj build/bpf/kvcache/kvcache.bpf.o "
 	"--section kvc_xdp --packet get.bin\n"
+	"  offloadlab advise --hit-share 90% --from results/20261128-120000\n"
 	"--packet is a raw Ethernet frame (binary file). t can come from 'offloadlab run kv' "
-	"(memcached's own per-request time) or your application's profile. Method: model.";
+	"(memcached's own per-request time) or your application's profile. --from takes t and "
+	"the cache's cost per hit and per miss from a run of kv (a results.json or its folder) "
+	"and adds what that run measured of the slow path: its penalty, the cure and its cost. "
+	"Method: model.";
 
 static const struct argp_option options[] = {
 	{ "hit-share", 'w', "W", 0, "Share the fast path serves: 0..1 or 0..100%", 0 },
@@ -62,6 +75,8 @@ static const struct argp_option options[] = {
 	{ "obj", 'o', "FILE", 0, "A BPF object whose program to measure", 0 },
 	{ "section", 's', "NAME", 0, "Program name or section in --obj", 0 },
 	{ "packet", 'p', "FILE", 0, "A raw frame to run it on (test-run)", 0 },
+	{ "from", 'f', "RESULTS", 0,
+	  "t and the costs from a kv run (results.json or its folder), with its slow path", 0 },
 	{ "json", 'j', NULL, 0, "Print the advice as JSON", 0 },
 	{ 0 },
 };
@@ -112,12 +127,19 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case 'j':
 		a->json = true;
 		break;
+	case 'f':
+		if (!*arg)
+			argp_error(state, "--from takes a results.json or a run folder");
+		a->from = arg;
+		break;
 	case ARGP_KEY_END:
-		if (!a->have_w || !a->have_app)
-			argp_error(state, "give --hit-share and --app-ns");
+		if (!a->have_w || (!a->have_app && !a->from))
+			argp_error(state, "give --hit-share and --app-ns (or --from a kv run)");
 		if (a->obj && (!a->sec || !a->packet))
 			argp_error(state, "--obj needs --section and --packet");
-		if (!a->obj && a->cost_ns < 0)
+		if (a->obj && a->from)
+			argp_error(state, "--obj and --from both give the cost: choose one");
+		if (!a->obj && !a->from && a->cost_ns < 0)
 			argp_error(state,
 				   "give --cost-ns, or --obj/--section/--packet to measure it");
 		break;
@@ -195,8 +217,76 @@ static double empty_xdp_ns(void)
 	return v;
 }
 
+/* A metric's median when it is a plain finite number (the document is untrusted). */
+static double from_num(json_t *doc, const char *id)
+{
+	json_t *m = load_metric(doc, id);
+	double v;
+
+	if (!m || json_string_value(json_object_get(m, "unavailable")))
+		return NAN;
+	v = load_num(m, "median");
+	return isfinite(v) ? v : NAN;
+}
+
+static int from_load(const char *path, struct from_run *f)
+{
+	json_t *doc = load_results(path, f->path, sizeof(f->path));
+	double kps;
+
+	if (!doc)
+		return -EINVAL;
+	kps = from_num(doc, "kv.tput.nocache");
+	f->hit_ns = from_num(doc, "kv.cost.hit.live");
+	f->miss_ns = from_num(doc, "kv.cost.miss.live");
+	f->penalty = from_num(doc, "kv.slowpath_penalty");
+	f->cured = from_num(doc, "kv.slowpath_penalty.cured");
+	f->cure_cpu = from_num(doc, "kv.cure.cpu");
+	f->wake_mc[0] = from_num(doc, "kv.wake.memcached.nocache");
+	f->wake_mc[1] = from_num(doc, "kv.wake.memcached.cache");
+	f->sleeps[0] = from_num(doc, "kv.switches.nocache");
+	f->sleeps[1] = from_num(doc, "kv.switches.cache");
+	json_decref(doc);
+	if (!(kps > 0) || !(f->hit_ns >= 0) || !(f->miss_ns >= 0)) {
+		fprintf(stderr,
+			"offloadlab advise: %s has no kv figures to use (memcached's throughput "
+			"and the cache's cost per hit and per miss): run 'offloadlab run kv'\n",
+			f->path);
+		return -ENOENT;
+	}
+	f->app_ns = 1e6 / kps; /* kreq/s -> ns per request */
+	return 0;
+}
+
+static void from_print(const struct from_run *f)
+{
+	printf("from %s: t = %.0f ns (1 / memcached's throughput alone), the cache costs %.0f ns "
+	       "per hit and %.0f ns per miss (bpf-stats)\n",
+	       f->path, f->app_ns, f->hit_ns, f->miss_ns);
+	if (isfinite(f->penalty))
+		printf("slow path, measured: the requests the cache cannot serve took %+.1f %% "
+		       "median latency with it (paper +51 %%)\n",
+		       f->penalty);
+	if (isfinite(f->sleeps[0]) && isfinite(f->sleeps[1]))
+		printf("  why: memcached slept %.2f times per request it answered without the "
+		       "cache "
+		       "and %.2f with it",
+		       f->sleeps[0], f->sleeps[1]);
+	if (isfinite(f->wake_mc[0]) && isfinite(f->wake_mc[1]))
+		printf("; its median wake-up took %.1f us, then %.1f us", f->wake_mc[0] / 1e3,
+		       f->wake_mc[1] / 1e3);
+	if (isfinite(f->sleeps[0]) && isfinite(f->sleeps[1]))
+		printf("\n");
+	if (isfinite(f->cured))
+		printf("cure, measured: an idle-class spinner on the server's CPU (memcached "
+		       "unchanged) made it %+.1f %%, for %.0f %% of that CPU's time (time it would "
+		       "otherwise idle)\n",
+		       f->cured, isfinite(f->cure_cpu) ? f->cure_cpu : NAN);
+}
+
 int advise_main(int argc, char **argv)
 {
+	struct from_run fr = { .penalty = NAN };
 	struct argp argp = { options, parse, NULL, doc, NULL, NULL, NULL };
 	struct args a = { .cost_ns = -1 };
 	struct advice adv;
@@ -214,29 +304,66 @@ int advise_main(int argc, char **argv)
 		if (measure(a.obj, a.sec, a.packet, &a.cost_ns))
 			return EXIT_FAIL;
 	}
+	if (a.from) {
+		if (from_load(a.from, &fr))
+			return EXIT_FAIL;
+		if (!a.have_app)
+			a.app_ns = fr.app_ns;
+		/* every request pays its path's cost: the share w hits, the rest misses */
+		if (a.cost_ns < 0)
+			a.cost_ns = a.w * fr.hit_ns + (1 - a.w) * fr.miss_ns;
+	}
 	if (geteuid() == 0)
 		empty = empty_xdp_ns();
 	if (advise_model(a.w, a.app_ns, a.cost_ns, &adv)) {
 		fprintf(stderr, "offloadlab advise: inputs outside the model\n");
 		return EXIT_USAGE;
 	}
+	if (a.from) /* a miss pays the miss path, not the mix */
+		adv.slow_penalty_pct = fr.miss_ns / a.app_ns * 100;
 	if (a.json) {
-		json_t *o = json_pack("{s:f, s:f, s:f, s:s, s:f, s:f, s:f, s:f, s:b, s:s}",
-				      "hit_share", a.w, "app_ns", a.app_ns, "cost_ns", a.cost_ns,
-				      "cost_method", a.obj ? "test-run" : "given", "gain", adv.gain,
-				      "breakeven_w", adv.breakeven_w, "slow_penalty_pct",
-				      adv.slow_penalty_pct, "empty_xdp_ns", empty, "pays_off",
-				      adv.pays_off, "method", "model");
+		json_t *o =
+			json_pack("{s:f, s:f, s:f, s:s, s:f, s:f, s:f, s:f, s:b, s:s}", "hit_share",
+				  a.w, "app_ns", a.app_ns, "cost_ns", a.cost_ns, "cost_method",
+				  a.obj	   ? "test-run"
+				  : a.from ? "bpf-stats"
+					   : "given",
+				  "gain", adv.gain, "breakeven_w", adv.breakeven_w,
+				  "slow_penalty_pct", adv.slow_penalty_pct, "empty_xdp_ns", empty,
+				  "pays_off", adv.pays_off, "method", "model");
+
+		if (a.from) {
+			json_t *m = json_object();
+
+			/* measured in the run, not modelled; null where it has none */
+			json_object_set_new(m, "slowpath_penalty_pct",
+					    isfinite(fr.penalty) ? json_real(fr.penalty)
+								 : json_null());
+			json_object_set_new(m, "cured_penalty_pct",
+					    isfinite(fr.cured) ? json_real(fr.cured) : json_null());
+			json_object_set_new(m, "cure_cpu_pct",
+					    isfinite(fr.cure_cpu) ? json_real(fr.cure_cpu)
+								  : json_null());
+			json_object_set_new(
+				m, "cure",
+				json_string("an idle-class spinner on the server's CPU"));
+			json_object_set_new(o, "measured", m);
+			json_object_set_new(o, "from", json_string(fr.path));
+		}
 
 		json_dumpf(o, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(o);
 		return EXIT_OK;
 	}
+	if (a.from)
+		from_print(&fr);
 	printf("inputs: the fast path serves %.1f %% of requests; the application spends %.0f ns "
 	       "on each it handles; the program costs %.1f ns per request (%s)\n",
 	       a.w * 100, a.app_ns, a.cost_ns,
-	       a.obj ? "measured here by test-run, an upper bound" : "given");
+	       a.obj	? "measured here by test-run, an upper bound"
+	       : a.from ? "the run's cost per hit and per miss, mixed by the hit share"
+			: "given");
 	if (empty >= 0)
 		printf("this machine: entering an empty XDP program costs %.1f ns (test-run)\n",
 		       empty);
@@ -248,6 +375,8 @@ int advise_main(int argc, char **argv)
 	       adv.pays_off ? "it pays off: the program is cheaper than the work it saves"
 			    : "it does not pay off: the program costs more than the work it saves");
 	printf("(method: model. Not in the model: wake-ups of an application that the offload "
-	       "leaves idle, which 'offloadlab run kv' shows can dominate the slow path)\n");
+	       "leaves idle%s)\n",
+	       a.from ? ": the slow path's lines above are the run's own measurements"
+		      : ", which 'offloadlab run kv' measures; --from shows them");
 	return EXIT_OK;
 }

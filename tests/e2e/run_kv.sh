@@ -82,6 +82,41 @@ for k in ("kv.sweeplat.hit_cache.50", "kv.sweeplat.miss_cache.50", "kv.sweeplat.
     assert ok(k)["n"] > 0, k
 assert "kv.breakeven.measured" in m
 PY
+
+# advise --from: the model fed with this run's figures, and the slow path it measured
+"$OLAB" advise --hit-share 90% --from "$TMP/r.json" --json >"$TMP/adv" || fail "advise --from"
+python3 - "$TMP/r.json" "$TMP/adv" <<'PY' || fail "advise --from figures"
+import json, sys
+d = json.load(open(sys.argv[1])); a = json.load(open(sys.argv[2]))
+m = {x["id"]: x for e in d["experiments"] for x in e["metrics"]}
+med = lambda k: m[k]["median"]
+assert a["cost_method"] == "bpf-stats" and a["method"] == "model", a
+assert abs(a["app_ns"] - 1e6 / med("kv.tput.nocache")) < 1e-6 * a["app_ns"], a
+want = 0.9 * med("kv.cost.hit.live") + 0.1 * med("kv.cost.miss.live")
+assert abs(a["cost_ns"] - want) < 1e-6 * want, (a, want)
+assert abs(a["measured"]["slowpath_penalty_pct"] - med("kv.slowpath_penalty")) < 1e-9, a
+assert abs(a["measured"]["cured_penalty_pct"] - med("kv.slowpath_penalty.cured")) < 1e-9, a
+assert abs(a["measured"]["cure_cpu_pct"] - med("kv.cure.cpu")) < 1e-9, a
+PY
+"$OLAB" advise --hit-share 90% --from "$TMP/r.json" | grep -q "cure, measured: an idle-class" ||
+	fail "advise --from does not show the cure"
+# a document whose kv figures are not numbers is refused, not believed
+python3 - "$TMP/r.json" "$TMP/bad.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for e in d["experiments"]:
+    for x in e["metrics"]:
+        if x["id"] == "kv.tput.nocache":
+            x["median"] = "1e999"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$OLAB" advise --hit-share 90% --from "$TMP/bad.json" >/dev/null 2>"$TMP/err" &&
+	fail "advise believed a throughput that is not a number"
+grep -q "no kv figures" "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
+"$OLAB" advise --hit-share 90% --from "$TMP/r.json" --obj x.o --section s --packet p \
+	2>/dev/null
+[ $? -eq 64 ] || fail "--obj with --from is not a usage error"
+
 R=$(ls -d "$TMP"/out/*/ | head -1)
 grep -qF 'data-title="Latency of the cacheable and the uncacheable flow"' "$R/report.html" ||
 	fail "no kv CDF in the report"
