@@ -39,7 +39,7 @@ const struct experiment exp_table[] = {
 	{ "kv",
 	  "How much does an XDP cache in front of memcached raise GET throughput, and what does "
 	  "it cost the requests it cannot serve?",
-	  "Fig. 4-6", kv_run, 8, 55 },
+	  "Fig. 4-6", kv_run, 27, 75 },
 	{ "maps",
 	  "What does a map lookup cost in each map type, what does the verifier's inlining buy, "
 	  "and how do per-flow counters in XDP scale with the number of flows and their skew?",

@@ -450,6 +450,40 @@ static size_t frame_reply(uint8_t *buf, size_t cap, const char *key)
 }
 
 /*
+ * The first IP fragment of memcached's reply with a LARGE_VALUE value: the packet TC egress
+ * sees first for each uncacheable request (the others are fragments without a UDP header).
+ */
+static size_t frame_reply_frag(uint8_t *buf, size_t cap)
+{
+	struct pkt_addrs a = { .src_mac = { 2, 0, 0, 0, 0, 2 },
+			       .dst_mac = { 2, 0, 0, 0, 0, 1 },
+			       .src_ip = htonl(0xc6120002),
+			       .dst_ip = htonl(0xc6120001),
+			       .src_port = htons(KV_PORT),
+			       .dst_port = htons(40000) };
+	char rep[1472];
+	int n = snprintf(rep, sizeof(rep), "%c%c%c%c%c%c%c%cVALUE kvB0 0 %d\r\n", 0x12, 0x34, 0, 0,
+			 0, 1, 0, 0, LARGE_VALUE);
+	size_t len, whole = (size_t)n + LARGE_VALUE + 7;
+	uint8_t *ip = buf + 14, *udp = buf + 34;
+	uint16_t v;
+
+	memset(rep + n, 'v', sizeof(rep) - (size_t)n);
+	len = pkt_build_udp4(buf, cap, &a, rep, sizeof(rep));
+	if (!len)
+		return 0;
+	v = htons(0x2000); /* more fragments, offset 0 */
+	memcpy(ip + 6, &v, 2);
+	memset(ip + 10, 0, 2);
+	v = pkt_csum(ip, 20, 0);
+	memcpy(ip + 10, &v, 2);
+	v = htons((uint16_t)(8 + whole)); /* the whole datagram's UDP length */
+	memcpy(udp + 4, &v, 2);
+	memset(udp + 6, 0, 2); /* no UDP checksum */
+	return len;
+}
+
+/*
  * n single test-runs of prog on fresh copies of frame, less an empty program's; ret wanted.
  * With pre, each run follows one of pre on its frame (the GET that takes a reply's ticket).
  */
@@ -465,7 +499,7 @@ static int tr_samples(int prog, int empty_prog, const uint8_t *frame, size_t len
 	int i;
 
 	for (i = 0; i < n; i++) {
-		uint8_t copy[512];
+		uint8_t copy[1600];
 		uint32_t ret = 0, ns = 0, ens = 0;
 
 		if (pre) {
@@ -493,24 +527,33 @@ static void costs_testrun(struct result *r, bool quick)
 	struct kc_key key = { .len = 4, .b = "hitk" };
 	struct kvcache_bpf *sk = kvcache_bpf__open_and_load();
 	struct xdp_pass_bpf *ep = xdp_pass_bpf__open_and_load();
-	static const char *const ids[3] = { "kv.cost.hit.testrun", "kv.cost.miss.testrun",
-					    "kv.cost.reply.testrun" };
-	static const char *const labels[3] = { "kvcache XDP program per GET hit",
-					       "kvcache XDP program per GET miss",
-					       "kvcache TC egress program per reply" };
-	struct metric *m[3];
-	uint8_t fh[256], fm[256], fr[256];
+#define NPATH 4
+	static const char *const ids[NPATH] = { "kv.cost.hit.testrun", "kv.cost.miss.testrun",
+						"kv.cost.reply.testrun",
+						"kv.cost.reply_frag.testrun" };
+	static const char *const labels[NPATH] = {
+		"kvcache XDP program per GET hit", "kvcache XDP program per GET miss",
+		"kvcache TC egress program per reply",
+		"kvcache TC egress program, first fragment of a 4 KB reply"
+	};
+	static const char *const frames[NPATH] = {
+		"a GET for a cached 32-byte value", "a GET for a key not cached",
+		"a 32-byte VALUE reply to a GET that took a fill ticket",
+		"the first IP fragment of a 4 KB VALUE reply"
+	};
+	struct metric *m[NPATH];
+	static uint8_t fh[256], fm[256], fr[256], ff[1600];
 	size_t lh = frame_get(fh, sizeof(fh), "hitk"), lm = frame_get(fm, sizeof(fm), "miss"),
-	       lr = frame_reply(fr, sizeof(fr), "miss");
+	       lr = frame_reply(fr, sizeof(fr), "miss"), lf = frame_reply_frag(ff, sizeof(ff));
 	int i, n = quick ? 50 : 200, err = 0;
 	struct tr_pre get = { .frame = fm, .len = lm };
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < NPATH; i++)
 		m[i] = result_add(r, ids[i], labels[i], "ns", METHOD_TESTRUN);
 	if (sk)
 		get.prog = bpf_program__fd(sk->progs.kvc_xdp);
 	if (!sk || !ep || kvc_configure_raw(sk->obj, mac, &dst, 1)) {
-		for (i = 0; i < 3; i++)
+		for (i = 0; i < NPATH; i++)
 			metric_unavailable(m[i],
 					   "could not load a copy of the kvcache to test-run");
 		goto out;
@@ -519,9 +562,9 @@ static void costs_testrun(struct result *r, bool quick)
 	val.epoch = 1;
 	memset(val.data, 'v', SMALL_VALUE);
 	bpf_map_update_elem(bpf_map__fd(sk->maps.cache), &key, &val, BPF_ANY);
-	for (i = 0; i < 3 && !err; i++) {
+	for (i = 0; i < NPATH && !err; i++) {
 		struct stats_samples s;
-		int prog = bpf_program__fd(i == 2 ? sk->progs.kvc_tc : sk->progs.kvc_xdp);
+		int prog = bpf_program__fd(i >= 2 ? sk->progs.kvc_tc : sk->progs.kvc_xdp);
 
 		stats_samples_init(&s);
 		if (i == 0)
@@ -530,9 +573,12 @@ static void costs_testrun(struct result *r, bool quick)
 		else if (i == 1)
 			err = tr_samples(prog, bpf_program__fd(ep->progs.olab_xdp_pass), fm, lm, n,
 					 XDP_PASS, NULL, &s);
-		else
+		else if (i == 2)
 			err = tr_samples(prog, bpf_program__fd(ep->progs.olab_xdp_pass), fr, lr, n,
 					 0 /* TC_ACT_OK */, &get, &s);
+		else
+			err = tr_samples(prog, bpf_program__fd(ep->progs.olab_xdp_pass), ff, lf, n,
+					 0 /* TC_ACT_OK */, NULL, &s);
 		if (err)
 			metric_unavailable(m[i], "the test frame did not take the path (%s)",
 					   strerror(-err));
@@ -542,9 +588,7 @@ static void costs_testrun(struct result *r, bool quick)
 		snprintf(m[i]->note, sizeof(m[i]->note),
 			 "one run per test-run on a fresh frame (%s), less an empty XDP program's "
 			 "run",
-			 i == 0	  ? "a GET for a cached 32-byte value"
-			 : i == 1 ? "a GET for a key not cached"
-				  : "a 32-byte VALUE reply to a GET that took a fill ticket");
+			 frames[i]);
 	}
 	/* the control: the same frame through the XDP_TX responder */
 	{
@@ -1094,6 +1138,41 @@ static struct metric *samples_metric(struct result *r, const char *id, const cha
 	return m;
 }
 
+static double med_of(struct result *r, const char *id)
+{
+	struct metric *m = result_find(r, id);
+
+	return m && !m->unavailable[0] ? m->s.p50 : NAN;
+}
+
+/*
+ * Where the slow path's extra time goes, from this run's own figures: the cache's programs on
+ * a miss (the XDP miss path, TC egress on each reply packet: a 4 KB reply is three) and the
+ * extra wake-ups memcached pays (sleeps per request times the wake-up latency).
+ */
+static void slow_explain(struct result *r)
+{
+	double dn = med_of(r, "kv.lat.miss.nocache"), dc = med_of(r, "kv.lat.miss.cache"),
+	       miss = med_of(r, "kv.cost.miss.live"),
+	       frag = med_of(r, "kv.cost.reply_frag.testrun"),
+	       sn = med_of(r, "kv.switches.nocache"), sc = med_of(r, "kv.switches.cache"),
+	       wn = med_of(r, "kv.wake.memcached.nocache"),
+	       wc = med_of(r, "kv.wake.memcached.cache");
+	double prog = miss + frag, wake = sc * wc - sn * wn;
+
+	if (!isfinite(dn) || !isfinite(dc))
+		return;
+	result_note(r,
+		    "slow path, where the time goes (model from this run's medians): the "
+		    "uncacheable flow took %+.1f us with the cache; the cache's programs on such a "
+		    "miss cost %.1f us (XDP %.1f us by bpf-stats, TC egress on the reply's first "
+		    "fragment %.2f us by test-run, the other fragments it passes at once); "
+		    "memcached slept %.2f times per request without the cache and %.2f with it, at "
+		    "%.1f and %.1f us per wake-up: %+.1f us; the rest is queueing and noise",
+		    (dc - dn) / 1e3, prog / 1e3, miss / 1e3, frag / 1e3, sn, sc, wn / 1e3, wc / 1e3,
+		    wake / 1e3);
+}
+
 static void slow_report(struct ctx *c, struct result *r, struct stats_samples pen[2],
 			struct stats_samples vol[LC_MAX], struct stats_samples *spin,
 			struct slow_obs ob[LC_MAX])
@@ -1157,6 +1236,7 @@ static void slow_report(struct ctx *c, struct result *r, struct stats_samples pe
 				(unsigned long long)ob[lc].wakes_napi,
 				100.0 * (double)ob[lc].idle_napi / (double)ob[lc].wakes_napi);
 	}
+	slow_explain(r);
 }
 
 /* ---- the sweep of the cacheable share ---- */
@@ -1347,10 +1427,12 @@ static void kv_notes(struct ctx *c, struct result *r)
 		    "the sweep runs closed loop (%d requests in flight) for throughput: its "
 		    "latencies include the queue, they compare paths and phases, not servers",
 		    KV_OUTSTANDING);
-	result_note(r, "slow path: with the hits served in XDP, the dut CPU idles between the few "
-		       "requests memcached still gets; in a VM an idle vCPU halts, and waking it "
-		       "(the NAPI thread, then memcached) costs a hypervisor round trip: "
-		       "kv.wake.* and kv.switches.* show it, kv.slowpath_penalty.cured removes it");
+	result_note(r,
+		    "the cure tried: with the hits served in XDP the dut CPU idles between the "
+		    "requests memcached still gets, and an idle vCPU halts; a SCHED_IDLE spinner "
+		    "keeps it running without taking time from anything else "
+		    "(kv.slowpath_penalty.cured, kv.cure.cpu); busy polling is not used, as it "
+		    "needs memcached changed or a host-wide sysctl");
 }
 
 /*
