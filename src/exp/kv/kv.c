@@ -1193,8 +1193,9 @@ static void slow_report(struct ctx *c, struct result *r, struct stats_samples pe
 			   "the same with an idle-class spinner on the server CPU (the cure)", "%",
 			   METHOD_MODEL, &pen[1], (size_t)c->reps, "no repetition completed");
 	snprintf(m->note, sizeof(m->note),
-		 "memcached unchanged; a SCHED_IDLE process spins on the dut CPU, so the vCPU "
-		 "never halts and a wake-up needs no hypervisor exit");
+		 "memcached unchanged; a SCHED_IDLE process spins on the dut CPU, so the CPU "
+		 "never idles (kv.wake.*.cache_spin: no wake-up onto an idle CPU); it helps only "
+		 "where waking an idle vCPU is what costs");
 	m = samples_metric(r, "kv.cure.cpu", "what the cure costs: spinner's share of the dut CPU",
 			   "%", METHOD_LIVE, spin, (size_t)c->reps, "no repetition completed");
 	snprintf(m->note, sizeof(m->note),
