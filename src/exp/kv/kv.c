@@ -839,6 +839,9 @@ static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
 			 pl_label[c->pl]);
 		mt[sv] = result_add(r, id, label, "kreq/s", METHOD_LIVE);
 		metric_set_samples(mt[sv], &tp[sv], (size_t)c->reps);
+		/* the paper's one server core: its placement only */
+		if (c->pl == PL_PAPER && sv != SV_CEIL)
+			metric_set_paper(mt[sv], sv == SV_ALONE ? 126.5 : 318, "Fig. 4");
 	}
 	/*
 	 * Which side ran out of CPU: the other sign of who limits the throughput. Only the
@@ -1111,6 +1114,9 @@ static int slow_path(struct ctx *c, struct result *r, char *why, size_t whylen)
 		metric_set_hist(lat[lc][0], &pool[lc * 2], 1000);
 		metric_set_hist(lat[lc][1], &pool[lc * 2 + 1], 100);
 	}
+	/* the paper's slow-path medians (Fig. 6), at 55 K req/s on its testbed */
+	metric_set_paper(lat[LC_ALONE][1], 40600, "Fig. 6");
+	metric_set_paper(lat[LC_CACHE][1], 61500, "Fig. 6");
 	if (!err)
 		slow_report(c, r, pen, vol, &spin, ob);
 	free(pool);
