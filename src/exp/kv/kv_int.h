@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside the kv experiment: what kv.c (servers, throughput, sweep, the run), kv_cost.c (each
+ * path's cost), kv_slow.c (the slow path and the cure), kv_ceiling.c (the XDP_TX responder)
+ * and kv_sched.c (the wake-up tracer) share. Not for use outside src/exp/kv.
+ */
+#ifndef OLAB_KV_INT_H
+#define OLAB_KV_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "exp/exp.h"
+#include "kvcache/kvc.h"
+#include "lib/stats.h"
+#include "loadgen/loadgen.h"
+#include "testbed/testbed.h"
+
+#define KV_PORT 11211
+#define SMALL_KEYS 1000
+#define SMALL_VALUE 32
+#define LARGE_KEYS 50
+#define LARGE_VALUE 4000 /* over the cache's limit: always memcached's */
+#define MISS_KEYS 100	 /* small values stored before any cache: never cacheable */
+#define GENBOUND 1.5	 /* a throughput within this factor of the ceiling may be the generator's */
+/*
+ * Requests in flight in the closed-loop runs: enough that the generator sends and receives
+ * in batches (with 32, its ceiling on this VM kind was 10-20 % lower).
+ */
+#define KV_OUTSTANDING 128
+/*
+ * The two flows' load as a share of memcached's own capacity: the paper offered 55 K req/s
+ * to a memcached that served 126.5 K alone (43 %); a slower machine gets the same share.
+ */
+#define PAPER_FLOW_RATE 55000.0
+#define PAPER_FLOW_SHARE (55.0 / 126.5)
+
+enum server { SV_ALONE, SV_CACHE, SV_CEIL, SV_MAX };
+struct sv_info {
+	const char *key, *label;
+};
+extern const struct sv_info kv_sv_info[SV_MAX];
+
+enum placement { PL_PAPER, PL_SHARED, PL_MAX };
+
+struct kv_sched_bpf;
+
+struct ctx {
+	struct tb tb;
+	const struct run_opts *o;
+	uint64_t dur_ns;
+	int reps;
+	enum placement pl;
+	int mc_pid, mc_worker;
+	struct kvc_peer peer; /* XDP_PASS on the generator's veth: XDP_TX replies reach it */
+	/* what runs on the dut's veth now */
+	int up; /* enum server, or -1 */
+	struct kvc k;
+	struct kvc_peer pass;
+	struct kv_ceiling_bpf *ceil;
+	struct bpf_link *ceil_link;
+	int dut_napi, gen_napi;
+	int stats_fd;
+	struct kv_sched_bpf *sched;	 /* wake-up tracer, NULL where tp_btf is refused */
+	char where[2][200];		 /* where each piece ran, per placement */
+	double flow_rate;		 /* the two flows' requests per second */
+	double dut_busy;		 /* the last closed-loop run: the dut CPU's busy share, % */
+	uint64_t kc_total[KC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
+};
+
+/* One run of the load generator from the generator's namespace. */
+struct flow_run {
+	struct ctx *c;
+	struct lg_opts lo;
+	struct lg_mc mc;
+	struct lg_app app;
+	struct lg_result res;
+	int err;
+};
+
+/* kv.c: load, servers */
+void kv_lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct lg_app *app,
+		const char *prefix, unsigned int keys, size_t vsize);
+void kv_flow_go(struct flow_run *f);
+void kv_mix_large(struct flow_run *f, unsigned int every, unsigned int pct);
+int kv_closed_run(struct ctx *c, const char *prefix, unsigned int keys,
+		  unsigned int uncacheable_pct, double *kps, struct metric *lat_hit,
+		  struct metric *lat_miss);
+int kv_sv_up(struct ctx *c, enum server sv, char *why, size_t whylen);
+void kv_sv_down(struct ctx *c);
+/* The kvcache's counters now (zeros when it is not up). */
+void kv_cache_counters(struct ctx *c, uint64_t out[KC_NCOUNTERS]);
+/* The kvcache programs' run time and count (bpf-stats; zeros when it is not up). */
+struct progstat {
+	uint64_t xt, xc, tt, tc;
+};
+void kv_cache_progstat(struct ctx *c, struct progstat *p);
+
+/* kv_cost.c */
+void kv_cost_live(struct result *r, const char *id, const char *label, uint64_t t0, uint64_t c0,
+		  uint64_t t1, uint64_t c1, const char *what);
+int kv_costs_live(struct ctx *c, struct result *r);
+void kv_costs_testrun(struct result *r, bool quick);
+void kv_costs_compare(struct result *r);
+
+/* kv_slow.c */
+void kv_flow_rate(struct ctx *c, struct result *r, struct stats_samples *alone);
+int kv_slow_path(struct ctx *c, struct result *r, char *why, size_t whylen);
+
+/* kv_ceiling.c (kv_ceiling_load is in kv.h) */
+struct bpf_link *kv_ceiling_attach(struct kv_ceiling_bpf *sk, int ifindex, const char *ifname);
+int kv_ceiling_prog_fd(const struct kv_ceiling_bpf *sk);
+void kv_ceiling_destroy(struct kv_ceiling_bpf *sk);
+
+/* kv_sched.c: wake-up latency of up to KV_SCHED_SLOTS threads */
+#define KV_SCHED_SLOTS 2
+struct kv_sched_bpf *kv_sched_open(void); /* loaded and attached, or NULL */
+void kv_sched_close(struct kv_sched_bpf *s);
+void kv_sched_watch(struct kv_sched_bpf *s, const int tids[KV_SCHED_SLOTS]);
+void kv_sched_unwatch(struct kv_sched_bpf *s, const int tids[KV_SCHED_SLOTS]);
+/* The latencies of slot since kv_sched_watch into out; wake-ups and those onto an idle CPU. */
+void kv_sched_read(struct kv_sched_bpf *s, unsigned int slot, struct stats_samples *out,
+		   uint64_t *n, uint64_t *idle);
+
+#endif
