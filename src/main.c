@@ -14,6 +14,7 @@
 #include "advise/advise.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/jit/jit.h"
+#include "afxdp_kv/afxdp_kv_serve.h"
 #include "kvcache/kvc.h"
 #include "exp/exp.h"
 #include "lib/bpfutil.h"
@@ -126,6 +127,7 @@ static const struct cmd cmds[] = {
 	{ "jit", "jit dump OBJ SECTION: the x86-64 code the JIT made of a program", jit_main },
 	{ "kvcache", "attach|detach|stats: the XDP cache for an unmodified memcached",
 	  kvcache_main },
+	{ "afxdp-kv", "serve: a memcached-protocol key-value server on AF_XDP", afxdp_kv_main },
 	{ "advise", "will an offload pay off here? the break-even model, measured inputs",
 	  advise_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef OLAB_AFXDP_KV_SERVE_H
+#define OLAB_AFXDP_KV_SERVE_H
+
+/* The AF_XDP key-value server, as a library (the kv-afxdp experiment) and a command. */
+#include <stdbool.h>
+#include <stdint.h>
+
+struct akv_opts {
+	const char *dev;
+	int queue;		/* first queue; workers take queue .. queue + threads - 1 */
+	int threads;		/* one per queue */
+	uint16_t port;		/* UDP port */
+	unsigned int memory_mb; /* the table's limit; LRU eviction beyond */
+	bool busy;		/* poll the rings instead of sleeping in poll() */
+	int cpu;		/* pin the workers here (-1: not pinned) */
+};
+
+struct akv_stats {
+	uint64_t requests, replies, frames_out, bad, no_room, items, evictions;
+	bool zerocopy;
+};
+
+struct server;
+/* Attach to o->dev in the caller's network namespace and start the workers; 0 or -errno. */
+int akv_server_start(const struct akv_opts *o, struct server **out);
+void akv_server_stats(const struct server *s, struct akv_stats *st);
+/* Stop the workers, detach, free; NULL-safe. */
+void akv_server_stop(struct server *s);
+
+/* offloadlab afxdp-kv serve */
+int afxdp_kv_main(int argc, char **argv);
+
+#endif

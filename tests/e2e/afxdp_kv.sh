@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# 'offloadlab afxdp-kv serve' on a veth in a namespace of our own: every reply byte for byte
+# as memcached's own (akv_diff.py, memcached beside it on another port), frames that are not
+# its own go on to the kernel (TCP, a datagram to another port), bad input is refused with
+# a clear message, and nothing is left behind.
+. "$(dirname "$0")/lib.sh"
+need_root
+command -v memcached >/dev/null || skip "memcached is not installed (scripts/install-deps.sh)"
+
+N=$$
+C=olab-$N-c
+S=olab-$N-s
+SRV=
+MC=
+cleanup() {
+	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
+	[ -n "$MC" ] && kill "$MC" 2>/dev/null && wait "$MC" 2>/dev/null
+	ip netns del "$C" 2>/dev/null
+	ip netns del "$S" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+ip netns add "$C" && ip netns add "$S" || fail "cannot create namespaces"
+ip link add olab-$N-a netns "$C" type veth peer name olab-$N-b netns "$S" || fail "no veth"
+ip -n "$C" addr add 198.18.3.1/24 dev olab-$N-a
+ip -n "$S" addr add 198.18.3.2/24 dev olab-$N-b
+ip -n "$C" link set olab-$N-a up
+ip -n "$S" link set olab-$N-b up
+ip -n "$S" link set lo up
+
+# bad input first: clear messages, usage errors
+"$OLAB" afxdp-kv serve 2>"$TMP/err"; [ $? -eq 64 ] || fail "no --dev is not a usage error"
+grep -q -- "--dev" "$TMP/err" || fail "unclear: $(cat "$TMP/err")"
+"$OLAB" afxdp-kv serve --dev x --port 0 2>/dev/null; [ $? -eq 64 ] || fail "--port 0 accepted"
+"$OLAB" afxdp-kv serve --dev x --threads 65 2>/dev/null; [ $? -eq 64 ] || fail "--threads 65"
+"$OLAB" afxdp-kv serve --dev x --memory 1e3 2>/dev/null; [ $? -eq 64 ] || fail "--memory 1e3"
+ip netns exec "$S" "$OLAB" afxdp-kv serve --dev olab-nosuch 2>"$TMP/err" &&
+	fail "a missing device was accepted"
+grep -q "olab-nosuch" "$TMP/err" || fail "unclear error for a missing device: $(cat "$TMP/err")"
+
+ip netns exec "$S" "$OLAB" afxdp-kv serve --dev olab-$N-b --duration 60 >"$TMP/out" 2>"$TMP/log" &
+SRV=$!
+ip netns exec "$S" memcached -u root -l 198.18.3.2 -p 11311 -U 11311 -t 1 -m 64 &
+MC=$!
+for _ in $(seq 50); do grep -q "serving UDP port 11211" "$TMP/log" && break; sleep 0.1; done
+grep -q "copy mode" "$TMP/log" || fail "the mode is not said at start: $(cat "$TMP/log")"
+
+# a datagram to another port reaches the kernel (memcached's own UDP port)
+ip netns exec "$C" "$TOP/tests/e2e/mcclient.py" udp 198.18.3.2:11311 'version\r\n' |
+	grep -q '^VERSION' || fail "another UDP port did not reach the kernel"
+ip netns exec "$C" "$TOP/tests/e2e/akv_diff.py" 198.18.3.2:11211 198.18.3.2:11311 ||
+	fail "a reply differs from memcached's"
+# not its own: TCP and a datagram to another port reach the kernel (memcached there)
+ip netns exec "$C" "$TOP/tests/e2e/mcclient.py" tcp 198.18.3.2:11311 'version\r\n' |
+	grep -q '^VERSION' || fail "TCP did not reach the kernel"
+kill -INT "$SRV"
+wait "$SRV" || fail "the server did not stop cleanly on SIGINT"
+SRV=
+grep -q "requests" "$TMP/out" || fail "no summary at exit"
+ip -n "$S" link show olab-$N-b | grep -q xdp && fail "the XDP program stayed attached"
+kill "$MC" && wait "$MC" 2>/dev/null
+MC=
+ip netns del "$C" && ip netns del "$S" || fail "cannot remove the namespaces"
+assert_clean
+exit 0
