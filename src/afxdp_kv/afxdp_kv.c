@@ -25,6 +25,7 @@
 
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/if_packet.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
 
@@ -62,6 +63,7 @@ struct worker {
 	unsigned int nfree;
 	uint16_t ip_id;
 	uint32_t tx_pending; /* descriptors submitted, not yet kicked */
+	int pkt_fd;	     /* behind the cache: replies through the qdisc and TC egress */
 	char *reply;
 	uint64_t requests, replies, frames_out, bad, no_room;
 };
@@ -74,6 +76,7 @@ struct server {
 	pthread_mutex_t lock;
 	struct worker w[AKV_MAX_QUEUES];
 	int ifindex, mtu;
+	int udp_fd; /* holds the port; takes what XDP passes on (fragments, reassembled) */
 	bool zerocopy;
 	atomic_bool stop;
 };
@@ -106,20 +109,24 @@ static void tx_kick(struct worker *w)
 static int tx_frame(struct worker *w, const struct ethhdr *req_eth, const struct iphdr *req_ip,
 		    uint16_t frag, const uint8_t *ipdata, size_t len, uint16_t id)
 {
+	static _Thread_local uint8_t local[FRAME_SIZE];
 	struct ethhdr eth;
 	struct iphdr ip;
-	__u32 idx;
-	uint64_t addr;
-	uint8_t *f;
+	__u32 idx = 0;
+	uint64_t addr = 0;
+	uint8_t *f = local;
+	size_t flen = sizeof(eth) + sizeof(ip) + len;
 
-	if (!w->nfree)
-		tx_reclaim(w);
-	if (!w->nfree || xsk_ring_prod__reserve(&w->tx, 1, &idx) != 1) {
-		w->no_room++;
-		return -ENOSPC;
+	if (w->pkt_fd < 0) {
+		if (!w->nfree)
+			tx_reclaim(w);
+		if (!w->nfree || xsk_ring_prod__reserve(&w->tx, 1, &idx) != 1) {
+			w->no_room++;
+			return -ENOSPC;
+		}
+		addr = w->free_tx[--w->nfree];
+		f = xsk_umem__get_data(w->area, addr);
 	}
-	addr = w->free_tx[--w->nfree];
-	f = xsk_umem__get_data(w->area, addr);
 	memcpy(eth.h_dest, req_eth->h_source, ETH_ALEN);
 	memcpy(eth.h_source, req_eth->h_dest, ETH_ALEN);
 	eth.h_proto = htons(ETH_P_IP);
@@ -137,11 +144,18 @@ static int tx_frame(struct worker *w, const struct ethhdr *req_eth, const struct
 	memcpy(f, &eth, sizeof(eth));
 	memcpy(f + sizeof(eth), &ip, sizeof(ip));
 	memcpy(f + sizeof(eth) + sizeof(ip), ipdata, len);
+	w->frames_out++;
+	if (w->pkt_fd >= 0) {
+		if (send(w->pkt_fd, f, flen, 0) != (ssize_t)flen) {
+			w->no_room++;
+			return -errno;
+		}
+		return 0;
+	}
 	xsk_ring_prod__tx_desc(&w->tx, idx)->addr = addr;
-	xsk_ring_prod__tx_desc(&w->tx, idx)->len = (__u32)(sizeof(eth) + sizeof(ip) + len);
+	xsk_ring_prod__tx_desc(&w->tx, idx)->len = (__u32)flen;
 	xsk_ring_prod__submit(&w->tx, 1);
 	w->tx_pending++;
-	w->frames_out++;
 	return 0;
 }
 
@@ -231,12 +245,46 @@ static void handle(struct worker *w, uint8_t *f, uint32_t len)
 		send_reply(w, &eth, &ip, &udp, p, w->reply, n);
 }
 
+/* A datagram the XDP program left to the kernel (a fragmented one, reassembled): same protocol. */
+static void handle_socket(struct worker *w)
+{
+	static _Thread_local uint8_t buf[65536];
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n;
+	size_t r;
+
+	while ((n = recvfrom(w->srv->udp_fd, buf, sizeof(buf), MSG_DONTWAIT,
+			     (struct sockaddr *)&from, &fl)) >= 0) {
+		if (n < 8 || buf[4] != 0 || buf[5] != 1) {
+			w->bad++;
+			continue;
+		}
+		w->requests++;
+		pthread_mutex_lock(&w->srv->lock);
+		r = akv_process(&w->srv->store, (const char *)buf + 8, (size_t)n - 8,
+				(char *)w->reply + 8, AKV_REPLY_MAX - 8);
+		pthread_mutex_unlock(&w->srv->lock);
+		if (!r)
+			continue;
+		/* memcached's frame header: the request's id, 0 of 1 */
+		memcpy(w->reply, buf, 2);
+		memset(w->reply + 2, 0, 6);
+		w->reply[5] = 1;
+		if (sendto(w->srv->udp_fd, w->reply, r + 8, 0, (struct sockaddr *)&from, fl) > 0)
+			w->replies++;
+		fl = sizeof(from);
+	}
+}
+
 /* ---- the workers ---- */
 
 static void *work(void *arg)
 {
 	struct worker *w = arg;
-	struct pollfd pfd = { .fd = xsk_socket__fd(w->xsk), .events = POLLIN };
+	struct pollfd pfd[2] = { { .fd = xsk_socket__fd(w->xsk), .events = POLLIN },
+				 { .fd = w->srv->udp_fd, .events = POLLIN } };
+	nfds_t nfd = w->queue == w->srv->o.queue ? 2 : 1; /* the first worker takes the socket */
 
 	if (w->srv->o.cpu >= 0)
 		cpu_pin_self(w->srv->o.cpu);
@@ -246,7 +294,9 @@ static void *work(void *arg)
 		if (!n) {
 			tx_kick(w);
 			tx_reclaim(w);
-			if (!w->srv->o.busy && poll(&pfd, 1, 100) < 0 && errno != EINTR)
+			if (nfd == 2)
+				handle_socket(w);
+			if (!w->srv->o.busy && poll(pfd, nfd, 100) < 0 && errno != EINTR)
 				break;
 			continue;
 		}
@@ -277,6 +327,8 @@ static void worker_down(struct worker *w)
 	if (w->area)
 		munmap(w->area, (size_t)FRAMES * FRAME_SIZE);
 	free(w->reply);
+	if (w->pkt_fd > 0)
+		close(w->pkt_fd);
 	memset(w, 0, sizeof(*w));
 }
 
@@ -295,6 +347,15 @@ static int worker_up(struct server *s, struct worker *w, int queue)
 
 	w->srv = s;
 	w->queue = queue;
+	w->pkt_fd = -1;
+	if (s->o.behind_cache) {
+		struct sockaddr_ll ll = { .sll_family = AF_PACKET, .sll_ifindex = s->ifindex };
+
+		/* protocol 0: it sends and never receives */
+		w->pkt_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (w->pkt_fd < 0 || bind(w->pkt_fd, (struct sockaddr *)&ll, sizeof(ll)))
+			return log_errno(-errno, "open a packet socket on %s for replies", s->o.dev);
+	}
 	w->reply = malloc(AKV_REPLY_MAX);
 	w->area = mmap(NULL, (size_t)FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -319,7 +380,8 @@ static int worker_up(struct server *s, struct worker *w, int queue)
 		w->xsk = NULL;
 		return log_errno(err, "open an AF_XDP socket on %s queue %d", s->o.dev, queue);
 	}
-	err = xsk_socket__update_xskmap(w->xsk, bpf_map__fd(s->skel->maps.xsks));
+	err = xsk_socket__update_xskmap(w->xsk, s->o.behind_cache ? s->o.xskmap_fd
+								  : bpf_map__fd(s->skel->maps.xsks));
 	if (err)
 		return log_errno(err, "add the socket of queue %d to the XSKMAP", queue);
 	if (xsk_ring_prod__reserve(&w->fill, RX_FRAMES, &idx) != RX_FRAMES)
@@ -346,6 +408,31 @@ static int dev_mtu(const char *dev)
 	return mtu;
 }
 
+/*
+ * A UDP socket on the port, as memcached's: the port is taken (another server cannot start
+ * on it unseen, and the kvcache sees a server there and its going), and what the XDP program
+ * leaves to the kernel for the port (a fragmented request, once reassembled) arrives here.
+ */
+static int hold_port(struct server *s)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(s->o.port) };
+	int sz = 4 << 20;
+
+	s->udp_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s->udp_fd < 0)
+		return log_errno(-errno, "open a UDP socket");
+	setsockopt(s->udp_fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (bind(s->udp_fd, (struct sockaddr *)&a, sizeof(a))) {
+		int err = -errno;
+
+		fprintf(stderr, "offloadlab afxdp-kv: UDP port %u is taken on this host (%s): stop "
+				"the server there (memcached?) or choose --port\n",
+			s->o.port, strerror(errno));
+		return err;
+	}
+	return 0;
+}
+
 int akv_server_start(const struct akv_opts *o, struct server **out)
 {
 	struct server *s = calloc(1, sizeof(*s));
@@ -364,6 +451,11 @@ int akv_server_start(const struct akv_opts *o, struct server **out)
 	err = akv_store_init(&s->store, (size_t)o->memory_mb << 20);
 	if (err)
 		goto fail;
+	err = hold_port(s);
+	if (err)
+		goto fail;
+	if (o->behind_cache)
+		goto workers;
 	s->skel = afxdp_kv_bpf__open();
 	if (!s->skel) {
 		err = log_errno(-errno, "open the AF_XDP redirect program");
@@ -380,6 +472,7 @@ int akv_server_start(const struct akv_opts *o, struct server **out)
 		err = -errno;
 		goto fail;
 	}
+workers:
 	for (i = 0; i < o->threads; i++) {
 		err = worker_up(s, &s->w[i], o->queue + i);
 		if (err)
@@ -403,6 +496,8 @@ fail:
 	bpf_link__destroy(s->link);
 	afxdp_kv_bpf__destroy(s->skel);
 	akv_store_free(&s->store);
+	if (s->udp_fd > 0)
+		close(s->udp_fd);
 	free(s);
 	return err;
 }
@@ -438,6 +533,8 @@ void akv_server_stop(struct server *s)
 	bpf_link__destroy(s->link);
 	afxdp_kv_bpf__destroy(s->skel);
 	akv_store_free(&s->store);
+	if (s->udp_fd > 0)
+		close(s->udp_fd);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

@@ -14,6 +14,13 @@ struct akv_opts {
 	unsigned int memory_mb; /* the table's limit; LRU eviction beyond */
 	bool busy;		/* poll the rings instead of sleeping in poll() */
 	int cpu;		/* pin the workers here (-1: not pinned) */
+	/*
+	 * Behind the kvcache: put the sockets in this XSKMAP (kvc_xsk_handoff's) instead of
+	 * attaching a program of our own, and send replies through the device's qdisc and TC
+	 * egress (an AF_PACKET socket), where the cache sees them and fills.
+	 */
+	bool behind_cache;
+	int xskmap_fd;
 };
 
 struct akv_stats {

@@ -454,6 +454,20 @@ static int watch_server(struct kvc *k, uint16_t port)
 	return err;
 }
 
+int kvc_xsk_handoff(struct kvc *k)
+{
+	int cfd = bpf_map__fd(k->skel->maps.kc_config);
+	struct kc_cfg cfg;
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(cfd, &zero, &cfg))
+		return log_errno(-errno, "read the cache's configuration");
+	cfg.xsk_handoff = 1;
+	if (bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY))
+		return log_errno(-errno, "hand the cache's misses to AF_XDP sockets");
+	return bpf_map__fd(k->skel->maps.kc_xsks);
+}
+
 int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 {
 	int ifindex = (int)if_nametoindex(ifname), err;

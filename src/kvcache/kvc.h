@@ -65,6 +65,14 @@ int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_o
 int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct kc_addr_key *a,
 		      int n);
 
+/*
+ * In front of a key-value server on AF_XDP (offloadlab afxdp-kv) rather than memcached: what
+ * the cache passes on for its port goes to the server's AF_XDP sockets, which the server puts
+ * in the map whose fd this returns (by queue). The server must send its replies through the
+ * device's TC egress (it does with tx_via_tc), where the cache fills. fd or -errno.
+ */
+int kvc_xsk_handoff(struct kvc *k);
+
 /* Parse "ADDR[/LEN]" (IPv4 or IPv6); 0 or -EINVAL. */
 int kvc_parse_cidr(const char *s, int *v6, uint8_t addr[16], int *prefix);
 /* Detach and free everything; safe on a zeroed struct. */

@@ -1266,8 +1266,7 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 	return XDP_PASS;
 }
 
-SEC("xdp")
-int kvc_xdp(struct xdp_md *ctx)
+static __always_inline int kvc_xdp_run(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	__u32 zero = 0, flen = (__u32)(data_end - data), hn;
@@ -1293,6 +1292,45 @@ int kvc_xdp(struct xdp_md *ctx)
 	if (f.proto == IPPROTO_UDP)
 		return udp_in(ctx, s, &f, now);
 	return tcp_in(ctx, s, &f, now);
+}
+
+/*
+ * A key-value server on AF_XDP instead of memcached (offloadlab afxdp-kv): what the cache
+ * passes on for the port (an unfragmented UDP datagram over IPv4) goes to the server's socket
+ * on the queue it arrived on; with no socket there, to the kernel as before.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u32);
+} kc_xsks SEC(".maps");
+
+static __always_inline int handoff(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct udphdr *udp;
+	__u32 zero = 0;
+	struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
+
+	if (!cfg || !cfg->xsk_handoff || (void *)(ip + 1) > data_end ||
+	    eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl < 5 || ip->protocol != IPPROTO_UDP ||
+	    (ip->frag_off & bpf_htons(0x3fff)))
+		return XDP_PASS;
+	udp = (void *)ip + ip->ihl * 4;
+	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(cfg_port))
+		return XDP_PASS;
+	return bpf_redirect_map(&kc_xsks, ctx->rx_queue_index, XDP_PASS);
+}
+
+SEC("xdp")
+int kvc_xdp(struct xdp_md *ctx)
+{
+	int v = kvc_xdp_run(ctx);
+
+	return v == XDP_PASS ? handoff(ctx) : v;
 }
 
 /* ---- egress: replies close windows; UDP GET replies fill ---- */

@@ -33,6 +33,9 @@ CASES = [
     "verbosity 1\r\n", "flush_all\r\n", "get f n q\r\n", "flush_all noreply\r\n",
     "set v 0 0 0\r\n\r\n", "get v\r\n", "set flags 4294967295 0 1\r\nx\r\n", "get flags\r\n",
     "set flags 4294967296 0 1\r\nx\r\n", "get flags\r\n", "\r\n", "GET k\r\n",
+    # a request in IP fragments (the kernel reassembles it for the server's socket), a
+    # reply in IP fragments
+    "set big 0 0 5000\r\n" + "x" * 5000 + "\r\n", "get big\r\n",
     # last: memcached keeps waiting for the rest of the data block in later datagrams
     "set k 0 0 3\r\nab\r\n",
 ]
