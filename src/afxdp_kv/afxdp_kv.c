@@ -354,7 +354,8 @@ static int worker_up(struct server *s, struct worker *w, int queue)
 		/* protocol 0: it sends and never receives */
 		w->pkt_fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 		if (w->pkt_fd < 0 || bind(w->pkt_fd, (struct sockaddr *)&ll, sizeof(ll)))
-			return log_errno(-errno, "open a packet socket on %s for replies", s->o.dev);
+			return log_errno(-errno, "open a packet socket on %s for replies",
+					 s->o.dev);
 	}
 	w->reply = malloc(AKV_REPLY_MAX);
 	w->area = mmap(NULL, (size_t)FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE,
@@ -380,8 +381,8 @@ static int worker_up(struct server *s, struct worker *w, int queue)
 		w->xsk = NULL;
 		return log_errno(err, "open an AF_XDP socket on %s queue %d", s->o.dev, queue);
 	}
-	err = xsk_socket__update_xskmap(w->xsk, s->o.behind_cache ? s->o.xskmap_fd
-								  : bpf_map__fd(s->skel->maps.xsks));
+	err = xsk_socket__update_xskmap(
+		w->xsk, s->o.behind_cache ? s->o.xskmap_fd : bpf_map__fd(s->skel->maps.xsks));
 	if (err)
 		return log_errno(err, "add the socket of queue %d to the XSKMAP", queue);
 	if (xsk_ring_prod__reserve(&w->fill, RX_FRAMES, &idx) != RX_FRAMES)
@@ -425,8 +426,9 @@ static int hold_port(struct server *s)
 	if (bind(s->udp_fd, (struct sockaddr *)&a, sizeof(a))) {
 		int err = -errno;
 
-		fprintf(stderr, "offloadlab afxdp-kv: UDP port %u is taken on this host (%s): stop "
-				"the server there (memcached?) or choose --port\n",
+		fprintf(stderr,
+			"offloadlab afxdp-kv: UDP port %u is taken on this host (%s): stop "
+			"the server there (memcached?) or choose --port\n",
 			s->o.port, strerror(errno));
 		return err;
 	}

@@ -124,9 +124,9 @@ struct kc_conn {
  * path. All zero (never configured) answers nobody.
  */
 struct kc_cfg {
-	__u8 mac[6];	 /* the device's own address: a hit must be sent to it (unicast) */
-	__u8 allow_only; /* 1: answer only sources in allow4 / allow6 */
-	__u8 xsk_handoff; /* 1: what it passes for the port goes to kc_xsks (an AF_XDP server) */
+	__u8 mac[6];	    /* the device's own address: a hit must be sent to it (unicast) */
+	__u8 allow_only;    /* 1: answer only sources in allow4 / allow6 */
+	__u8 xsk_handoff;   /* 1: what it passes for the port goes to kc_xsks (an AF_XDP server) */
 	__u32 rate;	    /* answers per second to one source address; 0: no limit */
 	__u32 burst;	    /* answers a source may take at once */
 	__u64 netns_cookie; /* memcached's network namespace: whose sockets are watched */

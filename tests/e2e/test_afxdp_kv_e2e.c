@@ -2,8 +2,9 @@
 /*
  * The AF_XDP key-value server against the verifying client (src/kvcache/verify.c, the one
  * memcached and the kvcache pass): UDP writers storing increasing versions and UDP readers
- * with multi-gets, concurrently; no stale, missing or corrupt value, no write error, and the
- * server really answered (its request count).
+ * with multi-gets, concurrently; no stale, missing or corrupt value, no write error. Alone
+ * (the server answered every request itself), and with the kvcache in front, unchanged but
+ * for handing its misses to the server's sockets (it served hits and took fills).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,9 +17,13 @@
 
 #include <cmocka.h>
 
+#include <bpf/libbpf.h>
+
 #include "afxdp_kv/afxdp_kv_serve.h"
+#include "kvcache/kvc.h"
 #include "kvcache/verify.h"
 #include "testbed/testbed.h"
+#include "kvcache.skel.h"
 
 static struct tb tb;
 static struct server *srv;
@@ -28,41 +33,50 @@ static void enter_gen(void *arg)
 	tb_enter(arg, TB_GEN);
 }
 
-static int setup(void **state)
+static int start(struct kvc *k)
 {
 	struct akv_opts o = { .threads = 1, .port = 11211, .memory_mb = 64, .cpu = -1 };
 	int err;
 
-	(void)state;
-	if (tb_create(&tb))
-		return -1;
 	o.dev = tb.dut.ifname;
 	o.cpu = tb.dut_cpu;
 	if (tb_enter(&tb, TB_DUT))
 		return -1;
-	err = akv_server_start(&o, &srv);
+	if (k) {
+		o.behind_cache = true;
+		o.xskmap_fd = kvc_xsk_handoff(k);
+	}
+	err = o.xskmap_fd < 0 ? o.xskmap_fd : akv_server_start(&o, &srv);
 	tb_leave(&tb);
-	return err ? -1 : 0;
+	return err;
+}
+
+static void stop(void)
+{
+	if (!tb_enter(&tb, TB_DUT)) {
+		akv_server_stop(srv);
+		tb_leave(&tb);
+	}
+	srv = NULL;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return tb_create(&tb) ? -1 : 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	if (!tb_enter(&tb, TB_DUT)) {
-		akv_server_stop(srv);
-		tb_leave(&tb);
-	}
 	tb_destroy(&tb);
 	return 0;
 }
 
-static void test_verifying_client(void **state)
+static void verify(struct kvv_result *r)
 {
 	struct kvv_opts o;
-	struct kvv_result r;
-	struct akv_stats st;
 
-	(void)state;
 	kvv_defaults(&o);
 	o.server.sin_family = AF_INET;
 	o.server.sin_port = htons(11211);
@@ -73,29 +87,71 @@ static void test_verifying_client(void **state)
 	o.min_ops = 50000;
 	o.enter = enter_gen;
 	o.enter_arg = &tb;
-	assert_int_equal(kvv_run(&o, &r), 0);
-	akv_server_stats(srv, &st);
+	assert_int_equal(kvv_run(&o, r), 0);
 	printf("# %llu reads, %llu writes in %.1f s; timeouts %llu; stale %llu, missing %llu, "
-	       "corrupt %llu, final mismatches %llu, write errors %llu; server: %llu requests, "
-	       "%llu bad\n",
-	       (unsigned long long)r.reads, (unsigned long long)r.writes, r.seconds,
-	       (unsigned long long)r.read_timeouts, (unsigned long long)r.stale,
-	       (unsigned long long)r.missing, (unsigned long long)r.corrupt,
-	       (unsigned long long)r.final_mismatch, (unsigned long long)r.write_errors,
-	       (unsigned long long)st.requests, (unsigned long long)st.bad);
-	assert_true(r.writes > 0 && r.reads > 0);
-	assert_int_equal(r.stale, 0);
-	assert_int_equal(r.missing, 0);
-	assert_int_equal(r.corrupt, 0);
-	assert_int_equal(r.final_mismatch, 0);
-	assert_int_equal(r.write_errors, 0);
+	       "corrupt %llu, final mismatches %llu, write errors %llu\n",
+	       (unsigned long long)r->reads, (unsigned long long)r->writes, r->seconds,
+	       (unsigned long long)r->read_timeouts, (unsigned long long)r->stale,
+	       (unsigned long long)r->missing, (unsigned long long)r->corrupt,
+	       (unsigned long long)r->final_mismatch, (unsigned long long)r->write_errors);
+	assert_true(r->writes > 0 && r->reads > 0);
+	assert_int_equal(r->stale, 0);
+	assert_int_equal(r->missing, 0);
+	assert_int_equal(r->corrupt, 0);
+	assert_int_equal(r->final_mismatch, 0);
+	assert_int_equal(r->write_errors, 0);
+}
+
+static void test_alone(void **state)
+{
+	struct kvv_result r;
+	struct akv_stats st;
+
+	(void)state;
+	assert_int_equal(start(NULL), 0);
+	verify(&r);
+	akv_server_stats(srv, &st);
+	stop();
+	printf("# server: %llu requests, %llu bad\n", (unsigned long long)st.requests,
+	       (unsigned long long)st.bad);
 	assert_true(st.requests >= r.reads + r.writes); /* it answered them all itself */
+}
+
+static void test_behind_kvcache(void **state)
+{
+	uint64_t c[KC_NCOUNTERS];
+	struct kvc_peer peer;
+	struct kvv_result r;
+	struct kvc k;
+
+	(void)state;
+	/* the client's veth needs an XDP program for XDP_TX replies to reach it */
+	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
+	assert_int_equal(kvc_peer_attach(tb.gen.ifname, &peer), 0);
+	tb_leave(&tb);
+	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
+	assert_int_equal(kvc_attach(tb.dut.ifname, 11211, 4096, &k), 0);
+	tb_leave(&tb);
+	assert_int_equal(start(&k), 0);
+	verify(&r);
+	stop();
+	assert_int_equal(kvc_counters(bpf_map__fd(k.skel->maps.counters), c), 0);
+	printf("# kvcache: %llu hits, %llu fills, %llu fenced\n", (unsigned long long)c[KC_HIT],
+	       (unsigned long long)c[KC_FILL], (unsigned long long)c[KC_FILL_FENCED]);
+	assert_true(c[KC_HIT] > 0 && c[KC_FILL] > 0); /* it was in the path */
+	tb_enter(&tb, TB_DUT);
+	kvc_detach(&k);
+	tb_leave(&tb);
+	tb_enter(&tb, TB_GEN);
+	kvc_peer_detach(&peer);
+	tb_leave(&tb);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_verifying_client),
+		cmocka_unit_test(test_alone),
+		cmocka_unit_test(test_behind_kvcache),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
