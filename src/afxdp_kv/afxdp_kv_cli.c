@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "afxdp_kv/afxdp_kv_serve.h"
+#include "kvcache/kvc.h"
 #include "lib/cli.h"
 #include "lib/log.h"
 
@@ -25,6 +26,10 @@ static const struct argp_option options[] = {
 	  0 },
 	{ "busy", 'b', NULL, 0, "Poll the rings instead of sleeping between requests", 0 },
 	{ "cpu", 'c', "CPU", 0, "Pin the workers to this CPU", 0 },
+	{ "behind-kvcache", 'k', NULL, 0,
+	  "Serve behind the kvcache attached to --dev ('offloadlab kvcache attach'): take its "
+	  "misses, reply through TC egress so that it fills",
+	  0 },
 	{ "duration", 'D', "SECONDS", 0, "Stop after this long (default: until Ctrl-C)", 0 },
 	{ 0 },
 };
@@ -62,6 +67,9 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		break;
 	case 'b':
 		a->o.busy = true;
+		break;
+	case 'k':
+		a->o.behind_cache = true;
 		break;
 	case 'c':
 		if (cli_parse_u64(arg, 0, 4095, &v))
@@ -112,7 +120,8 @@ int afxdp_kv_main(int argc, char **argv)
 		"  offloadlab afxdp-kv serve --dev veth1\n"
 		"  offloadlab afxdp-kv serve --dev eth1 --queue 0 --threads 4 --port 11211 "
 		"--memory 1024\n"
-		"  offloadlab kvcache attach --dev eth1   # the XDP cache in front (see README)\n";
+		"  offloadlab kvcache attach --dev eth1 && offloadlab afxdp-kv serve --dev eth1 "
+		"--behind-kvcache   # the XDP cache in front\n";
 	struct argp argp = { options, parse, "serve", doc, NULL, NULL, NULL };
 	struct args a = { .o = { .threads = 1, .port = 11211, .memory_mb = 64, .cpu = -1 } };
 	struct akv_stats st;
@@ -128,7 +137,14 @@ int afxdp_kv_main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	log_setup_libbpf();
+	if (a.o.behind_cache) {
+		a.o.xskmap_fd = kvc_xsk_handoff_pinned(a.o.dev);
+		if (a.o.xskmap_fd < 0)
+			return EXIT_FAIL;
+	}
 	err = akv_server_start(&a.o, &s);
+	if (a.o.behind_cache)
+		close(a.o.xskmap_fd);
 	if (err)
 		return EXIT_FAIL;
 	akv_server_stats(s, &st);

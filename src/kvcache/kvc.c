@@ -454,9 +454,8 @@ static int watch_server(struct kvc *k, uint16_t port)
 	return err;
 }
 
-int kvc_xsk_handoff(struct kvc *k)
+static int handoff_on(int cfd)
 {
-	int cfd = bpf_map__fd(k->skel->maps.kc_config);
 	struct kc_cfg cfg;
 	__u32 zero = 0;
 
@@ -465,7 +464,14 @@ int kvc_xsk_handoff(struct kvc *k)
 	cfg.xsk_handoff = 1;
 	if (bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY))
 		return log_errno(-errno, "hand the cache's misses to AF_XDP sockets");
-	return bpf_map__fd(k->skel->maps.kc_xsks);
+	return 0;
+}
+
+int kvc_xsk_handoff(struct kvc *k)
+{
+	int err = handoff_on(bpf_map__fd(k->skel->maps.kc_config));
+
+	return err ? err : bpf_map__fd(k->skel->maps.kc_xsks);
 }
 
 int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
@@ -581,6 +587,36 @@ static int pin_dir(const char *dev, char *buf, size_t len)
 		return -ENODEV;
 	snprintf(buf, len, PIN_ROOT "/olab-kvcache-%llx-%u", netns_id(), ifindex);
 	return 0;
+}
+
+int kvc_xsk_handoff_pinned(const char *dev)
+{
+	char dir[128], p[192];
+	int cfd, xfd, err;
+
+	if (pin_dir(dev, dir, sizeof(dir)))
+		return log_errno(-ENODEV, "find device %s in this namespace", dev);
+	snprintf(p, sizeof(p), "%s/kc_config", dir);
+	cfd = bpf_obj_get(p);
+	snprintf(p, sizeof(p), "%s/kc_xsks", dir);
+	xfd = cfd < 0 ? -1 : bpf_obj_get(p);
+	if (cfd < 0 || xfd < 0) {
+		err = -errno;
+		fprintf(stderr,
+			"offloadlab: no kvcache attached to %s in this namespace (%s: %s): "
+			"'offloadlab kvcache attach --dev %s --port PORT' first\n",
+			dev, p, strerror(errno), dev);
+		if (cfd >= 0)
+			close(cfd);
+		return err;
+	}
+	err = handoff_on(cfd);
+	close(cfd);
+	if (err) {
+		close(xfd);
+		return err;
+	}
+	return xfd;
 }
 
 /* Our TC filter on dev's egress, whether or not its pins are still there. */
@@ -714,6 +750,15 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 	if (!err) {
 		snprintf(p, sizeof(p), "%s/attach_info", dir);
 		err = bpf_map__pin(k.skel->maps.attach_info, p);
+	}
+	/* for a key-value server on AF_XDP behind the cache (offloadlab afxdp-kv) */
+	if (!err) {
+		snprintf(p, sizeof(p), "%s/kc_config", dir);
+		err = bpf_map__pin(k.skel->maps.kc_config, p);
+	}
+	if (!err) {
+		snprintf(p, sizeof(p), "%s/kc_xsks", dir);
+		err = bpf_map__pin(k.skel->maps.kc_xsks, p);
 	}
 	for (i = 0; !err && i < k.nextra; i++) {
 		snprintf(p, sizeof(p), "%s/xdp_link_%d", dir, k.extra[i].ifindex);

@@ -72,6 +72,8 @@ int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct
  * device's TC egress (it does with tx_via_tc), where the cache fills. fd or -errno.
  */
 int kvc_xsk_handoff(struct kvc *k);
+/* The same for the cache 'offloadlab kvcache attach' pinned on dev (this namespace). */
+int kvc_xsk_handoff_pinned(const char *dev);
 
 /* Parse "ADDR[/LEN]" (IPv4 or IPv6); 0 or -EINVAL. */
 int kvc_parse_cidr(const char *s, int *v6, uint8_t addr[16], int *prefix);

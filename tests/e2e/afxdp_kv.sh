@@ -59,6 +59,33 @@ wait "$SRV" || fail "the server did not stop cleanly on SIGINT"
 SRV=
 grep -q "requests" "$TMP/out" || fail "no summary at exit"
 ip -n "$S" link show olab-$N-b | grep -q xdp && fail "the XDP program stayed attached"
+
+# behind the kvcache ('kvcache attach', then 'afxdp-kv serve --behind-kvcache'): a GET fills,
+# the next is a hit, a write goes through; in a private mount namespace, so nothing stays pinned
+ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/kvcache/xdp_pass.bpf.o" sec xdp ||
+	fail "cannot load the pass program on the client's veth"
+ip netns exec "$S" unshare -m bash -s >"$TMP/kv" 2>&1 <<SH || { cat "$TMP/kv" >&2; fail "behind the kvcache"; }
+set -e
+mount -t bpf bpf /sys/fs/bpf
+"$OLAB" afxdp-kv serve --dev olab-$N-b --behind-kvcache 2>/dev/null && exit 3 # no cache yet
+"$OLAB" kvcache attach --dev olab-$N-b
+"$OLAB" afxdp-kv serve --dev olab-$N-b --behind-kvcache --duration 30 > "$TMP/out2" 2>&1 &
+SP=\$!
+sleep 1
+MCC="$TOP/tests/e2e/mcclient.py"
+ip netns exec $C "\$MCC" udp 198.18.3.2:11211 'set h 0 0 2\r\nhi\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.3.2:11211 'get h\r\n' | grep -q hi   # fills
+ip netns exec $C "\$MCC" udp 198.18.3.2:11211 'get h\r\n' | grep -q hi   # a hit
+ip netns exec $C "\$MCC" udp 198.18.3.2:11211 'set h 0 0 3\r\nnew\r\n' | grep -q STORED
+ip netns exec $C "\$MCC" udp 198.18.3.2:11211 'get h\r\n' | grep -q new  # never stale
+"$OLAB" kvcache stats --dev olab-$N-b --json > "$TMP/st.json"
+kill -INT \$SP
+wait \$SP
+"$OLAB" kvcache detach --dev olab-$N-b
+SH
+python3 -c "import json,sys; d=json.load(open('$TMP/st.json')); c=d.get('counters', d); \
+assert c['hit'] >= 1 and c['fill'] >= 1, c" || fail "the cache was not in the path: $(cat "$TMP/st.json")"
+grep -q "requests" "$TMP/out2" || fail "no summary from the server behind the cache"
 kill "$MC" && wait "$MC" 2>/dev/null
 MC=
 ip netns del "$C" && ip netns del "$S" || fail "cannot remove the namespaces"
