@@ -51,7 +51,7 @@
 #define BATCH 64
 
 struct worker {
-	struct server *srv;
+	struct akv_server *srv;
 	int queue;
 	pthread_t th;
 	void *area;
@@ -68,7 +68,7 @@ struct worker {
 	uint64_t requests, replies, frames_out, bad, no_room;
 };
 
-struct server {
+struct akv_server {
 	struct akv_opts o;
 	struct afxdp_kv_bpf *skel;
 	struct bpf_link *link;
@@ -333,7 +333,7 @@ static void worker_down(struct worker *w)
 }
 
 /* A socket on the worker's queue: zero-copy where the device has it, copy mode otherwise. */
-static int worker_up(struct server *s, struct worker *w, int queue)
+static int worker_up(struct akv_server *s, struct worker *w, int queue)
 {
 	struct xsk_umem_config ucfg = { .fill_size = RX_FRAMES,
 					.comp_size = XSK_RING_CONS__DEFAULT_NUM_DESCS,
@@ -414,7 +414,7 @@ static int dev_mtu(const char *dev)
  * on it unseen, and the kvcache sees a server there and its going), and what the XDP program
  * leaves to the kernel for the port (a fragmented request, once reassembled) arrives here.
  */
-static int hold_port(struct server *s)
+static int hold_port(struct akv_server *s)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(s->o.port) };
 	int sz = 4 << 20;
@@ -435,9 +435,9 @@ static int hold_port(struct server *s)
 	return 0;
 }
 
-int akv_server_start(const struct akv_opts *o, struct server **out)
+int akv_server_start(const struct akv_opts *o, struct akv_server **out)
 {
-	struct server *s = calloc(1, sizeof(*s));
+	struct akv_server *s = calloc(1, sizeof(*s));
 	int err, i;
 
 	if (!s)
@@ -504,7 +504,7 @@ fail:
 	return err;
 }
 
-void akv_server_stats(const struct server *s, struct akv_stats *st)
+void akv_server_stats(const struct akv_server *s, struct akv_stats *st)
 {
 	int i;
 
@@ -521,7 +521,17 @@ void akv_server_stats(const struct server *s, struct akv_stats *st)
 	st->zerocopy = s->zerocopy;
 }
 
-void akv_server_stop(struct server *s)
+int akv_server_put(struct akv_server *s, const char *key, const void *val, size_t n)
+{
+	struct akv_item *it;
+
+	pthread_mutex_lock(&s->lock);
+	it = akv_put(&s->store, key, strlen(key), 0, 0, val, n);
+	pthread_mutex_unlock(&s->lock);
+	return it ? 0 : -ENOMEM;
+}
+
+void akv_server_stop(struct akv_server *s)
 {
 	int i;
 

@@ -125,7 +125,7 @@ int afxdp_kv_main(int argc, char **argv)
 	struct argp argp = { options, parse, "serve", doc, NULL, NULL, NULL };
 	struct args a = { .o = { .threads = 1, .port = 11211, .memory_mb = 64, .cpu = -1 } };
 	struct akv_stats st;
-	struct server *s = NULL;
+	struct akv_server *s = NULL;
 	uint64_t waited = 0;
 	int err;
 

@@ -4,6 +4,7 @@
 
 /* The AF_XDP key-value server, as a library (the kv-afxdp experiment) and a command. */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct akv_opts {
@@ -28,12 +29,14 @@ struct akv_stats {
 	bool zerocopy;
 };
 
-struct server;
+struct akv_server;
 /* Attach to o->dev in the caller's network namespace and start the workers; 0 or -errno. */
-int akv_server_start(const struct akv_opts *o, struct server **out);
-void akv_server_stats(const struct server *s, struct akv_stats *st);
+int akv_server_start(const struct akv_opts *o, struct akv_server **out);
+void akv_server_stats(const struct akv_server *s, struct akv_stats *st);
+/* Store an item directly (no request on the wire): 0, or -ENOMEM when it cannot be held. */
+int akv_server_put(struct akv_server *s, const char *key, const void *val, size_t n);
 /* Stop the workers, detach, free; NULL-safe. */
-void akv_server_stop(struct server *s);
+void akv_server_stop(struct akv_server *s);
 
 /* offloadlab afxdp-kv serve */
 int afxdp_kv_main(int argc, char **argv);

@@ -40,6 +40,10 @@ const struct experiment exp_table[] = {
 	  "How much does an XDP cache in front of memcached raise GET throughput, and what does "
 	  "it cost the requests it cannot serve?",
 	  "Fig. 4-6", kv_run, 27, 75 },
+	{ "kv-afxdp",
+	  "With the key-value server itself on AF_XDP, what does the same XDP cache in front "
+	  "still buy, in throughput and for the requests it cannot serve?",
+	  "Fig. 7-9", kv_afxdp_run, 25, 50 },
 	{ "maps",
 	  "What does a map lookup cost in each map type, what does the verifier's inlining buy, "
 	  "and how do per-flow counters in XDP scale with the number of flows and their skew?",

@@ -77,6 +77,18 @@ static struct iv need(json_t *doc, const char *exp, const char *id, struct takea
 	return v;
 }
 
+/* Whether a metric carries a flag (e.g. "generator-bound"). */
+static bool has_flag(json_t *doc, const char *id, const char *flag)
+{
+	json_t *m = load_metric(doc, id), *f;
+	size_t i;
+
+	json_array_foreach(m ? json_object_get(m, "flags") : NULL, i,
+			   f) if (json_is_string(f) &&
+				  !strcmp(json_string_value(f), flag)) return true;
+	return false;
+}
+
 /* Three-valued logic over intervals: the claim holds, fails, or the CIs cannot tell. */
 enum tri { T_NO, T_YES, T_MAYBE };
 
@@ -128,7 +140,7 @@ size_t takeaways_judge(json_t *doc, struct takeaway *out, size_t max)
 	size_t n = 0;
 	struct iv a, b, c, d;
 
-	if (max < 8)
+	if (max < 9)
 		return 0;
 
 	t = &out[n++];
@@ -259,6 +271,28 @@ size_t takeaways_judge(json_t *doc, struct takeaway *out, size_t max)
 			: a.med < 20 ? ": the neighbour barely disturbs the server here"
 				     : "");
 	}
+	t = &out[n++];
+	t->claim = "Once the server's own path is fast (AF_XDP), a kernel fast path in front buys "
+		   "little (+12 %)";
+	a = need(doc, "kv-afxdp", "kv_afxdp.gain.cache", t);
+	b = isnan(a.med) ? a : need(doc, "kv-afxdp", "kv_afxdp.gain.afxdp", t);
+	if (!isnan(b.med)) {
+		bool genbound = has_flag(doc, "kv_afxdp.tput.afxdp", "generator-bound") ||
+				has_flag(doc, "kv_afxdp.tput.afxdp_cache", "generator-bound");
+
+		/* "little": under 1.5x; both figures limited by the generator decide nothing */
+		judge(t, genbound ? T_MAYBE : within(a, 0, 1.5));
+		snprintf(
+			t->why, sizeof(t->why),
+			"the kvcache in front of the AF_XDP server: %.2fx its throughput (paper "
+			"1.12x); the AF_XDP server alone: %.2fx memcached's (paper 2.35x)%s",
+			a.med, b.med,
+			genbound
+				? "; the generator was the limit of both servers' throughput here, "
+				  "so their ratio decides nothing"
+				: "");
+	}
+
 	for (size_t i = 0; i < n; i++)
 		straddles(&out[i]);
 	return n;

@@ -112,7 +112,7 @@ grep -E '^bandwidth.change.skskb .*changed' "$TMP/ab.txt" >/dev/null ||
 grep -E '^echo.lat.shared.udp.tc .*only in B' "$TMP/ab.txt" >/dev/null ||
 	fail "a metric only B has is not listed"
 
-grep -q '^takeaways: [0-9]* of 8 judged differently' "$TMP/ab.txt" || fail "no takeaway comparison"
+grep -q '^takeaways: [0-9]* of 9 judged differently' "$TMP/ab.txt" || fail "no takeaway comparison"
 # by default a live metric must also move past the run-to-run floor A/A runs show (30 %)
 "$OLAB" compare "$DATA/run_a.json" "$DATA/run_b.json" >"$TMP/ab_floor.txt" || fail "compare failed"
 grep -E '^hooks.reach.skskb.udp.busy .*\+23.1 % +within noise' "$TMP/ab_floor.txt" >/dev/null ||
@@ -152,7 +152,7 @@ assert rows["hooks.reach.tc.udp.busy"]["beyond_noise"] is False
 assert rows["hooks.prep.skskb.testrun"]["a"] is None
 assert rows["echo.lat.shared.udp.tc"]["why"] == "only in B"
 assert rows["hooks.reach.tc.udp.busy"]["noise_floor"] == 0
-assert len(d["takeaways"]) == 8 and d["takeaways_changed"] >= 0
+assert len(d["takeaways"]) == 9 and d["takeaways_changed"] >= 0
 EOF
 
 "$OLAB" compare "$DATA/run_a.json" "$DATA/run_v99.json" >/dev/null 2>"$TMP/err"

@@ -26,7 +26,7 @@
 #include "kvcache.skel.h"
 
 static struct tb tb;
-static struct server *srv;
+static struct akv_server *srv;
 
 static void enter_gen(void *arg)
 {

@@ -52,7 +52,7 @@ void kv_lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct lg_a
 	lg_opts_default(lo);
 	lo->l4 = LG_UDP;
 	dst->sin_family = AF_INET;
-	dst->sin_port = htons(KV_PORT);
+	dst->sin_port = htons(c->port ? c->port : KV_PORT);
 	dst->sin_addr.s_addr = c->tb.dut.addr;
 	lo->dstlen = sizeof(*dst);
 	lo->duration_ns = c->dur_ns;
@@ -607,7 +607,7 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 
 /* ---- the experiment ---- */
 
-static int kv_setup(struct ctx *c, struct result *r)
+int kv_setup(struct ctx *c, struct result *r)
 {
 	char *argv[] = { "memcached", "-u", "root", "-l", "198.18.0.2", "-p", "11211", "-U",
 			 "11211",     "-t", "1",    "-m", "256",	"-c", "4096",  NULL };
@@ -651,7 +651,7 @@ static int kv_setup(struct ctx *c, struct result *r)
 	return err;
 }
 
-static void kv_teardown(struct ctx *c)
+void kv_teardown(struct ctx *c)
 {
 	kv_sv_down(c);
 	kv_sched_close(c->sched);

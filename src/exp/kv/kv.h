@@ -5,6 +5,8 @@
 #include "exp/exp.h"
 
 int kv_run(const struct run_opts *o, struct result *r);
+/* kv-afxdp (paper Fig. 7-9), kv_afxdp.c */
+int kv_afxdp_run(const struct run_opts *o, struct result *r);
 
 /*
  * The XDP_TX responder of kv_ceiling.bpf.c, loaded to answer "get KEY" on port with a hit of

@@ -66,6 +66,7 @@ struct ctx {
 	double flow_rate;		 /* the two flows' requests per second */
 	double dut_busy;		 /* the last closed-loop run: the dut CPU's busy share, % */
 	uint64_t kc_total[KC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
+	uint16_t port;			 /* where the load goes; 0: KV_PORT (memcached) */
 };
 
 /* One run of the load generator from the generator's namespace. */
@@ -77,6 +78,10 @@ struct flow_run {
 	struct lg_result res;
 	int err;
 };
+
+/* kv.c: the testbed with memcached (started, keys stored) and the tracer; and its end */
+int kv_setup(struct ctx *c, struct result *r);
+void kv_teardown(struct ctx *c);
 
 /* kv.c: load, servers */
 void kv_lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct lg_app *app,

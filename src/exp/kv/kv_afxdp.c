@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kv-afxdp (paper Fig. 7-9): the key-value server itself on AF_XDP (offloadlab afxdp-kv),
+ * then the same XDP cache in front of it. Against memcached alone and the XDP_TX responder
+ * (the generator's ceiling), at the paper's placement (the dut's NAPI thread and the server's
+ * worker on the dut CPU): GET throughput in interleaved repetitions, and the two flows'
+ * latency (cacheable and uncacheable, at the paper's share of memcached's capacity). The
+ * question: once the slow path is fast, what does a kernel fast path still buy?
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "afxdp_kv/afxdp_kv_serve.h"
+#include "exp/kv/kv.h"
+#include "exp/kv/kv_int.h"
+#include "lib/log.h"
+
+#define AX_PORT 11212 /* memcached keeps 11211 */
+
+enum ax { AX_MEMCACHED, AX_AFXDP, AX_AFXDP_CACHE, AX_CEIL, AX_MAX };
+static const struct {
+	const char *key, *label;
+	double paper_kps, paper_miss_us; /* Fig. 7, Fig. 8-9 (slow-path median); < 0: none */
+} ax_info[AX_MAX] = {
+	[AX_MEMCACHED] = { "memcached", "memcached alone (1 thread)", 126.5, 40.6 },
+	[AX_AFXDP] = { "afxdp", "AF_XDP server alone", 297, 39 },
+	[AX_AFXDP_CACHE] = { "afxdp_cache", "AF_XDP server with the kvcache in front", 333, 58 },
+	[AX_CEIL] = { "ceiling", "XDP_TX responder, same sizes (generator's ceiling)", -1, -1 },
+};
+
+struct ax_ctx {
+	struct ctx c;
+	struct akv_server *srv; /* the AF_XDP server while it runs */
+};
+
+/* Store the keys in the AF_XDP server over UDP (a 4 KB set comes in IP fragments). */
+static int udp_preload(struct ax_ctx *x, const char *prefix, unsigned int keys, size_t vsize)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET,
+				   .sin_port = htons(AX_PORT),
+				   .sin_addr.s_addr = x->c.tb.dut.addr };
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
+	char *buf = malloc(vsize + 160), rep[64];
+	int fd, err = 0;
+	unsigned int k;
+
+	if (!buf)
+		return -ENOMEM;
+	err = tb_enter(&x->c.tb, TB_GEN);
+	fd = err ? -1 : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	tb_leave(&x->c.tb);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
+		err = fd < 0 ? (err ? err : -errno) : -errno;
+		goto out;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	for (k = 0; !err && k < keys; k++) {
+		int h = snprintf(buf, 160, "%c%c%c%c%c%c%c%cset %s%u 0 0 %zu\r\n", (char)(k >> 8),
+				 (char)k, 0, 0, 0, 1, 0, 0, prefix, k, vsize),
+		    tries;
+		bool ok = false;
+
+		memset(buf + h, 'v', vsize);
+		memcpy(buf + h + vsize, "\r\n", 2);
+		for (tries = 0; tries < 5 && !ok; tries++)
+			ok = send(fd, buf, (size_t)h + vsize + 2, 0) > 0 &&
+			     recv(fd, rep, sizeof(rep), 0) >= 14 && !memcmp(rep + 8, "STORED", 6);
+		if (!ok)
+			err = -EPROTO;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return err;
+}
+
+static int store_large(struct ax_ctx *x)
+{
+	static char v[LARGE_VALUE];
+	unsigned int k;
+
+	memset(v, 'v', sizeof(v));
+	for (k = 0; k < LARGE_KEYS; k++) {
+		char key[32];
+		int err;
+
+		snprintf(key, sizeof(key), "kvB%u", k);
+		err = akv_server_put(x->srv, key, v, sizeof(v));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void ax_down(struct ax_ctx *x)
+{
+	if (x->srv && !tb_enter(&x->c.tb, TB_DUT)) {
+		akv_server_stop(x->srv);
+		tb_leave(&x->c.tb);
+	}
+	x->srv = NULL;
+	kv_sv_down(&x->c);
+}
+
+static int ax_up(struct ax_ctx *x, enum ax a, char *why, size_t whylen)
+{
+	struct akv_opts o = { .threads = 1, .port = AX_PORT, .memory_mb = 256 };
+	int err = 0;
+
+	x->c.port = a == AX_AFXDP || a == AX_AFXDP_CACHE ? AX_PORT : KV_PORT;
+	if (a == AX_MEMCACHED || a == AX_CEIL)
+		return kv_sv_up(&x->c, a == AX_CEIL ? SV_CEIL : SV_ALONE, why, whylen);
+	o.dev = x->c.tb.dut.ifname;
+	o.cpu = x->c.tb.dut_cpu;
+	err = tb_enter(&x->c.tb, TB_DUT);
+	if (err)
+		return err;
+	if (a == AX_AFXDP_CACHE) {
+		struct kvc_opts ko = { .port = AX_PORT, .capacity = 65536 };
+
+		x->c.up = SV_CACHE; /* its counters and programs are the kv ones */
+		err = kvc_attach_opts(x->c.tb.dut.ifname, &ko, &x->c.k);
+		if (!err) {
+			o.behind_cache = true;
+			o.xskmap_fd = kvc_xsk_handoff(&x->c.k);
+			err = o.xskmap_fd < 0 ? o.xskmap_fd : 0;
+		}
+	}
+	if (!err)
+		err = akv_server_start(&o, &x->srv);
+	tb_leave(&x->c.tb);
+	if (!err && a == AX_AFXDP)
+		x->c.up = SV_MAX; /* something is up: kv_sv_down's business is only the cache */
+	/*
+	 * The small keys over the wire, through the cache when it is there: it learns their
+	 * expiry. The large ones straight into the table: over UDP they come in IP fragments,
+	 * which the cache must treat as writes it cannot read (no fills for 31 s).
+	 */
+	if (!err)
+		err = udp_preload(x, "kvA", SMALL_KEYS, SMALL_VALUE);
+	if (!err)
+		err = store_large(x);
+	if (!err) {
+		x->c.dut_napi = tb_napi_pin(&x->c.tb, TB_DUT, x->c.tb.dut_cpu, true);
+		if (x->c.dut_napi <= 0) {
+			snprintf(why, whylen,
+				 "threaded NAPI could not be enabled on the dut's veth");
+			err = -EOPNOTSUPP;
+		}
+	}
+	if (err && !why[0])
+		snprintf(why, whylen, "the AF_XDP server%s did not start",
+			 a == AX_AFXDP_CACHE ? " behind the kvcache" : "");
+	if (err)
+		ax_down(x);
+	return err;
+}
+
+/* The two flows at once, as kv's: every 11th request for a 4 KB value; one repetition. */
+static int ax_two_flows(struct ax_ctx *x, struct stats_hist *pool, double *miss_p50)
+{
+	struct flow_run f = { .c = &x->c };
+	size_t i;
+
+	kv_lg_base(&x->c, &f.lo, &f.mc, &f.app, "kvA", SMALL_KEYS, SMALL_VALUE);
+	kv_mix_large(&f, 11, 0);
+	f.lo.mode = LG_POISSON;
+	f.lo.rate = x->c.flow_rate;
+	kv_flow_go(&f);
+	if (!f.err && f.res.lat && f.res.lat_alt) {
+		for (i = 0; i < STATS_HIST_BUCKETS; i++) {
+			pool[0].count[i] += f.res.lat->count[i];
+			pool[1].count[i] += f.res.lat_alt->count[i];
+		}
+		pool[0].n += f.res.lat->n;
+		pool[1].n += f.res.lat_alt->n;
+		pool[0].sum += f.res.lat->sum;
+		pool[1].sum += f.res.lat_alt->sum;
+		if (f.res.lat->max > pool[0].max)
+			pool[0].max = f.res.lat->max;
+		if (f.res.lat_alt->max > pool[1].max)
+			pool[1].max = f.res.lat_alt->max;
+		*miss_p50 = stats_hist_quantile(f.res.lat_alt, 0.5);
+	}
+	lg_result_free(&f.res);
+	return f.err;
+}
+
+struct ax_runs {
+	struct stats_samples kps[AX_MAX], busy[AX_MAX], miss[AX_MAX];
+	struct stats_hist lat[AX_MAX][2];
+};
+
+/* Interleaved repetitions: each server up, throughput, the two flows (not the ceiling), down. */
+static int ax_measure(struct ax_ctx *x, struct ax_runs *m, char *why, size_t whylen)
+{
+	int rep, j, err = 0;
+
+	for (rep = 0; rep < x->c.reps && !err; rep++) {
+		for (j = 0; j < AX_MAX && !err; j++) {
+			enum ax a = (enum ax)((rep + j) % AX_MAX);
+			double kps = 0, miss = NAN;
+
+			log_debug("kv-afxdp: rep %d, %s", rep, ax_info[a].key);
+			err = ax_up(x, a, why, whylen);
+			if (err)
+				break;
+			err = kv_closed_run(&x->c, "kvA", SMALL_KEYS, 0, &kps, NULL, NULL);
+			if (!err) {
+				stats_samples_add(&m->kps[a], kps);
+				stats_samples_add(&m->busy[a], x->c.dut_busy);
+			}
+			if (!err && a != AX_CEIL && x->c.flow_rate > 0) {
+				err = ax_two_flows(x, m->lat[a], &miss);
+				if (!err && isfinite(miss))
+					stats_samples_add(&m->miss[a], miss);
+			}
+			ax_down(x);
+		}
+	}
+	return err;
+}
+
+static struct metric *ax_ratio(struct result *r, const char *id, const char *label,
+			       const struct stats_samples *a, const struct stats_samples *b,
+			       size_t want)
+{
+	struct metric *m = result_add(r, id, label, "x", METHOD_MODEL);
+	struct stats_samples s;
+	size_t i;
+
+	stats_samples_init(&s);
+	for (i = 0; i < a->n && i < b->n; i++)
+		if (b->v[i] > 0)
+			stats_samples_add(&s, a->v[i] / b->v[i]);
+	metric_set_samples(m, &s, want);
+	stats_samples_free(&s);
+	return m;
+}
+
+static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
+{
+	size_t reps = (size_t)x->c.reps;
+	struct metric *mt[AX_MAX], *g;
+	char id[64], label[112];
+	double ceil;
+	int a;
+
+	/* the ratios first, from the paired repetitions (a summary sorts its samples) */
+	g = ax_ratio(r, "kv_afxdp.gain.afxdp", "AF_XDP server alone against memcached alone",
+		     &m->kps[AX_AFXDP], &m->kps[AX_MEMCACHED], reps);
+	metric_set_paper(g, 297 / 126.5, "Fig. 7");
+	g = ax_ratio(r, "kv_afxdp.gain.cache", "the kvcache in front of the AF_XDP server",
+		     &m->kps[AX_AFXDP_CACHE], &m->kps[AX_AFXDP], reps);
+	metric_set_paper(g, 333.0 / 297, "Fig. 7");
+	snprintf(g->note, sizeof(g->note),
+		 "with the cache / without, per interleaved repetition: what a kernel fast path "
+		 "buys once the slow path is fast");
+	g = ax_ratio(r, "kv_afxdp.slowpath", "uncacheable median, cache in front / AF_XDP alone",
+		     &m->miss[AX_AFXDP_CACHE], &m->miss[AX_AFXDP], reps);
+	metric_set_paper(g, 58.0 / 39, "Fig. 9");
+	for (a = 0; a < AX_MAX; a++) {
+		snprintf(id, sizeof(id), "kv_afxdp.tput.%s", ax_info[a].key);
+		snprintf(label, sizeof(label), "GET throughput, %s", ax_info[a].label);
+		mt[a] = result_add(r, id, label, "kreq/s", METHOD_LIVE);
+		metric_set_samples(mt[a], &m->kps[a], reps);
+		if (ax_info[a].paper_kps > 0)
+			metric_set_paper(mt[a], ax_info[a].paper_kps, "Fig. 7");
+		snprintf(id, sizeof(id), "kv_afxdp.busy.dut.%s", ax_info[a].key);
+		snprintf(label, sizeof(label), "dut CPU busy, %s", ax_info[a].key);
+		metric_set_samples(result_add(r, id, label, "%", METHOD_LIVE), &m->busy[a], reps);
+		if (a == AX_CEIL)
+			continue;
+		snprintf(id, sizeof(id), "kv_afxdp.lat.hit.%s", ax_info[a].key);
+		snprintf(label, sizeof(label), "cacheable flow (32 B, %.1f K/s), %s",
+			 x->c.flow_rate * 10 / 11 / 1e3, ax_info[a].key);
+		metric_set_hist(result_add(r, id, label, "ns", METHOD_LIVE), &m->lat[a][0], 1000);
+		snprintf(id, sizeof(id), "kv_afxdp.lat.miss.%s", ax_info[a].key);
+		snprintf(label, sizeof(label), "uncacheable flow (4 KB, %.1f K/s), %s",
+			 x->c.flow_rate / 11 / 1e3, ax_info[a].key);
+		g = result_add(r, id, label, "ns", METHOD_LIVE);
+		metric_set_hist(g, &m->lat[a][1], 100);
+		metric_set_paper(g, ax_info[a].paper_miss_us * 1e3, "Fig. 8-9");
+	}
+	/* generator headroom, as kv's */
+	ceil = mt[AX_CEIL]->s.p50;
+	for (a = 0; a < AX_CEIL; a++)
+		if (ceil > 0 && mt[a]->s.p50 * GENBOUND >= ceil) {
+			mt[a]->flags |= METRIC_GENBOUND;
+			snprintf(mt[a]->note, sizeof(mt[a]->note),
+				 "%.0f kreq/s is within %.1fx of the generator's ceiling (%.0f "
+				 "kreq/s "
+				 "against the XDP_TX responder): it may measure the generator",
+				 mt[a]->s.p50, GENBOUND, ceil);
+		}
+	g = result_find(r, "kv_afxdp.gain.cache");
+	if ((mt[AX_AFXDP_CACHE]->flags | mt[AX_AFXDP]->flags) & METRIC_GENBOUND)
+		snprintf(g->note, sizeof(g->note),
+			 "generator-bound: %s within 1.5x of the generator's ceiling, so the ratio "
+			 "is bounded by the generator, not by the servers",
+			 mt[AX_AFXDP]->flags & METRIC_GENBOUND ? "the AF_XDP server alone is"
+							       : "the cache is");
+}
+
+int kv_afxdp_run(const struct run_opts *o, struct result *r)
+{
+	struct ax_ctx x = { .c = { .o = o, .up = -1, .stats_fd = -1, .pl = PL_PAPER } };
+	struct ax_runs *m = calloc(1, sizeof(*m));
+	char why[160] = "";
+	int err, a;
+
+	if (!m)
+		return -ENOMEM;
+	x.c.dur_ns = o->quick ? 500000000ULL : 1000000000ULL;
+	x.c.reps = o->quick ? 3 : 5;
+	for (a = 0; a < AX_MAX; a++) {
+		stats_samples_init(&m->kps[a]);
+		stats_samples_init(&m->busy[a]);
+		stats_samples_init(&m->miss[a]);
+	}
+	err = kv_setup(&x.c, r);
+	if (!err) {
+		x.c.gen_napi = tb_napi_pin(&x.c.tb, TB_GEN, x.c.tb.gen_cpu, true);
+		if (x.c.gen_napi <= 0)
+			log_warn(
+				"kv-afxdp: the generator's veth stays in softirq (no NAPI thread)");
+	}
+	/* the two flows' rate: the paper's share of memcached's capacity, measured first */
+	if (!err) {
+		double kps = 0;
+
+		err = kv_sv_up(&x.c, SV_ALONE, why, sizeof(why));
+		if (!err)
+			err = kv_closed_run(&x.c, "kvA", SMALL_KEYS, 0, &kps, NULL, NULL);
+		kv_sv_down(&x.c);
+		x.c.flow_rate = fmin(PAPER_FLOW_RATE, kps * 1e3 * PAPER_FLOW_SHARE);
+	}
+	if (!err)
+		err = ax_measure(&x, m, why, sizeof(why));
+	if (!err)
+		ax_report(&x, r, m);
+	result_note(r,
+		    "servers: memcached -t 1 (port 11211), offloadlab afxdp-kv (port %d, one "
+		    "worker, copy mode on veth), the same with the kvcache in front (its misses "
+		    "handed to the server's AF_XDP socket, replies through TC egress where it "
+		    "fills), the XDP_TX responder; each server's worker and the dut veth's NAPI "
+		    "thread on the dut CPU %d, the generator on cpu %d",
+		    AX_PORT, x.c.tb.dut_cpu, x.c.tb.gen_cpu);
+	result_note(r,
+		    "%d interleaved repetitions of %.1f s each: throughput closed loop (%d in "
+		    "flight), then the two flows (%.1f K req/s Poisson, every 11th for 4 KB)",
+		    x.c.reps, (double)x.c.dur_ns / 1e9, KV_OUTSTANDING, x.c.flow_rate / 1e3);
+	ax_down(&x);
+	result_note(r,
+		    "kvcache counters over its runs: %llu hits, %llu misses, %llu fills, %llu "
+		    "fills fenced, %llu not cacheable",
+		    (unsigned long long)x.c.kc_total[KC_HIT],
+		    (unsigned long long)x.c.kc_total[KC_MISS],
+		    (unsigned long long)x.c.kc_total[KC_FILL],
+		    (unsigned long long)x.c.kc_total[KC_FILL_FENCED],
+		    (unsigned long long)x.c.kc_total[KC_NOT_CACHEABLE]);
+	for (a = 0; a < KC_NCOUNTERS; a++)
+		if (x.c.kc_total[a])
+			log_debug("kvcache %s: %llu", kvc_counter_name((enum kc_counter)a),
+				  (unsigned long long)x.c.kc_total[a]);
+	kv_teardown(&x.c);
+	for (a = 0; a < AX_MAX; a++) {
+		stats_samples_free(&m->kps[a]);
+		stats_samples_free(&m->busy[a]);
+		stats_samples_free(&m->miss[a]);
+	}
+	free(m);
+	if (err && !r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s%s%s", why, why[0] ? ": " : "",
+			 strerror(-err));
+	return err;
+}

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# offloadlab run kv-afxdp end to end: memcached, the AF_XDP server, the same behind the
+# kvcache and the XDP_TX responder in interleaved repetitions; every figure there with the
+# paper's beside it, the cache really in the path, the headroom rule applied, the takeaway
+# judged, the report drawn, and nothing (namespaces, programs, pins, servers) left behind.
+. "$(dirname "$0")/lib.sh"
+need_root
+command -v memcached >/dev/null || skip "memcached is not installed (scripts/install-deps.sh)"
+
+"$OLAB" run kv-afxdp --quick --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" 2>"$TMP/err" ||
+	{ cat "$TMP/err" >&2; fail "run exited $?"; }
+grep -qF "== kv-afxdp (paper Fig. 7-9)" "$TMP/table" || fail "no kv-afxdp table"
+"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
+	fail "JSON does not validate"
+python3 - "$TMP/r.json" <<'PY' || fail "metrics"
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+e = [x for x in d["experiments"] if x["name"] == "kv-afxdp"][0]
+assert e["status"] == "ok", e["error"]
+m = {x["id"]: x for x in e["metrics"]}
+def ok(k):
+    assert k in m and m[k]["unavailable"] is None, (k, m.get(k))
+    return m[k]
+ceil = ok("kv_afxdp.tput.ceiling")["median"]
+for s in ("memcached", "afxdp", "afxdp_cache"):
+    t = ok("kv_afxdp.tput." + s)
+    assert t["median"] > 1 and t["n"] >= 2 and t["paper"] is not None, t
+    assert ("generator-bound" in t["flags"]) == (t["median"] * 1.5 >= ceil), (s, t, ceil)
+    assert 0 <= ok("kv_afxdp.busy.dut." + s)["median"] <= 100
+    for p in ("hit", "miss"):
+        x = ok("kv_afxdp.lat.%s.%s" % (p, s))
+        assert x["n"] > 0 and "cdf" in x, (p, s)
+    assert m["kv_afxdp.lat.miss." + s]["paper"] is not None
+for k in ("kv_afxdp.gain.afxdp", "kv_afxdp.gain.cache", "kv_afxdp.slowpath"):
+    assert ok(k)["median"] > 0 and m[k]["paper"] is not None, k
+notes = " ".join(e["notes"])
+hits = int(re.search(r"kvcache counters over its runs: (\d+) hits", notes).group(1))
+fills = int(re.search(r"(\d+) fills,", notes).group(1))
+assert hits > 0 and fills > 0, notes  # the cache was in the path, and filled from the server
+PY
+R=$(ls -d "$TMP"/out/*/ | head -1)
+grep -q "Once the server's own path is fast (AF_XDP)" "$R/report.html" ||
+	fail "the kv-afxdp takeaway is not in the report"
+grep -qF 'data-title="Latency of the uncacheable flow per server"' "$R/report.html" ||
+	fail "no kv-afxdp CDF in the report"
+pgrep -f 'memcached -u root -l 198.18.0.2' >/dev/null && fail "memcached left running"
+pgrep -x offloadlab >/dev/null && fail "a process of the run is still there"
+assert_clean
+exit 0
