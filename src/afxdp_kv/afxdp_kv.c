@@ -166,7 +166,7 @@ static int tx_frame(struct worker *w, const struct ethhdr *req_eth, const struct
 static void send_reply(struct worker *w, const struct ethhdr *eth, const struct iphdr *ip,
 		       const struct udphdr *udp, const uint8_t *fh, const char *text, size_t n)
 {
-	static _Thread_local uint8_t dgram[8 + 8 + AKV_REPLY_MAX];
+	static _Thread_local uint8_t dgram[8 + 8 + AKV_REPLY_MAX] __attribute__((aligned(8)));
 	struct udphdr *u = (struct udphdr *)dgram;
 	size_t dlen = 8 + 8 + n, per = ((size_t)w->srv->mtu - sizeof(struct iphdr)) & ~(size_t)7,
 	       off;
