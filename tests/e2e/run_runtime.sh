@@ -46,6 +46,11 @@ for k in ("channels.access.ringbuf", "channels.access.mmap", "channels.tput.ring
           "channels.tput.array_syscall_live"):
     assert ok(k)["median"] > 0, k
 assert "channels.tput.af_xdp" in m and "channels.access.af_xdp" in m
+# the anchor beside it: what XDP received from the same sender, and the share delivered
+for k in ("channels.tput.af_xdp_anchor", "channels.tput.af_xdp_vs_anchor"):
+    assert k in m, k
+if m["channels.tput.af_xdp_vs_anchor"]["unavailable"] is None:
+    assert 0 < m["channels.tput.af_xdp_vs_anchor"]["median"] <= 1.01
 for n in ("1", "20", "80"):
     assert ok("jit.fib.native." + n)["method"] == "native"
     ok("jit.fib.bpf." + n)
