@@ -51,6 +51,20 @@ void stats_hist_add(struct stats_hist *h, uint64_t v)
 		h->max = v;
 }
 
+void stats_hist_merge(struct stats_hist *into, const struct stats_hist *h)
+{
+	size_t i;
+
+	for (i = 0; i < STATS_HIST_BUCKETS; i++)
+		into->count[i] += h->count[i];
+	if (h->n && (!into->n || h->min < into->min))
+		into->min = h->min;
+	if (h->max > into->max)
+		into->max = h->max;
+	into->n += h->n;
+	into->sum += h->sum;
+}
+
 static double bucket_value(size_t i)
 {
 	uint64_t lo, width;

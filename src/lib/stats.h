@@ -38,6 +38,8 @@ struct stats_summary {
 
 void stats_hist_init(struct stats_hist *h);
 void stats_hist_add(struct stats_hist *h, uint64_t v);
+/* Add every sample of h to into (runs pooled into one distribution). */
+void stats_hist_merge(struct stats_hist *into, const struct stats_hist *h);
 size_t stats_hist_index(uint64_t v);
 /* Lower bound and width of bucket i. */
 void stats_hist_bucket(size_t i, uint64_t *lo, uint64_t *width);

@@ -174,10 +174,37 @@ static void test_linearity_and_width_checks(void **state)
 	assert_true(stats_too_wide(&s, 0.5));
 }
 
+/* Two runs merged are the same distribution as one run of all their samples. */
+static void test_hist_merge_pools(void **state)
+{
+	static struct stats_hist a, b, all;
+	uint64_t v;
+
+	(void)state;
+	stats_hist_init(&a);
+	stats_hist_init(&b);
+	stats_hist_init(&all);
+	for (v = 1000; v < 50000; v += 7) {
+		stats_hist_add(v % 3 ? &a : &b, v);
+		stats_hist_add(&all, v);
+	}
+	stats_hist_merge(&a, &b);
+	assert_int_equal(a.n, all.n);
+	assert_int_equal(a.min, all.min);
+	assert_int_equal(a.max, all.max);
+	assert_true(a.sum == all.sum);
+	assert_memory_equal(a.count, all.count, sizeof(a.count));
+	/* into an empty one: min comes from the first non-empty */
+	stats_hist_init(&b);
+	stats_hist_merge(&b, &all);
+	assert_int_equal(b.min, all.min);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hist_buckets_cover_and_bound_error),
+		cmocka_unit_test(test_hist_merge_pools),
 		cmocka_unit_test(test_hist_quantiles_match_exact),
 		cmocka_unit_test(test_samples_summary_exact),
 		cmocka_unit_test(test_median_ci_coverage),

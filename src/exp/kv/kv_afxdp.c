@@ -167,7 +167,6 @@ static int ax_up(struct ax_ctx *x, enum ax a, char *why, size_t whylen)
 static int ax_two_flows(struct ax_ctx *x, struct stats_hist *pool, double *miss_p50)
 {
 	struct flow_run f = { .c = &x->c };
-	size_t i;
 
 	kv_lg_base(&x->c, &f.lo, &f.mc, &f.app, "kvA", SMALL_KEYS, SMALL_VALUE);
 	kv_mix_large(&f, 11, 0);
@@ -175,18 +174,8 @@ static int ax_two_flows(struct ax_ctx *x, struct stats_hist *pool, double *miss_
 	f.lo.rate = x->c.flow_rate;
 	kv_flow_go(&f);
 	if (!f.err && f.res.lat && f.res.lat_alt) {
-		for (i = 0; i < STATS_HIST_BUCKETS; i++) {
-			pool[0].count[i] += f.res.lat->count[i];
-			pool[1].count[i] += f.res.lat_alt->count[i];
-		}
-		pool[0].n += f.res.lat->n;
-		pool[1].n += f.res.lat_alt->n;
-		pool[0].sum += f.res.lat->sum;
-		pool[1].sum += f.res.lat_alt->sum;
-		if (f.res.lat->max > pool[0].max)
-			pool[0].max = f.res.lat->max;
-		if (f.res.lat_alt->max > pool[1].max)
-			pool[1].max = f.res.lat_alt->max;
+		stats_hist_merge(&pool[0], f.res.lat);
+		stats_hist_merge(&pool[1], f.res.lat_alt);
 		*miss_p50 = stats_hist_quantile(f.res.lat_alt, 0.5);
 	}
 	lg_result_free(&f.res);

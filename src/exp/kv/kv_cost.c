@@ -41,23 +41,30 @@ void kv_cost_live(struct result *r, const char *id, const char *label, uint64_t 
  * cache may never hold (stored before it was attached): the cost of each path as bpf-stats
  * count it, and the TC egress program's per reply.
  */
-int kv_costs_live(struct ctx *c, struct result *r)
+/* One closed-loop run of GETs for prefix's keys, the cache's program statistics around it. */
+static int live_run(struct ctx *c, const char *prefix, unsigned int keys, struct progstat *a,
+		    struct progstat *b)
 {
-	struct progstat a, b;
 	double kps;
 	int err;
 
-	kv_cache_progstat(c, &a);
-	err = kv_closed_run(c, "kvA", SMALL_KEYS, 0, &kps, NULL, NULL);
-	kv_cache_progstat(c, &b);
+	kv_cache_progstat(c, a);
+	err = kv_closed_run(c, prefix, keys, 0, &kps, NULL, NULL);
+	kv_cache_progstat(c, b);
+	return err;
+}
+
+int kv_costs_live(struct ctx *c, struct result *r)
+{
+	struct progstat a, b;
+	int err = live_run(c, "kvA", SMALL_KEYS, &a, &b);
+
 	if (err)
 		return err;
 	kv_cost_live(r, "kv.cost.hit.live", "kvcache XDP program per GET hit", a.xt, a.xc, b.xt,
 		     b.xc,
 		     "a closed-loop run of GETs for cached keys (the first GET of each key fills)");
-	kv_cache_progstat(c, &a);
-	err = kv_closed_run(c, "kvC", MISS_KEYS, 0, &kps, NULL, NULL);
-	kv_cache_progstat(c, &b);
+	err = live_run(c, "kvC", MISS_KEYS, &a, &b);
 	if (err)
 		return err;
 	kv_cost_live(r, "kv.cost.miss.live", "kvcache XDP program per GET miss", a.xt, a.xc, b.xt,
@@ -69,7 +76,8 @@ int kv_costs_live(struct ctx *c, struct result *r)
 	return 0;
 }
 
-static size_t frame_get(uint8_t *buf, size_t cap, const char *key)
+/* The test frames' addresses: client 198.18.0.1:40000, server 198.18.0.2 (reply: reversed). */
+static struct pkt_addrs addrs(bool reply)
 {
 	struct pkt_addrs a = { .src_mac = { 2, 0, 0, 0, 0, 1 },
 			       .dst_mac = { 2, 0, 0, 0, 0, 2 },
@@ -77,6 +85,19 @@ static size_t frame_get(uint8_t *buf, size_t cap, const char *key)
 			       .dst_ip = htonl(0xc6120002),
 			       .src_port = htons(40000),
 			       .dst_port = htons(KV_PORT) };
+	struct pkt_addrs b = { .src_mac = { 2, 0, 0, 0, 0, 2 },
+			       .dst_mac = { 2, 0, 0, 0, 0, 1 },
+			       .src_ip = a.dst_ip,
+			       .dst_ip = a.src_ip,
+			       .src_port = a.dst_port,
+			       .dst_port = a.src_port };
+
+	return reply ? b : a;
+}
+
+static size_t frame_get(uint8_t *buf, size_t cap, const char *key)
+{
+	struct pkt_addrs a = addrs(false);
 	char req[64];
 	int n = snprintf(req, sizeof(req), "%c%c%c%c%c%c%c%cget %s\r\n", 0x12, 0x34, 0, 0, 0, 1, 0,
 			 0, key);
@@ -86,12 +107,7 @@ static size_t frame_get(uint8_t *buf, size_t cap, const char *key)
 
 static size_t frame_reply(uint8_t *buf, size_t cap, const char *key)
 {
-	struct pkt_addrs a = { .src_mac = { 2, 0, 0, 0, 0, 2 },
-			       .dst_mac = { 2, 0, 0, 0, 0, 1 },
-			       .src_ip = htonl(0xc6120002),
-			       .dst_ip = htonl(0xc6120001),
-			       .src_port = htons(KV_PORT),
-			       .dst_port = htons(40000) };
+	struct pkt_addrs a = addrs(true);
 	char rep[160];
 	int n = snprintf(rep, sizeof(rep), "%c%c%c%c%c%c%c%cVALUE %s 0 %d\r\n", 0x12, 0x34, 0, 0, 0,
 			 1, 0, 0, key, SMALL_VALUE);
@@ -108,12 +124,7 @@ static size_t frame_reply(uint8_t *buf, size_t cap, const char *key)
  */
 static size_t frame_reply_frag(uint8_t *buf, size_t cap)
 {
-	struct pkt_addrs a = { .src_mac = { 2, 0, 0, 0, 0, 2 },
-			       .dst_mac = { 2, 0, 0, 0, 0, 1 },
-			       .src_ip = htonl(0xc6120002),
-			       .dst_ip = htonl(0xc6120001),
-			       .src_port = htons(KV_PORT),
-			       .dst_port = htons(40000) };
+	struct pkt_addrs a = addrs(true);
 	char rep[1472];
 	int n = snprintf(rep, sizeof(rep), "%c%c%c%c%c%c%c%cVALUE kvB0 0 %d\r\n", 0x12, 0x34, 0, 0,
 			 0, 1, 0, 0, LARGE_VALUE);

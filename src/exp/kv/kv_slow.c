@@ -36,20 +36,6 @@ struct slow_obs {
  * turns in scheduler slices): every 11th request of a 55 K req/s Poisson stream asks for a
  * large value, so 50 K/s are cacheable and 5 K/s are not. m[0]: cacheable, m[1]: the rest.
  */
-static void hist_merge(struct stats_hist *into, const struct stats_hist *h)
-{
-	size_t i;
-
-	for (i = 0; i < STATS_HIST_BUCKETS; i++)
-		into->count[i] += h->count[i];
-	if (h->n && (!into->n || h->min < into->min))
-		into->min = h->min;
-	if (h->max > into->max)
-		into->max = h->max;
-	into->n += h->n;
-	into->sum += h->sum;
-}
-
 static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct slow_obs *ob)
 {
 	struct flow_run f = { .c = c };
@@ -83,8 +69,8 @@ static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct
 	if (!err && f.res.lat && f.res.lat_alt) {
 		uint64_t served = f.res.received - (h1[KC_HIT] - h0[KC_HIT]);
 
-		hist_merge(&pool[0], f.res.lat);
-		hist_merge(&pool[1], f.res.lat_alt);
+		stats_hist_merge(&pool[0], f.res.lat);
+		stats_hist_merge(&pool[1], f.res.lat_alt);
 		ob->miss_p50 = stats_hist_quantile(f.res.lat_alt, 0.5);
 		kv_sched_read(c->sched, 0, &ob->wake_mc, &ob->wakes_mc, &ob->idle_mc);
 		kv_sched_read(c->sched, 1, &ob->wake_napi, &ob->wakes_napi, &ob->idle_napi);
@@ -152,6 +138,24 @@ static void slow_explain(struct result *r)
 		    wake / 1e3);
 }
 
+/* One thread's wake-up latencies in one configuration, with how many landed on an idle CPU. */
+static void wake_metric(struct ctx *c, struct result *r, const char *key, const char *who, int lc,
+			struct stats_samples *lat, uint64_t wakes, uint64_t idle)
+{
+	char id[64], label[96];
+	struct metric *m;
+
+	snprintf(id, sizeof(id), "kv.wake.%s.%s", key, lc_key[lc]);
+	snprintf(label, sizeof(label), "%s wake-up latency, %s", who, lc_label[lc]);
+	m = samples_metric(r, id, label, "ns", METHOD_LIVE, lat, 0,
+			   c->sched ? "no wake-up seen"
+				    : "sched tracepoints (tp_btf) refused here");
+	if (wakes)
+		snprintf(m->note, sizeof(m->note),
+			 "sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle CPU",
+			 (unsigned long long)wakes, 100.0 * (double)idle / (double)wakes);
+}
+
 static void slow_report(struct ctx *c, struct result *r, struct stats_samples pen[2],
 			struct stats_samples vol[LC_MAX], struct stats_samples *spin,
 			struct slow_obs ob[LC_MAX])
@@ -189,32 +193,10 @@ static void slow_report(struct ctx *c, struct result *r, struct stats_samples pe
 		snprintf(m->note, sizeof(m->note),
 			 "voluntary context switches of its threads (/proc) over the requests that "
 			 "reached it (sent less the cache's hits)");
-		snprintf(id, sizeof(id), "kv.wake.memcached.%s", lc_key[lc]);
-		snprintf(label, sizeof(label), "memcached worker's wake-up latency, %s",
-			 lc_label[lc]);
-		m = samples_metric(r, id, label, "ns", METHOD_LIVE, &ob[lc].wake_mc, 0,
-				   c->sched ? "no wake-up seen"
-					    : "sched tracepoints (tp_btf) refused here");
-		if (ob[lc].wakes_mc)
-			snprintf(
-				m->note, sizeof(m->note),
-				"sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle "
-				"CPU",
-				(unsigned long long)ob[lc].wakes_mc,
-				100.0 * (double)ob[lc].idle_mc / (double)ob[lc].wakes_mc);
-		snprintf(id, sizeof(id), "kv.wake.napi.%s", lc_key[lc]);
-		snprintf(label, sizeof(label), "dut NAPI thread's wake-up latency, %s",
-			 lc_label[lc]);
-		m = samples_metric(r, id, label, "ns", METHOD_LIVE, &ob[lc].wake_napi, 0,
-				   c->sched ? "no wake-up seen"
-					    : "sched tracepoints (tp_btf) refused here");
-		if (ob[lc].wakes_napi)
-			snprintf(
-				m->note, sizeof(m->note),
-				"sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle "
-				"CPU",
-				(unsigned long long)ob[lc].wakes_napi,
-				100.0 * (double)ob[lc].idle_napi / (double)ob[lc].wakes_napi);
+		wake_metric(c, r, "memcached", "memcached worker's", lc, &ob[lc].wake_mc,
+			    ob[lc].wakes_mc, ob[lc].idle_mc);
+		wake_metric(c, r, "napi", "dut NAPI thread's", lc, &ob[lc].wake_napi,
+			    ob[lc].wakes_napi, ob[lc].idle_napi);
 	}
 	slow_explain(r);
 }
