@@ -435,6 +435,23 @@ static int hold_port(struct akv_server *s)
 	return 0;
 }
 
+/* Everything a server holds, whatever got set up; its workers have stopped. */
+static void server_free(struct akv_server *s)
+{
+	int i;
+
+	for (i = 0; i < AKV_MAX_QUEUES; i++)
+		if (s->w[i].srv)
+			worker_down(&s->w[i]);
+	bpf_link__destroy(s->link);
+	afxdp_kv_bpf__destroy(s->skel);
+	akv_store_free(&s->store);
+	if (s->udp_fd > 0)
+		close(s->udp_fd);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
 int akv_server_start(const struct akv_opts *o, struct akv_server **out)
 {
 	struct akv_server *s = calloc(1, sizeof(*s));
@@ -492,15 +509,7 @@ workers:
 	*out = s;
 	return 0;
 fail:
-	for (i = 0; i < AKV_MAX_QUEUES; i++)
-		if (s->w[i].srv)
-			worker_down(&s->w[i]);
-	bpf_link__destroy(s->link);
-	afxdp_kv_bpf__destroy(s->skel);
-	akv_store_free(&s->store);
-	if (s->udp_fd > 0)
-		close(s->udp_fd);
-	free(s);
+	server_free(s);
 	return err;
 }
 
@@ -540,13 +549,5 @@ void akv_server_stop(struct akv_server *s)
 	atomic_store(&s->stop, true);
 	for (i = 0; i < s->o.threads; i++)
 		pthread_join(s->w[i].th, NULL);
-	for (i = 0; i < s->o.threads; i++)
-		worker_down(&s->w[i]);
-	bpf_link__destroy(s->link);
-	afxdp_kv_bpf__destroy(s->skel);
-	akv_store_free(&s->store);
-	if (s->udp_fd > 0)
-		close(s->udp_fd);
-	pthread_mutex_destroy(&s->lock);
-	free(s);
+	server_free(s);
 }

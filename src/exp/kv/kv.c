@@ -331,8 +331,8 @@ static int tput_placement(struct ctx *c, struct result *r, struct tput *tp, char
 }
 
 /* Per-repetition ratios a[i] / b[i] (the interleaved pairs) as one metric's samples. */
-static struct metric *ratio_metric(struct result *r, const char *id, const char *label,
-				   const struct stats_samples *a, const struct stats_samples *b)
+struct metric *kv_ratio_metric(struct result *r, const char *id, const char *label,
+			       const struct stats_samples *a, const struct stats_samples *b)
 {
 	struct metric *m = result_add(r, id, label, "x", METHOD_MODEL);
 	struct stats_samples s;
@@ -424,7 +424,7 @@ static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
 	}
 	snprintf(id, sizeof(id), "kv.tput.ratio%s", sfx);
 	snprintf(label, sizeof(label), "throughput gain with kvcache, %s", pl_label[c->pl]);
-	m = ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
+	m = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
 	if (c->pl == PL_PAPER)
 		metric_set_paper(m, 2.5, "Fig. 4");
 	snprintf(m->note, sizeof(m->note),
@@ -433,7 +433,7 @@ static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
 	snprintf(id, sizeof(id), "kv.tput.vs_ceiling%s", sfx);
 	snprintf(label, sizeof(label), "kvcache hits against an XDP_TX responder, %s",
 		 pl_label[c->pl]);
-	m = ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_CEIL]);
+	m = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_CEIL]);
 	snprintf(m->note, sizeof(m->note),
 		 "the cache's throughput as a share of the cheapest responder's, same request "
 		 "and reply sizes, on the same path");
@@ -483,7 +483,7 @@ static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
 		snprintf(id, sizeof(id), "kv.tput.ratio.atleast%s", sfx);
 		snprintf(label, sizeof(label), "throughput gain, at least (generator-bound), %s",
 			 pl_label[c->pl]);
-		lb = ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
+		lb = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
 		lb->flags |= METRIC_GENBOUND;
 		snprintf(lb->note, sizeof(lb->note),
 			 "with / without per interleaved repetition while the generator limited "

@@ -239,23 +239,6 @@ static int ax_measure(struct ax_ctx *x, struct ax_runs *m, char *why, size_t why
 	return err;
 }
 
-static struct metric *ax_ratio(struct result *r, const char *id, const char *label,
-			       const struct stats_samples *a, const struct stats_samples *b,
-			       size_t want)
-{
-	struct metric *m = result_add(r, id, label, "x", METHOD_MODEL);
-	struct stats_samples s;
-	size_t i;
-
-	stats_samples_init(&s);
-	for (i = 0; i < a->n && i < b->n; i++)
-		if (b->v[i] > 0)
-			stats_samples_add(&s, a->v[i] / b->v[i]);
-	metric_set_samples(m, &s, want);
-	stats_samples_free(&s);
-	return m;
-}
-
 static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 {
 	size_t reps = (size_t)x->c.reps;
@@ -265,17 +248,18 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 	int a;
 
 	/* the ratios first, from the paired repetitions (a summary sorts its samples) */
-	g = ax_ratio(r, "kv_afxdp.gain.afxdp", "AF_XDP server alone against memcached alone",
-		     &m->kps[AX_AFXDP], &m->kps[AX_MEMCACHED], reps);
+	g = kv_ratio_metric(r, "kv_afxdp.gain.afxdp", "AF_XDP server alone against memcached alone",
+			    &m->kps[AX_AFXDP], &m->kps[AX_MEMCACHED]);
 	metric_set_paper(g, 297 / 126.5, "Fig. 7");
-	g = ax_ratio(r, "kv_afxdp.gain.cache", "the kvcache in front of the AF_XDP server",
-		     &m->kps[AX_AFXDP_CACHE], &m->kps[AX_AFXDP], reps);
+	g = kv_ratio_metric(r, "kv_afxdp.gain.cache", "the kvcache in front of the AF_XDP server",
+			    &m->kps[AX_AFXDP_CACHE], &m->kps[AX_AFXDP]);
 	metric_set_paper(g, 333.0 / 297, "Fig. 7");
 	snprintf(g->note, sizeof(g->note),
 		 "with the cache / without, per interleaved repetition: what a kernel fast path "
 		 "buys once the slow path is fast");
-	g = ax_ratio(r, "kv_afxdp.slowpath", "uncacheable median, cache in front / AF_XDP alone",
-		     &m->miss[AX_AFXDP_CACHE], &m->miss[AX_AFXDP], reps);
+	g = kv_ratio_metric(r, "kv_afxdp.slowpath",
+			    "uncacheable median, cache in front / AF_XDP alone",
+			    &m->miss[AX_AFXDP_CACHE], &m->miss[AX_AFXDP]);
 	metric_set_paper(g, 58.0 / 39, "Fig. 9");
 	for (a = 0; a < AX_MAX; a++) {
 		snprintf(id, sizeof(id), "kv_afxdp.tput.%s", ax_info[a].key);

@@ -101,6 +101,10 @@ struct progstat {
 };
 void kv_cache_progstat(struct ctx *c, struct progstat *p);
 
+/* Per-repetition ratios a[i] / b[i] (interleaved pairs) as one model metric's samples. */
+struct metric *kv_ratio_metric(struct result *r, const char *id, const char *label,
+			       const struct stats_samples *a, const struct stats_samples *b);
+
 /* kv_cost.c */
 void kv_cost_live(struct result *r, const char *id, const char *label, uint64_t t0, uint64_t c0,
 		  uint64_t t1, uint64_t c1, const char *what);
