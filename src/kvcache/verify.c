@@ -404,3 +404,13 @@ int kvv_run(const struct kvv_opts *o, struct kvv_result *r)
 	free(sh);
 	return err;
 }
+
+void kvv_print(const struct kvv_result *r)
+{
+	printf("# %llu reads, %llu writes in %.1f s; timeouts %llu; stale %llu, missing %llu, "
+	       "corrupt %llu, final mismatches %llu, write errors %llu\n",
+	       (unsigned long long)r->reads, (unsigned long long)r->writes, r->seconds,
+	       (unsigned long long)r->read_timeouts, (unsigned long long)r->stale,
+	       (unsigned long long)r->missing, (unsigned long long)r->corrupt,
+	       (unsigned long long)r->final_mismatch, (unsigned long long)r->write_errors);
+}

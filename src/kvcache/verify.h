@@ -43,6 +43,8 @@ struct kvv_result {
 };
 
 void kvv_defaults(struct kvv_opts *o);
+/* One line of what a run found, "# "-prefixed for test output, to stdout. */
+void kvv_print(const struct kvv_result *r);
 /* 0 when the run happened (violations are in r), -errno when it could not. */
 int kvv_run(const struct kvv_opts *o, struct kvv_result *r);
 

@@ -88,12 +88,7 @@ static void verify(struct kvv_result *r)
 	o.enter = enter_gen;
 	o.enter_arg = &tb;
 	assert_int_equal(kvv_run(&o, r), 0);
-	printf("# %llu reads, %llu writes in %.1f s; timeouts %llu; stale %llu, missing %llu, "
-	       "corrupt %llu, final mismatches %llu, write errors %llu\n",
-	       (unsigned long long)r->reads, (unsigned long long)r->writes, r->seconds,
-	       (unsigned long long)r->read_timeouts, (unsigned long long)r->stale,
-	       (unsigned long long)r->missing, (unsigned long long)r->corrupt,
-	       (unsigned long long)r->final_mismatch, (unsigned long long)r->write_errors);
+	kvv_print(r);
 	assert_true(r->writes > 0 && r->reads > 0);
 	assert_int_equal(r->stale, 0);
 	assert_int_equal(r->missing, 0);

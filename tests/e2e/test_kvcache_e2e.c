@@ -91,12 +91,7 @@ static void run_client_lo(struct kvv_result *r, unsigned int keys, unsigned int 
 	o.server_side_writers = lo_writers;
 	o.server_enter = enter_dut;
 	assert_int_equal(kvv_run(&o, r), 0);
-	printf("# %llu reads, %llu writes in %.1f s; timeouts %llu; stale %llu, missing %llu, "
-	       "corrupt %llu, final mismatches %llu, write errors %llu\n",
-	       (unsigned long long)r->reads, (unsigned long long)r->writes, r->seconds,
-	       (unsigned long long)r->read_timeouts, (unsigned long long)r->stale,
-	       (unsigned long long)r->missing, (unsigned long long)r->corrupt,
-	       (unsigned long long)r->final_mismatch, (unsigned long long)r->write_errors);
+	kvv_print(r);
 	assert_true(r->reads + r->writes >= 100000);
 	assert_true(r->writes > 1000 && r->reads > 1000);
 	assert_int_equal(r->stale, 0);
