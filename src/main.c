@@ -53,8 +53,8 @@ static int cmd_list(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < exp_count; i++)
-		printf("%-10s %-9s %s\n", exp_table[i].name, exp_table[i].paper,
-		       exp_table[i].question);
+		printf("%-10s %-9s %s\n", exp_table[i]->name, exp_table[i]->paper,
+		       exp_table[i]->question);
 	return EXIT_OK;
 }
 

@@ -2,6 +2,15 @@
 #ifndef OLAB_EXP_H
 #define OLAB_EXP_H
 
+/*
+ * One experiment of the study is one `const struct experiment` in its own folder
+ * (src/exp/<name>/<name>_exp.c): what it asks, how long it takes, the metric ids it may emit,
+ * the plots and the paper's claims (takeaways) it judges, and how it runs. The registry
+ * (registry.c) is a list of them; the runner (runner.c) owns what every experiment repeats:
+ * the skeleton's open/load/destroy, the veth testbed, the time budget, the CPU set and the
+ * error string. docs/anatomy-of-an-experiment.md walks through the smallest one.
+ */
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -12,23 +21,99 @@ struct run_opts {
 	unsigned int samples; /* 0: the experiment's default */
 };
 
+struct tb;
+
+/* What the runner hands an experiment's run(). */
+struct exp_ctx {
+	const struct run_opts *o;
+	struct result *r; /* fill it; never print results */
+	void *skel;	  /* the loaded skeleton, when the experiment names one */
+	struct tb *tb;	  /* the veth testbed, when the experiment asks for one */
+};
+
 /*
- * One experiment of the study. run() fills r and never prints results; it returns 0, or
- * -errno when it could not run at all (r->error says why). Metrics it cannot measure here are
- * recorded as unavailable with the reason, not as a failure.
+ * A BPF skeleton the runner opens, lets the experiment configure (rodata, autoload), loads
+ * and destroys. EXP_SKELETON(name) defines the three wrappers for name.skel.h and
+ * EXP_SKEL(name) names them.
  */
+struct exp_skel {
+	const char *name;
+	void *(*open)(void);
+	int (*load)(void *s);
+	void (*destroy)(void *s);
+};
+
+#define EXP_SKELETON(n)                                                                            \
+	static void *n##_skel_open(void)                                                           \
+	{                                                                                          \
+		return n##_bpf__open();                                                            \
+	}                                                                                          \
+	static int n##_skel_load(void *s)                                                          \
+	{                                                                                          \
+		return n##_bpf__load(s);                                                           \
+	}                                                                                          \
+	static void n##_skel_destroy(void *s)                                                      \
+	{                                                                                          \
+		n##_bpf__destroy(s);                                                               \
+	}
+#define EXP_SKEL(n) (&(const struct exp_skel){ #n, n##_skel_open, n##_skel_load, n##_skel_destroy })
+
+/* How the report draws a set of metrics, picked by id pattern (fnmatch) minus an exclusion. */
+enum plot_kind { PK_BARS, PK_CDF, PK_LINES };
+
+struct exp_plot {
+	enum plot_kind kind;
+	const char *title;
+	const char *pattern;
+	const char *exclude;
+	const char *xlabel; /* lines: x is the id's last dotted component */
+};
+
+/*
+ * A claim of the paper's (a takeaway) and how a run is judged against it: judge() gets the
+ * metrics named in needs[] (in that order, all recorded and measured, else the claim is
+ * "not measurable" with the reason) and sets the verdict and the why (report/claim.h).
+ */
+#define CLAIM_MAX_NEEDS 4
+struct claim_ctx;
+struct exp_claim {
+	const char *claim; /* the study's words */
+	const char *needs[CLAIM_MAX_NEEDS];
+	void (*judge)(struct claim_ctx *c);
+};
+
 struct experiment {
 	const char *name;
 	const char *question;
 	const char *paper;
-	int (*run)(const struct run_opts *o, struct result *r);
 	/* typical wall time on a 2-core VM, --quick and default: progress and the budget */
 	double est_quick_s, est_full_s;
+	/* every metric id run() may emit, as fnmatch patterns; NULL-terminated */
+	const char *const *metrics;
+	const struct view *view;	/* optional: the paper's table, printed before ours */
+	const struct exp_plot *plots;	/* the report's figures; ends with a NULL title */
+	const struct exp_claim *claims; /* the paper's takeaways judged here; NULL claim ends */
+
+	const struct exp_skel *skel; /* opened, configured, loaded and destroyed by the runner */
+	/* between open and load: rodata, autoload; 0 or -errno */
+	int (*configure)(void *skel, const struct run_opts *o);
+	bool testbed; /* the runner creates the veth testbed before run() and removes it after */
+	/*
+	 * Fills x->r; returns 0, or -errno when it could not run at all (x->r->error says why,
+	 * or the runner says strerror). Metrics it cannot measure here are recorded unavailable
+	 * with the reason, not as a failure.
+	 */
+	int (*run)(struct exp_ctx *x);
 };
 
-extern const struct experiment exp_table[];
+extern const struct experiment *const exp_table[];
 extern const size_t exp_count;
 
 const struct experiment *exp_find(const char *name);
+/* Whether id is one the experiment declares it may emit (its metrics[] patterns). */
+bool exp_emits(const struct experiment *e, const char *id);
+
+/* Runs one experiment through its life cycle into r (result_init'ed by the caller). */
+int exp_run(const struct experiment *e, const struct run_opts *o, struct result *r);
 
 #endif

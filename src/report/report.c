@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exp/exp.h"
 #include "lib/atomicfile.h"
 #include "lib/cli.h"
 #include "lib/log.h"
@@ -21,82 +22,9 @@
 #include "report/takeaways.h"
 
 /*
- * The plots the paper used for each experiment. Metrics are picked by id pattern (fnmatch),
- * minus an optional exclusion. An experiment without an entry gets the default: bars per unit
- * and a CDF of whatever metrics carry one, so experiments added later appear without edits
- * here.
+ * The plots are the experiments' own (struct exp_plot in each folder). An experiment with none
+ * gets the default: bars per unit and a CDF of whatever metrics carry one.
  */
-enum plot_kind { PK_BARS, PK_CDF, PK_LINES };
-
-struct plot_spec {
-	const char *exp;
-	enum plot_kind kind;
-	const char *title;
-	const char *pattern;
-	const char *exclude;
-	const char *xlabel; /* lines: x is the id's last dotted component */
-};
-
-static const struct plot_spec specs[] = {
-	{ "hooks", PK_BARS, "Time for a packet to reach each hook (busy reader, from XDP)",
-	  "hooks.reach.*.busy", "hooks.reach.socket_skskb.*", NULL },
-	{ "hooks", PK_BARS, "Cost of an empty program per hook", "hooks.prep.*", NULL, NULL },
-	{ "echo", PK_CDF, "Echo latency, UDP, shared CPU", "echo.lat.shared.udp.*", NULL, NULL },
-	{ "echo", PK_CDF, "Echo latency, UDP, split CPUs", "echo.lat.split.udp.*", NULL, NULL },
-	{ "echo", PK_CDF, "Echo latency, TCP", "echo.lat.*.tcp.*", NULL, NULL },
-	{ "echo", PK_BARS, "Echo peak throughput", "echo.tput.*", NULL, NULL },
-	{ "bandwidth", PK_BARS, "TCP stream bandwidth with an empty program at each hook",
-	  "bandwidth.gbps.*", NULL, NULL },
-	{ "bandwidth", PK_BARS, "Change against no program", "bandwidth.change.*", NULL, NULL },
-	{ "preproc", PK_LINES, "Sink throughput against the share of each packet cut in XDP",
-	  "preproc.kpps.*", NULL, "payload cut (%)" },
-	/* kv.tput.ratio*, kv.tput.vs_ceiling*: ratios, not throughputs */
-	{ "kv", PK_BARS,
-	  "GET throughput: memcached alone, with the kvcache, an XDP_TX responder (ceiling)",
-	  "kv.tput.*", "kv.tput.[rv]*", NULL },
-	{ "kv", PK_BARS, "Cost per path of the kvcache's programs, and the control", "kv.cost.*",
-	  NULL, NULL },
-	{ "kv-afxdp", PK_BARS,
-	  "GET throughput: memcached, the AF_XDP server, the same with the kvcache, the ceiling",
-	  "kv_afxdp.tput.*", NULL, NULL },
-	{ "kv-afxdp", PK_CDF, "Latency of the uncacheable flow per server", "kv_afxdp.lat.miss.*",
-	  NULL, NULL },
-	{ "kv-afxdp", PK_CDF, "Latency of the cacheable flow per server", "kv_afxdp.lat.hit.*",
-	  NULL, NULL },
-	{ "kv", PK_CDF, "Wake-up latency of memcached's worker and the dut's NAPI thread",
-	  "kv.wake.*", NULL, NULL },
-	{ "kv", PK_CDF, "Latency of the cacheable and the uncacheable flow", "kv.lat.*", NULL,
-	  NULL },
-	{ "kv", PK_LINES, "Throughput gain against the cacheable share w: measured and model",
-	  "kv.sweep.*.*", NULL, "w: cacheable share (%)" },
-	{ "kv", PK_LINES, "Latency per path against the cacheable share w (closed loop)",
-	  "kv.sweeplat.*.*", NULL, "w: cacheable share (%)" },
-	{ "maps", PK_BARS, "Lookup cost per map type (4-byte key)", "maps.lookup.*", NULL, NULL },
-	{ "maps", PK_BARS, "Lookup cost, not inlined", "maps.lookup_noinline.*", NULL, NULL },
-	{ "maps", PK_LINES, "Per-flow counters against the number of flows (uniform)",
-	  "maps.flows.*.*", NULL, "flows" },
-	{ "maps", PK_LINES, "Per-flow counters, 100 K flows, against Zipf skew (x10)",
-	  "maps.zipf.*.*", NULL, "Zipf skew x 10" },
-	{ "jit", PK_LINES, "Fibonacci: BPF (JIT) and native, per computation", "jit.fib.*.*",
-	  "jit.fib.gap.*", "n" },
-	{ "jit", PK_LINES, "Sum of the first 64 B, X times: BPF (JIT) and native", "jit.sum.*.*",
-	  "jit.sum.gap.*", "X" },
-	{ "jit", PK_BARS, "x86 instructions per iteration of the X loop", "jit.loop_insns.*", NULL,
-	  NULL },
-	{ "memcpy", PK_BARS, "Copying 1 KB: inside BPF and native", "memcpy.*", "memcpy.ratio.*",
-	  NULL },
-	{ "chain", PK_BARS, "Cost per chained call", "chain.per_call.*", NULL, NULL },
-	{ "chain", PK_LINES, "Per packet against the stages chained", "chain.*.*",
-	  "chain.per_call.*", "stages after the first" },
-	{ "channels", PK_BARS, "User-space access to one 64 B entry, by syscall",
-	  "channels.lookup.*", NULL, NULL },
-	{ "channels", PK_BARS, "User-space access to one 64 B item, without a syscall",
-	  "channels.access.*", NULL, NULL },
-	{ "channels", PK_BARS, "Kernel -> user throughput, 64 B items", "channels.tput.*", NULL,
-	  NULL },
-	{ "isolation", PK_CDF, "Echo server latency beside an XDP neighbour", "isolation.lat.*",
-	  "isolation.lat.heaviest", NULL },
-};
 
 #define MAX_PLOT 64
 
@@ -168,7 +96,7 @@ static void emit_svg(FILE *f, char *svg, const char *title, int *plots)
 	(*plots)++;
 }
 
-static void plot_one(FILE *f, json_t *exp, const struct plot_spec *s, int *plots)
+static void plot_one(FILE *f, json_t *exp, const struct exp_plot *s, int *plots)
 {
 	json_t *ms[MAX_PLOT];
 	double x[MAX_PLOT];
@@ -321,9 +249,10 @@ static void machine_line(FILE *f, json_t *mach)
 static void experiment_section(FILE *f, json_t *exp, bool can_plot, int *plots)
 {
 	const char *name = jstr(exp, "name");
+	const struct experiment *e = exp_find(name);
+	const struct exp_plot *p;
 	json_t *m, *note;
-	size_t i, k;
-	bool has_spec = false;
+	size_t i;
 
 	fprintf(f, "<section id=\"exp-");
 	html_esc(f, name);
@@ -341,16 +270,11 @@ static void experiment_section(FILE *f, json_t *exp, bool can_plot, int *plots)
 		html_esc(f, jstr(exp, "error"));
 		fprintf(f, "</p>\n");
 	}
-	if (can_plot) {
-		for (k = 0; k < sizeof(specs) / sizeof(specs[0]); k++) {
-			if (strcmp(specs[k].exp, name))
-				continue;
-			has_spec = true;
-			plot_one(f, exp, &specs[k], plots);
-		}
-		if (!has_spec)
-			plot_default(f, exp, plots);
-	}
+	if (can_plot && e && e->plots && e->plots[0].title)
+		for (p = e->plots; p->title; p++)
+			plot_one(f, exp, p, plots);
+	else if (can_plot)
+		plot_default(f, exp, plots);
 	fprintf(f, "<table><thead><tr><th>metric</th><th>ours: median [p25 &ndash; p75] "
 		   "n</th><th>method</th><th>paper</th><th>verdict</th></tr></thead><tbody>\n");
 	json_array_foreach(json_object_get(exp, "metrics"), i, m)

@@ -18,8 +18,12 @@ struct takeaway {
 	char why[400];
 };
 
-/* The study's takeaways, each judged against a loaded run. Returns how many were filled. */
+/*
+ * The study's takeaways (the claims of every experiment, in the registry's order), each judged
+ * against a loaded run. Returns how many were filled, 0 when max is below takeaways_count().
+ */
 size_t takeaways_judge(json_t *doc, struct takeaway *out, size_t max);
+size_t takeaways_count(void);
 const char *tk_status_name(enum tk_status s);
 
 #endif

@@ -215,7 +215,6 @@ int run_main(int argc, char **argv)
 	time_t now = time(NULL);
 	struct busy_snap *snap0 = NULL, *snap1 = NULL, *snap2 = NULL;
 	struct busy_report br;
-	cpu_set_t cpus;
 
 	/* argp exits on --help (0) and on usage errors (argp_err_exit_status, 64) */
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
@@ -240,7 +239,7 @@ int run_main(int argc, char **argv)
 	}
 	if (a.nnames == 0)
 		for (i = 0; i < (int)exp_count; i++)
-			sel[n++] = &exp_table[i];
+			sel[n++] = exp_table[i];
 	else
 		for (i = 0; i < a.nnames; i++)
 			sel[n++] = exp_find(a.names[i]);
@@ -283,9 +282,6 @@ int run_main(int argc, char **argv)
 
 	if (a.budget_s <= 0)
 		a.budget_s = a.o.quick ? 180 : 1200;
-	/* experiments pin the calling thread; each starts from the process's own CPU set */
-	if (pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus))
-		CPU_ZERO(&cpus);
 	for (i = 0; !err && i < n; i++) {
 		struct result r;
 		uint64_t t0 = bpfu_now_ns();
@@ -311,15 +307,13 @@ int run_main(int argc, char **argv)
 				 a.budget_s, elapsed);
 			rerr = -ETIME;
 		} else {
-			rerr = sel[i]->run(&a.o, &r);
+			rerr = exp_run(sel[i], &a.o, &r);
 		}
 		busy_snap(snap2);
 		busy_between(snap1, snap2, &br);
 		busy_note(&r, &br, sel[i]->name);
 		busy_exps += br.busy;
 		r.duration_s = (double)(bpfu_now_ns() - t0) / 1e9;
-		if (CPU_COUNT(&cpus))
-			pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 		if (rerr) {
 			failed++;
 			if (!r.error[0])

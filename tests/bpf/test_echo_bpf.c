@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "bpf_fixture.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -26,48 +28,10 @@
 #include "echo.skel.h"
 
 #define PORT 7007
-#define XDP_PASS_ 2
-#define XDP_TX_ 3
 
-static struct echo_bpf *skel;
+BPFT_SKELETON(echo, skel->rodata->cfg_port = PORT)
 
-static int setup(void **state)
-{
-	(void)state;
-	skel = echo_bpf__open();
-	if (!skel)
-		return -1;
-	skel->rodata->cfg_port = PORT;
-	return echo_bpf__load(skel);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	echo_bpf__destroy(skel);
-	return 0;
-}
-
-static const struct pkt_addrs addrs = {
-	.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
-	.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
-	.src_ip = 0x010012c6, /* 198.18.0.1 in network order on little endian */
-	.dst_ip = 0x020012c6,
-	.src_port = 0x3930, /* 12345 */
-	.dst_port = 0x5f1b, /* htons(7007) */
-};
-
-static int run(struct bpf_program *prog, void *pkt, size_t len, __u32 *retval, unsigned char *out,
-	       __u32 *out_len)
-{
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (__u32)len,
-		    .data_out = out, .data_size_out = 2048, .repeat = 1);
-	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &o);
-
-	*retval = o.retval;
-	*out_len = o.data_size_out;
-	return err;
-}
+static const struct pkt_addrs addrs = BPFT_ADDRS(0x5f1b); /* htons(PORT) */
 
 /* Sum of the UDP pseudo-header and datagram: 0xffff (folded) when the checksum is valid. */
 static uint16_t udp4_verify(const unsigned char *frame)
@@ -112,8 +76,10 @@ static void test_xdp_replies_byte_exact(void **state)
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		len = pkt_build_udp4(req, sizeof(req), &addrs, payload, sizes[i]);
 		assert_true(len > 0);
-		assert_int_equal(run(skel->progs.echo_xdp, req, len, &ret, out, &out_len), 0);
-		assert_int_equal(ret, XDP_TX_);
+		assert_int_equal(
+			bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
+			0);
+		assert_int_equal(ret, XDP_TX);
 		assert_int_equal(out_len, len);
 		check_reply4(req, len, out);
 	}
@@ -129,8 +95,9 @@ static void test_xdp_reply_valid_despite_partial_checksum(void **state)
 
 	(void)state;
 	udp->check = htons(0x1234); /* whatever the sender left there */
-	assert_int_equal(run(skel->progs.echo_xdp, req, len, &ret, out, &out_len), 0);
-	assert_int_equal(ret, XDP_TX_);
+	assert_int_equal(bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
+			 0);
+	assert_int_equal(ret, XDP_TX);
 	assert_int_equal(udp4_verify(out), 0);
 }
 
@@ -165,8 +132,9 @@ static void test_xdp_ipv6_reply(void **state)
 	udp->dest = htons(PORT);
 	udp->len = ip6->payload_len;
 	memcpy(udp + 1, msg, plen);
-	assert_int_equal(run(skel->progs.echo_xdp, req, len, &ret, out, &out_len), 0);
-	assert_int_equal(ret, XDP_TX_);
+	assert_int_equal(bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
+			 0);
+	assert_int_equal(ret, XDP_TX);
 	assert_memory_equal(&r6->saddr, &ip6->daddr, 16);
 	assert_memory_equal(&r6->daddr, &ip6->saddr, 16);
 	assert_int_equal(ru->dest, udp->source);
@@ -185,7 +153,8 @@ static void test_tc_swaps_and_redirects(void **state)
 	__u32 ret, out_len;
 
 	(void)state;
-	assert_int_equal(run(skel->progs.echo_tc, req, len, &ret, out, &out_len), 0);
+	assert_int_equal(bpft_run(skel->progs.echo_tc, req, len, &ret, out, sizeof(out), &out_len),
+			 0);
 	assert_int_equal(ret, TC_ACT_REDIRECT);
 	check_reply4(req, len, out);
 }
@@ -194,7 +163,7 @@ static void test_tc_swaps_and_redirects(void **state)
 static void test_non_requests_pass_unchanged(void **state)
 {
 	struct bpf_program *progs[] = { skel->progs.echo_xdp, skel->progs.echo_tc };
-	const __u32 pass[] = { XDP_PASS_, TC_ACT_OK };
+	const __u32 pass[] = { XDP_PASS, TC_ACT_OK };
 	unsigned char good[256], bad[256], out[2048];
 	struct iphdr *ip = (void *)(bad + ETH_HLEN);
 	struct udphdr *udp = (void *)(ip + 1);
@@ -233,7 +202,8 @@ static void test_non_requests_pass_unchanged(void **state)
 				((struct ethhdr *)bad)->h_proto = htons(ETH_P_ARP);
 				break;
 			}
-			assert_int_equal(run(progs[p], bad, blen, &ret, out, &out_len), 0);
+			assert_int_equal(
+				bpft_run(progs[p], bad, blen, &ret, out, sizeof(out), &out_len), 0);
 			assert_int_equal(ret, pass[p]);
 			assert_int_equal(out_len, blen);
 			assert_memory_equal(out, bad, blen);
@@ -244,7 +214,8 @@ static void test_non_requests_pass_unchanged(void **state)
 		 * an IP header before TC could see it
 		 */
 		for (cut = p == 0 ? ETH_HLEN : ETH_HLEN + sizeof(struct iphdr); cut < len; cut++) {
-			assert_int_equal(run(progs[p], good, cut, &ret, out, &out_len), 0);
+			assert_int_equal(
+				bpft_run(progs[p], good, cut, &ret, out, sizeof(out), &out_len), 0);
 			assert_int_equal(ret, pass[p]);
 			assert_memory_equal(out, good, cut);
 		}
@@ -264,7 +235,8 @@ static void test_counters_count_replies(void **state)
 	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.counters), &key, vals), 0);
 	for (i = 0; i < ncpu; i++)
 		before += vals[i];
-	assert_int_equal(run(skel->progs.echo_xdp, req, len, &ret, out, &out_len), 0);
+	assert_int_equal(bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
+			 0);
 	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.counters), &key, vals), 0);
 	for (i = 0; i < ncpu; i++)
 		after += vals[i];
@@ -282,5 +254,5 @@ int main(void)
 		cmocka_unit_test(test_counters_count_replies),
 	};
 
-	return cmocka_run_group_tests_name("echo_bpf", tests, setup, teardown);
+	return cmocka_run_group_tests_name("echo_bpf", tests, bpft_setup, bpft_teardown);
 }

@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "bpf_fixture.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -27,26 +29,8 @@
 #include "hooks.skel.h"
 
 #define PORT 40001
-#define XDP_PASS_ 2
 
-static struct hooks_bpf *skel;
-
-static int setup(void **state)
-{
-	(void)state;
-	skel = hooks_bpf__open();
-	if (!skel)
-		return -1;
-	skel->rodata->cfg_port = PORT;
-	return hooks_bpf__load(skel);
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	hooks_bpf__destroy(skel);
-	return 0;
-}
+BPFT_SKELETON(hooks, skel->rodata->cfg_port = PORT)
 
 static void clear(void)
 {
@@ -83,20 +67,6 @@ static size_t udp4_probe(unsigned char *buf, size_t cap, __u32 seq, __u16 dport,
 	return pkt_build_udp4(buf, cap, &a, payload, sizeof(payload));
 }
 
-static int run(struct bpf_program *prog, void *pkt, size_t len, __u32 *retval, unsigned char *out,
-	       __u32 *out_len)
-{
-	unsigned char scratch[512];
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (__u32)len,
-		    .data_out = out ? out : scratch, .data_size_out = sizeof(scratch), .repeat = 1);
-	int err = bpf_prog_test_run_opts(bpf_program__fd(prog), &o);
-
-	*retval = o.retval;
-	if (out_len)
-		*out_len = o.data_size_out;
-	return err;
-}
-
 static void test_xdp_stamps_probe_once(void **state)
 {
 	unsigned char pkt[256], out[512];
@@ -107,8 +77,10 @@ static void test_xdp_stamps_probe_once(void **state)
 
 	(void)state;
 	clear();
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, out, &out_len), 0);
-	assert_int_equal(ret, XDP_PASS_);
+	assert_int_equal(
+		bpft_run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, out, sizeof(out), &out_len),
+		0);
+	assert_int_equal(ret, XDP_PASS);
 	/* the packet goes on untouched */
 	assert_int_equal(out_len, len);
 	assert_memory_equal(out, pkt, len);
@@ -119,7 +91,7 @@ static void test_xdp_stamps_probe_once(void **state)
 	assert_int_equal(s.seq1[HP_TC], 0);
 	first = s.t[HP_XDP];
 	/* a second pass of the same probe must not move the first stamp */
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL), 0);
 	s = slot(5);
 	assert_true(s.t[HP_XDP] == first);
 }
@@ -133,7 +105,7 @@ static void test_tc_stamps_its_own_hook(void **state)
 
 	(void)state;
 	clear();
-	assert_int_equal(run(skel->progs.hooks_tc_stamp, pkt, len, &ret, NULL, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.hooks_tc_stamp, pkt, len, &ret, NULL, 0, NULL), 0);
 	assert_int_equal(ret, 0); /* TC_ACT_OK */
 	s = slot(9);
 	assert_int_equal(s.seq1[HP_TC], 10);
@@ -162,8 +134,8 @@ static void test_tcp_probe_is_found_after_options(void **state)
 	tcp->dest = htons(PORT);
 	tcp->doff = (sizeof(*tcp) + opt) / 4;
 	memcpy((unsigned char *)(tcp + 1) + opt, &p, sizeof(p));
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, NULL), 0);
-	assert_int_equal(ret, XDP_PASS_);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(ret, XDP_PASS);
 	s = slot(3);
 	assert_int_equal(s.seq1[HP_XDP], 4);
 }
@@ -188,7 +160,7 @@ static void test_ipv6_udp_probe(void **state)
 	udp->dest = htons(PORT);
 	udp->len = ip6->payload_len;
 	memcpy(udp + 1, &p, sizeof(p));
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL), 0);
 	assert_int_equal(slot(11).seq1[HP_XDP], 12);
 }
 
@@ -204,28 +176,29 @@ static void test_non_probes_pass_without_stamp(void **state)
 	clear();
 	/* wrong magic, wrong port */
 	len = udp4_probe(pkt, sizeof(pkt), 1, PORT, 0xdeadbeef);
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, NULL), 0);
-	assert_int_equal(ret, XDP_PASS_);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(ret, XDP_PASS);
 	len = udp4_probe(pkt, sizeof(pkt), 1, PORT + 1, HOOKS_MAGIC);
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL), 0);
 	/* every truncation of a valid probe, down to the Ethernet header (test-run's minimum) */
 	len = udp4_probe(pkt, sizeof(pkt), 1, PORT, HOOKS_MAGIC);
 	for (cut = ETH_HLEN; cut < sizeof(struct ethhdr) + 20 + 8 + sizeof(struct hooks_probe);
 	     cut++) {
-		assert_int_equal(run(skel->progs.hooks_xdp_stamp, pkt, cut, &ret, NULL, NULL), 0);
-		assert_int_equal(ret, XDP_PASS_);
+		assert_int_equal(
+			bpft_run(skel->progs.hooks_xdp_stamp, pkt, cut, &ret, NULL, 0, NULL), 0);
+		assert_int_equal(ret, XDP_PASS);
 	}
 	/* a fragment, a bad IHL, and not IP at all */
 	memcpy(bad, pkt, len);
 	ip->frag_off = htons(0x2000);
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, bad, len, &ret, NULL, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_stamp, bad, len, &ret, NULL, 0, NULL), 0);
 	memcpy(bad, pkt, len);
 	ip->ihl = 3;
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, bad, len, &ret, NULL, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_stamp, bad, len, &ret, NULL, 0, NULL), 0);
 	memcpy(bad, pkt, len);
 	((struct ethhdr *)bad)->h_proto = htons(ETH_P_ARP);
-	assert_int_equal(run(skel->progs.hooks_xdp_stamp, bad, len, &ret, NULL, NULL), 0);
-	assert_int_equal(ret, XDP_PASS_);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_stamp, bad, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(ret, XDP_PASS);
 	for (k = 0; k < 16; k++)
 		assert_int_equal(slot(k).seq1[HP_XDP], 0);
 }
@@ -237,9 +210,9 @@ static void test_empty_programs_pass(void **state)
 	size_t len = udp4_probe(pkt, sizeof(pkt), 1, PORT, HOOKS_MAGIC);
 
 	(void)state;
-	assert_int_equal(run(skel->progs.hooks_xdp_empty, pkt, len, &ret, NULL, NULL), 0);
-	assert_int_equal(ret, XDP_PASS_);
-	assert_int_equal(run(skel->progs.hooks_tc_empty, pkt, len, &ret, NULL, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.hooks_xdp_empty, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(ret, XDP_PASS);
+	assert_int_equal(bpft_run(skel->progs.hooks_tc_empty, pkt, len, &ret, NULL, 0, NULL), 0);
 	assert_int_equal(ret, 0);
 }
 
@@ -254,5 +227,5 @@ int main(void)
 		cmocka_unit_test(test_empty_programs_pass),
 	};
 
-	return cmocka_run_group_tests_name("hooks_bpf", tests, setup, teardown);
+	return cmocka_run_group_tests_name("hooks_bpf", tests, bpft_setup, bpft_teardown);
 }

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "bpf_fixture.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -29,8 +31,6 @@
 
 #define PORT 11211
 #define VSIZE 32
-#define XDP_PASS_ 2
-#define XDP_TX_ 3
 
 static struct kv_ceiling_bpf *skel;
 
@@ -48,14 +48,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const struct pkt_addrs addrs = {
-	.src_mac = { 0x02, 0, 0, 0, 0, 0x01 },
-	.dst_mac = { 0x02, 0, 0, 0, 0, 0x02 },
-	.src_ip = 0x010012c6, /* 198.18.0.1 in network order on little endian */
-	.dst_ip = 0x020012c6,
-	.src_port = 0x3930,
-	.dst_port = 0xcb2b, /* htons(11211) on little endian */
-};
+static const struct pkt_addrs addrs = BPFT_ADDRS(0xcb2b); /* htons(PORT) */
 
 static __u32 run(const void *pkt, size_t len, unsigned char *out, __u32 *out_len)
 {
@@ -98,7 +91,7 @@ static void test_get_answered_like_a_hit(void **state)
 
 		snprintf(text, sizeof(text), "get %s\r\n", keys[i]);
 		len = request(req, sizeof(req), text, &addrs);
-		assert_int_equal(run(req, len, out, &out_len), XDP_TX_);
+		assert_int_equal(run(req, len, out, &out_len), XDP_TX);
 		/* what the kvcache sends for a hit of VSIZE bytes */
 		wl = (size_t)snprintf((char *)want, sizeof(want), "VALUE %s 0 %d\r\n", keys[i],
 				      VSIZE);
@@ -141,21 +134,21 @@ static void test_anything_else_passes_unchanged(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		len = request(req, sizeof(req), texts[i], &addrs);
-		assert_int_equal(run(req, len, out, &out_len), XDP_PASS_);
+		assert_int_equal(run(req, len, out, &out_len), XDP_PASS);
 		assert_int_equal(out_len, len);
 		assert_memory_equal(out, req, len);
 	}
 	/* another port */
 	other.dst_port = htons(11212);
 	len = request(req, sizeof(req), "get k\r\n", &other);
-	assert_int_equal(run(req, len, out, &out_len), XDP_PASS_);
+	assert_int_equal(run(req, len, out, &out_len), XDP_PASS);
 	/* truncated before the command */
 	len = request(req, sizeof(req), "get k\r\n", &addrs);
-	assert_int_equal(run(req, ETH_HLEN + 20 + 8 + 6, out, &out_len), XDP_PASS_);
+	assert_int_equal(run(req, ETH_HLEN + 20 + 8 + 6, out, &out_len), XDP_PASS);
 	/* not IPv4 */
 	req[12] = 0x86;
 	req[13] = 0xdd;
-	assert_int_equal(run(req, len, out, &out_len), XDP_PASS_);
+	assert_int_equal(run(req, len, out, &out_len), XDP_PASS);
 }
 
 static void test_loader_refuses_a_reply_too_large(void **state)

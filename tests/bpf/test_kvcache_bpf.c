@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "bpf_fixture.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -26,9 +28,6 @@
 #include "lib/pkt.h"
 #include "kvcache.skel.h"
 #include "kvc_open.h"
-
-#define XDP_PASS_ 2
-#define XDP_TX_ 3
 
 static struct kvcache_bpf *s;
 static uint8_t in[2048], out[4096];
@@ -163,22 +162,22 @@ static void test_hits(void **state)
 	(void)state;
 	put("foo", "hello", 5, 7, 42, 0, 1);
 	build(11211, 0, 1, TEXT("get foo\r\n"));
-	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(run(), XDP_TX);
 	expect_reply(TEXT("VALUE foo 7 5\r\nhello\r\nEND\r\n"));
 
 	build(11211, 0, 1, TEXT("gets foo\r\n"));
-	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(run(), XDP_TX);
 	expect_reply(TEXT("VALUE foo 7 5 42\r\nhello\r\nEND\r\n"));
 
 	put("bar", "", 0, 0, 1, 0, 1);
 	build(11211, 0, 1, TEXT("get bar foo\r\n"));
-	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(run(), XDP_TX);
 	expect_reply(TEXT("VALUE bar 0 0\r\n\r\nVALUE foo 7 5\r\nhello\r\nEND\r\n"));
 
 	/* binary-safe: the value holds \r\n, a zero byte and "END" */
 	put("bin", bin, sizeof(bin) - 1, 4294967295u, 3, 0, 1);
 	build(11211, 0, 1, TEXT("get bin\r\n"));
-	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(run(), XDP_TX);
 	expect_reply(TEXT("VALUE bin 4294967295 13\r\na\r\nb\0c\r\nEND\r\n\r\nEND\r\n"));
 
 	/* the longest key memcached takes, and a not-yet-expired deadline */
@@ -191,7 +190,7 @@ static void test_hits(void **state)
 		int m = snprintf(want, sizeof(want), "VALUE %s 0 1\r\nv\r\nEND\r\n", key);
 
 		build(11211, 0, 1, req, (size_t)n);
-		assert_int_equal(run(), XDP_TX_);
+		assert_int_equal(run(), XDP_TX);
 		expect_reply(want, (size_t)m);
 	}
 	assert_int_equal(counter(KC_HIT), hits + 5);
@@ -228,7 +227,7 @@ static void test_hit_ipv6(void **state)
 	memcpy(p + 62, (uint8_t[]){ 0x12, 0x34, 0, 0, 0, 1, 0, 0 }, 8);
 	memcpy(p + 70, req, rl);
 	in_len = 70 + rl;
-	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(run(), XDP_TX);
 	assert_int_equal(out_len, 70 + sizeof(want) - 1);
 	assert_memory_equal(out + 22, dst, 16); /* swapped */
 	assert_memory_equal(out + 38, src, 16);
@@ -254,7 +253,7 @@ static void expect_pass(enum kc_counter why)
 {
 	uint64_t before = counter(why);
 
-	assert_int_equal(run(), XDP_PASS_);
+	assert_int_equal(run(), XDP_PASS);
 	assert_int_equal(out_len, in_len);
 	assert_memory_equal(out, in, in_len); /* untouched */
 	assert_int_equal(counter(why), before + 1);
@@ -302,15 +301,15 @@ static void test_passes(void **state)
 
 	/* not for the cache at all: other ports and write commands pass without a count */
 	build(11212, 0, 1, TEXT("get foo\r\n"));
-	assert_int_equal(run(), XDP_PASS_);
+	assert_int_equal(run(), XDP_PASS);
 	assert_memory_equal(out, in, in_len);
 	build(11211, 0, 1, TEXT("set foo 0 0 1\r\nx\r\n"));
-	assert_int_equal(run(), XDP_PASS_);
+	assert_int_equal(run(), XDP_PASS);
 	assert_memory_equal(out, in, in_len);
 	/* a truncated frame */
 	build(11211, 0, 1, TEXT("get foo\r\n"));
 	in_len = 14 + 20 + 8 + 4;
-	assert_int_equal(run(), XDP_PASS_);
+	assert_int_equal(run(), XDP_PASS);
 }
 
 int main(void)

@@ -14,10 +14,9 @@
 
 #include <cmocka.h>
 
-#include "kvc_util.h"
+#include "bpf_fixture.h"
 
-#define XDP_PASS_ 2
-#define XDP_TX_ 3
+#include "kvc_util.h"
 
 static struct kvcache_bpf *s;
 static uint16_t next_id = 100;
@@ -51,7 +50,7 @@ static void out_udp(uint16_t id, const char *text)
 static void in_tcp(uint16_t port, uint32_t seq, int syn, const char *text)
 {
 	kv_tcp(1, port, seq, syn, 0, text, strlen(text));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_xdp)), XDP_PASS_);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_xdp)), XDP_PASS);
 }
 
 static void out_tcp(uint16_t port, uint32_t seq, int syn, int fin, const char *text)
@@ -67,7 +66,7 @@ static void udp_set(const char *key, const char *val)
 	uint16_t id = next_id++;
 
 	snprintf(line, sizeof(line), "set %s 0 0 %zu\r\n%s\r\n", key, strlen(val), val);
-	assert_int_equal(in_udp(id, line), XDP_PASS_);
+	assert_int_equal(in_udp(id, line), XDP_PASS);
 	out_udp(id, "STORED\r\n");
 }
 
@@ -79,7 +78,7 @@ static int get_fills(const char *key, const char *val)
 	uint64_t fills = kv_counter(s, KC_FILL);
 
 	snprintf(line, sizeof(line), "get %s\r\n", key);
-	assert_int_equal(in_udp(id, line), XDP_PASS_);
+	assert_int_equal(in_udp(id, line), XDP_PASS);
 	snprintf(reply, sizeof(reply), "VALUE %s 0 %zu\r\n%s\r\nEND\r\n", key, strlen(val), val);
 	out_udp(id, reply);
 	return kv_counter(s, KC_FILL) == fills + 1;
@@ -96,11 +95,11 @@ static void test_udp_fill_then_hit(void **state)
 	assert_non_null(v);
 	assert_int_equal(v->len, 5);
 	assert_memory_equal(v->data, "hello", 5);
-	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX_);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX);
 	/* a delete takes it out at once */
-	assert_int_equal(in_udp(next_id++, "delete foo\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(next_id++, "delete foo\r\n"), XDP_PASS);
 	assert_null(kv_cached(s, "foo"));
-	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS);
 }
 
 static void test_write_between_get_and_reply_is_fenced(void **state)
@@ -111,9 +110,9 @@ static void test_write_between_get_and_reply_is_fenced(void **state)
 	(void)state;
 	udp_set("foo", "old");
 	get_id = next_id++;
-	assert_int_equal(in_udp(get_id, "get foo\r\n"), XDP_PASS_); /* ticket taken */
+	assert_int_equal(in_udp(get_id, "get foo\r\n"), XDP_PASS); /* ticket taken */
 	set_id = next_id++;
-	assert_int_equal(in_udp(set_id, "set foo 0 0 3\r\nnew\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(set_id, "set foo 0 0 3\r\nnew\r\n"), XDP_PASS);
 	fenced = kv_counter(s, KC_FILL_FENCED);
 	out_udp(get_id, "VALUE foo 0 3\r\nold\r\nEND\r\n"); /* answered before the set ran */
 	assert_int_equal(kv_counter(s, KC_FILL_FENCED), fenced + 1);
@@ -129,16 +128,16 @@ static void test_get_during_open_window_takes_no_ticket(void **state)
 
 	(void)state;
 	udp_set("foo", "old");
-	assert_int_equal(in_udp(set_id, "set foo 0 0 3\r\nnew\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(set_id, "set foo 0 0 3\r\nnew\r\n"), XDP_PASS);
 	/* memcached may answer this GET before it runs the set: no ticket */
-	assert_int_equal(in_udp(get_id, "get foo\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(get_id, "get foo\r\n"), XDP_PASS);
 	out_udp(get_id, "VALUE foo 0 3\r\nold\r\nEND\r\n");
 	assert_int_equal(kv_counter(s, KC_FILL), fills);
 	assert_null(kv_cached(s, "foo"));
 	out_udp(set_id, "STORED\r\n");
 	assert_true(get_fills("foo", "new"));
 	/* a noreply write over UDP never tells when it ran: its key stays uncached */
-	assert_int_equal(in_udp(next_id++, "set foo 0 0 1 noreply\r\nx\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(next_id++, "set foo 0 0 1 noreply\r\nx\r\n"), XDP_PASS);
 	assert_false(get_fills("foo", "x"));
 }
 
@@ -151,19 +150,19 @@ static void test_expiry(void **state)
 	assert_false(get_fills("never", "v"));
 	assert_int_equal(kv_counter(s, KC_NOT_CACHEABLE), nc + 1);
 	/* an absolute Unix time: not cacheable */
-	assert_int_equal(in_udp(next_id, "set abs 0 2000000000 1\r\nv\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(next_id, "set abs 0 2000000000 1\r\nv\r\n"), XDP_PASS);
 	out_udp(next_id++, "STORED\r\n");
 	assert_false(get_fills("abs", "v"));
 	/* a relative expiry of a second or less: cached already expired, never served */
-	assert_int_equal(in_udp(next_id, "set short 0 1 1\r\nv\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(next_id, "set short 0 1 1\r\nv\r\n"), XDP_PASS);
 	out_udp(next_id++, "STORED\r\n");
 	assert_true(get_fills("short", "v"));
-	assert_int_equal(in_udp(next_id++, "get short\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(next_id++, "get short\r\n"), XDP_PASS);
 	/* a long one is served */
-	assert_int_equal(in_udp(next_id, "set long 0 1000 1\r\nv\r\n"), XDP_PASS_);
+	assert_int_equal(in_udp(next_id, "set long 0 1000 1\r\nv\r\n"), XDP_PASS);
 	out_udp(next_id++, "STORED\r\n");
 	assert_true(get_fills("long", "v"));
-	assert_int_equal(in_udp(next_id++, "get long\r\n"), XDP_TX_);
+	assert_int_equal(in_udp(next_id++, "get long\r\n"), XDP_TX);
 }
 
 static void test_flush_all(void **state)
@@ -173,13 +172,13 @@ static void test_flush_all(void **state)
 	(void)state;
 	udp_set("foo", "v");
 	assert_true(get_fills("foo", "v"));
-	assert_int_equal(in_udp(id, "flush_all\r\n"), XDP_PASS_);
-	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_); /* flushed */
+	assert_int_equal(in_udp(id, "flush_all\r\n"), XDP_PASS);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS); /* flushed */
 	assert_false(get_fills("foo", "v")); /* the flush has not run yet */
 	out_udp(id, "OK\r\n");
 	udp_set("foo", "w");
 	assert_true(get_fills("foo", "w"));
-	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX_);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX);
 }
 
 static void test_tcp_write_window(void **state)
@@ -230,7 +229,7 @@ static void test_tcp_lost_track_blocks_all_fills(void **state)
 	assert_true(get_fills("foo", "v"));
 	in_tcp(50003, 7000, 0, "set foo 0 0 1\r\nz\r\n");
 	assert_int_equal(kv_counter(s, KC_DESYNC), 1);
-	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_); /* flushed */
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS); /* flushed */
 	assert_false(get_fills("foo", "v"));
 	assert_false(get_fills("other", "v"));
 	/* the server ends that connection: the global window closes */
@@ -240,10 +239,10 @@ static void test_tcp_lost_track_blocks_all_fills(void **state)
 	/* a gap in a followed stream does the same */
 	in_tcp(50004, 10, 1, "");
 	out_tcp(50004, 20, 1, 0, "");
-	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX_);
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX);
 	in_tcp(50004, 50, 0, "get foo\r\n"); /* 11 expected: the bytes between may write */
 	assert_int_equal(kv_counter(s, KC_DESYNC), 2);
-	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_); /* flushed */
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS); /* flushed */
 	assert_false(get_fills("foo", "z"));
 	out_tcp(50004, 21, 0, 1, "");
 	/* a write the parser cannot read: global too */
@@ -259,7 +258,7 @@ static void test_udp_bad_write_is_global(void **state)
 
 	(void)state;
 	udp_set("foo", "v");
-	assert_int_equal(in_udp(id, "set foo 0 0\r\n"), XDP_PASS_); /* unreadable */
+	assert_int_equal(in_udp(id, "set foo 0 0\r\n"), XDP_PASS); /* unreadable */
 	assert_false(get_fills("other", "v"));
 	out_udp(id, "CLIENT_ERROR bad command line format\r\n");
 	udp_set("other", "v");
@@ -308,14 +307,14 @@ static void test_every_write_command_invalidates(void **state)
 			}
 			udp_set("foo", "v");
 			assert_true(get_fills("foo", "v"));
-			assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX_);
+			assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX);
 			inv = kv_counter(s, KC_INVALIDATION);
 			if (tcp)
 				in_tcp(50010, 100, 0, writes[i]);
 			else
-				assert_int_equal(in_udp(id, writes[i]), XDP_PASS_);
+				assert_int_equal(in_udp(id, writes[i]), XDP_PASS);
 			/* gone (or flushed) before memcached could answer it */
-			assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS_);
+			assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS);
 			assert_true(kv_counter(s, KC_INVALIDATION) > inv ||
 				    kv_counter(s, KC_DESYNC) > 0);
 		}

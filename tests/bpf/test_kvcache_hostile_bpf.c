@@ -16,10 +16,9 @@
 
 #include <cmocka.h>
 
-#include "kvc_util.h"
+#include "bpf_fixture.h"
 
-#define XDP_PASS_ 2
-#define XDP_TX_ 3
+#include "kvc_util.h"
 
 static struct kvcache_bpf *s;
 
@@ -57,11 +56,11 @@ static void hidden_write(uint16_t seq, uint16_t total, const void *d, size_t n, 
 {
 	put("k2", "old");
 	get_k2();
-	assert_int_equal(run(), XDP_TX_); /* cached */
+	assert_int_equal(run(), XDP_TX); /* cached */
 	kv_udp(1, 0x2222, seq, total, d, n);
-	assert_int_equal(run(), XDP_PASS_); /* D itself goes to memcached, untouched */
+	assert_int_equal(run(), XDP_PASS); /* D itself goes to memcached, untouched */
 	get_k2();
-	assert_int_equal(run(), writes ? XDP_PASS_ : XDP_TX_);
+	assert_int_equal(run(), writes ? XDP_PASS : XDP_TX);
 }
 
 static void test_hidden_writes(void **state)
@@ -112,7 +111,7 @@ static void test_reply_frame_header(void **state)
 			    .data_size_out = sizeof(out), .repeat = 1);
 
 		assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.kvc_xdp), &o), 0);
-		assert_int_equal(o.retval, XDP_TX_);
+		assert_int_equal(o.retval, XDP_TX);
 		assert_memory_equal(out + 42, want, sizeof(want));
 	}
 }
@@ -134,7 +133,7 @@ static void not_answered(void (*fix)(void), enum kc_counter why)
 	put("k2", "old");
 	get_k2();
 	fix();
-	assert_int_equal(run(), XDP_PASS_);
+	assert_int_equal(run(), XDP_PASS);
 	assert_int_equal(kv_counter(s, why), before + 1);
 }
 
@@ -199,7 +198,7 @@ static void test_not_for_this_host(void **state)
 	/* and the plain request still is answered */
 	put("k2", "old");
 	get_k2();
-	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(run(), XDP_TX);
 }
 
 /* A cache nobody configured answers nobody. */
@@ -213,7 +212,7 @@ static void test_unconfigured_answers_nobody(void **state)
 	s = raw;
 	put("k2", "old");
 	get_k2();
-	assert_int_equal(run(), XDP_PASS_);
+	assert_int_equal(run(), XDP_PASS);
 	assert_int_equal(kv_counter(s, KC_NOT_LOCAL), 1);
 	s = keep;
 	kvcache_bpf__destroy(raw);
@@ -257,18 +256,18 @@ static void test_allow_list_and_rate(void **state)
 	allow("10.0.0.0/8");
 	put("k2", "old");
 	get_k2();
-	assert_int_equal(run(), XDP_PASS_); /* 198.18.0.1 is not allowed */
+	assert_int_equal(run(), XDP_PASS); /* 198.18.0.1 is not allowed */
 	assert_int_equal(kv_counter(s, KC_SRC_REFUSED), 1);
 	allow("198.18.0.0/15");
-	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(run(), XDP_TX);
 
 	/* one answer a second, one at once: the second is memcached's to give */
 	set_cfg(0, 1, 1);
 	put("k2", "old");
 	get_k2();
-	assert_int_equal(run(), XDP_TX_);
+	assert_int_equal(run(), XDP_TX);
 	get_k2();
-	assert_int_equal(run(), XDP_PASS_);
+	assert_int_equal(run(), XDP_PASS);
 	assert_int_equal(kv_counter(s, KC_RATE_LIMITED), 1);
 	set_cfg(0, 0, 0);
 }

@@ -17,10 +17,9 @@
 
 #include <cmocka.h>
 
-#include "kvc_util.h"
+#include "bpf_fixture.h"
 
-#define XDP_PASS_ 2
-#define XDP_TX_ 3
+#include "kvc_util.h"
 
 static struct kvcache_bpf *s;
 static uint16_t next_id = 500;
@@ -55,7 +54,7 @@ static void cached_k2(void)
 {
 	put("k2", "old");
 	kv_udp(1, 0x1234, 0, 1, TXT("get k2\r\n"));
-	assert_int_equal(run_in(), XDP_TX_);
+	assert_int_equal(run_in(), XDP_TX);
 }
 
 static uint32_t get_k2(void)
@@ -90,14 +89,14 @@ static void test_ip_fragments(void **state)
 	/* a later fragment (offset 8 bytes): no ports, judged at the first; nothing flushed */
 	kv_udp(1, 0x2222, 0, 1, TXT("set k2 0 0 3\r\nnew\r\n"));
 	set_frag(1);
-	assert_int_equal(run_in(), XDP_PASS_);
-	assert_int_equal(get_k2(), XDP_TX_);
+	assert_int_equal(run_in(), XDP_PASS);
+	assert_int_equal(get_k2(), XDP_TX);
 	/* the first fragment (more fragments to come): the write is not readable here */
 	kv_udp(1, 0x2222, 0, 1, TXT("set k2 0 0 3\r\nnew\r\n"));
 	set_frag(0x2000);
-	assert_int_equal(run_in(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
 	assert_int_equal(kv_counter(s, KC_OPAQUE), 1);
-	assert_int_equal(get_k2(), XDP_PASS_);
+	assert_int_equal(get_k2(), XDP_PASS);
 }
 
 /* A first fragment too short to carry memcached's frame header still flushes. */
@@ -113,8 +112,8 @@ static void test_tiny_first_fragment(void **state)
 	ip.tot_len = htons(28);
 	memcpy(kv_pkt + 14, &ip, sizeof(ip));
 	set_frag(0x2000);
-	assert_int_equal(run_in(), XDP_PASS_);
-	assert_int_equal(get_k2(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
+	assert_int_equal(get_k2(), XDP_PASS);
 }
 
 /* An 802.1Q-tagged write: the kernel hands it to a VLAN device memcached may listen on. */
@@ -128,9 +127,9 @@ static void test_vlan_tagged_write(void **state)
 	memmove(kv_pkt + 16, kv_pkt + 12, kv_len - 12);
 	memcpy(kv_pkt + 12, tag, 4);
 	kv_len += 4;
-	assert_int_equal(run_in(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
 	assert_int_equal(kv_counter(s, KC_INVALIDATION), 1);
-	assert_int_equal(get_k2(), XDP_PASS_);
+	assert_int_equal(get_k2(), XDP_PASS);
 }
 
 /* IPv6 with a destination-options header before UDP: read through, never answered. */
@@ -163,9 +162,9 @@ static void test_ipv6_extension_header(void **state)
 	p[67] = (uint8_t)ulen;
 	memcpy(p + 70, req, rl);
 	kv_len = 70 + rl;
-	assert_int_equal(run_in(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
 	assert_int_equal(kv_counter(s, KC_INVALIDATION), 1);
-	assert_int_equal(get_k2(), XDP_PASS_);
+	assert_int_equal(get_k2(), XDP_PASS);
 }
 
 /* A write from a connection the table had no room for: flushed, and no fill after it. */
@@ -186,16 +185,16 @@ static void test_tcp_table_full(void **state)
 	}
 	for (port = 50000; port < 50002; port++) {
 		kv_tcp(1, port, 100, 1, 0, "", 0);
-		assert_int_equal(run_in(), XDP_PASS_);
+		assert_int_equal(run_in(), XDP_PASS);
 	}
 	assert_int_equal(kv_counter(s, KC_UNTRACKED), 0);
 	cached_k2();
 	kv_tcp(1, 50002, 100, 1, 0, "", 0); /* a third connection: no room */
-	assert_int_equal(run_in(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
 	kv_tcp(1, 50002, 101, 0, 0, TXT("delete k2\r\n"));
-	assert_int_equal(run_in(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
 	assert_int_equal(kv_counter(s, KC_UNTRACKED), 1);
-	assert_int_equal(get_k2(), XDP_PASS_);
+	assert_int_equal(get_k2(), XDP_PASS);
 	/* and nothing fills any more: its later writes could not be seen */
 	assert_int_equal(s->bss->gopen > 0, 1);
 }
@@ -208,13 +207,13 @@ static int set_then_get_fills(const char *key, const char *set_line)
 	uint64_t fills;
 
 	kv_udp(1, id, 0, 1, set_line, strlen(set_line));
-	assert_int_equal(run_in(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
 	kv_udp(0, id, 0, 1, TXT("STORED\r\n"));
 	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
 	id = next_id++;
 	snprintf(line, sizeof(line), "get %s\r\n", key);
 	kv_udp(1, id, 0, 1, line, strlen(line));
-	assert_int_equal(run_in(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
 	snprintf(reply, sizeof(reply), "VALUE %s 0 1\r\nv\r\nEND\r\n", key);
 	fills = kv_counter(s, KC_FILL);
 	kv_udp(0, id, 0, 1, reply, strlen(reply));
@@ -233,7 +232,7 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 	(void)state;
 	assert_true(set_then_get_fills("k", "set k 0 0 1\r\nv\r\n")); /* never expires: fills */
 	kv_udp(1, id, 0, 1, TXT("ms k 1 T5\r\nv\r\n"));		      /* meta set, 5 s TTL */
-	assert_int_equal(run_in(), XDP_PASS_);
+	assert_int_equal(run_in(), XDP_PASS);
 	kv_udp(0, id, 0, 1, TXT("HD\r\n"));
 	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
 	/* seconds later (past the hold after an unread datagram), a GET: memcached answers,
@@ -245,14 +244,14 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 		const struct kc_val *v;
 
 		kv_udp(1, g, 0, 1, TXT("get k\r\n"));
-		assert_int_equal(run_in(), XDP_PASS_);
+		assert_int_equal(run_in(), XDP_PASS);
 		kv_udp(0, g, 0, 1, TXT("VALUE k 0 1\r\nv\r\nEND\r\n"));
 		assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
 		assert_int_equal(kv_counter(s, KC_FILL), fills);
 		v = kv_cached(s, "k");
 		assert_true(!v || v->epoch != s->data->epoch); /* nothing current to serve */
 		kv_udp(1, next_id++, 0, 1, TXT("get k\r\n"));
-		assert_int_equal(run_in(), XDP_PASS_);
+		assert_int_equal(run_in(), XDP_PASS);
 	}
 	/* a write it can read teaches it again (once the hold after the unread datagram ends) */
 	s->bss->fill_block_until = 0;

@@ -19,6 +19,11 @@ san_clean() { # file: no sanitizer report in it
 rc=$?
 san_clean "$TMP/err" "run --quick"
 [ $rc -eq 0 ] || { tail -n 20 "$TMP/err" >&2; fail "run --quick exited $rc under the sanitizers"; }
+# every id an experiment emits is one it declares (its plots and claims are checked against
+# the same list by tests/unit/test_experiments.c)
+if grep 'undeclared metric id' "$TMP/err" >&2; then
+	fail "an experiment emitted a metric id it does not declare (above)"
+fi
 "$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 	fail "JSON does not validate"
 R=$(ls -d "$TMP"/out/*/ | head -n 1)

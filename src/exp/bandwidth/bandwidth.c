@@ -178,60 +178,27 @@ out:
 	return err;
 }
 
-static const struct view table2 = {
-	.title = "Table 2, TCP bandwidth to a user-space sink with an empty program on the path",
-	.ncols = 5,
-	.cols = { "program", "paper", "ours", "paper change", "ours change" },
-	.nrows = 4,
-	.rows = {
-		{ "none",
-		  { { .id = "bandwidth.gbps.none", .paper = true }, { .id = "bandwidth.gbps.none" },
-		    { .text = "-" }, { .text = "-" } } },
-		{ "XDP",
-		  { { .id = "bandwidth.gbps.xdp", .paper = true }, { .id = "bandwidth.gbps.xdp" },
-		    { .id = "bandwidth.change.xdp", .paper = true },
-		    { .id = "bandwidth.change.xdp" } } },
-		{ "TC",
-		  { { .id = "bandwidth.gbps.tc", .paper = true }, { .id = "bandwidth.gbps.tc" },
-		    { .id = "bandwidth.change.tc", .paper = true }, { .id = "bandwidth.change.tc" } } },
-		{ "SK_SKB",
-		  { { .id = "bandwidth.gbps.skskb", .paper = true }, { .id = "bandwidth.gbps.skskb" },
-		    { .id = "bandwidth.change.skskb", .paper = true },
-		    { .id = "bandwidth.change.skskb" } } },
-	},
-	.footer = "the paper's 100 Gb/s NIC vs veth here: compare the change, not the absolute rate",
-};
-
-int bandwidth_run(const struct run_opts *o, struct result *r)
+int bandwidth_run(struct exp_ctx *x)
 {
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
+	struct bandwidth_bpf *skel = x->skel;
+	struct tb *tb = x->tb;
 	int reps = o->quick ? 3 : 7, i, c, err;
 	uint64_t dur = o->quick ? 400000000ULL : 1500000000ULL;
 	struct stats_samples gbps[C_MAX], change[C_MAX];
-	struct bandwidth_bpf *skel;
-	struct tb tb;
-	bool tb_up = false;
 	char id[64], label[96];
 
-	r->view = &table2;
 	for (c = 0; c < C_MAX; c++) {
 		stats_samples_init(&gbps[c]);
 		stats_samples_init(&change[c]);
 	}
-	skel = bandwidth_bpf__open_and_load();
-	if (!skel) {
-		err = log_errno(-errno, "load the bandwidth BPF programs");
-		goto out;
-	}
-	err = tb_create(&tb);
-	if (err)
-		goto out;
-	tb_up = true;
 	/* rounds of all four, so that drift over the run hits every condition alike */
 	for (i = 0; i < reps; i++) {
 		double g[C_MAX];
 
 		for (c = 0; c < C_MAX; c++) {
-			err = one_run(skel, &tb, (enum cond)c, dur, &g[c]);
+			err = one_run(skel, tb, (enum cond)c, dur, &g[c]);
 			if (err)
 				goto out;
 			stats_samples_add(&gbps[c], g[c]);
@@ -266,21 +233,16 @@ int bandwidth_run(const struct run_opts *o, struct result *r)
 	result_note(r,
 		    "sender (cpu %d) and sink (cpu %d) are offloadlab's own: SK_SKB needs the "
 		    "sink's socket in a sockmap before the first byte",
-		    tb.gen_cpu, tb.dut_cpu);
+		    tb->gen_cpu, tb->dut_cpu);
 	result_note(r, "veth: the sender's CPU also does the dut's receive processing (softirq), "
 		       "so a program's cost is paid on the sending CPU");
 	result_note(r, "the XDP drop is veth's, not the program's: with XDP attached, veth hands "
 		       "each large (TSO) skb to XDP as page-sized linear frames, copying it; a NIC "
 		       "driver runs XDP before any skb exists, as in the paper");
 out:
-	if (err && !r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
 	for (c = 0; c < C_MAX; c++) {
 		stats_samples_free(&gbps[c]);
 		stats_samples_free(&change[c]);
 	}
-	if (tb_up)
-		tb_destroy(&tb);
-	bandwidth_bpf__destroy(skel);
 	return err;
 }

@@ -4,6 +4,6 @@
 
 #include "exp/exp.h"
 
-int bandwidth_run(const struct run_opts *o, struct result *r);
+int bandwidth_run(struct exp_ctx *x);
 
 #endif

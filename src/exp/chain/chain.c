@@ -313,24 +313,20 @@ static void kvcache_variants(struct result *r, bool quick)
 	}
 }
 
-int chain_run(const struct run_opts *o, struct result *r)
+int chain_run(struct exp_ctx *x)
 {
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
+	struct chain_bpf *s = x->skel;
 	static const unsigned int pts_full[] = { 0, 1, 2, 4, 8 }, pts_quick[] = { 0, 8 };
 	const unsigned int *pts = o->quick ? pts_quick : pts_full;
 	int np = o->quick ? 2 : 5, v, i, k, err = 0;
-	struct trb_run runs[5];
-	struct chain_bpf *s;
+	struct trb_run runs[5] = { 0 };
 	struct metric *m;
 	char why[160] = "", id[64], label[96];
 	struct trb tb;
 
 	trb_init(&tb, o->quick, o->samples);
-	s = chain_bpf__open_and_load();
-	if (!s) {
-		err = -errno;
-		snprintf(r->error, sizeof(r->error), "load the chain programs: %s", strerror(-err));
-		return err;
-	}
 	for (v = 0; v < V_N && !err; v++) {
 		struct trb_run per = { .linear = true };
 
@@ -357,7 +353,6 @@ int chain_run(const struct run_opts *o, struct result *r)
 		snprintf(m->note, sizeof(m->note), "(%u stages - none) / %u per sample pair; %s",
 			 pts[np - 1], pts[np - 1], vinfo[v].note);
 	}
-	chain_bpf__destroy(s);
 	if (err) {
 		snprintf(r->error, sizeof(r->error), "%s", why[0] ? why : strerror(-err));
 		return err;

@@ -630,8 +630,10 @@ static void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 	xsk_down(&x);
 }
 
-int channels_run(const struct run_opts *o, struct result *r)
+int channels_run(struct exp_ctx *x)
 {
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
 	static const struct {
 		enum consumer c;
 		const char *id, *label;

@@ -4,6 +4,6 @@
 
 #include "exp/exp.h"
 
-int channels_run(const struct run_opts *o, struct result *r);
+int channels_run(struct exp_ctx *x);
 
 #endif

@@ -384,38 +384,19 @@ out:
 	return err;
 }
 
-#define FIG3_ROW(name, key, with_paper)                                                            \
-	{                                                                                          \
-		name,                                                                              \
-		{                                                                                  \
-			{ .id = "echo.lat.shared.udp." key, .paper = with_paper },                 \
-				{ .id = "echo.lat.shared.udp." key },                              \
-				{ .id = "echo.lat.split.udp." key },                               \
-				{ .id = "echo.tput.shared.udp." key },                             \
-				{ .id = "echo.tput.split.udp." key },                              \
-		}                                                                                  \
-	}
-
-static const struct view fig3 = {
-	.title = "Fig. 3, UDP echo: median latency (Poisson, moderate rate) and peak throughput",
-	.ncols = 6,
-	.cols = { "server", "paper median", "lat shared", "lat split", "kreq/s shared",
-		  "kreq/s split" },
-	.nrows = 5,
-	.rows = {
-		FIG3_ROW("socket", "socket_sleep", true),
-		FIG3_ROW("socket busy", "socket_busy", false),
-		FIG3_ROW("SK_SKB", "skskb", true),
-		FIG3_ROW("TC", "tc", true),
-		FIG3_ROW("XDP", "xdp", true),
-	},
-	.footer = "shared: the dut's kernel work on the generator's CPU (veth's default); split: "
-		  "on its own CPU, paying a cross-CPU hand-off per request. The paper's figures "
-		  "include two NICs and a wire: compare the order of the hooks",
-};
-
-int echo_run(const struct run_opts *o, struct result *r)
+int echo_configure(void *skel, const struct run_opts *o)
 {
+	(void)o;
+	((struct echo_bpf *)skel)->rodata->cfg_port = ECHO_PORT;
+	return 0;
+}
+
+int echo_run(struct exp_ctx *x)
+{
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
+	struct echo_bpf *skel = x->skel;
+	struct tb *tb = x->tb;
 	struct run_plan plan = {
 		.rate = o->quick ? 5000 : 10000,
 		.lat_ns = o->quick ? 1000000000ULL : 3000000000ULL,
@@ -423,37 +404,20 @@ int echo_run(const struct run_opts *o, struct result *r)
 		.tput_reps = o->quick ? 3 : 5,
 	};
 	static const enum variant order[] = { V_XDP, V_TC, V_SKSKB, V_SOCK_BUSY, V_SOCK_SLEEP };
-	struct echo_bpf *skel;
 	struct bpf_link *peer = NULL;
 	double tput[PL_MAX][2][V_MAX] = { { { 0 } } }, ceiling;
 	struct ctx c = { 0 };
-	struct tb tb;
-	bool tb_up = false;
 	int err, l4, i, pl, gen_napi = -1;
 
-	r->view = &fig3;
-	skel = echo_bpf__open();
-	if (!skel)
-		return log_errno(-errno, "open the echo BPF object");
-	skel->rodata->cfg_port = ECHO_PORT;
-	err = echo_bpf__load(skel);
-	if (err) {
-		log_errno(err, "load the echo BPF programs (run with -v for the verifier log)");
-		goto out;
-	}
-	err = tb_create(&tb);
-	if (err)
-		goto out;
-	tb_up = true;
 	c.skel = skel;
-	c.tb = &tb;
+	c.tb = tb;
 	/* the generator's veth must run XDP to receive XDP_TX replies; it also gets a NAPI
 	 * thread on the generator's CPU, so reply processing is not charged to the dut */
-	err = tb_enter(&tb, TB_GEN);
+	err = tb_enter(tb, TB_GEN);
 	if (err)
 		goto out;
-	peer = att_xdp(skel->progs.echo_xdp_pass, tb.gen.ifindex, tb.gen.ifname);
-	tb_leave(&tb);
+	peer = att_xdp(skel->progs.echo_xdp_pass, tb->gen.ifindex, tb->gen.ifname);
+	tb_leave(tb);
 	if (!peer) {
 		err = -errno;
 		goto out;
@@ -464,7 +428,7 @@ int echo_run(const struct run_opts *o, struct result *r)
 		 * reply processing is not charged to the dut (shared runs first: threaded NAPI
 		 * stays on once set) */
 		if (pl == PL_SPLIT)
-			gen_napi = tb_napi_pin(&tb, TB_GEN, tb.gen_cpu, true);
+			gen_napi = tb_napi_pin(tb, TB_GEN, tb->gen_cpu, true);
 		for (l4 = LG_UDP; l4 <= LG_TCP; l4++) {
 			for (i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++) {
 				enum variant v = order[i];
@@ -503,7 +467,7 @@ int echo_run(const struct run_opts *o, struct result *r)
 		    "split placement: %s; every dut variant has an XDP program attached "
 		    "(XDP_PASS when XDP is not the one answering) so that all get the same "
 		    "NAPI path",
-		    tb.gen_cpu, tb.dut_cpu,
+		    tb->gen_cpu, tb->dut_cpu,
 		    gen_napi > 0 ? "NAPI threads (real-time priority) pinned to each side's CPU"
 				 : "the generator's veth stayed in softirq");
 	result_note(r, "requests: %zu-byte UDP payloads / TCP messages with a sequence number",
@@ -512,12 +476,7 @@ int echo_run(const struct run_opts *o, struct result *r)
 		       "and back); waking an idle vCPU dominates, which is also why a busy-polling "
 		       "server, whose CPU never idles, can beat XDP there");
 out:
-	if (err && !r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
 	bpf_link__destroy(peer);
-	if (tb_up)
-		tb_destroy(&tb);
-	echo_bpf__destroy(skel);
 	return err;
 }
 

@@ -4,7 +4,8 @@
 
 #include "exp/exp.h"
 
-int echo_run(const struct run_opts *o, struct result *r);
+int echo_run(struct exp_ctx *x);
+int echo_configure(void *skel, const struct run_opts *o);
 /* offloadlab echo serve ... (argv[0] is "serve") */
 int echo_serve_main(int argc, char **argv);
 

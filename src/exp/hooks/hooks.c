@@ -886,87 +886,38 @@ out:
 	return err;
 }
 
-/* Paper Table 1 with our columns beside it (busy readers: no wake-up in the figure). */
-static const struct view table1 = {
-	.title = "Table 1, reach time (from XDP) and preparation cost; ours: median, live veth",
-	.ncols = 7,
-	.cols = { "hook", "reach:paper", "ours udp", "ours tcp", "prep:paper", "ours test-run",
-		  "ours bpf-stats" },
-	.nrows = 5,
-	.rows = {
-		{ "XDP",
-		  { { .text = "0" }, { .text = "0 (origin)" }, { .text = "0 (origin)" },
-		    { .id = "hooks.prep.xdp.testrun", .paper = true },
-		    { .id = "hooks.prep.xdp.testrun" }, { .id = "hooks.prep.xdp.bpfstats" } } },
-		{ "TC",
-		  { { .id = "hooks.reach.tc.udp.busy", .paper = true },
-		    { .id = "hooks.reach.tc.udp.busy" }, { .id = "hooks.reach.tc.tcp.busy" },
-		    { .id = "hooks.prep.tc.testrun", .paper = true },
-		    { .id = "hooks.prep.tc.testrun" }, { .id = "hooks.prep.tc.bpfstats" } } },
-		{ "SK_SKB",
-		  { { .id = "hooks.reach.skskb.tcp.busy", .paper = true },
-		    { .id = "hooks.reach.skskb.udp.sleep" }, { .id = "hooks.reach.skskb.tcp.busy" },
-		    { .id = "hooks.prep.skskb.live.tcp.busy", .paper = true },
-		    { .text = "not runnable" }, { .id = "hooks.prep.skskb.bpfstats" } } },
-		{ "SK_SKB+",
-		  { { .text = "-" }, { .id = "hooks.skskb_added.udp.sleep" },
-		    { .id = "hooks.skskb_added.tcp.busy" },
-		    { .id = "hooks.skskb_added.tcp.busy", .paper = true }, { .text = "-" },
-		    { .text = "-" } } },
-		{ "socket",
-		  { { .id = "hooks.reach.socket.udp.busy", .paper = true },
-		    { .id = "hooks.reach.socket.udp.busy" }, { .id = "hooks.reach.socket.tcp.busy" },
-		    { .text = "-" }, { .text = "-" }, { .text = "-" } } },
-	},
-	.footer = "SK_SKB reach for udp uses a sleeping reader (a busy one races the verdict); "
-		  "SK_SKB+ = latency the verdict adds to recv (model; udp: sleeping reader), set "
-		  "beside the paper's SK_SKB preparation cost; * = few samples or wide spread",
-};
-
-int hooks_run(const struct run_opts *o, struct result *r)
+int hooks_configure(void *s, const struct run_opts *o)
 {
-	struct hooks_bpf *skel = NULL;
-	struct tb tb;
-	bool tb_up = false;
-	int err;
+	struct hooks_bpf *skel = s;
 
-	r->view = &table1;
-	skel = hooks_bpf__open();
-	if (!skel)
-		return log_errno(-errno, "open the hooks BPF object");
+	(void)o;
 	skel->rodata->cfg_port = HOOKS_PORT;
 	probe_caps(skel, &caps);
-	err = hooks_bpf__load(skel);
-	if (err) {
-		log_errno(err, "load the hooks BPF programs (run with -v for the verifier log)");
-		goto out;
-	}
+	return 0;
+}
+
+int hooks_run(struct exp_ctx *x)
+{
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
+	struct hooks_bpf *skel = x->skel;
+	struct tb *tb = x->tb;
+	int err;
+
 	err = testrun_cost(skel, o, r);
+	if (!err)
+		err = live_stats(skel, tb, o, r);
+	if (!err)
+		err = live_reach(skel, tb, o, r);
 	if (err)
-		goto out;
-	err = tb_create(&tb);
-	if (err)
-		goto out;
-	tb_up = true;
-	err = live_stats(skel, &tb, o, r);
-	if (err)
-		goto out;
-	err = live_reach(skel, &tb, o, r);
-	if (err)
-		goto out;
+		return err;
 	result_note(r, "live path: veth between two namespaces, native XDP on the dut end; the "
 		       "paper's origin is the mlx5 driver, here XDP runs in veth's NAPI poll");
 	result_note(r,
 		    "placement: veth delivers on the sender's CPU (cpu %d); the socket reader "
 		    "runs on cpu %d, so a sleeping reader pays a cross-CPU wake-up",
-		    tb.gen_cpu, tb.dut_cpu);
+		    tb->gen_cpu, tb->dut_cpu);
 	result_note(r, "stamps: bpf_ktime_get_ns() at each hook and CLOCK_MONOTONIC in user "
 		       "space, matched per packet by sequence number");
-out:
-	if (err && !r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
-	if (tb_up)
-		tb_destroy(&tb);
-	hooks_bpf__destroy(skel);
-	return err;
+	return 0;
 }

@@ -4,6 +4,7 @@
 
 #include "exp/exp.h"
 
-int hooks_run(const struct run_opts *o, struct result *r);
+int hooks_run(struct exp_ctx *x);
+int hooks_configure(void *skel, const struct run_opts *o);
 
 #endif

@@ -192,22 +192,6 @@ static int measure(const struct tb *tb, const struct run_opts *o, struct lg_resu
 	return err;
 }
 
-static const struct view fig16 = {
-	.title = "Fig. 16, a user-space echo server's median latency next to an XDP neighbour",
-	.ncols = 4,
-	.cols = { "neighbour", "paper", "ours", "ours change" },
-	.nrows = 2,
-	.rows = {
-		{ "none",
-		  { { .id = "isolation.lat.alone", .paper = true }, { .id = "isolation.lat.alone" },
-		    { .text = "-" } } },
-		{ "heaviest",
-		  { { .id = "isolation.lat.heaviest", .paper = true },
-		    { .id = "isolation.lat.heaviest" }, { .id = "isolation.change.heaviest" } } },
-	},
-	.footer = "heaviest: the largest neighbour rate and cost of the sweep (table below)",
-};
-
 /* Store nb0 over TCP with the cache attached, so that it can be cached. */
 static int kv_preload(const struct tb *tb)
 {
@@ -298,7 +282,7 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 			stats_samples_init(&d);
 			stats_samples_add(&d, (m->s.p50 / alone - 1) * 100);
 			metric_set_samples(c, &d, 0);
-			metric_set_paper(c, 54, "Fig. 16");
+			metric_set_paper(c, ISOLATION_PAPER_CHANGE_PCT, "Fig. 16");
 			snprintf(c->note, sizeof(c->note), "median against no neighbour");
 			stats_samples_free(&d);
 		}
@@ -392,75 +376,70 @@ static void set_change(struct metric *c, const struct metric *m, const struct me
 	stats_samples_add(&d, (m->s.p50 / alone->s.p50 - 1) * 100);
 	stats_samples_add(&d, (m->s.p75 / alone->s.p75 - 1) * 100);
 	metric_set_samples(c, &d, 0);
-	metric_set_paper(c, 54, "Fig. 16");
+	metric_set_paper(c, ISOLATION_PAPER_CHANGE_PCT, "Fig. 16");
 	snprintf(c->note, sizeof(c->note),
-		 "quartile by quartile against no neighbour (n = 3 quartiles); paper: +54 %% from "
-		 "its plot (its text says +45 %%)");
+		 "quartile by quartile against no neighbour (n = 3 quartiles); paper: %+d %% from "
+		 "its plot (its text says +45 %%)",
+		 ISOLATION_PAPER_CHANGE_PCT);
 	stats_samples_free(&d);
 }
 
-int isolation_run(const struct run_opts *o, struct result *r)
+int isolation_configure(void *skel, const struct run_opts *o)
 {
+	(void)o;
+	((struct isolation_bpf *)skel)->rodata->cfg_neigh_port = NEIGH_PORT;
+	return 0;
+}
+
+int isolation_run(struct exp_ctx *x)
+{
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
+	struct isolation_bpf *skel = x->skel;
+	struct tb *tb = x->tb;
 	struct point pts[16];
 	int npts = 0, i, err, heaviest = -1;
 	struct sockaddr_in echo = { .sin_family = AF_INET, .sin_port = htons(ECHO_PORT) };
-	struct isolation_bpf *skel;
 	struct bpf_link *xdp = NULL;
 	struct esrv srv = { .fd = -1, .conn = -1 };
 	struct blaster *b = NULL;
-	struct tb tb;
-	bool tb_up = false;
 	double alone = 0;
 	int napi = -1, gen_napi = -1;
 	struct kvc_peer gpeer = { 0 };
 	char id[64], label[128];
 
-	r->view = &fig16;
-	skel = isolation_bpf__open();
-	if (!skel)
-		return log_errno(-errno, "open the isolation BPF object");
-	skel->rodata->cfg_neigh_port = NEIGH_PORT;
-	err = isolation_bpf__load(skel);
-	if (err) {
-		log_errno(err, "load the isolation BPF programs");
-		goto out;
-	}
 	b = calloc(1, sizeof(*b));
 	if (!b) {
 		err = -ENOMEM;
 		goto out;
 	}
-	err = tb_create(&tb);
+	err = tb_enter(tb, TB_DUT);
 	if (err)
 		goto out;
-	tb_up = true;
-	err = tb_enter(&tb, TB_DUT);
-	if (err)
-		goto out;
-	xdp = att_xdp(skel->progs.iso_neighbour, tb.dut.ifindex, tb.dut.ifname);
-	echo.sin_addr.s_addr = tb.dut.addr;
+	xdp = att_xdp(skel->progs.iso_neighbour, tb->dut.ifindex, tb->dut.ifname);
+	echo.sin_addr.s_addr = tb->dut.addr;
 	err = xdp ? esrv_start(&srv, LG_UDP, (struct sockaddr *)&echo, sizeof(echo), false,
-			       tb.dut_cpu)
+			       tb->dut_cpu)
 		  : -EIO;
-	tb_leave(&tb);
+	tb_leave(tb);
 	if (err)
 		goto out;
 	/* both applications' packets are processed on the dut's CPU, where the server runs */
-	napi = tb_napi_pin(&tb, TB_DUT, tb.dut_cpu, false);
+	napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
 	/*
 	 * and the replies on the generator's: its veth gets NAPI (an XDP_PASS program, which
 	 * also lets XDP_TX replies in) on a thread pinned there, as on a second machine
 	 */
-	err = tb_enter(&tb, TB_GEN);
+	err = tb_enter(tb, TB_GEN);
 	if (!err) {
-		err = kvc_peer_attach(tb.gen.ifname, &gpeer);
-		tb_leave(&tb);
+		err = kvc_peer_attach(tb->gen.ifname, &gpeer);
+		tb_leave(tb);
 	}
 	if (err)
 		goto out;
-	gen_napi = tb_napi_pin(&tb, TB_GEN, tb.gen_cpu, false);
+	gen_napi = tb_napi_pin(tb, TB_GEN, tb->gen_cpu, false);
 
-	b->tb = &tb;
+	b->tb = tb;
 	err = sweep_points(skel, b, o->quick, r, pts, &npts);
 	if (err)
 		goto out;
@@ -479,7 +458,7 @@ int isolation_run(const struct run_opts *o, struct result *r)
 				goto out;
 		}
 		t0 = bpfu_now_ns();
-		err = measure(&tb, o, &lr);
+		err = measure(tb, o, &lr);
 		t1 = bpfu_now_ns();
 		if (blasting) {
 			int berr = blaster_stop(b);
@@ -559,7 +538,7 @@ int isolation_run(const struct run_opts *o, struct result *r)
 	/* the paper's neighbour: the kvcache serving GET hits beside the echo server */
 	bpf_link__destroy(xdp);
 	xdp = NULL;
-	kvcache_neighbour(r, o, &tb, b, heaviest >= 0 ? pts[heaviest].kpps : PAPER_KPPS, alone);
+	kvcache_neighbour(r, o, tb, b, heaviest >= 0 ? pts[heaviest].kpps : PAPER_KPPS, alone);
 	result_note(r, "the neighbour's rate is set as a share of what this machine carries to it "
 		       "(isolation.capacity.*, measured first in this run); a point it does not "
 		       "carry is reported as such, not as a latency");
@@ -567,7 +546,7 @@ int isolation_run(const struct run_opts *o, struct result *r)
 		    "the echo server (sleeping, cpu %d) and the neighbour's XDP share the dut "
 		    "veth's NAPI %s; the neighbour's datagrams come in bursts every 200 us from a "
 		    "real-time thread on the generator's cpu",
-		    tb.dut_cpu,
+		    tb->dut_cpu,
 		    napi > 0 ? "thread on the dut cpu (normal priority)"
 			     : "in softirq on the generator's cpu (threaded NAPI unavailable)");
 	result_note(r,
@@ -576,17 +555,12 @@ int isolation_run(const struct run_opts *o, struct result *r)
 		    gen_napi > 0 ? "thread pinned to the generator's cpu"
 				 : "in softirq on the sending cpu (threaded NAPI unavailable)");
 out:
-	if (err && !r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
 	esrv_stop(&srv);
 	bpf_link__destroy(xdp);
-	if (gpeer.link && !tb_enter(&tb, TB_GEN)) {
+	if (gpeer.link && !tb_enter(tb, TB_GEN)) {
 		kvc_peer_detach(&gpeer);
-		tb_leave(&tb);
+		tb_leave(tb);
 	}
 	free(b);
-	if (tb_up)
-		tb_destroy(&tb);
-	isolation_bpf__destroy(skel);
 	return err;
 }

@@ -4,6 +4,10 @@
 
 #include "exp/exp.h"
 
-int isolation_run(const struct run_opts *o, struct result *r);
+/* the paper's change of the echo server's median beside the kvcache neighbour (Fig. 16) */
+#define ISOLATION_PAPER_CHANGE_PCT 54
+
+int isolation_run(struct exp_ctx *x);
+int isolation_configure(void *skel, const struct run_opts *o);
 
 #endif

@@ -199,14 +199,16 @@ static void ns_metric(struct result *r, const char *id, const char *label, enum 
 		 base / div);
 }
 
-int jit_run(const struct run_opts *o, struct result *r)
+int jit_run(struct exp_ctx *x)
 {
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
+	struct jit_bpf *s = x->skel;
 	static const __u32 fib_full[] = { 1, 10, 20, 40, 80 }, fib_quick[] = { 1, 20, 80 };
 	static const __u32 x_full[] = { 1, 2, 4, 8, 16, 32, 64 }, x_quick[] = { 1, 8, 64 };
 	const __u32 *fibs = o->quick ? fib_quick : fib_full, *xs = o->quick ? x_quick : x_full;
 	int nf = o->quick ? 3 : 5, nx = o->quick ? 3 : 7, i, err, nins, loop_bpf = 0, loop_nat = 0;
 	struct trb_run bempty, nempty, bsempty, nsempty, b, n;
-	struct jit_bpf *s;
 	struct trb tb;
 	char id[96], label[96];
 	uint8_t *code = NULL;
@@ -214,12 +216,6 @@ int jit_run(const struct run_opts *o, struct result *r)
 	double bbase, nbase, bsbase, nsbase;
 
 	trb_init(&tb, o->quick, o->samples);
-	s = jit_bpf__open_and_load();
-	if (!s) {
-		err = -errno;
-		snprintf(r->error, sizeof(r->error), "load the jit programs: %s", strerror(-err));
-		return err;
-	}
 	err = trb_measure(&tb, bpf_program__fd(s->progs.jit_empty), &bempty);
 	if (!err)
 		err = trb_measure(&tb, bpf_program__fd(s->progs.jit_sum_empty), &bsempty);
@@ -318,9 +314,6 @@ int jit_run(const struct run_opts *o, struct result *r)
 		       "native side is a user-space function (no kernel module can be loaded)");
 out:
 	free(code);
-	jit_bpf__destroy(s);
-	if (err && !r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
 	return err;
 }
 

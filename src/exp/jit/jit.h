@@ -7,7 +7,7 @@
 
 #include "exp/exp.h"
 
-int jit_run(const struct run_opts *o, struct result *r);
+int jit_run(struct exp_ctx *x);
 
 /* offloadlab jit dump OBJ SECTION: load one program and print its JIT code. */
 int jit_main(int argc, char **argv);

@@ -53,11 +53,11 @@ void kv_lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct lg_a
 	lo->l4 = LG_UDP;
 	dst->sin_family = AF_INET;
 	dst->sin_port = htons(c->port ? c->port : KV_PORT);
-	dst->sin_addr.s_addr = c->tb.dut.addr;
+	dst->sin_addr.s_addr = c->tb->dut.addr;
 	lo->dstlen = sizeof(*dst);
 	lo->duration_ns = c->dur_ns;
 	lo->timeout_ns = 50000000ULL;
-	lo->cpu = c->tb.gen_cpu;
+	lo->cpu = c->tb->gen_cpu;
 	memset(mc, 0, sizeof(*mc));
 	mc->keys = keys;
 	mc->value_size = vsize;
@@ -72,7 +72,7 @@ void kv_lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct lg_a
 int kv_preload(struct ctx *c, const char *prefix, unsigned int keys, size_t vsize)
 {
 	char *buf = malloc(vsize + 128), rep[64];
-	int fd = tb_connect(&c->tb, KV_PORT, 5000000000ULL), err = fd < 0 ? fd : 0;
+	int fd = tb_connect(c->tb, KV_PORT, 5000000000ULL), err = fd < 0 ? fd : 0;
 	unsigned int k;
 
 	if (!buf)
@@ -94,10 +94,10 @@ int kv_preload(struct ctx *c, const char *prefix, unsigned int keys, size_t vsiz
 
 void kv_flow_go(struct flow_run *f)
 {
-	f->err = tb_enter(&f->c->tb, TB_GEN);
+	f->err = tb_enter(f->c->tb, TB_GEN);
 	if (!f->err)
 		f->err = lg_run(&f->lo, &f->res);
-	tb_leave(&f->c->tb);
+	tb_leave(f->c->tb);
 }
 
 /* Make every every-th request, or pct % of them, ask for a large (uncacheable) value. */
@@ -124,7 +124,7 @@ struct cpu_use {
 static void cpu_use_read(const struct ctx *c, struct cpu_use *u)
 {
 	memset(u, 0, sizeof(*u));
-	cpu_ticks(c->tb.dut_cpu, &u->b, &u->t);
+	cpu_ticks(c->tb->dut_cpu, &u->b, &u->t);
 }
 
 static double cpu_use_pct(const struct cpu_use *a, const struct cpu_use *b)
@@ -169,7 +169,7 @@ static int ceiling_attach(struct ctx *c)
 	c->ceil = kv_ceiling_load(SMALL_VALUE, KV_PORT);
 	if (!c->ceil)
 		return -errno;
-	c->ceil_link = kv_ceiling_attach(c->ceil, c->tb.dut.ifindex, c->tb.dut.ifname);
+	c->ceil_link = kv_ceiling_attach(c->ceil, c->tb->dut.ifindex, c->tb->dut.ifname);
 	return c->ceil_link ? 0 : -errno;
 }
 
@@ -185,11 +185,11 @@ void kv_sv_down(struct ctx *c)
 		for (i = 0; i < KC_NCOUNTERS; i++)
 			c->kc_total[i] += cnt[i];
 	}
-	if (!tb_enter(&c->tb, TB_DUT)) {
+	if (!tb_enter(c->tb, TB_DUT)) {
 		kvc_detach(&c->k);
 		kvc_peer_detach(&c->pass);
 		bpf_link__destroy(c->ceil_link);
-		tb_leave(&c->tb);
+		tb_leave(c->tb);
 	}
 	kv_ceiling_destroy(c->ceil);
 	memset(&c->k, 0, sizeof(c->k));
@@ -206,25 +206,25 @@ void kv_sv_down(struct ctx *c)
  */
 int kv_sv_up(struct ctx *c, enum server sv, char *why, size_t whylen)
 {
-	int err = tb_enter(&c->tb, TB_DUT);
+	int err = tb_enter(c->tb, TB_DUT);
 
 	if (err)
 		return err;
 	c->up = sv;
 	if (sv == SV_ALONE)
-		err = kvc_peer_attach(c->tb.dut.ifname, &c->pass);
+		err = kvc_peer_attach(c->tb->dut.ifname, &c->pass);
 	else if (sv == SV_CACHE)
-		err = kvc_attach(c->tb.dut.ifname, KV_PORT, 65536, &c->k);
+		err = kvc_attach(c->tb->dut.ifname, KV_PORT, 65536, &c->k);
 	else
 		err = ceiling_attach(c);
-	tb_leave(&c->tb);
+	tb_leave(c->tb);
 	/* written again while attached: the cache learns their expiry */
 	if (!err && sv == SV_CACHE)
 		err = kv_preload(c, "kvA", SMALL_KEYS, SMALL_VALUE);
 	if (!err && sv == SV_CACHE)
 		err = kv_preload(c, "kvB", LARGE_KEYS, LARGE_VALUE);
 	if (!err && c->pl == PL_PAPER) {
-		c->dut_napi = tb_napi_pin(&c->tb, TB_DUT, c->tb.dut_cpu, true);
+		c->dut_napi = tb_napi_pin(c->tb, TB_DUT, c->tb->dut_cpu, true);
 		if (c->dut_napi <= 0) {
 			snprintf(why, whylen,
 				 "threaded NAPI could not be enabled on the dut's veth");
@@ -262,13 +262,13 @@ static void note_where(struct ctx *c)
 			 "dut NAPI thread %d on cpu %d, memcached worker %d on cpu %d, generator "
 			 "pinned to cpu %d with its veth's NAPI thread %d on cpu %d",
 			 c->dut_napi, c->dut_napi > 0 ? cpu_of_task(c->dut_napi) : -1, c->mc_worker,
-			 w, c->tb.gen_cpu, c->gen_napi,
+			 w, c->tb->gen_cpu, c->gen_napi,
 			 c->gen_napi > 0 ? cpu_of_task(c->gen_napi) : -1);
 	else
 		snprintf(c->where[c->pl], sizeof(c->where[0]),
 			 "both veths' NAPI in softirq on the sending CPU, memcached worker %d on "
 			 "cpu %d, generator pinned to cpu %d",
-			 c->mc_worker, w, c->tb.gen_cpu);
+			 c->mc_worker, w, c->tb->gen_cpu);
 }
 
 /* ---- throughput: interleaved repetitions of the three servers ---- */
@@ -386,7 +386,7 @@ static void capacity_report(struct ctx *c, struct result *r, struct tput *t)
 	m = result_add(r, "kv.capacity.ratio", "throughput gain at the dut's full CPU (model)", "x",
 		       METHOD_MODEL);
 	metric_set_samples(m, &ratio, (size_t)c->reps);
-	metric_set_paper(m, 2.5, "Fig. 4");
+	metric_set_paper(m, KV_PAPER_TPUT_RATIO, "Fig. 4");
 	snprintf(m->note, sizeof(m->note),
 		 "capacity with the cache / without: what the gain would be if the generator "
 		 "were not the limit, assuming the dut's work per request stays the same");
@@ -426,7 +426,7 @@ static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
 	snprintf(label, sizeof(label), "throughput gain with kvcache, %s", pl_label[c->pl]);
 	m = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
 	if (c->pl == PL_PAPER)
-		metric_set_paper(m, 2.5, "Fig. 4");
+		metric_set_paper(m, KV_PAPER_TPUT_RATIO, "Fig. 4");
 	snprintf(m->note, sizeof(m->note),
 		 "with / without in each of %zu interleaved repetitions, median and CI",
 		 tp[SV_CACHE].n);
@@ -607,7 +607,7 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 
 /* ---- the experiment ---- */
 
-int kv_setup(struct ctx *c, struct result *r)
+int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 {
 	char *argv[] = { "memcached", "-u", "root", "-l", "198.18.0.2", "-p", "11211", "-U",
 			 "11211",     "-t", "1",    "-m", "256",	"-c", "4096",  NULL };
@@ -621,23 +621,19 @@ int kv_setup(struct ctx *c, struct result *r)
 		return -ENOENT;
 	}
 	argv[0] = mcpath;
-	err = tb_create(&c->tb);
-	if (err) {
-		snprintf(r->error, sizeof(r->error), "no testbed: %s", strerror(-err));
-		return err;
-	}
-	c->mc_pid = tb_spawn(&c->tb, TB_DUT, c->tb.dut_cpu, argv);
+	c->tb = tb;
+	c->mc_pid = tb_spawn(c->tb, TB_DUT, c->tb->dut_cpu, argv);
 	if (c->mc_pid < 0)
 		return c->mc_pid;
-	fd = tb_connect(&c->tb, KV_PORT, 5000000000ULL); /* memcached is up */
+	fd = tb_connect(c->tb, KV_PORT, 5000000000ULL); /* memcached is up */
 	if (fd < 0)
 		return fd;
 	close(fd);
 	/* XDP_TX replies need a program on the client's veth too */
-	err = tb_enter(&c->tb, TB_GEN);
+	err = tb_enter(c->tb, TB_GEN);
 	if (!err)
-		err = kvc_peer_attach(c->tb.gen.ifname, &c->peer);
-	tb_leave(&c->tb);
+		err = kvc_peer_attach(c->tb->gen.ifname, &c->peer);
+	tb_leave(c->tb);
 	/* the keys; kvC before any cache has seen them: never cacheable */
 	if (!err)
 		err = kv_preload(c, "kvA", SMALL_KEYS, SMALL_VALUE);
@@ -657,11 +653,10 @@ void kv_teardown(struct ctx *c)
 	kv_sched_close(c->sched);
 	if (c->stats_fd >= 0)
 		close(c->stats_fd);
-	if (c->peer.link && !tb_enter(&c->tb, TB_GEN)) {
+	if (c->peer.link && !tb_enter(c->tb, TB_GEN)) {
 		kvc_peer_detach(&c->peer);
-		tb_leave(&c->tb);
+		tb_leave(c->tb);
 	}
-	tb_destroy(&c->tb);
 }
 
 static void kv_notes(struct ctx *c, struct result *r)
@@ -677,7 +672,7 @@ static void kv_notes(struct ctx *c, struct result *r)
 	result_note(r,
 		    "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU %d; "
 		    "the generator on cpu %d; veth between namespaces",
-		    c->mc_pid, c->mc_worker, c->tb.dut_cpu, c->tb.gen_cpu);
+		    c->mc_pid, c->mc_worker, c->tb->dut_cpu, c->tb->gen_cpu);
 	result_note(r,
 		    "throughput: %d interleaved repetitions of %.1f s per server and "
 		    "placement, closed loop with %d requests in flight, the servers' order "
@@ -698,8 +693,10 @@ static void kv_notes(struct ctx *c, struct result *r)
 		    "needs memcached changed or a host-wide sysctl");
 }
 
-int kv_run(const struct run_opts *o, struct result *r)
+int kv_run(struct exp_ctx *x)
 {
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
 	struct ctx c = { .o = o, .up = -1, .stats_fd = -1 };
 	struct tput tp[PL_MAX];
 	double kps[2][NSWEEP] = { { 0 } };
@@ -711,13 +708,13 @@ int kv_run(const struct run_opts *o, struct result *r)
 	c.reps = o->quick ? 3 : 5;
 	for (pl = 0; pl < PL_MAX; pl++)
 		tput_init(&tp[pl], false);
-	err = kv_setup(&c, r);
+	err = kv_setup(&c, x->tb, r);
 	kv_costs_testrun(r, o->quick);
 	/* shared first: a veth's NAPI stays threaded once it has been */
 	for (pl = PL_SHARED; pl >= PL_PAPER && !err; pl--) {
 		c.pl = (enum placement)pl;
 		if (pl == PL_PAPER) {
-			c.gen_napi = tb_napi_pin(&c.tb, TB_GEN, c.tb.gen_cpu, true);
+			c.gen_napi = tb_napi_pin(c.tb, TB_GEN, c.tb->gen_cpu, true);
 			if (c.gen_napi <= 0)
 				log_warn("kv: the generator's veth stays in softirq (no NAPI "
 					 "thread)");

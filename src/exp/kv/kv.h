@@ -4,9 +4,15 @@
 
 #include "exp/exp.h"
 
-int kv_run(const struct run_opts *o, struct result *r);
+/* the paper's figures the experiments and their claims share (Fig. 4, 6, 7) */
+#define KV_PAPER_TPUT_RATIO 2.5	 /* GET throughput with the cache over memcached alone */
+#define KV_PAPER_SLOWPATH_PCT 51 /* median latency added to requests the cache cannot serve */
+#define KV_AFXDP_PAPER_GAIN_AFXDP (297 / 126.5) /* the AF_XDP server over memcached */
+#define KV_AFXDP_PAPER_GAIN_CACHE (333.0 / 297) /* the cache in front of the AF_XDP server */
+
+int kv_run(struct exp_ctx *x);
 /* kv-afxdp (paper Fig. 7-9), kv_afxdp.c */
-int kv_afxdp_run(const struct run_opts *o, struct result *r);
+int kv_afxdp_run(struct exp_ctx *x);
 
 /*
  * The XDP_TX responder of kv_ceiling.bpf.c, loaded to answer "get KEY" on port with a hit of

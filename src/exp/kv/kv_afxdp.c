@@ -44,7 +44,7 @@ static int udp_preload(struct ax_ctx *x, const char *prefix, unsigned int keys, 
 {
 	struct sockaddr_in dst = { .sin_family = AF_INET,
 				   .sin_port = htons(AX_PORT),
-				   .sin_addr.s_addr = x->c.tb.dut.addr };
+				   .sin_addr.s_addr = x->c.tb->dut.addr };
 	struct timeval tv = { .tv_sec = 0, .tv_usec = 200000 };
 	char *buf = malloc(vsize + 160), rep[64];
 	int fd, err = 0;
@@ -52,9 +52,9 @@ static int udp_preload(struct ax_ctx *x, const char *prefix, unsigned int keys, 
 
 	if (!buf)
 		return -ENOMEM;
-	err = tb_enter(&x->c.tb, TB_GEN);
+	err = tb_enter(x->c.tb, TB_GEN);
 	fd = err ? -1 : socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	tb_leave(&x->c.tb);
+	tb_leave(x->c.tb);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
 		err = fd < 0 ? (err ? err : -errno) : -errno;
 		goto out;
@@ -101,9 +101,9 @@ static int store_large(struct ax_ctx *x)
 
 static void ax_down(struct ax_ctx *x)
 {
-	if (x->srv && !tb_enter(&x->c.tb, TB_DUT)) {
+	if (x->srv && !tb_enter(x->c.tb, TB_DUT)) {
 		akv_server_stop(x->srv);
-		tb_leave(&x->c.tb);
+		tb_leave(x->c.tb);
 	}
 	x->srv = NULL;
 	kv_sv_down(&x->c);
@@ -117,16 +117,16 @@ static int ax_up(struct ax_ctx *x, enum ax a, char *why, size_t whylen)
 	x->c.port = a == AX_AFXDP || a == AX_AFXDP_CACHE ? AX_PORT : KV_PORT;
 	if (a == AX_MEMCACHED || a == AX_CEIL)
 		return kv_sv_up(&x->c, a == AX_CEIL ? SV_CEIL : SV_ALONE, why, whylen);
-	o.dev = x->c.tb.dut.ifname;
-	o.cpu = x->c.tb.dut_cpu;
-	err = tb_enter(&x->c.tb, TB_DUT);
+	o.dev = x->c.tb->dut.ifname;
+	o.cpu = x->c.tb->dut_cpu;
+	err = tb_enter(x->c.tb, TB_DUT);
 	if (err)
 		return err;
 	if (a == AX_AFXDP_CACHE) {
 		struct kvc_opts ko = { .port = AX_PORT, .capacity = 65536 };
 
 		x->c.up = SV_CACHE; /* its counters and programs are the kv ones */
-		err = kvc_attach_opts(x->c.tb.dut.ifname, &ko, &x->c.k);
+		err = kvc_attach_opts(x->c.tb->dut.ifname, &ko, &x->c.k);
 		if (!err) {
 			o.behind_cache = true;
 			o.xskmap_fd = kvc_xsk_handoff(&x->c.k);
@@ -135,7 +135,7 @@ static int ax_up(struct ax_ctx *x, enum ax a, char *why, size_t whylen)
 	}
 	if (!err)
 		err = akv_server_start(&o, &x->srv);
-	tb_leave(&x->c.tb);
+	tb_leave(x->c.tb);
 	if (!err && a == AX_AFXDP)
 		x->c.up = SV_MAX; /* something is up: kv_sv_down's business is only the cache */
 	/*
@@ -148,7 +148,7 @@ static int ax_up(struct ax_ctx *x, enum ax a, char *why, size_t whylen)
 	if (!err)
 		err = store_large(x);
 	if (!err) {
-		x->c.dut_napi = tb_napi_pin(&x->c.tb, TB_DUT, x->c.tb.dut_cpu, true);
+		x->c.dut_napi = tb_napi_pin(x->c.tb, TB_DUT, x->c.tb->dut_cpu, true);
 		if (x->c.dut_napi <= 0) {
 			snprintf(why, whylen,
 				 "threaded NAPI could not be enabled on the dut's veth");
@@ -250,10 +250,10 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 	/* the ratios first, from the paired repetitions (a summary sorts its samples) */
 	g = kv_ratio_metric(r, "kv_afxdp.gain.afxdp", "AF_XDP server alone against memcached alone",
 			    &m->kps[AX_AFXDP], &m->kps[AX_MEMCACHED]);
-	metric_set_paper(g, 297 / 126.5, "Fig. 7");
+	metric_set_paper(g, KV_AFXDP_PAPER_GAIN_AFXDP, "Fig. 7");
 	g = kv_ratio_metric(r, "kv_afxdp.gain.cache", "the kvcache in front of the AF_XDP server",
 			    &m->kps[AX_AFXDP_CACHE], &m->kps[AX_AFXDP]);
-	metric_set_paper(g, 333.0 / 297, "Fig. 7");
+	metric_set_paper(g, KV_AFXDP_PAPER_GAIN_CACHE, "Fig. 7");
 	snprintf(g->note, sizeof(g->note),
 		 "with the cache / without, per interleaved repetition: what a kernel fast path "
 		 "buys once the slow path is fast");
@@ -304,8 +304,10 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 							       : "the cache is");
 }
 
-int kv_afxdp_run(const struct run_opts *o, struct result *r)
+int kv_afxdp_run(struct exp_ctx *ex)
 {
+	const struct run_opts *o = ex->o;
+	struct result *r = ex->r;
 	struct ax_ctx x = { .c = { .o = o, .up = -1, .stats_fd = -1, .pl = PL_PAPER } };
 	struct ax_runs *m = calloc(1, sizeof(*m));
 	char why[160] = "";
@@ -320,9 +322,9 @@ int kv_afxdp_run(const struct run_opts *o, struct result *r)
 		stats_samples_init(&m->busy[a]);
 		stats_samples_init(&m->miss[a]);
 	}
-	err = kv_setup(&x.c, r);
+	err = kv_setup(&x.c, ex->tb, r);
 	if (!err) {
-		x.c.gen_napi = tb_napi_pin(&x.c.tb, TB_GEN, x.c.tb.gen_cpu, true);
+		x.c.gen_napi = tb_napi_pin(x.c.tb, TB_GEN, x.c.tb->gen_cpu, true);
 		if (x.c.gen_napi <= 0)
 			log_warn(
 				"kv-afxdp: the generator's veth stays in softirq (no NAPI thread)");
@@ -337,7 +339,7 @@ int kv_afxdp_run(const struct run_opts *o, struct result *r)
 		    "handed to the server's AF_XDP socket, replies through TC egress where it "
 		    "fills), the XDP_TX responder; each server's worker and the dut veth's NAPI "
 		    "thread on the dut CPU %d, the generator on cpu %d",
-		    AX_PORT, x.c.tb.dut_cpu, x.c.tb.gen_cpu);
+		    AX_PORT, x.c.tb->dut_cpu, x.c.tb->gen_cpu);
 	result_note(
 		r,
 		"%d interleaved repetitions of %.1f s each: throughput closed loop (%d in "

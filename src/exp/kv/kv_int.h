@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "exp/exp.h"
+#include "exp/kv/kv.h"
 #include "kvcache/kvc.h"
 #include "lib/stats.h"
 #include "loadgen/loadgen.h"
@@ -46,7 +47,7 @@ enum placement { PL_PAPER, PL_SHARED, PL_MAX };
 struct kv_sched_bpf;
 
 struct ctx {
-	struct tb tb;
+	struct tb *tb; /* the runner's */
 	const struct run_opts *o;
 	uint64_t dur_ns;
 	int reps;
@@ -80,7 +81,7 @@ struct flow_run {
 };
 
 /* kv.c: the testbed with memcached (started, keys stored) and the tracer; and its end */
-int kv_setup(struct ctx *c, struct result *r);
+int kv_setup(struct ctx *c, struct tb *tb, struct result *r);
 void kv_teardown(struct ctx *c);
 
 /* kv.c: load, servers */

@@ -49,7 +49,7 @@ static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct
 	f.lo.mode = LG_POISSON;
 	f.lo.rate = c->flow_rate;
 	if (spin) {
-		spinner = tb_spin(&c->tb, c->tb.dut_cpu, c->dur_ns + 5000000000ULL);
+		spinner = tb_spin(c->tb, c->tb->dut_cpu, c->dur_ns + 5000000000ULL);
 		if (spinner < 0)
 			return spinner;
 		cpu_task_stats(spinner, &sa);
@@ -63,7 +63,7 @@ static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct
 	kv_cache_counters(c, h1);
 	if (spinner > 0) {
 		cpu_task_stats(spinner, &sb);
-		tb_stop(&c->tb, spinner, 1000);
+		tb_stop(c->tb, spinner, 1000);
 	}
 	err = f.err;
 	if (!err && f.res.lat && f.res.lat_alt) {
@@ -167,7 +167,7 @@ static void slow_report(struct ctx *c, struct result *r, struct stats_samples pe
 	m = samples_metric(r, "kv.slowpath_penalty",
 			   "latency the cache adds to requests it cannot serve", "%", METHOD_MODEL,
 			   &pen[0], (size_t)c->reps, "no repetition completed");
-	metric_set_paper(m, 51, "Fig. 6");
+	metric_set_paper(m, KV_PAPER_SLOWPATH_PCT, "Fig. 6");
 	snprintf(m->note, sizeof(m->note),
 		 "median of the uncacheable flow with the cache against without, per interleaved "
 		 "repetition (%zu)",

@@ -344,8 +344,11 @@ static void probe_sleep(struct result *r)
 	}
 }
 
-int limits_run(const struct run_opts *o, struct result *r)
+int limits_run(struct exp_ctx *x)
 {
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
+
 	probe_budget(r, o->quick);
 	probe_size(r, o->quick);
 	probe_stack(r);

@@ -4,7 +4,7 @@
 
 #include "exp/exp.h"
 
-int limits_run(const struct run_opts *o, struct result *r);
+int limits_run(struct exp_ctx *x);
 
 /*
  * The largest v in [lo, hi] for which ok(v, arg) > 0, assuming ok holds up to some point and

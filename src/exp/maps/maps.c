@@ -445,8 +445,10 @@ out:
 	return err;
 }
 
-int maps_run(const struct run_opts *o, struct result *r)
+int maps_run(struct exp_ctx *x)
 {
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
 	struct trb tb;
 	int err;
 
@@ -454,8 +456,6 @@ int maps_run(const struct run_opts *o, struct result *r)
 	err = lookups(o, r, &tb);
 	if (!err)
 		err = flows(o, r, &tb);
-	if (err && !r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
 	result_note(r, "method: BPF_PROG_TEST_RUN on XDP programs, the kernel's loop timer; Mpps "
 		       "figures count the packets' work done per second in the program alone, an "
 		       "upper bound of a real receive path, which also pays the driver and the "

@@ -4,6 +4,6 @@
 
 #include "exp/exp.h"
 
-int maps_run(const struct run_opts *o, struct result *r);
+int maps_run(struct exp_ctx *x);
 
 #endif

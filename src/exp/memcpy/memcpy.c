@@ -26,11 +26,11 @@ static const struct {
 	double paper;
 } vinfo[V_N] = {
 	[V_NONE] = { "none", "no copy (subtracted)", -1 },
-	[V_BYTES] = { "bytewise", "BPF, char buffers (byte by byte)", 340 },
+	[V_BYTES] = { "bytewise", "BPF, char buffers (byte by byte)", MEMCPY_PAPER_BYTEWISE_NS },
 	[V_U64] = { "u64", "BPF, 8-byte aligned buffers", -1 },
 	[V_PROBE] = { "probe_read_kernel", "BPF, bpf_probe_read_kernel helper", -1 },
 	[V_XDP_LOAD] = { "xdp_load_bytes", "BPF, bpf_xdp_load_bytes from the packet", -1 },
-	[V_DYNPTR] = { "dynptr_read", "BPF, bpf_dynptr_read helper", 36 },
+	[V_DYNPTR] = { "dynptr_read", "BPF, bpf_dynptr_read helper", MEMCPY_PAPER_DYNPTR_NS },
 };
 
 static struct bpf_program *prog_of(struct memcpy_bpf *s, enum variant v)
@@ -109,8 +109,10 @@ static uint64_t native_batch(void *arg, uint64_t calls)
 	return bpfu_now_ns() - t0;
 }
 
-int memcpy_run(const struct run_opts *o, struct result *r)
+int memcpy_run(struct exp_ctx *x)
 {
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
 	struct trb_run runs[V_N], nat, nat0;
 	bool have[V_N] = { false };
 	char why[V_N][160];
@@ -177,7 +179,7 @@ int memcpy_run(const struct run_opts *o, struct result *r)
 	m = result_add(r, "memcpy.native", "native memcpy (glibc, user space)", "ns",
 		       METHOD_NATIVE);
 	trb_metric(m, &nat, nbase, MC_REPS, nat0.linear, tb.samples);
-	metric_set_paper(m, 32, "Table 6");
+	metric_set_paper(m, MEMCPY_PAPER_NATIVE_NS, "Table 6");
 	snprintf(m->note, sizeof(m->note),
 		 "the paper's native copy is a kernel module's memcpy; none can be loaded here");
 
@@ -195,7 +197,7 @@ int memcpy_run(const struct run_opts *o, struct result *r)
 		m = result_add(r, id, label, "x", METHOD_MODEL);
 		trb_metric(m, &ratio, 0, 1, true, tb.samples);
 		if (v == V_BYTES)
-			metric_set_paper(m, 340.0 / 32.0, "Table 6");
+			metric_set_paper(m, MEMCPY_PAPER_RATIO, "Table 6");
 		snprintf(m->note, sizeof(m->note),
 			 "each BPF sample over the native median (%.1f ns)", nmed);
 	}

@@ -94,26 +94,19 @@ static int blast(int prog_fd, const struct tb *tb, const void *frame, size_t len
 	return err;
 }
 
-static const struct view fig10 = {
-	.title = "Fig. 10, sink throughput when XDP truncates 1458 B payloads first",
-	.ncols = 4,
-	.cols = { "cut", "ours kpps", "ours gain", "paper" },
-	.nrows = 4,
-	.rows = {
-		{ "0 %", { { .id = "preproc.kpps.0" }, { .text = "-" }, { .text = "-" } } },
-		{ "50 %",
-		  { { .id = "preproc.kpps.50" }, { .id = "preproc.gain.50" }, { .text = "-" } } },
-		{ "100 %",
-		  { { .id = "preproc.kpps.100" }, { .id = "preproc.gain.100" }, { .text = "-" } } },
-		{ "best",
-		  { { .text = "" }, { .id = "preproc.best_gain" },
-		    { .id = "preproc.best_gain", .paper = true } } },
-	},
-	.footer = "gain: sink throughput against the uncut run of the same round",
-};
-
-int preproc_run(const struct run_opts *o, struct result *r)
+int preproc_configure(void *skel, const struct run_opts *o)
 {
+	(void)o;
+	((struct preproc_bpf *)skel)->rodata->cfg_port = PP_PORT;
+	return 0;
+}
+
+int preproc_run(struct exp_ctx *x)
+{
+	const struct run_opts *o = x->o;
+	struct result *r = x->r;
+	struct preproc_bpf *skel = x->skel;
+	struct tb *tb = x->tb;
 	static const unsigned int pcts_full[] = { 0, 10, 25, 50, 75, 90, 100 };
 	static const unsigned int pcts_quick[] = { 0, 50, 100 };
 	const unsigned int *pcts = o->quick ? pcts_quick : pcts_full;
@@ -123,46 +116,30 @@ int preproc_run(const struct run_opts *o, struct result *r)
 	struct sockaddr_in dut = { .sin_family = AF_INET, .sin_port = htons(PP_PORT) };
 	unsigned char frame[2048], payload[PREPROC_PAYLOAD];
 	struct sink s = { .fd = -1 };
-	struct preproc_bpf *skel;
 	struct bpf_link *xdp = NULL;
 	struct pkt_addrs a;
-	struct tb tb;
-	bool tb_up = false, sink_up = false;
+	bool sink_up = false;
 	int napi = -1;
 	double best = -1e9;
 	int best_k = 0, sz = 64 << 20;
 	size_t len;
 	char id[64], label[96];
 
-	r->view = &fig10;
 	for (k = 0; k < 7; k++) {
 		stats_samples_init(&kpps[k]);
 		stats_samples_init(&gain[k]);
 	}
 	stats_samples_init(&offered);
-	skel = preproc_bpf__open();
-	if (!skel)
-		return log_errno(-errno, "open the preproc BPF object");
-	skel->rodata->cfg_port = PP_PORT;
-	err = preproc_bpf__load(skel);
-	if (err) {
-		log_errno(err, "load the preproc BPF programs");
-		goto out;
-	}
-	err = tb_create(&tb);
-	if (err)
-		goto out;
-	tb_up = true;
 
 	/* the sink in the dut, and truncation at its veth */
-	err = tb_enter(&tb, TB_DUT);
+	err = tb_enter(tb, TB_DUT);
 	if (err)
 		goto out;
-	xdp = att_xdp(skel->progs.pp_trunc, tb.dut.ifindex, tb.dut.ifname);
+	xdp = att_xdp(skel->progs.pp_trunc, tb->dut.ifindex, tb->dut.ifname);
 	/* one dut CPU does XDP, the stack and the sink, as the paper's one core did */
 	if (xdp)
-		napi = tb_napi_pin(&tb, TB_DUT, tb.dut_cpu, false);
-	dut.sin_addr.s_addr = tb.dut.addr;
+		napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
+	dut.sin_addr.s_addr = tb->dut.addr;
 	s.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s.fd >= 0) {
 		struct timeval tv = { .tv_sec = 0, .tv_usec = 50000 };
@@ -172,31 +149,31 @@ int preproc_run(const struct run_opts *o, struct result *r)
 		if (bind(s.fd, (struct sockaddr *)&dut, sizeof(dut)))
 			err = log_errno(-errno, "bind the sink");
 	}
-	tb_leave(&tb);
+	tb_leave(tb);
 	if (!xdp || s.fd < 0) {
 		err = err ? err : -EIO;
 		goto out;
 	}
 	if (err)
 		goto out;
-	s.cpu = tb.dut_cpu;
+	s.cpu = tb->dut_cpu;
 	err = -pthread_create(&s.th, NULL, sink_thread, &s);
 	if (err)
 		goto out;
 	sink_up = true;
 
 	memset(&a, 0, sizeof(a));
-	memcpy(a.src_mac, tb.gen.mac, 6);
-	memcpy(a.dst_mac, tb.dut.mac, 6);
-	a.src_ip = tb.gen.addr;
-	a.dst_ip = tb.dut.addr;
+	memcpy(a.src_mac, tb->gen.mac, 6);
+	memcpy(a.dst_mac, tb->dut.mac, 6);
+	a.src_ip = tb->gen.addr;
+	a.dst_ip = tb->dut.addr;
 	a.src_port = htons(PP_PORT + 1);
 	a.dst_port = htons(PP_PORT);
 	memset(payload, 0x42, sizeof(payload));
 	len = pkt_build_udp4(frame, sizeof(frame), &a, payload, sizeof(payload));
 	/* no UDP checksum (optional for IPv4): the stack does the same work at every cut */
 	frame[14 + 20 + 6] = frame[14 + 20 + 7] = 0;
-	cpu_pin_self(tb.gen_cpu);
+	cpu_pin_self(tb->gen_cpu);
 
 	for (i = 0; i < reps; i++) {
 		double base = 0;
@@ -207,7 +184,7 @@ int preproc_run(const struct run_opts *o, struct result *r)
 			skel->bss->cut_pct = pcts[k];
 			t0 = bpfu_now_ns();
 			p0 = atomic_load(&s.pkts);
-			err = blast(bpf_program__fd(skel->progs.pp_gen), &tb, frame, len, dur,
+			err = blast(bpf_program__fd(skel->progs.pp_gen), tb, frame, len, dur,
 				    &sent);
 			t1 = bpfu_now_ns();
 			p1 = atomic_load(&s.pkts);
@@ -263,7 +240,7 @@ int preproc_run(const struct run_opts *o, struct result *r)
 		r,
 		"generator: test-run live frames (XDP_TX out of the generator's veth) on "
 		"cpu %d; %s",
-		tb.gen_cpu,
+		tb->gen_cpu,
 		napi > 0 ? "the dut's XDP, stack and blocking sink share the dut cpu (NAPI thread "
 			   "at normal priority, like ksoftirqd under load)"
 			 : "threaded NAPI unavailable: the dut's XDP and stack ran on the "
@@ -286,8 +263,6 @@ int preproc_run(const struct run_opts *o, struct result *r)
 	result_note(r, "frames carry no UDP checksum, so the stack's work differs only by the "
 		       "bytes it carries");
 out:
-	if (err && !r->error[0])
-		snprintf(r->error, sizeof(r->error), "%s", strerror(-err));
 	if (sink_up) {
 		atomic_store(&s.stop, true);
 		pthread_join(s.th, NULL);
@@ -300,8 +275,5 @@ out:
 		stats_samples_free(&gain[k]);
 	}
 	stats_samples_free(&offered);
-	if (tb_up)
-		tb_destroy(&tb);
-	preproc_bpf__destroy(skel);
 	return err;
 }

@@ -4,6 +4,7 @@
 
 #include "exp/exp.h"
 
-int preproc_run(const struct run_opts *o, struct result *r);
+int preproc_run(struct exp_ctx *x);
+int preproc_configure(void *skel, const struct run_opts *o);
 
 #endif

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/* echo (paper Fig. 3): what the experiment is, in one place. */
+#include "exp/echo/echo_exp.h"
+#include "report/claim.h"
+
+#include "echo.skel.h"
+
+EXP_SKELETON(echo)
+
+static const char *const echo_metrics[] = {
+	"echo.lat.*.*.*",
+	"echo.tput.*.*.*",
+	NULL,
+};
+
+static const struct exp_plot echo_plots[] = {
+	{ PK_CDF, "Echo latency, UDP, shared CPU", "echo.lat.shared.udp.*", NULL, NULL },
+	{ PK_CDF, "Echo latency, UDP, split CPUs", "echo.lat.split.udp.*", NULL, NULL },
+	{ PK_CDF, "Echo latency, TCP", "echo.lat.*.tcp.*", NULL, NULL },
+	{ PK_BARS, "Echo peak throughput", "echo.tput.*", NULL, NULL },
+	{ 0 },
+};
+
+#define FIG3_ROW(name, key, with_paper)                                                            \
+	{                                                                                          \
+		name,                                                                              \
+		{                                                                                  \
+			{ .id = "echo.lat.shared.udp." key, .paper = with_paper },                 \
+				{ .id = "echo.lat.shared.udp." key },                              \
+				{ .id = "echo.lat.split.udp." key },                               \
+				{ .id = "echo.tput.shared.udp." key },                             \
+				{ .id = "echo.tput.split.udp." key },                              \
+		}                                                                                  \
+	}
+
+static const struct view fig3 = {
+	.title = "Fig. 3, UDP echo: median latency (Poisson, moderate rate) and peak throughput",
+	.ncols = 6,
+	.cols = { "server", "paper median", "lat shared", "lat split", "kreq/s shared",
+		  "kreq/s split" },
+	.nrows = 5,
+	.rows = {
+		FIG3_ROW("socket", "socket_sleep", true),
+		FIG3_ROW("socket busy", "socket_busy", false),
+		FIG3_ROW("SK_SKB", "skskb", true),
+		FIG3_ROW("TC", "tc", true),
+		FIG3_ROW("XDP", "xdp", true),
+	},
+	.footer = "shared: the dut's kernel work on the generator's CPU (veth's default); split: "
+		  "on its own CPU, paying a cross-CPU hand-off per request. The paper's figures "
+		  "include two NICs and a wire: compare the order of the hooks",
+};
+
+/* XDP and TC below SK_SKB, and SK_SKB not 10 % above a busy socket server */
+static void judge_order(struct claim_ctx *c)
+{
+	const struct claim_iv *v = c->v;
+
+	claim_judge(c, claim_and(claim_and(claim_below(v[0], v[2], 1), claim_below(v[1], v[2], 1)),
+				 claim_below(v[2], v[3], 1.1)));
+	claim_why(c,
+		  "UDP echo medians: XDP %.1f us, TC %.1f us, SK_SKB %.1f us, socket (busy) %.1f "
+		  "us: %s",
+		  v[0].med / 1e3, v[1].med / 1e3, v[2].med / 1e3, v[3].med / 1e3,
+		  c->t->status == TK_REPRODUCED
+			  ? "answering at SK_SKB saves little over a socket, XDP and TC save most"
+		  : c->t->status == TK_DIFFERS
+			  ? "the order of the hooks is not the paper's on this machine"
+			  : "the CIs overlap: the order of the hooks is not settled here");
+}
+
+static const struct exp_claim echo_claims[] = {
+	{ "Higher-latency hooks deter transport-layer offloading",
+	  { "echo.lat.shared.udp.xdp", "echo.lat.shared.udp.tc", "echo.lat.shared.udp.skskb",
+	    "echo.lat.shared.udp.socket_busy" },
+	  judge_order },
+	{ 0 },
+};
+
+const struct experiment exp_echo = {
+	.name = "echo",
+	.question = "How much faster is a UDP/TCP echo answered at XDP, TC or SK_SKB than by a "
+		    "user-space socket server, in latency and in throughput?",
+	.paper = "Fig. 3",
+	.est_quick_s = 36,
+	.est_full_s = 130,
+	.metrics = echo_metrics,
+	.view = &fig3,
+	.plots = echo_plots,
+	.claims = echo_claims,
+	.skel = EXP_SKEL(echo),
+	.configure = echo_configure,
+	.testbed = true,
+	.run = echo_run,
+};

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The common runner: what every experiment repeated before it had one. It opens, configures
+ * and loads the experiment's skeleton, creates the veth testbed, runs it, and removes both
+ * whatever happened; it writes the error string when the experiment did not, and gives the
+ * calling thread its CPU set back (experiments pin it).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "exp/exp.h"
+#include "lib/log.h"
+#include "testbed/testbed.h"
+
+static int skel_up(const struct experiment *e, const struct run_opts *o, struct exp_ctx *x)
+{
+	int err;
+
+	x->skel = e->skel->open();
+	if (!x->skel) {
+		err = -errno;
+		snprintf(x->r->error, sizeof(x->r->error), "open the %s BPF object: %s",
+			 e->skel->name, strerror(-err));
+		return err ? err : -EINVAL;
+	}
+	err = e->configure ? e->configure(x->skel, o) : 0;
+	if (!err)
+		err = e->skel->load(x->skel);
+	if (err)
+		snprintf(x->r->error, sizeof(x->r->error),
+			 "load the %s BPF programs: %s (run with -v for the verifier log)",
+			 e->skel->name, strerror(-err));
+	return err;
+}
+
+/*
+ * Every id an experiment emits must be among those it declares, or its plots and claims may
+ * silently miss it (a renamed metric reads "not recorded"): said on stderr and in the notes.
+ */
+static void check_declared(const struct experiment *e, struct result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		if (exp_emits(e, r->m[i]->id))
+			continue;
+		log_warn("%s: undeclared metric id '%s' (add it to the experiment's metrics[] in "
+			 "src/exp/)",
+			 e->name, r->m[i]->id);
+		result_note(r, "undeclared metric id %s: a defect of offloadlab, not of the run",
+			    r->m[i]->id);
+	}
+}
+
+int exp_run(const struct experiment *e, const struct run_opts *o, struct result *r)
+{
+	struct exp_ctx x = { .o = o, .r = r };
+	struct tb tb;
+	cpu_set_t cpus;
+	int err = 0, have_cpus;
+
+	r->view = e->view;
+	have_cpus = !pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+	if (e->skel)
+		err = skel_up(e, o, &x);
+	if (!err && e->testbed) {
+		memset(&tb, 0, sizeof(tb));
+		err = tb_create(&tb);
+		if (err)
+			snprintf(r->error, sizeof(r->error), "create the veth testbed: %s",
+				 strerror(-err));
+		else
+			x.tb = &tb;
+	}
+	if (!err)
+		err = e->run(&x);
+	check_declared(e, r);
+	if (x.tb)
+		tb_destroy(x.tb);
+	if (x.skel)
+		e->skel->destroy(x.skel);
+	if (err && !r->error[0])
+		snprintf(r->error, sizeof(r->error), "%s", strerror(err < 0 ? -err : err));
+	if (have_cpus && CPU_COUNT(&cpus))
+		pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
+	return err;
+}

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The experiments as self-describing units: every one complete, every plot and every claim
+ * naming metrics the experiment declares it emits (so a rename cannot break a link silently;
+ * tests/san/run_quick.sh checks that a real run emits only declared ids), and the takeaways'
+ * judging on prepared results.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "exp/exp.h"
+#include "report/takeaways.h"
+
+/* Whether two glob patterns ('*' and literals) have a string in common. */
+static bool globs_meet(const char *p, const char *q)
+{
+	if (!*p && !*q)
+		return true;
+	if (*p == '*')
+		return globs_meet(p + 1, q) || (*q && globs_meet(p, q + 1));
+	if (*q == '*')
+		return globs_meet(p, q + 1) || (*p && globs_meet(p + 1, q));
+	return *p && *p == *q && globs_meet(p + 1, q + 1);
+}
+
+static bool declared_pattern(const struct experiment *e, const char *pat)
+{
+	const char *const *d;
+
+	for (d = e->metrics; d && *d; d++)
+		if (globs_meet(*d, pat))
+			return true;
+	return false;
+}
+
+static void test_globs_meet(void **state)
+{
+	(void)state;
+	assert_true(globs_meet("hooks.reach.*.*.*", "hooks.reach.*.busy"));
+	assert_true(globs_meet("kv.tput.*", "kv.tput.*"));
+	assert_true(globs_meet("a.b", "a.*"));
+	assert_false(globs_meet("kv.tput.*", "kv.lat.*"));
+	assert_false(globs_meet("echo.lat.*", "echo.tput.x"));
+	assert_false(globs_meet("a.b", "a.c"));
+}
+
+static void test_every_experiment_complete(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	assert_true(exp_count >= 13);
+	for (i = 0; i < exp_count; i++) {
+		const struct experiment *e = exp_table[i];
+
+		assert_non_null(e->name);
+		assert_non_null(e->question);
+		assert_non_null(e->paper);
+		assert_non_null(e->run);
+		assert_true(e->est_quick_s > 0 && e->est_full_s >= e->est_quick_s);
+		assert_non_null(e->metrics);
+		assert_non_null(e->metrics[0]);
+		assert_ptr_equal(exp_find(e->name), e);
+		if (e->configure)
+			assert_non_null(e->skel);
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(exp_table[j]->name, e->name);
+	}
+	assert_null(exp_find("no-such-experiment"));
+}
+
+/* Each plot draws metrics the experiment declares: a renamed id fails here, not silently. */
+static void test_plots_name_declared_metrics(void **state)
+{
+	const struct exp_plot *p;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < exp_count; i++)
+		for (p = exp_table[i]->plots; p && p->title; p++) {
+			if (!declared_pattern(exp_table[i], p->pattern))
+				fail_msg("%s: plot '%s' picks '%s', which no declared id matches",
+					 exp_table[i]->name, p->title, p->pattern);
+			if (p->kind == PK_LINES)
+				assert_non_null(p->xlabel);
+		}
+}
+
+/* Each claim reads metrics its experiment declares, and has a judge. */
+static void test_claims_name_declared_metrics(void **state)
+{
+	const struct exp_claim *c;
+	size_t i, k, n = 0;
+
+	(void)state;
+	for (i = 0; i < exp_count; i++)
+		for (c = exp_table[i]->claims; c && c->claim; c++, n++) {
+			assert_non_null(c->judge);
+			assert_non_null(c->needs[0]);
+			for (k = 0; k < CLAIM_MAX_NEEDS && c->needs[k]; k++) {
+				const char *id = c->needs[k] + (c->needs[k][0] == '?');
+
+				if (!exp_emits(exp_table[i], id))
+					fail_msg("%s: claim '%s' reads '%s', not a declared id",
+						 exp_table[i]->name, c->claim, id);
+			}
+		}
+	assert_int_equal(n, takeaways_count());
+	assert_int_equal(n, 9);
+}
+
+static void test_emits(void **state)
+{
+	const struct experiment *kv = exp_find("kv"), *hooks = exp_find("hooks");
+
+	(void)state;
+	assert_true(exp_emits(kv, "kv.tput.ratio"));
+	assert_true(exp_emits(kv, "kv.sweep.gain.50"));
+	assert_false(exp_emits(kv, "kv.tputratio"));
+	assert_false(exp_emits(kv, "hooks.prep.xdp.testrun"));
+	assert_true(exp_emits(hooks, "hooks.prep.xdp.testrun"));
+}
+
+/* ---- the takeaways' judging on prepared results ---- */
+
+static void add_metric(json_t *exp, const char *id, double med, double lo, double hi)
+{
+	json_array_append_new(
+		json_object_get(exp, "metrics"),
+		json_pack("{s:s, s:f, s:[ff]}", "id", id, "median", med, "ci95", lo, hi));
+}
+
+static json_t *add_exp(json_t *doc, const char *name)
+{
+	json_t *e = json_pack("{s:s, s:[]}", "name", name, "metrics");
+
+	json_array_append_new(json_object_get(doc, "experiments"), e);
+	return e;
+}
+
+static const struct takeaway *find(const struct takeaway *t, size_t n, const char *claim_start)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(t[i].claim, claim_start, strlen(claim_start)))
+			return &t[i];
+	fail_msg("no takeaway starting '%s'", claim_start);
+	return NULL;
+}
+
+static void test_takeaways_judged(void **state)
+{
+	json_t *doc = json_pack("{s:[]}", "experiments"), *e;
+	struct takeaway t[16];
+	const struct takeaway *k;
+	size_t n;
+
+	(void)state;
+	/* memcpy: 11x over the whole CI reproduces; bandwidth: a CI straddling -7 % is
+	 * inconclusive; preproc: a gain of 30 % differs */
+	e = add_exp(doc, "memcpy");
+	add_metric(e, "memcpy.ratio.bytewise", 11, 10, 12);
+	add_metric(e, "memcpy.ratio.u64", 2, 1.9, 2.1);
+	e = add_exp(doc, "bandwidth");
+	add_metric(e, "bandwidth.change.skskb", -7, -10, -4);
+	e = add_exp(doc, "preproc");
+	add_metric(e, "preproc.best_gain", 30, 25, 35);
+	/* isolation: the change recorded unavailable */
+	e = add_exp(doc, "isolation");
+	json_array_append_new(json_object_get(e, "metrics"),
+			      json_pack("{s:s, s:s}", "id", "isolation.change.heaviest",
+					"unavailable", "the load was not carried"));
+	/* kv: generator-bound, only the lower bound, above the claim over its CI */
+	e = add_exp(doc, "kv");
+	add_metric(e, "kv.tput.ratio.atleast", 3.7, 3.6, 3.9);
+	add_metric(e, "kv.slowpath_penalty", 6, -9, 16);
+
+	n = takeaways_judge(doc, t, 16);
+	assert_int_equal(n, takeaways_count());
+	assert_int_equal(takeaways_judge(doc, t, 2), 0); /* too small an array: nothing */
+
+	k = find(t, n, "Copying 1 KB");
+	assert_int_equal(k->status, TK_REPRODUCED);
+	assert_non_null(strstr(k->why, "11.0x"));
+	k = find(t, n, "An empty SK_SKB program");
+	assert_int_equal(k->status, TK_INCONCLUSIVE);
+	assert_non_null(strstr(k->why, "inconclusive"));
+	k = find(t, n, "Pre-processing");
+	assert_int_equal(k->status, TK_DIFFERS);
+	k = find(t, n, "An XDP-offloaded neighbour");
+	assert_int_equal(k->status, TK_NOT_MEASURABLE);
+	assert_non_null(strstr(k->why, "the load was not carried"));
+	k = find(t, n, "Partial offloading");
+	assert_int_equal(k->status, TK_REPRODUCED);
+	assert_non_null(strstr(k->why, "at least 3.70x"));
+	k = find(t, n, "The SK_SKB hook"); /* hooks did not run */
+	assert_int_equal(k->status, TK_NOT_MEASURABLE);
+	assert_non_null(strstr(k->why, "not part of this run"));
+	k = find(t, n, "Runtime and verifier"); /* limits ran without metrics */
+	assert_int_equal(k->status, TK_NOT_MEASURABLE);
+	json_decref(doc);
+
+	/* a lower bound below the claim says nothing against it: inconclusive, not differs */
+	doc = json_pack("{s:[]}", "experiments");
+	e = add_exp(doc, "kv");
+	add_metric(e, "kv.tput.ratio.atleast", 1.2, 1.1, 1.3);
+	add_metric(e, "kv.slowpath_penalty", 6, -9, 16);
+	n = takeaways_judge(doc, t, 16);
+	assert_int_equal(find(t, n, "Partial offloading")->status, TK_INCONCLUSIVE);
+	json_decref(doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_globs_meet),
+		cmocka_unit_test(test_every_experiment_complete),
+		cmocka_unit_test(test_plots_name_declared_metrics),
+		cmocka_unit_test(test_claims_name_declared_metrics),
+		cmocka_unit_test(test_emits),
+		cmocka_unit_test(test_takeaways_judged),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
