@@ -16,9 +16,7 @@ BPFTOOL_VER := $(shell $(BPFTOOL) version 2>/dev/null | head -n1)
 
 WERROR     ?= -Werror
 CFLAGS     ?= -O2 -g
-CFLAGS     += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -MMD -MP -Isrc -I$(BUILD) \
-	      -DOLAB_VERSION='"$(VERSION)"' -DOLAB_GIT='"$(GIT_COMMIT)"' \
-	      -DOLAB_CLANG='"$(CLANG_VER)"' -DOLAB_BPFTOOL='"$(BPFTOOL_VER)"'
+CFLAGS     += -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -MMD -MP -Isrc -I$(BUILD)
 # The sanitizer build (make san): the same sources under ASan and UBSan, in build-san/.
 SAN_FLAGS  ?=
 CFLAGS     += $(SAN_FLAGS)
@@ -61,7 +59,20 @@ $(BUILD)/$(notdir $(1:.bpf.c=.skel.h)): $(patsubst src/%.bpf.c,$(BUILD)/bpf/%.bp
 endef
 $(foreach s,$(BPF_SRCS),$(eval $(call skel_rule,$(s))))
 
-$(BUILD)/obj/%.o: src/%.c $(SKELS)
+# Version strings live in one generated header, rewritten only when they change, and only the
+# files that print them include it: a new commit rebuilds two objects, not all of them.
+VERSION_H := $(BUILD)/version.h
+$(VERSION_H): FORCE
+	@mkdir -p $(@D)
+	@printf '#define OLAB_VERSION "%s"\n#define OLAB_GIT "%s"\n#define OLAB_CLANG "%s"\n#define OLAB_BPFTOOL "%s"\n' \
+		'$(VERSION)' '$(GIT_COMMIT)' '$(CLANG_VER)' '$(BPFTOOL_VER)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+.PHONY: FORCE
+FORCE:
+
+# Each object depends on the skeletons and headers it includes (-MMD's .d files): touching one
+# .bpf.c rebuilds the objects of its experiment only. The skeletons come first (order-only).
+$(BUILD)/obj/%.o: src/%.c | $(SKELS) $(VERSION_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -73,7 +84,7 @@ $(PROG): $(BUILD)/obj/main.o $(BUILD)/liboffloadlab.a
 
 # Tests read headers straight out of byte buffers, as the kernel's selftests do: under UBSan
 # they are spared the alignment check (the library's own code is not).
-$(BUILD)/tests/%: tests/%.c $(BUILD)/liboffloadlab.a $(SKELS)
+$(BUILD)/tests/%: tests/%.c $(BUILD)/liboffloadlab.a | $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(if $(SAN_FLAGS),-fno-sanitize=alignment) -Itests -o $@ $< \
 		$(BUILD)/liboffloadlab.a $(LDLIBS) -lcmocka

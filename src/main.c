@@ -28,6 +28,7 @@
 #include "report/report.h"
 #include "run/run.h"
 #include "testbed/testbed.h"
+#include "version.h"
 
 const char *argp_program_version = "offloadlab " OLAB_VERSION " (" OLAB_GIT ")";
 
