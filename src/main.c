@@ -29,6 +29,7 @@
 #include "run/run.h"
 #include "testbed/testbed.h"
 #include "version.h"
+#include "lib/util.h"
 
 const char *argp_program_version = "offloadlab " OLAB_VERSION " (" OLAB_GIT ")";
 
@@ -144,7 +145,7 @@ static void usage(FILE *f)
 		   "offloadlab reproduces the experiments of \"Demystifying Performance of eBPF\n"
 		   "Network Applications\" (CoNEXT 2025) on this kernel and machine.\n\n"
 		   "Commands:\n");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\nExamples:\n"
 		   "  offloadlab list\n"
@@ -179,7 +180,7 @@ int main(int argc, char **argv)
 		printf("%s\n", argp_program_version);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "offloadlab: unknown command '%s'\n\n", argv[1]);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "exp/exp.h"
+#include "lib/util.h"
 
 #define OLAB_EXPERIMENTS(X)                                                                        \
 	X(hooks)                                                                                   \
@@ -30,7 +31,7 @@ OLAB_EXPERIMENTS(EXP_DECLARE)
 #define EXP_REF(n) &exp_##n,
 const struct experiment *const exp_table[] = { OLAB_EXPERIMENTS(EXP_REF) };
 
-const size_t exp_count = sizeof(exp_table) / sizeof(exp_table[0]);
+const size_t exp_count = ARRAY_SIZE(exp_table);
 
 const struct experiment *exp_find(const char *name)
 {

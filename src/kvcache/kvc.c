@@ -26,12 +26,14 @@
 #include <jansson.h>
 #include <bpf/libbpf.h>
 
+#include "lib/bpfutil.h"
 #include "kvcache/kvc.h"
 #include "lib/cli.h"
 #include "lib/log.h"
 
 #include "kvcache.skel.h"
 #include "xdp_pass.skel.h"
+#include "lib/util.h"
 
 #define PIN_ROOT "/sys/fs/bpf"
 
@@ -64,26 +66,13 @@ const char *kvc_counter_name(enum kc_counter c)
 
 int kvc_counters(int map_fd, uint64_t out[KC_NCOUNTERS])
 {
-	int ncpu = libbpf_num_possible_cpus(), i, c;
-	uint64_t *v;
+	int c, err;
 
-	if (ncpu <= 0)
-		return -EINVAL;
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
 	for (c = 0; c < KC_NCOUNTERS; c++) {
-		__u32 k = (__u32)c;
-
-		out[c] = 0;
-		if (bpf_map_lookup_elem(map_fd, &k, v)) {
-			free(v);
-			return -errno;
-		}
-		for (i = 0; i < ncpu; i++)
-			out[c] += v[i];
+		err = bpfu_percpu_sum(map_fd, (uint32_t)c, &out[c]);
+		if (err)
+			return err;
 	}
-	free(v);
 	return 0;
 }
 
@@ -302,7 +291,7 @@ static int port_inodes(uint16_t port, unsigned long *ino, int max)
 	size_t i;
 	int n = 0;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		FILE *f = fopen(files[i], "r");
 
 		if (!f)

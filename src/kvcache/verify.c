@@ -12,6 +12,7 @@
 
 #include "kvcache/verify.h"
 #include "lib/bpfutil.h"
+#include "lib/util.h"
 
 #define MAX_KEYS 64
 #define MAX_THREADS 16
@@ -278,7 +279,7 @@ static void *reader(void *arg)
 	const struct kvv_opts *o = sh->o;
 	uint8_t req[128], rep[4096];
 	uint16_t id = (uint16_t)(0x8000 + w->index * 2048);
-	uint64_t rng = w->seed | 1;
+	uint64_t rng = w->seed | 1, x;
 	int fd;
 
 	if (o->enter)
@@ -293,12 +294,10 @@ static void *reader(void *arg)
 		int nk, i, len;
 		ssize_t n;
 
-		rng ^= rng << 13;
-		rng ^= rng >> 7;
-		rng ^= rng << 17;
-		nk = (rng >> 40) % 4 == 0 ? 2 : 1;
-		ks[0] = (unsigned int)(rng % o->keys);
-		ks[1] = (unsigned int)((rng >> 20) % o->keys);
+		x = olab_rng(&rng);
+		nk = (x >> 40) % 4 == 0 ? 2 : 1;
+		ks[0] = (unsigned int)(x % o->keys);
+		ks[1] = (unsigned int)((x >> 20) % o->keys);
 		if (nk == 2 && ks[1] == ks[0])
 			nk = 1;
 		for (i = 0; i < nk; i++)

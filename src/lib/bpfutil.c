@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "lib/bpfutil.h"
 
@@ -100,4 +102,23 @@ int bpfu_stats_enable(void)
 	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 
 	return fd < 0 ? -errno : fd;
+}
+
+int bpfu_percpu_sum(int map_fd, uint32_t key, uint64_t *sum)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, err = 0;
+	uint64_t *v;
+
+	*sum = 0;
+	if (ncpu <= 0)
+		return ncpu < 0 ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(map_fd, &key, v))
+		err = -errno;
+	for (i = 0; !err && i < ncpu; i++)
+		*sum += v[i];
+	free(v);
+	return err;
 }

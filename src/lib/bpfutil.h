@@ -36,4 +36,7 @@ int bpfu_prog_stats(int prog_fd, uint64_t *run_time_ns, uint64_t *run_cnt);
  */
 int bpfu_stats_enable(void);
 
+/* The sum over the CPUs of a per-CPU map's u64 value at key: 0, or -errno. */
+int bpfu_percpu_sum(int map_fd, uint32_t key, uint64_t *sum);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/cli.h"
+#include "lib/util.h"
 
 int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -49,7 +50,7 @@ int cli_parse_duration_ns(const char *s, uint64_t *out_ns)
 	err = cli_parse_u64(num, 0, UINT64_MAX, &v);
 	if (err)
 		return err;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcmp(s + len, units[i].suffix) == 0) {
 			if (v > UINT64_MAX / units[i].ns)
 				return -ERANGE;

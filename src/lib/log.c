@@ -8,6 +8,7 @@
 #include <bpf/libbpf.h>
 
 #include "lib/log.h"
+#include "lib/util.h"
 
 int log_verbose;
 
@@ -60,7 +61,7 @@ const char *log_hint(int err)
 	case ENOSYS:
 		return "this kernel was built without CONFIG_BPF_SYSCALL";
 	case EOPNOTSUPP:
-	case 524: /* ENOTSUPP, kernel-internal */
+	case ENOTSUPP: /* kernel-internal */
 		return "this kernel or device does not support the operation";
 	case E2BIG:
 		return "the program or map is larger than this kernel allows";
@@ -83,7 +84,7 @@ int log_errno(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s", e == 524 ? "Operation not supported by this kernel" : strerror(e));
+	fprintf(stderr, ": %s", e == ENOTSUPP ? "Operation not supported by this kernel" : strerror(e));
 	if (hint)
 		fprintf(stderr, ": %s", hint);
 	fputc('\n', stderr);

@@ -9,6 +9,7 @@
 
 #include "lib/atomicfile.h"
 #include "lib/results.h"
+#include "lib/util.h"
 
 static const char *const method_names[] = {
 	[METHOD_TESTRUN] = "test-run", [METHOD_LIVE] = "live",	   [METHOD_BPFSTATS] = "bpf-stats",
@@ -17,7 +18,7 @@ static const char *const method_names[] = {
 
 const char *method_name(enum method m)
 {
-	if ((size_t)m >= sizeof(method_names) / sizeof(method_names[0]))
+	if ((size_t)m >= ARRAY_SIZE(method_names))
 		return "unknown";
 	return method_names[m];
 }

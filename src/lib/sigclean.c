@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "lib/sigclean.h"
+#include "lib/util.h"
 
 #define SIGCLEAN_MAX 8
 
@@ -27,7 +28,7 @@ static void join(char *buf, size_t len, const char *dir, const char *name)
 	buf[o] = '\0';
 }
 static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-static struct sigaction before[sizeof(sigs) / sizeof(sigs[0])];
+static struct sigaction before[ARRAY_SIZE(sigs)];
 static int installed;
 
 /* async-signal-safe: unlink and rmdir only */
@@ -47,7 +48,7 @@ static void on_signal(int sig)
 		if (unlink(paths[i]))
 			rmdir(paths[i]);
 	}
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		if (sigs[i] == sig) {
 			sigaction(sig, &before[i], NULL);
 			break;
@@ -69,7 +70,7 @@ void sigclean_add_dir(const char *path, const char *const *children, int n)
 		memset(&sa, 0, sizeof(sa));
 		sa.sa_handler = on_signal;
 		sigemptyset(&sa.sa_mask);
-		for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		for (i = 0; i < ARRAY_SIZE(sigs); i++)
 			sigaction(sigs[i], &sa, &before[i]);
 		installed = 1;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/stats.h"
+#include "lib/util.h"
 
 #define SUB_HALF 128 /* linear buckets per power of two above the exact range */
 
@@ -245,20 +246,12 @@ bool stats_too_wide(const struct stats_summary *s, double frac)
 	return (s->p75 - s->p25) > frac * s->p50;
 }
 
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ULL;
-}
-
 static double resampled_median(const double *v, size_t n, double *tmp, uint64_t *rng)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		tmp[i] = v[xorshift(rng) % n];
+		tmp[i] = v[olab_rng(rng) % n];
 	qsort(tmp, n, sizeof(double), cmp_double);
 	return stats_quantile_sorted(tmp, n, 0.5);
 }

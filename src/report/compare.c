@@ -11,6 +11,7 @@
 #include "report/load.h"
 #include "report/table.h"
 #include "report/takeaways.h"
+#include "lib/util.h"
 
 enum cmp_dir cmp_direction(const char *unit)
 {
@@ -19,7 +20,7 @@ enum cmp_dir cmp_direction(const char *unit)
 
 	if (!unit || !*unit || !strcmp(unit, "%"))
 		return CMP_NO_DIRECTION;
-	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(times); i++)
 		if (!strcmp(unit, times[i]))
 			return CMP_LOWER_BETTER;
 	if (strstr(unit, "/s") || strstr(unit, "pps") || !strcmp(unit, "x"))
@@ -64,7 +65,7 @@ double cmp_noise_floor(const char *method, const char *unit, double override)
 		return override;
 	if (unit && !strcmp(unit, "%"))
 		return CMP_FLOOR_PP;
-	for (i = 0; method && i < sizeof(floors) / sizeof(floors[0]); i++)
+	for (i = 0; method && i < ARRAY_SIZE(floors); i++)
 		if (!strcmp(method, floors[i].method))
 			return floors[i].pct;
 	return CMP_FLOOR_LIVE; /* unknown: the widest */
@@ -334,8 +335,8 @@ int compare_main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	n = collect(da, db, a.noise, &rows);
-	nta = takeaways_judge(da, ta, sizeof(ta) / sizeof(ta[0]));
-	ntb = takeaways_judge(db, tb, sizeof(tb) / sizeof(tb[0]));
+	nta = takeaways_judge(da, ta, ARRAY_SIZE(ta));
+	ntb = takeaways_judge(db, tb, ARRAY_SIZE(tb));
 	for (i = 0; i < nta && i < ntb; i++)
 		flips += ta[i].status != tb[i].status;
 	for (i = 0; i < n; i++) {

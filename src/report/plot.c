@@ -15,6 +15,7 @@
 #include "lib/sigclean.h"
 #include "report/load.h"
 #include "report/plot.h"
+#include "lib/util.h"
 
 /* nobody/nogroup: who gnuplot runs as when offloadlab runs as root */
 #define PLOT_UID 65534
@@ -101,7 +102,7 @@ static int tmpdir(char *dir, size_t len)
 	snprintf(dir, len, "/tmp/olab-plot.XXXXXX");
 	if (!mkdtemp(dir))
 		return -errno;
-	sigclean_add_dir(dir, names, (int)(sizeof(names) / sizeof(names[0])));
+	sigclean_add_dir(dir, names, (int)ARRAY_SIZE(names));
 	return 0;
 }
 
@@ -110,7 +111,7 @@ static void cleanup(const char *dir)
 	char p[600];
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
 		unlink(p);
 	}

@@ -20,6 +20,7 @@
 #include "report/report.h"
 #include "report/table.h"
 #include "report/takeaways.h"
+#include "lib/util.h"
 
 /*
  * The plots are the experiments' own (struct exp_plot in each folder). An experiment with none
@@ -367,7 +368,7 @@ int report_html(json_t *doc, const char *src, FILE *f)
 	}
 	fprintf(f, "<a href=\"#environment\">environment</a></nav>\n");
 
-	ntk = takeaways_judge(doc, tk, sizeof(tk) / sizeof(tk[0]));
+	ntk = takeaways_judge(doc, tk, ARRAY_SIZE(tk));
 	fprintf(f, "<section id=\"summary\"><h2>The study's takeaways, here</h2>"
 		   "<table class=\"tk\"><thead><tr><th>the study says</th><th>here</th><th>why"
 		   "</th></tr></thead><tbody>\n");

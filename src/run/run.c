@@ -24,6 +24,7 @@
 #include "report/table.h"
 #include "run/run.h"
 #include "testbed/testbed.h"
+#include "lib/util.h"
 
 /* One run measures at a time on a machine: OLAB_RUN_LOCK names another file (tests). */
 #define RUN_LOCK_DEFAULT "/run/offloadlab-run.lock"
@@ -106,7 +107,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		if (!exp_find(arg))
 			argp_error(state, "no experiment named '%s' (offloadlab list shows them)",
 				   arg);
-		if (a->nnames >= (int)(sizeof(a->names) / sizeof(a->names[0])))
+		if (a->nnames >= (int)ARRAY_SIZE(a->names))
 			argp_error(state, "too many experiment names");
 		a->names[a->nnames++] = arg;
 		break;

@@ -24,6 +24,7 @@
 #include "lib/env.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
+#include "lib/util.h"
 
 /* Testbeds alive in this process, for teardown from a signal handler or atexit. */
 #define TB_MAX_LIVE 4
@@ -101,7 +102,7 @@ static void teardown_all(void)
 }
 
 static const int tb_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-static struct sigaction tb_before[sizeof(tb_sigs) / sizeof(tb_sigs[0])];
+static struct sigaction tb_before[ARRAY_SIZE(tb_sigs)];
 
 static void on_signal(int sig)
 {
@@ -109,7 +110,7 @@ static void on_signal(int sig)
 
 	teardown_all();
 	/* then whatever handled it before (temporary files' cleanup, or the default) */
-	for (i = 0; i < sizeof(tb_sigs) / sizeof(tb_sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(tb_sigs); i++)
 		if (tb_sigs[i] == sig)
 			sigaction(sig, &tb_before[i], NULL);
 	raise(sig);
@@ -125,7 +126,7 @@ static void install_handlers(void)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(tb_sigs) / sizeof(tb_sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(tb_sigs); i++)
 		sigaction(tb_sigs[i], &sa, &tb_before[i]);
 	atexit(teardown_all);
 	handlers_installed = true;
@@ -162,7 +163,7 @@ static int ip(const char *ns, ...)
 		argv[n++] = ns;
 	}
 	va_start(ap, ns);
-	while ((a = va_arg(ap, const char *)) && n < (int)(sizeof(argv) / sizeof(argv[0])) - 1)
+	while ((a = va_arg(ap, const char *)) && n < (int)ARRAY_SIZE(argv) - 1)
 		argv[n++] = a;
 	va_end(ap);
 	argv[n] = NULL;

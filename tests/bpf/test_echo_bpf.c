@@ -24,8 +24,10 @@
 #include <bpf/libbpf.h>
 
 #include "exp/echo/echo.h"
+#include "lib/bpfutil.h"
 #include "lib/pkt.h"
 #include "echo.skel.h"
+#include "lib/util.h"
 
 #define PORT 7007
 
@@ -73,7 +75,7 @@ static void test_xdp_replies_byte_exact(void **state)
 	(void)state;
 	for (k = 0; k < sizeof(payload); k++)
 		payload[k] = (unsigned char)(k * 7 + 3);
-	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		len = pkt_build_udp4(req, sizeof(req), &addrs, payload, sizes[i]);
 		assert_true(len > 0);
 		assert_int_equal(
@@ -226,20 +228,15 @@ static void test_counters_count_replies(void **state)
 {
 	unsigned char req[256], out[2048];
 	size_t len = pkt_build_udp4(req, sizeof(req), &addrs, "count", 5);
-	int ncpu = libbpf_num_possible_cpus(), i;
-	__u64 vals[256], before = 0, after = 0;
-	__u32 key = ECHO_REPLIED, ret, out_len;
+	int fd = bpf_map__fd(skel->maps.counters);
+	uint64_t before, after;
+	__u32 ret, out_len;
 
 	(void)state;
-	assert_true(ncpu > 0 && ncpu <= 256);
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.counters), &key, vals), 0);
-	for (i = 0; i < ncpu; i++)
-		before += vals[i];
+	assert_int_equal(bpfu_percpu_sum(fd, ECHO_REPLIED, &before), 0);
 	assert_int_equal(bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
 			 0);
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.counters), &key, vals), 0);
-	for (i = 0; i < ncpu; i++)
-		after += vals[i];
+	assert_int_equal(bpfu_percpu_sum(fd, ECHO_REPLIED, &after), 0);
 	assert_true(after == before + 1);
 }
 

@@ -20,6 +20,7 @@
 #include "lib/bpfutil.h"
 #include "lib/trbench.h"
 #include "jit.skel.h"
+#include "lib/util.h"
 
 static struct jit_bpf *s;
 static struct trb tb;
@@ -59,7 +60,7 @@ static void test_fib_agrees(void **state)
 	(void)state;
 	assert_int_equal(jit_fib(10), 55);
 	assert_int_equal(jit_fib(90), 2880067194370816120ULL);
-	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(ns); i++) {
 		s->data->fib_n = ns[i];
 		run(s->progs.jit_fib_prog);
 		assert_int_equal(s->bss->sink, (uint64_t)JIT_REPS * jit_fib(ns[i]));
@@ -72,7 +73,7 @@ static void test_sum_agrees(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(xs) / sizeof(xs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(xs); i++) {
 		s->data->sum_x = xs[i];
 		run(s->progs.jit_sum_prog);
 		assert_int_equal(s->bss->sink, (uint64_t)JIT_SUM_REPS * jit_sum(tb.pkt, xs[i]));

@@ -28,6 +28,7 @@
 #include "exp/kv/kv.h"
 #include "lib/pkt.h"
 #include "kv_ceiling.skel.h"
+#include "lib/util.h"
 
 #define PORT 11211
 #define VSIZE 32
@@ -81,7 +82,7 @@ static void test_get_answered_like_a_hit(void **state)
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
 		char text[64];
 		size_t len, wl;
 		__u32 out_len;
@@ -132,7 +133,7 @@ static void test_anything_else_passes_unchanged(void **state)
 	__u32 out_len;
 
 	(void)state;
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(texts); i++) {
 		len = request(req, sizeof(req), texts[i], &addrs);
 		assert_int_equal(run(req, len, out, &out_len), XDP_PASS);
 		assert_int_equal(out_len, len);

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "lib/bpfutil.h"
 #include "bpf_fixture.h"
 
 #include <bpf/bpf.h>
@@ -84,13 +85,9 @@ static uint32_t run(void)
 
 static uint64_t counter(enum kc_counter c)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	uint64_t v[256] = { 0 }, sum = 0;
-	uint32_t k = c;
+	uint64_t sum;
 
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.counters), &k, v), 0);
-	for (i = 0; i < ncpu && i < 256; i++)
-		sum += v[i];
+	assert_int_equal(bpfu_percpu_sum(bpf_map__fd(s->maps.counters), c, &sum), 0);
 	return sum;
 }
 

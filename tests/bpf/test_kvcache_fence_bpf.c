@@ -17,6 +17,7 @@
 #include "bpf_fixture.h"
 
 #include "kvc_util.h"
+#include "lib/util.h"
 
 static struct kvcache_bpf *s;
 static uint16_t next_id = 100;
@@ -293,7 +294,7 @@ static void test_every_write_command_invalidates(void **state)
 	in_tcp(50010, 99, 1, "");
 	out_tcp(50010, 1, 1, 0, "");
 	for (tcp = 0; tcp < 2; tcp++) {
-		for (i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(writes); i++) {
 			uint64_t inv = kv_counter(s, KC_INVALIDATION);
 			uint16_t id = next_id++;
 

@@ -22,6 +22,7 @@
 #include "lib/bpfutil.h"
 #include "lib/trbench.h"
 #include "maps.skel.h"
+#include "lib/util.h"
 
 static struct maps_bpf *load(enum bpf_map_type t, enum maps_mode mode, enum maps_flow_mode fm)
 {
@@ -49,7 +50,7 @@ static void test_every_type_loads_and_reads(void **state)
 
 	(void)state;
 	trb_init(&tb, true, 0);
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
 		for (mode = MAPS_BASE; mode <= MAPS_CALL_TWO; mode++) {
 			struct maps_bpf *s = load(types[i], mode, MAPS_FLOW_PARSE);
 			__u64 *val = calloc((size_t)ncpu, sizeof(__u64)), want = 0;

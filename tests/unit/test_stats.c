@@ -11,16 +11,14 @@
 #include <cmocka.h>
 
 #include "lib/stats.h"
+#include "lib/util.h"
 
 /* A small deterministic generator (xorshift64*), so every run sees the same numbers. */
 static uint64_t rng_state;
 
 static double urand(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (double)((rng_state * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+	return olab_rng_unit(&rng_state);
 }
 
 static double nrand(void)
@@ -80,7 +78,7 @@ static void test_hist_quantiles_match_exact(void **state)
 		stats_hist_add(&h, (uint64_t)v[i]);
 	}
 	qsort(v, n, sizeof(*v), cmp_d);
-	for (i = 0; i < sizeof(qs) / sizeof(qs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(qs); i++) {
 		double exact = v[(size_t)ceil(qs[i] * (double)n) - 1];
 		double got = stats_hist_quantile(&h, qs[i]);
 

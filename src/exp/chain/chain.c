@@ -28,6 +28,7 @@
 #include "kvcache.skel.h"
 #include "kvcache/kvc.h"
 #include "kvcache/kvcache.h"
+#include "lib/util.h"
 
 enum variant { V_TAIL_CONST, V_TAIL_VAR, V_SUB, V_GLOBAL, V_INLINE, V_N };
 
@@ -282,10 +283,10 @@ static void kvcache_variants(struct result *r, bool quick)
 	}
 	stats_samples_free(&s);
 	chain_bpf__destroy(e);
-	for (v = 0; v < (int)(sizeof(kvc_variants) / sizeof(kvc_variants[0])); v++)
+	for (v = 0; v < (int)ARRAY_SIZE(kvc_variants); v++)
 		kvcache_variant(r, v, n, empty);
 
-	for (v = 0; v < (int)(sizeof(kvc_variants) / sizeof(kvc_variants[0])); v++) {
+	for (v = 0; v < (int)ARRAY_SIZE(kvc_variants); v++) {
 		char id[64], label[96];
 		struct metric *c, *m;
 		struct stats_samples one;

@@ -33,6 +33,7 @@
 #include "testbed/testbed.h"
 
 #include "channels.skel.h"
+#include "lib/util.h"
 
 static const struct {
 	const char *id, *label;
@@ -47,7 +48,7 @@ static const struct {
 	{ "percpu_hash", "per-CPU hash", BPF_MAP_TYPE_PERCPU_HASH, true, 1550 },
 	{ "lru_percpu", "per-CPU LRU hash", BPF_MAP_TYPE_LRU_PERCPU_HASH, true, 1550 },
 };
-#define NTABS (sizeof(tabs) / sizeof(tabs[0]))
+#define NTABS ARRAY_SIZE(tabs)
 
 static struct channels_bpf *open_load(enum bpf_map_type t)
 {

@@ -31,6 +31,7 @@
 #include "loadgen/loadgen.h"
 #include "testbed/testbed.h"
 #include "echo.skel.h"
+#include "lib/util.h"
 
 #define ECHO_PORT 7007
 #define GEN_PORT 40010
@@ -211,19 +212,10 @@ out:
 
 static void counters(struct echo_bpf *skel, __u64 out[ECHO_COUNTERS])
 {
-	int ncpu = libbpf_num_possible_cpus(), i, k;
-	__u64 *vals = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(__u64));
+	int k;
 
-	for (k = 0; k < ECHO_COUNTERS; k++) {
-		__u32 key = (__u32)k;
-
-		out[k] = 0;
-		if (!vals || bpf_map_lookup_elem(bpf_map__fd(skel->maps.counters), &key, vals))
-			continue;
-		for (i = 0; i < ncpu; i++)
-			out[k] += vals[i];
-	}
-	free(vals);
+	for (k = 0; k < ECHO_COUNTERS; k++)
+		bpfu_percpu_sum(bpf_map__fd(skel->maps.counters), (uint32_t)k, (uint64_t *)&out[k]);
 }
 
 static void lg_setup(struct lg_opts *lo, const struct tb *tb, enum lg_l4 l4)
@@ -430,7 +422,7 @@ int echo_run(struct exp_ctx *x)
 		if (pl == PL_SPLIT)
 			gen_napi = tb_napi_pin(tb, TB_GEN, tb->gen_cpu, true);
 		for (l4 = LG_UDP; l4 <= LG_TCP; l4++) {
-			for (i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++) {
+			for (i = 0; i < (int)ARRAY_SIZE(order); i++) {
 				enum variant v = order[i];
 
 				if (!(l4 == LG_UDP ? vinfo[v].udp : vinfo[v].tcp))

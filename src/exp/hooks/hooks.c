@@ -31,6 +31,7 @@
 #include "lib/pkt.h"
 #include "testbed/testbed.h"
 #include "hooks.skel.h"
+#include "lib/util.h"
 
 #define HOOKS_PORT 40001
 #define MSG_LEN 64	     /* probe message size, UDP payload or TCP message */
@@ -150,7 +151,7 @@ static int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct
 	char id[96], label[96];
 
 	probe_frame(NULL, frame, sizeof(frame), &len);
-	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(progs); i++) {
 		int fd = bpf_program__fd(progs[i].prog), n_stats = 0;
 		struct metric *m;
 
@@ -234,7 +235,7 @@ static int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct
 					   err ? "BPF_PROG_TEST_RUN does not run sk_skb programs "
 						 "on this kernel (%s); see the live figures"
 					       : "test-run ran (%s) but sk_skb is measured live",
-					   err ? strerror(-err == 524 ? EOPNOTSUPP : -err) : "ok");
+					   err ? strerror(-err == ENOTSUPP ? EOPNOTSUPP : -err) : "ok");
 		}
 	}
 	return 0;

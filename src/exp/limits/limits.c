@@ -22,6 +22,7 @@
 #include "lib/trbench.h"
 
 #include "limits.skel.h"
+#include "lib/util.h"
 
 /* ---- raw instructions ---- */
 
@@ -312,7 +313,7 @@ static void probe_sleep(struct result *r)
 		      { "sk_skb", BPF_PROG_TYPE_SK_SKB, 1 } };
 	size_t i;
 
-	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(hooks); i++) {
 		struct bpf_insn plain[] = { MOV_IMM(0, hooks[i].ret), EXIT() };
 		/* bpf_copy_from_user(r10 - 8, 8, NULL): a helper that may sleep */
 		struct bpf_insn blocking[] = { ins(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0),

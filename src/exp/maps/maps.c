@@ -26,6 +26,7 @@
 #include "lib/trbench.h"
 
 #include "maps.skel.h"
+#include "lib/util.h"
 
 struct mtype {
 	const char *name, *label;
@@ -48,7 +49,7 @@ static const struct mtype types[] = {
 	{ "lru_percpu", "per-CPU LRU hash", BPF_MAP_TYPE_LRU_PERCPU_HASH, true, -1, -1, false, -1,
 	  -1, -1 },
 };
-#define NTYPES (sizeof(types) / sizeof(types[0]))
+#define NTYPES ARRAY_SIZE(types)
 
 static const char *const mode_name[] = { "loop alone", "direct lookup", "subprogram, one map",
 					 "subprogram, two maps" };
@@ -196,14 +197,6 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 
 /* ---- Fig. 11, 12: per-flow counters ---- */
 
-static uint64_t rng_next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* Flow ids for MAPS_SEQ packets over nflows flows, Zipf with exponent skew (0: uniform). */
 static int make_seq(__u32 *seq, __u32 nflows, double skew, uint64_t seed)
 {
@@ -223,13 +216,13 @@ static int make_seq(__u32 *seq, __u32 nflows, double skew, uint64_t seed)
 	}
 	/* rank -> flow id: shuffled, so the hot flows are not neighbours in an array */
 	for (i = nflows - 1; i > 0; i--) {
-		__u32 j = (__u32)(rng_next(&s) % (i + 1)), x = perm[i];
+		__u32 j = (__u32)(olab_rng(&s) % (i + 1)), x = perm[i];
 
 		perm[i] = perm[j];
 		perm[j] = x;
 	}
 	for (i = 0; i < MAPS_SEQ; i++) {
-		double u = (double)(rng_next(&s) >> 11) / 9007199254740992.0 * total;
+		double u = olab_rng_unit(&s) * total;
 		__u32 lo = 0, hi = nflows - 1;
 
 		while (lo < hi) {
