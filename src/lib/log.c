@@ -84,7 +84,8 @@ int log_errno(int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s", e == ENOTSUPP ? "Operation not supported by this kernel" : strerror(e));
+	fprintf(stderr, ": %s",
+		e == ENOTSUPP ? "Operation not supported by this kernel" : strerror(e));
 	if (hint)
 		fprintf(stderr, ": %s", hint);
 	fputc('\n', stderr);

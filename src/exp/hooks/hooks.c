@@ -235,7 +235,8 @@ static int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct
 					   err ? "BPF_PROG_TEST_RUN does not run sk_skb programs "
 						 "on this kernel (%s); see the live figures"
 					       : "test-run ran (%s) but sk_skb is measured live",
-					   err ? strerror(-err == ENOTSUPP ? EOPNOTSUPP : -err) : "ok");
+					   err ? strerror(-err == ENOTSUPP ? EOPNOTSUPP : -err)
+					       : "ok");
 		}
 	}
 	return 0;
