@@ -32,7 +32,6 @@
 #include "lib/log.h"
 
 #include "kvcache.skel.h"
-#include "xdp_pass.skel.h"
 #include "lib/util.h"
 
 #define PIN_ROOT "/sys/fs/bpf"
@@ -480,7 +479,6 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 	bpf_map__set_max_entries(k->skel->maps.meta, capacity * 2 > 1024 ? capacity * 2 : 1024);
 	if (o->connections)
 		bpf_map__set_max_entries(k->skel->maps.conns, o->connections);
-	bpf_program__set_autoload(k->skel->progs.kvc_pass, false);
 	err = kvcache_bpf__load(k->skel);
 	if (err) {
 		kvc_detach(k);
@@ -525,33 +523,6 @@ void kvc_detach(struct kvc *k)
 	bpf_link__destroy(k->xdp);
 	kvcache_bpf__destroy(k->skel);
 	memset(k, 0, sizeof(*k));
-}
-
-int kvc_peer_attach(const char *ifname, struct kvc_peer *p)
-{
-	int ifindex = (int)if_nametoindex(ifname);
-
-	memset(p, 0, sizeof(*p));
-	if (!ifindex)
-		return log_errno(-ENODEV, "find device %s in this namespace", ifname);
-	p->skel = xdp_pass_bpf__open_and_load();
-	if (!p->skel)
-		return log_errno(-errno, "load the XDP pass program");
-	p->link = att_xdp(p->skel->progs.olab_xdp_pass, ifindex, ifname);
-	if (!p->link) {
-		int err = -errno;
-
-		kvc_peer_detach(p);
-		return err;
-	}
-	return 0;
-}
-
-void kvc_peer_detach(struct kvc_peer *p)
-{
-	bpf_link__destroy(p->link);
-	xdp_pass_bpf__destroy(p->skel);
-	memset(p, 0, sizeof(*p));
 }
 
 /* ---- the command ---- */

@@ -83,18 +83,6 @@ void kvc_detach(struct kvc *k);
 int kvc_counters(int map_fd, uint64_t out[KC_NCOUNTERS]);
 const char *kvc_counter_name(enum kc_counter c);
 
-/*
- * On a veth testbed, frames a native XDP program sends back with XDP_TX reach the other end
- * only if that end runs XDP too: an XDP_PASS program for the client's veth.
- */
-struct xdp_pass_bpf;
-struct kvc_peer {
-	struct xdp_pass_bpf *skel;
-	struct bpf_link *link;
-};
-int kvc_peer_attach(const char *ifname, struct kvc_peer *p);
-void kvc_peer_detach(struct kvc_peer *p);
-
 /* offloadlab kvcache attach|detach|stats */
 int kvcache_main(int argc, char **argv);
 

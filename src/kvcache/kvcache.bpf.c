@@ -1566,13 +1566,6 @@ int kvc_tc(struct __sk_buff *skb)
 	return tcp_out(skb, s, &f);
 }
 
-/* For the client's veth in a testbed: XDP_TX replies need a program on the peer too. */
-SEC("xdp")
-int kvc_pass(struct xdp_md *ctx)
-{
-	return XDP_PASS;
-}
-
 /* Pinned with the cache so that detach and stats find what attach did. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

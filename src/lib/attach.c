@@ -12,6 +12,8 @@
 #include "lib/attach.h"
 #include "lib/log.h"
 
+#include "xdp_pass.skel.h"
+
 /*
  * An ifindex means a device only in the namespace it came from: refuse unless, in the calling
  * thread's namespace, it names exactly the device we mean. This keeps a caller that forgot
@@ -193,4 +195,31 @@ int att_sockmap(int prog_fd, int map_fd, enum bpf_attach_type type)
 	if (bpf_prog_attach(prog_fd, map_fd, type, 0))
 		return log_errno(-errno, "attach an sk_skb program to a sockmap");
 	return 0;
+}
+
+int xdp_pass_attach(const char *ifname, struct xdp_pass_link *p)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+
+	memset(p, 0, sizeof(*p));
+	if (!ifindex)
+		return log_errno(-ENODEV, "find device %s in this namespace", ifname);
+	p->skel = xdp_pass_bpf__open_and_load();
+	if (!p->skel)
+		return log_errno(-errno, "load the XDP pass program");
+	p->link = att_xdp(p->skel->progs.olab_xdp_pass, ifindex, ifname);
+	if (!p->link) {
+		int err = -errno;
+
+		xdp_pass_detach(p);
+		return err;
+	}
+	return 0;
+}
+
+void xdp_pass_detach(struct xdp_pass_link *p)
+{
+	bpf_link__destroy(p->link);
+	xdp_pass_bpf__destroy(p->skel);
+	memset(p, 0, sizeof(*p));
 }

@@ -37,6 +37,20 @@ bool att_tc_has_filters(int ifindex);
 /* Native (driver) XDP through a bpf_link, which the kernel removes if this process dies. */
 struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifname);
 
+/*
+ * The one XDP_PASS program (src/lib/xdp_pass.bpf.c) on a device of this namespace: the empty
+ * XDP program an experiment measures, the carrier that gives every variant the same NAPI
+ * path, and the client's end of a veth, where frames sent back with XDP_TX only arrive if
+ * that end runs XDP too. 0, or -errno with the message printed.
+ */
+struct xdp_pass_bpf;
+struct xdp_pass_link {
+	struct xdp_pass_bpf *skel;
+	struct bpf_link *link;
+};
+int xdp_pass_attach(const char *ifname, struct xdp_pass_link *p);
+void xdp_pass_detach(struct xdp_pass_link *p);
+
 /* An sk_skb program on a sockmap; 0 or -errno with the message printed. */
 int att_sockmap(int prog_fd, int map_fd, enum bpf_attach_type type);
 

@@ -62,7 +62,7 @@ ip -n "$S" link show olab-$N-b | grep -q xdp && fail "the XDP program stayed att
 
 # behind the kvcache ('kvcache attach', then 'afxdp-kv serve --behind-kvcache'): a GET fills,
 # the next is a hit, a write goes through; in a private mount namespace, so nothing stays pinned
-ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/kvcache/xdp_pass.bpf.o" sec xdp ||
+ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/lib/xdp_pass.bpf.o" sec xdp ||
 	fail "cannot load the pass program on the client's veth"
 ip netns exec "$S" unshare -m bash -s >"$TMP/kv" 2>&1 <<SH || { cat "$TMP/kv" >&2; fail "behind the kvcache"; }
 set -e

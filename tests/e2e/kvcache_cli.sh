@@ -38,7 +38,7 @@ ip -n "$C2" link set olab-$N-e up
 ip -n "$S" link set olab-$N-f up
 ip -n "$C2" route add 198.18.1.0/24 via 198.18.2.2
 # frames sent back with XDP_TX reach a veth only if it runs XDP itself
-ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/kvcache/xdp_pass.bpf.o" sec xdp ||
+ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/lib/xdp_pass.bpf.o" sec xdp ||
 	fail "cannot load the pass program on the client's veth"
 ip netns exec "$S" memcached -u root -l 198.18.1.2 -p 11211 -U 11211 -t 1 -m 64 &
 MC=$!

@@ -115,14 +115,14 @@ static void test_alone(void **state)
 static void test_behind_kvcache(void **state)
 {
 	uint64_t c[KC_NCOUNTERS];
-	struct kvc_peer peer;
+	struct xdp_pass_link peer;
 	struct kvv_result r;
 	struct kvc k;
 
 	(void)state;
 	/* the client's veth needs an XDP program for XDP_TX replies to reach it */
 	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
-	assert_int_equal(kvc_peer_attach(tb.gen.ifname, &peer), 0);
+	assert_int_equal(xdp_pass_attach(tb.gen.ifname, &peer), 0);
 	tb_leave(&tb);
 	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
 	assert_int_equal(kvc_attach(tb.dut.ifname, 11211, 4096, &k), 0);
@@ -138,7 +138,7 @@ static void test_behind_kvcache(void **state)
 	kvc_detach(&k);
 	tb_leave(&tb);
 	tb_enter(&tb, TB_GEN);
-	kvc_peer_detach(&peer);
+	xdp_pass_detach(&peer);
 	tb_leave(&tb);
 }
 

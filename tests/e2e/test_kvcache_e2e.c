@@ -116,7 +116,7 @@ static void test_memcached_alone(void **state)
 
 static void test_with_kvcache(void **state)
 {
-	struct kvc_peer peer;
+	struct xdp_pass_link peer;
 	struct kvv_result r;
 	uint64_t c[KC_NCOUNTERS], c0[KC_NCOUNTERS];
 	struct kvc k;
@@ -125,7 +125,7 @@ static void test_with_kvcache(void **state)
 	(void)state;
 	/* the client's veth needs an XDP program for XDP_TX replies to reach it */
 	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
-	assert_int_equal(kvc_peer_attach(tb.gen.ifname, &peer), 0);
+	assert_int_equal(xdp_pass_attach(tb.gen.ifname, &peer), 0);
 	tb_leave(&tb);
 
 	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
@@ -157,7 +157,7 @@ static void test_with_kvcache(void **state)
 	kvc_detach(&k);
 	tb_leave(&tb);
 	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
-	kvc_peer_detach(&peer);
+	xdp_pass_detach(&peer);
 	tb_leave(&tb);
 }
 

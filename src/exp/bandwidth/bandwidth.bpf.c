@@ -11,12 +11,6 @@ struct {
 	__type(value, __u32);
 } socks SEC(".maps");
 
-SEC("xdp")
-int bw_xdp(struct xdp_md *ctx)
-{
-	return XDP_PASS;
-}
-
 SEC("tc")
 int bw_tc(struct __sk_buff *skb)
 {

@@ -81,7 +81,7 @@ static int one_run(struct bandwidth_bpf *skel, const struct tb *tb, enum cond c,
 				   .sin_addr.s_addr = tb->dut.addr };
 	static unsigned char chunk[CHUNK];
 	struct sink s = { .fd = -1, .cpu = tb->dut_cpu };
-	struct bpf_link *xdp = NULL;
+	struct xdp_pass_link xdp = { 0 };
 	struct att_tc tc = { 0 };
 	int lfd = -1, tx = -1, err, one = 1, map_fd = bpf_map__fd(skel->maps.socks);
 	bool verdict = false, in_map = false, started = false;
@@ -92,9 +92,7 @@ static int one_run(struct bandwidth_bpf *skel, const struct tb *tb, enum cond c,
 	if (err)
 		return err;
 	if (c == C_XDP) {
-		xdp = att_xdp(skel->progs.bw_xdp, tb->dut.ifindex, tb->dut.ifname);
-		if (!xdp)
-			err = -errno;
+		err = xdp_pass_attach(tb->dut.ifname, &xdp);
 	} else if (c == C_TC) {
 		err = att_tc_ingress(tb->dut.ifindex, tb->dut.ifname,
 				     bpf_program__fd(skel->progs.bw_tc), &tc);
@@ -174,7 +172,7 @@ out:
 		att_tc_detach(&tc);
 		tb_leave(tb);
 	}
-	bpf_link__destroy(xdp);
+	xdp_pass_detach(&xdp);
 	return err;
 }
 

@@ -207,11 +207,4 @@ int echo_skskb(struct __sk_buff *skb)
 	return bpf_sk_redirect_map(skb, &socks, 0, 0);
 }
 
-/* The veth peer of an XDP_TX device needs an XDP program to receive those frames. */
-SEC("xdp")
-int echo_xdp_pass(struct xdp_md *ctx)
-{
-	return XDP_PASS;
-}
-
 char LICENSE[] SEC("license") = "GPL";

@@ -62,7 +62,8 @@ static const struct {
 };
 
 struct server {
-	struct bpf_link *xdp;
+	struct bpf_link *xdp;	    /* the XDP echo */
+	struct xdp_pass_link pass; /* or the XDP_PASS carrier */
 	struct att_tc tc;
 	struct esrv srv;
 	bool srv_up;
@@ -98,6 +99,7 @@ static void server_down(struct ctx *c, struct server *s)
 		tb_leave(c->tb);
 	}
 	bpf_link__destroy(s->xdp);
+	xdp_pass_detach(&s->pass);
 	memset(s, 0, sizeof(*s));
 	s->sk_fd = s->sk_lfd = -1;
 }
@@ -141,12 +143,14 @@ static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4
 	if (err)
 		return err;
 	/* XDP echo, or an XDP_PASS carrier so that every variant gets the same NAPI placement */
-	s->xdp = att_xdp(v == V_XDP ? c->skel->progs.echo_xdp : c->skel->progs.echo_xdp_pass,
-			 tb->dut.ifindex, tb->dut.ifname);
-	if (!s->xdp) {
-		err = -errno;
-		goto out;
+	if (v == V_XDP) {
+		s->xdp = att_xdp(c->skel->progs.echo_xdp, tb->dut.ifindex, tb->dut.ifname);
+		err = s->xdp ? 0 : -errno;
+	} else {
+		err = xdp_pass_attach(tb->dut.ifname, &s->pass);
 	}
+	if (err)
+		goto out;
 	s->napi_pid = c->pl == PL_SPLIT ? tb_napi_pin(tb, TB_DUT, tb->dut_cpu, true) : 0;
 	if (c->pl == PL_SPLIT && s->napi_pid <= 0) {
 		snprintf(why, whylen, "threaded NAPI could not be enabled on the dut's veth");
@@ -396,7 +400,7 @@ int echo_run(struct exp_ctx *x)
 		.tput_reps = o->quick ? 3 : 5,
 	};
 	static const enum variant order[] = { V_XDP, V_TC, V_SKSKB, V_SOCK_BUSY, V_SOCK_SLEEP };
-	struct bpf_link *peer = NULL;
+	struct xdp_pass_link peer = { 0 };
 	double tput[PL_MAX][2][V_MAX] = { { { 0 } } }, ceiling;
 	struct ctx c = { 0 };
 	int err, l4, i, pl, gen_napi = -1;
@@ -408,12 +412,10 @@ int echo_run(struct exp_ctx *x)
 	err = tb_enter(tb, TB_GEN);
 	if (err)
 		goto out;
-	peer = att_xdp(skel->progs.echo_xdp_pass, tb->gen.ifindex, tb->gen.ifname);
+	err = xdp_pass_attach(tb->gen.ifname, &peer);
 	tb_leave(tb);
-	if (!peer) {
-		err = -errno;
+	if (err)
 		goto out;
-	}
 	for (pl = PL_SHARED; pl < PL_MAX; pl++) {
 		c.pl = (enum placement)pl;
 		/* split: the generator's veth gets a NAPI thread on the generator's CPU too, so
@@ -468,7 +470,7 @@ int echo_run(struct exp_ctx *x)
 		       "and back); waking an idle vCPU dominates, which is also why a busy-polling "
 		       "server, whose CPU never idles, can beat XDP there");
 out:
-	bpf_link__destroy(peer);
+	xdp_pass_detach(&peer);
 	return err;
 }
 

@@ -405,7 +405,7 @@ int isolation_run(struct exp_ctx *x)
 	struct blaster *b = NULL;
 	double alone = 0;
 	int napi = -1, gen_napi = -1;
-	struct kvc_peer gpeer = { 0 };
+	struct xdp_pass_link gpeer = { 0 };
 	char id[64], label[128];
 
 	b = calloc(1, sizeof(*b));
@@ -432,7 +432,7 @@ int isolation_run(struct exp_ctx *x)
 	 */
 	err = tb_enter(tb, TB_GEN);
 	if (!err) {
-		err = kvc_peer_attach(tb->gen.ifname, &gpeer);
+		err = xdp_pass_attach(tb->gen.ifname, &gpeer);
 		tb_leave(tb);
 	}
 	if (err)
@@ -558,7 +558,7 @@ out:
 	esrv_stop(&srv);
 	bpf_link__destroy(xdp);
 	if (gpeer.link && !tb_enter(tb, TB_GEN)) {
-		kvc_peer_detach(&gpeer);
+		xdp_pass_detach(&gpeer);
 		tb_leave(tb);
 	}
 	free(b);

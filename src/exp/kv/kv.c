@@ -187,7 +187,7 @@ void kv_sv_down(struct ctx *c)
 	}
 	if (!tb_enter(c->tb, TB_DUT)) {
 		kvc_detach(&c->k);
-		kvc_peer_detach(&c->pass);
+		xdp_pass_detach(&c->pass);
 		bpf_link__destroy(c->ceil_link);
 		tb_leave(c->tb);
 	}
@@ -212,7 +212,7 @@ int kv_sv_up(struct ctx *c, enum server sv, char *why, size_t whylen)
 		return err;
 	c->up = sv;
 	if (sv == SV_ALONE)
-		err = kvc_peer_attach(c->tb->dut.ifname, &c->pass);
+		err = xdp_pass_attach(c->tb->dut.ifname, &c->pass);
 	else if (sv == SV_CACHE)
 		err = kvc_attach(c->tb->dut.ifname, KV_PORT, 65536, &c->k);
 	else
@@ -632,7 +632,7 @@ int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 	/* XDP_TX replies need a program on the client's veth too */
 	err = tb_enter(c->tb, TB_GEN);
 	if (!err)
-		err = kvc_peer_attach(c->tb->gen.ifname, &c->peer);
+		err = xdp_pass_attach(c->tb->gen.ifname, &c->peer);
 	tb_leave(c->tb);
 	/* the keys; kvC before any cache has seen them: never cacheable */
 	if (!err)
@@ -654,7 +654,7 @@ void kv_teardown(struct ctx *c)
 	if (c->stats_fd >= 0)
 		close(c->stats_fd);
 	if (c->peer.link && !tb_enter(c->tb, TB_GEN)) {
-		kvc_peer_detach(&c->peer);
+		xdp_pass_detach(&c->peer);
 		tb_leave(c->tb);
 	}
 }

@@ -53,11 +53,11 @@ struct ctx {
 	int reps;
 	enum placement pl;
 	int mc_pid, mc_worker;
-	struct kvc_peer peer; /* XDP_PASS on the generator's veth: XDP_TX replies reach it */
+	struct xdp_pass_link peer; /* XDP_PASS on the generator's veth: XDP_TX replies reach it */
 	/* what runs on the dut's veth now */
 	int up; /* enum server, or -1 */
 	struct kvc k;
-	struct kvc_peer pass;
+	struct xdp_pass_link pass;
 	struct kv_ceiling_bpf *ceil;
 	struct bpf_link *ceil_link;
 	int dut_napi, gen_napi;
