@@ -68,6 +68,29 @@ struct metric *result_add(struct result *r, const char *id, const char *label, c
 	return m;
 }
 
+struct metric *result_addf(struct result *r, const char *unit, enum method method,
+			   const char *idfmt, ...)
+{
+	char id[sizeof(((struct metric *)0)->id)];
+	va_list ap;
+
+	va_start(ap, idfmt);
+	vsnprintf(id, sizeof(id), idfmt, ap);
+	va_end(ap);
+	return result_add(r, id, id, unit, method);
+}
+
+void metric_label(struct metric *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!m)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m->label, sizeof(m->label), fmt, ap);
+	va_end(ap);
+}
+
 struct metric *result_find(struct result *r, const char *id)
 {
 	size_t i;

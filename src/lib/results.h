@@ -93,6 +93,11 @@ void result_free(struct result *r);
 /* Append a metric; NULL only when out of memory. The pointer stays valid until result_free. */
 struct metric *result_add(struct result *r, const char *id, const char *label, const char *unit,
 			  enum method method);
+/* result_add with a printf-formatted id; metric_label() formats the label. NULL on ENOMEM. */
+struct metric *result_addf(struct result *r, const char *unit, enum method method,
+			   const char *idfmt, ...) __attribute__((format(printf, 4, 5)));
+/* Sets the metric's label (printf-style); nothing when m is NULL. */
+void metric_label(struct metric *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct metric *result_find(struct result *r, const char *id);
 void result_note(struct result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -185,7 +185,6 @@ int bandwidth_run(struct exp_ctx *x)
 	int reps = o->quick ? 3 : 7, i, c, err;
 	uint64_t dur = o->quick ? 400000000ULL : 1500000000ULL;
 	struct stats_samples gbps[C_MAX], change[C_MAX];
-	char id[64], label[96];
 
 	for (c = 0; c < C_MAX; c++) {
 		stats_samples_init(&gbps[c]);
@@ -207,9 +206,8 @@ int bandwidth_run(struct exp_ctx *x)
 	for (c = 0; c < C_MAX; c++) {
 		struct metric *m;
 
-		snprintf(id, sizeof(id), "bandwidth.gbps.%s", cinfo[c].key);
-		snprintf(label, sizeof(label), "TCP bandwidth, %s", cinfo[c].label);
-		m = result_add(r, id, label, "Gb/s", METHOD_LIVE);
+		m = result_addf(r, "Gb/s", METHOD_LIVE, "bandwidth.gbps.%s", cinfo[c].key);
+		metric_label(m, "TCP bandwidth, %s", cinfo[c].label);
 		if (m) {
 			metric_set_samples(m, &gbps[c], (size_t)reps);
 			metric_set_paper(m, cinfo[c].paper_gbps, "Table 2");
@@ -218,9 +216,8 @@ int bandwidth_run(struct exp_ctx *x)
 		}
 		if (c == C_NONE)
 			continue;
-		snprintf(id, sizeof(id), "bandwidth.change.%s", cinfo[c].key);
-		snprintf(label, sizeof(label), "change with %s", cinfo[c].label);
-		m = result_add(r, id, label, "%", METHOD_LIVE);
+		m = result_addf(r, "%", METHOD_LIVE, "bandwidth.change.%s", cinfo[c].key);
+		metric_label(m, "change with %s", cinfo[c].label);
 		if (m) {
 			metric_set_samples(m, &change[c], (size_t)reps);
 			metric_set_paper(m, cinfo[c].paper_change, "Table 2");

@@ -287,26 +287,21 @@ static void kvcache_variants(struct result *r, bool quick)
 		kvcache_variant(r, v, n, empty);
 
 	for (v = 0; v < (int)ARRAY_SIZE(kvc_variants); v++) {
-		char id[64], label[96];
+		char id[64];
 		struct metric *c, *m;
-		struct stats_samples one;
 
 		snprintf(id, sizeof(id), "chain.kvcache.%s", kvc_variants[v].id);
 		c = result_find(r, id);
-		snprintf(id, sizeof(id), "chain.kvcache_mreqs.%s", kvc_variants[v].id);
-		snprintf(label, sizeof(label), "%s, requests/s one core could answer",
-			 kvc_variants[v].label);
-		m = result_add(r, id, label, "Mreq/s", METHOD_MODEL);
+		m = result_addf(r, "Mreq/s", METHOD_MODEL, "chain.kvcache_mreqs.%s",
+				kvc_variants[v].id);
+		metric_label(m, "%s, requests/s one core could answer", kvc_variants[v].label);
 		if (!c || c->unavailable[0] || !(c->s.p50 > 0)) {
 			metric_unavailable(m, "%s",
 					   c && c->unavailable[0] ? c->unavailable
 								  : "no hit-path cost");
 			continue;
 		}
-		stats_samples_init(&one);
-		stats_samples_add(&one, 1e3 / c->s.p50);
-		metric_set_samples(m, &one, 1);
-		stats_samples_free(&one);
+		metric_set_value(m, 1e3 / c->s.p50);
 		metric_set_paper(m, kvc_variants[v].paper, "Table 5");
 		snprintf(m->note, sizeof(m->note),
 			 "1000 / the program's median hit cost: the program alone, where the "
@@ -324,7 +319,7 @@ int chain_run(struct exp_ctx *x)
 	int np = o->quick ? 2 : 5, v, i, k, err = 0;
 	struct trb_run runs[5] = { 0 };
 	struct metric *m;
-	char why[160] = "", id[64], label[96];
+	char why[160] = "";
 	struct trb tb;
 
 	trb_init(&tb, o->quick, o->samples);
@@ -335,10 +330,9 @@ int chain_run(struct exp_ctx *x)
 			err = point(s, v, pts[i], &tb, &runs[i], why, sizeof(why));
 			if (err)
 				break;
-			snprintf(id, sizeof(id), "chain.%s.%u", vinfo[v].id, pts[i]);
-			snprintf(label, sizeof(label), "%s, %u stage(s) after the first",
-				 vinfo[v].label, pts[i]);
-			m = result_add(r, id, label, "ns", METHOD_TESTRUN);
+			m = result_addf(r, "ns", METHOD_TESTRUN, "chain.%s.%u", vinfo[v].id,
+					pts[i]);
+			metric_label(m, "%s, %u stage(s) after the first", vinfo[v].label, pts[i]);
 			trb_metric(m, &runs[i], 0, 1, true, tb.samples);
 			snprintf(m->note, sizeof(m->note), "per packet, test-run loop included");
 		}
@@ -347,9 +341,8 @@ int chain_run(struct exp_ctx *x)
 		/* per call: the longest chain against none, per sample pair */
 		for (k = 0; k < runs[np - 1].n && k < runs[0].n; k++)
 			per.v[per.n++] = (runs[np - 1].v[k] - runs[0].v[k]) / pts[np - 1];
-		snprintf(id, sizeof(id), "chain.per_call.%s", vinfo[v].id);
-		snprintf(label, sizeof(label), "per call: %s", vinfo[v].label);
-		m = result_add(r, id, label, "ns", METHOD_MODEL);
+		m = result_addf(r, "ns", METHOD_MODEL, "chain.per_call.%s", vinfo[v].id);
+		metric_label(m, "per call: %s", vinfo[v].label);
 		trb_metric(m, &per, 0, 1, runs[0].linear && runs[np - 1].linear, tb.samples);
 		snprintf(m->note, sizeof(m->note), "(%u stages - none) / %u per sample pair; %s",
 			 pts[np - 1], pts[np - 1], vinfo[v].note);

@@ -95,12 +95,10 @@ static int syscall_lookups(struct result *r, const struct trb *tb)
 		struct lk l;
 		struct trb_run run;
 		struct metric *m;
-		char id[64], label[96];
 		__u32 k;
 
-		snprintf(id, sizeof(id), "channels.lookup.%s", tabs[i].id);
-		snprintf(label, sizeof(label), "syscall lookup, %s, 64 B value", tabs[i].label);
-		m = result_add(r, id, label, "ns", METHOD_LIVE);
+		m = result_addf(r, "ns", METHOD_LIVE, "channels.lookup.%s", tabs[i].id);
+		metric_label(m, "syscall lookup, %s, 64 B value", tabs[i].label);
 		if (!s || !vals) {
 			metric_unavailable(m, "could not create the map here (%s)",
 					   strerror(errno));

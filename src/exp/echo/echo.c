@@ -62,7 +62,7 @@ static const struct {
 };
 
 struct server {
-	struct bpf_link *xdp;	    /* the XDP echo */
+	struct bpf_link *xdp;	   /* the XDP echo */
 	struct xdp_pass_link pass; /* or the XDP_PASS carrier */
 	struct att_tc tc;
 	struct esrv srv;
@@ -257,19 +257,18 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 	struct lg_opts lo;
 	struct lg_result lr;
 	struct metric *ml, *mt;
-	char id[96], label[96], why[160] = "";
+	char why[160] = "";
 	__u64 before[ECHO_COUNTERS], after[ECHO_COUNTERS];
 	uint64_t lost = 0, sent = 0;
 	int err, i;
 
 	*tput_median = 0;
-	snprintf(id, sizeof(id), "echo.lat.%s.%s.%s", pl_name[c->pl], l4n, vinfo[v].key);
-	snprintf(label, sizeof(label), "latency, %s (%s, %s)", vinfo[v].label, l4n, pl_name[c->pl]);
-	ml = result_add(r, id, label, "ns", METHOD_LIVE);
-	snprintf(id, sizeof(id), "echo.tput.%s.%s.%s", pl_name[c->pl], l4n, vinfo[v].key);
-	snprintf(label, sizeof(label), "throughput, %s (%s, %s)", vinfo[v].label, l4n,
-		 pl_name[c->pl]);
-	mt = result_add(r, id, label, "kreq/s", METHOD_LIVE);
+	ml = result_addf(r, "ns", METHOD_LIVE, "echo.lat.%s.%s.%s", pl_name[c->pl], l4n,
+			 vinfo[v].key);
+	metric_label(ml, "latency, %s (%s, %s)", vinfo[v].label, l4n, pl_name[c->pl]);
+	mt = result_addf(r, "kreq/s", METHOD_LIVE, "echo.tput.%s.%s.%s", pl_name[c->pl], l4n,
+			 vinfo[v].key);
+	metric_label(mt, "throughput, %s (%s, %s)", vinfo[v].label, l4n, pl_name[c->pl]);
 	if (!ml || !mt)
 		return -ENOMEM;
 	if (vinfo[v].paper_us > 0)

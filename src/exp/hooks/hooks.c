@@ -493,12 +493,11 @@ static void emit(struct result *r, const char *what, const char *label, enum pro
 		 enum rxmode mode, struct stats_samples *s, int wanted, double paper,
 		 const char *note, const char *why_empty)
 {
-	char id[96], lab[96];
 	struct metric *m;
 
-	snprintf(id, sizeof(id), "hooks.%s.%s.%s", what, proto_name[proto], rxmode_name[mode]);
-	snprintf(lab, sizeof(lab), "%s (%s, %s rx)", label, proto_name[proto], rxmode_name[mode]);
-	m = result_add(r, id, lab, "ns", METHOD_LIVE);
+	m = result_addf(r, "ns", METHOD_LIVE, "hooks.%s.%s.%s", what, proto_name[proto],
+			rxmode_name[mode]);
+	metric_label(m, "%s (%s, %s rx)", label, proto_name[proto], rxmode_name[mode]);
 	if (!m)
 		return;
 	metric_set_samples(m, s, (size_t)wanted);
@@ -664,13 +663,12 @@ static void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
 			size_t verdict_seen)
 {
 	struct stats_samples d;
-	char id[96], label[96];
 	struct metric *m;
 
-	snprintf(id, sizeof(id), "hooks.skskb_added.%s.%s", proto_name[proto], rxmode_name[mode]);
-	snprintf(label, sizeof(label), "latency SK_SKB adds to recv (%s, %s rx)", proto_name[proto],
-		 rxmode_name[mode]);
-	m = result_add(r, id, label, "ns", METHOD_MODEL);
+	m = result_addf(r, "ns", METHOD_MODEL, "hooks.skskb_added.%s.%s", proto_name[proto],
+			rxmode_name[mode]);
+	metric_label(m, "latency SK_SKB adds to recv (%s, %s rx)", proto_name[proto],
+		     rxmode_name[mode]);
 	if (!m)
 		return;
 	metric_set_paper(m, PAPER_PREP_SKSKB, "Table 1");
@@ -747,7 +745,6 @@ static int live_stats(struct hooks_bpf *skel, const struct tb *tb, const struct 
 	unsigned char msg[MSG_LEN], buf[MSG_LEN];
 	struct path p = { .tx = -1, .rx = -1, .lfd = -1 };
 	struct attached a;
-	char id[64], label[96];
 
 	for (i = 0; i < 3; i++)
 		stats_samples_init(&s[i]);
@@ -803,9 +800,8 @@ static int live_stats(struct hooks_bpf *skel, const struct tb *tb, const struct 
 	for (i = 0; i < 3; i++) {
 		struct metric *m;
 
-		snprintf(id, sizeof(id), "hooks.prep.%s.bpfstats", names[i]);
-		snprintf(label, sizeof(label), "empty %s program, live run_time/run_cnt", names[i]);
-		m = result_add(r, id, label, "ns", METHOD_BPFSTATS);
+		m = result_addf(r, "ns", METHOD_BPFSTATS, "hooks.prep.%s.bpfstats", names[i]);
+		metric_label(m, "empty %s program, live run_time/run_cnt", names[i]);
 		if (!m)
 			continue;
 		metric_set_samples(m, &s[i], (size_t)batches);

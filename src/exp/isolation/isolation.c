@@ -318,17 +318,14 @@ static int sweep_points(struct isolation_bpf *skel, struct blaster *b, bool quic
 	for (j = quick ? 1 : 0; j < 2; j++) {
 		double offered, kpps;
 		struct metric *m;
-		char id[64], label[96];
 
 		err = capacity(skel, b, iters[j], quick, &offered, &kpps);
 		if (err)
 			return log_errno(err,
 					 "measure what the neighbour's path carries at %u iters",
 					 iters[j]);
-		snprintf(id, sizeof(id), "isolation.capacity.%u", iters[j]);
-		snprintf(label, sizeof(label), "neighbour rate this machine carries, %u iters",
-			 iters[j]);
-		m = result_add(r, id, label, "kpps", METHOD_LIVE);
+		m = result_addf(r, "kpps", METHOD_LIVE, "isolation.capacity.%u", iters[j]);
+		metric_label(m, "neighbour rate this machine carries, %u iters", iters[j]);
 		if (m) {
 			metric_set_value(m, kpps);
 			snprintf(m->note, sizeof(m->note),

@@ -373,12 +373,9 @@ static void capacity_report(struct ctx *c, struct result *r, struct tput *t)
 		if (cap[0].v[i] > 0)
 			stats_samples_add(&ratio, cap[1].v[i] / cap[0].v[i]);
 	for (k = 0; k < 2; k++) {
-		char id[64], label[96];
-
-		snprintf(id, sizeof(id), "kv.capacity.%s", kv_sv_info[svs[k]].key);
-		snprintf(label, sizeof(label), "dut capacity at full CPU, %s",
-			 kv_sv_info[svs[k]].label);
-		m = result_add(r, id, label, "kreq/s", METHOD_MODEL);
+		m = result_addf(r, "kreq/s", METHOD_MODEL, "kv.capacity.%s",
+				kv_sv_info[svs[k]].key);
+		metric_label(m, "dut capacity at full CPU, %s", kv_sv_info[svs[k]].label);
 		metric_set_samples(m, &cap[k], (size_t)c->reps);
 		snprintf(m->note, sizeof(m->note),
 			 "throughput / the dut CPU's busy share in the same run, per repetition");
@@ -438,10 +435,10 @@ static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
 		 "the cache's throughput as a share of the cheapest responder's, same request "
 		 "and reply sizes, on the same path");
 	for (sv = 0; sv < SV_MAX; sv++) {
-		snprintf(id, sizeof(id), "kv.tput.%s%s", kv_sv_info[sv].key, sfx);
-		snprintf(label, sizeof(label), "GET throughput, %s, %s", kv_sv_info[sv].label,
-			 pl_label[c->pl]);
-		mt[sv] = result_add(r, id, label, "kreq/s", METHOD_LIVE);
+		mt[sv] = result_addf(r, "kreq/s", METHOD_LIVE, "kv.tput.%s%s", kv_sv_info[sv].key,
+				     sfx);
+		metric_label(mt[sv], "GET throughput, %s, %s", kv_sv_info[sv].label,
+			     pl_label[c->pl]);
 		metric_set_samples(mt[sv], &tp[sv], (size_t)c->reps);
 		/* the paper's one server core: its placement only */
 		if (c->pl == PL_PAPER && sv != SV_CEIL)
@@ -452,10 +449,9 @@ static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
 	 * dut's is telling: the generator polls its socket, so its CPU is always busy.
 	 */
 	for (sv = 0; sv < SV_MAX; sv++) {
-		snprintf(id, sizeof(id), "kv.busy.dut.%s%s", kv_sv_info[sv].key, sfx);
-		snprintf(label, sizeof(label), "dut CPU busy, %s, %s", kv_sv_info[sv].key,
-			 pl_label[c->pl]);
-		mb[sv] = result_add(r, id, label, "%", METHOD_LIVE);
+		mb[sv] = result_addf(r, "%", METHOD_LIVE, "kv.busy.dut.%s%s", kv_sv_info[sv].key,
+				     sfx);
+		metric_label(mb[sv], "dut CPU busy, %s, %s", kv_sv_info[sv].key, pl_label[c->pl]);
 		metric_set_samples(mb[sv], &t->busy[sv], (size_t)c->reps);
 		snprintf(mb[sv]->note, sizeof(mb[sv]->note),
 			 "/proc/stat: the dut CPU's time not idle over the throughput run");
@@ -521,19 +517,16 @@ static int sweep(struct ctx *c, struct result *r, enum server sv, const unsigned
 
 	for (i = 0; i < nw && !err; i++) {
 		struct metric *mh = NULL, *mm = NULL;
-		char id[64], label[96];
 
 		if (ws[i] > 0) {
-			snprintf(id, sizeof(id), "kv.sweeplat.hit_%s.%u", phase, ws[i]);
-			snprintf(label, sizeof(label), "cacheable requests at w = %u %%, %s", ws[i],
-				 phase);
-			mh = result_add(r, id, label, "ns", METHOD_LIVE);
+			mh = result_addf(r, "ns", METHOD_LIVE, "kv.sweeplat.hit_%s.%u", phase,
+					 ws[i]);
+			metric_label(mh, "cacheable requests at w = %u %%, %s", ws[i], phase);
 		}
 		if (ws[i] < 100) {
-			snprintf(id, sizeof(id), "kv.sweeplat.miss_%s.%u", phase, ws[i]);
-			snprintf(label, sizeof(label), "uncacheable requests at w = %u %%, %s",
-				 ws[i], phase);
-			mm = result_add(r, id, label, "ns", METHOD_LIVE);
+			mm = result_addf(r, "ns", METHOD_LIVE, "kv.sweeplat.miss_%s.%u", phase,
+					 ws[i]);
+			metric_label(mm, "uncacheable requests at w = %u %%, %s", ws[i], phase);
 		}
 		err = kv_closed_run(c, "kvA", SMALL_KEYS, 100 - ws[i], &kps[i], mh, mm);
 	}
@@ -552,12 +545,10 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 	int i;
 
 	for (i = 0; i < nw; i++) {
-		char id[64], label[96];
 		double g = kps[0][i] > 0 ? kps[1][i] / kps[0][i] : 0;
 
-		snprintf(id, sizeof(id), "kv.sweep.gain.%u", ws[i]);
-		snprintf(label, sizeof(label), "throughput gain at w = %u %%", ws[i]);
-		m = result_add(r, id, label, "x", METHOD_LIVE);
+		m = result_addf(r, "x", METHOD_LIVE, "kv.sweep.gain.%u", ws[i]);
+		metric_label(m, "throughput gain at w = %u %%", ws[i]);
 		metric_set_value(m, g);
 		snprintf(
 			m->note, sizeof(m->note),
@@ -576,9 +567,8 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 			struct advice a;
 			double w = ws[i] / 100.0;
 
-			snprintf(id, sizeof(id), "kv.sweep.model.%u", ws[i]);
-			snprintf(label, sizeof(label), "model gain at w = %u %%", ws[i]);
-			m = result_add(r, id, label, "x", METHOD_MODEL);
+			m = result_addf(r, "x", METHOD_MODEL, "kv.sweep.model.%u", ws[i]);
+			metric_label(m, "model gain at w = %u %%", ws[i]);
 			/* every request pays its path's cost: w hits, 1 - w misses */
 			if (!advise_model(w, t, w * mh->s.p50 + (1 - w) * mm->s.p50, &a))
 				metric_set_value(m, a.gain);

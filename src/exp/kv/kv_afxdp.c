@@ -262,9 +262,8 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 			    &m->miss[AX_AFXDP_CACHE], &m->miss[AX_AFXDP]);
 	metric_set_paper(g, 58.0 / 39, "Fig. 9");
 	for (a = 0; a < AX_MAX; a++) {
-		snprintf(id, sizeof(id), "kv_afxdp.tput.%s", ax_info[a].key);
-		snprintf(label, sizeof(label), "GET throughput, %s", ax_info[a].label);
-		mt[a] = result_add(r, id, label, "kreq/s", METHOD_LIVE);
+		mt[a] = result_addf(r, "kreq/s", METHOD_LIVE, "kv_afxdp.tput.%s", ax_info[a].key);
+		metric_label(mt[a], "GET throughput, %s", ax_info[a].label);
 		metric_set_samples(mt[a], &m->kps[a], reps);
 		if (ax_info[a].paper_kps > 0)
 			metric_set_paper(mt[a], ax_info[a].paper_kps, "Fig. 7");
@@ -277,10 +276,9 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 		snprintf(label, sizeof(label), "cacheable flow (32 B, %.1f K/s), %s",
 			 x->c.flow_rate * 10 / 11 / 1e3, ax_info[a].key);
 		metric_set_hist(result_add(r, id, label, "ns", METHOD_LIVE), &m->lat[a][0], 1000);
-		snprintf(id, sizeof(id), "kv_afxdp.lat.miss.%s", ax_info[a].key);
-		snprintf(label, sizeof(label), "uncacheable flow (4 KB, %.1f K/s), %s",
-			 x->c.flow_rate / 11 / 1e3, ax_info[a].key);
-		g = result_add(r, id, label, "ns", METHOD_LIVE);
+		g = result_addf(r, "ns", METHOD_LIVE, "kv_afxdp.lat.miss.%s", ax_info[a].key);
+		metric_label(g, "uncacheable flow (4 KB, %.1f K/s), %s", x->c.flow_rate / 11 / 1e3,
+			     ax_info[a].key);
 		metric_set_hist(g, &m->lat[a][1], 100);
 		metric_set_paper(g, ax_info[a].paper_miss_us * 1e3, "Fig. 8-9");
 	}

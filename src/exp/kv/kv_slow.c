@@ -217,19 +217,15 @@ int kv_slow_path(struct ctx *c, struct result *r, char *why, size_t whylen)
 	stats_samples_init(&pen[1]);
 	stats_samples_init(&spin);
 	for (lc = 0; lc < LC_MAX; lc++) {
-		char id[64], label[96];
-
 		stats_samples_init(&vol[lc]);
 		stats_samples_init(&ob[lc].wake_mc);
 		stats_samples_init(&ob[lc].wake_napi);
-		snprintf(id, sizeof(id), "kv.lat.hit.%s", lc_key[lc]);
-		snprintf(label, sizeof(label), "cacheable flow (32 B, %.1f K/s), %s",
-			 c->flow_rate * 10 / 11 / 1e3, lc_label[lc]);
-		lat[lc][0] = result_add(r, id, label, "ns", METHOD_LIVE);
-		snprintf(id, sizeof(id), "kv.lat.miss.%s", lc_key[lc]);
-		snprintf(label, sizeof(label), "uncacheable flow (4 KB, %.1f K/s), %s",
-			 c->flow_rate / 11 / 1e3, lc_label[lc]);
-		lat[lc][1] = result_add(r, id, label, "ns", METHOD_LIVE);
+		lat[lc][0] = result_addf(r, "ns", METHOD_LIVE, "kv.lat.hit.%s", lc_key[lc]);
+		metric_label(lat[lc][0], "cacheable flow (32 B, %.1f K/s), %s",
+			     c->flow_rate * 10 / 11 / 1e3, lc_label[lc]);
+		lat[lc][1] = result_addf(r, "ns", METHOD_LIVE, "kv.lat.miss.%s", lc_key[lc]);
+		metric_label(lat[lc][1], "uncacheable flow (4 KB, %.1f K/s), %s",
+			     c->flow_rate / 11 / 1e3, lc_label[lc]);
 	}
 	for (rep = 0; rep < c->reps && !err; rep++) {
 		double med[LC_MAX] = { 0 };

@@ -115,7 +115,6 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 
 	for (ti = 0; ti < NTYPES; ti++) {
 		const struct mtype *t = &types[ti];
-		char id[96], label[96];
 		struct metric *m;
 		double base, one, two, gain_s[TRB_MAX_SAMPLES];
 		int mode, i, n;
@@ -136,9 +135,8 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 				return log_errno(err, "time %s (%s)", mode_name[mode], t->name);
 		}
 		base = trb_median(&runs[MAPS_BASE]);
-		snprintf(id, sizeof(id), "maps.lookup.%s", t->name);
-		snprintf(label, sizeof(label), "lookup, %s, 4-byte key", t->label);
-		m = result_add(r, id, label, "ns", METHOD_TESTRUN);
+		m = result_addf(r, "ns", METHOD_TESTRUN, "maps.lookup.%s", t->name);
+		metric_label(m, "lookup, %s, 4-byte key", t->label);
 		trb_metric(m, &runs[MAPS_DIRECT], base, MAPS_ITERS, runs[MAPS_BASE].linear,
 			   tb->samples);
 		if (t->paper_ns > 0)
@@ -148,9 +146,8 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 			 "subtracted",
 			 MAPS_ITERS, MAPS_KEYS);
 
-		snprintf(id, sizeof(id), "maps.lookup_noinline.%s", t->name);
-		snprintf(label, sizeof(label), "lookup, %s, not inlined", t->label);
-		m = result_add(r, id, label, "ns", METHOD_TESTRUN);
+		m = result_addf(r, "ns", METHOD_TESTRUN, "maps.lookup_noinline.%s", t->name);
+		metric_label(m, "lookup, %s, not inlined", t->label);
 		trb_metric(m, &runs[MAPS_CALL_TWO], base, MAPS_ITERS, runs[MAPS_BASE].linear,
 			   tb->samples);
 		snprintf(m->note, sizeof(m->note),
@@ -164,9 +161,8 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 		two = trb_median(&runs[MAPS_CALL_TWO]) - base;
 		n = runs[MAPS_CALL_TWO].n < runs[MAPS_CALL_ONE].n ? runs[MAPS_CALL_TWO].n
 								  : runs[MAPS_CALL_ONE].n;
-		snprintf(id, sizeof(id), "maps.inline_gain.%s", t->name);
-		snprintf(label, sizeof(label), "inlining gain, %s", t->label);
-		m = result_add(r, id, label, "%", METHOD_MODEL);
+		m = result_addf(r, "%", METHOD_MODEL, "maps.inline_gain.%s", t->name);
+		metric_label(m, "inlining gain, %s", t->label);
 		if (two <= 0 || n == 0) {
 			metric_unavailable(
 				m, "the not-inlined lookup did not cost more than the loop");
@@ -365,12 +361,10 @@ static int flows(const struct run_opts *o, struct result *r, const struct trb *t
 			if (!isnan(miss)) {
 				struct metric *m;
 
-				snprintf(id, sizeof(id), "maps.flows_misses.%s.%u", t->name,
-					 nflows[i]);
-				snprintf(label, sizeof(label),
-					 "cache misses per packet, %s, %u flows", t->label,
-					 nflows[i]);
-				m = result_add(r, id, label, "misses", METHOD_TESTRUN);
+				m = result_addf(r, "misses", METHOD_TESTRUN,
+						"maps.flows_misses.%s.%u", t->name, nflows[i]);
+				metric_label(m, "cache misses per packet, %s, %u flows", t->label,
+					     nflows[i]);
 				{
 					struct trb_run one = { .n = 1,
 							       .linear = true,
@@ -391,10 +385,10 @@ static int flows(const struct run_opts *o, struct result *r, const struct trb *t
 				for (k = 0; k < ch.n; k++)
 					ch.v[k] =
 						(cur.v[k] - first[ti].v[k]) / first[ti].v[k] * 100;
-				snprintf(id, sizeof(id), "maps.flows_change.%s", t->name);
-				snprintf(label, sizeof(label), "change %u -> %u flows, %s",
-					 nflows[0], nflows[nn - 1], t->label);
-				m = result_add(r, id, label, "%", METHOD_MODEL);
+				m = result_addf(r, "%", METHOD_MODEL, "maps.flows_change.%s",
+						t->name);
+				metric_label(m, "change %u -> %u flows, %s", nflows[0],
+					     nflows[nn - 1], t->label);
 				trb_metric(m, &ch, 0, 1, true, tb->samples);
 				metric_set_paper(m, t->paper_flow_change, "Fig. 11");
 				snprintf(m->note, sizeof(m->note),

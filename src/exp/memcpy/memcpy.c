@@ -184,7 +184,6 @@ int memcpy_run(struct exp_ctx *x)
 		 "the paper's native copy is a kernel module's memcpy; none can be loaded here");
 
 	for (v = V_BYTES; v <= V_U64; v++) {
-		char id[64], label[96];
 		struct trb_run ratio = { .linear = true };
 		int i;
 
@@ -192,9 +191,8 @@ int memcpy_run(struct exp_ctx *x)
 			continue;
 		for (i = 0; i < runs[v].n; i++)
 			ratio.v[ratio.n++] = (runs[v].v[i] - base) / MC_REPS / nmed;
-		snprintf(id, sizeof(id), "memcpy.ratio.%s", vinfo[v].id);
-		snprintf(label, sizeof(label), "%s against native", vinfo[v].label);
-		m = result_add(r, id, label, "x", METHOD_MODEL);
+		m = result_addf(r, "x", METHOD_MODEL, "memcpy.ratio.%s", vinfo[v].id);
+		metric_label(m, "%s against native", vinfo[v].label);
 		trb_metric(m, &ratio, 0, 1, true, tb.samples);
 		if (v == V_BYTES)
 			metric_set_paper(m, MEMCPY_PAPER_RATIO, "Table 6");

@@ -123,7 +123,6 @@ int preproc_run(struct exp_ctx *x)
 	double best = -1e9;
 	int best_k = 0, sz = 64 << 20;
 	size_t len;
-	char id[64], label[96];
 
 	for (k = 0; k < 7; k++) {
 		stats_samples_init(&kpps[k]);
@@ -204,16 +203,14 @@ int preproc_run(struct exp_ctx *x)
 	for (k = 0; k < npct; k++) {
 		struct metric *m;
 
-		snprintf(id, sizeof(id), "preproc.kpps.%u", pcts[k]);
-		snprintf(label, sizeof(label), "sink throughput, payload cut by %u %%", pcts[k]);
-		m = result_add(r, id, label, "kpps", METHOD_LIVE);
+		m = result_addf(r, "kpps", METHOD_LIVE, "preproc.kpps.%u", pcts[k]);
+		metric_label(m, "sink throughput, payload cut by %u %%", pcts[k]);
 		if (m)
 			metric_set_samples(m, &kpps[k], (size_t)reps);
 		if (k == 0)
 			continue;
-		snprintf(id, sizeof(id), "preproc.gain.%u", pcts[k]);
-		snprintf(label, sizeof(label), "gain from cutting %u %%", pcts[k]);
-		m = result_add(r, id, label, "%", METHOD_LIVE);
+		m = result_addf(r, "%", METHOD_LIVE, "preproc.gain.%u", pcts[k]);
+		metric_label(m, "gain from cutting %u %%", pcts[k]);
 		if (m) {
 			metric_set_samples(m, &gain[k], (size_t)reps);
 			if (m->s.p50 > best) {
