@@ -33,6 +33,9 @@ BPF_OBJS  := $(patsubst src/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(foreach s,$(BPF_SRCS),$(BUILD)/$(notdir $(s:.bpf.c=.skel.h)))
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+# Code only the tests use (the verifying memcached client): a library of its own.
+TSUP_SRCS := $(sort $(wildcard tests/support/*.c))
+TSUP_OBJS := $(patsubst tests/%.c,$(BUILD)/tests/obj/%.o,$(TSUP_SRCS))
 BPFT_SRCS := $(sort $(wildcard tests/bpf/test_*.c tests/e2e/test_*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS) $(BPFT_SRCS))
 
@@ -77,6 +80,7 @@ $(BUILD)/obj/%.o: src/%.c | $(SKELS) $(VERSION_H)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/liboffloadlab.a: $(LIB_OBJS)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(PROG): $(BUILD)/obj/main.o $(BUILD)/liboffloadlab.a
@@ -84,10 +88,18 @@ $(PROG): $(BUILD)/obj/main.o $(BUILD)/liboffloadlab.a
 
 # Tests read headers straight out of byte buffers, as the kernel's selftests do: under UBSan
 # they are spared the alignment check (the library's own code is not).
-$(BUILD)/tests/%: tests/%.c $(BUILD)/liboffloadlab.a | $(SKELS)
+$(BUILD)/tests/obj/%.o: tests/%.c | $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Itests -c $< -o $@
+
+$(BUILD)/tests/libolabtest.a: $(TSUP_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/tests/libolabtest.a $(BUILD)/liboffloadlab.a | $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(if $(SAN_FLAGS),-fno-sanitize=alignment) -Itests -o $@ $< \
-		$(BUILD)/liboffloadlab.a $(LDLIBS) -lcmocka
+		$(BUILD)/tests/libolabtest.a $(BUILD)/liboffloadlab.a $(LDLIBS) -lcmocka
 
 # The parser fuzzer (libFuzzer, clang's runtime): tests/e2e/fuzz_mcproto.sh runs it briefly.
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_mcproto

@@ -21,7 +21,7 @@
 
 #include "afxdp_kv/afxdp_kv_serve.h"
 #include "kvcache/kvc.h"
-#include "kvcache/verify.h"
+#include "support/kvverify.h"
 #include "testbed/testbed.h"
 #include "kvcache.skel.h"
 

@@ -23,7 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "kvcache/kvc.h"
-#include "kvcache/verify.h"
+#include "support/kvverify.h"
 #include "lib/bpfutil.h"
 #include "testbed/testbed.h"
 #include "kvcache.skel.h"

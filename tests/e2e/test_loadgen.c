@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "exp/echo/echo_server.h"
+#include "loadgen/echo_server.h"
 #include "lib/bpfutil.h"
 #include "loadgen/loadgen.h"
 

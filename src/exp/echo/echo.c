@@ -3,15 +3,13 @@
  * echo (paper Fig. 3): a UDP echo answered by a user-space socket server (sleeping or
  * busy-polling), by SK_SKB, by TC and by XDP; TCP echo by the socket server and by SK_SKB.
  * Latency at a moderate Poisson rate (from the intended send time), and the most each one
- * serves with requests kept in flight. Also `offloadlab echo serve`, the offloads on their own.
+ * serves with requests kept in flight. The offloads on their
+ * own are `offloadlab echo serve` (echo_serve.c).
  */
-#include <argp.h>
 #include <errno.h>
 #include <net/if.h>
-#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,10 +21,9 @@
 
 #include "exp/echo/echo.h"
 #include "exp/echo/echo_exp.h"
-#include "exp/echo/echo_server.h"
+#include "loadgen/echo_server.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
-#include "lib/cli.h"
 #include "lib/log.h"
 #include "loadgen/loadgen.h"
 #include "testbed/testbed.h"
@@ -471,257 +468,4 @@ int echo_run(struct exp_ctx *x)
 out:
 	xdp_pass_detach(&peer);
 	return err;
-}
-
-/* ---- offloadlab echo serve ---- */
-
-struct serve_args {
-	const char *hook, *dev;
-	uint64_t port, seconds;
-	bool tcp, busy;
-};
-
-static const struct argp_option serve_options[] = {
-	{ "hook", 'k', "HOOK", 0, "xdp, tc, skskb or socket (default xdp)", 0 },
-	{ "dev", 'd', "IFACE", 0, "Device to attach XDP/TC to (required for xdp and tc)", 0 },
-	{ "port", 'p', "PORT", 0, "UDP/TCP port to answer (default 7)", 0 },
-	{ "tcp", 't', NULL, 0, "TCP echo (socket and skskb only)", 0 },
-	{ "busy", 'b', NULL, 0, "socket: busy-poll instead of sleeping", 0 },
-	{ "duration", 'D', "SECONDS", 0, "Stop after this long (default: until Ctrl-C)", 0 },
-	{ 0 },
-};
-
-static error_t serve_parse(int key, char *arg, struct argp_state *state)
-{
-	struct serve_args *a = state->input;
-
-	switch (key) {
-	case 'k':
-		if (strcmp(arg, "xdp") && strcmp(arg, "tc") && strcmp(arg, "skskb") &&
-		    strcmp(arg, "socket"))
-			argp_error(state, "--hook is xdp, tc, skskb or socket, not '%s'", arg);
-		a->hook = arg;
-		break;
-	case 'd':
-		a->dev = arg;
-		break;
-	case 'p':
-		if (cli_parse_u64(arg, 1, 65535, &a->port))
-			argp_error(state, "--port takes 1..65535, not '%s'", arg);
-		break;
-	case 't':
-		a->tcp = true;
-		break;
-	case 'b':
-		a->busy = true;
-		break;
-	case 'D':
-		if (cli_parse_u64(arg, 1, 86400, &a->seconds))
-			argp_error(state, "--duration takes 1..86400 seconds, not '%s'", arg);
-		break;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		break;
-	case ARGP_KEY_END:
-		if ((!strcmp(a->hook, "xdp") || !strcmp(a->hook, "tc")) && !a->dev)
-			argp_error(state, "--hook %s needs --dev IFACE", a->hook);
-		if (a->tcp && (!strcmp(a->hook, "xdp") || !strcmp(a->hook, "tc")))
-			argp_error(state, "the %s echo answers UDP only", a->hook);
-		break;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-	return 0;
-}
-
-/* Echo whatever a socket already holds, in user space; returns bytes echoed. */
-static size_t echo_queued(int fd)
-{
-	unsigned char buf[65536];
-	size_t total = 0;
-	ssize_t n;
-
-	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
-		if (send(fd, buf, (size_t)n, MSG_NOSIGNAL) != n)
-			break;
-		total += (size_t)n;
-	}
-	return total;
-}
-
-/*
- * Hand an accepted connection to the verdict. The sockmap must not hold a socket before it is
- * accepted: the kernel drops what a verdict redirects to a socket with no struct socket yet.
- * Bytes that arrived before the insertion stay in the receive queue, where the verdict would
- * only see them once more data came (a waiting client never sends more): echo them here,
- * before and right after inserting.
- */
-static int serve_adopt(struct echo_bpf *skel, int fd, __u32 slot, uint64_t *by_user)
-{
-	int one = 1;
-
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	*by_user += echo_queued(fd);
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.socks), &slot, &fd, BPF_ANY))
-		return -errno;
-	*by_user += echo_queued(fd);
-	return 0;
-}
-
-/* The echo server's TC filter: its own handle and priority, so a leftover can be found. */
-#define ECHO_TC_HANDLE 0x6563 /* "ec" */
-#define ECHO_TC_PRIORITY 0xc2
-
-static volatile sig_atomic_t serve_stop;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	serve_stop = 1;
-}
-
-int echo_serve_main(int argc, char **argv)
-{
-	static const char doc[] =
-		"Answer UDP (or TCP) echo requests at one hook until Ctrl-C, then print what was "
-		"answered. XDP and TC attach to the device you name, in the current network "
-		"namespace; skskb and socket listen on the port on every address."
-		"\vExamples:\n"
-		"  offloadlab echo serve --hook xdp --dev veth1 --port 7\n"
-		"  offloadlab echo serve --hook tc --dev eth1 --port 7007 --duration 60\n"
-		"  offloadlab echo serve --hook skskb --tcp --port 7\n"
-		"  offloadlab echo serve --hook socket --busy --port 7\n"
-		"The peer of a veth used with --hook xdp needs an XDP program of its own to "
-		"receive the replies (a kernel requirement).";
-	struct argp argp = { serve_options, serve_parse, NULL, doc, NULL, NULL, NULL };
-	struct serve_args a = { .hook = "xdp", .port = 7 };
-	struct sockaddr_in any = { .sin_family = AF_INET };
-	struct echo_bpf *skel = NULL;
-	struct bpf_link *xdp = NULL;
-	struct att_tc tc = { 0 };
-	struct esrv srv = { .fd = -1, .conn = -1 };
-	bool verdict_on = false;
-	uint64_t by_user = 0;
-	int conns[64], nconn = 0, lfd = -1, err = 0, ifindex = 0, i;
-	uint64_t t_end;
-	__u64 cnt[ECHO_COUNTERS] = { 0 };
-
-	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
-		return EXIT_USAGE;
-	if (geteuid() != 0 && strcmp(a.hook, "socket")) {
-		fprintf(stderr,
-			"offloadlab echo serve: --hook %s needs root (it loads BPF "
-			"programs)\n",
-			a.hook);
-		return EXIT_FAIL;
-	}
-	if (a.dev) {
-		ifindex = (int)if_nametoindex(a.dev);
-		if (!ifindex) {
-			fprintf(stderr,
-				"offloadlab echo serve: no device '%s' in this network "
-				"namespace\n",
-				a.dev);
-			return EXIT_FAIL;
-		}
-	}
-	log_setup_libbpf();
-	signal(SIGINT, on_stop);
-	signal(SIGTERM, on_stop);
-	signal(SIGHUP, on_stop);
-	signal(SIGQUIT, on_stop);
-	any.sin_port = htons((uint16_t)a.port);
-	if (strcmp(a.hook, "socket")) {
-		skel = echo_bpf__open();
-		if (!skel)
-			return log_errno(-errno, "open the echo BPF object"), EXIT_FAIL;
-		skel->rodata->cfg_port = (__u16)a.port;
-		err = echo_bpf__load(skel);
-		if (err) {
-			log_errno(err, "load the echo BPF programs");
-			goto out;
-		}
-	}
-	if (!strcmp(a.hook, "xdp")) {
-		xdp = att_xdp(skel->progs.echo_xdp, ifindex, a.dev);
-		err = xdp ? 0 : -errno;
-	} else if (!strcmp(a.hook, "tc")) {
-		/* a server killed before it could clean up left its filter: ours to remove */
-		if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) >
-		    0)
-			log_info("removed the echo TC filter an earlier 'echo serve' left on %s",
-				 a.dev);
-		err = att_tc_ingress_at(ifindex, a.dev, bpf_program__fd(skel->progs.echo_tc),
-					ECHO_TC_HANDLE, ECHO_TC_PRIORITY, &tc);
-	} else if (!strcmp(a.hook, "socket")) {
-		err = esrv_start(&srv, a.tcp ? LG_TCP : LG_UDP, (struct sockaddr *)&any,
-				 sizeof(any), a.busy, -1);
-	} else if (!a.tcp) {
-		fprintf(stderr, "offloadlab echo serve: --hook skskb answers TCP only here "
-				"(a UDP socket must be connected to one client); add --tcp\n");
-		err = -EINVAL;
-	} else {
-		int one = 1;
-
-		err = att_sockmap(bpf_program__fd(skel->progs.echo_skskb),
-				  bpf_map__fd(skel->maps.socks), BPF_SK_SKB_STREAM_VERDICT);
-		if (!err)
-			verdict_on = true;
-		lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (!err && (bind(lfd, (struct sockaddr *)&any, sizeof(any)) || listen(lfd, 64)))
-			err = log_errno(-errno, "listen on port %llu", (unsigned long long)a.port);
-	}
-	if (err)
-		goto out;
-	fprintf(stderr, "offloadlab: echo on %s port %llu via %s; Ctrl-C stops\n",
-		a.tcp ? "TCP" : "UDP", (unsigned long long)a.port, a.hook);
-	t_end = a.seconds ? bpfu_now_ns() + a.seconds * 1000000000ULL : 0;
-	while (!serve_stop && (!t_end || bpfu_now_ns() < t_end)) {
-		if (lfd >= 0) {
-			struct pollfd p = { .fd = lfd, .events = POLLIN };
-			int fd;
-
-			/* accept at once: until then, what a client sends waits in the queue */
-			if (poll(&p, 1, 10) <= 0)
-				continue;
-			fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-			if (fd < 0)
-				continue;
-			if (nconn < 64 && !serve_adopt(skel, fd, (__u32)nconn, &by_user))
-				conns[nconn++] = fd;
-			else
-				close(fd); /* full: the client sees a closed connection */
-			continue;
-		}
-		usleep(10000);
-	}
-out:
-	if (skel)
-		counters(skel, cnt);
-	if (!err)
-		printf("answered %llu in the kernel, passed %llu not for us, passed %llu "
-		       "malformed%s\n",
-		       (unsigned long long)cnt[ECHO_REPLIED],
-		       (unsigned long long)cnt[ECHO_NOT_OURS],
-		       (unsigned long long)cnt[ECHO_MALFORMED],
-		       !strcmp(a.hook, "socket") ? " (socket: see the server's count)" : "");
-	if (!strcmp(a.hook, "socket") && !err)
-		printf("socket server answered %llu\n", (unsigned long long)srv.served);
-	esrv_stop(&srv);
-	if (verdict_on)
-		bpf_prog_detach2(bpf_program__fd(skel->progs.echo_skskb),
-				 bpf_map__fd(skel->maps.socks), BPF_SK_SKB_STREAM_VERDICT);
-	if (by_user)
-		printf("echoed %llu early bytes in user space (sent before the connection was "
-		       "accepted)\n",
-		       (unsigned long long)by_user);
-	for (i = 0; i < nconn; i++)
-		close(conns[i]);
-	if (lfd >= 0)
-		close(lfd);
-	att_tc_detach(&tc);
-	bpf_link__destroy(xdp);
-	echo_bpf__destroy(skel);
-	return err ? EXIT_FAIL : EXIT_OK;
 }

@@ -19,7 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "exp/echo/echo_server.h"
+#include "loadgen/echo_server.h"
 #include "exp/isolation/isolation_exp.h"
 #include "kvcache/kvc.h"
 #include "lib/attach.h"

@@ -10,7 +10,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "kvcache/verify.h"
+#include "support/kvverify.h"
 #include "lib/bpfutil.h"
 #include "lib/util.h"
 

@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "exp/echo/echo_server.h"
+#include "loadgen/echo_server.h"
 #include "lib/cpu.h"
 #include "lib/log.h"
 
