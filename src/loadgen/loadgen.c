@@ -21,6 +21,7 @@
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
 #include "lib/log.h"
+#include "lib/util.h"
 #include "loadgen/loadgen.h"
 
 #define RING 65536 /* requests in flight at most; seq & (RING - 1); = 2^16 for memcached ids */
@@ -33,222 +34,6 @@ struct slot {
 	uint32_t seq;
 	bool live;
 	bool record;
-};
-
-static size_t echo_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap)
-{
-	uint32_t hdr[4] = { LG_ECHO_MAGIC, seq, 0, 0 };
-	size_t len = a->size < LG_ECHO_MIN ? LG_ECHO_MIN : a->size;
-
-	if (len > cap)
-		return 0;
-	memset(buf, 0x5a, len);
-	memcpy(buf, hdr, sizeof(hdr));
-	return len;
-}
-
-static ssize_t echo_decode(const struct lg_app *a, const unsigned char *buf, size_t len,
-			   uint32_t *seq)
-{
-	size_t want = a->size < LG_ECHO_MIN ? LG_ECHO_MIN : a->size;
-	uint32_t hdr[2];
-
-	if (len < want)
-		return 0;
-	memcpy(hdr, buf, sizeof(hdr));
-	if (hdr[0] != LG_ECHO_MAGIC)
-		return -1;
-	*seq = hdr[1];
-	return (ssize_t)want;
-}
-
-/* ---- memcached ---- */
-
-struct mc_frame {
-	uint16_t req_id, seq, total, reserved; /* network order */
-};
-
-static uint64_t mc_rand(struct lg_mc *mc)
-{
-	mc->rng ^= mc->rng >> 12;
-	mc->rng ^= mc->rng << 25;
-	mc->rng ^= mc->rng >> 27;
-	return mc->rng * 2685821657736338717ULL;
-}
-
-/* Whether request seq belongs to the second class. */
-static bool mc_is_alt(const struct lg_mc *mc, uint32_t seq)
-{
-	if (mc->alt_every)
-		return seq % mc->alt_every == mc->alt_every - 1;
-	return mc->alt_pct && ((seq * 2654435761u) >> 16) % 100 < mc->alt_pct;
-}
-
-static size_t mc_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap)
-{
-	struct lg_mc *mc = a->ctx;
-	size_t off = 0;
-	uint64_t r = mc_rand(mc);
-	bool alt = mc_is_alt(mc, seq);
-	unsigned int nkeys = alt ? mc->alt_keys : mc->keys;
-	unsigned int key = (unsigned int)((r >> 8) % (nkeys ? nkeys : 1));
-	const char *prefix = alt ? mc->alt_prefix : mc->prefix;
-	bool set = (unsigned int)(r % 100) < mc->set_pct;
-	int n;
-
-	if (mc->udp) {
-		struct mc_frame f = { htons((uint16_t)seq), 0, htons(1), 0 };
-
-		if (cap < sizeof(f))
-			return 0;
-		memcpy(buf, &f, sizeof(f));
-		off = sizeof(f);
-	}
-	if (set)
-		n = snprintf((char *)buf + off, cap - off, "set %s%u 0 0 %zu\r\n", prefix, key,
-			     mc->value_size);
-	else
-		n = snprintf((char *)buf + off, cap - off, "get %s%u\r\n", prefix, key);
-	if (n < 0 || (size_t)n >= cap - off)
-		return 0;
-	off += (size_t)n;
-	if (set) {
-		if (off + mc->value_size + 2 > cap)
-			return 0;
-		/* a value that names its key, so a reader can tell whose value it got */
-		memset(buf + off, 'v', mc->value_size);
-		n = snprintf((char *)buf + off, mc->value_size + 1, "%u:", key);
-		if (n > 0 && (size_t)n <= mc->value_size)
-			buf[off + (size_t)n] = 'v';
-		off += mc->value_size;
-		memcpy(buf + off, "\r\n", 2);
-		off += 2;
-	}
-	return off;
-}
-
-/* Length of the line at p (through "\r\n"), or 0 when it is not complete within len. */
-static size_t line_len(const unsigned char *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len; i++)
-		if (p[i] == '\r' && p[i + 1] == '\n')
-			return i + 2;
-	return 0;
-}
-
-static bool starts(const unsigned char *p, size_t len, const char *word)
-{
-	size_t wl = strlen(word);
-
-	return len >= wl && !memcmp(p, word, wl);
-}
-
-/*
- * One whole response at the start of p: VALUE blocks then END, or a one-line reply. Returns
- * its length, 0 when incomplete, -1 when it is not a memcached response.
- */
-static ssize_t mc_response(struct lg_mc *mc, const unsigned char *p, size_t len)
-{
-	size_t off = 0, l;
-
-	for (;;) {
-		l = line_len(p + off, len - off);
-		if (!l)
-			return 0;
-		if (starts(p + off, l, "VALUE ")) {
-			char line[320];
-			unsigned long bytes;
-
-			if (l >= sizeof(line))
-				return -1;
-			memcpy(line, p + off, l - 2);
-			line[l - 2] = '\0';
-			if (sscanf(line, "VALUE %*s %*u %lu", &bytes) != 1)
-				return -1;
-			if (len - off < l + bytes + 2)
-				return 0;
-			if (p[off + l + bytes] != '\r' || p[off + l + bytes + 1] != '\n')
-				return -1;
-			if (bytes != mc->value_size)
-				mc->bad_values++;
-			mc->hits++;
-			off += l + bytes + 2;
-			continue;
-		}
-		if (starts(p + off, l, "END\r\n")) {
-			if (off == 0)
-				mc->misses++;
-			return (ssize_t)(off + l);
-		}
-		if (off)
-			return -1; /* only END may follow a VALUE block */
-		if (starts(p, l, "STORED\r\n"))
-			mc->stored++;
-		else if (starts(p, l, "NOT_STORED") || starts(p, l, "EXISTS") ||
-			 starts(p, l, "NOT_FOUND") || starts(p, l, "DELETED") ||
-			 starts(p, l, "TOUCHED"))
-			;
-		else if (starts(p, l, "ERROR") || starts(p, l, "CLIENT_ERROR") ||
-			 starts(p, l, "SERVER_ERROR"))
-			mc->errors++;
-		else
-			return -1;
-		return (ssize_t)l;
-	}
-}
-
-static ssize_t mc_decode(const struct lg_app *a, const unsigned char *buf, size_t len,
-			 uint32_t *seq)
-{
-	struct lg_mc *mc = a->ctx;
-	struct mc_frame f;
-	ssize_t n;
-
-	if (!mc->udp) {
-		n = mc_response(mc, buf, len);
-		*seq = LG_SEQ_IN_ORDER;
-		return n;
-	}
-	if (len < sizeof(f))
-		return -1;
-	memcpy(&f, buf, sizeof(f));
-	*seq = ntohs(f.req_id);
-	/* a reply over several datagrams counts when its last one arrives */
-	if (ntohs(f.total) > 1 && ntohs(f.seq) + 1 != ntohs(f.total))
-		return LG_PARTIAL;
-	if (ntohs(f.total) > 1) {
-		mc->hits++; /* its body was split: trust the frame header */
-		return (ssize_t)len;
-	}
-	n = mc_response(mc, buf + sizeof(f), len - sizeof(f));
-	return n > 0 ? (ssize_t)len : -1;
-}
-
-static int mc_classify(const struct lg_app *a, uint32_t seq)
-{
-	return mc_is_alt(a->ctx, seq);
-}
-
-void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
-{
-	memset(app, 0, sizeof(*app));
-	app->name = "memcached";
-	app->encode = mc_encode;
-	app->decode = mc_decode;
-	app->seq_bits = mc->udp ? 16 : 0;
-	app->ctx = mc;
-	if (mc->alt_every || mc->alt_pct)
-		app->classify = mc_classify;
-	if (!mc->rng)
-		mc->rng = 0x9e3779b97f4a7c15ULL;
-	if (!mc->prefix[0])
-		snprintf(mc->prefix, sizeof(mc->prefix), "olab:");
-}
-
-const struct lg_app lg_echo_app = {
-	.name = "echo", .encode = echo_encode, .decode = echo_decode, .size = 64
 };
 
 void lg_opts_default(struct lg_opts *o)
@@ -333,10 +118,7 @@ static double exp_gap_ns(struct gen *g)
 {
 	double u;
 
-	g->rng ^= g->rng >> 12;
-	g->rng ^= g->rng << 25;
-	g->rng ^= g->rng >> 27;
-	u = (double)((g->rng * 2685821657736338717ULL) >> 11) / 9007199254740992.0;
+	u = olab_rng_unit(&g->rng);
 	if (u < 1e-12)
 		u = 1e-12;
 	return -log(u) / g->o->rate * 1e9;
@@ -543,6 +325,58 @@ static int open_socket(const struct lg_opts *o)
 	return fd;
 }
 
+/* Buffers, histograms, the pinned CPU, the socket (connected, if TCP). 0 or -errno. */
+static int gen_open(struct gen *g)
+{
+	const struct lg_opts *o = g->o;
+	struct lg_result *r = g->r;
+
+	r->lat = malloc(sizeof(*r->lat));
+	g->ring = calloc(RING, sizeof(*g->ring));
+	g->obuf = malloc(MAXREQ * MAXBATCH);
+	g->ibuf = malloc(MAXREQ * MAXBATCH);
+	if (!r->lat || !g->ring || !g->obuf || !g->ibuf)
+		return -ENOMEM;
+	stats_hist_init(r->lat);
+	if (o->app->classify) {
+		r->lat_alt = malloc(sizeof(*r->lat_alt));
+		if (!r->lat_alt)
+			return -ENOMEM;
+		stats_hist_init(r->lat_alt);
+	}
+	if (o->cpu >= 0)
+		cpu_pin_self(o->cpu);
+	g->fd = open_socket(o);
+	if (g->fd < 0)
+		return g->fd;
+	return o->after_connect ? o->after_connect(o->after_connect_arg, g->fd) : 0;
+}
+
+/*
+ * What is due now: closed loop, enough to keep o->outstanding in flight; open loop, every
+ * request whose intended time has come (next_t advances by the fixed or Poisson gap). At most
+ * batch at once. Requests the socket refused are not retried later. <0 on error.
+ */
+static int send_due(struct gen *g, uint64_t now, unsigned int batch, uint64_t gap, uint64_t *next_t)
+{
+	const struct lg_opts *o = g->o;
+	uint64_t t0s[MAXBATCH], sent = g->r->sent;
+	int n = 0;
+
+	if (o->mode == LG_CLOSED) {
+		while (g->inflight + (uint64_t)n < o->outstanding && n < (int)batch &&
+		       (!o->count || sent + (uint64_t)n < o->count))
+			n++;
+		return n ? send_batch(g, NULL, n, now) : 0;
+	}
+	while (*next_t <= now && n < (int)batch && g->inflight + (uint64_t)n < RING &&
+	       (!o->count || sent + (uint64_t)n < o->count)) {
+		t0s[n++] = *next_t;
+		*next_t += o->mode == LG_FIXED ? gap : (uint64_t)exp_gap_ns(g);
+	}
+	return n ? send_batch(g, t0s, n, now) : 0;
+}
+
 int lg_run(const struct lg_opts *o, struct lg_result *r)
 {
 	struct gen g = { .now = o->clock ? o->clock : bpfu_now_ns,
@@ -551,7 +385,6 @@ int lg_run(const struct lg_opts *o, struct lg_result *r)
 			 .fd = -1,
 			 .rng = o->seed ? o->seed : 1 };
 	uint64_t now, next_t, end_send = 0, end_all, gap = 0;
-	uint64_t t0s[MAXBATCH];
 	unsigned int batch = o->batch ? o->batch : 1;
 	int err = 0;
 
@@ -561,35 +394,9 @@ int lg_run(const struct lg_opts *o, struct lg_result *r)
 		batch = MAXBATCH;
 	if (o->mode != LG_CLOSED && !(o->rate > 0))
 		return -EINVAL;
-	r->lat = malloc(sizeof(*r->lat));
-	g.ring = calloc(RING, sizeof(*g.ring));
-	g.obuf = malloc(MAXREQ * MAXBATCH);
-	g.ibuf = malloc(MAXREQ * MAXBATCH);
-	if (!r->lat || !g.ring || !g.obuf || !g.ibuf) {
-		err = -ENOMEM;
+	err = gen_open(&g);
+	if (err)
 		goto out;
-	}
-	stats_hist_init(r->lat);
-	if (o->app->classify) {
-		r->lat_alt = malloc(sizeof(*r->lat_alt));
-		if (!r->lat_alt) {
-			err = -ENOMEM;
-			goto out;
-		}
-		stats_hist_init(r->lat_alt);
-	}
-	if (o->cpu >= 0)
-		cpu_pin_self(o->cpu);
-	g.fd = open_socket(o);
-	if (g.fd < 0) {
-		err = g.fd;
-		goto out;
-	}
-	if (o->after_connect) {
-		err = o->after_connect(o->after_connect_arg, g.fd);
-		if (err)
-			goto out;
-	}
 	g.start = g.now();
 	g.record_from = g.start + o->warmup_ns;
 	end_send = g.start + o->duration_ns;
@@ -602,32 +409,9 @@ int lg_run(const struct lg_opts *o, struct lg_result *r)
 			break;
 		if (now >= end_send || (o->count && r->sent >= o->count))
 			break;
-		if (o->mode == LG_CLOSED) {
-			int n = 0;
-
-			while (g.inflight + (uint64_t)n < o->outstanding && n < (int)batch &&
-			       (!o->count || r->sent + (uint64_t)n < o->count))
-				n++;
-			if (n) {
-				err = send_batch(&g, NULL, n, now);
-				if (err < 0)
-					goto out;
-			}
-		} else {
-			int n = 0;
-
-			while (next_t <= now && n < (int)batch && g.inflight + (uint64_t)n < RING &&
-			       (!o->count || r->sent + (uint64_t)n < o->count)) {
-				t0s[n++] = next_t;
-				next_t += o->mode == LG_FIXED ? gap : (uint64_t)exp_gap_ns(&g);
-			}
-			if (n) {
-				err = send_batch(&g, t0s, n, now);
-				if (err < 0)
-					goto out;
-				/* requests the socket refused are not retried later: skip them */
-			}
-		}
+		err = send_due(&g, now, batch, gap, &next_t);
+		if (err < 0)
+			goto out;
 		if (o->l4 == LG_TCP) {
 			err = tcp_flush(&g);
 			if (err)

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The load generator's codecs (struct lg_app): what a request looks like and how a reply is
+ * matched to it, for the echo servers and for memcached's text protocol (UDP frame header,
+ * get/gets/multi-get, large values in several datagrams). The engine is loadgen.c.
+ */
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "lib/util.h"
+#include "loadgen/loadgen.h"
+
+static size_t echo_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap)
+{
+	uint32_t hdr[4] = { LG_ECHO_MAGIC, seq, 0, 0 };
+	size_t len = a->size < LG_ECHO_MIN ? LG_ECHO_MIN : a->size;
+
+	if (len > cap)
+		return 0;
+	memset(buf, 0x5a, len);
+	memcpy(buf, hdr, sizeof(hdr));
+	return len;
+}
+
+static ssize_t echo_decode(const struct lg_app *a, const unsigned char *buf, size_t len,
+			   uint32_t *seq)
+{
+	size_t want = a->size < LG_ECHO_MIN ? LG_ECHO_MIN : a->size;
+	uint32_t hdr[2];
+
+	if (len < want)
+		return 0;
+	memcpy(hdr, buf, sizeof(hdr));
+	if (hdr[0] != LG_ECHO_MAGIC)
+		return -1;
+	*seq = hdr[1];
+	return (ssize_t)want;
+}
+
+/* ---- memcached ---- */
+
+struct mc_frame {
+	uint16_t req_id, seq, total, reserved; /* network order */
+};
+
+/* Whether request seq belongs to the second class. */
+static bool mc_is_alt(const struct lg_mc *mc, uint32_t seq)
+{
+	if (mc->alt_every)
+		return seq % mc->alt_every == mc->alt_every - 1;
+	return mc->alt_pct && ((seq * 2654435761u) >> 16) % 100 < mc->alt_pct;
+}
+
+static size_t mc_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap)
+{
+	struct lg_mc *mc = a->ctx;
+	size_t off = 0;
+	uint64_t r = olab_rng(&mc->rng);
+	bool alt = mc_is_alt(mc, seq);
+	unsigned int nkeys = alt ? mc->alt_keys : mc->keys;
+	unsigned int key = (unsigned int)((r >> 8) % (nkeys ? nkeys : 1));
+	const char *prefix = alt ? mc->alt_prefix : mc->prefix;
+	bool set = (unsigned int)(r % 100) < mc->set_pct;
+	int n;
+
+	if (mc->udp) {
+		struct mc_frame f = { htons((uint16_t)seq), 0, htons(1), 0 };
+
+		if (cap < sizeof(f))
+			return 0;
+		memcpy(buf, &f, sizeof(f));
+		off = sizeof(f);
+	}
+	if (set)
+		n = snprintf((char *)buf + off, cap - off, "set %s%u 0 0 %zu\r\n", prefix, key,
+			     mc->value_size);
+	else
+		n = snprintf((char *)buf + off, cap - off, "get %s%u\r\n", prefix, key);
+	if (n < 0 || (size_t)n >= cap - off)
+		return 0;
+	off += (size_t)n;
+	if (set) {
+		if (off + mc->value_size + 2 > cap)
+			return 0;
+		/* a value that names its key, so a reader can tell whose value it got */
+		memset(buf + off, 'v', mc->value_size);
+		n = snprintf((char *)buf + off, mc->value_size + 1, "%u:", key);
+		if (n > 0 && (size_t)n <= mc->value_size)
+			buf[off + (size_t)n] = 'v';
+		off += mc->value_size;
+		memcpy(buf + off, "\r\n", 2);
+		off += 2;
+	}
+	return off;
+}
+
+/* Length of the line at p (through "\r\n"), or 0 when it is not complete within len. */
+static size_t line_len(const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i++)
+		if (p[i] == '\r' && p[i + 1] == '\n')
+			return i + 2;
+	return 0;
+}
+
+static bool starts(const unsigned char *p, size_t len, const char *word)
+{
+	size_t wl = strlen(word);
+
+	return len >= wl && !memcmp(p, word, wl);
+}
+
+/*
+ * One whole response at the start of p: VALUE blocks then END, or a one-line reply. Returns
+ * its length, 0 when incomplete, -1 when it is not a memcached response.
+ */
+static ssize_t mc_response(struct lg_mc *mc, const unsigned char *p, size_t len)
+{
+	size_t off = 0, l;
+
+	for (;;) {
+		l = line_len(p + off, len - off);
+		if (!l)
+			return 0;
+		if (starts(p + off, l, "VALUE ")) {
+			char line[320];
+			unsigned long bytes;
+
+			if (l >= sizeof(line))
+				return -1;
+			memcpy(line, p + off, l - 2);
+			line[l - 2] = '\0';
+			if (sscanf(line, "VALUE %*s %*u %lu", &bytes) != 1)
+				return -1;
+			if (len - off < l + bytes + 2)
+				return 0;
+			if (p[off + l + bytes] != '\r' || p[off + l + bytes + 1] != '\n')
+				return -1;
+			if (bytes != mc->value_size)
+				mc->bad_values++;
+			mc->hits++;
+			off += l + bytes + 2;
+			continue;
+		}
+		if (starts(p + off, l, "END\r\n")) {
+			if (off == 0)
+				mc->misses++;
+			return (ssize_t)(off + l);
+		}
+		if (off)
+			return -1; /* only END may follow a VALUE block */
+		if (starts(p, l, "STORED\r\n"))
+			mc->stored++;
+		else if (starts(p, l, "NOT_STORED") || starts(p, l, "EXISTS") ||
+			 starts(p, l, "NOT_FOUND") || starts(p, l, "DELETED") ||
+			 starts(p, l, "TOUCHED"))
+			;
+		else if (starts(p, l, "ERROR") || starts(p, l, "CLIENT_ERROR") ||
+			 starts(p, l, "SERVER_ERROR"))
+			mc->errors++;
+		else
+			return -1;
+		return (ssize_t)l;
+	}
+}
+
+static ssize_t mc_decode(const struct lg_app *a, const unsigned char *buf, size_t len,
+			 uint32_t *seq)
+{
+	struct lg_mc *mc = a->ctx;
+	struct mc_frame f;
+	ssize_t n;
+
+	if (!mc->udp) {
+		n = mc_response(mc, buf, len);
+		*seq = LG_SEQ_IN_ORDER;
+		return n;
+	}
+	if (len < sizeof(f))
+		return -1;
+	memcpy(&f, buf, sizeof(f));
+	*seq = ntohs(f.req_id);
+	/* a reply over several datagrams counts when its last one arrives */
+	if (ntohs(f.total) > 1 && ntohs(f.seq) + 1 != ntohs(f.total))
+		return LG_PARTIAL;
+	if (ntohs(f.total) > 1) {
+		mc->hits++; /* its body was split: trust the frame header */
+		return (ssize_t)len;
+	}
+	n = mc_response(mc, buf + sizeof(f), len - sizeof(f));
+	return n > 0 ? (ssize_t)len : -1;
+}
+
+static int mc_classify(const struct lg_app *a, uint32_t seq)
+{
+	return mc_is_alt(a->ctx, seq);
+}
+
+void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
+{
+	memset(app, 0, sizeof(*app));
+	app->name = "memcached";
+	app->encode = mc_encode;
+	app->decode = mc_decode;
+	app->seq_bits = mc->udp ? 16 : 0;
+	app->ctx = mc;
+	if (mc->alt_every || mc->alt_pct)
+		app->classify = mc_classify;
+	if (!mc->rng)
+		mc->rng = 0x9e3779b97f4a7c15ULL;
+	if (!mc->prefix[0])
+		snprintf(mc->prefix, sizeof(mc->prefix), "olab:");
+}
+
+const struct lg_app lg_echo_app = {
+	.name = "echo", .encode = echo_encode, .decode = echo_decode, .size = 64
+};
