@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kvcache, the global state, the maps, the per-CPU scratch and the counters. Included by kvcache.bpf.c only, in its order. */
+#ifndef OLAB_KVC_MAPS_BPF_H
+#define OLAB_KVC_MAPS_BPF_H
+
+const volatile __u16 cfg_port = 11211;
+__u64 epoch = 1;	/* flush_all moves it: older entries are gone */
+__u64 gseq;		/* moves with every global window */
+__s64 gopen;		/* global windows open: no fills meanwhile */
+__u64 fill_block_until; /* a delayed flush_all: no fills until it has happened */
+/*
+ * Set when memcached's UDP socket or TCP listener on cfg_port closes (in its network
+ * namespace): everything cached goes (the epoch moves) and no GET is answered until a socket
+ * binds the port again: a new memcached, empty, whose misses refill the cache.
+ */
+__u8 server_gone;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, KC_BUCKETS);
+	__type(key, __u32);
+	__type(value, struct kc_fence);
+} fence SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 131072);
+	__type(key, struct kc_key);
+	__type(value, struct kc_meta);
+} meta SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct kc_ticket_key);
+	__type(value, struct kc_ticket);
+} tickets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct kc_req_key);
+	__type(value, struct kc_pending);
+} udp_pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct kc_conn_key);
+	__type(value, struct kc_conn);
+} conns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536); /* set from --capacity before load */
+	__type(key, struct kc_key);
+	__type(value, struct kc_val);
+} cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kc_cfg);
+} kc_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct kc_addr_key);
+	__type(value, __u8);
+} local_addrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 256);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct kc_lpm4);
+	__type(value, __u8);
+} allow4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 256);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct kc_lpm6);
+	__type(value, __u8);
+} allow6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct kc_addr_key);
+	__type(value, struct kc_rate);
+} src_rate SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, KC_NCOUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct scratch {
+	__u8 req[MC_BUF];
+	__u8 out[KC_OUT];
+	struct kc_key key;
+	struct mc_req r;
+	struct mc_value v;
+	struct kc_val val;
+	struct kc_pending pend;
+	__u8 hdr[192];	     /* the first bytes of a frame, for the header parse */
+	struct kc_conn conn; /* a new connection's state, before it goes into the map */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+/* v & mask, done on the register itself so that the verifier sees the bound */
+static __always_inline __u32 bounded(__u32 v, __u32 mask)
+{
+	__u64 x = v;
+
+	asm volatile("%0 &= %1" : "+r"(x) : "r"((__u64)mask));
+	return (__u32)x;
+}
+
+static __always_inline void count(__u32 what)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &what);
+
+	if (c)
+		*c += 1;
+}
+
+#endif

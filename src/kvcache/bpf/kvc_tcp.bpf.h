@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kvcache, TCP ingress: commands tracked in order per connection. Included by kvcache.bpf.c only, in its order. */
+#ifndef OLAB_KVC_TCP_BPF_H
+#define OLAB_KVC_TCP_BPF_H
+
+/* ---- TCP: commands and replies in order, per connection ---- */
+
+/*
+ * Lost track of a connection: what it carries may write any key. Flush everything now and
+ * on every later segment of it, and fill nothing until it ends.
+ */
+static __always_inline void desync(struct kc_conn *c)
+{
+	__sync_fetch_and_add(&epoch, 1);
+	if (!c->desync) {
+		c->desync = 1;
+		open_global();
+		count(KC_DESYNC);
+	}
+}
+
+/*
+ * A connection the table has no room for cannot be followed, and nothing would say when it
+ * ends: flush now and on every such segment, and stop filling for good (a global window that
+ * never closes; detach and attach again to start over). Counted once.
+ */
+__u8 lost_connections;
+
+static __always_inline void untracked(void)
+{
+	__sync_fetch_and_add(&epoch, 1);
+	if (!lost_connections) {
+		lost_connections = 1;
+		open_global();
+		count(KC_UNTRACKED);
+	}
+}
+
+/* Close every window a connection holds (it ended, or it is being reused). */
+static __always_inline void conn_close_all(struct kc_conn *c)
+{
+	__u32 i;
+
+	for (i = 0; i < KC_FIFO; i++) {
+		struct kc_entry *e;
+		struct kc_pending p = {};
+
+		if (c->head == c->tail)
+			break;
+		e = &c->q[c->head & (KC_FIFO - 1)];
+		p.n = e->n;
+		p.all = e->all;
+		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
+		close_pending(&p);
+		c->head++;
+	}
+	if (c->desync)
+		close_global();
+	c->desync = 0;
+}
+
+/*
+ * One command at the start of s->req (n bytes of the segment's rest): queue it, open its
+ * windows. Returns the bytes it takes (line and data block), possibly more than n, or -1
+ * when the stream cannot be followed.
+ */
+KC_FUNC int kc_tcp_cmd(struct scratch *s, struct kc_conn *c, __u32 n, __u64 now)
+{
+	struct kc_entry *e;
+	int cmd;
+
+	if (!s || !c)
+		return -1;
+	cmd = kc_parse(s, n);
+	if (!s->r.line_len || cmd == MC_BAD_WRITE)
+		return -1; /* a line split across segments, or a write that cannot be read */
+	if (c->tail - c->head >= KC_FIFO)
+		return -1;
+	e = &c->q[c->tail & (KC_FIFO - 1)];
+	__builtin_memset(e, 0, sizeof(*e));
+	if (cmd == MC_UNKNOWN || cmd == MC_GET || cmd == MC_GETS) {
+		e->kind = cmd == MC_UNKNOWN ? KC_K_LINE : KC_K_READ;
+	} else {
+		invalidate(s, now);
+		e->n = (__u8)s->pend.n;
+		e->all = (__u8)s->pend.all;
+		__builtin_memcpy(e->bucket, s->pend.bucket, sizeof(e->bucket));
+		e->kind = s->r.noreply			      ? KC_K_NOREPLY
+			  : (cmd == MC_GAT || cmd == MC_GATS) ? KC_K_READ
+							      : KC_K_LINE;
+	}
+	c->tail++;
+	return (int)mc_req_len(&s->r);
+}
+
+static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
+				  __u64 now)
+{
+	struct kc_conn *c = bpf_map_lookup_elem(&conns, &f->ck);
+	__u32 off, i;
+
+	if (f->syn) {
+		if (c)
+			conn_close_all(c);
+		__builtin_memset(&s->conn, 0, sizeof(s->conn));
+		s->conn.next_in = f->tseq + 1;
+		if (bpf_map_update_elem(&conns, &f->ck, &s->conn, BPF_ANY))
+			untracked();
+		return XDP_PASS;
+	}
+	if (!f->plen)
+		return XDP_PASS;
+	if (f->opaque && c) {
+		count(KC_OPAQUE);
+		desync(c); /* a fragmented segment: its stream cannot be followed */
+		return XDP_PASS;
+	}
+	if (!c) {
+		/* a connection older than the cache: its stream cannot be followed */
+		__builtin_memset(&s->conn, 0, sizeof(s->conn));
+		bpf_map_update_elem(&conns, &f->ck, &s->conn, BPF_ANY);
+		c = bpf_map_lookup_elem(&conns, &f->ck);
+		if (c)
+			desync(c);
+		else
+			untracked();
+		return XDP_PASS;
+	}
+	if (c->desync) {
+		desync(c); /* flush again: this segment may write */
+		return XDP_PASS;
+	}
+	if (f->tseq != c->next_in) {
+		if ((__s32)(f->tseq + f->plen - c->next_in) <= 0)
+			return XDP_PASS; /* a retransmission of what was seen */
+		desync(c);
+		return XDP_PASS;
+	}
+	c->next_in = f->tseq + f->plen;
+	if (c->skip_in >= f->plen) {
+		c->skip_in -= f->plen;
+		return XDP_PASS;
+	}
+	off = c->skip_in;
+	c->skip_in = 0;
+	for (i = 0; i < 16; i++) {
+		__u32 rest, n;
+		int adv;
+
+		if (off >= f->plen)
+			break;
+		rest = f->plen - off;
+		n = rest > MC_BUF ? MC_BUF : rest;
+		if (n < 1 || bpf_xdp_load_bytes(ctx, (f->poff + off) & 0xffff, s->req,
+						bounded(n - 1, 511) + 1)) {
+			desync(c);
+			return XDP_PASS;
+		}
+		adv = kc_tcp_cmd(s, c, n, now);
+		if (adv <= 0) {
+			desync(c);
+			return XDP_PASS;
+		}
+		if ((__u32)adv > rest) {
+			c->skip_in = (__u32)adv - rest;
+			return XDP_PASS;
+		}
+		off += (__u32)adv;
+	}
+	if (off < f->plen)
+		desync(c); /* more commands in one segment than followed */
+	return XDP_PASS;
+}
+
+#endif

@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* kvcache, UDP ingress: the hit path, misses taking tickets, writes opening windows. Included by kvcache.bpf.c only, in its order. */
+#ifndef OLAB_KVC_UDP_BPF_H
+#define OLAB_KVC_UDP_BPF_H
+
+/* ---- ingress: UDP ---- */
+
+/* One's-complement sum of s->out[0, len) (len rounded up to 4, zero padded), from seed. */
+KC_FUNC __u32 kc_csum_out(struct scratch *s, __u32 len, __u32 seed)
+{
+	__u32 i, sum = seed;
+
+	if (!s || len > KC_REPLY_MAX + 8)
+		return seed;
+	__builtin_memset(&s->out[len & 2047], 0, 4);
+	len = (len + 3) & ~3u;
+	for (i = 0; i < 3; i++) {
+		__u32 n, off = i * 512;
+
+		if (off >= len)
+			break;
+		n = len - off > 512 ? 512 : len - off;
+		sum = bpf_csum_diff(NULL, 0, (void *)&s->out[off & 1023], bounded(n - 1, 511) + 1,
+				    sum);
+	}
+	return sum;
+}
+
+static __always_inline __u16 csum_fold(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (__u16)~sum;
+}
+
+/*
+ * Answer from the cache if every key hits: XDP_TX, or -1 to pass it on. IPv4 without options
+ * or IPv6 without extension headers (l4off says which).
+ */
+static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 plen, __u64 now,
+				   __u32 l4off)
+{
+	void *data, *data_end;
+	struct ethhdr *eth;
+	struct udphdr *udp;
+	__u32 o;
+	int delta, v6 = l4off != sizeof(struct ethhdr) + sizeof(struct iphdr);
+
+	{
+		struct compose c = { .now = now, .epoch = epoch };
+
+		KC_LOOP(MC_MAX_KEYS, compose_key, &c);
+		if (c.fail) {
+			count(c.fail);
+			return -1;
+		}
+		o = c.o;
+	}
+	o = put(s, o, "END\r\n", 5);
+	if (o > KC_REPLY_MAX - (v6 ? 20 : 0)) {
+		count(KC_TOO_BIG);
+		return -1;
+	}
+	/* resize to the reply, then rewrite the headers around it */
+	delta = (int)o - (int)plen;
+	if (bpf_xdp_adjust_tail(ctx, delta)) {
+		/*
+		 * No room at the tail (a small skb on veth's generic path): take it at the head,
+		 * where XDP keeps its headroom, and put the headers back at the new start.
+		 */
+		if (delta <= 0 || bpf_xdp_adjust_head(ctx, -delta)) {
+			count(KC_NO_ROOM);
+			return -1;
+		}
+		if (bpf_xdp_store_bytes(ctx, 0, s->hdr,
+					(v6 ? 62 : 42) + MC_UDP_HDR)) /* through the frame header */
+			return XDP_ABORTED;
+	}
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	eth = data;
+	if ((void *)(eth + 1) > data_end)
+		return XDP_ABORTED;
+	{
+		__u8 mac[ETH_ALEN];
+
+		__builtin_memcpy(mac, eth->h_source, ETH_ALEN);
+		__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
+		__builtin_memcpy(eth->h_dest, mac, ETH_ALEN);
+	}
+	if (!v6) {
+		struct iphdr *ip = (void *)(eth + 1);
+		__u32 a;
+
+		udp = (void *)(ip + 1);
+		if ((void *)(udp + 1) > data_end)
+			return XDP_ABORTED;
+		a = ip->saddr;
+		ip->saddr = ip->daddr;
+		ip->daddr = a;
+		ip->tot_len = bpf_htons((__u16)(sizeof(*ip) + sizeof(*udp) + MC_UDP_HDR + o));
+		ip->ttl = 64;
+		ip->check = olab_ip_csum(ip);
+	} else {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+		struct in6_addr a;
+
+		udp = (void *)(ip6 + 1);
+		if ((void *)(udp + 1) > data_end)
+			return XDP_ABORTED;
+		a = ip6->saddr;
+		ip6->saddr = ip6->daddr;
+		ip6->daddr = a;
+		ip6->payload_len = bpf_htons((__u16)(sizeof(*udp) + MC_UDP_HDR + o));
+		ip6->hop_limit = 64;
+	}
+	{
+		__u16 p = udp->source;
+
+		udp->source = udp->dest;
+		udp->dest = p;
+	}
+	udp->len = bpf_htons((__u16)(sizeof(*udp) + MC_UDP_HDR + o));
+	udp->check = 0; /* optional over IPv4; IPv6 gets it below */
+	{
+		/* memcached's own frame header: the request id, then sequence 0 of 1, reserved 0 */
+		static const __u8 fh[6] = { 0, 0, 0, 1, 0, 0 };
+
+		if (bpf_xdp_store_bytes(ctx, l4off + sizeof(*udp) + 2, (void *)fh, sizeof(fh)))
+			return XDP_ABORTED;
+	}
+	{
+		__u64 len = o;
+
+		/* a bound the verifier sees on the register itself */
+		asm volatile("%0 &= 2047" : "+r"(len));
+		if (len < 1 || len > KC_REPLY_MAX ||
+		    bpf_xdp_store_bytes(ctx, l4off + sizeof(*udp) + MC_UDP_HDR, s->out, (__u32)len))
+			return XDP_ABORTED;
+	}
+	if (v6) {
+		/* pseudo-header, UDP header and frame header from the packet, the reply from out */
+		struct ipv6hdr *ip6;
+		__be32 ph[2];
+		__u32 sum;
+
+		data = (void *)(long)ctx->data;
+		data_end = (void *)(long)ctx->data_end;
+		ip6 = data + sizeof(struct ethhdr);
+		udp = (void *)(ip6 + 1);
+		if ((void *)udp + sizeof(*udp) + MC_UDP_HDR > data_end)
+			return XDP_ABORTED;
+		ph[0] = bpf_htonl(sizeof(*udp) + MC_UDP_HDR + o);
+		ph[1] = bpf_htonl(IPPROTO_UDP);
+		sum = bpf_csum_diff(NULL, 0, (__be32 *)&ip6->saddr, 32, 0);
+		sum = bpf_csum_diff(NULL, 0, ph, sizeof(ph), sum);
+		sum = bpf_csum_diff(NULL, 0, (__be32 *)udp, sizeof(*udp) + MC_UDP_HDR, sum);
+		sum = kc_csum_out(s, o, sum);
+		udp->check = csum_fold(sum) ?: 0xffff;
+	}
+	count(KC_HIT);
+	return XDP_TX;
+}
+
+/*
+ * Whether the hit path may answer this request at all (docs/kvcache.md, "Security model"):
+ * it must be addressed to this host (the device's MAC, one of the host's unicast addresses),
+ * come from a plausible unicast source, pass the allow-list and the source's rate. Anything
+ * else goes on to memcached, which decides as it always would: the cache never answers where
+ * memcached would not, and never more often to a source than it is allowed.
+ */
+static __always_inline __u32 may_answer(struct scratch *s, const struct flow *f, __u64 now)
+{
+	struct kc_addr_key dst = { .v6 = f->v6 }, src = { .v6 = f->v6 };
+	__u32 zero = 0, i;
+	struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
+	struct kc_rate *rt;
+
+	if (!cfg)
+		return KC_NOT_LOCAL;
+	if (server_gone)
+		return KC_NO_SERVER; /* memcached would not answer: neither may the cache */
+	for (i = 0; i < ETH_ALEN; i++)
+		if (s->hdr[i] != cfg->mac[i])
+			return KC_NOT_LOCAL; /* another host's frame, broadcast or multicast */
+	__builtin_memcpy(src.addr, f->ck.addr, sizeof(src.addr));
+	if (!f->v6) {
+		__u32 a = bpf_ntohl(src.addr[0]);
+
+		__builtin_memcpy(&dst.addr[0], &s->hdr[14 + 16], 4);
+		/* 0/8, loopback, multicast, class E and broadcast are never a client */
+		if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 14)
+			return KC_NOT_LOCAL;
+	} else {
+		__builtin_memcpy(dst.addr, &s->hdr[14 + 24], 16);
+		if (s->hdr[14 + 8] == 0xff || /* multicast source */
+		    (!src.addr[0] && !src.addr[1] && !src.addr[2] &&
+		     (!src.addr[3] || src.addr[3] == bpf_htonl(1))))
+			return KC_NOT_LOCAL; /* unspecified or loopback */
+	}
+	if (!bpf_map_lookup_elem(&local_addrs, &dst))
+		return KC_NOT_LOCAL; /* not one of this host's addresses (or broadcast) */
+	if (cfg->allow_only) {
+		if (!f->v6) {
+			struct kc_lpm4 k = { .prefixlen = 32 };
+
+			__builtin_memcpy(k.addr, src.addr, 4);
+			if (!bpf_map_lookup_elem(&allow4, &k))
+				return KC_SRC_REFUSED;
+		} else {
+			struct kc_lpm6 k = { .prefixlen = 128 };
+
+			__builtin_memcpy(k.addr, src.addr, 16);
+			if (!bpf_map_lookup_elem(&allow6, &k))
+				return KC_SRC_REFUSED;
+		}
+	}
+	if (!cfg->rate)
+		return 0;
+	rt = bpf_map_lookup_elem(&src_rate, &src);
+	if (!rt) {
+		struct kc_rate fresh = { .tokens = (__u64)cfg->burst * 1000000000ULL,
+					 .last_ns = now };
+
+		bpf_map_update_elem(&src_rate, &src, &fresh, BPF_NOEXIST);
+		rt = bpf_map_lookup_elem(&src_rate, &src);
+		if (!rt)
+			return KC_RATE_LIMITED;
+	}
+	{
+		__u64 cap = (__u64)cfg->burst * 1000000000ULL, t = rt->tokens;
+
+		if (now > rt->last_ns)
+			t += (now - rt->last_ns) * cfg->rate;
+		if (t > cap)
+			t = cap;
+		rt->last_ns = now;
+		if (t < 1000000000ULL) {
+			rt->tokens = t;
+			return KC_RATE_LIMITED;
+		}
+		rt->tokens = t - 1000000000ULL;
+	}
+	return 0;
+}
+
+/* A get/gets parsed into s->r: answer it from the cache, or take fill tickets and pass it. */
+static __always_inline int get_path(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
+				    const __u8 *h, __u32 plen, __u64 now)
+{
+	__u32 why;
+	int ret;
+
+	if (s->r.more_keys) {
+		count(KC_NOT_CACHEABLE);
+		return XDP_PASS;
+	}
+	why = may_answer(s, f, now);
+	if (why) {
+		count(why);
+	} else if (!f->len_ok) {
+		count(KC_BAD_FRAME);
+	} else if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
+			  : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
+		   s->r.line_len == plen) {
+		ret = try_hit(ctx, s, plen, now, f->l4off);
+		if (ret >= 0)
+			return ret;
+	} else {
+		count(KC_PARSE_PASS);
+	}
+	{
+		struct tickctx t = { .now = now };
+
+		__builtin_memcpy(t.tk.addr, f->ck.addr, sizeof(t.tk.addr));
+		t.tk.port = f->ck.port;
+		t.tk.reqid = (__u16)(h[0] | h[1] << 8);
+		KC_LOOP(MC_MAX_KEYS, ticket_key, &t);
+	}
+	return XDP_PASS;
+}
+
+#ifdef KC_TAIL
+/*
+ * The chain experiment's tail-call build: the get path runs as a second program, reached by
+ * a tail call (a constant index, or with KC_TAIL_VAR one read at run time); what it needs
+ * crosses in the per-CPU scratch, which a tail call keeps (same CPU, same packet).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} kc_stages SEC(".maps");
+
+__u32 kc_stage_idx; /* 0, but the verifier cannot know it */
+
+struct tail_state {
+	struct flow f;
+	__u8 h[MC_UDP_HDR];
+	__u32 plen;
+	__u64 now;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tail_state);
+} kc_tail_state SEC(".maps");
+
+SEC("xdp")
+int kvc_xdp_get(struct xdp_md *ctx)
+{
+	__u32 zero = 0;
+	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+	struct tail_state *ts = bpf_map_lookup_elem(&kc_tail_state, &zero);
+
+	if (!s || !ts)
+		return XDP_PASS;
+	return get_path(ctx, s, &ts->f, ts->h, ts->plen, ts->now);
+}
+#endif
+
+/* No fills until now + ns (a later deadline already set stays). */
+static __always_inline void hold_fills(__u64 now, __u64 ns)
+{
+	if (fill_block_until < now + ns)
+		fill_block_until = now + ns;
+}
+
+/* A packet that may write anything, with no reply to wait for: flush, and hold fills. */
+static __always_inline void flush_hold(__u64 now, __u64 ns)
+{
+	__sync_fetch_and_add(&epoch, 1);
+	hold_fills(now, ns);
+}
+
+static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
+				  __u64 now)
+{
+	__u8 h[MC_UDP_HDR];
+	__u32 n, plen;
+	int cmd;
+
+	/* memcached ignores a datagram of 8 bytes or less: nothing in it can write */
+	if (f->plen < MC_UDP_HDR + 1 || bpf_xdp_load_bytes(ctx, f->poff & 255, h, MC_UDP_HDR)) {
+		if (f->opaque) {
+			/* a first fragment too short to name its request */
+			flush_hold(now, KC_FRAG_HOLD_NS);
+			count(KC_OPAQUE);
+			return XDP_PASS;
+		}
+		count(KC_PARSE_PASS);
+		return XDP_PASS;
+	}
+	/*
+	 * memcached refuses a request that says it spans several datagrams (total != 1) and
+	 * runs nothing in it; it reads every other datagram whatever its sequence number and
+	 * reserved bytes say, so those are parsed here as well.
+	 */
+	if (h[4] || h[5] != 1) {
+		count(KC_PARSE_PASS);
+		return XDP_PASS;
+	}
+	if (f->opaque) {
+		/* the first fragment of a datagram (a large set): its end is not here to read */
+		count(KC_OPAQUE);
+		goto unreadable;
+	}
+	plen = f->plen - MC_UDP_HDR;
+	n = plen > MC_BUF ? MC_BUF : plen;
+	if (n < 1 ||
+	    bpf_xdp_load_bytes(ctx, (f->poff + MC_UDP_HDR) & 255, s->req, bounded(n - 1, 511) + 1))
+		goto unreadable;
+	cmd = kc_parse(s, n);
+	/*
+	 * memcached runs every command of a datagram. Unless the first command is all there is,
+	 * what follows it is unread here and may write anything: treat the datagram as a write
+	 * the cache cannot read (flush, no fills until it has been answered).
+	 */
+	if (!s->r.line_len || mc_req_len(&s->r) != plen)
+		goto unreadable;
+	if (cmd == MC_GET || cmd == MC_GETS) {
+#ifdef KC_TAIL
+		__u32 zero = 0;
+		struct tail_state *ts = bpf_map_lookup_elem(&kc_tail_state, &zero);
+
+		if (!ts)
+			return XDP_PASS;
+		ts->f = *f;
+		__builtin_memcpy(ts->h, h, sizeof(ts->h));
+		ts->plen = plen;
+		ts->now = now;
+#ifdef KC_TAIL_VAR
+		bpf_tail_call(ctx, &kc_stages, kc_stage_idx);
+#else
+		bpf_tail_call(ctx, &kc_stages, 0);
+#endif
+		return XDP_PASS; /* no second stage loaded */
+#else
+		return get_path(ctx, s, f, h, plen, now);
+#endif
+	}
+	if (cmd == MC_UNKNOWN) {
+		/* one whole line memcached answers with ERROR, or a command that keeps data */
+		count(KC_PARSE_PASS);
+		return XDP_PASS;
+	}
+	goto write;
+unreadable:
+	__builtin_memset(&s->r, 0, sizeof(s->r));
+	s->r.cmd = MC_BAD_WRITE;
+	count(KC_UNREAD_DGRAM);
+	/*
+	 * Its replies may leave before its last command has run if memcached yields between
+	 * commands (-R, reqs_per_event): keep fills off a while longer than the reply alone.
+	 */
+	hold_fills(now, KC_UNREAD_HOLD_NS);
+write:
+	invalidate(s, now);
+	if (!s->r.noreply) {
+		struct kc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };
+
+		__builtin_memcpy(rk.addr, f->ck.addr, sizeof(rk.addr));
+		bpf_map_update_elem(&udp_pending, &rk, &s->pend, BPF_ANY);
+	}
+	return XDP_PASS;
+}
+
+#endif
