@@ -133,7 +133,7 @@ lint:
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc -Isrc/lib \
 		'-DLIBBPF_OPTS(TYPE,NAME,...)=struct TYPE NAME = {0}' \
-		$(filter-out %.bpf.c,$(FMT_FILES))
+		$(filter-out %.bpf.c %.bpf.h,$(FMT_FILES))
 	@echo "lint: clean"
 
 format:
