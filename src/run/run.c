@@ -203,23 +203,23 @@ static void busy_note(struct result *r, const struct busy_report *br, const char
 	fprintf(stderr, "offloadlab: warning: the machine was busy during %s: %s\n", name, br->why);
 }
 
-int run_main(int argc, char **argv)
-{
-	struct argp argp = { run_options, run_parse, "[EXPERIMENT...]", run_doc, NULL, NULL, NULL };
-	struct run_args a = { .out = "results" };
+/* One `offloadlab run`: what it selected, where it writes, what it has measured so far. */
+struct run_state {
+	struct run_args a;
 	const struct experiment *sel[64];
-	json_t *doc, *exps, *env;
+	int n, failed, busy_exps;
+	json_t *doc, *exps;
 	char dir[4096], path[4200], stamp[32];
-	const char *lock = getenv("OLAB_RUN_LOCK");
-	int i, n = 0, failed = 0, busy_exps = 0, err, stale, holder;
-	uint64_t t_start = bpfu_now_ns();
-	time_t now = time(NULL);
-	struct busy_snap *snap0 = NULL, *snap1 = NULL, *snap2 = NULL;
-	struct busy_report br;
+	uint64_t t_start;
+	struct busy_snap *snap0, *snap1, *snap2;
+};
 
-	/* argp exits on --help (0) and on usage errors (argp_err_exit_status, 64) */
-	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
-		return EXIT_USAGE;
+/* Root, and the run lock: EXIT_OK, or the message said and EXIT_FAIL. */
+static int run_acquire(void)
+{
+	const char *lock = getenv("OLAB_RUN_LOCK");
+	int err, holder;
+
 	if (geteuid() != 0) {
 		fprintf(stderr, "offloadlab run: needs root: it creates network namespaces and "
 				"loads BPF programs (try: sudo offloadlab run ...)\n");
@@ -229,8 +229,7 @@ int run_main(int argc, char **argv)
 	if (err == -EBUSY) {
 		fprintf(stderr,
 			"offloadlab run: another run (pid %d) is measuring on this machine; two "
-			"runs "
-			"at once spoil each other's figures: wait for it to end\n",
+			"runs at once spoil each other's figures: wait for it to end\n",
 			holder);
 		return EXIT_FAIL;
 	}
@@ -238,136 +237,179 @@ int run_main(int argc, char **argv)
 		log_errno(err, "take the run lock %s", lock && *lock ? lock : RUN_LOCK_DEFAULT);
 		return EXIT_FAIL;
 	}
-	if (a.nnames == 0)
-		for (i = 0; i < (int)exp_count; i++)
-			sel[n++] = exp_table[i];
-	else
-		for (i = 0; i < a.nnames; i++)
-			sel[n++] = exp_find(a.names[i]);
+	return EXIT_OK;
+}
 
+/* The selection, the run folder and the document as it starts. 0 or -errno. */
+static int run_prepare(struct run_state *st)
+{
+	time_t now = time(NULL);
+	int i, err, stale;
+
+	if (st->a.nnames == 0)
+		for (i = 0; i < (int)exp_count; i++)
+			st->sel[st->n++] = exp_table[i];
+	else
+		for (i = 0; i < st->a.nnames; i++)
+			st->sel[st->n++] = exp_find(st->a.names[i]);
 	log_setup_libbpf();
 	stale = tb_cleanup_stale();
 	if (stale > 0)
 		log_info("removed %d namespace(s) left by an earlier run", stale);
-
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&now));
-	err = run_folder_create(a.out, stamp, dir, sizeof(dir));
-	if (err) {
-		log_errno(err, "create a run folder under %s", a.out);
-		return EXIT_FAIL;
-	}
-	snprintf(path, sizeof(path), "%s/results.json", dir);
-
-	snap0 = malloc(sizeof(*snap0));
-	snap1 = malloc(sizeof(*snap1));
-	snap2 = malloc(sizeof(*snap2));
-	if (!snap0 || !snap1 || !snap2) {
-		free(snap0);
-		free(snap1);
-		free(snap2);
-		return EXIT_FAIL;
-	}
-	busy_snap(snap0);
-	env = env_capture();
-	doc = json_object();
-	exps = json_array();
-	json_object_set_new(doc, "schema", json_string("offloadlab-results"));
-	json_object_set_new(doc, "schema_version", json_integer(RESULTS_SCHEMA_VERSION));
-	json_object_set_new(doc, "started", json_string(stamp));
-	json_object_set_new(doc, "quick", json_boolean(a.o.quick));
-	json_object_set_new(doc, "environment", env);
-	json_object_set_new(doc, "experiments", json_incref(exps));
-	err = save(doc, path, t_start, false);
+	strftime(st->stamp, sizeof(st->stamp), "%Y%m%d-%H%M%S", localtime(&now));
+	err = run_folder_create(st->a.out, st->stamp, st->dir, sizeof(st->dir));
 	if (err)
-		log_errno(err, "write %s", path);
+		return log_errno(err, "create a run folder under %s", st->a.out);
+	snprintf(st->path, sizeof(st->path), "%s/results.json", st->dir);
+	st->snap0 = malloc(sizeof(*st->snap0));
+	st->snap1 = malloc(sizeof(*st->snap1));
+	st->snap2 = malloc(sizeof(*st->snap2));
+	if (!st->snap0 || !st->snap1 || !st->snap2)
+		return -ENOMEM;
+	busy_snap(st->snap0);
+	st->doc = json_object();
+	st->exps = json_array();
+	json_object_set_new(st->doc, "schema", json_string("offloadlab-results"));
+	json_object_set_new(st->doc, "schema_version", json_integer(RESULTS_SCHEMA_VERSION));
+	json_object_set_new(st->doc, "started", json_string(st->stamp));
+	json_object_set_new(st->doc, "quick", json_boolean(st->a.o.quick));
+	json_object_set_new(st->doc, "environment", env_capture());
+	json_object_set_new(st->doc, "experiments", json_incref(st->exps));
+	err = save(st->doc, st->path, st->t_start, false);
+	if (err)
+		log_errno(err, "write %s", st->path);
+	if (st->a.budget_s <= 0)
+		st->a.budget_s = st->a.o.quick ? 180 : 1200;
+	return err;
+}
 
-	if (a.budget_s <= 0)
-		a.budget_s = a.o.quick ? 180 : 1200;
-	for (i = 0; !err && i < n; i++) {
-		struct result r;
-		uint64_t t0 = bpfu_now_ns();
-		double elapsed = (double)(t0 - t_start) / 1e9, est_done = 0, est_left = 0, pace;
-		json_t *ej;
-		int k, rerr;
+/* Experiment i: progress, the time budget, the run, its table, its JSON saved. */
+static int run_one(struct run_state *st, int i)
+{
+	const struct experiment *e = st->sel[i];
+	const struct run_args *a = &st->a;
+	struct result r;
+	struct busy_report br;
+	uint64_t t0 = bpfu_now_ns();
+	double elapsed = (double)(t0 - st->t_start) / 1e9, est_done = 0, est_left = 0, pace;
+	json_t *ej;
+	int k, rerr, err;
 
-		/* pace: how this machine compares with the estimates so far (clamped) */
-		for (k = 0; k < n; k++)
-			*(k < i ? &est_done : &est_left) +=
-				a.o.quick ? sel[k]->est_quick_s : sel[k]->est_full_s;
-		pace = est_done > 0 ? elapsed / est_done : 1;
-		pace = pace < 0.5 ? 0.5 : pace > 3 ? 3 : pace;
-		fprintf(stderr, "offloadlab: [%d/%d] %s (paper %s), %.0f s elapsed, ~%.0f s left\n",
-			i + 1, n, sel[i]->name, sel[i]->paper, elapsed, est_left * pace);
-		result_init(&r, sel[i]->name);
-		busy_snap(snap1);
-		if (elapsed + pace * (a.o.quick ? sel[i]->est_quick_s : sel[i]->est_full_s) >
-		    a.budget_s) {
-			snprintf(r.error, sizeof(r.error),
-				 "not started: it would end past the time budget of %.0f s (%.0f s "
-				 "elapsed; --budget raises it)",
-				 a.budget_s, elapsed);
-			rerr = -ETIME;
-		} else {
-			rerr = exp_run(sel[i], &a.o, &r);
-		}
-		busy_snap(snap2);
-		busy_between(snap1, snap2, &br);
-		busy_note(&r, &br, sel[i]->name);
-		busy_exps += br.busy;
-		r.duration_s = (double)(bpfu_now_ns() - t0) / 1e9;
-		if (rerr) {
-			failed++;
-			if (!r.error[0])
-				snprintf(r.error, sizeof(r.error), "%s", strerror(-rerr));
-		}
-		table_print(stdout, &r, sel[i]->question, sel[i]->paper);
-		fflush(stdout);
-		ej = result_to_json(&r, sel[i]->question, sel[i]->paper);
-		json_object_set_new(ej, "machine", busy_json(&br));
-		json_array_append_new(exps, ej);
-		result_free(&r);
-		err = save(doc, path, t_start, false);
-		if (err)
-			log_errno(err, "write %s", path);
+	/* pace: how this machine compares with the estimates so far (clamped) */
+	for (k = 0; k < st->n; k++)
+		*(k < i ? &est_done : &est_left) +=
+			a->o.quick ? st->sel[k]->est_quick_s : st->sel[k]->est_full_s;
+	pace = est_done > 0 ? elapsed / est_done : 1;
+	pace = pace < 0.5 ? 0.5 : pace > 3 ? 3 : pace;
+	fprintf(stderr, "offloadlab: [%d/%d] %s (paper %s), %.0f s elapsed, ~%.0f s left\n", i + 1,
+		st->n, e->name, e->paper, elapsed, est_left * pace);
+	result_init(&r, e->name);
+	busy_snap(st->snap1);
+	if (elapsed + pace * (a->o.quick ? e->est_quick_s : e->est_full_s) > a->budget_s) {
+		snprintf(r.error, sizeof(r.error),
+			 "not started: it would end past the time budget of %.0f s (%.0f s "
+			 "elapsed; --budget raises it)",
+			 a->budget_s, elapsed);
+		rerr = -ETIME;
+	} else {
+		rerr = exp_run(e, &a->o, &r);
 	}
-	busy_snap(snap2);
-	busy_between(snap0, snap2, &br);
-	json_object_set_new(doc, "machine", busy_json(&br));
+	busy_snap(st->snap2);
+	busy_between(st->snap1, st->snap2, &br);
+	busy_note(&r, &br, e->name);
+	st->busy_exps += br.busy;
+	r.duration_s = (double)(bpfu_now_ns() - t0) / 1e9;
+	if (rerr) {
+		st->failed++;
+		if (!r.error[0])
+			snprintf(r.error, sizeof(r.error), "%s", strerror(-rerr));
+	}
+	table_print(stdout, &r, e->question, e->paper);
+	fflush(stdout);
+	ej = result_to_json(&r, e->question, e->paper);
+	json_object_set_new(ej, "machine", busy_json(&br));
+	json_array_append_new(st->exps, ej);
+	result_free(&r);
+	err = save(st->doc, st->path, st->t_start, false);
+	if (err)
+		log_errno(err, "write %s", st->path);
+	return err;
+}
+
+/* The machine over the whole run, the document complete, the report, --json. */
+static int run_finish(struct run_state *st, int err)
+{
+	struct busy_report br;
+
+	busy_snap(st->snap2);
+	busy_between(st->snap0, st->snap2, &br);
+	json_object_set_new(st->doc, "machine", busy_json(&br));
 	if (!err) {
-		err = save(doc, path, t_start, true);
+		err = save(st->doc, st->path, st->t_start, true);
 		if (err)
-			log_errno(err, "write %s", path);
+			log_errno(err, "write %s", st->path);
 		else
-			fprintf(stderr, "offloadlab: results in %s\n", path);
+			fprintf(stderr, "offloadlab: results in %s\n", st->path);
 	}
-	if (busy_exps)
+	if (st->busy_exps)
 		fprintf(stderr,
 			"offloadlab: warning: the machine was busy during %d of %d experiment(s) "
 			"(steal time or other processes): compare their figures with care, or run "
 			"again on a quiet machine\n",
-			busy_exps, n);
-	if (!err && !a.no_report) {
-		snprintf(path, sizeof(path), "%s/report.html", dir);
-		err = report_write(doc, dir, path);
+			st->busy_exps, st->n);
+	if (!err && !st->a.no_report) {
+		snprintf(st->path, sizeof(st->path), "%s/report.html", st->dir);
+		err = report_write(st->doc, st->dir, st->path);
 		if (err)
-			log_errno(err, "write %s", path);
+			log_errno(err, "write %s", st->path);
 		else
-			fprintf(stderr, "offloadlab: report in %s\n", path);
+			fprintf(stderr, "offloadlab: report in %s\n", st->path);
 	}
-	if (a.json) {
-		int e2 = results_write_json(a.json, doc);
+	if (st->a.json) {
+		int e2 = results_write_json(st->a.json, st->doc);
 
 		if (e2) {
-			log_errno(e2, "write %s", a.json);
+			log_errno(e2, "write %s", st->a.json);
 			err = e2;
 		}
 	}
-	json_decref(exps);
-	json_decref(doc);
-	free(snap0);
-	free(snap1);
-	free(snap2);
-	fprintf(stderr, "offloadlab: %d experiment(s), %d failed, %.1f s\n", n, failed,
-		(double)(bpfu_now_ns() - t_start) / 1e9);
-	return failed || err ? EXIT_FAIL : EXIT_OK;
+	return err;
+}
+
+int run_main(int argc, char **argv)
+{
+	struct argp argp = { run_options, run_parse, "[EXPERIMENT...]", run_doc, NULL, NULL, NULL };
+	struct run_state *st = calloc(1, sizeof(*st));
+	int i, err, rc;
+
+	if (!st)
+		return EXIT_FAIL;
+	st->a.out = "results";
+	st->t_start = bpfu_now_ns();
+	/* argp exits on --help (0) and on usage errors (argp_err_exit_status, 64) */
+	if (argp_parse(&argp, argc, argv, 0, NULL, &st->a)) {
+		free(st);
+		return EXIT_USAGE;
+	}
+	rc = run_acquire();
+	if (rc != EXIT_OK) {
+		free(st);
+		return rc;
+	}
+	err = run_prepare(st);
+	for (i = 0; !err && i < st->n; i++)
+		err = run_one(st, i);
+	if (st->doc) {
+		err = run_finish(st, err);
+		fprintf(stderr, "offloadlab: %d experiment(s), %d failed, %.1f s\n", st->n,
+			st->failed, (double)(bpfu_now_ns() - st->t_start) / 1e9);
+	}
+	rc = st->failed || err ? EXIT_FAIL : EXIT_OK;
+	json_decref(st->exps);
+	json_decref(st->doc);
+	free(st->snap0);
+	free(st->snap1);
+	free(st->snap2);
+	free(st);
+	return rc;
 }
