@@ -101,176 +101,210 @@ int preproc_configure(void *skel, const struct run_opts *o)
 	return 0;
 }
 
-int preproc_run(struct exp_ctx *x)
-{
-	const struct run_opts *o = x->o;
-	struct result *r = x->r;
-	struct preproc_bpf *skel = x->skel;
-	struct tb *tb = x->tb;
-	static const unsigned int pcts_full[] = { 0, 10, 25, 50, 75, 90, 100 };
-	static const unsigned int pcts_quick[] = { 0, 50, 100 };
-	const unsigned int *pcts = o->quick ? pcts_quick : pcts_full;
-	int npct = o->quick ? 3 : 7, reps = o->quick ? 2 : 5, i, k, err;
-	uint64_t dur = o->quick ? 300000000ULL : 1000000000ULL;
-	struct stats_samples kpps[7], gain[7], offered;
-	struct sockaddr_in dut = { .sin_family = AF_INET, .sin_port = htons(PP_PORT) };
-	unsigned char frame[2048], payload[PREPROC_PAYLOAD];
-	struct sink s = { .fd = -1 };
-	struct bpf_link *xdp = NULL;
-	struct pkt_addrs a;
-	bool sink_up = false;
-	int napi = -1;
-	double best = -1e9;
-	int best_k = 0, sz = 64 << 20;
+/* One preproc run: the sink, the truncating program, the frame, the samples per cut. */
+struct pp {
+	struct preproc_bpf *skel;
+	struct tb *tb;
+	const unsigned int *pcts;
+	int npct, reps, napi;
+	uint64_t dur;
+	struct sink s;
+	bool sink_up;
+	struct bpf_link *xdp;
+	unsigned char frame[2048];
 	size_t len;
+	struct stats_samples kpps[7], gain[7], offered;
+};
 
-	for (k = 0; k < 7; k++) {
-		stats_samples_init(&kpps[k]);
-		stats_samples_init(&gain[k]);
-	}
-	stats_samples_init(&offered);
+/* Truncation at the dut's veth and the sink behind it, on the dut CPU. 0 or -errno. */
+static int pp_up(struct pp *p)
+{
+	struct sockaddr_in dut = { .sin_family = AF_INET,
+				   .sin_port = htons(PP_PORT),
+				   .sin_addr.s_addr = p->tb->dut.addr };
+	int err, sz = 64 << 20;
 
-	/* the sink in the dut, and truncation at its veth */
-	err = tb_enter(tb, TB_DUT);
+	err = tb_enter(p->tb, TB_DUT);
 	if (err)
-		goto out;
-	xdp = att_xdp(skel->progs.pp_trunc, tb->dut.ifindex, tb->dut.ifname);
+		return err;
+	p->xdp = att_xdp(p->skel->progs.pp_trunc, p->tb->dut.ifindex, p->tb->dut.ifname);
 	/* one dut CPU does XDP, the stack and the sink, as the paper's one core did */
-	if (xdp)
-		napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
-	dut.sin_addr.s_addr = tb->dut.addr;
-	s.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s.fd >= 0) {
+	if (p->xdp)
+		p->napi = tb_napi_pin(p->tb, TB_DUT, p->tb->dut_cpu, false);
+	p->s.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (p->s.fd >= 0) {
 		struct timeval tv = { .tv_sec = 0, .tv_usec = 50000 };
 
-		setsockopt(s.fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
-		setsockopt(s.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		if (bind(s.fd, (struct sockaddr *)&dut, sizeof(dut)))
+		setsockopt(p->s.fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
+		setsockopt(p->s.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		if (bind(p->s.fd, (struct sockaddr *)&dut, sizeof(dut)))
 			err = log_errno(-errno, "bind the sink");
 	}
-	tb_leave(tb);
-	if (!xdp || s.fd < 0) {
-		err = err ? err : -EIO;
-		goto out;
+	tb_leave(p->tb);
+	if (!p->xdp || p->s.fd < 0)
+		return err ? err : -EIO;
+	if (err)
+		return err;
+	p->s.cpu = p->tb->dut_cpu;
+	err = -pthread_create(&p->s.th, NULL, sink_thread, &p->s);
+	p->sink_up = !err;
+	return err;
+}
+
+static void pp_down(struct pp *p)
+{
+	int k;
+
+	if (p->sink_up) {
+		atomic_store(&p->s.stop, true);
+		pthread_join(p->s.th, NULL);
 	}
-	if (err)
-		goto out;
-	s.cpu = tb->dut_cpu;
-	err = -pthread_create(&s.th, NULL, sink_thread, &s);
-	if (err)
-		goto out;
-	sink_up = true;
+	if (p->s.fd >= 0)
+		close(p->s.fd);
+	bpf_link__destroy(p->xdp);
+	for (k = 0; k < 7; k++) {
+		stats_samples_free(&p->kpps[k]);
+		stats_samples_free(&p->gain[k]);
+	}
+	stats_samples_free(&p->offered);
+}
+
+/* The datagram the generator sends: no UDP checksum, so every cut costs the stack alike. */
+static void pp_frame(struct pp *p)
+{
+	unsigned char payload[PREPROC_PAYLOAD];
+	struct pkt_addrs a;
 
 	memset(&a, 0, sizeof(a));
-	memcpy(a.src_mac, tb->gen.mac, 6);
-	memcpy(a.dst_mac, tb->dut.mac, 6);
-	a.src_ip = tb->gen.addr;
-	a.dst_ip = tb->dut.addr;
+	memcpy(a.src_mac, p->tb->gen.mac, 6);
+	memcpy(a.dst_mac, p->tb->dut.mac, 6);
+	a.src_ip = p->tb->gen.addr;
+	a.dst_ip = p->tb->dut.addr;
 	a.src_port = htons(PP_PORT + 1);
 	a.dst_port = htons(PP_PORT);
 	memset(payload, 0x42, sizeof(payload));
-	len = pkt_build_udp4(frame, sizeof(frame), &a, payload, sizeof(payload));
-	/* no UDP checksum (optional for IPv4): the stack does the same work at every cut */
-	frame[14 + 20 + 6] = frame[14 + 20 + 7] = 0;
-	cpu_pin_self(tb->gen_cpu);
+	p->len = pkt_build_udp4(p->frame, sizeof(p->frame), &a, payload, sizeof(payload));
+	p->frame[14 + 20 + 6] = p->frame[14 + 20 + 7] = 0;
+}
 
-	for (i = 0; i < reps; i++) {
+/* Rounds of every cut: what the sink took, what was offered, the gain against no cut. */
+static int pp_sweep(struct pp *p)
+{
+	int i, k, err;
+
+	for (i = 0; i < p->reps; i++) {
 		double base = 0;
 
-		for (k = 0; k < npct; k++) {
+		for (k = 0; k < p->npct; k++) {
 			uint64_t sent, p0, p1, t0, t1;
 
-			skel->bss->cut_pct = pcts[k];
+			p->skel->bss->cut_pct = p->pcts[k];
 			t0 = bpfu_now_ns();
-			p0 = atomic_load(&s.pkts);
-			err = blast(bpf_program__fd(skel->progs.pp_gen), tb, frame, len, dur,
-				    &sent);
+			p0 = atomic_load(&p->s.pkts);
+			err = blast(bpf_program__fd(p->skel->progs.pp_gen), p->tb, p->frame, p->len,
+				    p->dur, &sent);
 			t1 = bpfu_now_ns();
-			p1 = atomic_load(&s.pkts);
-			if (err) {
-				log_errno(err, "send live frames (BPF_F_TEST_XDP_LIVE_FRAMES)");
-				goto out;
-			}
-			stats_samples_add(&kpps[k], (double)(p1 - p0) / ((double)(t1 - t0) / 1e6));
-			stats_samples_add(&offered, (double)sent / ((double)(t1 - t0) / 1e6));
+			p1 = atomic_load(&p->s.pkts);
+			if (err)
+				return log_errno(err,
+						 "send live frames (BPF_F_TEST_XDP_LIVE_FRAMES)");
+			stats_samples_add(&p->kpps[k],
+					  (double)(p1 - p0) / ((double)(t1 - t0) / 1e6));
+			stats_samples_add(&p->offered, (double)sent / ((double)(t1 - t0) / 1e6));
 			if (k == 0)
 				base = (double)(p1 - p0);
 			else if (base > 0)
-				stats_samples_add(&gain[k],
+				stats_samples_add(&p->gain[k],
 						  ((double)(p1 - p0) / base - 1.0) * 100.0);
 		}
 	}
-	for (k = 0; k < npct; k++) {
-		struct metric *m;
+	return 0;
+}
 
-		m = result_addf(r, "kpps", METHOD_LIVE, "preproc.kpps.%u", pcts[k]);
-		metric_label(m, "sink throughput, payload cut by %u %%", pcts[k]);
+static void pp_report(struct pp *p, struct result *r)
+{
+	struct metric *m, *mo, *m0;
+	double best = -1e9;
+	int k, best_k = 0;
+
+	for (k = 0; k < p->npct; k++) {
+		m = result_addf(r, "kpps", METHOD_LIVE, "preproc.kpps.%u", p->pcts[k]);
+		metric_label(m, "sink throughput, payload cut by %u %%", p->pcts[k]);
 		if (m)
-			metric_set_samples(m, &kpps[k], (size_t)reps);
+			metric_set_samples(m, &p->kpps[k], (size_t)p->reps);
 		if (k == 0)
 			continue;
-		m = result_addf(r, "%", METHOD_LIVE, "preproc.gain.%u", pcts[k]);
-		metric_label(m, "gain from cutting %u %%", pcts[k]);
+		m = result_addf(r, "%", METHOD_LIVE, "preproc.gain.%u", p->pcts[k]);
+		metric_label(m, "gain from cutting %u %%", p->pcts[k]);
 		if (m) {
-			metric_set_samples(m, &gain[k], (size_t)reps);
+			metric_set_samples(m, &p->gain[k], (size_t)p->reps);
 			if (m->s.p50 > best) {
 				best = m->s.p50;
 				best_k = k;
 			}
 		}
 	}
-	{
-		struct metric *m = result_add(r, "preproc.best_gain", "best gain over the sweep",
-					      "%", METHOD_LIVE);
-		struct metric *mo = result_add(
-			r, "preproc.offered", "frames offered by live-frames", "kpps", METHOD_LIVE);
-
-		if (m) {
-			metric_set_samples(m, &gain[best_k], (size_t)reps);
-			metric_set_paper(m, 2.8, "Fig. 10");
-			snprintf(m->note, sizeof(m->note), "at %u %% cut", pcts[best_k]);
-		}
-		if (mo)
-			metric_set_samples(mo, &offered, 0);
+	m = result_add(r, "preproc.best_gain", "best gain over the sweep", "%", METHOD_LIVE);
+	mo = result_add(r, "preproc.offered", "frames offered by live-frames", "kpps", METHOD_LIVE);
+	if (m) {
+		metric_set_samples(m, &p->gain[best_k], (size_t)p->reps);
+		metric_set_paper(m, PREPROC_PAPER_GAIN_PCT, "Fig. 10");
+		snprintf(m->note, sizeof(m->note), "at %u %% cut", p->pcts[best_k]);
 	}
+	if (mo)
+		metric_set_samples(mo, &p->offered, 0);
+	/* a sink that took nearly all that was offered was not the limit: no gain to claim */
+	m0 = result_find(r, "preproc.kpps.0");
+	if (m0 && mo && m && m0->s.p50 >= 0.9 * mo->s.p50)
+		metric_unavailable(m,
+				   "generator-bound: the uncut sink took %.0f of %.0f kpps offered "
+				   "(>= 90 %%), so the sweep measured the generator, not the sink",
+				   m0->s.p50, mo->s.p50);
 	result_note(
 		r,
-		"generator: test-run live frames (XDP_TX out of the generator's veth) on "
-		"cpu %d; %s",
-		tb->gen_cpu,
-		napi > 0 ? "the dut's XDP, stack and blocking sink share the dut cpu (NAPI thread "
-			   "at normal priority, like ksoftirqd under load)"
-			 : "threaded NAPI unavailable: the dut's XDP and stack ran on the "
-			   "generator's cpu, so the sink may not have been the bottleneck");
-	{
-		struct metric *m0 = result_find(r, "preproc.kpps.0");
-		struct metric *mo = result_find(r, "preproc.offered");
-
-		struct metric *mb = result_find(r, "preproc.best_gain");
-
-		/* a sink that took nearly all that was offered was not the limit: no gain to claim */
-		if (m0 && mo && mb && m0->s.p50 >= 0.9 * mo->s.p50)
-			metric_unavailable(
-				mb,
-				"generator-bound: the uncut sink took %.0f of %.0f kpps "
-				"offered (>= 90 %%), so the sweep measured the generator, "
-				"not the sink",
-				m0->s.p50, mo->s.p50);
-	}
+		"generator: test-run live frames (XDP_TX out of the generator's veth) on cpu %d; "
+		"%s",
+		p->tb->gen_cpu,
+		p->napi > 0
+			? "the dut's XDP, stack and blocking sink share the dut cpu (NAPI thread "
+			  "at normal priority, like ksoftirqd under load)"
+			: "threaded NAPI unavailable: the dut's XDP and stack ran on the "
+			  "generator's cpu, so the sink may not have been the bottleneck");
 	result_note(r, "frames carry no UDP checksum, so the stack's work differs only by the "
 		       "bytes it carries");
-out:
-	if (sink_up) {
-		atomic_store(&s.stop, true);
-		pthread_join(s.th, NULL);
-	}
-	if (s.fd >= 0)
-		close(s.fd);
-	bpf_link__destroy(xdp);
+}
+
+int preproc_run(struct exp_ctx *x)
+{
+	static const unsigned int pcts_full[] = { 0, 10, 25, 50, 75, 90, 100 };
+	static const unsigned int pcts_quick[] = { 0, 50, 100 };
+	struct pp *p = calloc(1, sizeof(*p));
+	int k, err;
+
+	if (!p)
+		return -ENOMEM;
+	p->skel = x->skel;
+	p->tb = x->tb;
+	p->pcts = x->o->quick ? pcts_quick : pcts_full;
+	p->npct = x->o->quick ? 3 : 7;
+	p->reps = x->o->quick ? 2 : 5;
+	p->dur = x->o->quick ? 300000000ULL : 1000000000ULL;
+	p->s.fd = -1;
+	p->napi = -1;
 	for (k = 0; k < 7; k++) {
-		stats_samples_free(&kpps[k]);
-		stats_samples_free(&gain[k]);
+		stats_samples_init(&p->kpps[k]);
+		stats_samples_init(&p->gain[k]);
 	}
-	stats_samples_free(&offered);
+	stats_samples_init(&p->offered);
+	err = pp_up(p);
+	if (!err) {
+		pp_frame(p);
+		cpu_pin_self(p->tb->gen_cpu);
+		err = pp_sweep(p);
+	}
+	if (!err)
+		pp_report(p, x->r);
+	pp_down(p);
+	free(p);
 	return err;
 }
