@@ -270,7 +270,7 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 	if (!err) {
 		kvc_counters(bpf_map__fd(k.skel->maps.counters), cnt);
 		metric_set_hist(m, lr.lat, 0);
-		metric_set_paper(m, 89000, "Fig. 16");
+		metric_set_paper(m, ISOLATION_PAPER_NEIGH_NS, "Fig. 16");
 		snprintf(m->note, sizeof(m->note),
 			 "Poisson 2000 req/s to the echo server; the kvcache answered %llu of %llu "
 			 "GETs sent at %u kpps",
@@ -388,176 +388,214 @@ int isolation_configure(void *skel, const struct run_opts *o)
 	return 0;
 }
 
-int isolation_run(struct exp_ctx *x)
-{
-	const struct run_opts *o = x->o;
-	struct result *r = x->r;
-	struct isolation_bpf *skel = x->skel;
-	struct tb *tb = x->tb;
+/* One isolation run: the echo server, the neighbour's program, the sweep's points. */
+struct iso {
+	struct isolation_bpf *skel;
+	struct tb *tb;
+	const struct run_opts *o;
+	struct result *r;
+	struct blaster *b;
 	struct point pts[16];
-	int npts = 0, i, err, heaviest = -1;
-	struct sockaddr_in echo = { .sin_family = AF_INET, .sin_port = htons(ECHO_PORT) };
-	struct bpf_link *xdp = NULL;
-	struct esrv srv = { .fd = -1, .conn = -1 };
-	struct blaster *b = NULL;
-	double alone = 0;
-	int napi = -1, gen_napi = -1;
-	struct xdp_pass_link gpeer = { 0 };
-	char id[64], label[128];
+	int npts, heaviest, napi, gen_napi;
+	double alone;
+	struct bpf_link *xdp;
+	struct esrv srv;
+	struct xdp_pass_link gpeer;
+};
 
-	b = calloc(1, sizeof(*b));
-	if (!b) {
-		err = -ENOMEM;
-		goto out;
-	}
-	err = tb_enter(tb, TB_DUT);
+/* The neighbour's XDP and the echo server in the dut; NAPI threads on each side. */
+static int iso_up(struct iso *s)
+{
+	struct sockaddr_in echo = { .sin_family = AF_INET,
+				    .sin_port = htons(ECHO_PORT),
+				    .sin_addr.s_addr = s->tb->dut.addr };
+	struct tb *tb = s->tb;
+	int err = tb_enter(tb, TB_DUT);
+
 	if (err)
-		goto out;
-	xdp = att_xdp(skel->progs.iso_neighbour, tb->dut.ifindex, tb->dut.ifname);
-	echo.sin_addr.s_addr = tb->dut.addr;
-	err = xdp ? esrv_start(&srv, LG_UDP, (struct sockaddr *)&echo, sizeof(echo), false,
-			       tb->dut_cpu)
-		  : -EIO;
+		return err;
+	s->xdp = att_xdp(s->skel->progs.iso_neighbour, tb->dut.ifindex, tb->dut.ifname);
+	err = s->xdp ? esrv_start(&s->srv, LG_UDP, (struct sockaddr *)&echo, sizeof(echo), false,
+				  tb->dut_cpu)
+		     : -EIO;
 	tb_leave(tb);
 	if (err)
-		goto out;
+		return err;
 	/* both applications' packets are processed on the dut's CPU, where the server runs */
-	napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
+	s->napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
 	/*
 	 * and the replies on the generator's: its veth gets NAPI (an XDP_PASS program, which
 	 * also lets XDP_TX replies in) on a thread pinned there, as on a second machine
 	 */
 	err = tb_enter(tb, TB_GEN);
-	if (!err) {
-		err = xdp_pass_attach(tb->gen.ifname, &gpeer);
-		tb_leave(tb);
+	if (err)
+		return err;
+	err = xdp_pass_attach(tb->gen.ifname, &s->gpeer);
+	tb_leave(tb);
+	if (!err)
+		s->gen_napi = tb_napi_pin(tb, TB_GEN, tb->gen_cpu, false);
+	return err;
+}
+
+static void iso_down(struct iso *s)
+{
+	esrv_stop(&s->srv);
+	bpf_link__destroy(s->xdp);
+	if (s->gpeer.link && !tb_enter(s->tb, TB_GEN)) {
+		xdp_pass_detach(&s->gpeer);
+		tb_leave(s->tb);
 	}
-	if (err)
-		goto out;
-	gen_napi = tb_napi_pin(tb, TB_GEN, tb->gen_cpu, false);
+}
 
-	b->tb = tb;
-	err = sweep_points(skel, b, o->quick, r, pts, &npts);
-	if (err)
-		goto out;
+/* The echo server's latency at point i of the sweep, its neighbour at the point's load. */
+static int iso_point(struct iso *s, int i)
+{
+	const struct point *pt = &s->pts[i];
+	uint64_t n0 = s->skel->bss->neigh_pkts, n1, t0, t1;
+	bool blasting = pt->kpps > 0;
+	double offered = 0, delivered = 0;
+	char id[64], label[128];
+	struct lg_result lr;
+	struct metric *m;
+	int err;
 
-	for (i = 0; i < npts; i++) {
-		struct lg_result lr;
-		struct metric *m;
-		uint64_t n0 = skel->bss->neigh_pkts, n1, t0, t1;
-		bool blasting = pts[i].kpps > 0;
-		double offered = 0, delivered = 0;
-
-		skel->bss->loop_iters = pts[i].iters;
-		if (blasting) {
-			err = blaster_start(b, pts[i].kpps);
-			if (err)
-				goto out;
-		}
-		t0 = bpfu_now_ns();
-		err = measure(tb, o, &lr);
-		t1 = bpfu_now_ns();
-		if (blasting) {
-			int berr = blaster_stop(b);
-
-			if (!err && berr)
-				err = log_errno(berr, "send the neighbour's frames");
-		}
+	s->skel->bss->loop_iters = pt->iters;
+	if (blasting) {
+		err = blaster_start(s->b, pt->kpps);
 		if (err)
-			goto out;
-		n1 = skel->bss->neigh_pkts;
-		if (blasting) {
-			offered = (double)atomic_load(&b->sent) * 1e6 / (double)(t1 - t0);
-			delivered = (double)(n1 - n0) * 1e6 / (double)(t1 - t0);
-		}
-		point_id(&pts[i], id, sizeof(id), label, sizeof(label));
-		m = result_add(r, id, label, "ns", METHOD_LIVE);
-		if (m) {
-			snprintf(m->note, sizeof(m->note),
-				 "Poisson 2000 req/s; %llu lost; neighbour: %u kpps asked, %.0f "
-				 "kpps "
-				 "offered, %.0f kpps reached its XDP program",
-				 (unsigned long long)lr.lost, pts[i].kpps, offered, delivered);
-			if (blasting && delivered < 0.9 * pts[i].kpps)
-				/* a load the machine did not carry answers nothing */
-				metric_unavailable(
-					m,
-					"this machine did not carry the neighbour's load: "
-					"%u kpps asked, %.0f offered, %.0f reached its "
-					"XDP program",
-					pts[i].kpps, offered, delivered);
-			else
-				metric_set_hist(m, lr.lat, 0);
-			if (!blasting) {
-				metric_set_paper(m, 57900, "Fig. 16");
-				alone = m->s.p50;
-			} else if (!m->unavailable[0] &&
-				   (heaviest < 0 ||
-				    (double)pts[i].kpps * pts[i].iters >=
-					    (double)pts[heaviest].kpps * pts[heaviest].iters)) {
-				heaviest = i;
-			}
-		}
-		lg_result_free(&lr);
+			return err;
 	}
-	/* the heaviest point the machine carried, again under a stable id, for the summary */
-	{
-		struct metric *h, *c, *src = NULL, *al;
+	t0 = bpfu_now_ns();
+	err = measure(s->tb, s->o, &lr);
+	t1 = bpfu_now_ns();
+	if (blasting) {
+		int berr = blaster_stop(s->b);
 
-		/* result_add may move the array: look every metric up after the last add */
-		result_add(r, "isolation.lat.heaviest", "echo latency, heaviest neighbour", "ns",
-			   METHOD_LIVE);
-		result_add(r, "isolation.change.heaviest", "latency change, heaviest neighbour",
-			   "%", METHOD_MODEL);
-		h = result_find(r, "isolation.lat.heaviest");
-		c = result_find(r, "isolation.change.heaviest");
-		al = result_find(r, "isolation.lat.alone");
-
-		if (heaviest >= 0) {
-			point_id(&pts[heaviest], id, sizeof(id), label, sizeof(label));
-			src = result_find(r, id);
-		}
-		if (h && c && src && al && alone > 0) {
-			char note[200];
-
-			snprintf(note, sizeof(note), "= %s", id);
-			*h = *src;
-			snprintf(h->id, sizeof(h->id), "isolation.lat.heaviest");
-			snprintf(h->label, sizeof(h->label), "echo latency, heaviest neighbour");
-			snprintf(h->note, sizeof(h->note), "%s", note);
-			metric_set_paper(h, 89000, "Fig. 16");
-			set_change(c, h, al);
-		} else if (h && c) {
-			metric_unavailable(h, "no neighbour load of the sweep was carried here");
-			metric_unavailable(c, "no neighbour load of the sweep was carried here");
+		if (!err && berr)
+			err = log_errno(berr, "send the neighbour's frames");
+	}
+	if (err)
+		return err;
+	n1 = s->skel->bss->neigh_pkts;
+	if (blasting) {
+		offered = (double)atomic_load(&s->b->sent) * 1e6 / (double)(t1 - t0);
+		delivered = (double)(n1 - n0) * 1e6 / (double)(t1 - t0);
+	}
+	point_id(pt, id, sizeof(id), label, sizeof(label));
+	m = result_add(s->r, id, label, "ns", METHOD_LIVE);
+	if (m) {
+		snprintf(m->note, sizeof(m->note),
+			 "Poisson 2000 req/s; %llu lost; neighbour: %u kpps asked, %.0f kpps "
+			 "offered, %.0f kpps reached its XDP program",
+			 (unsigned long long)lr.lost, pt->kpps, offered, delivered);
+		if (blasting && delivered < 0.9 * pt->kpps)
+			/* a load the machine did not carry answers nothing */
+			metric_unavailable(
+				m,
+				"this machine did not carry the neighbour's load: %u kpps "
+				"asked, %.0f offered, %.0f reached its XDP program",
+				pt->kpps, offered, delivered);
+		else
+			metric_set_hist(m, lr.lat, 0);
+		if (!blasting) {
+			metric_set_paper(m, ISOLATION_PAPER_ALONE_NS, "Fig. 16");
+			s->alone = m->s.p50;
+		} else if (!m->unavailable[0] &&
+			   (s->heaviest < 0 ||
+			    (double)pt->kpps * pt->iters >=
+				    (double)s->pts[s->heaviest].kpps * s->pts[s->heaviest].iters)) {
+			s->heaviest = i;
 		}
 	}
-	/* the paper's neighbour: the kvcache serving GET hits beside the echo server */
-	bpf_link__destroy(xdp);
-	xdp = NULL;
-	kvcache_neighbour(r, o, tb, b, heaviest >= 0 ? pts[heaviest].kpps : PAPER_KPPS, alone);
-	result_note(r, "the neighbour's rate is set as a share of what this machine carries to it "
-		       "(isolation.capacity.*, measured first in this run); a point it does not "
-		       "carry is reported as such, not as a latency");
-	result_note(r,
+	lg_result_free(&lr);
+	return 0;
+}
+
+/* The heaviest point the machine carried, again under a stable id, for the summary. */
+static void iso_heaviest(struct iso *s)
+{
+	struct result *r = s->r;
+	struct metric *h, *c, *src = NULL, *al;
+	char id[64], label[128];
+
+	/* result_add may move the array: look every metric up after the last add */
+	result_add(r, "isolation.lat.heaviest", "echo latency, heaviest neighbour", "ns",
+		   METHOD_LIVE);
+	result_add(r, "isolation.change.heaviest", "latency change, heaviest neighbour", "%",
+		   METHOD_MODEL);
+	h = result_find(r, "isolation.lat.heaviest");
+	c = result_find(r, "isolation.change.heaviest");
+	al = result_find(r, "isolation.lat.alone");
+	if (s->heaviest >= 0) {
+		point_id(&s->pts[s->heaviest], id, sizeof(id), label, sizeof(label));
+		src = result_find(r, id);
+	}
+	if (h && c && src && al && s->alone > 0) {
+		*h = *src;
+		snprintf(h->id, sizeof(h->id), "isolation.lat.heaviest");
+		snprintf(h->label, sizeof(h->label), "echo latency, heaviest neighbour");
+		snprintf(h->note, sizeof(h->note), "= %s", src->id);
+		metric_set_paper(h, ISOLATION_PAPER_NEIGH_NS, "Fig. 16");
+		set_change(c, h, al);
+	} else if (h && c) {
+		metric_unavailable(h, "no neighbour load of the sweep was carried here");
+		metric_unavailable(c, "no neighbour load of the sweep was carried here");
+	}
+}
+
+static void iso_notes(struct iso *s)
+{
+	result_note(s->r,
+		    "the neighbour's rate is set as a share of what this machine carries to it "
+		    "(isolation.capacity.*, measured first in this run); a point it does not "
+		    "carry is reported as such, not as a latency");
+	result_note(s->r,
 		    "the echo server (sleeping, cpu %d) and the neighbour's XDP share the dut "
 		    "veth's NAPI %s; the neighbour's datagrams come in bursts every 200 us from a "
 		    "real-time thread on the generator's cpu",
-		    tb->dut_cpu,
-		    napi > 0 ? "thread on the dut cpu (normal priority)"
-			     : "in softirq on the generator's cpu (threaded NAPI unavailable)");
-	result_note(r,
+		    s->tb->dut_cpu,
+		    s->napi > 0 ? "thread on the dut cpu (normal priority)"
+				: "in softirq on the generator's cpu (threaded NAPI unavailable)");
+	result_note(s->r,
 		    "the generator's veth: NAPI %s, so the replies' receive work is not charged "
 		    "to the dut",
-		    gen_napi > 0 ? "thread pinned to the generator's cpu"
-				 : "in softirq on the sending cpu (threaded NAPI unavailable)");
-out:
-	esrv_stop(&srv);
-	bpf_link__destroy(xdp);
-	if (gpeer.link && !tb_enter(tb, TB_GEN)) {
-		xdp_pass_detach(&gpeer);
-		tb_leave(tb);
+		    s->gen_napi > 0 ? "thread pinned to the generator's cpu"
+				    : "in softirq on the sending cpu (threaded NAPI unavailable)");
+}
+
+int isolation_run(struct exp_ctx *x)
+{
+	struct iso *s = calloc(1, sizeof(*s));
+	int i, err;
+
+	if (!s)
+		return -ENOMEM;
+	s->skel = x->skel;
+	s->tb = x->tb;
+	s->o = x->o;
+	s->r = x->r;
+	s->heaviest = s->napi = s->gen_napi = -1;
+	s->srv.fd = s->srv.conn = -1;
+	s->b = calloc(1, sizeof(*s->b));
+	err = s->b ? iso_up(s) : -ENOMEM;
+	if (!err) {
+		s->b->tb = s->tb;
+		err = sweep_points(s->skel, s->b, s->o->quick, s->r, s->pts, &s->npts);
 	}
-	free(b);
+	for (i = 0; !err && i < s->npts; i++)
+		err = iso_point(s, i);
+	if (!err) {
+		iso_heaviest(s);
+		/* the paper's neighbour: the kvcache serving GET hits beside the echo server */
+		bpf_link__destroy(s->xdp);
+		s->xdp = NULL;
+		kvcache_neighbour(s->r, s->o, s->tb, s->b,
+				  s->heaviest >= 0 ? s->pts[s->heaviest].kpps : PAPER_KPPS,
+				  s->alone);
+		iso_notes(s);
+	}
+	iso_down(s);
+	free(s->b);
+	free(s);
 	return err;
 }

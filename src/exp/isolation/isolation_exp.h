@@ -6,6 +6,9 @@
 
 /* the paper's change of the echo server's median beside the kvcache neighbour (Fig. 16) */
 #define ISOLATION_PAPER_CHANGE_PCT 54
+/* its echo server's median alone and beside the neighbour (Fig. 16), ns */
+#define ISOLATION_PAPER_ALONE_NS 57900
+#define ISOLATION_PAPER_NEIGH_NS 89000
 
 int isolation_run(struct exp_ctx *x);
 int isolation_configure(void *skel, const struct run_opts *o);
