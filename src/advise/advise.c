@@ -60,7 +60,7 @@ static const char doc[] =
 	"\vGive the cost, or a BPF program to measure here by test-run on a sample packet:\n"
 	"  offloadlab advise --hit-share 80% --app-ns 25000 --cost-ns 300\n"
 	"  offloadlab advise --hit-share 0.5 --app-ns 25000 --obj build/bpf/kvcache/kvcache.bpf.o "
-	"--section kvc_xdp --packet get.bin\n"
+	"--section olab_kvc_xdp --packet get.bin\n"
 	"  offloadlab advise --hit-share 90% --from results/20261128-120000\n"
 	"--packet is a raw Ethernet frame (binary file). t can come from 'offloadlab run kv' "
 	"(memcached's own per-request time) or your application's profile. --from takes t and "

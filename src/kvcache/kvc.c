@@ -243,7 +243,7 @@ static int follow_everywhere(struct kvc *k, int main_ifindex)
 		x = &k->extra[k->nextra];
 		x->ifindex = (int)i->if_index;
 		snprintf(x->ifname, sizeof(x->ifname), "%s", i->if_name);
-		x->xdp = att_xdp(k->skel->progs.kvc_xdp, x->ifindex, x->ifname);
+		x->xdp = att_xdp(k->skel->progs.olab_kvc_xdp, x->ifindex, x->ifname);
 		if (!x->xdp) {
 			err = log_errno(-errno,
 					"follow writes on %s (memcached may receive there; another "
@@ -253,7 +253,7 @@ static int follow_everywhere(struct kvc *k, int main_ifindex)
 		}
 		k->nextra++;
 		err = att_tc_egress_at(x->ifindex, x->ifname,
-				       bpf_program__fd(k->skel->progs.kvc_tc), KVC_TC_HANDLE,
+				       bpf_program__fd(k->skel->progs.olab_kvc_tc), KVC_TC_HANDLE,
 				       KVC_TC_PRIORITY, &x->tc);
 	}
 	if_freenameindex(ifs);
@@ -394,9 +394,9 @@ static int register_server_socks(struct kvc *k, uint16_t port)
  */
 static int watch_server(struct kvc *k, uint16_t port)
 {
-	struct bpf_program *progs[3] = { k->skel->progs.kvc_sock_release,
-					 k->skel->progs.kvc_post_bind4,
-					 k->skel->progs.kvc_post_bind6 };
+	struct bpf_program *progs[3] = { k->skel->progs.olab_kvc_release,
+					 k->skel->progs.olab_kvc_bind4,
+					 k->skel->progs.olab_kvc_bind6 };
 	char root[512];
 	int fd, i, err = cgroup2_root(root, sizeof(root));
 
@@ -489,13 +489,13 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 		kvc_detach(k);
 		return err;
 	}
-	k->xdp = att_xdp(k->skel->progs.kvc_xdp, ifindex, ifname);
+	k->xdp = att_xdp(k->skel->progs.olab_kvc_xdp, ifindex, ifname);
 	if (!k->xdp) {
 		err = -errno;
 		kvc_detach(k);
 		return err;
 	}
-	err = att_tc_egress_at(ifindex, ifname, bpf_program__fd(k->skel->progs.kvc_tc),
+	err = att_tc_egress_at(ifindex, ifname, bpf_program__fd(k->skel->progs.olab_kvc_tc),
 			       KVC_TC_HANDLE, KVC_TC_PRIORITY, &k->tc);
 	if (err) {
 		kvc_detach(k);

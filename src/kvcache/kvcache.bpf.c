@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvcache: memcached GETs over UDP answered in XDP from a cache map (docs/kvcache.md).
- * - kvc_xdp (ingress): a complete get/gets whose every key is cached, unexpired and of the
+ * - olab_kvc_xdp (ingress): a complete get/gets whose every key is cached, unexpired and of the
  *   current epoch gets memcached's exact reply by XDP_TX; a miss takes fill tickets; every
  *   write command (UDP or TCP) invalidates its keys and opens their write windows before
  *   memcached sees it. Everything passes on untouched unless answered.
- * - kvc_tc (egress): memcached's replies close write windows (UDP by request id, TCP in
+ * - olab_kvc_tc (egress): memcached's replies close write windows (UDP by request id, TCP in
  *   order per connection) and fill the cache from UDP GET replies that hold a valid ticket.
  */
 #include <linux/bpf.h>
@@ -114,7 +114,7 @@ static __always_inline int handoff(struct xdp_md *ctx)
 }
 
 SEC("xdp")
-int kvc_xdp(struct xdp_md *ctx)
+int olab_kvc_xdp(struct xdp_md *ctx)
 {
 	int v = kvc_xdp_run(ctx);
 
@@ -124,7 +124,7 @@ int kvc_xdp(struct xdp_md *ctx)
 #include "kvcache/bpf/kvc_egress.bpf.h"
 
 SEC("tc")
-int kvc_tc(struct __sk_buff *skb)
+int olab_kvc_tc(struct __sk_buff *skb)
 {
 	__u32 zero = 0, hn = skb->len < 128 ? skb->len : 128;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
@@ -184,20 +184,20 @@ static __always_inline int bound(struct bpf_sock *sk)
 }
 
 SEC("cgroup/post_bind4")
-int kvc_post_bind4(struct bpf_sock *sk)
+int olab_kvc_bind4(struct bpf_sock *sk)
 {
 	return bound(sk);
 }
 
 SEC("cgroup/post_bind6")
-int kvc_post_bind6(struct bpf_sock *sk)
+int olab_kvc_bind6(struct bpf_sock *sk)
 {
 	return bound(sk);
 }
 
 /* One of the sockets memcached bound closes: it is stopping (or restarting, empty). */
 SEC("cgroup/sock_release")
-int kvc_sock_release(struct bpf_sock *sk)
+int olab_kvc_release(struct bpf_sock *sk)
 {
 	__u64 cookie = bpf_get_socket_cookie(sk);
 

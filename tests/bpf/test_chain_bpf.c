@@ -48,14 +48,14 @@ static void fill(struct chain_bpf *s, char fam, unsigned int upto, unsigned int 
 	int map = bpf_map__fd(fam == 'v' ? s->maps.jt_var : s->maps.jt_const);
 	__u32 k;
 
-	for (k = 1; k <= CH_MAX + 1; k++) {
-		char name[16];
+	for (k = 1; k <= CHAIN_MAX + 1; k++) {
+		char name[32];
 		int fd;
 
 		bpf_map_delete_elem(map, &k);
 		if (k > upto || k == hole)
 			continue;
-		snprintf(name, sizeof(name), "ch_t%c%u", fam, k);
+		snprintf(name, sizeof(name), "olab_chain_t%c%u", fam, k);
 		fd = bpf_program__fd(bpf_object__find_program_by_name(s->obj, name));
 		assert_int_equal(bpf_map_update_elem(map, &k, &fd, BPF_ANY), 0);
 	}
@@ -68,15 +68,15 @@ static void test_tail_calls(void **state)
 
 	(void)state;
 	assert_non_null(s);
-	for (L = 0; L <= CH_MAX; L++) {
+	for (L = 0; L <= CHAIN_MAX; L++) {
 		fill(s, 'c', L, 0);
-		assert_int_equal(run(s, s->progs.ch_tc0), expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_tc0), expect(L));
 		fill(s, 'v', L, 0);
-		assert_int_equal(run(s, s->progs.ch_tv0), expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_tv0), expect(L));
 	}
 	/* an empty slot ends the chain there */
-	fill(s, 'c', CH_MAX, 4);
-	assert_int_equal(run(s, s->progs.ch_tc0), expect(3));
+	fill(s, 'c', CHAIN_MAX, 4);
+	assert_int_equal(run(s, s->progs.olab_chain_tc0), expect(3));
 	chain_bpf__destroy(s);
 }
 
@@ -87,15 +87,15 @@ static void test_functions(void **state)
 
 	(void)state;
 	assert_non_null(s);
-	for (L = 0; L <= CH_MAX; L++) {
+	for (L = 0; L <= CHAIN_MAX; L++) {
 		s->data->stages = L;
-		assert_int_equal(run(s, s->progs.ch_sub), expect(L));
-		assert_int_equal(run(s, s->progs.ch_global), expect(L));
-		assert_int_equal(run(s, s->progs.ch_inline), expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_sub), expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_global), expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_inline), expect(L));
 	}
-	/* more stages than the loop allows: capped at CH_MAX */
+	/* more stages than the loop allows: capped at CHAIN_MAX */
 	s->data->stages = 100;
-	assert_int_equal(run(s, s->progs.ch_sub), expect(CH_MAX));
+	assert_int_equal(run(s, s->progs.olab_chain_sub), expect(CHAIN_MAX));
 	chain_bpf__destroy(s);
 }
 

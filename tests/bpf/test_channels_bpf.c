@@ -27,7 +27,7 @@ struct seen {
 static int on_item(void *ctx, void *data, size_t len)
 {
 	struct seen *s = ctx;
-	const struct ch_item *it = data;
+	const struct chan_item *it = data;
 
 	if (len != sizeof(*it) || it->seq != s->next)
 		s->bad++;
@@ -49,15 +49,15 @@ static void test_ringbuf_in_order(void **state)
 	rb = ring_buffer__new(bpf_map__fd(s->maps.rb), on_item, &seen, NULL);
 	assert_non_null(rb);
 	s->bss->rb_flags = BPF_RB_NO_WAKEUP;
-	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.ch_rb_produce), tb.pkt, tb.len,
-				       5000, NULL, NULL, NULL),
+	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.olab_chan_rb), tb.pkt, tb.len, 5000,
+				       NULL, NULL, NULL),
 			 0);
 	assert_int_equal(ring_buffer__consume(rb), 5000);
 	assert_int_equal(seen.n, 5000);
 	assert_int_equal(seen.bad, 0);
 	assert_int_equal(s->bss->drops, 0);
 	/* more than the ring holds: the rest are counted as drops, none lost silently */
-	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.ch_rb_produce), tb.pkt, tb.len,
+	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.olab_chan_rb), tb.pkt, tb.len,
 				       200000, NULL, NULL, NULL),
 			 0);
 	seen.n = 0;
@@ -71,7 +71,7 @@ static void test_ringbuf_in_order(void **state)
 static void test_spsc_ring(void **state)
 {
 	struct channels_bpf *s = channels_bpf__open_and_load();
-	struct ch_spsc *r;
+	struct chan_spsc *r;
 	struct trb tb;
 	uint64_t i;
 
@@ -81,7 +81,7 @@ static void test_spsc_ring(void **state)
 	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(s->maps.ring),
 		 0);
 	assert_true(r != MAP_FAILED);
-	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.ch_spsc_produce), tb.pkt, tb.len,
+	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.olab_chan_spsc), tb.pkt, tb.len,
 				       1000, NULL, NULL, NULL),
 			 0);
 	assert_int_equal(r->head, 1000);
@@ -89,10 +89,10 @@ static void test_spsc_ring(void **state)
 		assert_int_equal(r->items[i].seq, i);
 	/* consume 500, then overfill: exactly the free slots are taken */
 	r->tail = 500;
-	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.ch_spsc_produce), tb.pkt, tb.len,
-				       CH_SPSC_N, NULL, NULL, NULL),
+	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.olab_chan_spsc), tb.pkt, tb.len,
+				       CHAN_SPSC_N, NULL, NULL, NULL),
 			 0);
-	assert_int_equal(r->head - r->tail, CH_SPSC_N);
+	assert_int_equal(r->head - r->tail, CHAN_SPSC_N);
 	assert_int_equal(s->bss->drops, 500);
 	munmap(r, sizeof(*r));
 	channels_bpf__destroy(s);

@@ -78,9 +78,9 @@ static void test_xdp_replies_byte_exact(void **state)
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		len = pkt_build_udp4(req, sizeof(req), &addrs, payload, sizes[i]);
 		assert_true(len > 0);
-		assert_int_equal(
-			bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
-			0);
+		assert_int_equal(bpft_run(skel->progs.olab_echo_xdp, req, len, &ret, out,
+					  sizeof(out), &out_len),
+				 0);
 		assert_int_equal(ret, XDP_TX);
 		assert_int_equal(out_len, len);
 		check_reply4(req, len, out);
@@ -97,8 +97,8 @@ static void test_xdp_reply_valid_despite_partial_checksum(void **state)
 
 	(void)state;
 	udp->check = htons(0x1234); /* whatever the sender left there */
-	assert_int_equal(bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
-			 0);
+	assert_int_equal(
+		bpft_run(skel->progs.olab_echo_xdp, req, len, &ret, out, sizeof(out), &out_len), 0);
 	assert_int_equal(ret, XDP_TX);
 	assert_int_equal(udp4_verify(out), 0);
 }
@@ -134,8 +134,8 @@ static void test_xdp_ipv6_reply(void **state)
 	udp->dest = htons(PORT);
 	udp->len = ip6->payload_len;
 	memcpy(udp + 1, msg, plen);
-	assert_int_equal(bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
-			 0);
+	assert_int_equal(
+		bpft_run(skel->progs.olab_echo_xdp, req, len, &ret, out, sizeof(out), &out_len), 0);
 	assert_int_equal(ret, XDP_TX);
 	assert_memory_equal(&r6->saddr, &ip6->daddr, 16);
 	assert_memory_equal(&r6->daddr, &ip6->saddr, 16);
@@ -155,8 +155,8 @@ static void test_tc_swaps_and_redirects(void **state)
 	__u32 ret, out_len;
 
 	(void)state;
-	assert_int_equal(bpft_run(skel->progs.echo_tc, req, len, &ret, out, sizeof(out), &out_len),
-			 0);
+	assert_int_equal(
+		bpft_run(skel->progs.olab_echo_tc, req, len, &ret, out, sizeof(out), &out_len), 0);
 	assert_int_equal(ret, TC_ACT_REDIRECT);
 	check_reply4(req, len, out);
 }
@@ -164,7 +164,7 @@ static void test_tc_swaps_and_redirects(void **state)
 /* Everything that is not a well-formed request for our port: passed on, bytes untouched. */
 static void test_non_requests_pass_unchanged(void **state)
 {
-	struct bpf_program *progs[] = { skel->progs.echo_xdp, skel->progs.echo_tc };
+	struct bpf_program *progs[] = { skel->progs.olab_echo_xdp, skel->progs.olab_echo_tc };
 	const __u32 pass[] = { XDP_PASS, TC_ACT_OK };
 	unsigned char good[256], bad[256], out[2048];
 	struct iphdr *ip = (void *)(bad + ETH_HLEN);
@@ -234,8 +234,8 @@ static void test_counters_count_replies(void **state)
 
 	(void)state;
 	assert_int_equal(bpfu_percpu_sum(fd, ECHO_REPLIED, &before), 0);
-	assert_int_equal(bpft_run(skel->progs.echo_xdp, req, len, &ret, out, sizeof(out), &out_len),
-			 0);
+	assert_int_equal(
+		bpft_run(skel->progs.olab_echo_xdp, req, len, &ret, out, sizeof(out), &out_len), 0);
 	assert_int_equal(bpfu_percpu_sum(fd, ECHO_REPLIED, &after), 0);
 	assert_true(after == before + 1);
 }

@@ -78,7 +78,7 @@ static uint32_t run(void)
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 
 	memset(out, 0, sizeof(out));
-	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.kvc_xdp), &o), 0);
+	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.olab_kvc_xdp), &o), 0);
 	out_len = o.data_size_out;
 	return o.retval;
 }

@@ -3,8 +3,8 @@
  * kvcache consistency by test-run: writes invalidate and hold their keys' windows open until
  * their replies leave (UDP by request id, TCP in order, noreply applied with a later reply);
  * fills happen only from a GET whose ticket nothing has moved; lost TCP tracking falls back
- * to a global window; expiry and flush_all are honoured. Packets go through kvc_xdp
- * (client -> server) and kvc_tc (server -> client) as they would on a real server.
+ * to a global window; expiry and flush_all are honoured. Packets go through olab_kvc_xdp
+ * (client -> server) and olab_kvc_tc (server -> client) as they would on a real server.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,25 +39,25 @@ static int teardown(void **state)
 static uint32_t in_udp(uint16_t id, const char *text)
 {
 	kv_udp(1, id, 0, 1, text, strlen(text));
-	return kv_run(bpf_program__fd(s->progs.kvc_xdp));
+	return kv_run(bpf_program__fd(s->progs.olab_kvc_xdp));
 }
 
 static void out_udp(uint16_t id, const char *text)
 {
 	kv_udp(0, id, 0, 1, text, strlen(text));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0 /* TC_ACT_OK */);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0 /* TC_ACT_OK */);
 }
 
 static void in_tcp(uint16_t port, uint32_t seq, int syn, const char *text)
 {
 	kv_tcp(1, port, seq, syn, 0, text, strlen(text));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_xdp)), XDP_PASS);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_xdp)), XDP_PASS);
 }
 
 static void out_tcp(uint16_t port, uint32_t seq, int syn, int fin, const char *text)
 {
 	kv_tcp(0, port, seq, syn, fin, text, strlen(text));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
 }
 
 /* A UDP write of key=val answered STORED: the key's expiry becomes known (never). */

@@ -38,7 +38,7 @@ static int teardown(void **state)
 
 static uint32_t run(void)
 {
-	return kv_run(bpf_program__fd(s->progs.kvc_xdp));
+	return kv_run(bpf_program__fd(s->progs.olab_kvc_xdp));
 }
 
 static void put(const char *key, const char *val)
@@ -110,7 +110,8 @@ static void test_reply_frame_header(void **state)
 			    .data_size_in = (uint32_t)kv_len, .data_out = out,
 			    .data_size_out = sizeof(out), .repeat = 1);
 
-		assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.kvc_xdp), &o), 0);
+		assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(s->progs.olab_kvc_xdp), &o),
+				 0);
 		assert_int_equal(o.retval, XDP_TX);
 		assert_memory_equal(out + 42, want, sizeof(want));
 	}

@@ -41,7 +41,7 @@ static int done(void **state)
 
 static uint32_t run_in(void)
 {
-	return kv_run(bpf_program__fd(s->progs.kvc_xdp));
+	return kv_run(bpf_program__fd(s->progs.olab_kvc_xdp));
 }
 
 static void put(const char *key, const char *val)
@@ -209,7 +209,7 @@ static int set_then_get_fills(const char *key, const char *set_line)
 	kv_udp(1, id, 0, 1, set_line, strlen(set_line));
 	assert_int_equal(run_in(), XDP_PASS);
 	kv_udp(0, id, 0, 1, TXT("STORED\r\n"));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
 	id = next_id++;
 	snprintf(line, sizeof(line), "get %s\r\n", key);
 	kv_udp(1, id, 0, 1, line, strlen(line));
@@ -217,7 +217,7 @@ static int set_then_get_fills(const char *key, const char *set_line)
 	snprintf(reply, sizeof(reply), "VALUE %s 0 1\r\nv\r\nEND\r\n", key);
 	fills = kv_counter(s, KC_FILL);
 	kv_udp(0, id, 0, 1, reply, strlen(reply));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
 	return kv_counter(s, KC_FILL) == fills + 1;
 }
 
@@ -234,7 +234,7 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 	kv_udp(1, id, 0, 1, TXT("ms k 1 T5\r\nv\r\n"));		      /* meta set, 5 s TTL */
 	assert_int_equal(run_in(), XDP_PASS);
 	kv_udp(0, id, 0, 1, TXT("HD\r\n"));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
 	/* seconds later (past the hold after an unread datagram), a GET: memcached answers,
 	 * but the cache does not know the item's expiry any more */
 	s->bss->fill_block_until = 0;
@@ -246,7 +246,7 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 		kv_udp(1, g, 0, 1, TXT("get k\r\n"));
 		assert_int_equal(run_in(), XDP_PASS);
 		kv_udp(0, g, 0, 1, TXT("VALUE k 0 1\r\nv\r\nEND\r\n"));
-		assert_int_equal(kv_run(bpf_program__fd(s->progs.kvc_tc)), 0);
+		assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
 		assert_int_equal(kv_counter(s, KC_FILL), fills);
 		v = kv_cached(s, "k");
 		assert_true(!v || v->epoch != s->data->epoch); /* nothing current to serve */

@@ -74,12 +74,12 @@ static void test_runtime_probes(void **state)
 	assert_non_null(s);
 	trb_init(&tb, true, 0);
 	s->data->loop_n = 5;
-	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.lim_loop), tb.pkt, tb.len, 1, NULL,
-				       &ret, NULL),
+	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.olab_lim_loop), tb.pkt, tb.len, 1,
+				       NULL, &ret, NULL),
 			 0);
 	assert_int_equal(s->bss->loop_ret, 5);
 	/* without itself in the array, the tail call fails and the program runs once */
-	fd = bpf_program__fd(s->progs.lim_tail);
+	fd = bpf_program__fd(s->progs.olab_lim_tail);
 	assert_int_equal(bpfu_test_run(fd, tb.pkt, tb.len, 1, NULL, &ret, NULL), 0);
 	assert_int_equal(s->bss->tail_runs, 1);
 	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.self), &k, &fd, BPF_ANY), 0);

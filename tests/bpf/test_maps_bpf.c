@@ -71,7 +71,7 @@ static void test_every_type_loads_and_reads(void **state)
 								     val, BPF_ANY),
 						 0);
 			}
-			assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.maps_lookup),
+			assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.olab_maps_lookup),
 						       tb.pkt, tb.len, 1, NULL, &retval, NULL),
 					 0);
 			assert_int_equal(retval, 2 /* XDP_PASS */);
@@ -108,7 +108,7 @@ static void check_counts(enum bpf_map_type t)
 		if (k < (__u32)runs * MAPS_PKTS_PER_RUN)
 			counts[flow]++;
 	}
-	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.maps_flows), tb.pkt, tb.len,
+	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.olab_maps_flows), tb.pkt, tb.len,
 				       (uint32_t)runs, NULL, &retval, NULL),
 			 0);
 	assert_int_equal(retval, 1 /* XDP_DROP */);
@@ -142,8 +142,8 @@ static void test_parse_only_counts_nothing(void **state)
 
 	(void)state;
 	trb_init(&tb, true, 0);
-	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.maps_flows), tb.pkt, tb.len, 10,
-				       NULL, &retval, NULL),
+	assert_int_equal(bpfu_test_run(bpf_program__fd(s->progs.olab_maps_flows), tb.pkt, tb.len,
+				       10, NULL, &retval, NULL),
 			 0);
 	assert_int_not_equal(bpf_map_get_next_key(bpf_map__fd(s->maps.tmap), NULL, &next), 0);
 	(void)k;
@@ -158,10 +158,10 @@ static void test_attach_refuses_other_device(void **state)
 
 	(void)state;
 	errno = 0;
-	assert_null(att_xdp(s->progs.maps_flows, 1 /* lo here */, "olab-nothere"));
+	assert_null(att_xdp(s->progs.olab_maps_flows, 1 /* lo here */, "olab-nothere"));
 	assert_int_equal(errno, ENODEV);
 	assert_int_equal(
-		att_tc_ingress(1, "olab-nothere", bpf_program__fd(s->progs.maps_flows), &t),
+		att_tc_ingress(1, "olab-nothere", bpf_program__fd(s->progs.olab_maps_flows), &t),
 		-ENODEV);
 	maps_bpf__destroy(s);
 }

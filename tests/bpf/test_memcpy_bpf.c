@@ -26,8 +26,8 @@ static void check(const char *name, bool from_packet, bool unaligned)
 
 	assert_non_null(s);
 	trb_init(&tb, true, 0);
-	trb_set_frame(&tb, MC_FRAME);
-	for (i = 0; i < MC_FRAME; i++)
+	trb_set_frame(&tb, MEMCPY_FRAME);
+	for (i = 0; i < MEMCPY_FRAME; i++)
 		tb.pkt[i] = (uint8_t)(i * 13 + 1);
 	bpf_object__for_each_program (p, s->obj) {
 		bool me = !strcmp(bpf_program__name(p), name);
@@ -38,52 +38,52 @@ static void check(const char *name, bool from_packet, bool unaligned)
 	}
 	assert_non_null(want);
 	assert_int_equal(memcpy_bpf__load(s), 0);
-	for (i = 0; i < MC_LEN; i++) {
+	for (i = 0; i < MEMCPY_LEN; i++) {
 		s->bss->usrc.b[i] = (uint8_t)(i * 131 + 7);
 		((uint8_t *)s->bss->asrc)[i] = (uint8_t)(i * 71 + 3);
 	}
-	memset(s->bss->udst.b, 0xee, MC_LEN);
-	memset(s->bss->adst, 0xee, MC_LEN);
+	memset(s->bss->udst.b, 0xee, MEMCPY_LEN);
+	memset(s->bss->adst, 0xee, MEMCPY_LEN);
 	assert_int_equal(
 		bpfu_test_run(bpf_program__fd(want), tb.pkt, tb.len, 1, NULL, &retval, NULL), 0);
 	assert_int_equal(retval, 2 /* XDP_PASS */);
 	if (unaligned)
-		assert_memory_equal(s->bss->udst.b, s->bss->usrc.b, MC_LEN);
+		assert_memory_equal(s->bss->udst.b, s->bss->usrc.b, MEMCPY_LEN);
 	else if (from_packet)
-		assert_memory_equal(s->bss->adst, tb.pkt, MC_LEN);
+		assert_memory_equal(s->bss->adst, tb.pkt, MEMCPY_LEN);
 	else
-		assert_memory_equal(s->bss->adst, s->bss->asrc, MC_LEN);
+		assert_memory_equal(s->bss->adst, s->bss->asrc, MEMCPY_LEN);
 	memcpy_bpf__destroy(s);
 }
 
 static void test_bytes(void **state)
 {
 	(void)state;
-	check("mc_bytes", false, true);
+	check("olab_memcpy_bytes", false, true);
 }
 
 static void test_u64(void **state)
 {
 	(void)state;
-	check("mc_u64", false, false);
+	check("olab_memcpy_u64", false, false);
 }
 
 static void test_probe_read(void **state)
 {
 	(void)state;
-	check("mc_probe_read", false, false);
+	check("olab_memcpy_probe", false, false);
 }
 
 static void test_xdp_load(void **state)
 {
 	(void)state;
-	check("mc_xdp_load", true, false);
+	check("olab_memcpy_xdpld", true, false);
 }
 
 static void test_dynptr(void **state)
 {
 	(void)state;
-	check("mc_dynptr", false, false);
+	check("olab_memcpy_dynptr", false, false);
 }
 
 int main(void)

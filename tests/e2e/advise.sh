@@ -24,7 +24,7 @@ eth = bytes([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1]) + b"\x08\x00"
 open(sys.argv[1], "wb").write(eth + ip + udp)
 PY
 "$OLAB" advise --hit-share 0.5 --app-ns 25000 --obj "$TOP/build/bpf/kvcache/kvcache.bpf.o" \
-	--section kvc_xdp --packet "$TMP/get.bin" --json >"$TMP/j" || fail "advise --obj failed"
+	--section olab_kvc_xdp --packet "$TMP/get.bin" --json >"$TMP/j" || fail "advise --obj failed"
 python3 - "$TMP/j" <<'PY' || fail "advise --json"
 import json, sys
 d = json.load(open(sys.argv[1]))

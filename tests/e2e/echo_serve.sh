@@ -57,7 +57,7 @@ ip netns exec $D "$OLAB" echo serve --hook tc --dev ed --port 7 --duration 30 >/
 SERVE=$!
 sleep 0.5
 kill -9 $SERVE; wait $SERVE 2>/dev/null; SERVE=
-ip netns exec $D tc filter show dev ed ingress | grep -q echo_tc || fail "test premise: no filter left"
+ip netns exec $D tc filter show dev ed ingress | grep -q olab_echo_tc || fail "test premise: no filter left"
 ip netns exec $D "$OLAB" echo serve --hook tc --dev ed --port 7 --duration 30 >/dev/null \
 	2>"$TMP/tc2.err" &
 SERVE=$!

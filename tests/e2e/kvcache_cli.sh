@@ -51,7 +51,7 @@ set -e
 ip netns exec "$C" timeout 20 memcaslap -s 198.18.1.2:11211 -U -t 3s -T 1 -c 8 -v 1 -X 64
 "$OLAB" kvcache stats --dev olab-$N-b
 ip link show olab-$N-b | grep -q xdp
-tc filter show dev olab-$N-b egress | grep -q kvc_tc
+tc filter show dev olab-$N-b egress | grep -q olab_kvc_tc
 # a write that reaches memcached over loopback (a client on the server's own host) is seen
 MCC="$TOP/tests/e2e/mcclient.py"
 ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set lbk 0 0 3\r\nold\r\n' | grep -q STORED
@@ -125,9 +125,9 @@ exec 7>&-
 wait \$holder
 "$OLAB" kvcache detach --dev olab-$N-b
 ! ip link show olab-$N-b | grep -q 'prog/xdp'
-! tc filter show dev olab-$N-b egress | grep -q kvc_tc
+! tc filter show dev olab-$N-b egress | grep -q olab_kvc_tc
 ! ip link show lo | grep -q 'prog/xdp'
-! tc filter show dev lo egress | grep -q kvc_tc
+! tc filter show dev lo egress | grep -q olab_kvc_tc
 "$OLAB" kvcache stats --dev olab-$N-b && exit 1 # detached: nothing to read
 
 # pins are keyed by namespace and ifindex: a same-named device elsewhere is another device
@@ -136,12 +136,12 @@ wait \$holder
 nsenter --net=/run/netns/$C ip link add olab-$N-b type veth peer name olab-$N-x
 nsenter --net=/run/netns/$C "$OLAB" kvcache detach --dev olab-$N-b && exit 1
 ip link show olab-$N-b | grep -q xdp                 # still attached here
-tc filter show dev olab-$N-b egress | grep -q kvc_tc
+tc filter show dev olab-$N-b egress | grep -q olab_kvc_tc
 # a foreign filter added since attach keeps the clsact attach made
 tc filter add dev olab-$N-b ingress prio 7 bpf obj $TOP/build/bpf/exp/bandwidth/bandwidth.bpf.o sec tc da
 "$OLAB" kvcache detach --dev olab-$N-b
-! tc filter show dev olab-$N-b egress | grep -q kvc_tc
-tc filter show dev olab-$N-b ingress | grep -q bw_tc
+! tc filter show dev olab-$N-b egress | grep -q olab_kvc_tc
+tc filter show dev olab-$N-b ingress | grep -q olab_bw_tc
 tc filter del dev olab-$N-b ingress prio 7
 # pins gone (a mount namespace thrown away): the filter left behind is found and removed
 "$OLAB" kvcache attach --dev olab-$N-b
@@ -150,7 +150,7 @@ rm -rf /sys/fs/bpf/olab-kvcache-*
 "$OLAB" kvcache attach --dev olab-$N-b 2>"$TMP/err2" && exit 1
 grep -q 'left its TC filter behind' "$TMP/err2"
 "$OLAB" kvcache detach --dev olab-$N-b | grep -q 'removed the TC filter left behind'
-! tc filter show dev olab-$N-b egress | grep -q kvc_tc
+! tc filter show dev olab-$N-b egress | grep -q olab_kvc_tc
 echo done
 SH
 cat "$TMP/out" >&2

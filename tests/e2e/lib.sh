@@ -15,17 +15,17 @@ need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 # Namespaces named olab-<pid>-* (any pid when none given).
 olab_ns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^olab-${1:-[0-9]+}-" || true; }
 
-# BPF programs of ours still loaded: names start with an experiment's prefix. Programs are
+# BPF programs of ours still loaded: every one is named olab_<experiment>_... Programs are
 # freed after an RCU grace period, so allow a few seconds.
 olab_progs() {
 	local i
 	for i in $(seq 1 50); do
-		if ! bpftool prog show 2>/dev/null | grep -qE ' name (hooks|olab|kvc|echo|maps|ch|jit|mc|lim)_'; then
+		if ! bpftool prog show 2>/dev/null | grep -qE ' name olab_'; then
 			return 0
 		fi
 		sleep 0.1
 	done
-	bpftool prog show | grep -E ' name (hooks|olab|kvc|echo|maps|ch|jit|mc|lim)_' >&2
+	bpftool prog show | grep -E ' name olab_' >&2
 	return 1
 }
 

@@ -12,14 +12,14 @@ struct {
 } socks SEC(".maps");
 
 SEC("tc")
-int bw_tc(struct __sk_buff *skb)
+int olab_bw_tc(struct __sk_buff *skb)
 {
 	return TC_ACT_OK;
 }
 
 /* SK_PASS: the data goes on to the socket, through the psock's queue */
 SEC("sk_skb")
-int bw_skskb(struct __sk_buff *skb)
+int olab_bw_skskb(struct __sk_buff *skb)
 {
 	return SK_PASS;
 }

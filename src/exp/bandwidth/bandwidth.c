@@ -95,9 +95,9 @@ static int one_run(struct bandwidth_bpf *skel, const struct tb *tb, enum cond c,
 		err = xdp_pass_attach(tb->dut.ifname, &xdp);
 	} else if (c == C_TC) {
 		err = att_tc_ingress(tb->dut.ifindex, tb->dut.ifname,
-				     bpf_program__fd(skel->progs.bw_tc), &tc);
+				     bpf_program__fd(skel->progs.olab_bw_tc), &tc);
 	} else if (c == C_SKSKB) {
-		err = att_sockmap(bpf_program__fd(skel->progs.bw_skskb), map_fd,
+		err = att_sockmap(bpf_program__fd(skel->progs.olab_bw_skskb), map_fd,
 				  BPF_SK_SKB_STREAM_VERDICT);
 		verdict = !err;
 	}
@@ -162,7 +162,7 @@ out:
 	if (in_map)
 		bpf_map_delete_elem(map_fd, &key);
 	if (verdict)
-		bpf_prog_detach2(bpf_program__fd(skel->progs.bw_skskb), map_fd,
+		bpf_prog_detach2(bpf_program__fd(skel->progs.olab_bw_skskb), map_fd,
 				 BPF_SK_SKB_STREAM_VERDICT);
 	if (s.fd >= 0)
 		close(s.fd);

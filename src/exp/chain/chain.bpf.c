@@ -12,7 +12,7 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, CH_MAX + 2);
+	__uint(max_entries, CHAIN_MAX + 2);
 	__type(key, __u32);
 	__type(value, __u32);
 } jt_const SEC(".maps"), jt_var SEC(".maps");
@@ -28,7 +28,7 @@ static __always_inline __u64 work(__u64 x)
 
 #define TAIL_CONST(k)                                                                              \
 	SEC("xdp")                                                                                 \
-	int ch_tc##k(struct xdp_md *ctx)                                                           \
+	int olab_chain_tc##k(struct xdp_md *ctx)                                                   \
 	{                                                                                          \
 		acc = work(acc);                                                                   \
 		bpf_tail_call(ctx, &jt_const, (k) + 1);                                            \
@@ -36,7 +36,7 @@ static __always_inline __u64 work(__u64 x)
 	}
 #define TAIL_VAR(k)                                                                                \
 	SEC("xdp")                                                                                 \
-	int ch_tv##k(struct xdp_md *ctx)                                                           \
+	int olab_chain_tv##k(struct xdp_md *ctx)                                                   \
 	{                                                                                          \
 		acc = work(acc);                                                                   \
 		bpf_tail_call(ctx, &jt_var, (k) + one);                                            \
@@ -79,7 +79,7 @@ __noinline __u64 stage_global(__u64 x)
 		__u64 a = work(acc);                                                               \
 		__u32 i;                                                                           \
                                                                                                    \
-		for (i = 0; i < CH_MAX; i++) {                                                     \
+		for (i = 0; i < CHAIN_MAX; i++) {                                                  \
 			if (i >= stages)                                                           \
 				break;                                                             \
 			a = call(a);                                                               \
@@ -88,8 +88,8 @@ __noinline __u64 stage_global(__u64 x)
 		return XDP_PASS;                                                                   \
 	}
 
-FUNC_CHAIN(ch_sub, stage_sub)
-FUNC_CHAIN(ch_global, stage_global)
-FUNC_CHAIN(ch_inline, work)
+FUNC_CHAIN(olab_chain_sub, stage_sub)
+FUNC_CHAIN(olab_chain_global, stage_global)
+FUNC_CHAIN(olab_chain_inline, work)
 
 char LICENSE[] SEC("license") = "GPL";

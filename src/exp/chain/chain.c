@@ -63,8 +63,8 @@ static int set_chain(struct chain_bpf *s, bool var, unsigned int L)
 	int map = bpf_map__fd(var ? s->maps.jt_var : s->maps.jt_const);
 	__u32 k;
 
-	for (k = 1; k <= CH_MAX + 1; k++) {
-		char name[16];
+	for (k = 1; k <= CHAIN_MAX + 1; k++) {
+		char name[32];
 		struct bpf_program *p;
 		int fd;
 
@@ -72,7 +72,7 @@ static int set_chain(struct chain_bpf *s, bool var, unsigned int L)
 			bpf_map_delete_elem(map, &k);
 			continue;
 		}
-		snprintf(name, sizeof(name), "ch_t%c%u", var ? 'v' : 'c', k);
+		snprintf(name, sizeof(name), "olab_chain_t%c%u", var ? 'v' : 'c', k);
 		p = bpf_object__find_program_by_name(s->obj, name);
 		fd = p ? bpf_program__fd(p) : -1;
 		if (fd < 0 || bpf_map_update_elem(map, &k, &fd, BPF_ANY))
@@ -85,15 +85,15 @@ static struct bpf_program *entry(struct chain_bpf *s, enum variant v)
 {
 	switch (v) {
 	case V_TAIL_CONST:
-		return s->progs.ch_tc0;
+		return s->progs.olab_chain_tc0;
 	case V_TAIL_VAR:
-		return s->progs.ch_tv0;
+		return s->progs.olab_chain_tv0;
 	case V_SUB:
-		return s->progs.ch_sub;
+		return s->progs.olab_chain_sub;
 	case V_GLOBAL:
-		return s->progs.ch_global;
+		return s->progs.olab_chain_global;
 	default:
-		return s->progs.ch_inline;
+		return s->progs.olab_chain_inline;
 	}
 }
 
@@ -186,9 +186,10 @@ static void kvcache_variant(struct result *r, int v, int n, double empty)
 		return;
 	}
 	bpf_object__for_each_program (p, obj) {
-		bool me = !strcmp(bpf_program__name(p), "kvc_xdp");
+		bool me = !strcmp(bpf_program__name(p), "olab_kvc_xdp");
 
-		bpf_program__set_autoload(p, me || !strcmp(bpf_program__name(p), "kvc_xdp_get"));
+		bpf_program__set_autoload(p,
+					  me || !strcmp(bpf_program__name(p), "olab_kvc_xdp_get"));
 		if (me)
 			xdp = p;
 	}
@@ -210,7 +211,7 @@ static void kvcache_variant(struct result *r, int v, int n, double empty)
 	}
 	{
 		/* the tail-call builds: the second stage into the program array */
-		struct bpf_program *get = bpf_object__find_program_by_name(obj, "kvc_xdp_get");
+		struct bpf_program *get = bpf_object__find_program_by_name(obj, "olab_kvc_xdp_get");
 		struct bpf_map *st = bpf_object__find_map_by_name(obj, "kc_stages");
 		__u32 k0 = 0;
 		int gfd = get ? bpf_program__fd(get) : -1;
@@ -272,8 +273,8 @@ static void kvcache_variants(struct result *r, bool quick)
 		uint32_t ns = 0;
 
 		e->data->stages = 0;
-		if (bpfu_test_run(bpf_program__fd(e->progs.ch_inline), frame, flen, 1, NULL, NULL,
-				  &ns))
+		if (bpfu_test_run(bpf_program__fd(e->progs.olab_chain_inline), frame, flen, 1, NULL,
+				  NULL, &ns))
 			break;
 		stats_samples_add(&s, ns);
 	}

@@ -2,6 +2,6 @@
 #ifndef OLAB_CHAIN_H
 #define OLAB_CHAIN_H
 
-#define CH_MAX 8 /* longest chain measured: stages after the first */
+#define CHAIN_MAX 8 /* longest chain measured: stages after the first */
 
 #endif

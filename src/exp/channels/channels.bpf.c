@@ -11,14 +11,14 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY); /* replaced before load: the syscall-lookup table */
-	__uint(max_entries, CH_KEYS);
+	__uint(max_entries, CHAN_KEYS);
 	__type(key, __u32);
-	__type(value, struct ch_item);
+	__type(value, struct chan_item);
 } tab SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, CH_RB_BYTES);
+	__uint(max_entries, CHAN_RB_BYTES);
 } rb SEC(".maps");
 
 struct {
@@ -26,7 +26,7 @@ struct {
 	__uint(max_entries, 1);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, struct ch_spsc);
+	__type(value, struct chan_spsc);
 } ring SEC(".maps");
 
 struct {
@@ -41,9 +41,9 @@ __u64 seq;
 __u64 drops;
 
 SEC("tc")
-int ch_rb_produce(struct __sk_buff *skb)
+int olab_chan_rb(struct __sk_buff *skb)
 {
-	struct ch_item *it = bpf_ringbuf_reserve(&rb, sizeof(*it), 0);
+	struct chan_item *it = bpf_ringbuf_reserve(&rb, sizeof(*it), 0);
 
 	if (!it) {
 		drops++;
@@ -56,10 +56,10 @@ int ch_rb_produce(struct __sk_buff *skb)
 
 /* one item into slot 0 of the table, overwriting the last: the reader polls it by syscall */
 SEC("tc")
-int ch_arr_produce(struct __sk_buff *skb)
+int olab_chan_arr(struct __sk_buff *skb)
 {
 	__u32 k = 0;
-	struct ch_item *it = bpf_map_lookup_elem(&tab, &k);
+	struct chan_item *it = bpf_map_lookup_elem(&tab, &k);
 
 	if (it)
 		it->seq = ++seq;
@@ -67,21 +67,21 @@ int ch_arr_produce(struct __sk_buff *skb)
 }
 
 SEC("tc")
-int ch_spsc_produce(struct __sk_buff *skb)
+int olab_chan_spsc(struct __sk_buff *skb)
 {
 	__u32 k = 0;
-	struct ch_spsc *r = bpf_map_lookup_elem(&ring, &k);
+	struct chan_spsc *r = bpf_map_lookup_elem(&ring, &k);
 	__u64 h, t;
 
 	if (!r)
 		return 2;
 	h = r->head;
 	t = *(volatile __u64 *)&r->tail;
-	if (h - t >= CH_SPSC_N) {
+	if (h - t >= CHAN_SPSC_N) {
 		drops++;
 		return 2;
 	}
-	r->items[h & (CH_SPSC_N - 1)].seq = seq++;
+	r->items[h & (CHAN_SPSC_N - 1)].seq = seq++;
 	/* x86 keeps stores in order: the item is visible before the new head */
 	asm volatile("" ::: "memory");
 	*(volatile __u64 *)&r->head = h + 1;
@@ -92,7 +92,7 @@ int ch_spsc_produce(struct __sk_buff *skb)
 __u64 xsk_seen, xsk_redirected;
 
 SEC("xdp")
-int ch_xsk_redirect(struct xdp_md *ctx)
+int olab_chan_xsk(struct xdp_md *ctx)
 {
 	long ret = bpf_redirect_map(&xsks, 0, XDP_DROP);
 
@@ -104,7 +104,7 @@ int ch_xsk_redirect(struct xdp_md *ctx)
 
 /* the generator: test-run in live-frames mode sends its frame out of the veth */
 SEC("xdp")
-int ch_gen(struct xdp_md *ctx)
+int olab_chan_gen(struct xdp_md *ctx)
 {
 	return XDP_TX;
 }

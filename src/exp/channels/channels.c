@@ -36,7 +36,7 @@
 #include "lib/util.h"
 #include "exp/channels/channels_int.h"
 
-struct channels_bpf *ch_open_load(enum bpf_map_type t)
+struct channels_bpf *chan_open_load(enum bpf_map_type t)
 {
 	struct channels_bpf *s = channels_bpf__open();
 

@@ -61,7 +61,7 @@ static uint64_t lookup_batch(void *arg, uint64_t calls)
 	__u32 k;
 
 	for (c = 0; c < calls; c++) {
-		k = (__u32)(c & (CH_KEYS - 1));
+		k = (__u32)(c & (CHAN_KEYS - 1));
 		bpf_map_lookup_elem(l->fd, &k, l->buf);
 	}
 	return bpfu_now_ns() - t0;
@@ -73,8 +73,8 @@ int syscall_lookups(struct result *r, const struct trb *tb)
 	size_t i;
 
 	for (i = 0; i < NTABS; i++) {
-		struct channels_bpf *s = ch_open_load(tabs[i].type);
-		struct ch_item *vals = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(*vals));
+		struct channels_bpf *s = chan_open_load(tabs[i].type);
+		struct chan_item *vals = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(*vals));
 		struct lk l;
 		struct trb_run run;
 		struct metric *m;
@@ -91,7 +91,7 @@ int syscall_lookups(struct result *r, const struct trb *tb)
 		}
 		l.fd = bpf_map__fd(s->maps.tab);
 		l.buf = vals;
-		for (k = 0; k < CH_KEYS; k++)
+		for (k = 0; k < CHAN_KEYS; k++)
 			bpf_map_update_elem(l.fd, &k, vals, BPF_ANY);
 		trb_native(tb, lookup_batch, &l, &run);
 		trb_metric(m, &run, 0, 1, true, tb->samples);
@@ -116,7 +116,7 @@ int count_item(void *ctx, void *data, size_t len)
 static int rb_fill(struct channels_bpf *s, const struct trb *tb, uint32_t n)
 {
 	s->bss->rb_flags = BPF_RB_NO_WAKEUP;
-	return bpfu_test_run(bpf_program__fd(s->progs.ch_rb_produce), tb->pkt, tb->len, n, NULL,
+	return bpfu_test_run(bpf_program__fd(s->progs.olab_chan_rb), tb->pkt, tb->len, n, NULL,
 			     NULL, NULL);
 }
 
@@ -124,7 +124,7 @@ void ringbuf_access(struct result *r, const struct trb *tb)
 {
 	struct metric *m = result_add(r, "channels.access.ringbuf", "BPF ring buffer, per item",
 				      "ns", METHOD_LIVE);
-	struct channels_bpf *s = ch_open_load(BPF_MAP_TYPE_ARRAY);
+	struct channels_bpf *s = chan_open_load(BPF_MAP_TYPE_ARRAY);
 	struct ring_buffer *rbuf = NULL;
 	struct trb_run run = { .linear = true };
 	uint64_t got = 0;
@@ -157,9 +157,9 @@ void ringbuf_access(struct result *r, const struct trb *tb)
 	channels_bpf__destroy(s);
 }
 
-struct ch_spsc *spsc_map(struct channels_bpf *s)
+struct chan_spsc *spsc_map(struct channels_bpf *s)
 {
-	void *p = mmap(NULL, sizeof(struct ch_spsc), PROT_READ | PROT_WRITE, MAP_SHARED,
+	void *p = mmap(NULL, sizeof(struct chan_spsc), PROT_READ | PROT_WRITE, MAP_SHARED,
 		       bpf_map__fd(s->maps.ring), 0);
 
 	return p == MAP_FAILED ? NULL : p;
@@ -167,12 +167,12 @@ struct ch_spsc *spsc_map(struct channels_bpf *s)
 
 static uint64_t mmap_batch(void *arg, uint64_t calls)
 {
-	struct ch_spsc *r = arg;
-	struct ch_item it;
+	struct chan_spsc *r = arg;
+	struct chan_item it;
 	uint64_t c, sum = 0, t0 = bpfu_now_ns();
 
 	for (c = 0; c < calls; c++) {
-		memcpy(&it, (const void *)&r->items[c & (CH_SPSC_N - 1)], sizeof(it));
+		memcpy(&it, (const void *)&r->items[c & (CHAN_SPSC_N - 1)], sizeof(it));
 		sum += it.seq;
 		asm volatile("" : : "r"(sum) : "memory");
 	}
@@ -183,8 +183,8 @@ void mmap_access(struct result *r, const struct trb *tb)
 {
 	struct metric *m = result_add(r, "channels.access.mmap", "mmap'd array, per 64 B read",
 				      "ns", METHOD_LIVE);
-	struct channels_bpf *s = ch_open_load(BPF_MAP_TYPE_ARRAY);
-	struct ch_spsc *ring = s ? spsc_map(s) : NULL;
+	struct channels_bpf *s = chan_open_load(BPF_MAP_TYPE_ARRAY);
+	struct chan_spsc *ring = s ? spsc_map(s) : NULL;
 	struct trb_run run;
 
 	if (!ring) {

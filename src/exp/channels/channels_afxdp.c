@@ -90,7 +90,7 @@ static int xsk_up(struct xsk_ctx *x, char *why, size_t wlen)
 		return err;
 	}
 	x->tb_up = true;
-	x->s = ch_open_load(BPF_MAP_TYPE_ARRAY);
+	x->s = chan_open_load(BPF_MAP_TYPE_ARRAY);
 	if (!x->s)
 		return -errno;
 	x->area = mmap(NULL, (size_t)XSK_FRAMES * XSK_FRAME_SIZE, PROT_READ | PROT_WRITE,
@@ -103,7 +103,7 @@ static int xsk_up(struct xsk_ctx *x, char *why, size_t wlen)
 	err = tb_enter(&x->tb, TB_DUT);
 	if (err)
 		return err;
-	x->link = att_xdp(x->s->progs.ch_xsk_redirect, x->tb.dut.ifindex, x->tb.dut.ifname);
+	x->link = att_xdp(x->s->progs.olab_chan_xsk, x->tb.dut.ifindex, x->tb.dut.ifname);
 	if (!x->link) {
 		err = -errno;
 		tb_leave(&x->tb);
@@ -146,7 +146,7 @@ static int xsk_send(struct xsk_ctx *x, const struct trb *tb, uint32_t n)
 
 	if (err)
 		return err;
-	if (bpf_prog_test_run_opts(bpf_program__fd(x->s->progs.ch_gen), &o))
+	if (bpf_prog_test_run_opts(bpf_program__fd(x->s->progs.olab_chan_gen), &o))
 		err = -errno;
 	tb_leave(&x->tb);
 	return err;
@@ -198,7 +198,7 @@ static void *xsk_gen(void *arg)
 		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = GEN_CALL,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
 	uint64_t end = bpfu_now_ns() + g->dur_ns;
-	int fd = bpf_program__fd(g->x->s->progs.ch_gen);
+	int fd = bpf_program__fd(g->x->s->progs.olab_chan_gen);
 
 	cpu_pin_self(g->x->tb.gen_cpu);
 	g->err = tb_enter(&g->x->tb, TB_GEN);

@@ -12,16 +12,16 @@
 #include "lib/trbench.h"
 
 struct channels_bpf;
-struct ch_spsc;
+struct chan_spsc;
 
 /* channels.c: the object with its table map of type t, loaded; NULL when it cannot be */
-struct channels_bpf *ch_open_load(enum bpf_map_type t);
+struct channels_bpf *chan_open_load(enum bpf_map_type t);
 
 /* channels_access.c: one item by each channel (Table 4) */
 int syscall_lookups(struct result *r, const struct trb *tb);
 void ringbuf_access(struct result *r, const struct trb *tb);
 void mmap_access(struct result *r, const struct trb *tb);
-struct ch_spsc *spsc_map(struct channels_bpf *s);
+struct chan_spsc *spsc_map(struct channels_bpf *s);
 int count_item(void *ctx, void *data, size_t len);
 
 /* channels_tput.c: kernel -> user throughput with a BPF producer (Fig. 13) */

@@ -62,10 +62,10 @@ static void *producer(void *arg)
 int throughput(enum consumer c, const struct trb *tb, int pcpu, int ccpu, uint64_t dur_ns,
 	       double *mpps, double *drop_pct)
 {
-	struct channels_bpf *s = ch_open_load(BPF_MAP_TYPE_ARRAY);
+	struct channels_bpf *s = chan_open_load(BPF_MAP_TYPE_ARRAY);
 	struct flow f = { .tb = tb, .cpu = pcpu, .dur_ns = dur_ns };
 	struct ring_buffer *rbuf = NULL;
-	struct ch_spsc *ring = NULL;
+	struct chan_spsc *ring = NULL;
 	uint64_t got = 0, t0, t1, last_seq = 0;
 	pthread_t th;
 	int err;
@@ -74,13 +74,13 @@ int throughput(enum consumer c, const struct trb *tb, int pcpu, int ccpu, uint64
 		return -errno;
 	f.s = s;
 	if (c == C_ARRAY) {
-		f.prog = bpf_program__fd(s->progs.ch_arr_produce);
+		f.prog = bpf_program__fd(s->progs.olab_chan_arr);
 	} else if (c == C_SPSC) {
 		ring = spsc_map(s);
-		f.prog = bpf_program__fd(s->progs.ch_spsc_produce);
+		f.prog = bpf_program__fd(s->progs.olab_chan_spsc);
 	} else {
 		rbuf = ring_buffer__new(bpf_map__fd(s->maps.rb), count_item, &got, NULL);
-		f.prog = bpf_program__fd(s->progs.ch_rb_produce);
+		f.prog = bpf_program__fd(s->progs.olab_chan_rb);
 		s->bss->rb_flags = c == C_RB_BUSY ? BPF_RB_NO_WAKEUP : 0;
 	}
 	if ((c == C_SPSC && !ring) || ((c == C_RB_BUSY || c == C_RB_POLL) && !rbuf)) {
@@ -99,7 +99,7 @@ int throughput(enum consumer c, const struct trb *tb, int pcpu, int ccpu, uint64
 			ring_buffer__poll(rbuf, 10);
 		} else if (c == C_ARRAY) {
 			/* a lookup per item: items overwritten in between are lost to the reader */
-			struct ch_item it;
+			struct chan_item it;
 			__u32 k = 0;
 
 			if (!bpf_map_lookup_elem(bpf_map__fd(s->maps.tab), &k, &it) &&
@@ -111,7 +111,7 @@ int throughput(enum consumer c, const struct trb *tb, int pcpu, int ccpu, uint64
 			uint64_t h = *(volatile __u64 *)&ring->head, t = ring->tail, sum = 0;
 
 			for (; t < h; t++)
-				sum += ring->items[t & (CH_SPSC_N - 1)].seq;
+				sum += ring->items[t & (CHAN_SPSC_N - 1)].seq;
 			asm volatile("" : : "r"(sum) : "memory");
 			*(volatile __u64 *)&ring->tail = t;
 			got = t;

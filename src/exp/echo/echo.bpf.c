@@ -153,7 +153,7 @@ static __always_inline int udp_csum(struct olab_l4 *l4, __u32 ulen, void *data_e
 }
 
 SEC("xdp")
-int echo_xdp(struct xdp_md *ctx)
+int olab_echo_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct olab_l4 l4;
@@ -180,7 +180,7 @@ int echo_xdp(struct xdp_md *ctx)
  * partial one from TX offload, so no checksum work is needed here.
  */
 SEC("tc")
-int echo_tc(struct __sk_buff *skb)
+int olab_echo_tc(struct __sk_buff *skb)
 {
 	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
 	struct olab_l4 l4;
@@ -201,7 +201,7 @@ int echo_tc(struct __sk_buff *skb)
 
 /* SK_SKB: the socket's own payload goes straight back out of the same socket. */
 SEC("sk_skb")
-int echo_skskb(struct __sk_buff *skb)
+int olab_echo_skskb(struct __sk_buff *skb)
 {
 	count(ECHO_REPLIED);
 	return bpf_sk_redirect_map(skb, &socks, 0, 0);

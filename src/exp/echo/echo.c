@@ -85,7 +85,7 @@ static void server_down(struct ctx *c, struct server *s)
 	if (s->in_map)
 		bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
 	if (s->verdict_type)
-		bpf_prog_detach2(bpf_program__fd(c->skel->progs.echo_skskb),
+		bpf_prog_detach2(bpf_program__fd(c->skel->progs.olab_echo_skskb),
 				 bpf_map__fd(c->skel->maps.socks), s->verdict_type);
 	if (s->sk_fd >= 0)
 		close(s->sk_fd);
@@ -141,7 +141,7 @@ static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4
 		return err;
 	/* XDP echo, or an XDP_PASS carrier so that every variant gets the same NAPI placement */
 	if (v == V_XDP) {
-		s->xdp = att_xdp(c->skel->progs.echo_xdp, tb->dut.ifindex, tb->dut.ifname);
+		s->xdp = att_xdp(c->skel->progs.olab_echo_xdp, tb->dut.ifindex, tb->dut.ifname);
 		err = s->xdp ? 0 : -errno;
 	} else {
 		err = xdp_pass_attach(tb->dut.ifname, &s->pass);
@@ -157,7 +157,7 @@ static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4
 	switch (v) {
 	case V_TC:
 		err = att_tc_ingress(tb->dut.ifindex, tb->dut.ifname,
-				     bpf_program__fd(c->skel->progs.echo_tc), &s->tc);
+				     bpf_program__fd(c->skel->progs.olab_echo_tc), &s->tc);
 		break;
 	case V_SOCK_SLEEP:
 	case V_SOCK_BUSY:
@@ -167,7 +167,7 @@ static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4
 		break;
 	case V_SKSKB:
 		s->verdict_type = l4 == LG_UDP ? BPF_SK_SKB_VERDICT : BPF_SK_SKB_STREAM_VERDICT;
-		err = att_sockmap(bpf_program__fd(c->skel->progs.echo_skskb),
+		err = att_sockmap(bpf_program__fd(c->skel->progs.olab_echo_skskb),
 				  bpf_map__fd(c->skel->maps.socks), s->verdict_type);
 		if (err) {
 			s->verdict_type = 0;

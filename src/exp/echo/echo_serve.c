@@ -179,7 +179,7 @@ static int serve_skskb(struct serve *s)
 				"socket must be connected to one client); add --tcp\n");
 		return -EINVAL;
 	}
-	err = att_sockmap(bpf_program__fd(s->skel->progs.echo_skskb),
+	err = att_sockmap(bpf_program__fd(s->skel->progs.olab_echo_skskb),
 			  bpf_map__fd(s->skel->maps.socks), BPF_SK_SKB_STREAM_VERDICT);
 	if (err)
 		return err;
@@ -208,7 +208,7 @@ static int serve_up(struct serve *s)
 			return log_errno(err, "load the echo BPF programs");
 	}
 	if (!strcmp(s->a.hook, "xdp")) {
-		s->xdp = att_xdp(s->skel->progs.echo_xdp, s->ifindex, s->a.dev);
+		s->xdp = att_xdp(s->skel->progs.olab_echo_xdp, s->ifindex, s->a.dev);
 		err = s->xdp ? 0 : -errno;
 	} else if (!strcmp(s->a.hook, "tc")) {
 		/* a server killed before it could clean up left its filter: ours to remove */
@@ -217,8 +217,8 @@ static int serve_up(struct serve *s)
 			log_info("removed the echo TC filter an earlier 'echo serve' left on %s",
 				 s->a.dev);
 		err = att_tc_ingress_at(s->ifindex, s->a.dev,
-					bpf_program__fd(s->skel->progs.echo_tc), ECHO_TC_HANDLE,
-					ECHO_TC_PRIORITY, &s->tc);
+					bpf_program__fd(s->skel->progs.olab_echo_tc),
+					ECHO_TC_HANDLE, ECHO_TC_PRIORITY, &s->tc);
 	} else if (!strcmp(s->a.hook, "socket")) {
 		err = esrv_start(&s->srv, s->a.tcp ? LG_TCP : LG_UDP, (struct sockaddr *)&s->any,
 				 sizeof(s->any), s->a.busy, -1);
@@ -279,7 +279,7 @@ static void serve_down(struct serve *s)
 
 	esrv_stop(&s->srv);
 	if (s->verdict_on)
-		bpf_prog_detach2(bpf_program__fd(s->skel->progs.echo_skskb),
+		bpf_prog_detach2(bpf_program__fd(s->skel->progs.olab_echo_skskb),
 				 bpf_map__fd(s->skel->maps.socks), BPF_SK_SKB_STREAM_VERDICT);
 	for (i = 0; i < s->nconn; i++)
 		close(s->conns[i]);

@@ -27,7 +27,7 @@ static long work(__u32 i, void *ctx)
 }
 
 SEC("xdp")
-int iso_neighbour(struct xdp_md *ctx)
+int olab_iso_neigh(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct olab_l4 l4;

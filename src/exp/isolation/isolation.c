@@ -414,7 +414,7 @@ static int iso_up(struct iso *s)
 
 	if (err)
 		return err;
-	s->xdp = att_xdp(s->skel->progs.iso_neighbour, tb->dut.ifindex, tb->dut.ifname);
+	s->xdp = att_xdp(s->skel->progs.olab_iso_neigh, tb->dut.ifindex, tb->dut.ifname);
 	err = s->xdp ? esrv_start(&s->srv, LG_UDP, (struct sockaddr *)&echo, sizeof(echo), false,
 				  tb->dut_cpu)
 		     : -EIO;

@@ -48,7 +48,7 @@ static long rep_sum_empty(__u32 i, struct rep *c)
 }
 
 SEC("xdp")
-int jit_empty(struct xdp_md *ctx)
+int olab_jit_empty(struct xdp_md *ctx)
 {
 	struct rep c = { 0 };
 
@@ -58,7 +58,7 @@ int jit_empty(struct xdp_md *ctx)
 }
 
 SEC("xdp")
-int jit_fib_prog(struct xdp_md *ctx)
+int olab_jit_fib(struct xdp_md *ctx)
 {
 	struct rep c = { 0 };
 
@@ -80,7 +80,7 @@ static long rep_sum(__u32 i, struct rep *c)
 }
 
 SEC("xdp")
-int jit_sum_prog(struct xdp_md *ctx)
+int olab_jit_sum(struct xdp_md *ctx)
 {
 	struct rep c = { 0 };
 
@@ -92,7 +92,7 @@ int jit_sum_prog(struct xdp_md *ctx)
 }
 
 SEC("xdp")
-int jit_sum_empty(struct xdp_md *ctx)
+int olab_jit_sum0(struct xdp_md *ctx)
 {
 	struct rep c = { 0 };
 
@@ -105,7 +105,7 @@ int jit_sum_empty(struct xdp_md *ctx)
 
 /* The sum once on the packet itself: its one loop is the X loop (for the disassembly). */
 SEC("xdp")
-int jit_sum_once(struct xdp_md *ctx)
+int olab_jit_sum1(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 

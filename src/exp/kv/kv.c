@@ -248,8 +248,8 @@ void kv_cache_progstat(struct ctx *c, struct progstat *p)
 	memset(p, 0, sizeof(*p));
 	if (c->up != SV_CACHE || c->stats_fd < 0 || !c->k.skel)
 		return;
-	bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.kvc_xdp), &p->xt, &p->xc);
-	bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.kvc_tc), &p->tt, &p->tc);
+	bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.olab_kvc_xdp), &p->xt, &p->xc);
+	bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.olab_kvc_tc), &p->tt, &p->tc);
 }
 
 /* Where each piece ran during the last measurement, for the results. */

@@ -215,7 +215,7 @@ void kv_costs_testrun(struct result *r, bool quick)
 	for (i = 0; i < NPATH; i++)
 		m[i] = result_add(r, ids[i], labels[i], "ns", METHOD_TESTRUN);
 	if (sk)
-		get.prog = bpf_program__fd(sk->progs.kvc_xdp);
+		get.prog = bpf_program__fd(sk->progs.olab_kvc_xdp);
 	if (!sk || !ep || kvc_configure_raw(sk->obj, mac, &dst, 1)) {
 		for (i = 0; i < NPATH; i++)
 			metric_unavailable(m[i],
@@ -228,7 +228,7 @@ void kv_costs_testrun(struct result *r, bool quick)
 	bpf_map_update_elem(bpf_map__fd(sk->maps.cache), &key, &val, BPF_ANY);
 	for (i = 0; i < NPATH && !err; i++) {
 		struct stats_samples s;
-		int prog = bpf_program__fd(i >= 2 ? sk->progs.kvc_tc : sk->progs.kvc_xdp);
+		int prog = bpf_program__fd(i >= 2 ? sk->progs.olab_kvc_tc : sk->progs.olab_kvc_xdp);
 
 		stats_samples_init(&s);
 		if (i == 0)

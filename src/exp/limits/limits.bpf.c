@@ -20,7 +20,7 @@ static long nothing(__u32 i, void *c)
 }
 
 SEC("xdp")
-int lim_loop(struct xdp_md *ctx)
+int olab_lim_loop(struct xdp_md *ctx)
 {
 	loop_ret = bpf_loop(loop_n, nothing, NULL, 0);
 	return XDP_PASS;
@@ -28,7 +28,7 @@ int lim_loop(struct xdp_md *ctx)
 
 /* tail-calls itself until the kernel stops it; tail_runs counts every run */
 SEC("xdp")
-int lim_tail(struct xdp_md *ctx)
+int olab_lim_tail(struct xdp_md *ctx)
 {
 	tail_runs++;
 	bpf_tail_call(ctx, &self, 0);

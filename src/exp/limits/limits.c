@@ -278,8 +278,8 @@ static void probe_runtime(struct result *r)
 		long mid = lo + (hi - lo + 1) / 2;
 
 		s->data->loop_n = (__u32)mid;
-		if (bpfu_test_run(bpf_program__fd(s->progs.lim_loop), tb.pkt, tb.len, 1, NULL, &ret,
-				  NULL))
+		if (bpfu_test_run(bpf_program__fd(s->progs.olab_lim_loop), tb.pkt, tb.len, 1, NULL,
+				  &ret, NULL))
 			break;
 		if (s->bss->loop_ret == mid)
 			lo = mid;
@@ -290,7 +290,7 @@ static void probe_runtime(struct result *r)
 	     "binary search by test-run; one more returns %s", "-E2BIG");
 
 	/* tail calls: a program that tail-calls itself runs 1 + the depth limit times */
-	fd = bpf_program__fd(s->progs.lim_tail);
+	fd = bpf_program__fd(s->progs.olab_lim_tail);
 	bpf_map_update_elem(bpf_map__fd(s->maps.self), &k, &fd, BPF_ANY);
 	s->bss->tail_runs = 0;
 	if (!bpfu_test_run(fd, tb.pkt, tb.len, 1, NULL, &ret, NULL))

@@ -40,7 +40,7 @@ static __noinline __u64 lookup_in(void *map, __u32 k)
 }
 
 SEC("xdp")
-int maps_lookup(struct xdp_md *ctx)
+int olab_maps_lookup(struct xdp_md *ctx)
 {
 	__u64 acc = ctx->rx_queue_index;
 	__u32 i;
@@ -90,7 +90,7 @@ static __always_inline void one_packet(void *data, void *data_end)
 
 /* MAPS_PKTS_PER_RUN packets' work per run: the kernel's whole-ns timer then resolves it */
 SEC("xdp")
-int maps_flows(struct xdp_md *ctx)
+int olab_maps_flows(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	int i;

@@ -128,7 +128,7 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 			if (!err)
 				err = fill(t, bpf_map__fd(s->maps.tmap2), MAPS_KEYS);
 			if (!err)
-				err = trb_measure(tb, bpf_program__fd(s->progs.maps_lookup),
+				err = trb_measure(tb, bpf_program__fd(s->progs.olab_maps_lookup),
 						  &runs[mode]);
 			maps_bpf__destroy(s);
 			if (err)
@@ -287,7 +287,7 @@ static int flow_point(const struct mtype *t, const __u32 *seq, const struct trb 
 
 	if (!s)
 		return -errno;
-	prog = bpf_program__fd(s->progs.maps_flows);
+	prog = bpf_program__fd(s->progs.olab_maps_flows);
 	err = load_seq(s, seq);
 	/* warm-up: every flow of the sequence has its counter before timing */
 	if (!err)

@@ -4,11 +4,11 @@
 
 /* Shared between maps.bpf.c and maps.c: fixed-width types only. */
 
-#define MAPS_ITERS 256		/* lookups per test-run of maps_lookup */
+#define MAPS_ITERS 256		/* lookups per test-run of olab_maps_lookup */
 #define MAPS_KEYS 1024		/* distinct keys looked up (all present) */
 #define MAPS_MAX_ENTRIES 131072 /* every map: room for 100 K flows without eviction */
-#define MAPS_PKTS_PER_RUN 16	/* packets' work per run of maps_flows */
-#define MAPS_SEQ 262144		/* flow ids replayed by maps_flows, one per packet */
+#define MAPS_PKTS_PER_RUN 16	/* packets' work per run of olab_maps_flows */
+#define MAPS_SEQ 262144		/* flow ids replayed by olab_maps_flows, one per packet */
 
 enum maps_mode {
 	MAPS_BASE = 0,	   /* the loop without the lookup: subtracted */

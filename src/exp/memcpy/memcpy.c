@@ -35,9 +35,9 @@ static const struct {
 
 static struct bpf_program *prog_of(struct memcpy_bpf *s, enum variant v)
 {
-	struct bpf_program *p[V_N] = { s->progs.mc_none,     s->progs.mc_bytes,
-				       s->progs.mc_u64,	     s->progs.mc_probe_read,
-				       s->progs.mc_xdp_load, s->progs.mc_dynptr };
+	struct bpf_program *p[V_N] = { s->progs.olab_memcpy_none,  s->progs.olab_memcpy_bytes,
+				       s->progs.olab_memcpy_u64,   s->progs.olab_memcpy_probe,
+				       s->progs.olab_memcpy_xdpld, s->progs.olab_memcpy_dynptr };
 
 	return p[v];
 }
@@ -68,13 +68,13 @@ static bool copied(struct memcpy_bpf *s, enum variant v, const struct trb *tb)
 {
 	switch (v) {
 	case V_BYTES:
-		return !memcmp(s->bss->udst.b, s->bss->usrc.b, MC_LEN);
+		return !memcmp(s->bss->udst.b, s->bss->usrc.b, MEMCPY_LEN);
 	case V_U64:
 	case V_PROBE:
 	case V_DYNPTR:
-		return !memcmp(s->bss->adst, s->bss->asrc, MC_LEN);
+		return !memcmp(s->bss->adst, s->bss->asrc, MEMCPY_LEN);
 	case V_XDP_LOAD:
-		return !memcmp(s->bss->adst, tb->pkt, MC_LEN);
+		return !memcmp(s->bss->adst, tb->pkt, MEMCPY_LEN);
 	default:
 		return true;
 	}
@@ -84,15 +84,16 @@ static void fill(struct memcpy_bpf *s, unsigned int seed)
 {
 	size_t i;
 
-	for (i = 0; i < MC_LEN; i++) {
+	for (i = 0; i < MEMCPY_LEN; i++) {
 		s->bss->usrc.b[i] = (__u8)(i * 131 + seed);
 		((__u8 *)s->bss->asrc)[i] = (__u8)(i * 71 + seed);
 	}
-	memset(s->bss->udst.b, 0, MC_LEN);
-	memset(s->bss->adst, 0, MC_LEN);
+	memset(s->bss->udst.b, 0, MEMCPY_LEN);
+	memset(s->bss->adst, 0, MEMCPY_LEN);
 }
 
-static uint8_t nsrc[MC_LEN] __attribute__((aligned(64))), ndst[MC_LEN] __attribute__((aligned(64)));
+static uint8_t nsrc[MEMCPY_LEN] __attribute__((aligned(64))),
+	ndst[MEMCPY_LEN] __attribute__((aligned(64)));
 
 static uint64_t native_batch(void *arg, uint64_t calls)
 {
@@ -100,9 +101,9 @@ static uint64_t native_batch(void *arg, uint64_t calls)
 	int r, copy = *(int *)arg;
 
 	for (c = 0; c < calls; c++)
-		for (r = 0; r < MC_REPS; r++) {
+		for (r = 0; r < MEMCPY_REPS; r++) {
 			if (copy)
-				memcpy(ndst, nsrc, MC_LEN);
+				memcpy(ndst, nsrc, MEMCPY_LEN);
 			/* the buffers escape: the copy cannot be proved dead */
 			asm volatile("" : : "r"(ndst), "r"(nsrc) : "memory");
 		}
@@ -122,7 +123,7 @@ int memcpy_run(struct exp_ctx *x)
 	int v, err = 0, copy;
 
 	trb_init(&tb, o->quick, o->samples);
-	trb_set_frame(&tb, MC_FRAME);
+	trb_set_frame(&tb, MEMCPY_FRAME);
 	for (v = 0; v < V_N; v++) {
 		struct memcpy_bpf *s = load_one(v, why[v], sizeof(why[v]));
 		uint32_t retval = 0;
@@ -162,23 +163,23 @@ int memcpy_run(struct exp_ctx *x)
 			metric_unavailable(m, "%s", why[v]);
 			continue;
 		}
-		trb_metric(m, &runs[v], base, MC_REPS, runs[V_NONE].linear, tb.samples);
+		trb_metric(m, &runs[v], base, MEMCPY_REPS, runs[V_NONE].linear, tb.samples);
 		if (vinfo[v].paper > 0)
 			metric_set_paper(m, vinfo[v].paper, "Table 6");
 		snprintf(m->note, sizeof(m->note),
 			 "per 1 KB copy: %d copies per test-run, the run without them subtracted; "
 			 "bytes checked",
-			 MC_REPS);
+			 MEMCPY_REPS);
 	}
 	copy = 1;
 	trb_native(&tb, native_batch, &copy, &nat);
 	copy = 0;
 	trb_native(&tb, native_batch, &copy, &nat0);
 	nbase = trb_median(&nat0);
-	nmed = (trb_median(&nat) - nbase) / MC_REPS;
+	nmed = (trb_median(&nat) - nbase) / MEMCPY_REPS;
 	m = result_add(r, "memcpy.native", "native memcpy (glibc, user space)", "ns",
 		       METHOD_NATIVE);
-	trb_metric(m, &nat, nbase, MC_REPS, nat0.linear, tb.samples);
+	trb_metric(m, &nat, nbase, MEMCPY_REPS, nat0.linear, tb.samples);
 	metric_set_paper(m, MEMCPY_PAPER_NATIVE_NS, "Table 6");
 	snprintf(m->note, sizeof(m->note),
 		 "the paper's native copy is a kernel module's memcpy; none can be loaded here");
@@ -190,7 +191,7 @@ int memcpy_run(struct exp_ctx *x)
 		if (!have[v] || nmed <= 0)
 			continue;
 		for (i = 0; i < runs[v].n; i++)
-			ratio.v[ratio.n++] = (runs[v].v[i] - base) / MC_REPS / nmed;
+			ratio.v[ratio.n++] = (runs[v].v[i] - base) / MEMCPY_REPS / nmed;
 		m = result_addf(r, "x", METHOD_MODEL, "memcpy.ratio.%s", vinfo[v].id);
 		metric_label(m, "%s against native", vinfo[v].label);
 		trb_metric(m, &ratio, 0, 1, true, tb.samples);
@@ -205,11 +206,11 @@ int memcpy_run(struct exp_ctx *x)
 			    "cannot prove aligned one byte at a time (here %.0f ns); the same copy "
 			    "over 8-byte aligned buffers takes %.0f ns, and the helpers copy in "
 			    "native kernel code, near the native memcpy (%.0f ns)",
-			    (trb_median(&runs[V_BYTES]) - base) / MC_REPS,
-			    (trb_median(&runs[V_U64]) - base) / MC_REPS, nmed);
+			    (trb_median(&runs[V_BYTES]) - base) / MEMCPY_REPS,
+			    (trb_median(&runs[V_U64]) - base) / MEMCPY_REPS, nmed);
 	result_note(r,
 		    "method: BPF_PROG_TEST_RUN of XDP programs (kernel loop timer), %d copies "
 		    "per run; bpf_xdp_load_bytes copies from a %d-byte test packet",
-		    MC_REPS, MC_FRAME);
+		    MEMCPY_REPS, MEMCPY_FRAME);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * preproc: XDP truncates the payload of UDP datagrams for the sink's port by cut_pct percent
  * before the stack sees them (bpf_xdp_adjust_tail, IP and UDP lengths and the IP checksum
- * fixed). pp_gen is the generator: run by test-run in live-frames mode, it sends its frame out.
+ * fixed). olab_pp_gen is the generator: run by test-run in live-frames mode, it sends its frame out.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_endian.h>
@@ -31,7 +31,7 @@ static __always_inline void count(__u32 what)
 }
 
 SEC("xdp")
-int pp_trunc(struct xdp_md *ctx)
+int olab_pp_trunc(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 	struct olab_l4 l4;
@@ -70,7 +70,7 @@ int pp_trunc(struct xdp_md *ctx)
 }
 
 SEC("xdp")
-int pp_gen(struct xdp_md *ctx)
+int olab_pp_gen(struct xdp_md *ctx)
 {
 	return XDP_TX;
 }

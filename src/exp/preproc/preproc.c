@@ -127,7 +127,7 @@ static int pp_up(struct pp *p)
 	err = tb_enter(p->tb, TB_DUT);
 	if (err)
 		return err;
-	p->xdp = att_xdp(p->skel->progs.pp_trunc, p->tb->dut.ifindex, p->tb->dut.ifname);
+	p->xdp = att_xdp(p->skel->progs.olab_pp_trunc, p->tb->dut.ifindex, p->tb->dut.ifname);
 	/* one dut CPU does XDP, the stack and the sink, as the paper's one core did */
 	if (p->xdp)
 		p->napi = tb_napi_pin(p->tb, TB_DUT, p->tb->dut_cpu, false);
@@ -201,8 +201,8 @@ static int pp_sweep(struct pp *p)
 			p->skel->bss->cut_pct = p->pcts[k];
 			t0 = bpfu_now_ns();
 			p0 = atomic_load(&p->s.pkts);
-			err = blast(bpf_program__fd(p->skel->progs.pp_gen), p->tb, p->frame, p->len,
-				    p->dur, &sent);
+			err = blast(bpf_program__fd(p->skel->progs.olab_pp_gen), p->tb, p->frame,
+				    p->len, p->dur, &sent);
 			t1 = bpfu_now_ns();
 			p1 = atomic_load(&p->s.pkts);
 			if (err)

@@ -310,7 +310,7 @@ struct {
 } kc_tail_state SEC(".maps");
 
 SEC("xdp")
-int kvc_xdp_get(struct xdp_md *ctx)
+int olab_kvc_xdp_get(struct xdp_md *ctx)
 {
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
