@@ -36,38 +36,38 @@
 
 #define PIN_ROOT "/sys/fs/bpf"
 
-static const char *const counter_names[KC_NCOUNTERS] = {
-	[KC_HIT] = "hit",
-	[KC_MISS] = "miss",
-	[KC_TOO_BIG] = "too big",
-	[KC_NOT_CACHEABLE] = "not cacheable",
-	[KC_PARSE_PASS] = "parse pass",
-	[KC_INVALIDATION] = "invalidation",
-	[KC_FILL] = "fill",
-	[KC_FILL_FENCED] = "fill rejected by fence",
-	[KC_DESYNC] = "tcp desync",
-	[KC_NO_ROOM] = "hit without frame room",
-	[KC_UNREAD_DGRAM] = "datagram not read whole (flush)",
-	[KC_NOT_LOCAL] = "not addressed to this host",
-	[KC_SRC_REFUSED] = "source not allowed",
-	[KC_RATE_LIMITED] = "source over its rate",
-	[KC_BAD_FRAME] = "bad length or checksum",
-	[KC_UNTRACKED] = "tcp table full (fills stopped)",
-	[KC_OPAQUE] = "fragment or ext header (flush)",
-	[KC_SERVER_GONE] = "memcached went away (flush)",
-	[KC_NO_SERVER] = "get while memcached is down",
+static const char *const counter_names[KVC_NCOUNTERS] = {
+	[KVC_HIT] = "hit",
+	[KVC_MISS] = "miss",
+	[KVC_TOO_BIG] = "too big",
+	[KVC_NOT_CACHEABLE] = "not cacheable",
+	[KVC_PARSE_PASS] = "parse pass",
+	[KVC_INVALIDATION] = "invalidation",
+	[KVC_FILL] = "fill",
+	[KVC_FILL_FENCED] = "fill rejected by fence",
+	[KVC_DESYNC] = "tcp desync",
+	[KVC_NO_ROOM] = "hit without frame room",
+	[KVC_UNREAD_DGRAM] = "datagram not read whole (flush)",
+	[KVC_NOT_LOCAL] = "not addressed to this host",
+	[KVC_SRC_REFUSED] = "source not allowed",
+	[KVC_RATE_LIMITED] = "source over its rate",
+	[KVC_BAD_FRAME] = "bad length or checksum",
+	[KVC_UNTRACKED] = "tcp table full (fills stopped)",
+	[KVC_OPAQUE] = "fragment or ext header (flush)",
+	[KVC_SERVER_GONE] = "memcached went away (flush)",
+	[KVC_NO_SERVER] = "get while memcached is down",
 };
 
-const char *kvc_counter_name(enum kc_counter c)
+const char *kvc_counter_name(enum kvc_counter c)
 {
-	return c < KC_NCOUNTERS ? counter_names[c] : "?";
+	return c < KVC_NCOUNTERS ? counter_names[c] : "?";
 }
 
-int kvc_counters(int map_fd, uint64_t out[KC_NCOUNTERS])
+int kvc_counters(int map_fd, uint64_t out[KVC_NCOUNTERS])
 {
 	int c, err;
 
-	for (c = 0; c < KC_NCOUNTERS; c++) {
+	for (c = 0; c < KVC_NCOUNTERS; c++) {
 		err = bpfu_percpu_sum(map_fd, (uint32_t)c, &out[c]);
 		if (err)
 			return err;
@@ -112,12 +112,12 @@ static int map_fd(struct bpf_object *obj, const char *name)
 
 int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_opts *o)
 {
-	struct kc_cfg cfg = { 0 };
+	struct kvc_cfg cfg = { 0 };
 	struct ifaddrs *ifa = NULL, *i;
 	struct ifreq ifr;
 	__u32 zero = 0;
 	__u8 one = 1;
-	int fd, n, err, cfd = map_fd(obj, "kc_config"), lfd = map_fd(obj, "local_addrs");
+	int fd, n, err, cfd = map_fd(obj, "kvc_config"), lfd = map_fd(obj, "local_addrs");
 
 	if (cfd < 0 || lfd < 0)
 		return log_errno(-ENOENT, "find the kvcache's configuration maps");
@@ -148,7 +148,7 @@ int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_o
 	if (getifaddrs(&ifa))
 		return log_errno(-errno, "list this host's addresses");
 	for (i = ifa, n = 0; i; i = i->ifa_next) {
-		struct kc_addr_key k = { 0 };
+		struct kvc_addr_key k = { 0 };
 
 		if (!i->ifa_addr)
 			continue;
@@ -173,12 +173,12 @@ int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_o
 		if (kvc_parse_cidr(o->allow[n], &v6, a, &prefix))
 			return log_errno(-EINVAL, "read the allowed source '%s'", o->allow[n]);
 		if (v6) {
-			struct kc_lpm6 k = { .prefixlen = (__u32)prefix };
+			struct kvc_lpm6 k = { .prefixlen = (__u32)prefix };
 
 			memcpy(k.addr, a, 16);
 			err = bpf_map_update_elem(map_fd(obj, "allow6"), &k, &one, BPF_ANY);
 		} else {
-			struct kc_lpm4 k = { .prefixlen = (__u32)prefix };
+			struct kvc_lpm4 k = { .prefixlen = (__u32)prefix };
 
 			memcpy(k.addr, a, 4);
 			err = bpf_map_update_elem(map_fd(obj, "allow4"), &k, &one, BPF_ANY);
@@ -192,13 +192,13 @@ int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_o
 	return 0;
 }
 
-int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct kc_addr_key *a,
+int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct kvc_addr_key *a,
 		      int n)
 {
-	struct kc_cfg cfg = { 0 };
+	struct kvc_cfg cfg = { 0 };
 	__u32 zero = 0;
 	__u8 one = 1;
-	int i, cfd = map_fd(obj, "kc_config"), lfd = map_fd(obj, "local_addrs");
+	int i, cfd = map_fd(obj, "kvc_config"), lfd = map_fd(obj, "local_addrs");
 
 	if (cfd < 0 || lfd < 0)
 		return -ENOENT;
@@ -444,7 +444,7 @@ static int watch_server(struct kvc *k, uint16_t port)
 
 static int handoff_on(int cfd)
 {
-	struct kc_cfg cfg;
+	struct kvc_cfg cfg;
 	__u32 zero = 0;
 
 	if (bpf_map_lookup_elem(cfd, &zero, &cfg))
@@ -457,9 +457,9 @@ static int handoff_on(int cfd)
 
 int kvc_xsk_handoff(struct kvc *k)
 {
-	int err = handoff_on(bpf_map__fd(k->skel->maps.kc_config));
+	int err = handoff_on(bpf_map__fd(k->skel->maps.kvc_config));
 
-	return err ? err : bpf_map__fd(k->skel->maps.kc_xsks);
+	return err ? err : bpf_map__fd(k->skel->maps.kvc_xsks);
 }
 
 int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
@@ -556,9 +556,9 @@ int kvc_xsk_handoff_pinned(const char *dev)
 
 	if (pin_dir(dev, dir, sizeof(dir)))
 		return log_errno(-ENODEV, "find device %s in this namespace", dev);
-	snprintf(p, sizeof(p), "%s/kc_config", dir);
+	snprintf(p, sizeof(p), "%s/kvc_config", dir);
 	cfd = bpf_obj_get(p);
-	snprintf(p, sizeof(p), "%s/kc_xsks", dir);
+	snprintf(p, sizeof(p), "%s/kvc_xsks", dir);
 	xfd = cfd < 0 ? -1 : bpf_obj_get(p);
 	if (cfd < 0 || xfd < 0) {
 		err = -errno;
@@ -651,7 +651,7 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 {
 	uint16_t port = o->port;
 	uint32_t capacity = o->capacity;
-	struct kc_attach_info info = { .port = port };
+	struct kvc_attach_info info = { .port = port };
 	char dir[256], p[512];
 	struct kvc k;
 	__u32 zero = 0;
@@ -713,12 +713,12 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 	}
 	/* for a key-value server on AF_XDP behind the cache (offloadlab afxdp-kv) */
 	if (!err) {
-		snprintf(p, sizeof(p), "%s/kc_config", dir);
-		err = bpf_map__pin(k.skel->maps.kc_config, p);
+		snprintf(p, sizeof(p), "%s/kvc_config", dir);
+		err = bpf_map__pin(k.skel->maps.kvc_config, p);
 	}
 	if (!err) {
-		snprintf(p, sizeof(p), "%s/kc_xsks", dir);
-		err = bpf_map__pin(k.skel->maps.kc_xsks, p);
+		snprintf(p, sizeof(p), "%s/kvc_xsks", dir);
+		err = bpf_map__pin(k.skel->maps.kvc_xsks, p);
 	}
 	for (i = 0; !err && i < k.nextra; i++) {
 		snprintf(p, sizeof(p), "%s/xdp_link_%d", dir, k.extra[i].ifindex);
@@ -758,7 +758,7 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 		       "evicted item's last value may still be served; --max-age bounds it); ");
 	printf("interfaces added later are not followed; only UDP gets are answered, values up "
 	       "to %d bytes\n",
-	       KC_VAL_MAX);
+	       KVC_VAL_MAX);
 	kvc_detach(&k);
 	if (private_mounts())
 		fprintf(stderr,
@@ -779,7 +779,7 @@ fail:
 
 static int cmd_detach(const char *dev)
 {
-	struct kc_attach_info info = { 0 };
+	struct kvc_attach_info info = { 0 };
 	char dir[256], p[512];
 	int ifindex = (int)if_nametoindex(dev), fd;
 	__u32 zero = 0, i;
@@ -839,7 +839,7 @@ static int cmd_detach(const char *dev)
 
 static int cmd_stats(const char *dev, bool as_json)
 {
-	uint64_t c[KC_NCOUNTERS];
+	uint64_t c[KVC_NCOUNTERS];
 	char dir[256], p[512];
 	int fd, i, err;
 
@@ -861,7 +861,7 @@ static int cmd_stats(const char *dev, bool as_json)
 		/* for scripts: {"device": ..., "counters": {"hit": N, ...}} */
 		json_t *o = json_object(), *cs = json_object();
 
-		for (i = 0; i < KC_NCOUNTERS; i++)
+		for (i = 0; i < KVC_NCOUNTERS; i++)
 			json_object_set_new(cs, kvc_counter_name(i),
 					    json_integer((json_int_t)c[i]));
 		json_object_set_new(o, "device", json_string(dev));
@@ -871,7 +871,7 @@ static int cmd_stats(const char *dev, bool as_json)
 		json_decref(o);
 		return EXIT_OK;
 	}
-	for (i = 0; i < KC_NCOUNTERS; i++)
+	for (i = 0; i < KVC_NCOUNTERS; i++)
 		printf("%-32s %llu\n", kvc_counter_name(i), (unsigned long long)c[i]);
 	return EXIT_OK;
 }

@@ -62,7 +62,7 @@ int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_o
  * The same for a frame made by hand (test-run, the chain experiment): answer requests sent to
  * mac and to the n addresses given, from any source, at any rate. 0 or -errno.
  */
-int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct kc_addr_key *a,
+int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct kvc_addr_key *a,
 		      int n);
 
 /*
@@ -80,8 +80,8 @@ int kvc_parse_cidr(const char *s, int *v6, uint8_t addr[16], int *prefix);
 /* Detach and free everything; safe on a zeroed struct. */
 void kvc_detach(struct kvc *k);
 /* The counters summed over CPUs, from the counters map fd. */
-int kvc_counters(int map_fd, uint64_t out[KC_NCOUNTERS]);
-const char *kvc_counter_name(enum kc_counter c);
+int kvc_counters(int map_fd, uint64_t out[KVC_NCOUNTERS]);
+const char *kvc_counter_name(enum kvc_counter c);
 
 /* offloadlab kvcache attach|detach|stats */
 int kvcache_main(int argc, char **argv);

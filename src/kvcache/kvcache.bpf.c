@@ -24,12 +24,12 @@
 /*
  * How the program is put together: as built, the parser and the other large pieces are
  * global functions and the per-key and per-byte loops run under bpf_loop, each verified once.
- * The chain experiment (Table 5) builds the same source two other ways: KC_BPF2BPF makes them
- * static functions (verified at every call), KC_INLINE inlines everything into one body.
+ * The chain experiment (Table 5) builds the same source two other ways: KVC_BPF2BPF makes them
+ * static functions (verified at every call), KVC_INLINE inlines everything into one body.
  */
-#if defined(KC_INLINE)
-#define KC_FUNC static __always_inline
-#define KC_LOOP(n, cb, ctx)                                                                        \
+#if defined(KVC_INLINE)
+#define KVC_FUNC static __always_inline
+#define KVC_LOOP(n, cb, ctx)                                                                       \
 	do {                                                                                       \
 		__u32 _i;                                                                          \
 		for (_i = 0; _i < (n); _i++)                                                       \
@@ -38,12 +38,12 @@
 	} while (0)
 #else
 #define MC_TOKENIZE_EXTERNAL
-#if defined(KC_BPF2BPF)
-#define KC_FUNC static __noinline
+#if defined(KVC_BPF2BPF)
+#define KVC_FUNC static __noinline
 #else
-#define KC_FUNC __noinline
+#define KVC_FUNC __noinline
 #endif
-#define KC_LOOP(n, cb, ctx) bpf_loop(n, cb, ctx, 0)
+#define KVC_LOOP(n, cb, ctx) bpf_loop(n, cb, ctx, 0)
 #endif
 #include "kvcache/kvcache.h"
 
@@ -71,8 +71,8 @@ static __always_inline int kvc_xdp_run(struct xdp_md *ctx)
 	ret = parse_flow(s->hdr, flen, 1, &f);
 	if (ret == PF_UNKNOWN) {
 		/* it may carry a write (a fragment, perhaps), and nothing says which request */
-		flush_hold(now, KC_FRAG_HOLD_NS);
-		count(KC_OPAQUE);
+		flush_hold(now, KVC_FRAG_HOLD_NS);
+		count(KVC_OPAQUE);
 		return XDP_PASS;
 	}
 	if (ret)
@@ -92,7 +92,7 @@ struct {
 	__uint(max_entries, 64);
 	__type(key, __u32);
 	__type(value, __u32);
-} kc_xsks SEC(".maps");
+} kvc_xsks SEC(".maps");
 
 static __always_inline int handoff(struct xdp_md *ctx)
 {
@@ -101,7 +101,7 @@ static __always_inline int handoff(struct xdp_md *ctx)
 	struct iphdr *ip = (void *)(eth + 1);
 	struct udphdr *udp;
 	__u32 zero = 0;
-	struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
+	struct kvc_cfg *cfg = bpf_map_lookup_elem(&kvc_config, &zero);
 
 	if (!cfg || !cfg->xsk_handoff || (void *)(ip + 1) > data_end ||
 	    eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl < 5 || ip->protocol != IPPROTO_UDP ||
@@ -110,7 +110,7 @@ static __always_inline int handoff(struct xdp_md *ctx)
 	udp = (void *)ip + ip->ihl * 4;
 	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(cfg_port))
 		return XDP_PASS;
-	return bpf_redirect_map(&kc_xsks, ctx->rx_queue_index, XDP_PASS);
+	return bpf_redirect_map(&kvc_xsks, ctx->rx_queue_index, XDP_PASS);
 }
 
 SEC("xdp")
@@ -145,7 +145,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct kc_attach_info);
+	__type(value, struct kvc_attach_info);
 } attach_info SEC(".maps");
 
 /* ---- memcached's own sockets: a stop or a restart empties it, so the cache empties too ---- */
@@ -153,7 +153,7 @@ struct {
 static __always_inline int our_netns(void *ctx)
 {
 	__u32 zero = 0;
-	struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
+	struct kvc_cfg *cfg = bpf_map_lookup_elem(&kvc_config, &zero);
 
 	return cfg && cfg->netns_cookie == bpf_get_netns_cookie(ctx);
 }
@@ -206,7 +206,7 @@ int olab_kvc_release(struct bpf_sock *sk)
 	bpf_map_delete_elem(&server_socks, &cookie);
 	__sync_fetch_and_add(&epoch, 1);
 	server_gone = 1;
-	count(KC_SERVER_GONE);
+	count(KVC_SERVER_GONE);
 	return 1;
 }
 

@@ -7,17 +7,17 @@
 
 #include "kvcache/mcproto.h"
 
-#define KC_VAL_MAX 1400	  /* largest value cached: a reply must fit one datagram */
-#define KC_REPLY_MAX 1464 /* UDP payload of a reply after the frame header (MTU 1500, IPv4) */
-#define KC_OUT 4096	  /* scratch for composing a reply */
+#define KVC_VAL_MAX 1400   /* largest value cached: a reply must fit one datagram */
+#define KVC_REPLY_MAX 1464 /* UDP payload of a reply after the frame header (MTU 1500, IPv4) */
+#define KVC_OUT 4096	   /* scratch for composing a reply */
 
-struct kc_key {
+struct kvc_key {
 	__u8 len;
 	__u8 pad[3];
 	__u8 b[252]; /* zero past len: the map compares whole keys, never a hash */
 };
 
-struct kc_val {
+struct kvc_val {
 	__u32 flags;
 	__u32 len;
 	__u64 cas;
@@ -25,30 +25,30 @@ struct kc_val {
 	__u64 epoch;	   /* the epoch it was filled in; older epochs are flushed */
 	__u8 has_cas;
 	__u8 pad[7];
-	__u8 data[KC_VAL_MAX];
+	__u8 data[KVC_VAL_MAX];
 };
 
 /*
  * After a datagram the cache cannot read through, no fills for this long even once it has
  * been answered: memcached may answer a datagram's first commands before it runs the last.
  */
-#define KC_UNREAD_HOLD_NS 1000000000ULL
+#define KVC_UNREAD_HOLD_NS 1000000000ULL
 /*
  * A fragment that names no request (or a packet whose ports lie past what XDP reads) may be
  * part of a write that is reassembled up to net.ipv4.ipfrag_time (30 s) later: no fills for
  * that long and a second.
  */
-#define KC_FRAG_HOLD_NS 31000000000ULL
-#define KC_BUCKETS 65536 /* fence buckets: a hash of the key; collisions only refuse more fills */
+#define KVC_FRAG_HOLD_NS 31000000000ULL
+#define KVC_BUCKETS 65536 /* fence buckets: a hash of the key; collisions only refuse more fills */
 
 /* Per bucket: writes seen, and writes not yet known to be applied (docs/kvcache.md). */
-struct kc_fence {
+struct kvc_fence {
 	__u64 seq;
 	__s64 open;
 };
 
 /* What a write told about a key's expiry, kept until the next write to it. */
-struct kc_meta {
+struct kvc_meta {
 	__u64 deadline_ns; /* 0: never expires */
 	/*
 	 * The epoch it was learnt in: a flush for a write the cache could not read (binary,
@@ -61,39 +61,39 @@ struct kc_meta {
 };
 
 /* A GET that missed may fill its keys when its reply leaves, if nothing moved meanwhile. */
-struct kc_ticket_key {
+struct kvc_ticket_key {
 	__u32 addr[4]; /* the client; IPv4 in addr[0] */
 	__u16 port;
 	__u16 reqid;
 	__u32 bucket;
 };
 
-struct kc_ticket {
+struct kvc_ticket {
 	__u64 seq, gseq, epoch;
 };
 
 /* A write over UDP waiting for its reply (which carries the same request id). */
-struct kc_req_key {
+struct kvc_req_key {
 	__u32 addr[4];
 	__u16 port;
 	__u16 reqid;
 };
 
-struct kc_pending {
+struct kvc_pending {
 	__u32 bucket[MC_MAX_KEYS];
 	__u32 n;
 	__u32 all; /* a global window (flush_all, a write that could not be read) */
 };
 
 /* TCP: the commands of one connection waiting for their replies, in order. */
-#define KC_FIFO 16
-enum kc_kind {
-	KC_K_LINE = 1,	  /* its reply is one line */
-	KC_K_READ = 2,	  /* VALUE items, then END (get, gets; gat/gats also write) */
-	KC_K_NOREPLY = 3, /* no reply: applied once a later command's reply leaves */
+#define KVC_FIFO 16
+enum kvc_kind {
+	KVC_K_LINE = 1,	   /* its reply is one line */
+	KVC_K_READ = 2,	   /* VALUE items, then END (get, gets; gat/gats also write) */
+	KVC_K_NOREPLY = 3, /* no reply: applied once a later command's reply leaves */
 };
 
-struct kc_entry {
+struct kvc_entry {
 	__u8 kind;
 	__u8 n;	  /* buckets whose windows it holds open */
 	__u8 all; /* it holds the global window */
@@ -101,13 +101,13 @@ struct kc_entry {
 	__u32 bucket[MC_MAX_KEYS];
 };
 
-struct kc_conn_key {
+struct kvc_conn_key {
 	__u32 addr[4];
 	__u16 port;
 	__u16 pad;
 };
 
-struct kc_conn {
+struct kvc_conn {
 	__u32 next_in;	/* client -> server: next sequence number expected */
 	__u32 skip_in;	/* data block bytes still to come before the next command */
 	__u32 next_out; /* server -> client */
@@ -116,17 +116,17 @@ struct kc_conn {
 	__u8 desync; /* lost track: holds the global window until the connection ends */
 	__u8 out_known;
 	__u8 pad[6];
-	struct kc_entry q[KC_FIFO];
+	struct kvc_entry q[KVC_FIFO];
 };
 
 /*
  * Who the cache may answer (docs/kvcache.md, "Security model"): set by attach, read by the hit
  * path. All zero (never configured) answers nobody.
  */
-struct kc_cfg {
+struct kvc_cfg {
 	__u8 mac[6];	    /* the device's own address: a hit must be sent to it (unicast) */
 	__u8 allow_only;    /* 1: answer only sources in allow4 / allow6 */
-	__u8 xsk_handoff;   /* 1: what it passes for the port goes to kc_xsks (an AF_XDP server) */
+	__u8 xsk_handoff;   /* 1: what it passes for the port goes to kvc_xsks (an AF_XDP server) */
 	__u32 rate;	    /* answers per second to one source address; 0: no limit */
 	__u32 burst;	    /* answers a source may take at once */
 	__u64 netns_cookie; /* memcached's network namespace: whose sockets are watched */
@@ -134,30 +134,30 @@ struct kc_cfg {
 };
 
 /* An address of this host (allow-lists use the LPM keys below). */
-struct kc_addr_key {
+struct kvc_addr_key {
 	__u8 v6;
 	__u8 pad[3];
 	__u32 addr[4]; /* IPv4 in addr[0], network order */
 };
 
-struct kc_lpm4 {
+struct kvc_lpm4 {
 	__u32 prefixlen;
 	__u8 addr[4];
 };
 
-struct kc_lpm6 {
+struct kvc_lpm6 {
 	__u32 prefixlen;
 	__u8 addr[16];
 };
 
 /* A source's answer budget: a token bucket in tokens x 1e9 (ns of rate). */
-struct kc_rate {
+struct kvc_rate {
 	__u64 tokens;
 	__u64 last_ns;
 };
 
 /* What attach did, pinned beside the maps for detach and stats. */
-struct kc_attach_info {
+struct kvc_attach_info {
 	__u32 ifindex;
 	__u32 tc_handle, tc_priority;
 	__u32 clsact_made;
@@ -172,27 +172,27 @@ struct kc_attach_info {
 #define KVC_TC_HANDLE 0x6b76 /* "kv" */
 #define KVC_TC_PRIORITY 0xc1
 
-enum kc_counter {
-	KC_HIT,
-	KC_MISS,
-	KC_TOO_BIG,
-	KC_NOT_CACHEABLE,
-	KC_PARSE_PASS,
-	KC_INVALIDATION,
-	KC_FILL,
-	KC_FILL_FENCED,
-	KC_DESYNC,	 /* a TCP connection the kvcache lost track of (global window) */
-	KC_NO_ROOM,	 /* a hit whose reply did not fit the frame's room (passed to memcached) */
-	KC_UNREAD_DGRAM, /* a UDP datagram with more than one command, or one not read whole */
-	KC_NOT_LOCAL,	 /* a GET not addressed to this host (unicast): memcached decides */
-	KC_SRC_REFUSED,	 /* a GET from a source outside the allow-list: memcached decides */
-	KC_RATE_LIMITED, /* a source over its answer rate: memcached decides */
-	KC_BAD_FRAME,	 /* lengths or checksums the kernel would refuse: not answered */
-	KC_UNTRACKED,	 /* a TCP connection the table had no room for: fills stop for good */
-	KC_OPAQUE,	 /* IP fragments or extension headers: flushed, never answered */
-	KC_SERVER_GONE,	 /* memcached closed its socket (a stop, a restart): flushed */
-	KC_NO_SERVER,	 /* a GET while memcached is down: not answered */
-	KC_NCOUNTERS,
+enum kvc_counter {
+	KVC_HIT,
+	KVC_MISS,
+	KVC_TOO_BIG,
+	KVC_NOT_CACHEABLE,
+	KVC_PARSE_PASS,
+	KVC_INVALIDATION,
+	KVC_FILL,
+	KVC_FILL_FENCED,
+	KVC_DESYNC,	  /* a TCP connection the kvcache lost track of (global window) */
+	KVC_NO_ROOM,	  /* a hit whose reply did not fit the frame's room (passed to memcached) */
+	KVC_UNREAD_DGRAM, /* a UDP datagram with more than one command, or one not read whole */
+	KVC_NOT_LOCAL,	  /* a GET not addressed to this host (unicast): memcached decides */
+	KVC_SRC_REFUSED,  /* a GET from a source outside the allow-list: memcached decides */
+	KVC_RATE_LIMITED, /* a source over its answer rate: memcached decides */
+	KVC_BAD_FRAME,	  /* lengths or checksums the kernel would refuse: not answered */
+	KVC_UNTRACKED,	  /* a TCP connection the table had no room for: fills stop for good */
+	KVC_OPAQUE,	  /* IP fragments or extension headers: flushed, never answered */
+	KVC_SERVER_GONE,  /* memcached closed its socket (a stop, a restart): flushed */
+	KVC_NO_SERVER,	  /* a GET while memcached is down: not answered */
+	KVC_NCOUNTERS,
 };
 
 #endif

@@ -20,7 +20,7 @@ static const uint8_t kv_server_mac[6] = { 2, 0, 0, 0, 0, 2 };
 static inline struct kvcache_bpf *kv_open(void)
 {
 	struct kvcache_bpf *sk = kvcache_bpf__open_and_load();
-	struct kc_addr_key a[2] = { { .v6 = 0 }, { .v6 = 1 } };
+	struct kvc_addr_key a[2] = { { .v6 = 0 }, { .v6 = 1 } };
 
 	if (!sk)
 		return NULL;

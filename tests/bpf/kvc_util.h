@@ -88,7 +88,7 @@ static inline uint32_t kv_run(int prog_fd)
 	return o.retval;
 }
 
-static inline uint64_t kv_counter(struct kvcache_bpf *s, enum kc_counter c)
+static inline uint64_t kv_counter(struct kvcache_bpf *s, enum kvc_counter c)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
 	uint64_t v[256] = { 0 }, sum = 0;
@@ -101,7 +101,7 @@ static inline uint64_t kv_counter(struct kvcache_bpf *s, enum kc_counter c)
 	return sum;
 }
 
-static inline void kv_key(struct kc_key *k, const char *key)
+static inline void kv_key(struct kvc_key *k, const char *key)
 {
 	memset(k, 0, sizeof(*k));
 	k->len = (uint8_t)strlen(key);
@@ -111,8 +111,8 @@ static inline void kv_key(struct kc_key *k, const char *key)
 /* key = val in sk's cache, in its current epoch, never expiring. */
 static inline int kv_put(struct kvcache_bpf *sk, const char *key, const char *val)
 {
-	static struct kc_val v;
-	struct kc_key k;
+	static struct kvc_val v;
+	struct kvc_key k;
 
 	kv_key(&k, key);
 	memset(&v, 0, sizeof(v));
@@ -123,10 +123,10 @@ static inline int kv_put(struct kvcache_bpf *sk, const char *key, const char *va
 }
 
 /* The cached value of key (NULL when absent). */
-static inline const struct kc_val *kv_cached(struct kvcache_bpf *s, const char *key)
+static inline const struct kvc_val *kv_cached(struct kvcache_bpf *s, const char *key)
 {
-	static struct kc_val v;
-	struct kc_key k;
+	static struct kvc_val v;
+	struct kvc_key k;
 
 	kv_key(&k, key);
 	return bpf_map_lookup_elem(bpf_map__fd(s->maps.cache), &k, &v) ? NULL : &v;

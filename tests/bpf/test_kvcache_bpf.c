@@ -83,7 +83,7 @@ static uint32_t run(void)
 	return o.retval;
 }
 
-static uint64_t counter(enum kc_counter c)
+static uint64_t counter(enum kvc_counter c)
 {
 	uint64_t sum;
 
@@ -94,8 +94,8 @@ static uint64_t counter(enum kc_counter c)
 static void put(const char *key, const void *val, uint32_t len, uint32_t flags, uint64_t cas,
 		uint64_t deadline, uint64_t epoch)
 {
-	static struct kc_val v;
-	struct kc_key k;
+	static struct kvc_val v;
+	struct kvc_key k;
 
 	memset(&k, 0, sizeof(k));
 	k.len = (uint8_t)strlen(key);
@@ -114,7 +114,7 @@ static void put(const char *key, const void *val, uint32_t len, uint32_t flags, 
 
 static void drop(const char *key)
 {
-	struct kc_key k;
+	struct kvc_key k;
 
 	memset(&k, 0, sizeof(k));
 	k.len = (uint8_t)strlen(key);
@@ -154,7 +154,7 @@ static void test_hits(void **state)
 {
 	static const char bin[] = "a\r\nb\0c\r\nEND\r\n";
 	char key[251];
-	uint64_t hits = counter(KC_HIT);
+	uint64_t hits = counter(KVC_HIT);
 
 	(void)state;
 	put("foo", "hello", 5, 7, 42, 0, 1);
@@ -190,7 +190,7 @@ static void test_hits(void **state)
 		assert_int_equal(run(), XDP_TX);
 		expect_reply(want, (size_t)m);
 	}
-	assert_int_equal(counter(KC_HIT), hits + 5);
+	assert_int_equal(counter(KVC_HIT), hits + 5);
 }
 
 /* The same GET over IPv6: the reply carries a valid UDP checksum (mandatory there). */
@@ -246,7 +246,7 @@ static void test_hit_ipv6(void **state)
 	assert_true(out[60] || out[61]); /* never 0 over IPv6 */
 }
 
-static void expect_pass(enum kc_counter why)
+static void expect_pass(enum kvc_counter why)
 {
 	uint64_t before = counter(why);
 
@@ -258,7 +258,7 @@ static void expect_pass(enum kc_counter why)
 
 static void test_passes(void **state)
 {
-	static char big[KC_VAL_MAX];
+	static char big[KVC_VAL_MAX];
 	struct timespec now;
 
 	(void)state;
@@ -266,35 +266,35 @@ static void test_passes(void **state)
 	put("foo", "hello", 5, 7, 42, 0, 1);
 	drop("nope");
 	build(11211, 0, 1, TEXT("get nope\r\n"));
-	expect_pass(KC_MISS);
+	expect_pass(KVC_MISS);
 	build(11211, 0, 1, TEXT("get foo nope\r\n")); /* a partial hit goes to memcached */
-	expect_pass(KC_MISS);
+	expect_pass(KVC_MISS);
 	put("old", "x", 1, 0, 1, (uint64_t)now.tv_sec * 1000000000ULL - 1, 1); /* expired */
 	build(11211, 0, 1, TEXT("get old\r\n"));
-	expect_pass(KC_MISS);
+	expect_pass(KVC_MISS);
 	put("flushed", "x", 1, 0, 1, 0, 0); /* from an earlier epoch */
 	build(11211, 0, 1, TEXT("get flushed\r\n"));
-	expect_pass(KC_MISS);
+	expect_pass(KVC_MISS);
 
 	memset(big, 'b', sizeof(big));
 	put("big1", big, sizeof(big), 0, 1, 0, 1);
 	put("big2", big, sizeof(big), 0, 1, 0, 1);
 	build(11211, 0, 1, TEXT("get big1 big2\r\n"));
-	expect_pass(KC_TOO_BIG);
+	expect_pass(KVC_TOO_BIG);
 
 	build(11211, 0, 1, TEXT("get\r\n"));
-	expect_pass(KC_PARSE_PASS);
+	expect_pass(KVC_PARSE_PASS);
 	/* not read whole: memcached may find more in it than the parser did, so it flushes */
 	build(11211, 0, 1, TEXT("get foo")); /* no end of line */
-	expect_pass(KC_UNREAD_DGRAM);
+	expect_pass(KVC_UNREAD_DGRAM);
 	build(11211, 0, 1, TEXT("get foo\r\nget foo\r\n")); /* two requests */
-	expect_pass(KC_UNREAD_DGRAM);
+	expect_pass(KVC_UNREAD_DGRAM);
 	build(11211, 1, 2, TEXT("get foo\r\n")); /* part of a multi-datagram request */
-	expect_pass(KC_PARSE_PASS);
+	expect_pass(KVC_PARSE_PASS);
 	build(11211, 0, 2, TEXT("get foo\r\n"));
-	expect_pass(KC_PARSE_PASS);
+	expect_pass(KVC_PARSE_PASS);
 	build(11211, 0, 1, TEXT("get k k k k k k k k k\r\n")); /* more keys than answered */
-	expect_pass(KC_NOT_CACHEABLE);
+	expect_pass(KVC_NOT_CACHEABLE);
 
 	/* not for the cache at all: other ports and write commands pass without a count */
 	build(11212, 0, 1, TEXT("get foo\r\n"));

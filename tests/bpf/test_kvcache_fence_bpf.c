@@ -76,18 +76,18 @@ static int get_fills(const char *key, const char *val)
 {
 	char line[256], reply[512];
 	uint16_t id = next_id++;
-	uint64_t fills = kv_counter(s, KC_FILL);
+	uint64_t fills = kv_counter(s, KVC_FILL);
 
 	snprintf(line, sizeof(line), "get %s\r\n", key);
 	assert_int_equal(in_udp(id, line), XDP_PASS);
 	snprintf(reply, sizeof(reply), "VALUE %s 0 %zu\r\n%s\r\nEND\r\n", key, strlen(val), val);
 	out_udp(id, reply);
-	return kv_counter(s, KC_FILL) == fills + 1;
+	return kv_counter(s, KVC_FILL) == fills + 1;
 }
 
 static void test_udp_fill_then_hit(void **state)
 {
-	const struct kc_val *v;
+	const struct kvc_val *v;
 
 	(void)state;
 	udp_set("foo", "hello");
@@ -114,9 +114,9 @@ static void test_write_between_get_and_reply_is_fenced(void **state)
 	assert_int_equal(in_udp(get_id, "get foo\r\n"), XDP_PASS); /* ticket taken */
 	set_id = next_id++;
 	assert_int_equal(in_udp(set_id, "set foo 0 0 3\r\nnew\r\n"), XDP_PASS);
-	fenced = kv_counter(s, KC_FILL_FENCED);
+	fenced = kv_counter(s, KVC_FILL_FENCED);
 	out_udp(get_id, "VALUE foo 0 3\r\nold\r\nEND\r\n"); /* answered before the set ran */
-	assert_int_equal(kv_counter(s, KC_FILL_FENCED), fenced + 1);
+	assert_int_equal(kv_counter(s, KVC_FILL_FENCED), fenced + 1);
 	assert_null(kv_cached(s, "foo"));
 	out_udp(set_id, "STORED\r\n");
 	assert_true(get_fills("foo", "new"));
@@ -125,7 +125,7 @@ static void test_write_between_get_and_reply_is_fenced(void **state)
 static void test_get_during_open_window_takes_no_ticket(void **state)
 {
 	uint16_t set_id = next_id++, get_id = next_id++;
-	uint64_t fills = kv_counter(s, KC_FILL);
+	uint64_t fills = kv_counter(s, KVC_FILL);
 
 	(void)state;
 	udp_set("foo", "old");
@@ -133,7 +133,7 @@ static void test_get_during_open_window_takes_no_ticket(void **state)
 	/* memcached may answer this GET before it runs the set: no ticket */
 	assert_int_equal(in_udp(get_id, "get foo\r\n"), XDP_PASS);
 	out_udp(get_id, "VALUE foo 0 3\r\nold\r\nEND\r\n");
-	assert_int_equal(kv_counter(s, KC_FILL), fills);
+	assert_int_equal(kv_counter(s, KVC_FILL), fills);
 	assert_null(kv_cached(s, "foo"));
 	out_udp(set_id, "STORED\r\n");
 	assert_true(get_fills("foo", "new"));
@@ -144,12 +144,12 @@ static void test_get_during_open_window_takes_no_ticket(void **state)
 
 static void test_expiry(void **state)
 {
-	uint64_t nc = kv_counter(s, KC_NOT_CACHEABLE);
+	uint64_t nc = kv_counter(s, KVC_NOT_CACHEABLE);
 
 	(void)state;
 	/* never written while attached: its expiry is unknown */
 	assert_false(get_fills("never", "v"));
-	assert_int_equal(kv_counter(s, KC_NOT_CACHEABLE), nc + 1);
+	assert_int_equal(kv_counter(s, KVC_NOT_CACHEABLE), nc + 1);
 	/* an absolute Unix time: not cacheable */
 	assert_int_equal(in_udp(next_id, "set abs 0 2000000000 1\r\nv\r\n"), XDP_PASS);
 	out_udp(next_id++, "STORED\r\n");
@@ -219,7 +219,7 @@ static void test_tcp_pipeline_noreply_and_split_data(void **state)
 	assert_false(get_fills("bar", "0123456789"));
 	out_tcp(50002, 9027, 0, 0, "STORED\r\n"); /* set bar */
 	assert_true(get_fills("bar", "0123456789"));
-	assert_int_equal(kv_counter(s, KC_DESYNC), 0);
+	assert_int_equal(kv_counter(s, KVC_DESYNC), 0);
 }
 
 static void test_tcp_lost_track_blocks_all_fills(void **state)
@@ -229,7 +229,7 @@ static void test_tcp_lost_track_blocks_all_fills(void **state)
 	/* data on a connection the cache never saw open: it cannot be followed */
 	assert_true(get_fills("foo", "v"));
 	in_tcp(50003, 7000, 0, "set foo 0 0 1\r\nz\r\n");
-	assert_int_equal(kv_counter(s, KC_DESYNC), 1);
+	assert_int_equal(kv_counter(s, KVC_DESYNC), 1);
 	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS); /* flushed */
 	assert_false(get_fills("foo", "v"));
 	assert_false(get_fills("other", "v"));
@@ -242,7 +242,7 @@ static void test_tcp_lost_track_blocks_all_fills(void **state)
 	out_tcp(50004, 20, 1, 0, "");
 	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX);
 	in_tcp(50004, 50, 0, "get foo\r\n"); /* 11 expected: the bytes between may write */
-	assert_int_equal(kv_counter(s, KC_DESYNC), 2);
+	assert_int_equal(kv_counter(s, KVC_DESYNC), 2);
 	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS); /* flushed */
 	assert_false(get_fills("foo", "z"));
 	out_tcp(50004, 21, 0, 1, "");
@@ -250,7 +250,7 @@ static void test_tcp_lost_track_blocks_all_fills(void **state)
 	in_tcp(50005, 10, 1, "");
 	out_tcp(50005, 20, 1, 0, "");
 	in_tcp(50005, 11, 0, "ms foo 2\r\nhi\r\n");
-	assert_int_equal(kv_counter(s, KC_DESYNC), 3);
+	assert_int_equal(kv_counter(s, KVC_DESYNC), 3);
 }
 
 static void test_udp_bad_write_is_global(void **state)
@@ -295,7 +295,7 @@ static void test_every_write_command_invalidates(void **state)
 	out_tcp(50010, 1, 1, 0, "");
 	for (tcp = 0; tcp < 2; tcp++) {
 		for (i = 0; i < ARRAY_SIZE(writes); i++) {
-			uint64_t inv = kv_counter(s, KC_INVALIDATION);
+			uint64_t inv = kv_counter(s, KVC_INVALIDATION);
 			uint16_t id = next_id++;
 
 			/* a clean slate: epoch and windows as after a normal write */
@@ -309,15 +309,15 @@ static void test_every_write_command_invalidates(void **state)
 			udp_set("foo", "v");
 			assert_true(get_fills("foo", "v"));
 			assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX);
-			inv = kv_counter(s, KC_INVALIDATION);
+			inv = kv_counter(s, KVC_INVALIDATION);
 			if (tcp)
 				in_tcp(50010, 100, 0, writes[i]);
 			else
 				assert_int_equal(in_udp(id, writes[i]), XDP_PASS);
 			/* gone (or flushed) before memcached could answer it */
 			assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_PASS);
-			assert_true(kv_counter(s, KC_INVALIDATION) > inv ||
-				    kv_counter(s, KC_DESYNC) > 0);
+			assert_true(kv_counter(s, KVC_INVALIDATION) > inv ||
+				    kv_counter(s, KVC_DESYNC) > 0);
 		}
 	}
 }

@@ -67,7 +67,7 @@ static void test_hidden_writes(void **state)
 {
 	char longline[700];
 	int n;
-	uint64_t unread = kv_counter(s, KC_UNREAD_DGRAM);
+	uint64_t unread = kv_counter(s, KVC_UNREAD_DGRAM);
 
 	(void)state;
 	/* a write after another command in the same datagram (memcached runs both) */
@@ -89,7 +89,7 @@ static void test_hidden_writes(void **state)
 	/* a request that says it spans two datagrams: memcached refuses it and runs nothing */
 	hidden_write(0, 2, TXT("delete k2\r\n"), false);
 	hidden_write(1, 2, TXT("delete k2\r\n"), false);
-	assert_true(kv_counter(s, KC_UNREAD_DGRAM) >= unread + 4);
+	assert_true(kv_counter(s, KVC_UNREAD_DGRAM) >= unread + 4);
 }
 
 /* The reply's frame header is memcached's: the request id, sequence 0 of 1, reserved 0. */
@@ -127,7 +127,7 @@ static void set_ip(int offset, uint32_t addr)
 }
 
 /* GET k2 (cached) altered by fix, must pass to memcached counted as why. */
-static void not_answered(void (*fix)(void), enum kc_counter why)
+static void not_answered(void (*fix)(void), enum kvc_counter why)
 {
 	uint64_t before = kv_counter(s, why);
 
@@ -188,14 +188,14 @@ static void udp_shorter_than_ip(void)
 static void test_not_for_this_host(void **state)
 {
 	(void)state;
-	not_answered(dst_other_host, KC_NOT_LOCAL);
-	not_answered(dst_broadcast, KC_NOT_LOCAL);
-	not_answered(mac_broadcast, KC_NOT_LOCAL);
-	not_answered(mac_other_host, KC_NOT_LOCAL);
-	not_answered(src_multicast, KC_NOT_LOCAL);
-	not_answered(src_loopback, KC_NOT_LOCAL);
-	not_answered(bad_ip_checksum, KC_BAD_FRAME);
-	not_answered(udp_shorter_than_ip, KC_BAD_FRAME);
+	not_answered(dst_other_host, KVC_NOT_LOCAL);
+	not_answered(dst_broadcast, KVC_NOT_LOCAL);
+	not_answered(mac_broadcast, KVC_NOT_LOCAL);
+	not_answered(mac_other_host, KVC_NOT_LOCAL);
+	not_answered(src_multicast, KVC_NOT_LOCAL);
+	not_answered(src_loopback, KVC_NOT_LOCAL);
+	not_answered(bad_ip_checksum, KVC_BAD_FRAME);
+	not_answered(udp_shorter_than_ip, KVC_BAD_FRAME);
 	/* and the plain request still is answered */
 	put("k2", "old");
 	get_k2();
@@ -214,24 +214,24 @@ static void test_unconfigured_answers_nobody(void **state)
 	put("k2", "old");
 	get_k2();
 	assert_int_equal(run(), XDP_PASS);
-	assert_int_equal(kv_counter(s, KC_NOT_LOCAL), 1);
+	assert_int_equal(kv_counter(s, KVC_NOT_LOCAL), 1);
 	s = keep;
 	kvcache_bpf__destroy(raw);
 }
 
 static void set_cfg(uint8_t allow_only, uint32_t rate, uint32_t burst)
 {
-	struct kc_cfg c = { .allow_only = allow_only, .rate = rate, .burst = burst };
+	struct kvc_cfg c = { .allow_only = allow_only, .rate = rate, .burst = burst };
 	uint32_t zero = 0;
 
 	memcpy(c.mac, kv_server_mac, 6);
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.kc_config), &zero, &c, BPF_ANY),
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.kvc_config), &zero, &c, BPF_ANY),
 			 0);
 }
 
 static void allow(const char *cidr)
 {
-	struct kc_lpm4 k;
+	struct kvc_lpm4 k;
 	uint8_t a[16], one = 1;
 	int v6, prefix;
 
@@ -258,7 +258,7 @@ static void test_allow_list_and_rate(void **state)
 	put("k2", "old");
 	get_k2();
 	assert_int_equal(run(), XDP_PASS); /* 198.18.0.1 is not allowed */
-	assert_int_equal(kv_counter(s, KC_SRC_REFUSED), 1);
+	assert_int_equal(kv_counter(s, KVC_SRC_REFUSED), 1);
 	allow("198.18.0.0/15");
 	assert_int_equal(run(), XDP_TX);
 
@@ -269,7 +269,7 @@ static void test_allow_list_and_rate(void **state)
 	assert_int_equal(run(), XDP_TX);
 	get_k2();
 	assert_int_equal(run(), XDP_PASS);
-	assert_int_equal(kv_counter(s, KC_RATE_LIMITED), 1);
+	assert_int_equal(kv_counter(s, KVC_RATE_LIMITED), 1);
 	set_cfg(0, 0, 0);
 }
 

@@ -95,7 +95,7 @@ static void test_ip_fragments(void **state)
 	kv_udp(1, 0x2222, 0, 1, TXT("set k2 0 0 3\r\nnew\r\n"));
 	set_frag(0x2000);
 	assert_int_equal(run_in(), XDP_PASS);
-	assert_int_equal(kv_counter(s, KC_OPAQUE), 1);
+	assert_int_equal(kv_counter(s, KVC_OPAQUE), 1);
 	assert_int_equal(get_k2(), XDP_PASS);
 }
 
@@ -128,7 +128,7 @@ static void test_vlan_tagged_write(void **state)
 	memcpy(kv_pkt + 12, tag, 4);
 	kv_len += 4;
 	assert_int_equal(run_in(), XDP_PASS);
-	assert_int_equal(kv_counter(s, KC_INVALIDATION), 1);
+	assert_int_equal(kv_counter(s, KVC_INVALIDATION), 1);
 	assert_int_equal(get_k2(), XDP_PASS);
 }
 
@@ -163,7 +163,7 @@ static void test_ipv6_extension_header(void **state)
 	memcpy(p + 70, req, rl);
 	kv_len = 70 + rl;
 	assert_int_equal(run_in(), XDP_PASS);
-	assert_int_equal(kv_counter(s, KC_INVALIDATION), 1);
+	assert_int_equal(kv_counter(s, KVC_INVALIDATION), 1);
 	assert_int_equal(get_k2(), XDP_PASS);
 }
 
@@ -179,7 +179,7 @@ static void test_tcp_table_full(void **state)
 	bpf_map__set_max_entries(s->maps.conns, 2);
 	assert_int_equal(kvcache_bpf__load(s), 0);
 	{
-		struct kc_addr_key a = { .addr = { htonl(SERVER_IP) } };
+		struct kvc_addr_key a = { .addr = { htonl(SERVER_IP) } };
 
 		assert_int_equal(kvc_configure_raw(s->obj, kv_server_mac, &a, 1), 0);
 	}
@@ -187,13 +187,13 @@ static void test_tcp_table_full(void **state)
 		kv_tcp(1, port, 100, 1, 0, "", 0);
 		assert_int_equal(run_in(), XDP_PASS);
 	}
-	assert_int_equal(kv_counter(s, KC_UNTRACKED), 0);
+	assert_int_equal(kv_counter(s, KVC_UNTRACKED), 0);
 	cached_k2();
 	kv_tcp(1, 50002, 100, 1, 0, "", 0); /* a third connection: no room */
 	assert_int_equal(run_in(), XDP_PASS);
 	kv_tcp(1, 50002, 101, 0, 0, TXT("delete k2\r\n"));
 	assert_int_equal(run_in(), XDP_PASS);
-	assert_int_equal(kv_counter(s, KC_UNTRACKED), 1);
+	assert_int_equal(kv_counter(s, KVC_UNTRACKED), 1);
 	assert_int_equal(get_k2(), XDP_PASS);
 	/* and nothing fills any more: its later writes could not be seen */
 	assert_int_equal(s->bss->gopen > 0, 1);
@@ -215,10 +215,10 @@ static int set_then_get_fills(const char *key, const char *set_line)
 	kv_udp(1, id, 0, 1, line, strlen(line));
 	assert_int_equal(run_in(), XDP_PASS);
 	snprintf(reply, sizeof(reply), "VALUE %s 0 1\r\nv\r\nEND\r\n", key);
-	fills = kv_counter(s, KC_FILL);
+	fills = kv_counter(s, KVC_FILL);
 	kv_udp(0, id, 0, 1, reply, strlen(reply));
 	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
-	return kv_counter(s, KC_FILL) == fills + 1;
+	return kv_counter(s, KVC_FILL) == fills + 1;
 }
 
 /*
@@ -240,14 +240,14 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 	s->bss->fill_block_until = 0;
 	{
 		uint16_t g = next_id++;
-		uint64_t fills = kv_counter(s, KC_FILL);
-		const struct kc_val *v;
+		uint64_t fills = kv_counter(s, KVC_FILL);
+		const struct kvc_val *v;
 
 		kv_udp(1, g, 0, 1, TXT("get k\r\n"));
 		assert_int_equal(run_in(), XDP_PASS);
 		kv_udp(0, g, 0, 1, TXT("VALUE k 0 1\r\nv\r\nEND\r\n"));
 		assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
-		assert_int_equal(kv_counter(s, KC_FILL), fills);
+		assert_int_equal(kv_counter(s, KVC_FILL), fills);
 		v = kv_cached(s, "k");
 		assert_true(!v || v->epoch != s->data->epoch); /* nothing current to serve */
 		kv_udp(1, next_id++, 0, 1, TXT("get k\r\n"));
@@ -261,9 +261,9 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 /* --max-age: an item memcached may evict unseen is served for a bounded time after its fill. */
 static void test_max_age_bounds_a_fill(void **state)
 {
-	struct kc_cfg c = { 0 };
+	struct kvc_cfg c = { 0 };
 	struct timespec now;
-	const struct kc_val *v;
+	const struct kvc_val *v;
 	uint32_t zero = 0;
 	uint64_t t;
 
@@ -272,9 +272,9 @@ static void test_max_age_bounds_a_fill(void **state)
 	v = kv_cached(s, "na");
 	assert_non_null(v);
 	assert_int_equal(v->deadline_ns, 0); /* never expires, by default */
-	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.kc_config), &zero, &c), 0);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(s->maps.kvc_config), &zero, &c), 0);
 	c.max_age_ns = 1000000000ULL;
-	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.kc_config), &zero, &c, BPF_ANY),
+	assert_int_equal(bpf_map_update_elem(bpf_map__fd(s->maps.kvc_config), &zero, &c, BPF_ANY),
 			 0);
 	assert_true(set_then_get_fills("ma", "set ma 0 0 1\r\nv\r\n"));
 	clock_gettime(CLOCK_MONOTONIC, &now);

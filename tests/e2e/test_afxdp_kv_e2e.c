@@ -114,7 +114,7 @@ static void test_alone(void **state)
 
 static void test_behind_kvcache(void **state)
 {
-	uint64_t c[KC_NCOUNTERS];
+	uint64_t c[KVC_NCOUNTERS];
 	struct xdp_pass_link peer;
 	struct kvv_result r;
 	struct kvc k;
@@ -131,9 +131,9 @@ static void test_behind_kvcache(void **state)
 	verify(&r);
 	stop();
 	assert_int_equal(kvc_counters(bpf_map__fd(k.skel->maps.counters), c), 0);
-	printf("# kvcache: %llu hits, %llu fills, %llu fenced\n", (unsigned long long)c[KC_HIT],
-	       (unsigned long long)c[KC_FILL], (unsigned long long)c[KC_FILL_FENCED]);
-	assert_true(c[KC_HIT] > 0 && c[KC_FILL] > 0); /* it was in the path */
+	printf("# kvcache: %llu hits, %llu fills, %llu fenced\n", (unsigned long long)c[KVC_HIT],
+	       (unsigned long long)c[KVC_FILL], (unsigned long long)c[KVC_FILL_FENCED]);
+	assert_true(c[KVC_HIT] > 0 && c[KVC_FILL] > 0); /* it was in the path */
 	tb_enter(&tb, TB_DUT);
 	kvc_detach(&k);
 	tb_leave(&tb);

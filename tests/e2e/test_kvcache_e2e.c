@@ -118,7 +118,7 @@ static void test_with_kvcache(void **state)
 {
 	struct xdp_pass_link peer;
 	struct kvv_result r;
-	uint64_t c[KC_NCOUNTERS], c0[KC_NCOUNTERS];
+	uint64_t c[KVC_NCOUNTERS], c0[KVC_NCOUNTERS];
 	struct kvc k;
 	int i;
 
@@ -139,17 +139,17 @@ static void test_with_kvcache(void **state)
 	run_client(&r, 64, 300);
 	assert_int_equal(kvc_counters(bpf_map__fd(k.skel->maps.counters), c), 0);
 	printf("# read-mostly run: %llu hits, %llu misses, %llu fills\n",
-	       (unsigned long long)(c[KC_HIT] - c0[KC_HIT]),
-	       (unsigned long long)(c[KC_MISS] - c0[KC_MISS]),
-	       (unsigned long long)(c[KC_FILL] - c0[KC_FILL]));
+	       (unsigned long long)(c[KVC_HIT] - c0[KVC_HIT]),
+	       (unsigned long long)(c[KVC_MISS] - c0[KVC_MISS]),
+	       (unsigned long long)(c[KVC_FILL] - c0[KVC_FILL]));
 	printf("# kvcache:");
-	for (i = 0; i < KC_NCOUNTERS; i++)
+	for (i = 0; i < KVC_NCOUNTERS; i++)
 		printf(" %s %llu;", kvc_counter_name(i), (unsigned long long)c[i]);
 	printf("\n");
-	assert_true(c[KC_HIT] > 0);
-	assert_true(c[KC_FILL] > 0);
-	assert_true(c[KC_INVALIDATION] >= r.writes);
-	assert_int_equal(c[KC_DESYNC], 0);
+	assert_true(c[KVC_HIT] > 0);
+	assert_true(c[KVC_FILL] > 0);
+	assert_true(c[KVC_INVALIDATION] >= r.writes);
+	assert_int_equal(c[KVC_DESYNC], 0);
 	/* one TCP writer on the server's own host: its writes reach memcached over loopback */
 	run_client_lo(&r, 64, 300, 1);
 

@@ -166,12 +166,12 @@ static size_t kvc_get_frame(uint8_t *buf, size_t cap)
  */
 static void kvcache_variant(struct result *r, int v, int n, double empty)
 {
-	static struct kc_val val;
+	static struct kvc_val val;
 	char id[64], log[4096] = "", why[200];
 	struct bpf_object *obj;
 	struct bpf_program *p, *xdp = NULL;
 	struct stats_samples s;
-	struct kc_key key = { .len = 3, .b = "foo" };
+	struct kvc_key key = { .len = 3, .b = "foo" };
 	struct metric *m;
 	uint8_t frame[256];
 	size_t sz, flen = kvc_get_frame(frame, sizeof(frame));
@@ -212,7 +212,7 @@ static void kvcache_variant(struct result *r, int v, int n, double empty)
 	{
 		/* the tail-call builds: the second stage into the program array */
 		struct bpf_program *get = bpf_object__find_program_by_name(obj, "olab_kvc_xdp_get");
-		struct bpf_map *st = bpf_object__find_map_by_name(obj, "kc_stages");
+		struct bpf_map *st = bpf_object__find_map_by_name(obj, "kvc_stages");
 		__u32 k0 = 0;
 		int gfd = get ? bpf_program__fd(get) : -1;
 
@@ -222,7 +222,7 @@ static void kvcache_variant(struct result *r, int v, int n, double empty)
 	{
 		/* the test frame's server: what this build of the cache is told is this host */
 		static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 2 };
-		struct kc_addr_key dst = { .addr = { htonl(0xc6120002) } };
+		struct kvc_addr_key dst = { .addr = { htonl(0xc6120002) } };
 
 		if (kvc_configure_raw(obj, mac, &dst, 1)) {
 			metric_unavailable(m, "could not configure the cache's addresses");

@@ -227,7 +227,7 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 				      "latency change, kvcache neighbour", "%", METHOD_MODEL);
 	struct lg_result lr = { 0 };
 	struct kvc k = { 0 };
-	uint64_t cnt[KC_NCOUNTERS] = { 0 };
+	uint64_t cnt[KVC_NCOUNTERS] = { 0 };
 	int pid = -1, err;
 
 	char mcpath[4096];
@@ -274,8 +274,8 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		snprintf(m->note, sizeof(m->note),
 			 "Poisson 2000 req/s to the echo server; the kvcache answered %llu of %llu "
 			 "GETs sent at %u kpps",
-			 (unsigned long long)cnt[KC_HIT], (unsigned long long)atomic_load(&b->sent),
-			 kpps);
+			 (unsigned long long)cnt[KVC_HIT],
+			 (unsigned long long)atomic_load(&b->sent), kpps);
 		if (alone > 0) {
 			struct stats_samples d;
 

@@ -178,12 +178,12 @@ void kv_sv_down(struct ctx *c)
 	if (c->up < 0)
 		return;
 	if (c->up == SV_CACHE) {
-		uint64_t cnt[KC_NCOUNTERS];
+		uint64_t cnt[KVC_NCOUNTERS];
 		int i;
 
 		kv_cache_counters(c, cnt);
-		for (i = 0; i < KC_NCOUNTERS; i++)
-			c->kc_total[i] += cnt[i];
+		for (i = 0; i < KVC_NCOUNTERS; i++)
+			c->kvc_total[i] += cnt[i];
 	}
 	if (!tb_enter(c->tb, TB_DUT)) {
 		kvc_detach(&c->k);
@@ -236,9 +236,9 @@ int kv_sv_up(struct ctx *c, enum server sv, char *why, size_t whylen)
 	return err;
 }
 
-void kv_cache_counters(struct ctx *c, uint64_t out[KC_NCOUNTERS])
+void kv_cache_counters(struct ctx *c, uint64_t out[KVC_NCOUNTERS])
 {
-	memset(out, 0, sizeof(uint64_t) * KC_NCOUNTERS);
+	memset(out, 0, sizeof(uint64_t) * KVC_NCOUNTERS);
 	if (c->up == SV_CACHE && c->k.skel)
 		kvc_counters(bpf_map__fd(c->k.skel->maps.counters), out);
 }
@@ -654,11 +654,11 @@ static void kv_notes(struct ctx *c, struct result *r)
 	result_note(r,
 		    "kvcache counters over all its runs: %llu hits, %llu misses, %llu fills, %llu "
 		    "too big, %llu without frame room",
-		    (unsigned long long)c->kc_total[KC_HIT],
-		    (unsigned long long)c->kc_total[KC_MISS],
-		    (unsigned long long)c->kc_total[KC_FILL],
-		    (unsigned long long)c->kc_total[KC_TOO_BIG],
-		    (unsigned long long)c->kc_total[KC_NO_ROOM]);
+		    (unsigned long long)c->kvc_total[KVC_HIT],
+		    (unsigned long long)c->kvc_total[KVC_MISS],
+		    (unsigned long long)c->kvc_total[KVC_FILL],
+		    (unsigned long long)c->kvc_total[KVC_TOO_BIG],
+		    (unsigned long long)c->kvc_total[KVC_NO_ROOM]);
 	result_note(r,
 		    "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU %d; "
 		    "the generator on cpu %d; veth between namespaces",

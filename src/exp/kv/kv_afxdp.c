@@ -349,15 +349,15 @@ int kv_afxdp_run(struct exp_ctx *ex)
 	result_note(r,
 		    "kvcache counters over its runs: %llu hits, %llu misses, %llu fills, %llu "
 		    "fills fenced, %llu not cacheable",
-		    (unsigned long long)x.c.kc_total[KC_HIT],
-		    (unsigned long long)x.c.kc_total[KC_MISS],
-		    (unsigned long long)x.c.kc_total[KC_FILL],
-		    (unsigned long long)x.c.kc_total[KC_FILL_FENCED],
-		    (unsigned long long)x.c.kc_total[KC_NOT_CACHEABLE]);
-	for (a = 0; a < KC_NCOUNTERS; a++)
-		if (x.c.kc_total[a])
-			log_debug("kvcache %s: %llu", kvc_counter_name((enum kc_counter)a),
-				  (unsigned long long)x.c.kc_total[a]);
+		    (unsigned long long)x.c.kvc_total[KVC_HIT],
+		    (unsigned long long)x.c.kvc_total[KVC_MISS],
+		    (unsigned long long)x.c.kvc_total[KVC_FILL],
+		    (unsigned long long)x.c.kvc_total[KVC_FILL_FENCED],
+		    (unsigned long long)x.c.kvc_total[KVC_NOT_CACHEABLE]);
+	for (a = 0; a < KVC_NCOUNTERS; a++)
+		if (x.c.kvc_total[a])
+			log_debug("kvcache %s: %llu", kvc_counter_name((enum kvc_counter)a),
+				  (unsigned long long)x.c.kvc_total[a]);
 	kv_teardown(&x.c);
 	for (a = 0; a < AX_MAX; a++) {
 		stats_samples_free(&m->kps[a]);

@@ -186,9 +186,9 @@ static int tr_samples(int prog, int empty_prog, const uint8_t *frame, size_t len
 void kv_costs_testrun(struct result *r, bool quick)
 {
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 2 };
-	static struct kc_val val;
-	struct kc_addr_key dst = { .addr = { htonl(0xc6120002) } };
-	struct kc_key key = { .len = 4, .b = "hitk" };
+	static struct kvc_val val;
+	struct kvc_addr_key dst = { .addr = { htonl(0xc6120002) } };
+	struct kvc_key key = { .len = 4, .b = "hitk" };
 	struct kvcache_bpf *sk = kvcache_bpf__open_and_load();
 	struct xdp_pass_bpf *ep = xdp_pass_bpf__open_and_load();
 #define NPATH 4

@@ -62,12 +62,12 @@ struct ctx {
 	struct bpf_link *ceil_link;
 	int dut_napi, gen_napi;
 	int stats_fd;
-	struct kv_sched_bpf *sched;	 /* wake-up tracer, NULL where tp_btf is refused */
-	char where[2][200];		 /* where each piece ran, per placement */
-	double flow_rate;		 /* the two flows' requests per second */
-	double dut_busy;		 /* the last closed-loop run: the dut CPU's busy share, % */
-	uint64_t kc_total[KC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
-	uint16_t port;			 /* where the load goes; 0: KV_PORT (memcached) */
+	struct kv_sched_bpf *sched; /* wake-up tracer, NULL where tp_btf is refused */
+	char where[2][200];	    /* where each piece ran, per placement */
+	double flow_rate;	    /* the two flows' requests per second */
+	double dut_busy;	    /* the last closed-loop run: the dut CPU's busy share, % */
+	uint64_t kvc_total[KVC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
+	uint16_t port;			   /* where the load goes; 0: KV_PORT (memcached) */
 };
 
 /* One run of the load generator from the generator's namespace. */
@@ -95,7 +95,7 @@ int kv_closed_run(struct ctx *c, const char *prefix, unsigned int keys,
 int kv_sv_up(struct ctx *c, enum server sv, char *why, size_t whylen);
 void kv_sv_down(struct ctx *c);
 /* The kvcache's counters now (zeros when it is not up). */
-void kv_cache_counters(struct ctx *c, uint64_t out[KC_NCOUNTERS]);
+void kv_cache_counters(struct ctx *c, uint64_t out[KVC_NCOUNTERS]);
 /* The kvcache programs' run time and count (bpf-stats; zeros when it is not up). */
 struct progstat {
 	uint64_t xt, xc, tt, tc;

@@ -40,7 +40,7 @@ static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct
 {
 	struct flow_run f = { .c = c };
 	struct cpu_task_stats a, b, sa = { 0 }, sb = { 0 };
-	uint64_t h0[KC_NCOUNTERS], h1[KC_NCOUNTERS];
+	uint64_t h0[KVC_NCOUNTERS], h1[KVC_NCOUNTERS];
 	const int tids[KV_SCHED_SLOTS] = { c->mc_worker, c->dut_napi };
 	int err, spinner = 0;
 
@@ -67,7 +67,7 @@ static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct
 	}
 	err = f.err;
 	if (!err && f.res.lat && f.res.lat_alt) {
-		uint64_t served = f.res.received - (h1[KC_HIT] - h0[KC_HIT]);
+		uint64_t served = f.res.received - (h1[KVC_HIT] - h0[KVC_HIT]);
 
 		stats_hist_merge(&pool[0], f.res.lat);
 		stats_hist_merge(&pool[1], f.res.lat_alt);
@@ -77,7 +77,7 @@ static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct
 		ob->vol_per_req = served ? (double)(b.vol - a.vol) / (double)served : 0;
 		ob->spin_cpu = spin ? (double)(sb.cpu_ns - sa.cpu_ns) / (double)c->dur_ns * 100 : 0;
 		ob->sent += f.res.sent;
-		ob->hits += h1[KC_HIT] - h0[KC_HIT];
+		ob->hits += h1[KVC_HIT] - h0[KVC_HIT];
 	}
 	lg_result_free(&f.res);
 	return err;

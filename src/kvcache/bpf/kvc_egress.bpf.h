@@ -6,11 +6,11 @@
 /* ---- egress: replies close windows; UDP GET replies fill ---- */
 
 /* Fill from one VALUE item at the start of s->req (n bytes); returns its length or -1. */
-KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, __u64 now)
+KVC_FUNC int kvc_fill_item(struct scratch *s, struct kvc_ticket_key *tk, __u32 n, __u64 now)
 {
-	struct kc_ticket *t;
-	struct kc_fence *f;
-	struct kc_meta *m;
+	struct kvc_ticket *t;
+	struct kvc_fence *f;
+	struct kvc_meta *m;
 
 	if (!s || !tk || mc_parse_value(s->req, n, &s->v))
 		return -1;
@@ -18,7 +18,7 @@ KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, _
 	s->r.koff[0] = s->v.koff;
 	s->r.klen[0] = s->v.klen;
 	make_key(s, &s->r, 0);
-	tk->bucket = kc_bucket(&s->key);
+	tk->bucket = kvc_bucket(&s->key);
 	t = bpf_map_lookup_elem(&tickets, tk);
 	if (!t)
 		return (int)(s->v.head_len + s->v.bytes + 2);
@@ -26,9 +26,9 @@ KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, _
 	m = bpf_map_lookup_elem(&meta, &s->key);
 	if (!f || f->seq != t->seq || f->open || t->gseq != gseq || gopen || t->epoch != epoch ||
 	    now < fill_block_until) {
-		count(KC_FILL_FENCED);
-	} else if (!m || !m->known || m->epoch != t->epoch || s->v.bytes > KC_VAL_MAX) {
-		count(s->v.bytes > KC_VAL_MAX ? KC_TOO_BIG : KC_NOT_CACHEABLE);
+		count(KVC_FILL_FENCED);
+	} else if (!m || !m->known || m->epoch != t->epoch || s->v.bytes > KVC_VAL_MAX) {
+		count(s->v.bytes > KVC_VAL_MAX ? KVC_TOO_BIG : KVC_NOT_CACHEABLE);
 	} else if (s->v.head_len + s->v.bytes + 2 <= n) {
 		__u64 seq = t->seq, g = t->gseq;
 
@@ -43,7 +43,7 @@ KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, _
 			 * for this long at most, then ask memcached again.
 			 */
 			__u32 zero = 0;
-			struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
+			struct kvc_cfg *cfg = bpf_map_lookup_elem(&kvc_config, &zero);
 
 			if (cfg && cfg->max_age_ns &&
 			    (!s->val.deadline_ns || s->val.deadline_ns > now + cfg->max_age_ns))
@@ -57,12 +57,12 @@ KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, _
 		/* a write may have come in meanwhile on another CPU: check again */
 		if (f->seq != seq || f->open || gseq != g || gopen) {
 			bpf_map_delete_elem(&cache, &s->key);
-			count(KC_FILL_FENCED);
+			count(KVC_FILL_FENCED);
 		} else {
-			count(KC_FILL);
+			count(KVC_FILL);
 		}
 	} else {
-		count(KC_TOO_BIG); /* the value runs past the window the parser sees */
+		count(KVC_TOO_BIG); /* the value runs past the window the parser sees */
 	}
 	bpf_map_delete_elem(&tickets, tk);
 	return (int)(s->v.head_len + s->v.bytes + 2);
@@ -71,9 +71,9 @@ KC_FUNC int kc_fill_item(struct scratch *s, struct kc_ticket_key *tk, __u32 n, _
 static __always_inline int udp_out(struct __sk_buff *skb, struct scratch *s, const struct flow *f,
 				   __u64 now)
 {
-	struct kc_req_key rk = { .port = f->ck.port };
-	struct kc_ticket_key tk = { .port = f->ck.port };
-	struct kc_pending *p;
+	struct kvc_req_key rk = { .port = f->ck.port };
+	struct kvc_ticket_key tk = { .port = f->ck.port };
+	struct kvc_pending *p;
 	__u8 h[MC_UDP_HDR];
 	__u32 off, i;
 
@@ -103,7 +103,7 @@ static __always_inline int udp_out(struct __sk_buff *skb, struct scratch *s, con
 		if (n < 5 || bpf_skb_load_bytes(skb, (f->poff + off) & 0xffff, s->req,
 						bounded(n - 1, 511) + 1))
 			break;
-		adv = kc_fill_item(s, &tk, n, now);
+		adv = kvc_fill_item(s, &tk, n, now);
 		if (adv <= 0)
 			break;
 		off += (__u32)adv;
@@ -115,22 +115,22 @@ static __always_inline int udp_out(struct __sk_buff *skb, struct scratch *s, con
  * One reply unit at the start of s->req (n bytes) for the oldest queued command: returns the
  * bytes it takes (a VALUE item's data may run past n), or -1 when it cannot be followed.
  */
-KC_FUNC int kc_reply_unit(struct scratch *s, struct kc_conn *c, __u32 n)
+KVC_FUNC int kvc_reply_unit(struct scratch *s, struct kvc_conn *c, __u32 n)
 {
-	struct kc_entry *e;
+	struct kvc_entry *e;
 	struct mc_tokens t;
 	__u32 i;
 
 	if (!s || !c)
 		return -1;
 	/* commands without a reply before it have been applied */
-	for (i = 0; i < KC_FIFO; i++) {
-		struct kc_pending p = {};
+	for (i = 0; i < KVC_FIFO; i++) {
+		struct kvc_pending p = {};
 
 		if (c->head == c->tail)
 			break;
-		e = &c->q[c->head & (KC_FIFO - 1)];
-		if (e->kind != KC_K_NOREPLY)
+		e = &c->q[c->head & (KVC_FIFO - 1)];
+		if (e->kind != KVC_K_NOREPLY)
 			break;
 		p.n = e->n;
 		p.all = e->all;
@@ -140,15 +140,15 @@ KC_FUNC int kc_reply_unit(struct scratch *s, struct kc_conn *c, __u32 n)
 	}
 	if (c->head == c->tail)
 		return -1; /* a reply to nothing we saw */
-	e = &c->q[c->head & (KC_FIFO - 1)];
-	if (e->kind == KC_K_READ && !mc_parse_value(s->req, n, &s->v))
+	e = &c->q[c->head & (KVC_FIFO - 1)];
+	if (e->kind == KVC_K_READ && !mc_parse_value(s->req, n, &s->v))
 		return (int)(s->v.head_len + s->v.bytes + 2); /* an item; END still to come */
 	mc_tokenize(s->req, n, &t);
 	if (!t.line_len)
 		return -1;
 	/* END, or the one line of any other reply (an error line ends a read too) */
 	{
-		struct kc_pending p = { .n = e->n, .all = e->all };
+		struct kvc_pending p = { .n = e->n, .all = e->all };
 
 		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
 		close_pending(&p);
@@ -159,7 +159,7 @@ KC_FUNC int kc_reply_unit(struct scratch *s, struct kc_conn *c, __u32 n)
 
 static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, const struct flow *f)
 {
-	struct kc_conn *c = bpf_map_lookup_elem(&conns, &f->ck);
+	struct kvc_conn *c = bpf_map_lookup_elem(&conns, &f->ck);
 	__u32 off, i;
 
 	if (!c)
@@ -203,7 +203,7 @@ static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, con
 			desync(c);
 			return TC_ACT_OK;
 		}
-		adv = kc_reply_unit(s, c, n);
+		adv = kvc_reply_unit(s, c, n);
 		if (adv <= 0) {
 			desync(c);
 			return TC_ACT_OK;

@@ -17,57 +17,57 @@ __u8 server_gone;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, KC_BUCKETS);
+	__uint(max_entries, KVC_BUCKETS);
 	__type(key, __u32);
-	__type(value, struct kc_fence);
+	__type(value, struct kvc_fence);
 } fence SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 131072);
-	__type(key, struct kc_key);
-	__type(value, struct kc_meta);
+	__type(key, struct kvc_key);
+	__type(value, struct kvc_meta);
 } meta SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
-	__type(key, struct kc_ticket_key);
-	__type(value, struct kc_ticket);
+	__type(key, struct kvc_ticket_key);
+	__type(value, struct kvc_ticket);
 } tickets SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
-	__type(key, struct kc_req_key);
-	__type(value, struct kc_pending);
+	__type(key, struct kvc_req_key);
+	__type(value, struct kvc_pending);
 } udp_pending SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
-	__type(key, struct kc_conn_key);
-	__type(value, struct kc_conn);
+	__type(key, struct kvc_conn_key);
+	__type(value, struct kvc_conn);
 } conns SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536); /* set from --capacity before load */
-	__type(key, struct kc_key);
-	__type(value, struct kc_val);
+	__type(key, struct kvc_key);
+	__type(value, struct kvc_val);
 } cache SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct kc_cfg);
-} kc_config SEC(".maps");
+	__type(value, struct kvc_cfg);
+} kvc_config SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
-	__type(key, struct kc_addr_key);
+	__type(key, struct kvc_addr_key);
 	__type(value, __u8);
 } local_addrs SEC(".maps");
 
@@ -75,7 +75,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 256);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct kc_lpm4);
+	__type(key, struct kvc_lpm4);
 	__type(value, __u8);
 } allow4 SEC(".maps");
 
@@ -83,34 +83,34 @@ struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, 256);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct kc_lpm6);
+	__type(key, struct kvc_lpm6);
 	__type(value, __u8);
 } allow6 SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
-	__type(key, struct kc_addr_key);
-	__type(value, struct kc_rate);
+	__type(key, struct kvc_addr_key);
+	__type(value, struct kvc_rate);
 } src_rate SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, KC_NCOUNTERS);
+	__uint(max_entries, KVC_NCOUNTERS);
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
 
 struct scratch {
 	__u8 req[MC_BUF];
-	__u8 out[KC_OUT];
-	struct kc_key key;
+	__u8 out[KVC_OUT];
+	struct kvc_key key;
 	struct mc_req r;
 	struct mc_value v;
-	struct kc_val val;
-	struct kc_pending pend;
-	__u8 hdr[192];	     /* the first bytes of a frame, for the header parse */
-	struct kc_conn conn; /* a new connection's state, before it goes into the map */
+	struct kvc_val val;
+	struct kvc_pending pend;
+	__u8 hdr[192];	      /* the first bytes of a frame, for the header parse */
+	struct kvc_conn conn; /* a new connection's state, before it goes into the map */
 };
 
 struct {

@@ -3,7 +3,7 @@
 #ifndef OLAB_KVC_PARSE_BPF_H
 #define OLAB_KVC_PARSE_BPF_H
 
-#ifndef KC_INLINE
+#ifndef KVC_INLINE
 /* the parser's tokenizer, one byte per bpf_loop step (verified once) */
 struct tokctx {
 	const __u8 *b;
@@ -32,7 +32,7 @@ static __always_inline void mc_tokenize(const __u8 *b, __u32 len, struct mc_toke
 
 /* The client's side of a packet, and where its payload is. */
 struct flow {
-	struct kc_conn_key ck;
+	struct kvc_conn_key ck;
 	__u32 l4off, poff, plen;
 	__u32 tseq;
 	__u8 proto, v6, syn, fin;

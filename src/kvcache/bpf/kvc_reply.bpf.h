@@ -24,7 +24,7 @@ static __always_inline __u32 put(struct scratch *s, __u32 o, const char *str, __
 	for (i = 0; i < 8; i++) {
 		if (i >= n)
 			break;
-		s->out[(o + i) & (KC_OUT - 1)] = (__u8)str[i];
+		s->out[(o + i) & (KVC_OUT - 1)] = (__u8)str[i];
 	}
 	return o + n;
 }
@@ -33,7 +33,7 @@ static __always_inline __u32 put(struct scratch *s, __u32 o, const char *str, __
  * A global function: verified once on its own, so its loops do not multiply with the
  * caller's paths (three numbers per key would otherwise exhaust the verifier's budget).
  */
-KC_FUNC __u32 kc_put_num(struct scratch *s, __u32 o, __u64 v)
+KVC_FUNC __u32 kvc_put_num(struct scratch *s, __u32 o, __u64 v)
 {
 	__u64 t = v;
 	__u32 n = 1, i;
@@ -48,7 +48,7 @@ KC_FUNC __u32 kc_put_num(struct scratch *s, __u32 o, __u64 v)
 	}
 	/* digits from the last one back */
 	for (i = 0; i < 20; i++) {
-		s->out[(o + n - 1 - i) & (KC_OUT - 1)] = (__u8)('0' + v % 10);
+		s->out[(o + n - 1 - i) & (KVC_OUT - 1)] = (__u8)('0' + v % 10);
 		v /= 10;
 		if (i + 1 >= n)
 			break;
@@ -57,7 +57,7 @@ KC_FUNC __u32 kc_put_num(struct scratch *s, __u32 o, __u64 v)
 }
 
 /* The parser as a global function: verified once, apart from the paths of its caller. */
-KC_FUNC int kc_parse(struct scratch *s, __u32 n)
+KVC_FUNC int kvc_parse(struct scratch *s, __u32 n)
 {
 	if (!s)
 		return MC_UNKNOWN;
@@ -76,10 +76,10 @@ static long compose_key(__u32 i, struct compose *c)
 {
 	__u32 zero = 0, klen, o = c->o;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
-	struct kc_val *v;
+	struct kvc_val *v;
 
 	if (!s) {
-		c->fail = KC_PARSE_PASS;
+		c->fail = KVC_PARSE_PASS;
 		return 1;
 	}
 	if (i >= s->r.nkeys)
@@ -88,31 +88,31 @@ static long compose_key(__u32 i, struct compose *c)
 	v = bpf_map_lookup_elem(&cache, &s->key);
 	if (!v || v->epoch != c->epoch || (v->deadline_ns && c->now >= v->deadline_ns) ||
 	    (s->r.cmd == MC_GETS && !v->has_cas)) {
-		c->fail = KC_MISS;
+		c->fail = KVC_MISS;
 		return 1;
 	}
 	klen = s->key.len;
-	if (v->len > KC_VAL_MAX || o + klen + v->len + 64 > KC_REPLY_MAX) {
-		c->fail = KC_TOO_BIG;
+	if (v->len > KVC_VAL_MAX || o + klen + v->len + 64 > KVC_REPLY_MAX) {
+		c->fail = KVC_TOO_BIG;
 		return 1;
 	}
 	o = put(s, o, "VALUE ", 6);
 	if (bpf_probe_read_kernel(&s->out[o & 2047], klen & 255, s->key.b)) {
-		c->fail = KC_PARSE_PASS;
+		c->fail = KVC_PARSE_PASS;
 		return 1;
 	}
 	o += klen;
 	o = put(s, o, " ", 1);
-	o = kc_put_num(s, o, v->flags);
+	o = kvc_put_num(s, o, v->flags);
 	o = put(s, o, " ", 1);
-	o = kc_put_num(s, o, v->len);
+	o = kvc_put_num(s, o, v->len);
 	if (s->r.cmd == MC_GETS) {
 		o = put(s, o, " ", 1);
-		o = kc_put_num(s, o, v->cas);
+		o = kvc_put_num(s, o, v->cas);
 	}
 	o = put(s, o, "\r\n", 2);
 	if (v->len && bpf_probe_read_kernel(&s->out[o & 2047], v->len & 2047, v->data)) {
-		c->fail = KC_PARSE_PASS;
+		c->fail = KVC_PARSE_PASS;
 		return 1;
 	}
 	o += v->len;

@@ -9,13 +9,13 @@
  * Lost track of a connection: what it carries may write any key. Flush everything now and
  * on every later segment of it, and fill nothing until it ends.
  */
-static __always_inline void desync(struct kc_conn *c)
+static __always_inline void desync(struct kvc_conn *c)
 {
 	__sync_fetch_and_add(&epoch, 1);
 	if (!c->desync) {
 		c->desync = 1;
 		open_global();
-		count(KC_DESYNC);
+		count(KVC_DESYNC);
 	}
 }
 
@@ -32,22 +32,22 @@ static __always_inline void untracked(void)
 	if (!lost_connections) {
 		lost_connections = 1;
 		open_global();
-		count(KC_UNTRACKED);
+		count(KVC_UNTRACKED);
 	}
 }
 
 /* Close every window a connection holds (it ended, or it is being reused). */
-static __always_inline void conn_close_all(struct kc_conn *c)
+static __always_inline void conn_close_all(struct kvc_conn *c)
 {
 	__u32 i;
 
-	for (i = 0; i < KC_FIFO; i++) {
-		struct kc_entry *e;
-		struct kc_pending p = {};
+	for (i = 0; i < KVC_FIFO; i++) {
+		struct kvc_entry *e;
+		struct kvc_pending p = {};
 
 		if (c->head == c->tail)
 			break;
-		e = &c->q[c->head & (KC_FIFO - 1)];
+		e = &c->q[c->head & (KVC_FIFO - 1)];
 		p.n = e->n;
 		p.all = e->all;
 		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
@@ -64,30 +64,30 @@ static __always_inline void conn_close_all(struct kc_conn *c)
  * windows. Returns the bytes it takes (line and data block), possibly more than n, or -1
  * when the stream cannot be followed.
  */
-KC_FUNC int kc_tcp_cmd(struct scratch *s, struct kc_conn *c, __u32 n, __u64 now)
+KVC_FUNC int kvc_tcp_cmd(struct scratch *s, struct kvc_conn *c, __u32 n, __u64 now)
 {
-	struct kc_entry *e;
+	struct kvc_entry *e;
 	int cmd;
 
 	if (!s || !c)
 		return -1;
-	cmd = kc_parse(s, n);
+	cmd = kvc_parse(s, n);
 	if (!s->r.line_len || cmd == MC_BAD_WRITE)
 		return -1; /* a line split across segments, or a write that cannot be read */
-	if (c->tail - c->head >= KC_FIFO)
+	if (c->tail - c->head >= KVC_FIFO)
 		return -1;
-	e = &c->q[c->tail & (KC_FIFO - 1)];
+	e = &c->q[c->tail & (KVC_FIFO - 1)];
 	__builtin_memset(e, 0, sizeof(*e));
 	if (cmd == MC_UNKNOWN || cmd == MC_GET || cmd == MC_GETS) {
-		e->kind = cmd == MC_UNKNOWN ? KC_K_LINE : KC_K_READ;
+		e->kind = cmd == MC_UNKNOWN ? KVC_K_LINE : KVC_K_READ;
 	} else {
 		invalidate(s, now);
 		e->n = (__u8)s->pend.n;
 		e->all = (__u8)s->pend.all;
 		__builtin_memcpy(e->bucket, s->pend.bucket, sizeof(e->bucket));
-		e->kind = s->r.noreply			      ? KC_K_NOREPLY
-			  : (cmd == MC_GAT || cmd == MC_GATS) ? KC_K_READ
-							      : KC_K_LINE;
+		e->kind = s->r.noreply			      ? KVC_K_NOREPLY
+			  : (cmd == MC_GAT || cmd == MC_GATS) ? KVC_K_READ
+							      : KVC_K_LINE;
 	}
 	c->tail++;
 	return (int)mc_req_len(&s->r);
@@ -96,7 +96,7 @@ KC_FUNC int kc_tcp_cmd(struct scratch *s, struct kc_conn *c, __u32 n, __u64 now)
 static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
 				  __u64 now)
 {
-	struct kc_conn *c = bpf_map_lookup_elem(&conns, &f->ck);
+	struct kvc_conn *c = bpf_map_lookup_elem(&conns, &f->ck);
 	__u32 off, i;
 
 	if (f->syn) {
@@ -111,7 +111,7 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 	if (!f->plen)
 		return XDP_PASS;
 	if (f->opaque && c) {
-		count(KC_OPAQUE);
+		count(KVC_OPAQUE);
 		desync(c); /* a fragmented segment: its stream cannot be followed */
 		return XDP_PASS;
 	}
@@ -156,7 +156,7 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 			desync(c);
 			return XDP_PASS;
 		}
-		adv = kc_tcp_cmd(s, c, n, now);
+		adv = kvc_tcp_cmd(s, c, n, now);
 		if (adv <= 0) {
 			desync(c);
 			return XDP_PASS;

@@ -6,11 +6,11 @@
 /* ---- ingress: UDP ---- */
 
 /* One's-complement sum of s->out[0, len) (len rounded up to 4, zero padded), from seed. */
-KC_FUNC __u32 kc_csum_out(struct scratch *s, __u32 len, __u32 seed)
+KVC_FUNC __u32 kvc_csum_out(struct scratch *s, __u32 len, __u32 seed)
 {
 	__u32 i, sum = seed;
 
-	if (!s || len > KC_REPLY_MAX + 8)
+	if (!s || len > KVC_REPLY_MAX + 8)
 		return seed;
 	__builtin_memset(&s->out[len & 2047], 0, 4);
 	len = (len + 3) & ~3u;
@@ -49,7 +49,7 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 	{
 		struct compose c = { .now = now, .epoch = epoch };
 
-		KC_LOOP(MC_MAX_KEYS, compose_key, &c);
+		KVC_LOOP(MC_MAX_KEYS, compose_key, &c);
 		if (c.fail) {
 			count(c.fail);
 			return -1;
@@ -57,8 +57,8 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 		o = c.o;
 	}
 	o = put(s, o, "END\r\n", 5);
-	if (o > KC_REPLY_MAX - (v6 ? 20 : 0)) {
-		count(KC_TOO_BIG);
+	if (o > KVC_REPLY_MAX - (v6 ? 20 : 0)) {
+		count(KVC_TOO_BIG);
 		return -1;
 	}
 	/* resize to the reply, then rewrite the headers around it */
@@ -69,7 +69,7 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 		 * where XDP keeps its headroom, and put the headers back at the new start.
 		 */
 		if (delta <= 0 || bpf_xdp_adjust_head(ctx, -delta)) {
-			count(KC_NO_ROOM);
+			count(KVC_NO_ROOM);
 			return -1;
 		}
 		if (bpf_xdp_store_bytes(ctx, 0, s->hdr,
@@ -134,7 +134,7 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 
 		/* a bound the verifier sees on the register itself */
 		asm volatile("%0 &= 2047" : "+r"(len));
-		if (len < 1 || len > KC_REPLY_MAX ||
+		if (len < 1 || len > KVC_REPLY_MAX ||
 		    bpf_xdp_store_bytes(ctx, l4off + sizeof(*udp) + MC_UDP_HDR, s->out, (__u32)len))
 			return XDP_ABORTED;
 	}
@@ -155,10 +155,10 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 		sum = bpf_csum_diff(NULL, 0, (__be32 *)&ip6->saddr, 32, 0);
 		sum = bpf_csum_diff(NULL, 0, ph, sizeof(ph), sum);
 		sum = bpf_csum_diff(NULL, 0, (__be32 *)udp, sizeof(*udp) + MC_UDP_HDR, sum);
-		sum = kc_csum_out(s, o, sum);
+		sum = kvc_csum_out(s, o, sum);
 		udp->check = csum_fold(sum) ?: 0xffff;
 	}
-	count(KC_HIT);
+	count(KVC_HIT);
 	return XDP_TX;
 }
 
@@ -171,18 +171,18 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
  */
 static __always_inline __u32 may_answer(struct scratch *s, const struct flow *f, __u64 now)
 {
-	struct kc_addr_key dst = { .v6 = f->v6 }, src = { .v6 = f->v6 };
+	struct kvc_addr_key dst = { .v6 = f->v6 }, src = { .v6 = f->v6 };
 	__u32 zero = 0, i;
-	struct kc_cfg *cfg = bpf_map_lookup_elem(&kc_config, &zero);
-	struct kc_rate *rt;
+	struct kvc_cfg *cfg = bpf_map_lookup_elem(&kvc_config, &zero);
+	struct kvc_rate *rt;
 
 	if (!cfg)
-		return KC_NOT_LOCAL;
+		return KVC_NOT_LOCAL;
 	if (server_gone)
-		return KC_NO_SERVER; /* memcached would not answer: neither may the cache */
+		return KVC_NO_SERVER; /* memcached would not answer: neither may the cache */
 	for (i = 0; i < ETH_ALEN; i++)
 		if (s->hdr[i] != cfg->mac[i])
-			return KC_NOT_LOCAL; /* another host's frame, broadcast or multicast */
+			return KVC_NOT_LOCAL; /* another host's frame, broadcast or multicast */
 	__builtin_memcpy(src.addr, f->ck.addr, sizeof(src.addr));
 	if (!f->v6) {
 		__u32 a = bpf_ntohl(src.addr[0]);
@@ -190,42 +190,42 @@ static __always_inline __u32 may_answer(struct scratch *s, const struct flow *f,
 		__builtin_memcpy(&dst.addr[0], &s->hdr[14 + 16], 4);
 		/* 0/8, loopback, multicast, class E and broadcast are never a client */
 		if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 14)
-			return KC_NOT_LOCAL;
+			return KVC_NOT_LOCAL;
 	} else {
 		__builtin_memcpy(dst.addr, &s->hdr[14 + 24], 16);
 		if (s->hdr[14 + 8] == 0xff || /* multicast source */
 		    (!src.addr[0] && !src.addr[1] && !src.addr[2] &&
 		     (!src.addr[3] || src.addr[3] == bpf_htonl(1))))
-			return KC_NOT_LOCAL; /* unspecified or loopback */
+			return KVC_NOT_LOCAL; /* unspecified or loopback */
 	}
 	if (!bpf_map_lookup_elem(&local_addrs, &dst))
-		return KC_NOT_LOCAL; /* not one of this host's addresses (or broadcast) */
+		return KVC_NOT_LOCAL; /* not one of this host's addresses (or broadcast) */
 	if (cfg->allow_only) {
 		if (!f->v6) {
-			struct kc_lpm4 k = { .prefixlen = 32 };
+			struct kvc_lpm4 k = { .prefixlen = 32 };
 
 			__builtin_memcpy(k.addr, src.addr, 4);
 			if (!bpf_map_lookup_elem(&allow4, &k))
-				return KC_SRC_REFUSED;
+				return KVC_SRC_REFUSED;
 		} else {
-			struct kc_lpm6 k = { .prefixlen = 128 };
+			struct kvc_lpm6 k = { .prefixlen = 128 };
 
 			__builtin_memcpy(k.addr, src.addr, 16);
 			if (!bpf_map_lookup_elem(&allow6, &k))
-				return KC_SRC_REFUSED;
+				return KVC_SRC_REFUSED;
 		}
 	}
 	if (!cfg->rate)
 		return 0;
 	rt = bpf_map_lookup_elem(&src_rate, &src);
 	if (!rt) {
-		struct kc_rate fresh = { .tokens = (__u64)cfg->burst * 1000000000ULL,
-					 .last_ns = now };
+		struct kvc_rate fresh = { .tokens = (__u64)cfg->burst * 1000000000ULL,
+					  .last_ns = now };
 
 		bpf_map_update_elem(&src_rate, &src, &fresh, BPF_NOEXIST);
 		rt = bpf_map_lookup_elem(&src_rate, &src);
 		if (!rt)
-			return KC_RATE_LIMITED;
+			return KVC_RATE_LIMITED;
 	}
 	{
 		__u64 cap = (__u64)cfg->burst * 1000000000ULL, t = rt->tokens;
@@ -237,7 +237,7 @@ static __always_inline __u32 may_answer(struct scratch *s, const struct flow *f,
 		rt->last_ns = now;
 		if (t < 1000000000ULL) {
 			rt->tokens = t;
-			return KC_RATE_LIMITED;
+			return KVC_RATE_LIMITED;
 		}
 		rt->tokens = t - 1000000000ULL;
 	}
@@ -252,14 +252,14 @@ static __always_inline int get_path(struct xdp_md *ctx, struct scratch *s, const
 	int ret;
 
 	if (s->r.more_keys) {
-		count(KC_NOT_CACHEABLE);
+		count(KVC_NOT_CACHEABLE);
 		return XDP_PASS;
 	}
 	why = may_answer(s, f, now);
 	if (why) {
 		count(why);
 	} else if (!f->len_ok) {
-		count(KC_BAD_FRAME);
+		count(KVC_BAD_FRAME);
 	} else if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
 			  : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
 		   s->r.line_len == plen) {
@@ -267,7 +267,7 @@ static __always_inline int get_path(struct xdp_md *ctx, struct scratch *s, const
 		if (ret >= 0)
 			return ret;
 	} else {
-		count(KC_PARSE_PASS);
+		count(KVC_PARSE_PASS);
 	}
 	{
 		struct tickctx t = { .now = now };
@@ -275,15 +275,15 @@ static __always_inline int get_path(struct xdp_md *ctx, struct scratch *s, const
 		__builtin_memcpy(t.tk.addr, f->ck.addr, sizeof(t.tk.addr));
 		t.tk.port = f->ck.port;
 		t.tk.reqid = (__u16)(h[0] | h[1] << 8);
-		KC_LOOP(MC_MAX_KEYS, ticket_key, &t);
+		KVC_LOOP(MC_MAX_KEYS, ticket_key, &t);
 	}
 	return XDP_PASS;
 }
 
-#ifdef KC_TAIL
+#ifdef KVC_TAIL
 /*
  * The chain experiment's tail-call build: the get path runs as a second program, reached by
- * a tail call (a constant index, or with KC_TAIL_VAR one read at run time); what it needs
+ * a tail call (a constant index, or with KVC_TAIL_VAR one read at run time); what it needs
  * crosses in the per-CPU scratch, which a tail call keeps (same CPU, same packet).
  */
 struct {
@@ -291,9 +291,9 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u32);
-} kc_stages SEC(".maps");
+} kvc_stages SEC(".maps");
 
-__u32 kc_stage_idx; /* 0, but the verifier cannot know it */
+__u32 kvc_stage_idx; /* 0, but the verifier cannot know it */
 
 struct tail_state {
 	struct flow f;
@@ -307,14 +307,14 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct tail_state);
-} kc_tail_state SEC(".maps");
+} kvc_tail_state SEC(".maps");
 
 SEC("xdp")
 int olab_kvc_xdp_get(struct xdp_md *ctx)
 {
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
-	struct tail_state *ts = bpf_map_lookup_elem(&kc_tail_state, &zero);
+	struct tail_state *ts = bpf_map_lookup_elem(&kvc_tail_state, &zero);
 
 	if (!s || !ts)
 		return XDP_PASS;
@@ -347,11 +347,11 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	if (f->plen < MC_UDP_HDR + 1 || bpf_xdp_load_bytes(ctx, f->poff & 255, h, MC_UDP_HDR)) {
 		if (f->opaque) {
 			/* a first fragment too short to name its request */
-			flush_hold(now, KC_FRAG_HOLD_NS);
-			count(KC_OPAQUE);
+			flush_hold(now, KVC_FRAG_HOLD_NS);
+			count(KVC_OPAQUE);
 			return XDP_PASS;
 		}
-		count(KC_PARSE_PASS);
+		count(KVC_PARSE_PASS);
 		return XDP_PASS;
 	}
 	/*
@@ -360,12 +360,12 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	 * reserved bytes say, so those are parsed here as well.
 	 */
 	if (h[4] || h[5] != 1) {
-		count(KC_PARSE_PASS);
+		count(KVC_PARSE_PASS);
 		return XDP_PASS;
 	}
 	if (f->opaque) {
 		/* the first fragment of a datagram (a large set): its end is not here to read */
-		count(KC_OPAQUE);
+		count(KVC_OPAQUE);
 		goto unreadable;
 	}
 	plen = f->plen - MC_UDP_HDR;
@@ -373,7 +373,7 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	if (n < 1 ||
 	    bpf_xdp_load_bytes(ctx, (f->poff + MC_UDP_HDR) & 255, s->req, bounded(n - 1, 511) + 1))
 		goto unreadable;
-	cmd = kc_parse(s, n);
+	cmd = kvc_parse(s, n);
 	/*
 	 * memcached runs every command of a datagram. Unless the first command is all there is,
 	 * what follows it is unread here and may write anything: treat the datagram as a write
@@ -382,9 +382,9 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	if (!s->r.line_len || mc_req_len(&s->r) != plen)
 		goto unreadable;
 	if (cmd == MC_GET || cmd == MC_GETS) {
-#ifdef KC_TAIL
+#ifdef KVC_TAIL
 		__u32 zero = 0;
-		struct tail_state *ts = bpf_map_lookup_elem(&kc_tail_state, &zero);
+		struct tail_state *ts = bpf_map_lookup_elem(&kvc_tail_state, &zero);
 
 		if (!ts)
 			return XDP_PASS;
@@ -392,10 +392,10 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 		__builtin_memcpy(ts->h, h, sizeof(ts->h));
 		ts->plen = plen;
 		ts->now = now;
-#ifdef KC_TAIL_VAR
-		bpf_tail_call(ctx, &kc_stages, kc_stage_idx);
+#ifdef KVC_TAIL_VAR
+		bpf_tail_call(ctx, &kvc_stages, kvc_stage_idx);
 #else
-		bpf_tail_call(ctx, &kc_stages, 0);
+		bpf_tail_call(ctx, &kvc_stages, 0);
 #endif
 		return XDP_PASS; /* no second stage loaded */
 #else
@@ -404,23 +404,23 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 	}
 	if (cmd == MC_UNKNOWN) {
 		/* one whole line memcached answers with ERROR, or a command that keeps data */
-		count(KC_PARSE_PASS);
+		count(KVC_PARSE_PASS);
 		return XDP_PASS;
 	}
 	goto write;
 unreadable:
 	__builtin_memset(&s->r, 0, sizeof(s->r));
 	s->r.cmd = MC_BAD_WRITE;
-	count(KC_UNREAD_DGRAM);
+	count(KVC_UNREAD_DGRAM);
 	/*
 	 * Its replies may leave before its last command has run if memcached yields between
 	 * commands (-R, reqs_per_event): keep fills off a while longer than the reply alone.
 	 */
-	hold_fills(now, KC_UNREAD_HOLD_NS);
+	hold_fills(now, KVC_UNREAD_HOLD_NS);
 write:
 	invalidate(s, now);
 	if (!s->r.noreply) {
-		struct kc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };
+		struct kvc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };
 
 		__builtin_memcpy(rk.addr, f->ck.addr, sizeof(rk.addr));
 		bpf_map_update_elem(&udp_pending, &rk, &s->pend, BPF_ANY);

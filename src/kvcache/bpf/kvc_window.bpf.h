@@ -6,7 +6,7 @@
 /* ---- write windows (docs/kvcache.md) ---- */
 
 /* The fence bucket of a key: FNV-1a; a global function, verified once. */
-KC_FUNC __u32 kc_bucket(struct kc_key *k)
+KVC_FUNC __u32 kvc_bucket(struct kvc_key *k)
 {
 	__u32 h = 2166136261u, i;
 
@@ -18,13 +18,13 @@ KC_FUNC __u32 kc_bucket(struct kc_key *k)
 		h ^= k->b[i];
 		h *= 16777619u;
 	}
-	return h & (KC_BUCKETS - 1);
+	return h & (KVC_BUCKETS - 1);
 }
 
 /* seq first, then the caller deletes: a concurrent fill's second check sees one of them */
 static __always_inline void open_window(__u32 b)
 {
-	struct kc_fence *f = bpf_map_lookup_elem(&fence, &b);
+	struct kvc_fence *f = bpf_map_lookup_elem(&fence, &b);
 
 	if (f) {
 		__sync_fetch_and_add(&f->seq, 1);
@@ -34,7 +34,7 @@ static __always_inline void open_window(__u32 b)
 
 static __always_inline void close_window(__u32 b)
 {
-	struct kc_fence *f = bpf_map_lookup_elem(&fence, &b);
+	struct kvc_fence *f = bpf_map_lookup_elem(&fence, &b);
 
 	if (f) {
 		__sync_fetch_and_add(&f->open, -1);
@@ -54,7 +54,7 @@ static __always_inline void close_global(void)
 	__sync_fetch_and_add(&gseq, 1);
 }
 
-static __always_inline void close_pending(const struct kc_pending *p)
+static __always_inline void close_pending(const struct kvc_pending *p)
 {
 	__u32 i;
 
@@ -70,7 +70,7 @@ static __always_inline void close_pending(const struct kc_pending *p)
 /* What the write in s->r tells about the expiry of s->key (docs/kvcache.md, Expiry). */
 static __always_inline void note_expiry(struct scratch *s, __u64 now)
 {
-	struct kc_meta m = { .epoch = epoch }, *old;
+	struct kvc_meta m = { .epoch = epoch }, *old;
 	__s64 e = s->r.exptime;
 	__u8 c = s->r.cmd;
 
@@ -117,13 +117,13 @@ static long inval_key(__u32 i, struct invctx *c)
 	if (!s || i >= s->r.nkeys)
 		return 1;
 	make_key(s, &s->r, i);
-	b = kc_bucket(&s->key);
+	b = kvc_bucket(&s->key);
 	open_window(b);
 	bpf_map_delete_elem(&cache, &s->key);
 	note_expiry(s, c->now);
 	s->pend.bucket[i & (MC_MAX_KEYS - 1)] = b;
 	s->pend.n = i + 1;
-	count(KC_INVALIDATION);
+	count(KVC_INVALIDATION);
 	return 0;
 }
 
@@ -139,7 +139,7 @@ static __always_inline void invalidate(struct scratch *s, __u64 now)
 			fill_block_until = now + (__u64)(s->r.exptime + 1) * 1000000000ULL;
 		open_global();
 		s->pend.all = 1;
-		count(KC_INVALIDATION);
+		count(KVC_INVALIDATION);
 		return;
 	}
 	if (s->r.cmd == MC_BAD_WRITE || s->r.more_keys) {
@@ -147,17 +147,17 @@ static __always_inline void invalidate(struct scratch *s, __u64 now)
 		__sync_fetch_and_add(&epoch, 1);
 		open_global();
 		s->pend.all = 1;
-		count(KC_INVALIDATION);
+		count(KVC_INVALIDATION);
 		if (s->r.cmd == MC_BAD_WRITE)
 			return;
 	}
-	KC_LOOP(MC_MAX_KEYS, inval_key, &c);
+	KVC_LOOP(MC_MAX_KEYS, inval_key, &c);
 }
 
 /* ---- tickets: a GET that missed may fill when its reply leaves ---- */
 
 struct tickctx {
-	struct kc_ticket_key tk;
+	struct kvc_ticket_key tk;
 	__u64 now;
 };
 
@@ -165,13 +165,13 @@ static long ticket_key(__u32 i, struct tickctx *c)
 {
 	__u32 zero = 0;
 	struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
-	struct kc_ticket t;
-	struct kc_fence *f;
+	struct kvc_ticket t;
+	struct kvc_fence *f;
 
 	if (!s || i >= s->r.nkeys)
 		return 1;
 	make_key(s, &s->r, i);
-	c->tk.bucket = kc_bucket(&s->key);
+	c->tk.bucket = kvc_bucket(&s->key);
 	f = bpf_map_lookup_elem(&fence, &c->tk.bucket);
 	if (!f || f->open || gopen || c->now < fill_block_until)
 		return 0; /* a write may be in flight: no fill from this reply */
