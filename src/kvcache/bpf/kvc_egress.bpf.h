@@ -98,10 +98,8 @@ static __always_inline int udp_out(struct __sk_buff *skb, struct scratch *s, con
 
 		if (off >= f->plen)
 			break;
-		rest = f->plen - off;
-		n = rest > MC_BUF ? MC_BUF : rest;
-		if (n < 5 || bpf_skb_load_bytes(skb, (f->poff + off) & 0xffff, s->req,
-						bounded(n - 1, 511) + 1))
+		n = kvc_chunk(f, off, &rest);
+		if (n < 5 || KVC_LOAD(bpf_skb_load_bytes, skb, s, f, off, n))
 			break;
 		adv = kvc_fill_item(s, &tk, n, now);
 		if (adv <= 0)
@@ -177,29 +175,16 @@ static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, con
 	}
 	if (c->desync || !f->plen)
 		return TC_ACT_OK;
-	if (!c->out_known || f->tseq != c->next_out) {
-		if (c->out_known && (__s32)(f->tseq + f->plen - c->next_out) <= 0)
-			return TC_ACT_OK; /* a retransmission */
-		desync(c);
+	if (kvc_in_order(c, f, c->out_known, &c->next_out, &c->skip_out, &off) <= 0)
 		return TC_ACT_OK;
-	}
-	c->next_out = f->tseq + f->plen;
-	if (c->skip_out >= f->plen) {
-		c->skip_out -= f->plen;
-		return TC_ACT_OK;
-	}
-	off = c->skip_out;
-	c->skip_out = 0;
 	for (i = 0; i < 32; i++) {
 		__u32 rest, n;
 		int adv;
 
 		if (off >= f->plen)
 			break;
-		rest = f->plen - off;
-		n = rest > MC_BUF ? MC_BUF : rest;
-		if (n < 1 || bpf_skb_load_bytes(skb, (f->poff + off) & 0xffff, s->req,
-						bounded(n - 1, 511) + 1)) {
+		n = kvc_chunk(f, off, &rest);
+		if (n < 1 || KVC_LOAD(bpf_skb_load_bytes, skb, s, f, off, n)) {
 			desync(c);
 			return TC_ACT_OK;
 		}

@@ -197,4 +197,15 @@ static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int clie
 	return 0;
 }
 
+/* The next piece of a flow's payload from off: at most MC_BUF bytes; *rest is all that is left. */
+static __always_inline __u32 kvc_chunk(const struct flow *f, __u32 off, __u32 *rest)
+{
+	*rest = f->plen - off;
+	return *rest > MC_BUF ? MC_BUF : *rest;
+}
+
+/* Loads n (1..512) bytes of the payload at off into s->req with load (xdp or skb): 0 or <0. */
+#define KVC_LOAD(load, ctx, s, f, off, n)                                                          \
+	load(ctx, ((f)->poff + (off)) & 0xffff, (s)->req, bounded((n)-1, 511) + 1)
+
 #endif

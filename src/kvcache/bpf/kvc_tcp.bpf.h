@@ -93,6 +93,30 @@ KVC_FUNC int kvc_tcp_cmd(struct scratch *s, struct kvc_conn *c, __u32 n, __u64 n
 	return (int)mc_req_len(&s->r);
 }
 
+/*
+ * One direction of a tracked connection, in order: 1 with *off where the segment's unseen
+ * bytes start; 0 when it brings nothing new (a retransmission, or data still to skip); -1
+ * when the stream's order is lost (desync'd). known: whether *next has been learnt yet.
+ */
+static __always_inline int kvc_in_order(struct kvc_conn *c, const struct flow *f, int known,
+					__u32 *next, __u32 *skip, __u32 *off)
+{
+	if (!known || f->tseq != *next) {
+		if (known && (__s32)(f->tseq + f->plen - *next) <= 0)
+			return 0; /* a retransmission of what was seen */
+		desync(c);
+		return -1;
+	}
+	*next = f->tseq + f->plen;
+	if (*skip >= f->plen) {
+		*skip -= f->plen;
+		return 0;
+	}
+	*off = *skip;
+	*skip = 0;
+	return 1;
+}
+
 static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
 				  __u64 now)
 {
@@ -130,29 +154,16 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 		desync(c); /* flush again: this segment may write */
 		return XDP_PASS;
 	}
-	if (f->tseq != c->next_in) {
-		if ((__s32)(f->tseq + f->plen - c->next_in) <= 0)
-			return XDP_PASS; /* a retransmission of what was seen */
-		desync(c);
+	if (kvc_in_order(c, f, 1, &c->next_in, &c->skip_in, &off) <= 0)
 		return XDP_PASS;
-	}
-	c->next_in = f->tseq + f->plen;
-	if (c->skip_in >= f->plen) {
-		c->skip_in -= f->plen;
-		return XDP_PASS;
-	}
-	off = c->skip_in;
-	c->skip_in = 0;
 	for (i = 0; i < 16; i++) {
 		__u32 rest, n;
 		int adv;
 
 		if (off >= f->plen)
 			break;
-		rest = f->plen - off;
-		n = rest > MC_BUF ? MC_BUF : rest;
-		if (n < 1 || bpf_xdp_load_bytes(ctx, (f->poff + off) & 0xffff, s->req,
-						bounded(n - 1, 511) + 1)) {
+		n = kvc_chunk(f, off, &rest);
+		if (n < 1 || KVC_LOAD(bpf_xdp_load_bytes, ctx, s, f, off, n)) {
 			desync(c);
 			return XDP_PASS;
 		}
