@@ -77,8 +77,7 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		a->o.cpu = (int)v;
 		break;
 	case 'D':
-		if (cli_parse_u64(arg, 1, 86400, &a->seconds))
-			argp_error(state, "--duration takes 1..86400 seconds, not '%s'", arg);
+		a->seconds = cli_arg_seconds(state, "--duration", arg);
 		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0 || strcmp(arg, "serve"))

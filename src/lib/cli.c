@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <argp.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -59,4 +60,13 @@ int cli_parse_duration_ns(const char *s, uint64_t *out_ns)
 		}
 	}
 	return -EINVAL;
+}
+
+uint64_t cli_arg_seconds(struct argp_state *state, const char *opt, const char *arg)
+{
+	uint64_t v = 0;
+
+	if (cli_parse_u64(arg, 1, 86400, &v))
+		argp_error(state, "%s takes 1..86400 seconds, not '%s'", opt, arg);
+	return v;
 }

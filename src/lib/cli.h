@@ -16,4 +16,8 @@ int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 /* Parse a duration such as "500ms", "3s", "2m" or a bare number of seconds into ns. */
 int cli_parse_duration_ns(const char *s, uint64_t *out_ns);
 
+struct argp_state;
+/* An option's whole seconds, 1..86400; argp_error (which exits) when it is not one. */
+uint64_t cli_arg_seconds(struct argp_state *state, const char *opt, const char *arg);
+
 #endif

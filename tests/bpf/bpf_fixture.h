@@ -69,4 +69,20 @@ static inline int bpft_run(const struct bpf_program *prog, const void *pkt, size
 		return 0;                                                                          \
 	}
 
+/* The same for a skeleton that needs more than open and load: VAR = OPEN (NULL on failure). */
+#define BPFT_SKELETON_FROM(name, var, open)                                                        \
+	static struct name##_bpf *var;                                                             \
+	static int bpft_setup(void **state)                                                        \
+	{                                                                                          \
+		(void)state;                                                                       \
+		var = open;                                                                        \
+		return var ? 0 : -1;                                                               \
+	}                                                                                          \
+	static int bpft_teardown(void **state)                                                     \
+	{                                                                                          \
+		(void)state;                                                                       \
+		name##_bpf__destroy(var);                                                          \
+		return 0;                                                                          \
+	}
+
 #endif

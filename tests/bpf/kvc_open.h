@@ -16,6 +16,18 @@
 /* The server's addresses in these tests: what the cache is told is this host's. */
 static const uint8_t kv_server_mac[6] = { 2, 0, 0, 0, 0, 2 };
 
+/* memcached's UDP frame header: request id, sequence number, total datagrams, reserved. */
+static inline void kv_frame_hdr(uint8_t *p, uint16_t reqid, uint16_t seq, uint16_t total)
+{
+	p[0] = (uint8_t)(reqid >> 8);
+	p[1] = (uint8_t)reqid;
+	p[2] = (uint8_t)(seq >> 8);
+	p[3] = (uint8_t)seq;
+	p[4] = (uint8_t)(total >> 8);
+	p[5] = (uint8_t)total;
+	p[6] = p[7] = 0;
+}
+
 /* Load the kvcache and tell it the test server's MAC and addresses (v4 and 2001:db8::2). */
 static inline struct kvcache_bpf *kv_open(void)
 {

@@ -36,13 +36,7 @@ static inline void kv_udp(int to_server, uint16_t reqid, uint16_t seq, uint16_t 
 	a.dst_ip = htonl(to_server ? SERVER_IP : CLIENT_IP);
 	a.src_port = htons(to_server ? CLIENT_PORT : MC_PORT);
 	a.dst_port = htons(to_server ? MC_PORT : CLIENT_PORT);
-	payload[0] = (uint8_t)(reqid >> 8);
-	payload[1] = (uint8_t)reqid;
-	payload[2] = (uint8_t)(seq >> 8);
-	payload[3] = (uint8_t)seq;
-	payload[4] = (uint8_t)(total >> 8);
-	payload[5] = (uint8_t)total;
-	payload[6] = payload[7] = 0;
+	kv_frame_hdr(payload, reqid, seq, total);
 	memcpy(payload + 8, text, n);
 	kv_len = pkt_build_udp4(kv_pkt, sizeof(kv_pkt), &a, payload, 8 + n);
 }

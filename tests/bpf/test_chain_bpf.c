@@ -20,16 +20,6 @@
 #include "lib/trbench.h"
 #include "chain.skel.h"
 
-static __u64 expect(unsigned int stages)
-{
-	__u64 a = 0;
-	unsigned int i;
-
-	for (i = 0; i <= stages; i++)
-		a = a * 0x9e3779b97f4a7c15ULL + 1;
-	return a;
-}
-
 static __u64 run(struct chain_bpf *s, struct bpf_program *p)
 {
 	struct trb tb;
@@ -70,13 +60,13 @@ static void test_tail_calls(void **state)
 	assert_non_null(s);
 	for (L = 0; L <= CHAIN_MAX; L++) {
 		fill(s, 'c', L, 0);
-		assert_int_equal(run(s, s->progs.olab_chain_tc0), expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_tc0), chain_expect(L));
 		fill(s, 'v', L, 0);
-		assert_int_equal(run(s, s->progs.olab_chain_tv0), expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_tv0), chain_expect(L));
 	}
 	/* an empty slot ends the chain there */
 	fill(s, 'c', CHAIN_MAX, 4);
-	assert_int_equal(run(s, s->progs.olab_chain_tc0), expect(3));
+	assert_int_equal(run(s, s->progs.olab_chain_tc0), chain_expect(3));
 	chain_bpf__destroy(s);
 }
 
@@ -89,13 +79,13 @@ static void test_functions(void **state)
 	assert_non_null(s);
 	for (L = 0; L <= CHAIN_MAX; L++) {
 		s->data->stages = L;
-		assert_int_equal(run(s, s->progs.olab_chain_sub), expect(L));
-		assert_int_equal(run(s, s->progs.olab_chain_global), expect(L));
-		assert_int_equal(run(s, s->progs.olab_chain_inline), expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_sub), chain_expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_global), chain_expect(L));
+		assert_int_equal(run(s, s->progs.olab_chain_inline), chain_expect(L));
 	}
 	/* more stages than the loop allows: capped at CHAIN_MAX */
 	s->data->stages = 100;
-	assert_int_equal(run(s, s->progs.olab_chain_sub), expect(CHAIN_MAX));
+	assert_int_equal(run(s, s->progs.olab_chain_sub), chain_expect(CHAIN_MAX));
 	chain_bpf__destroy(s);
 }
 

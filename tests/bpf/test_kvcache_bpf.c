@@ -30,24 +30,10 @@
 #include "kvcache.skel.h"
 #include "kvc_open.h"
 
-static struct kvcache_bpf *s;
+BPFT_SKELETON_FROM(kvcache, s, kv_open())
 static uint8_t in[2048], out[4096];
 static size_t in_len;
 static uint32_t out_len;
-
-static int setup(void **state)
-{
-	(void)state;
-	s = kv_open();
-	return s ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kvcache_bpf__destroy(s);
-	return 0;
-}
 
 /* A datagram to port with memcached's frame header (id 0x1234, seq, total) and text. */
 static void build(uint16_t port, uint16_t seq, uint16_t total, const void *text, size_t n)
@@ -60,13 +46,7 @@ static void build(uint16_t port, uint16_t seq, uint16_t total, const void *text,
 			       .src_port = htons(40000),
 			       .dst_port = htons(port) };
 
-	payload[0] = 0x12;
-	payload[1] = 0x34;
-	payload[2] = (uint8_t)(seq >> 8);
-	payload[3] = (uint8_t)seq;
-	payload[4] = (uint8_t)(total >> 8);
-	payload[5] = (uint8_t)total;
-	payload[6] = payload[7] = 0;
+	kv_frame_hdr(payload, 0x1234, seq, total);
 	memcpy(payload + 8, text, n);
 	in_len = pkt_build_udp4(in, sizeof(in), &a, payload, 8 + n);
 	assert_true(in_len > 0);
@@ -317,5 +297,5 @@ int main(void)
 		cmocka_unit_test(test_hit_ipv6),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, bpft_setup, bpft_teardown);
 }

@@ -19,22 +19,8 @@
 #include "kvc_util.h"
 #include "lib/util.h"
 
-static struct kvcache_bpf *s;
+BPFT_SKELETON_FROM(kvcache, s, kv_open())
 static uint16_t next_id = 100;
-
-static int setup(void **state)
-{
-	(void)state;
-	s = kv_open();
-	return s ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kvcache_bpf__destroy(s);
-	return 0;
-}
 
 static uint32_t in_udp(uint16_t id, const char *text)
 {
@@ -325,21 +311,22 @@ static void test_every_write_command_invalidates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_udp_fill_then_hit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_between_get_and_reply_is_fenced, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_get_during_open_window_takes_no_ticket, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_flush_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_write_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_pipeline_noreply_and_split_data, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_lost_track_blocks_all_fills, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_udp_bad_write_is_global, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_every_write_command_invalidates, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_udp_fill_then_hit, bpft_setup, bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_write_between_get_and_reply_is_fenced,
+						bpft_setup, bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_get_during_open_window_takes_no_ticket,
+						bpft_setup, bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_expiry, bpft_setup, bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_flush_all, bpft_setup, bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_write_window, bpft_setup, bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_pipeline_noreply_and_split_data,
+						bpft_setup, bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_tcp_lost_track_blocks_all_fills, bpft_setup,
+						bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_udp_bad_write_is_global, bpft_setup,
+						bpft_teardown),
+		cmocka_unit_test_setup_teardown(test_every_write_command_invalidates, bpft_setup,
+						bpft_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,21 +20,7 @@
 
 #include "kvc_util.h"
 
-static struct kvcache_bpf *s;
-
-static int setup(void **state)
-{
-	(void)state;
-	s = kv_open();
-	return s ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	kvcache_bpf__destroy(s);
-	return 0;
-}
+BPFT_SKELETON_FROM(kvcache, s, kv_open())
 
 static uint32_t run(void)
 {
@@ -283,5 +269,5 @@ int main(void)
 		cmocka_unit_test(test_allow_list_and_rate),
 	};
 
-	return cmocka_run_group_tests_name("kvcache_hostile", tests, setup, teardown);
+	return cmocka_run_group_tests_name("kvcache_hostile", tests, bpft_setup, bpft_teardown);
 }

@@ -21,7 +21,7 @@
 
 #include "afxdp_kv/afxdp_kv_serve.h"
 #include "kvcache/kvc.h"
-#include "support/kvverify.h"
+#include "support/kvtb.h"
 #include "testbed/testbed.h"
 #include "kvcache.skel.h"
 
@@ -88,13 +88,7 @@ static void verify(struct kvv_result *r)
 	o.enter = enter_gen;
 	o.enter_arg = &tb;
 	assert_int_equal(kvv_run(&o, r), 0);
-	kvv_print(r);
-	assert_true(r->writes > 0 && r->reads > 0);
-	assert_int_equal(r->stale, 0);
-	assert_int_equal(r->missing, 0);
-	assert_int_equal(r->corrupt, 0);
-	assert_int_equal(r->final_mismatch, 0);
-	assert_int_equal(r->write_errors, 0);
+	kvtb_assert_clean(r);
 }
 
 static void test_alone(void **state)
@@ -120,13 +114,7 @@ static void test_behind_kvcache(void **state)
 	struct kvc k;
 
 	(void)state;
-	/* the client's veth needs an XDP program for XDP_TX replies to reach it */
-	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
-	assert_int_equal(xdp_pass_attach(tb.gen.ifname, &peer), 0);
-	tb_leave(&tb);
-	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
-	assert_int_equal(kvc_attach(tb.dut.ifname, 11211, 4096, &k), 0);
-	tb_leave(&tb);
+	kvtb_cache_attach(&tb, &k, &peer);
 	assert_int_equal(start(&k), 0);
 	verify(&r);
 	stop();
@@ -134,12 +122,7 @@ static void test_behind_kvcache(void **state)
 	printf("# kvcache: %llu hits, %llu fills, %llu fenced\n", (unsigned long long)c[KVC_HIT],
 	       (unsigned long long)c[KVC_FILL], (unsigned long long)c[KVC_FILL_FENCED]);
 	assert_true(c[KVC_HIT] > 0 && c[KVC_FILL] > 0); /* it was in the path */
-	tb_enter(&tb, TB_DUT);
-	kvc_detach(&k);
-	tb_leave(&tb);
-	tb_enter(&tb, TB_GEN);
-	xdp_pass_detach(&peer);
-	tb_leave(&tb);
+	kvtb_cache_detach(&tb, &k, &peer);
 }
 
 int main(void)

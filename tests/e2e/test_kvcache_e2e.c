@@ -23,7 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "kvcache/kvc.h"
-#include "support/kvverify.h"
+#include "support/kvtb.h"
 #include "lib/bpfutil.h"
 #include "testbed/testbed.h"
 #include "kvcache.skel.h"
@@ -91,14 +91,9 @@ static void run_client_lo(struct kvv_result *r, unsigned int keys, unsigned int 
 	o.server_side_writers = lo_writers;
 	o.server_enter = enter_dut;
 	assert_int_equal(kvv_run(&o, r), 0);
-	kvv_print(r);
+	kvtb_assert_clean(r);
 	assert_true(r->reads + r->writes >= 100000);
 	assert_true(r->writes > 1000 && r->reads > 1000);
-	assert_int_equal(r->stale, 0);
-	assert_int_equal(r->missing, 0);
-	assert_int_equal(r->corrupt, 0);
-	assert_int_equal(r->final_mismatch, 0);
-	assert_int_equal(r->write_errors, 0);
 }
 
 static void run_client(struct kvv_result *r, unsigned int keys, unsigned int gap_us)
@@ -123,14 +118,7 @@ static void test_with_kvcache(void **state)
 	int i;
 
 	(void)state;
-	/* the client's veth needs an XDP program for XDP_TX replies to reach it */
-	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
-	assert_int_equal(xdp_pass_attach(tb.gen.ifname, &peer), 0);
-	tb_leave(&tb);
-
-	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
-	assert_int_equal(kvc_attach(tb.dut.ifname, 11211, 4096, &k), 0);
-	tb_leave(&tb);
+	kvtb_cache_attach(&tb, &k, &peer);
 
 	/* write-heavy: races between writes, fills and reads on few keys */
 	run_client(&r, 16, 0);
@@ -153,12 +141,7 @@ static void test_with_kvcache(void **state)
 	/* one TCP writer on the server's own host: its writes reach memcached over loopback */
 	run_client_lo(&r, 64, 300, 1);
 
-	assert_int_equal(tb_enter(&tb, TB_DUT), 0);
-	kvc_detach(&k);
-	tb_leave(&tb);
-	assert_int_equal(tb_enter(&tb, TB_GEN), 0);
-	xdp_pass_detach(&peer);
-	tb_leave(&tb);
+	kvtb_cache_detach(&tb, &k, &peer);
 }
 
 int main(void)

@@ -78,14 +78,13 @@ static void test_create_carry_destroy(void **state)
 
 /* A child creates a testbed and is killed with SIGKILL; the next cleanup removes its leftovers
  * and leaves a live process's testbed alone. */
-static void test_stale_cleanup_after_sigkill(void **state)
+/* A child process that has made its testbed and waits to be killed; its pid. */
+static pid_t child_with_testbed(void)
 {
-	int pipefd[2], status;
-	struct tb mine;
-	char c;
+	int pipefd[2];
 	pid_t pid;
+	char c;
 
-	(void)state;
 	assert_int_equal(pipe(pipefd), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -103,6 +102,17 @@ static void test_stale_cleanup_after_sigkill(void **state)
 	close(pipefd[1]);
 	assert_int_equal(read(pipefd[0], &c, 1), 1);
 	close(pipefd[0]);
+	return pid;
+}
+
+static void test_stale_cleanup_after_sigkill(void **state)
+{
+	struct tb mine;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	pid = child_with_testbed();
 	assert_int_equal(tb_count(pid), 2);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -119,27 +129,11 @@ static void test_stale_cleanup_after_sigkill(void **state)
 /* SIGTERM mid-run: the handler removes the namespaces before the process dies. */
 static void test_sigterm_tears_down(void **state)
 {
-	int pipefd[2], status;
-	char c;
+	int status;
 	pid_t pid;
 
 	(void)state;
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	if (pid == 0) {
-		struct tb tb;
-
-		close(pipefd[0]);
-		if (tb_create(&tb))
-			_exit(1);
-		if (write(pipefd[1], "u", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(pipefd[1]);
-	assert_int_equal(read(pipefd[0], &c, 1), 1);
-	close(pipefd[0]);
+	pid = child_with_testbed();
 	assert_int_equal(tb_count(pid), 2);
 	kill(pid, SIGTERM);
 	waitpid(pid, &status, 0);

@@ -47,16 +47,6 @@ static const struct {
 	[V_INLINE] = { "inlined", "inlined (no chaining)", "the same work in one body" },
 };
 
-static __u64 expect(unsigned int stages)
-{
-	__u64 a = 0;
-	unsigned int i;
-
-	for (i = 0; i <= stages; i++)
-		a = a * 0x9e3779b97f4a7c15ULL + 1;
-	return a;
-}
-
 /* Point the program array at stages 1..L of the family, the rest empty. */
 static int set_chain(struct chain_bpf *s, bool var, unsigned int L)
 {
@@ -114,7 +104,7 @@ static int point(struct chain_bpf *s, enum variant v, unsigned int L, const stru
 	err = bpfu_test_run(prog, tb->pkt, tb->len, 1, NULL, &retval, NULL);
 	if (err)
 		return err;
-	if (s->bss->acc != expect(L)) {
+	if (s->bss->acc != chain_expect(L)) {
 		snprintf(why, wlen, "a chain of %u stages did not run exactly %u stages", L, L + 1);
 		return -EPROTO;
 	}

@@ -70,8 +70,7 @@ static error_t serve_parse(int key, char *arg, struct argp_state *state)
 		a->busy = true;
 		break;
 	case 'D':
-		if (cli_parse_u64(arg, 1, 86400, &a->seconds))
-			argp_error(state, "--duration takes 1..86400 seconds, not '%s'", arg);
+		a->seconds = cli_arg_seconds(state, "--duration", arg);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
