@@ -19,6 +19,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "olab_counters.bpf.h"
 #include "olab_pkt.bpf.h"
 
 /*

@@ -9,18 +9,14 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "olab_counters.bpf.h"
 #include "olab_pkt.bpf.h"
 #include "exp/echo/echo.h"
 
 /* UDP (and, for SK_SKB, TCP) port served, host order */
 const volatile __u16 cfg_port = 7;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, ECHO_COUNTERS);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
+OLAB_COUNTERS(ECHO_COUNTERS)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_SOCKMAP);
@@ -28,14 +24,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } socks SEC(".maps");
-
-static __always_inline void count(__u32 what)
-{
-	__u64 *c = bpf_map_lookup_elem(&counters, &what);
-
-	if (c)
-		*c += 1;
-}
 
 static __always_inline void swap_mac(struct ethhdr *eth)
 {

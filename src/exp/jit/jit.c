@@ -199,6 +199,24 @@ static void ns_metric(struct result *r, const char *id, const char *label, enum 
 		 base / div);
 }
 
+/* One point of a family (fib, sum): BPF and native per computation, and the gap. */
+static void point_metrics(struct result *r, const char *fam, unsigned int x, const char *what,
+			  const struct trb_run *b, double bbase, const struct trb_run *n,
+			  double nbase, int reps, double paper_gap, int wanted)
+{
+	char id[96], label[128];
+
+	snprintf(id, sizeof(id), "jit.%s.bpf.%u", fam, x);
+	snprintf(label, sizeof(label), "%s, BPF (JIT)", what);
+	ns_metric(r, id, label, METHOD_TESTRUN, b, bbase, reps, wanted);
+	snprintf(id, sizeof(id), "jit.%s.native.%u", fam, x);
+	snprintf(label, sizeof(label), "%s, native", what);
+	ns_metric(r, id, label, METHOD_NATIVE, n, nbase, reps, wanted);
+	snprintf(id, sizeof(id), "jit.%s.gap.%u", fam, x);
+	snprintf(label, sizeof(label), "%s, BPF slower by", what);
+	gap_metric(r, id, label, b, bbase, reps, n, nbase, reps, paper_gap, wanted);
+}
+
 int jit_run(struct exp_ctx *x)
 {
 	const struct run_opts *o = x->o;
@@ -210,7 +228,7 @@ int jit_run(struct exp_ctx *x)
 	int nf = o->quick ? 3 : 5, nx = o->quick ? 3 : 7, i, err, nins, loop_bpf = 0, loop_nat = 0;
 	struct trb_run bempty, nempty, bsempty, nsempty, b, n;
 	struct trb tb;
-	char id[96], label[96];
+	char what[64];
 	uint8_t *code = NULL;
 	size_t clen = 0;
 	double bbase, nbase, bsbase, nsbase;
@@ -234,16 +252,9 @@ int jit_run(struct exp_ctx *x)
 		if (err)
 			break;
 		native_measure(1, fibs[i], tb.pkt, &tb, &n);
-		snprintf(id, sizeof(id), "jit.fib.bpf.%u", fibs[i]);
-		snprintf(label, sizeof(label), "Fibonacci n=%u, BPF (JIT)", fibs[i]);
-		ns_metric(r, id, label, METHOD_TESTRUN, &b, bbase, JIT_REPS, tb.samples);
-		snprintf(id, sizeof(id), "jit.fib.native.%u", fibs[i]);
-		snprintf(label, sizeof(label), "Fibonacci n=%u, native", fibs[i]);
-		ns_metric(r, id, label, METHOD_NATIVE, &n, nbase, JIT_REPS, tb.samples);
-		snprintf(id, sizeof(id), "jit.fib.gap.%u", fibs[i]);
-		snprintf(label, sizeof(label), "Fibonacci n=%u, BPF slower by", fibs[i]);
-		gap_metric(r, id, label, &b, bbase, JIT_REPS, &n, nbase, JIT_REPS, -1e10,
-			   tb.samples);
+		snprintf(what, sizeof(what), "Fibonacci n=%u", fibs[i]);
+		point_metrics(r, "fib", fibs[i], what, &b, bbase, &n, nbase, JIT_REPS, -1e10,
+			      tb.samples);
 	}
 	for (i = 0; i < nx && !err; i++) {
 		s->data->sum_x = xs[i];
@@ -251,16 +262,9 @@ int jit_run(struct exp_ctx *x)
 		if (err)
 			break;
 		native_measure(2, xs[i], tb.pkt, &tb, &n);
-		snprintf(id, sizeof(id), "jit.sum.bpf.%u", xs[i]);
-		snprintf(label, sizeof(label), "sum of 64 B x%u, BPF (JIT)", xs[i]);
-		ns_metric(r, id, label, METHOD_TESTRUN, &b, bsbase, JIT_SUM_REPS, tb.samples);
-		snprintf(id, sizeof(id), "jit.sum.native.%u", xs[i]);
-		snprintf(label, sizeof(label), "sum of 64 B x%u, native", xs[i]);
-		ns_metric(r, id, label, METHOD_NATIVE, &n, nsbase, JIT_SUM_REPS, tb.samples);
-		snprintf(id, sizeof(id), "jit.sum.gap.%u", xs[i]);
-		snprintf(label, sizeof(label), "sum of 64 B x%u, BPF slower by", xs[i]);
-		gap_metric(r, id, label, &b, bsbase, JIT_SUM_REPS, &n, nsbase, JIT_SUM_REPS,
-			   xs[i] == 64 ? 60 : -1e10, tb.samples);
+		snprintf(what, sizeof(what), "sum of 64 B x%u", xs[i]);
+		point_metrics(r, "sum", xs[i], what, &b, bsbase, &n, nsbase, JIT_SUM_REPS,
+			      xs[i] == 64 ? 60 : -1e10, tb.samples);
 	}
 	if (err)
 		goto out;

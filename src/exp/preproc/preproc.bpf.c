@@ -8,6 +8,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "olab_counters.bpf.h"
 #include "olab_pkt.bpf.h"
 #include "exp/preproc/preproc.h"
 
@@ -15,20 +16,7 @@ const volatile __u16 cfg_port = 9;
 /* changed between sweep points while loaded, hence not in .rodata */
 __u32 cut_pct = 0;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PP_COUNTERS);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
-
-static __always_inline void count(__u32 what)
-{
-	__u64 *c = bpf_map_lookup_elem(&counters, &what);
-
-	if (c)
-		*c += 1;
-}
+OLAB_COUNTERS(PP_COUNTERS)
 
 SEC("xdp")
 int olab_pp_trunc(struct xdp_md *ctx)

@@ -94,12 +94,7 @@ struct {
 	__type(value, struct kvc_rate);
 } src_rate SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, KVC_NCOUNTERS);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
+OLAB_COUNTERS(KVC_NCOUNTERS)
 
 struct scratch {
 	__u8 req[MC_BUF];
@@ -127,14 +122,6 @@ static __always_inline __u32 bounded(__u32 v, __u32 mask)
 
 	asm volatile("%0 &= %1" : "+r"(x) : "r"((__u64)mask));
 	return (__u32)x;
-}
-
-static __always_inline void count(__u32 what)
-{
-	__u64 *c = bpf_map_lookup_elem(&counters, &what);
-
-	if (c)
-		*c += 1;
 }
 
 #endif
