@@ -38,3 +38,19 @@ assert_clean() {
 		fail "pinned objects left in /sys/fs/bpf"
 	fi
 }
+
+# The Python checks import tests/e2e/olab_results.py (one experiment's metrics, by id).
+export PYTHONPATH="$TOP/tests/e2e${PYTHONPATH:+:$PYTHONPATH}"
+
+# run_json EXP...: offloadlab run --quick EXP... with its table in $TMP/table and its JSON in
+# $TMP/r.json; fails unless it exits 0, prints a table for every EXP and the JSON validates.
+run_json() {
+	local e
+	"$OLAB" run "$@" --quick --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" 2>"$TMP/err" ||
+		{ cat "$TMP/err" >&2; fail "run $* exited $?"; }
+	for e in "$@"; do
+		grep -qF "== $e (paper " "$TMP/table" || fail "no table for $e"
+	done
+	"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
+		fail "JSON does not validate"
+}

@@ -5,18 +5,12 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 
-"$OLAB" run echo --quick --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" 2>"$TMP/err" \
-	|| { cat "$TMP/err" >&2; fail "run echo exited $?"; }
-grep -q "== echo (paper Fig. 3)" "$TMP/table" || fail "no echo table"
+run_json echo
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing"
-"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" \
-	|| fail "JSON does not validate"
 python3 - "$TMP/r.json" <<'PY' || fail "echo metrics"
-import json, sys
-d = json.load(open(sys.argv[1]))
-e = [x for x in d["experiments"] if x["name"] == "echo"][0]
-assert e["status"] == "ok", e["error"]
-m = {x["id"]: x for x in e["metrics"]}
+import sys
+from olab_results import experiment
+e, m = experiment(sys.argv[1], "echo")
 for l4, vs in (("udp", ("xdp", "tc", "skskb", "socket_busy", "socket_sleep")),
                ("tcp", ("skskb", "socket_busy", "socket_sleep"))):
     for v in vs:

@@ -10,20 +10,12 @@
 need_root
 command -v memcached >/dev/null || skip "memcached is not installed (scripts/install-deps.sh)"
 
-"$OLAB" run kv --quick --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" 2>"$TMP/err" ||
-	{ cat "$TMP/err" >&2; fail "run exited $?"; }
-grep -qF "== kv (paper Fig. 4-6)" "$TMP/table" || fail "no kv table"
-"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
-	fail "JSON does not validate"
+run_json kv
 python3 - "$TMP/r.json" <<'PY' || fail "metrics"
-import json, re, sys
-d = json.load(open(sys.argv[1]))
-e = [x for x in d["experiments"] if x["name"] == "kv"][0]
-assert e["status"] == "ok", e["error"]
-m = {x["id"]: x for x in e["metrics"]}
-def ok(k):
-    assert k in m and m[k]["unavailable"] is None, (k, m.get(k))
-    return m[k]
+import re, sys
+from olab_results import experiment, ok as ok_in
+e, m = experiment(sys.argv[1], "kv")
+ok = lambda k: ok_in(m, k)
 # three servers in each placement, interleaved
 for pl in ("", ".shared"):
     for sv in ("nocache", "cache", "ceiling"):

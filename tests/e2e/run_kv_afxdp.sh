@@ -8,20 +8,12 @@
 need_root
 command -v memcached >/dev/null || skip "memcached is not installed (scripts/install-deps.sh)"
 
-"$OLAB" run kv-afxdp --quick --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" 2>"$TMP/err" ||
-	{ cat "$TMP/err" >&2; fail "run exited $?"; }
-grep -qF "== kv-afxdp (paper Fig. 7-9)" "$TMP/table" || fail "no kv-afxdp table"
-"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
-	fail "JSON does not validate"
+run_json kv-afxdp
 python3 - "$TMP/r.json" <<'PY' || fail "metrics"
-import json, re, sys
-d = json.load(open(sys.argv[1]))
-e = [x for x in d["experiments"] if x["name"] == "kv-afxdp"][0]
-assert e["status"] == "ok", e["error"]
-m = {x["id"]: x for x in e["metrics"]}
-def ok(k):
-    assert k in m and m[k]["unavailable"] is None, (k, m.get(k))
-    return m[k]
+import re, sys
+from olab_results import experiment, ok as ok_in
+e, m = experiment(sys.argv[1], "kv-afxdp")
+ok = lambda k: ok_in(m, k)
 ceil = ok("kv_afxdp.tput.ceiling")["median"]
 for s in ("memcached", "afxdp", "afxdp_cache"):
     t = ok("kv_afxdp.tput." + s)

@@ -7,13 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 
-"$OLAB" run bandwidth preproc isolation --quick --json "$TMP/r.json" -o "$TMP/out" \
-	>"$TMP/table" 2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run exited $?"; }
-for t in "bandwidth (paper Table 2)" "preproc (paper Fig. 10)" "isolation (paper Fig. 16)"; do
-	grep -qF "== $t" "$TMP/table" || fail "no table for $t"
-done
-"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" \
-	|| fail "JSON does not validate"
+run_json bandwidth preproc isolation
 python3 - "$TMP/r.json" <<'PY' || fail "metrics"
 import json, re, sys
 d = json.load(open(sys.argv[1]))

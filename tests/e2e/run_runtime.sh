@@ -6,14 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 
-"$OLAB" run maps channels jit memcpy chain limits --quick --json "$TMP/r.json" -o "$TMP/out" \
-	>"$TMP/table" 2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run exited $?"; }
-for t in "maps (paper Table 3, Fig. 11-12)" "channels (paper Table 4, Fig. 13)" \
-	"jit (paper Fig. 14)" "memcpy (paper Table 6)" "chain (paper Table 5)" "limits (paper sec. 2, 6)"; do
-	grep -qF "== $t" "$TMP/table" || fail "no table for $t"
-done
-"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
-	fail "JSON does not validate"
+run_json maps channels jit memcpy chain limits
 python3 - "$TMP/r.json" <<'PY' || fail "metrics"
 import json, sys
 d = json.load(open(sys.argv[1]))
