@@ -647,12 +647,84 @@ static int ensure_bpffs(void)
 	return 0;
 }
 
+/* Pins the links and maps that keep the cache in place once this process ends. 0 or -errno. */
+static int pin_all(struct kvc *k, const char *dir)
+{
+	struct {
+		const char *name;
+		struct bpf_map *map;
+	} maps[] = {
+		{ "counters", k->skel->maps.counters },
+		{ "cache", k->skel->maps.cache },
+		{ "attach_info", k->skel->maps.attach_info },
+		/* for a key-value server on AF_XDP behind the cache (offloadlab afxdp-kv) */
+		{ "kvc_config", k->skel->maps.kvc_config },
+		{ "kvc_xsks", k->skel->maps.kvc_xsks },
+	};
+	char p[512];
+	size_t m;
+	int err, i;
+
+	snprintf(p, sizeof(p), "%s/xdp_link", dir);
+	err = bpf_link__pin(k->xdp, p);
+	for (m = 0; !err && m < ARRAY_SIZE(maps); m++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, maps[m].name);
+		err = bpf_map__pin(maps[m].map, p);
+	}
+	for (i = 0; !err && i < k->nextra; i++) {
+		snprintf(p, sizeof(p), "%s/xdp_link_%d", dir, k->extra[i].ifindex);
+		err = bpf_link__pin(k->extra[i].xdp, p);
+	}
+	for (i = 0; !err && i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/cgroup_link_%d", dir, i);
+		err = bpf_link__pin(k->cg[i], p);
+	}
+	if (err)
+		return err;
+	/* the pinned links keep XDP, the filters keep TC: let go of this process's handles */
+	bpf_link__disconnect(k->xdp);
+	k->tc.attached = false;
+	k->tc.hook_made = false;
+	for (i = 0; i < k->nextra; i++) {
+		bpf_link__disconnect(k->extra[i].xdp);
+		k->extra[i].tc.attached = false;
+		k->extra[i].tc.hook_made = false;
+	}
+	for (i = 0; i < 3; i++)
+		bpf_link__disconnect(k->cg[i]);
+	return 0;
+}
+
+/* What `kvcache attach` did and the limits the user should know. */
+static void attached_say(const struct kvc *k, const char *dev, const char *dir,
+			 const struct kvc_opts *o)
+{
+	int i;
+
+	printf("kvcache attached to %s (memcached port %u, %u items); pinned in %s\n", dev, o->port,
+	       o->capacity, dir);
+	if (k->nextra) {
+		printf("  it follows writes on every interface memcached may receive on:");
+		for (i = 0; i < k->nextra; i++)
+			printf(" %s", k->extra[i].ifname);
+		printf(" (hits are answered on %s only)\n", dev);
+	}
+	if (o->max_age_ms)
+		printf("  limits (docs/kvcache.md): memcached's own evictions are not seen: an "
+		       "evicted item's last value is served for at most %u ms (--max-age); ",
+		       o->max_age_ms);
+	else
+		printf("  limits (docs/kvcache.md): memcached's own evictions are not seen (an "
+		       "evicted item's last value may still be served; --max-age bounds it); ");
+	printf("interfaces added later are not followed; only UDP gets are answered, values up "
+	       "to %d bytes\n",
+	       KVC_VAL_MAX);
+}
+
 static int cmd_attach(const char *dev, const struct kvc_opts *o)
 {
-	uint16_t port = o->port;
-	uint32_t capacity = o->capacity;
-	struct kvc_attach_info info = { .port = port };
-	char dir[256], p[512];
+	struct kvc_attach_info info = { .port = o->port };
+	char dir[256];
 	struct kvc k;
 	__u32 zero = 0;
 	int err, i;
@@ -697,68 +769,10 @@ static int cmd_attach(const char *dev, const struct kvc_opts *o)
 		err = -errno;
 		goto fail;
 	}
-	snprintf(p, sizeof(p), "%s/xdp_link", dir);
-	err = bpf_link__pin(k.xdp, p);
-	if (!err) {
-		snprintf(p, sizeof(p), "%s/counters", dir);
-		err = bpf_map__pin(k.skel->maps.counters, p);
-	}
-	if (!err) {
-		snprintf(p, sizeof(p), "%s/cache", dir);
-		err = bpf_map__pin(k.skel->maps.cache, p);
-	}
-	if (!err) {
-		snprintf(p, sizeof(p), "%s/attach_info", dir);
-		err = bpf_map__pin(k.skel->maps.attach_info, p);
-	}
-	/* for a key-value server on AF_XDP behind the cache (offloadlab afxdp-kv) */
-	if (!err) {
-		snprintf(p, sizeof(p), "%s/kvc_config", dir);
-		err = bpf_map__pin(k.skel->maps.kvc_config, p);
-	}
-	if (!err) {
-		snprintf(p, sizeof(p), "%s/kvc_xsks", dir);
-		err = bpf_map__pin(k.skel->maps.kvc_xsks, p);
-	}
-	for (i = 0; !err && i < k.nextra; i++) {
-		snprintf(p, sizeof(p), "%s/xdp_link_%d", dir, k.extra[i].ifindex);
-		err = bpf_link__pin(k.extra[i].xdp, p);
-	}
-	for (i = 0; !err && i < 3; i++) {
-		snprintf(p, sizeof(p), "%s/cgroup_link_%d", dir, i);
-		err = bpf_link__pin(k.cg[i], p);
-	}
+	err = pin_all(&k, dir);
 	if (err)
 		goto fail;
-	/* the pinned links keep XDP, the filters keep TC: let go of this process's handles */
-	bpf_link__disconnect(k.xdp);
-	k.tc.attached = false;
-	k.tc.hook_made = false;
-	for (i = 0; i < k.nextra; i++) {
-		bpf_link__disconnect(k.extra[i].xdp);
-		k.extra[i].tc.attached = false;
-		k.extra[i].tc.hook_made = false;
-	}
-	for (i = 0; i < 3; i++)
-		bpf_link__disconnect(k.cg[i]);
-	printf("kvcache attached to %s (memcached port %u, %u items); pinned in %s\n", dev, port,
-	       capacity, dir);
-	if (k.nextra) {
-		printf("  it follows writes on every interface memcached may receive on:");
-		for (i = 0; i < k.nextra; i++)
-			printf(" %s", k.extra[i].ifname);
-		printf(" (hits are answered on %s only)\n", dev);
-	}
-	if (o->max_age_ms)
-		printf("  limits (docs/kvcache.md): memcached's own evictions are not seen: an "
-		       "evicted item's last value is served for at most %u ms (--max-age); ",
-		       o->max_age_ms);
-	else
-		printf("  limits (docs/kvcache.md): memcached's own evictions are not seen (an "
-		       "evicted item's last value may still be served; --max-age bounds it); ");
-	printf("interfaces added later are not followed; only UDP gets are answered, values up "
-	       "to %d bytes\n",
-	       KVC_VAL_MAX);
+	attached_say(&k, dev, dir, o);
 	kvc_detach(&k);
 	if (private_mounts())
 		fprintf(stderr,

@@ -275,6 +275,42 @@ static __always_inline int mc_tok_noreply(const __u8 *b, const struct mc_tokens 
 	return k < t->n && mc_word(b, t->off[k & 15], t->len[k & 15], "noreply", 7);
 }
 
+/* Keys from token `from` to the last into r: 0, or -1 when one cannot be taken. */
+static __always_inline int mc_add_keys(const struct mc_tokens *t, __u32 from, struct mc_req *r)
+{
+	__u32 k;
+
+	for (k = from; k < MC_MAX_TOKENS; k++) {
+		if (k >= t->n)
+			break;
+		if (mc_add_key(t, k, r))
+			return -1;
+	}
+	return 0;
+}
+
+/* <cmd> <key> <flags> <exptime> <bytes> [<cas>] [noreply] into r: 0, or -1 when unreadable. */
+static __always_inline int mc_parse_store(const __u8 *b, const struct mc_tokens *t, enum mc_cmd c,
+					  struct mc_req *r)
+{
+	__u32 k = c == MC_CAS ? 6 : 5;
+	__u64 u;
+
+	if (t->n < k || t->n > k + 1 || (t->n == k + 1 && !mc_tok_noreply(b, t, k)))
+		return -1;
+	if (mc_add_key(t, 1, r) || mc_num(b, t->off[2], t->len[2], 0, 0, &u) || u > 0xffffffffULL)
+		return -1;
+	r->flags = (__u32)u;
+	if (mc_num(b, t->off[3], t->len[3], 1, &r->exptime, 0) ||
+	    mc_num(b, t->off[4], t->len[4], 0, 0, &u) || u > 0x7fffffffULL)
+		return -1;
+	r->data_len = (__u32)u;
+	if (c == MC_CAS && mc_num(b, t->off[5], t->len[5], 0, 0, &r->cas))
+		return -1;
+	r->noreply = t->n == k + 1;
+	return 0;
+}
+
 /*
  * Parse the request line at the start of b (len bytes). Returns the command (r->cmd):
  * MC_UNKNOWN for anything not understood, MC_BAD_WRITE for a write command whose arguments
@@ -287,7 +323,6 @@ static __always_inline enum mc_cmd mc_parse_req(const __u8 *b, __u32 len, struct
 	enum mc_cmd c;
 	__s64 v;
 	__u64 u;
-	__u32 k;
 
 	__builtin_memset(r, 0, sizeof(*r));
 	/* the binary protocol (magic 0x80) may write anything: assume it does */
@@ -330,26 +365,15 @@ static __always_inline enum mc_cmd mc_parse_req(const __u8 *b, __u32 len, struct
 	switch (c) {
 	case MC_GET:
 	case MC_GETS:
-		if (t.n < 2 || t.overflow)
+		if (t.n < 2 || t.overflow || mc_add_keys(&t, 1, r))
 			goto bad_read;
-		for (k = 1; k < MC_MAX_TOKENS; k++) {
-			if (k >= t.n)
-				break;
-			if (mc_add_key(&t, k, r))
-				goto bad_read;
-		}
 		return c;
 	case MC_GAT:
 	case MC_GATS:
 		/* gat <exptime> <key>*: a read that also touches */
-		if (t.n < 3 || t.overflow || mc_num(b, t.off[1], t.len[1], 1, &r->exptime, 0))
+		if (t.n < 3 || t.overflow || mc_num(b, t.off[1], t.len[1], 1, &r->exptime, 0) ||
+		    mc_add_keys(&t, 2, r))
 			goto bad_write;
-		for (k = 2; k < MC_MAX_TOKENS; k++) {
-			if (k >= t.n)
-				break;
-			if (mc_add_key(&t, k, r))
-				goto bad_write;
-		}
 		return c;
 	case MC_SET:
 	case MC_ADD:
@@ -357,21 +381,8 @@ static __always_inline enum mc_cmd mc_parse_req(const __u8 *b, __u32 len, struct
 	case MC_APPEND:
 	case MC_PREPEND:
 	case MC_CAS:
-		/* <cmd> <key> <flags> <exptime> <bytes> [<cas>] [noreply] */
-		k = c == MC_CAS ? 6 : 5;
-		if (t.n < k || t.n > k + 1 || (t.n == k + 1 && !mc_tok_noreply(b, &t, k)))
+		if (mc_parse_store(b, &t, c, r))
 			goto bad_write;
-		if (mc_add_key(&t, 1, r) || mc_num(b, t.off[2], t.len[2], 0, 0, &u) ||
-		    u > 0xffffffffULL)
-			goto bad_write;
-		r->flags = (__u32)u;
-		if (mc_num(b, t.off[3], t.len[3], 1, &r->exptime, 0) ||
-		    mc_num(b, t.off[4], t.len[4], 0, 0, &u) || u > 0x7fffffffULL)
-			goto bad_write;
-		r->data_len = (__u32)u;
-		if (c == MC_CAS && mc_num(b, t.off[5], t.len[5], 0, 0, &r->cas))
-			goto bad_write;
-		r->noreply = t.n == k + 1;
 		return c;
 	case MC_INCR:
 	case MC_DECR:

@@ -213,6 +213,54 @@ static void *xsk_gen(void *arg)
 	return NULL;
 }
 
+/* Access: frames waiting in the RX ring, taken one at a time; ns per descriptor. */
+static void xsk_access(struct xsk_ctx *x, const struct trb *tb, struct trb_run *acc, uint64_t *sum)
+{
+	int i;
+
+	for (i = 0; i < tb->samples; i++) {
+		uint64_t t0, deadline = bpfu_now_ns() + 1000000000ULL;
+		uint32_t got = 0, want = 1024, waiting;
+
+		if (xsk_send(x, tb, want))
+			break;
+		do {
+			__u32 idx;
+
+			waiting = xsk_ring_cons__peek(&x->rx, want, &idx);
+			xsk_ring_cons__cancel(&x->rx, waiting);
+		} while (waiting < want && bpfu_now_ns() < deadline);
+		t0 = bpfu_now_ns();
+		while (got < waiting)
+			got += xsk_take(x, 1, sum);
+		if (got)
+			acc->v[acc->n++] = (double)(bpfu_now_ns() - t0) / got;
+	}
+}
+
+/* Where the frames went: what XDP saw and redirected, what the socket dropped, and why. */
+static void xsk_note(struct xsk_ctx *x, struct result *r)
+{
+	struct xdp_statistics st = { 0 };
+	socklen_t sl = sizeof(st);
+
+	getsockopt(xsk_socket__fd(x->xsk), SOL_XDP, XDP_STATISTICS, &st, &sl);
+	result_note(r,
+		    "AF_XDP: the XDP program saw %llu frames and redirected %llu to the socket; "
+		    "the socket dropped %llu (RX ring full %llu, fill ring empty %llu). %s",
+		    (unsigned long long)x->s->bss->xsk_seen,
+		    (unsigned long long)x->s->bss->xsk_redirected,
+		    (unsigned long long)st.rx_dropped, (unsigned long long)st.rx_ring_full,
+		    (unsigned long long)st.rx_fill_ring_empty_descs,
+		    st.rx_dropped || st.rx_ring_full
+			    ? "Frames were lost at the socket with its RX ring full, while the "
+			      "consumer, alone on its CPU, found the ring empty most of the time: "
+			      "the copy-mode path on veth delivers in bursts, not the sender, sets "
+			      "the rate (cause not found yet)"
+			    : "No frame was lost at the socket: the delivered rate is what "
+			      "arrived, so the sender set it");
+}
+
 void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 {
 	struct metric *ma = result_add(r, "channels.access.af_xdp",
@@ -243,25 +291,7 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 		xsk_down(&x);
 		return;
 	}
-	/* access: frames waiting in the RX ring, taken one at a time */
-	for (i = 0; i < tb->samples; i++) {
-		uint64_t t0, deadline = bpfu_now_ns() + 1000000000ULL;
-		uint32_t got = 0, want = 1024, waiting;
-
-		if (xsk_send(&x, tb, want))
-			break;
-		do {
-			__u32 idx;
-
-			waiting = xsk_ring_cons__peek(&x.rx, want, &idx);
-			xsk_ring_cons__cancel(&x.rx, waiting);
-		} while (waiting < want && bpfu_now_ns() < deadline);
-		t0 = bpfu_now_ns();
-		while (got < waiting)
-			got += xsk_take(&x, 1, &sum);
-		if (got)
-			acc.v[acc.n++] = (double)(bpfu_now_ns() - t0) / got;
-	}
+	xsk_access(&x, tb, &acc, &sum);
 	trb_metric(ma, &acc, 0, 1, true, tb->samples);
 	snprintf(ma->note, sizeof(ma->note),
 		 "peek one descriptor, read its 64 B, release it and refill: frames already in "
@@ -312,29 +342,6 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 		metric_set_samples(mr, &rs, 5);
 		stats_samples_free(&rs);
 	}
-	{
-		struct xdp_statistics st = { 0 };
-		socklen_t sl = sizeof(st);
-
-		getsockopt(xsk_socket__fd(x.xsk), SOL_XDP, XDP_STATISTICS, &st, &sl);
-		result_note(
-			r,
-			"AF_XDP: the XDP program saw %llu frames and redirected %llu to the "
-			"socket; the socket dropped %llu (RX ring full %llu, fill ring empty "
-			"%llu). %s",
-			(unsigned long long)x.s->bss->xsk_seen,
-			(unsigned long long)x.s->bss->xsk_redirected,
-			(unsigned long long)st.rx_dropped, (unsigned long long)st.rx_ring_full,
-			(unsigned long long)st.rx_fill_ring_empty_descs,
-			st.rx_dropped || st.rx_ring_full
-				? "Frames were lost at the socket with its RX ring full, while the "
-				  "consumer, alone on its CPU, found the ring empty most of the "
-				  "time: "
-				  "the copy-mode path on veth delivers in bursts, not the sender, "
-				  "sets "
-				  "the rate (cause not found yet)"
-				: "No frame was lost at the socket: the delivered rate is what "
-				  "arrived, so the sender set it");
-	}
+	xsk_note(&x, r);
 	xsk_down(&x);
 }

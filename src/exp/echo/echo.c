@@ -245,19 +245,107 @@ struct run_plan {
 };
 
 /* One variant: latency at a moderate rate, then repeated closed-loop throughput runs. */
+/* The generator's options for one run against variant v (SK_SKB TCP: accepted at once). */
+static void lg_for(struct ctx *c, struct lg_opts *lo, enum variant v, enum lg_l4 l4)
+{
+	lg_setup(lo, c->tb, l4);
+	if (v == V_SKSKB && l4 == LG_TCP) {
+		lo->after_connect = skskb_accept;
+		lo->after_connect_arg = c;
+	}
+}
+
+/* Latency: Poisson arrivals at a moderate rate, from the intended send time. */
+static int measure_lat(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
+		       struct metric *ml, uint64_t *sent, uint64_t *lost)
+{
+	struct lg_opts lo;
+	struct lg_result lr;
+	int err;
+
+	lg_for(c, &lo, v, l4);
+	lo.mode = LG_POISSON;
+	lo.rate = p->rate;
+	lo.duration_ns = p->lat_ns;
+	lo.warmup_ns = p->lat_ns / 10;
+	lo.batch = 1;
+	err = lg_run(&lo, &lr);
+	if (err)
+		return err;
+	snprintf(ml->note, sizeof(ml->note),
+		 "Poisson %.0f req/s offered, %.0f delivered, for %.1f s; %llu sent, %llu lost; "
+		 "from the intended send time",
+		 p->rate, lr.achieved_rps, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
+		 (unsigned long long)lr.lost);
+	if (lr.achieved_rps < 0.9 * p->rate)
+		/* a load this machine did not carry: its latency answers nothing */
+		metric_unavailable(
+			ml,
+			"this machine did not carry the offered load: %.0f of %.0f req/s "
+			"answered",
+			lr.achieved_rps, p->rate);
+	else
+		metric_set_hist(ml, lr.lat, 0);
+	*lost += lr.lost;
+	*sent += lr.sent;
+	lg_result_free(&lr);
+	return 0;
+}
+
+/* Throughput: requests kept in flight, repeated for a spread. */
+static int measure_tput(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
+			struct metric *mt, uint64_t *sent, uint64_t *lost)
+{
+	struct server *s = &c->srv;
+	struct stats_samples tput;
+	struct lg_opts lo;
+	struct lg_result lr;
+	int i, err = 0;
+
+	stats_samples_init(&tput);
+	for (i = 0; i < p->tput_reps && !err; i++) {
+		if (v == V_SKSKB && l4 == LG_TCP) {
+			/* a new connection each run: the old one leaves the sockmap with it */
+			__u32 key = 0;
+
+			bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
+			if (s->sk_fd >= 0)
+				close(s->sk_fd);
+			s->sk_fd = -1;
+		}
+		lg_for(c, &lo, v, l4);
+		lo.mode = LG_CLOSED;
+		lo.outstanding = OUTSTANDING;
+		lo.duration_ns = p->tput_ns;
+		lo.batch = 16;
+		err = lg_run(&lo, &lr);
+		if (err)
+			break;
+		stats_samples_add(&tput, lr.achieved_rps / 1000.0);
+		*lost += lr.lost;
+		*sent += lr.sent;
+		lg_result_free(&lr);
+	}
+	if (!err) {
+		metric_set_samples(mt, &tput, (size_t)p->tput_reps);
+		snprintf(mt->note, sizeof(mt->note),
+			 "closed loop, %d requests in flight, %d runs of %.1f s", OUTSTANDING,
+			 p->tput_reps, (double)p->tput_ns / 1e9);
+	}
+	stats_samples_free(&tput);
+	return err;
+}
+
 static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
 		       struct result *r, double *tput_median)
 {
 	const char *l4n = l4 == LG_UDP ? "udp" : "tcp";
-	struct stats_samples tput;
 	struct server *s = &c->srv;
-	struct lg_opts lo;
-	struct lg_result lr;
 	struct metric *ml, *mt;
 	char why[160] = "";
 	__u64 before[ECHO_COUNTERS], after[ECHO_COUNTERS];
 	uint64_t lost = 0, sent = 0;
-	int err, i;
+	int err;
 
 	*tput_median = 0;
 	ml = result_addf(r, "ns", METHOD_LIVE, "echo.lat.%s.%s.%s", pl_name[c->pl], l4n,
@@ -285,76 +373,11 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 	if (err)
 		goto out;
 
-	/* latency: Poisson arrivals at a moderate rate, from the intended send time */
-	lg_setup(&lo, c->tb, l4);
-	lo.mode = LG_POISSON;
-	lo.rate = p->rate;
-	lo.duration_ns = p->lat_ns;
-	lo.warmup_ns = p->lat_ns / 10;
-	lo.batch = 1;
-	if (v == V_SKSKB && l4 == LG_TCP) {
-		lo.after_connect = skskb_accept;
-		lo.after_connect_arg = c;
-	}
-	err = lg_run(&lo, &lr);
-	if (err)
-		goto leave;
-	snprintf(ml->note, sizeof(ml->note),
-		 "Poisson %.0f req/s offered, %.0f delivered, for %.1f s; %llu sent, %llu lost; "
-		 "from the intended send time",
-		 p->rate, lr.achieved_rps, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
-		 (unsigned long long)lr.lost);
-	if (lr.achieved_rps < 0.9 * p->rate)
-		/* a load this machine did not carry: its latency answers nothing */
-		metric_unavailable(
-			ml,
-			"this machine did not carry the offered load: %.0f of %.0f req/s "
-			"answered",
-			lr.achieved_rps, p->rate);
-	else
-		metric_set_hist(ml, lr.lat, 0);
-	lost += lr.lost;
-	sent += lr.sent;
-	lg_result_free(&lr);
-
-	/* throughput: requests kept in flight, repeated for a spread */
-	stats_samples_init(&tput);
-	for (i = 0; i < p->tput_reps && !err; i++) {
-		if (v == V_SKSKB && l4 == LG_TCP) {
-			/* a new connection each run: the old one leaves the sockmap with it */
-			__u32 key = 0;
-
-			bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
-			if (s->sk_fd >= 0)
-				close(s->sk_fd);
-			s->sk_fd = -1;
-		}
-		lg_setup(&lo, c->tb, l4);
-		lo.mode = LG_CLOSED;
-		lo.outstanding = OUTSTANDING;
-		lo.duration_ns = p->tput_ns;
-		lo.batch = 16;
-		if (v == V_SKSKB && l4 == LG_TCP) {
-			lo.after_connect = skskb_accept;
-			lo.after_connect_arg = c;
-		}
-		err = lg_run(&lo, &lr);
-		if (err)
-			break;
-		stats_samples_add(&tput, lr.achieved_rps / 1000.0);
-		lost += lr.lost;
-		sent += lr.sent;
-		lg_result_free(&lr);
-	}
-	if (!err) {
-		metric_set_samples(mt, &tput, (size_t)p->tput_reps);
+	err = measure_lat(c, v, l4, p, ml, &sent, &lost);
+	if (!err)
+		err = measure_tput(c, v, l4, p, mt, &sent, &lost);
+	if (!err)
 		*tput_median = mt->s.p50;
-		snprintf(mt->note, sizeof(mt->note),
-			 "closed loop, %d requests in flight, %d runs of %.1f s", OUTSTANDING,
-			 p->tput_reps, (double)p->tput_ns / 1e9);
-	}
-	stats_samples_free(&tput);
-leave:
 	tb_leave(c->tb);
 out:
 	counters(c->skel, after);
