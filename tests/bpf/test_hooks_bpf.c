@@ -77,9 +77,9 @@ static void test_xdp_stamps_probe_once(void **state)
 
 	(void)state;
 	clear();
-	assert_int_equal(
-		bpft_run(skel->progs.olab_hooks_xdp, pkt, len, &ret, out, sizeof(out), &out_len),
-		0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, pkt, len, &ret, out,
+				  sizeof(out), &out_len),
+			 0);
 	assert_int_equal(ret, XDP_PASS);
 	/* the packet goes on untouched */
 	assert_int_equal(out_len, len);
@@ -91,7 +91,8 @@ static void test_xdp_stamps_probe_once(void **state)
 	assert_int_equal(s.seq1[HP_TC], 0);
 	first = s.t[HP_XDP];
 	/* a second pass of the same probe must not move the first stamp */
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL),
+			 0);
 	s = slot(5);
 	assert_true(s.t[HP_XDP] == first);
 }
@@ -105,7 +106,8 @@ static void test_tc_stamps_its_own_hook(void **state)
 
 	(void)state;
 	clear();
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_tc, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_tc_stamp, pkt, len, &ret, NULL, 0, NULL),
+			 0);
 	assert_int_equal(ret, 0); /* TC_ACT_OK */
 	s = slot(9);
 	assert_int_equal(s.seq1[HP_TC], 10);
@@ -134,7 +136,8 @@ static void test_tcp_probe_is_found_after_options(void **state)
 	tcp->dest = htons(PORT);
 	tcp->doff = (sizeof(*tcp) + opt) / 4;
 	memcpy((unsigned char *)(tcp + 1) + opt, &p, sizeof(p));
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL),
+			 0);
 	assert_int_equal(ret, XDP_PASS);
 	s = slot(3);
 	assert_int_equal(s.seq1[HP_XDP], 4);
@@ -160,7 +163,8 @@ static void test_ipv6_udp_probe(void **state)
 	udp->dest = htons(PORT);
 	udp->len = ip6->payload_len;
 	memcpy(udp + 1, &p, sizeof(p));
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL),
+			 0);
 	assert_int_equal(slot(11).seq1[HP_XDP], 12);
 }
 
@@ -176,28 +180,34 @@ static void test_non_probes_pass_without_stamp(void **state)
 	clear();
 	/* wrong magic, wrong port */
 	len = udp4_probe(pkt, sizeof(pkt), 1, PORT, 0xdeadbeef);
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL),
+			 0);
 	assert_int_equal(ret, XDP_PASS);
 	len = udp4_probe(pkt, sizeof(pkt), 1, PORT + 1, HOOKS_MAGIC);
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, pkt, len, &ret, NULL, 0, NULL),
+			 0);
 	/* every truncation of a valid probe, down to the Ethernet header (test-run's minimum) */
 	len = udp4_probe(pkt, sizeof(pkt), 1, PORT, HOOKS_MAGIC);
 	for (cut = ETH_HLEN; cut < sizeof(struct ethhdr) + 20 + 8 + sizeof(struct hooks_probe);
 	     cut++) {
 		assert_int_equal(
-			bpft_run(skel->progs.olab_hooks_xdp, pkt, cut, &ret, NULL, 0, NULL), 0);
+			bpft_run(skel->progs.olab_hooks_xdp_stamp, pkt, cut, &ret, NULL, 0, NULL),
+			0);
 		assert_int_equal(ret, XDP_PASS);
 	}
 	/* a fragment, a bad IHL, and not IP at all */
 	memcpy(bad, pkt, len);
 	ip->frag_off = htons(0x2000);
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp, bad, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, bad, len, &ret, NULL, 0, NULL),
+			 0);
 	memcpy(bad, pkt, len);
 	ip->ihl = 3;
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp, bad, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, bad, len, &ret, NULL, 0, NULL),
+			 0);
 	memcpy(bad, pkt, len);
 	((struct ethhdr *)bad)->h_proto = htons(ETH_P_ARP);
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp, bad, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_stamp, bad, len, &ret, NULL, 0, NULL),
+			 0);
 	assert_int_equal(ret, XDP_PASS);
 	for (k = 0; k < 16; k++)
 		assert_int_equal(slot(k).seq1[HP_XDP], 0);
@@ -210,9 +220,11 @@ static void test_empty_programs_pass(void **state)
 	size_t len = udp4_probe(pkt, sizeof(pkt), 1, PORT, HOOKS_MAGIC);
 
 	(void)state;
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp0, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_xdp_empty, pkt, len, &ret, NULL, 0, NULL),
+			 0);
 	assert_int_equal(ret, XDP_PASS);
-	assert_int_equal(bpft_run(skel->progs.olab_hooks_tc0, pkt, len, &ret, NULL, 0, NULL), 0);
+	assert_int_equal(bpft_run(skel->progs.olab_hooks_tc_empty, pkt, len, &ret, NULL, 0, NULL),
+			 0);
 	assert_int_equal(ret, 0);
 }
 

@@ -77,13 +77,13 @@ static void test_sum_agrees(void **state)
 		s->data->sum_x = xs[i];
 		run(s->progs.olab_jit_sum);
 		assert_int_equal(s->bss->sink, (uint64_t)JIT_SUM_REPS * jit_sum(tb.pkt, xs[i]));
-		run(s->progs.olab_jit_sum1);
+		run(s->progs.olab_jit_sum_once);
 		assert_int_equal(s->bss->sink, jit_sum(tb.pkt, xs[i]));
 	}
 	/* and the sum depends on every byte */
 	s->data->sum_x = 1;
 	tb.pkt[63] ^= 1;
-	run(s->progs.olab_jit_sum1);
+	run(s->progs.olab_jit_sum_once);
 	assert_int_equal(s->bss->sink, jit_sum(tb.pkt, 1));
 	tb.pkt[63] ^= 1;
 }
@@ -112,7 +112,7 @@ static void test_jit_image(void **state)
 	int body = 0;
 
 	(void)state;
-	assert_int_equal(jit_image(bpf_program__fd(s->progs.olab_jit_sum1), &code, &len), 0);
+	assert_int_equal(jit_image(bpf_program__fd(s->progs.olab_jit_sum_once), &code, &len), 0);
 	assert_true(len > 64);
 	/* the X loop: at least one instruction per summed byte */
 	assert_true(jit_disasm(code, len, 0, NULL, &body) > 64);

@@ -6,8 +6,8 @@
 need_root
 OBJ="$TOP/build/bpf/exp/jit/jit.bpf.o"
 
-"$OLAB" jit dump "$OBJ" olab_jit_sum1 >"$TMP/out" 2>"$TMP/err" || fail "dump exited $?: $(cat "$TMP/err")"
-grep -q '^olab_jit_sum1 (section xdp): [0-9]* bytes of x86-64' "$TMP/out" || fail "no header"
+"$OLAB" jit dump "$OBJ" olab_jit_sum_once >"$TMP/out" 2>"$TMP/err" || fail "dump exited $?: $(cat "$TMP/err")"
+grep -q '^olab_jit_sum_once (section xdp): [0-9]* bytes of x86-64' "$TMP/out" || fail "no header"
 grep -qE '^ +[0-9a-f]+: +(mov|movzx|add) ' "$TMP/out" || fail "no disassembly"
 n=$(grep -oE '^[0-9]+ instructions; longest loop body [0-9]+' "$TMP/out") || fail "no summary"
 [ "${n%% *}" -gt 64 ] || fail "too few instructions: $n"
@@ -15,7 +15,7 @@ n=$(grep -oE '^[0-9]+ instructions; longest loop body [0-9]+' "$TMP/out") || fai
 "$OLAB" jit dump "$OBJ" xdp | grep -q '^olab_jit_empty (section xdp)' || fail "section lookup"
 
 "$OLAB" jit dump "$OBJ" nosuch 2>"$TMP/err" && fail "an unknown program was accepted"
-grep -q 'olab_jit_sum1' "$TMP/err" || fail "the programs are not listed"
+grep -q 'olab_jit_sum_once' "$TMP/err" || fail "the programs are not listed"
 "$OLAB" jit dump "$TMP/none.o" xdp 2>"$TMP/err" && fail "a missing object was accepted"
 grep -qi "open $TMP/none.o" "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
 "$OLAB" jit dump "$OBJ" 2>/dev/null

@@ -70,7 +70,7 @@ static __always_inline void stamp_direct(void *data, void *data_end, int hp, __u
 }
 
 SEC("xdp")
-int olab_hooks_xdp(struct xdp_md *ctx)
+int olab_hooks_xdp_stamp(struct xdp_md *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 
@@ -79,7 +79,7 @@ int olab_hooks_xdp(struct xdp_md *ctx)
 }
 
 SEC("tc")
-int olab_hooks_tc(struct __sk_buff *skb)
+int olab_hooks_tc_stamp(struct __sk_buff *skb)
 {
 	__u64 now = bpf_ktime_get_ns();
 
@@ -117,7 +117,7 @@ static __always_inline void stamp_l4(const unsigned char *l4, __u8 proto, int hp
 
 /* At netif_receive_skb the MAC header has been pulled: skb->data is the IP header. */
 SEC("tp_btf/netif_receive_skb")
-int BPF_PROG(olab_hooks_nrs, struct sk_buff *skb)
+int BPF_PROG(olab_hooks_nrs_stamp, struct sk_buff *skb)
 {
 	__u64 now = bpf_ktime_get_ns();
 	const unsigned char *l3 = BPF_CORE_READ(skb, data);
@@ -139,7 +139,7 @@ int BPF_PROG(olab_hooks_nrs, struct sk_buff *skb)
 
 /* sk_data_ready runs right after the skb is queued: the queue's tail is the new data. */
 SEC("tp_btf/sk_data_ready")
-int BPF_PROG(olab_hooks_sdr, struct sock *sk)
+int BPF_PROG(olab_hooks_sdr_stamp, struct sock *sk)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct sk_buff *skb = BPF_CORE_READ(sk, sk_receive_queue.prev);
@@ -162,7 +162,7 @@ int BPF_PROG(olab_hooks_sdr, struct sock *sk)
  * start and just after a UDP header.
  */
 SEC("sk_skb")
-int olab_hooks_skskb(struct __sk_buff *skb)
+int olab_hooks_skskb_stamp(struct __sk_buff *skb)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct hooks_probe p;
@@ -176,19 +176,19 @@ int olab_hooks_skskb(struct __sk_buff *skb)
 
 /* Empty programs: the cost of entering and leaving each hook. */
 SEC("xdp")
-int olab_hooks_xdp0(struct xdp_md *ctx)
+int olab_hooks_xdp_empty(struct xdp_md *ctx)
 {
 	return XDP_PASS_;
 }
 
 SEC("tc")
-int olab_hooks_tc0(struct __sk_buff *skb)
+int olab_hooks_tc_empty(struct __sk_buff *skb)
 {
 	return TC_ACT_OK_;
 }
 
 SEC("sk_skb")
-int olab_hooks_skskb0(struct __sk_buff *skb)
+int olab_hooks_skskb_empty(struct __sk_buff *skb)
 {
 	return SK_PASS_;
 }

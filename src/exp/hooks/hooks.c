@@ -55,12 +55,12 @@ static void probe_caps(struct hooks_bpf *skel, struct caps *c)
 	if (!c->nrs) {
 		snprintf(c->why_nrs, sizeof(c->why_nrs),
 			 "this kernel's BTF has no netif_receive_skb tracepoint");
-		bpf_program__set_autoload(skel->progs.olab_hooks_nrs, false);
+		bpf_program__set_autoload(skel->progs.olab_hooks_nrs_stamp, false);
 	}
 	if (!c->sdr) {
 		snprintf(c->why_sdr, sizeof(c->why_sdr),
 			 "this kernel has no sk_data_ready tracepoint (added in Linux 6.3)");
-		bpf_program__set_autoload(skel->progs.olab_hooks_sdr, false);
+		bpf_program__set_autoload(skel->progs.olab_hooks_sdr_stamp, false);
 	}
 }
 

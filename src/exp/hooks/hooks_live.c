@@ -65,8 +65,9 @@ int attach_dut(const struct tb *tb, struct bpf_program *xdp, struct bpf_program 
 int live_stats(struct hooks_bpf *skel, const struct tb *tb, const struct run_opts *o,
 	       struct result *r)
 {
-	struct bpf_program *progs[] = { skel->progs.olab_hooks_xdp0, skel->progs.olab_hooks_tc0,
-					skel->progs.olab_hooks_skskb0 };
+	struct bpf_program *progs[] = { skel->progs.olab_hooks_xdp_empty,
+					skel->progs.olab_hooks_tc_empty,
+					skel->progs.olab_hooks_skskb_empty };
 	static const char *const names[] = { "xdp", "tc", "skskb" };
 	static const double paper[] = { PAPER_PREP_XDP, PAPER_PREP_TC, PAPER_PREP_SKSKB };
 	int batches = o->quick ? 10 : 30, per_batch = 200, b, i, err, stats_fd = -1;

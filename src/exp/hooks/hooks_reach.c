@@ -118,7 +118,7 @@ void path_close(struct hooks_bpf *skel, struct path *p)
 	if (p->in_map)
 		bpf_map_delete_elem(bpf_map__fd(skel->maps.socks), &key);
 	if (p->verdict_type)
-		bpf_prog_detach2(bpf_program__fd(skel->progs.olab_hooks_skskb),
+		bpf_prog_detach2(bpf_program__fd(skel->progs.olab_hooks_skskb_stamp),
 				 bpf_map__fd(skel->maps.socks), p->verdict_type);
 	if (p->tx >= 0)
 		close(p->tx);
@@ -346,7 +346,7 @@ static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto
 		goto out;
 	}
 	clear_slots(map_fd, n);
-	err = path_open(skel, tb, proto, skskb ? skel->progs.olab_hooks_skskb : NULL, &p);
+	err = path_open(skel, tb, proto, skskb ? skel->progs.olab_hooks_skskb_stamp : NULL, &p);
 	if (err && skskb) {
 		/* a kernel whose sockmap refuses this socket: say so, measure the rest */
 		snprintf(why, sizeof(why), "the sockmap refused a %s socket here: %s",
@@ -499,15 +499,15 @@ int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 
 	if (n > HOOKS_SLOTS)
 		n = HOOKS_SLOTS;
-	err = attach_dut(tb, skel->progs.olab_hooks_xdp, skel->progs.olab_hooks_tc, &a);
+	err = attach_dut(tb, skel->progs.olab_hooks_xdp_stamp, skel->progs.olab_hooks_tc_stamp, &a);
 	if (err)
 		return err;
-	nrs = caps.nrs ? bpf_program__attach(skel->progs.olab_hooks_nrs) : NULL;
+	nrs = caps.nrs ? bpf_program__attach(skel->progs.olab_hooks_nrs_stamp) : NULL;
 	if (caps.nrs && !nrs) {
 		err = log_errno(-errno, "attach to tp_btf/netif_receive_skb");
 		goto out;
 	}
-	sdr = caps.sdr ? bpf_program__attach(skel->progs.olab_hooks_sdr) : NULL;
+	sdr = caps.sdr ? bpf_program__attach(skel->progs.olab_hooks_sdr_stamp) : NULL;
 	if (caps.sdr && !sdr) {
 		err = log_errno(-errno, "attach to tp_btf/sk_data_ready");
 		goto out;

@@ -81,8 +81,8 @@ int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct result
 		struct bpf_program *prog;
 		double paper;
 	} progs[] = {
-		{ "xdp", skel->progs.olab_hooks_xdp0, PAPER_PREP_XDP },
-		{ "tc", skel->progs.olab_hooks_tc0, PAPER_PREP_TC },
+		{ "xdp", skel->progs.olab_hooks_xdp_empty, PAPER_PREP_XDP },
+		{ "tc", skel->progs.olab_hooks_tc_empty, PAPER_PREP_TC },
 	};
 	struct bpfu_tr_opts tro = { .target_ns = o->quick ? 2000000 : 10000000,
 				    .samples = o->quick ? 11 : 31 };
@@ -168,8 +168,8 @@ int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct result
 		uint32_t retval;
 		struct metric *m;
 
-		err = bpfu_test_run(bpf_program__fd(skel->progs.olab_hooks_skskb0), frame, len, 1,
-				    NULL, &retval, NULL);
+		err = bpfu_test_run(bpf_program__fd(skel->progs.olab_hooks_skskb_empty), frame, len,
+				    1, NULL, &retval, NULL);
 		m = result_add(r, "hooks.prep.skskb.testrun", "empty sk_skb program, per run", "ns",
 			       METHOD_TESTRUN);
 		if (m) {

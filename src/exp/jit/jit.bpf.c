@@ -92,7 +92,7 @@ int olab_jit_sum(struct xdp_md *ctx)
 }
 
 SEC("xdp")
-int olab_jit_sum0(struct xdp_md *ctx)
+int olab_jit_sum_empty(struct xdp_md *ctx)
 {
 	struct rep c = { 0 };
 
@@ -105,7 +105,7 @@ int olab_jit_sum0(struct xdp_md *ctx)
 
 /* The sum once on the packet itself: its one loop is the X loop (for the disassembly). */
 SEC("xdp")
-int olab_jit_sum1(struct xdp_md *ctx)
+int olab_jit_sum_once(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data, *data_end = (void *)(long)ctx->data_end;
 

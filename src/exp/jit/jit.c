@@ -236,7 +236,7 @@ int jit_run(struct exp_ctx *x)
 	trb_init(&tb, o->quick, o->samples);
 	err = trb_measure(&tb, bpf_program__fd(s->progs.olab_jit_empty), &bempty);
 	if (!err)
-		err = trb_measure(&tb, bpf_program__fd(s->progs.olab_jit_sum0), &bsempty);
+		err = trb_measure(&tb, bpf_program__fd(s->progs.olab_jit_sum_empty), &bsempty);
 	if (err)
 		goto out;
 	native_measure(0, 1, tb.pkt, &tb, &nempty);
@@ -270,7 +270,7 @@ int jit_run(struct exp_ctx *x)
 		goto out;
 
 	/* instructions of one X-loop iteration: the JIT's and the native compiler's */
-	err = jit_image(bpf_program__fd(s->progs.olab_jit_sum1), &code, &clen);
+	err = jit_image(bpf_program__fd(s->progs.olab_jit_sum_once), &code, &clen);
 	if (!err) {
 		struct metric *m;
 		struct trb_run one = { .n = 1, .linear = true };
@@ -287,7 +287,7 @@ int jit_run(struct exp_ctx *x)
 		trb_metric(m, &one, 0, 1, true, 1);
 		metric_set_paper(m, 520, "Fig. 14");
 		snprintf(m->note, sizeof(m->note),
-			 "the longest backward jump of the JIT image of olab_jit_sum1 (%d "
+			 "the longest backward jump of the JIT image of olab_jit_sum_once (%d "
 			 "instructions in all), counted with capstone",
 			 nins);
 		m = result_add(r, "jit.loop_insns.native",
@@ -328,7 +328,7 @@ static const char jit_doc[] =
 	"created, nothing attached), read the image back and disassemble it with capstone."
 	"\vExamples:\n"
 	"  offloadlab jit dump build/bpf/exp/jit/jit.bpf.o xdp\n"
-	"  offloadlab jit dump build/bpf/exp/jit/jit.bpf.o olab_jit_sum1\n"
+	"  offloadlab jit dump build/bpf/exp/jit/jit.bpf.o olab_jit_sum_once\n"
 	"SECTION is a section name (xdp, tc, ...) or a program name; with several programs in "
 	"one section, the first is shown unless a program name is given. Needs root.";
 
