@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "advise/advise.h"
+#include "agent/agent.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/jit/jit.h"
 #include "afxdp_kv/afxdp_kv_serve.h"
@@ -134,6 +135,8 @@ static const struct cmd cmds[] = {
 	  advise_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
 	{ "compare", "compare two runs metric by metric, with the noise of each", compare_main },
+	{ "agent", "agent --stdio: the server's side of run --remote, driven over ssh",
+	  agent_main },
 };
 
 static void usage(FILE *f)

@@ -22,6 +22,7 @@ struct run_opts {
 };
 
 struct tb;
+struct remote;
 
 /* What the runner hands an experiment's run(). */
 struct exp_ctx {
@@ -29,6 +30,11 @@ struct exp_ctx {
 	struct result *r; /* fill it; never print results */
 	void *skel;	  /* the loaded skeleton, when the experiment names one */
 	struct tb *tb;	  /* the veth testbed, when the experiment asks for one */
+	/*
+	 * Two hosts (run --remote): the agent on the server's host; tb's generator end is then
+	 * a real device here and its dut end only the server's address (tb->two_hosts).
+	 */
+	struct remote *remote;
 };
 
 /*
@@ -98,6 +104,7 @@ struct experiment {
 	/* between open and load: rodata, autoload; 0 or -errno */
 	int (*configure)(void *skel, const struct run_opts *o);
 	bool testbed; /* the runner creates the veth testbed before run() and removes it after */
+	bool remote;  /* it runs with two hosts too (run --remote): its server side by the agent */
 	/*
 	 * Fills x->r; returns 0, or -errno when it could not run at all (x->r->error says why,
 	 * or the runner says strerror). Metrics it cannot measure here are recorded unavailable
@@ -115,5 +122,8 @@ bool exp_emits(const struct experiment *e, const char *id);
 
 /* Runs one experiment through its life cycle into r (result_init'ed by the caller). */
 int exp_run(const struct experiment *e, const struct run_opts *o, struct result *r);
+/* The same with two hosts: the generator on dev here, the server side by the agent. */
+int exp_run_remote(const struct experiment *e, const struct run_opts *o, struct remote *rm,
+		   struct result *r);
 
 #endif

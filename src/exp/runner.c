@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "agent/agent.h"
 #include "exp/exp.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
@@ -55,9 +56,10 @@ static void check_declared(const struct experiment *e, struct result *r)
 	}
 }
 
-int exp_run(const struct experiment *e, const struct run_opts *o, struct result *r)
+static int exp_run_with(const struct experiment *e, const struct run_opts *o, struct remote *rm,
+			struct result *r)
 {
-	struct exp_ctx x = { .o = o, .r = r };
+	struct exp_ctx x = { .o = o, .r = r, .remote = rm };
 	struct tb tb;
 	cpu_set_t cpus;
 	int err = 0, have_cpus;
@@ -66,7 +68,17 @@ int exp_run(const struct experiment *e, const struct run_opts *o, struct result 
 	have_cpus = !pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 	if (e->skel)
 		err = skel_up(e, o, &x);
-	if (!err && e->testbed) {
+	if (!err && rm) {
+		const struct remote_opts *ro = remote_opts_of(rm);
+
+		/* two hosts: the generator's end is the real device here, the server's there */
+		err = tb_attach_host(&tb, TB_GEN, ro->dev, ro->remote_addr, ro->remote_dev);
+		if (err)
+			snprintf(r->error, sizeof(r->error), "use %s here: %s", ro->dev,
+				 strerror(-err));
+		else
+			x.tb = &tb;
+	} else if (!err && e->testbed) {
 		memset(&tb, 0, sizeof(tb));
 		err = tb_create(&tb);
 		if (err)
@@ -87,4 +99,15 @@ int exp_run(const struct experiment *e, const struct run_opts *o, struct result 
 	if (have_cpus && CPU_COUNT(&cpus))
 		pthread_setaffinity_np(pthread_self(), sizeof(cpus), &cpus);
 	return err;
+}
+
+int exp_run(const struct experiment *e, const struct run_opts *o, struct result *r)
+{
+	return exp_run_with(e, o, NULL, r);
+}
+
+int exp_run_remote(const struct experiment *e, const struct run_opts *o, struct remote *rm,
+		   struct result *r)
+{
+	return exp_run_with(e, o, rm, r);
 }

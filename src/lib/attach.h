@@ -43,6 +43,9 @@ struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifna
  * path, and the client's end of a veth, where frames sent back with XDP_TX only arrive if
  * that end runs XDP too. 0, or -errno with the message printed.
  */
+/* Whether the device (this namespace) is a veth, by its driver's name. */
+bool dev_is_veth(const char *ifname);
+
 struct xdp_pass_bpf;
 struct xdp_pass_link {
 	struct xdp_pass_bpf *skel;

@@ -247,6 +247,21 @@ static void machine_line(FILE *f, json_t *mach)
 	fprintf(f, "</p>\n");
 }
 
+/* Where the live packets went: "veth" on one host, "two hosts, DEV -> DEV" with --remote. */
+static void path_words(FILE *f, json_t *topo)
+{
+	if (strcmp(jstr(topo, "kind"), "two-hosts")) {
+		fprintf(f, "veth between two namespaces");
+		return;
+	}
+	fprintf(f, "two hosts, ");
+	html_esc(f, jstr(topo, "dev"));
+	fprintf(f, " -&gt; ");
+	html_esc(f, jstr(topo, "remote_dev"));
+	fprintf(f, " on ");
+	html_esc(f, jstr(topo, "host"));
+}
+
 static void experiment_section(FILE *f, json_t *exp, bool can_plot, int *plots)
 {
 	const char *name = jstr(exp, "name");
@@ -387,8 +402,9 @@ int report_html(json_t *doc, const char *src, FILE *f)
 	}
 	fprintf(f, "</tbody></table>\n<p class=\"muted\">Every number is a median with its "
 		   "interquartile range and sample count; the method says how it was measured "
-		   "(test-run: BPF_PROG_TEST_RUN, an upper bound; live: real packets over veth; "
-		   "bpf-stats: the kernel's run-time counters; model: computed from other "
+		   "(test-run: BPF_PROG_TEST_RUN, an upper bound; live: real packets over ");
+	path_words(f, json_object_get(doc, "topology"));
+	fprintf(f, "; bpf-stats: the kernel's run-time counters; model: computed from other "
 		   "metrics; native: the same C in user space). A verdict is judged on the 95 %% "
 		   "confidence interval of the median: &ldquo;agrees&rdquo; when it meets the "
 		   "paper's value +-30 %% (+-5 percentage points for changes in %%), "

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
 /* offloadlab run: the experiments, one after another, with what the machine was doing. */
 #include <argp.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "agent/agent.h"
 #include "exp/exp.h"
 #include "lib/bpfutil.h"
 #include "lib/busy.h"
@@ -36,8 +38,12 @@ struct run_args {
 	const char *names[32];
 	int nnames;
 	bool no_report;
-	double budget_s; /* 0: the default for --quick or not */
+	double budget_s;	   /* 0: the default for --quick or not */
+	struct remote_opts remote; /* remote.host or remote.cmd set: two hosts */
+	bool two_hosts;
 };
+
+enum { OPT_REMOTE = 1000, OPT_DEV, OPT_RDEV, OPT_RADDR, OPT_RCMD, OPT_RBIN, OPT_ALLOW_DEF };
 
 static const char run_doc[] =
 	"Run experiments (all of them when none is named) and print one table each: our "
@@ -62,8 +68,49 @@ static const struct argp_option run_options[] = {
 	  0 },
 	{ "no-report", 'R', NULL, 0, "Do not write report.html into the run folder", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf debug output and the testbed's commands", 0 },
+	{ NULL, 0, NULL, 0,
+	  "Two hosts (the generator here, the server there; README 'Two machines'):", 1 },
+	{ "remote", OPT_REMOTE, "HOST", 0, "The server's host, reached by ssh", 1 },
+	{ "dev", OPT_DEV, "DEV", 0, "The generator's device here", 1 },
+	{ "remote-dev", OPT_RDEV, "DEV", 0, "The server's device there", 1 },
+	{ "remote-addr", OPT_RADDR, "ADDR", 0, "The server's IPv4 address on it", 1 },
+	{ "remote-cmd", OPT_RCMD, "CMD", 0,
+	  "Run the agent with CMD instead of 'ssh -T -o BatchMode=yes HOST' (split on spaces, no "
+	  "shell)",
+	  1 },
+	{ "remote-bin", OPT_RBIN, "PATH", 0, "offloadlab on the other host (default: offloadlab)",
+	  1 },
+	{ "allow-default-route-dev", OPT_ALLOW_DEF, NULL, 0,
+	  "Let the agent use a device that carries its host's default route", 1 },
 	{ 0 },
 };
+
+/* Two hosts: every option it needs, and only experiments that run that way. */
+static void run_check_remote(struct argp_state *state, struct run_args *a)
+{
+	struct remote_opts *r = &a->remote;
+	struct in_addr ia;
+	int i;
+
+	a->two_hosts = r->host || r->cmd || r->dev || r->remote_dev || r->remote_addr;
+	if (!a->two_hosts)
+		return;
+	if (!r->host)
+		r->host = r->cmd ? "remote" : NULL;
+	if (!r->host || !r->dev || !r->remote_dev || !r->remote_addr)
+		argp_error(state, "two hosts need --remote HOST (or --remote-cmd), --dev, "
+				  "--remote-dev and --remote-addr");
+	if (inet_pton(AF_INET, r->remote_addr, &ia) != 1)
+		argp_error(state, "--remote-addr takes an IPv4 address, not '%s'", r->remote_addr);
+	if (!r->bin)
+		r->bin = "offloadlab";
+	for (i = 0; i < a->nnames; i++)
+		if (!exp_find(a->names[i])->remote)
+			argp_error(state,
+				   "'%s' does not run with two hosts yet (with --remote: echo); "
+				   "run it here on the veth testbed without --remote",
+				   a->names[i]);
+}
 
 static error_t run_parse(int key, char *arg, struct argp_state *state)
 {
@@ -102,6 +149,30 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 				   "--samples takes a whole number from 100 to 8000, not '%s'",
 				   arg);
 		a->o.samples = (unsigned int)v;
+		break;
+	case OPT_REMOTE:
+		a->remote.host = arg;
+		break;
+	case OPT_DEV:
+		a->remote.dev = arg;
+		break;
+	case OPT_RDEV:
+		a->remote.remote_dev = arg;
+		break;
+	case OPT_RADDR:
+		a->remote.remote_addr = arg;
+		break;
+	case OPT_RCMD:
+		a->remote.cmd = arg;
+		break;
+	case OPT_RBIN:
+		a->remote.bin = arg;
+		break;
+	case OPT_ALLOW_DEF:
+		a->remote.allow_default_route = true;
+		break;
+	case ARGP_KEY_END:
+		run_check_remote(state, a);
 		break;
 	case ARGP_KEY_ARG:
 		if (!exp_find(arg))
@@ -209,6 +280,7 @@ struct run_state {
 	const struct experiment *sel[64];
 	int n, failed, busy_exps;
 	json_t *doc, *exps;
+	struct remote *rm;
 	char dir[4096], path[4200], stamp[32];
 	uint64_t t_start;
 	struct busy_snap *snap0, *snap1, *snap2;
@@ -240,18 +312,40 @@ static int run_acquire(void)
 	return EXIT_OK;
 }
 
+/* The agent on the other host, its environment and the topology in the document. */
+static int run_remote_open(struct run_state *st)
+{
+	const struct remote_opts *r = &st->a.remote;
+	char why[300] = "";
+	json_t *env = NULL;
+	int err = remote_open(r, &st->rm, &env, why, sizeof(why));
+
+	if (err) {
+		fprintf(stderr, "offloadlab run: the agent on %s: %s\n", r->host, why);
+		return err;
+	}
+	json_object_set_new(st->doc, "environment_remote", env ? env : json_object());
+	json_object_set_new(st->doc, "topology",
+			    json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "two-hosts", "host",
+				      r->host, "dev", r->dev, "remote_dev", r->remote_dev,
+				      "remote_addr", r->remote_addr));
+	fprintf(stderr,
+		"offloadlab: two hosts: the generator here on %s, the server on %s (%s, %s)\n",
+		r->dev, r->host, r->remote_dev, r->remote_addr);
+	return 0;
+}
+
 /* The selection, the run folder and the document as it starts. 0 or -errno. */
 static int run_prepare(struct run_state *st)
 {
 	time_t now = time(NULL);
 	int i, err, stale;
 
-	if (st->a.nnames == 0)
-		for (i = 0; i < (int)exp_count; i++)
+	for (i = 0; st->a.nnames == 0 && i < (int)exp_count; i++)
+		if (!st->a.two_hosts || exp_table[i]->remote)
 			st->sel[st->n++] = exp_table[i];
-	else
-		for (i = 0; i < st->a.nnames; i++)
-			st->sel[st->n++] = exp_find(st->a.names[i]);
+	for (i = 0; i < st->a.nnames; i++)
+		st->sel[st->n++] = exp_find(st->a.names[i]);
 	log_setup_libbpf();
 	stale = tb_cleanup_stale();
 	if (stale > 0)
@@ -274,6 +368,11 @@ static int run_prepare(struct run_state *st)
 	json_object_set_new(st->doc, "started", json_string(st->stamp));
 	json_object_set_new(st->doc, "quick", json_boolean(st->a.o.quick));
 	json_object_set_new(st->doc, "environment", env_capture());
+	if (st->a.two_hosts) {
+		err = run_remote_open(st);
+		if (err)
+			return err;
+	}
 	json_object_set_new(st->doc, "experiments", json_incref(st->exps));
 	err = save(st->doc, st->path, st->t_start, false);
 	if (err)
@@ -312,7 +411,7 @@ static int run_one(struct run_state *st, int i)
 			 a->budget_s, elapsed);
 		rerr = -ETIME;
 	} else {
-		rerr = exp_run(e, &a->o, &r);
+		rerr = st->rm ? exp_run_remote(e, &a->o, st->rm, &r) : exp_run(e, &a->o, &r);
 	}
 	busy_snap(st->snap2);
 	busy_between(st->snap1, st->snap2, &br);
@@ -407,6 +506,7 @@ int run_main(int argc, char **argv)
 	rc = st->failed || err ? EXIT_FAIL : EXIT_OK;
 	json_decref(st->exps);
 	json_decref(st->doc);
+	remote_close(st->rm);
 	free(st->snap0);
 	free(st->snap1);
 	free(st->snap2);

@@ -34,10 +34,19 @@ struct tb {
 	int host_nsfd;		 /* where tb_leave() returns to */
 	int gen_cpu, dut_cpu;
 	bool up;
+	bool two_hosts; /* tb_attach_host: one end is a real device here, the other elsewhere */
 };
 
 /* Create the namespaces and the veth pair; on failure nothing is left behind. */
 int tb_create(struct tb *tb);
+/*
+ * One end of a two-host set-up: side is the real device ifname of this network namespace
+ * (its address and MAC read from it), the other end only an address (peer_ip, may be NULL)
+ * on another host. Nothing is created, and tb_destroy() removes nothing but its descriptors.
+ * 0, or -errno with the message printed.
+ */
+int tb_attach_host(struct tb *tb, enum tb_side side, const char *ifname, const char *peer_ip,
+		   const char *peer_ifname);
 /* Move the calling thread into one side's namespace, or back to the host's. */
 int tb_enter(const struct tb *tb, enum tb_side side);
 int tb_leave(const struct tb *tb);

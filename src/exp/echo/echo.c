@@ -22,6 +22,7 @@
 #include "exp/echo/echo.h"
 #include "exp/echo/echo_exp.h"
 #include "loadgen/echo_server.h"
+#include "agent/agent.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/log.h"
@@ -75,6 +76,7 @@ struct ctx {
 	struct tb *tb;
 	struct server srv; /* the variant being measured */
 	enum placement pl;
+	struct remote *remote; /* two hosts: the server side is the agent's there */
 };
 
 static void server_down(struct ctx *c, struct server *s)
@@ -110,6 +112,11 @@ static int skskb_accept(void *arg, int fd)
 	int one = 1;
 
 	(void)fd;
+	if (s->sk_fd >= 0) {
+		/* a new connection each run: the old one leaves the sockmap with it */
+		bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
+		close(s->sk_fd);
+	}
 	s->sk_fd = accept4(s->sk_lfd, NULL, NULL, SOCK_CLOEXEC);
 	if (s->sk_fd < 0)
 		return log_errno(-errno, "accept the generator's connection");
@@ -156,8 +163,9 @@ static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4
 	}
 	switch (v) {
 	case V_TC:
-		err = att_tc_ingress(tb->dut.ifindex, tb->dut.ifname,
-				     bpf_program__fd(c->skel->progs.olab_echo_tc), &s->tc);
+		err = att_tc_ingress_at(tb->dut.ifindex, tb->dut.ifname,
+					bpf_program__fd(c->skel->progs.olab_echo_tc),
+					ECHO_TC_HANDLE, ECHO_TC_PRIORITY, &s->tc);
 		break;
 	case V_SOCK_SLEEP:
 	case V_SOCK_BUSY:
@@ -211,12 +219,56 @@ out:
 	return err;
 }
 
-static void counters(struct echo_bpf *skel, __u64 out[ECHO_COUNTERS])
+/* Replies the BPF echo programs have sent so far. */
+static uint64_t counted(struct echo_bpf *skel)
 {
-	int k;
+	uint64_t n = 0;
 
-	for (k = 0; k < ECHO_COUNTERS; k++)
-		bpfu_percpu_sum(bpf_map__fd(skel->maps.counters), (uint32_t)k, (uint64_t *)&out[k]);
+	bpfu_percpu_sum(bpf_map__fd(skel->maps.counters), ECHO_REPLIED, &n);
+	return n;
+}
+
+/* ---- two hosts: the server side is the agent's (src/agent) ---- */
+
+/* TCP SK_SKB: the agent accepts the connection and puts it in its sockmap, now. */
+static int remote_accept(void *arg, int fd)
+{
+	struct ctx *c = arg;
+	char why[200];
+	json_t *a;
+
+	(void)fd;
+	a = remote_call(c->remote, json_pack("{s:s}", "op", "echo_accept"), why, sizeof(why));
+	if (!a)
+		log_info("echo: the agent did not take the connection: %s", why);
+	json_decref(a);
+	return a ? 0 : -EIO;
+}
+
+/* Variant v up on the other host; why says why not. */
+static int remote_up(struct ctx *c, enum variant v, enum lg_l4 l4, char *why, size_t whylen)
+{
+	json_t *a = remote_call(c->remote,
+				json_pack("{s:s, s:s, s:s, s:s, s:b}", "op", "echo_up", "variant",
+					  vinfo[v].key, "l4", l4 == LG_UDP ? "udp" : "tcp", "peer",
+					  c->tb->gen.ip, "split", c->pl == PL_SPLIT),
+				why, whylen);
+
+	json_decref(a);
+	return a ? 0 : -EIO;
+}
+
+/* The variant down there; the replies its BPF programs sent. */
+static uint64_t remote_down(struct ctx *c)
+{
+	char why[200];
+	json_t *a = remote_call(c->remote, json_pack("{s:s}", "op", "echo_down"), why, sizeof(why));
+	uint64_t n = a ? (uint64_t)json_integer_value(json_object_get(a, "replied")) : 0;
+
+	if (!a)
+		log_info("echo: the agent could not take the variant down: %s", why);
+	json_decref(a);
+	return n;
 }
 
 static void lg_setup(struct lg_opts *lo, const struct tb *tb, enum lg_l4 l4)
@@ -250,7 +302,7 @@ static void lg_for(struct ctx *c, struct lg_opts *lo, enum variant v, enum lg_l4
 {
 	lg_setup(lo, c->tb, l4);
 	if (v == V_SKSKB && l4 == LG_TCP) {
-		lo->after_connect = skskb_accept;
+		lo->after_connect = c->remote ? remote_accept : skskb_accept;
 		lo->after_connect_arg = c;
 	}
 }
@@ -296,7 +348,6 @@ static int measure_lat(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 static int measure_tput(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
 			struct metric *mt, uint64_t *sent, uint64_t *lost)
 {
-	struct server *s = &c->srv;
 	struct stats_samples tput;
 	struct lg_opts lo;
 	struct lg_result lr;
@@ -304,15 +355,6 @@ static int measure_tput(struct ctx *c, enum variant v, enum lg_l4 l4, const stru
 
 	stats_samples_init(&tput);
 	for (i = 0; i < p->tput_reps && !err; i++) {
-		if (v == V_SKSKB && l4 == LG_TCP) {
-			/* a new connection each run: the old one leaves the sockmap with it */
-			__u32 key = 0;
-
-			bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
-			if (s->sk_fd >= 0)
-				close(s->sk_fd);
-			s->sk_fd = -1;
-		}
 		lg_for(c, &lo, v, l4);
 		lo.mode = LG_CLOSED;
 		lo.outstanding = OUTSTANDING;
@@ -343,8 +385,7 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 	struct server *s = &c->srv;
 	struct metric *ml, *mt;
 	char why[160] = "";
-	__u64 before[ECHO_COUNTERS], after[ECHO_COUNTERS];
-	uint64_t lost = 0, sent = 0;
+	uint64_t lost = 0, sent = 0, replied;
 	int err;
 
 	*tput_median = 0;
@@ -359,16 +400,26 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 	if (vinfo[v].paper_us > 0)
 		metric_set_paper(ml, vinfo[v].paper_us * 1000.0, "Fig. 3");
 
-	err = server_up(c, s, v, l4, why, sizeof(why));
+	if (c->remote && v == V_SKSKB && l4 == LG_UDP)
+		/* a connected UDP socket and its sockmap entry on the other host: not yet */
+		snprintf(why, sizeof(why), "not measured with two hosts yet (UDP SK_SKB)");
+	err = why[0]	  ? -EOPNOTSUPP
+	      : c->remote ? remote_up(c, v, l4, why, sizeof(why))
+			  : server_up(c, s, v, l4, why, sizeof(why));
 	if (err) {
 		if (!why[0])
 			snprintf(why, sizeof(why), "could not set up the server: %s",
 				 strerror(-err));
 		metric_unavailable(ml, "%s", why);
 		metric_unavailable(mt, "%s", why);
+		if (c->remote && !remote_alive(c->remote)) {
+			snprintf(r->error, sizeof(r->error), "the agent on the server's host: %s",
+				 why);
+			return -EPIPE;
+		}
 		return 0; /* the other variants still run */
 	}
-	counters(c->skel, before);
+	replied = c->remote ? 0 : counted(c->skel);
 	err = tb_enter(c->tb, TB_GEN);
 	if (err)
 		goto out;
@@ -380,9 +431,8 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 		*tput_median = mt->s.p50;
 	tb_leave(c->tb);
 out:
-	counters(c->skel, after);
-	if (!err && (v == V_XDP || v == V_TC || v == V_SKSKB) &&
-	    after[ECHO_REPLIED] - before[ECHO_REPLIED] == 0)
+	replied = c->remote ? remote_down(c) : counted(c->skel) - replied;
+	if (!err && (v == V_XDP || v == V_TC || v == V_SKSKB) && replied == 0)
 		result_note(r,
 			    "%s/%s/%s: the BPF program answered nothing: replies came from "
 			    "elsewhere",
@@ -391,7 +441,8 @@ out:
 		result_note(r, "%s/%s/%s: %llu of %llu requests got no reply within 100 ms",
 			    pl_name[c->pl], l4n, vinfo[v].key, (unsigned long long)lost,
 			    (unsigned long long)sent);
-	server_down(c, s);
+	if (!c->remote)
+		server_down(c, s);
 	if (err) {
 		metric_unavailable(ml, "the load generator failed: %s", strerror(-err));
 		metric_unavailable(mt, "the load generator failed: %s", strerror(-err));
@@ -426,21 +477,31 @@ int echo_run(struct exp_ctx *x)
 
 	c.skel = skel;
 	c.tb = tb;
-	/* the generator's veth must run XDP to receive XDP_TX replies; it also gets a NAPI
-	 * thread on the generator's CPU, so reply processing is not charged to the dut */
-	err = tb_enter(tb, TB_GEN);
-	if (err)
-		goto out;
-	err = xdp_pass_attach(tb->gen.ifname, &peer);
-	tb_leave(tb);
-	if (err)
-		goto out;
-	for (pl = PL_SHARED; pl < PL_MAX; pl++) {
+	c.remote = x->remote;
+	/* the generator's veth must run XDP to receive XDP_TX replies (a NIC needs nothing); it
+	 * also gets a NAPI thread on the generator's CPU, so reply processing is not charged to
+	 * the dut */
+	if (!c.remote || dev_is_veth(tb->gen.ifname)) {
+		if (c.remote)
+			fprintf(stderr,
+				"offloadlab: here: attach an XDP_PASS program to %s (a veth "
+				"receives XDP_TX replies only with one)\n",
+				tb->gen.ifname);
+		err = tb_enter(tb, TB_GEN);
+		if (err)
+			goto out;
+		err = xdp_pass_attach(tb->gen.ifname, &peer);
+		tb_leave(tb);
+		if (err)
+			goto out;
+	}
+	/* two hosts: every request crosses between them, as in the split placement */
+	for (pl = c.remote ? PL_SPLIT : PL_SHARED; pl < PL_MAX; pl++) {
 		c.pl = (enum placement)pl;
 		/* split: the generator's veth gets a NAPI thread on the generator's CPU too, so
 		 * reply processing is not charged to the dut (shared runs first: threaded NAPI
 		 * stays on once set) */
-		if (pl == PL_SPLIT)
+		if (pl == PL_SPLIT && (!c.remote || peer.link))
 			gen_napi = tb_napi_pin(tb, TB_GEN, tb->gen_cpu, true);
 		for (l4 = LG_UDP; l4 <= LG_TCP; l4++) {
 			for (i = 0; i < (int)ARRAY_SIZE(order); i++) {
@@ -475,14 +536,23 @@ int echo_run(struct exp_ctx *x)
 						"the limit",
 						pl_name[pl], vinfo[i].key, tput[pl][LG_UDP][i]);
 	}
-	result_note(r,
-		    "testbed: veth between two namespaces; generator on cpu %d, dut on cpu %d; "
-		    "split placement: %s; every dut variant has an XDP program attached "
-		    "(XDP_PASS when XDP is not the one answering) so that all get the same "
-		    "NAPI path",
-		    tb->gen_cpu, tb->dut_cpu,
-		    gen_napi > 0 ? "NAPI threads (real-time priority) pinned to each side's CPU"
-				 : "the generator's veth stayed in softirq");
+	if (c.remote)
+		result_note(
+			r,
+			"two hosts: the generator here on %s (cpu %d), the server side on %s "
+			"(%s) by the agent; only the split placement (the shared one is a single "
+			"veth host's); every variant has an XDP program on the server's device",
+			tb->gen.ifname, tb->gen_cpu, tb->dut.ifname, tb->dut.ip);
+	else
+		result_note(
+			r,
+			"testbed: veth between two namespaces; generator on cpu %d, dut on cpu "
+			"%d; split placement: %s; every dut variant has an XDP program attached "
+			"(XDP_PASS when XDP is not the one answering) so that all get the same "
+			"NAPI path",
+			tb->gen_cpu, tb->dut_cpu,
+			gen_napi > 0 ? "NAPI threads (real-time priority) pinned to each side's CPU"
+				     : "the generator's veth stayed in softirq");
 	result_note(r, "requests: %zu-byte UDP payloads / TCP messages with a sequence number",
 		    lg_echo_app.size);
 	result_note(r, "split placement: each request crosses CPUs twice (to the dut's NAPI thread "
@@ -491,4 +561,74 @@ int echo_run(struct exp_ctx *x)
 out:
 	xdp_pass_detach(&peer);
 	return err;
+}
+
+/* ---- the agent's end: one variant's server side on a device of this host ---- */
+
+struct echo_side {
+	struct ctx c;
+	struct tb tb;
+	enum variant v;
+	enum lg_l4 l4;
+};
+
+int echo_side_up(const char *dev, const char *peer_ip, const char *variant, const char *l4,
+		 bool split, struct echo_side **out, char *why, size_t whylen)
+{
+	struct echo_side *s = calloc(1, sizeof(*s));
+	int v, err;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	for (v = 0; v < V_MAX && strcmp(vinfo[v].key, variant); v++)
+		;
+	s->l4 = strcmp(l4, "tcp") ? LG_UDP : LG_TCP;
+	if (v == V_MAX || !(s->l4 == LG_UDP ? vinfo[v].udp : vinfo[v].tcp)) {
+		snprintf(why, whylen, "no echo variant '%s' over %s", variant, l4);
+		free(s);
+		return -EINVAL;
+	}
+	s->v = (enum variant)v;
+	err = tb_attach_host(&s->tb, TB_DUT, dev, peer_ip, NULL);
+	s->c.skel = err ? NULL : echo_bpf__open();
+	if (!err && !s->c.skel)
+		err = -errno;
+	if (!err) {
+		s->c.skel->rodata->cfg_port = ECHO_PORT;
+		err = echo_bpf__load(s->c.skel);
+	}
+	s->c.tb = &s->tb;
+	s->c.pl = split ? PL_SPLIT : PL_SHARED;
+	if (!err)
+		err = server_up(&s->c, &s->c.srv, s->v, s->l4, why, whylen);
+	else if (!why[0])
+		snprintf(why, whylen, "load the echo programs: %s", strerror(-err));
+	if (err) {
+		echo_bpf__destroy(s->c.skel);
+		tb_destroy(&s->tb);
+		free(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+int echo_side_accept(struct echo_side *s)
+{
+	return skskb_accept(&s->c, -1);
+}
+
+uint64_t echo_side_down(struct echo_side *s)
+{
+	uint64_t n;
+
+	if (!s)
+		return 0;
+	n = counted(s->c.skel);
+	server_down(&s->c, &s->c.srv);
+	echo_bpf__destroy(s->c.skel);
+	tb_destroy(&s->tb);
+	free(s);
+	return n;
 }

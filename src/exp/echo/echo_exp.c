@@ -91,5 +91,6 @@ const struct experiment exp_echo = {
 	.skel = EXP_SKEL(echo),
 	.configure = echo_configure,
 	.testbed = true,
+	.remote = true,
 	.run = echo_run,
 };

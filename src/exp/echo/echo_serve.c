@@ -122,8 +122,6 @@ static int serve_adopt(struct echo_bpf *skel, int fd, __u32 slot, uint64_t *by_u
 }
 
 /* The echo server's TC filter: its own handle and priority, so a leftover can be found. */
-#define ECHO_TC_HANDLE 0x6563 /* "ec" */
-#define ECHO_TC_PRIORITY 0xc2
 
 static volatile sig_atomic_t serve_stop;
 

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * offloadlab agent --stdio: the server's side of an experiment on this host, driven over its
+ * standard input and output (docs/agent-protocol.md). It never listens on the network. What it
+ * attaches it removes on EOF, on SIGTERM/SIGHUP/SIGINT, and, after a SIGKILL, at the next
+ * start (a state file per device says what was changed and by which pid).
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "agent/agent.h"
+#include "exp/echo/echo.h"
+#include "exp/echo/echo_exp.h"
+#include "lib/attach.h"
+#include "lib/cli.h"
+#include "lib/env.h"
+#include "lib/log.h"
+#include "version.h"
+
+#define AGENT_STATE_DIR "/run/offloadlab"
+#define AGENT_LINE_MAX 65536
+
+struct agent {
+	char dev[IF_NAMESIZE];
+	int ifindex;
+	char threaded_before; /* '0' or '1' as found in /sys, 0 when unknown */
+	char state[128];      /* the state file while the device is ours */
+	struct echo_side *echo;
+};
+
+static volatile sig_atomic_t agent_stop;
+
+static void on_signal(int sig)
+{
+	agent_stop = sig;
+}
+
+/* One line of JSON to the driver. */
+static void say(json_t *o)
+{
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	if (s) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		fflush(stdout);
+	}
+	free(s);
+	json_decref(o);
+}
+
+/* A change about to be made on this host, named before it is made. */
+static void announce(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void announce(const char *fmt, ...)
+{
+	char buf[300];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	say(json_pack("{s:s}", "event", buf));
+}
+
+static void fail_with(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail_with(const char *fmt, ...)
+{
+	char buf[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	say(json_pack("{s:b, s:s}", "ok", 0, "error", buf));
+}
+
+static char threaded_read(const char *dev)
+{
+	char path[96], c = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", dev);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && read(fd, &c, 1) != 1)
+		c = 0;
+	if (fd >= 0)
+		close(fd);
+	return c == '0' || c == '1' ? c : 0;
+}
+
+static void threaded_write(const char *dev, char v)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", dev);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0 && write(fd, &v, 1) != 1)
+		log_info("agent: could not set %s back to %c", path, v);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Everything this agent set up on its device removed, and the device as it found it. */
+static void agent_restore(struct agent *a)
+{
+	if (a->echo) {
+		echo_side_down(a->echo);
+		a->echo = NULL;
+	}
+	if (a->ifindex &&
+	    att_tc_remove_left(a->ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
+		log_info("agent: removed the echo TC filter from %s", a->dev);
+	if (a->threaded_before && threaded_read(a->dev) != a->threaded_before)
+		threaded_write(a->dev, a->threaded_before);
+	if (a->state[0])
+		unlink(a->state);
+	a->state[0] = '\0';
+}
+
+/* A state file left by an agent that died (SIGKILL): undo what it says, once its pid is gone. */
+static void agent_stale(struct agent *a)
+{
+	json_t *st = json_load_file(a->state, 0, NULL);
+	int pid = (int)json_integer_value(json_object_get(st, "pid"));
+	const char *thr = json_string_value(json_object_get(st, "threaded_before"));
+
+	if (!st)
+		return;
+	if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)) {
+		json_decref(st);
+		return; /* alive: not ours to clean */
+	}
+	announce("remove what an earlier agent (pid %d, ended without cleaning up) left on %s", pid,
+		 a->dev);
+	if (att_tc_remove_left(a->ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
+		log_info("agent: removed a stale echo TC filter from %s", a->dev);
+	if (thr && (*thr == '0' || *thr == '1') && threaded_read(a->dev) != *thr)
+		threaded_write(a->dev, *thr);
+	unlink(a->state);
+	json_decref(st);
+}
+
+/* Whether the IPv4 or IPv6 default route goes through dev. */
+static bool carries_default_route(const char *dev)
+{
+	char line[512], ifn[64], dst[64];
+	unsigned int plen;
+	bool yes = false;
+	FILE *f = fopen("/proc/net/route", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %63s", ifn, dst) == 2 && !strcmp(ifn, dev) &&
+		    !strcmp(dst, "00000000"))
+			yes = true;
+	if (f)
+		fclose(f);
+	f = fopen("/proc/net/ipv6_route", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *last = strrchr(line, ' ');
+
+		if (sscanf(line, "%63s %x", dst, &plen) == 2 && plen == 0 && last &&
+		    !strncmp(last + 1, dev, strlen(dev)) && last[1 + strlen(dev)] == '\n' &&
+		    strspn(dst, "0") == 32)
+			yes = true;
+	}
+	if (f)
+		fclose(f);
+	return yes;
+}
+
+static void op_device(struct agent *a, json_t *req)
+{
+	const char *dev = json_string_value(json_object_get(req, "dev"));
+	bool allow = json_is_true(json_object_get(req, "allow_default_route"));
+	__u32 prog_id = 0;
+	json_t *st;
+
+	if (a->ifindex) {
+		fail_with("this agent already serves %s: one device per agent", a->dev);
+		return;
+	}
+	if (!dev || strlen(dev) >= IF_NAMESIZE || strchr(dev, '/') || !if_nametoindex(dev)) {
+		fail_with("no device '%s' on this host (its namespace)", dev ? dev : "");
+		return;
+	}
+	if (!allow && carries_default_route(dev)) {
+		fail_with("%s carries this host's default route: offloadlab would attach programs "
+			  "to the interface you reach it by; refused (--allow-default-route-dev "
+			  "overrides)",
+			  dev);
+		return;
+	}
+	if (!bpf_xdp_query_id((int)if_nametoindex(dev), 0, &prog_id) && prog_id) {
+		fail_with("%s already has an XDP program (id %u): offloadlab does not replace it",
+			  dev, prog_id);
+		return;
+	}
+	snprintf(a->dev, sizeof(a->dev), "%s", dev);
+	a->ifindex = (int)if_nametoindex(dev);
+	mkdir(AGENT_STATE_DIR, 0700);
+	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/agent-%s.json", dev);
+	agent_stale(a);
+	a->threaded_before = threaded_read(dev);
+	st = json_pack("{s:i, s:s, s:i, s:s}", "pid", (int)getpid(), "dev", dev, "ifindex",
+		       a->ifindex, "threaded_before",
+		       a->threaded_before == '1'   ? "1"
+		       : a->threaded_before == '0' ? "0"
+						   : "");
+	if (json_dump_file(st, a->state, 0)) {
+		json_decref(st);
+		fail_with("cannot write %s: %s", a->state, strerror(errno));
+		a->state[0] = '\0';
+		a->ifindex = 0;
+		return;
+	}
+	json_decref(st);
+	say(json_pack("{s:b, s:s, s:i}", "ok", 1, "dev", dev, "ifindex", a->ifindex));
+}
+
+static void op_echo_up(struct agent *a, json_t *req)
+{
+	const char *variant = json_string_value(json_object_get(req, "variant"));
+	const char *l4 = json_string_value(json_object_get(req, "l4"));
+	const char *peer = json_string_value(json_object_get(req, "peer"));
+	bool split = json_is_true(json_object_get(req, "split"));
+	char why[200] = "";
+	int err;
+
+	if (!a->ifindex || a->echo || !variant || !l4 || !peer) {
+		fail_with(!a->ifindex ? "no device yet (op device first)"
+			  : a->echo   ? "an echo variant is already up (echo_down first)"
+				      : "echo_up needs variant, l4 and peer");
+		return;
+	}
+	announce("attach the echo %s (%s) to %s: an XDP program (the echo or XDP_PASS)%s%s",
+		 variant, l4, a->dev, !strcmp(variant, "tc") ? ", a TC ingress filter" : "",
+		 split ? ", threaded NAPI pinned to one CPU" : "");
+	err = echo_side_up(a->dev, peer, variant, l4, split, &a->echo, why, sizeof(why));
+	if (err) {
+		fail_with("%s", why[0] ? why : strerror(-err));
+		return;
+	}
+	say(json_pack("{s:b}", "ok", 1));
+}
+
+static void op_echo_accept(struct agent *a)
+{
+	if (!a->echo || echo_side_accept(a->echo))
+		fail_with("no connection to take into the sockmap");
+	else
+		say(json_pack("{s:b}", "ok", 1));
+}
+
+static void op_echo_down(struct agent *a)
+{
+	uint64_t n = echo_side_down(a->echo);
+
+	a->echo = NULL;
+	say(json_pack("{s:b, s:I}", "ok", 1, "replied", (json_int_t)n));
+}
+
+/* One request; false when the driver said bye or the protocol cannot go on. */
+static bool agent_handle(struct agent *a, json_t *req, bool *hello)
+{
+	const char *op = json_string_value(json_object_get(req, "op"));
+
+	if (!op) {
+		fail_with("a request needs an \"op\"");
+		return true;
+	}
+	if (!*hello) {
+		json_t *v = json_object_get(req, "version");
+
+		if (strcmp(op, "hello")) {
+			fail_with("say hello first (with the protocol version)");
+			return true;
+		}
+		if (!json_is_integer(v) || json_integer_value(v) != AGENT_PROTO_VERSION) {
+			fail_with("protocol version mismatch: the driver speaks %s%lld, this agent "
+				  "(offloadlab " OLAB_VERSION ") speaks %d",
+				  json_is_integer(v) ? "" : "no version, ",
+				  json_is_integer(v) ? (long long)json_integer_value(v) : 0LL,
+				  AGENT_PROTO_VERSION);
+			return false;
+		}
+		*hello = true;
+		say(json_pack("{s:b, s:i, s:s, s:o}", "ok", 1, "version", AGENT_PROTO_VERSION,
+			      "agent", "offloadlab " OLAB_VERSION " (" OLAB_GIT ")", "env",
+			      env_capture()));
+		return true;
+	}
+	if (!strcmp(op, "device"))
+		op_device(a, req);
+	else if (!strcmp(op, "echo_up"))
+		op_echo_up(a, req);
+	else if (!strcmp(op, "echo_accept"))
+		op_echo_accept(a);
+	else if (!strcmp(op, "echo_down"))
+		op_echo_down(a);
+	else if (!strcmp(op, "env"))
+		say(json_pack("{s:b, s:o}", "ok", 1, "env", env_capture()));
+	else if (!strcmp(op, "bye")) {
+		agent_restore(a);
+		say(json_pack("{s:b}", "ok", 1));
+		return false;
+	} else
+		fail_with("no op '%.40s' in protocol version %d", op, AGENT_PROTO_VERSION);
+	return true;
+}
+
+static const char agent_doc[] =
+	"The server's side of the experiments on this host, for `offloadlab run --remote` on "
+	"another: it reads one JSON request per line on standard input and answers on standard "
+	"output (docs/agent-protocol.md). It never listens on the network; run it through ssh. "
+	"Everything it attaches is removed on end of input, SIGTERM or SIGHUP, and after a "
+	"SIGKILL by the next agent on the same device."
+	"\vExamples:\n"
+	"  ssh server offloadlab agent --stdio      (what run --remote does)\n"
+	"  echo '{\"op\":\"hello\",\"version\":1}' | sudo offloadlab agent --stdio";
+
+static const struct argp_option agent_options[] = {
+	{ "stdio", 's', NULL, 0, "Speak the protocol on standard input and output", 0 },
+	{ 0 },
+};
+
+static error_t agent_parse(int key, char *arg, struct argp_state *state)
+{
+	bool *stdio = state->input;
+
+	switch (key) {
+	case 's':
+		*stdio = true;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	case ARGP_KEY_END:
+		if (!*stdio)
+			argp_error(state, "say --stdio (the only transport)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+int agent_main(int argc, char **argv)
+{
+	struct argp argp = { agent_options, agent_parse, NULL, agent_doc, NULL, NULL, NULL };
+	struct agent a = { 0 };
+	static char line[AGENT_LINE_MAX];
+	bool stdio = false, hello = false, go = true;
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, &stdio))
+		return EXIT_USAGE;
+	if (geteuid() != 0) {
+		fprintf(stderr,
+			"offloadlab agent: needs root (it loads and attaches BPF programs)\n");
+		return EXIT_FAIL;
+	}
+	log_setup_libbpf();
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	/* no buffering: poll() must see every line the driver sends */
+	setvbuf(stdin, NULL, _IONBF, 0);
+	while (go && !agent_stop) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		json_t *req;
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		if (!fgets(line, sizeof(line), stdin))
+			break; /* end of input: the driver is gone */
+		req = json_loads(line, 0, NULL);
+		if (!json_is_object(req))
+			fail_with("a request is one JSON object on one line");
+		else
+			go = agent_handle(&a, req, &hello);
+		json_decref(req);
+	}
+	agent_restore(&a);
+	return hello || go ? EXIT_OK : 2;
+}
