@@ -52,6 +52,10 @@ static const char run_doc[] =
 	"  offloadlab run --quick            every experiment, few samples (minutes)\n"
 	"  offloadlab run hooks              paper Table 1 with default samples\n"
 	"  offloadlab run hooks --json r.json --samples 20000\n"
+	"  offloadlab run echo --remote srv1 --dev ens1f0 --remote-dev ens1f0 "
+	"--remote-addr 10.0.0.2\n"
+	"                                    two hosts: the server's side by 'offloadlab agent'\n"
+	"                                    on srv1 over ssh (README 'Two machines')\n"
 	"Results go to OUT/<timestamp>/results.json (schema: docs/results-schema.md) and the\n"
 	"page to OUT/<timestamp>/report.html (offloadlab report). An experiment that would end\n"
 	"past the time budget is not started (it is recorded as failed, with why).\n"
@@ -281,6 +285,7 @@ struct run_state {
 	int n, failed, busy_exps;
 	json_t *doc, *exps;
 	struct remote *rm;
+	json_t *env_remote; /* until the document exists */
 	char dir[4096], path[4200], stamp[32];
 	uint64_t t_start;
 	struct busy_snap *snap0, *snap1, *snap2;
@@ -312,7 +317,7 @@ static int run_acquire(void)
 	return EXIT_OK;
 }
 
-/* The agent on the other host, its environment and the topology in the document. */
+/* The agent on the other host, and its environment. */
 static int run_remote_open(struct run_state *st)
 {
 	const struct remote_opts *r = &st->a.remote;
@@ -324,11 +329,7 @@ static int run_remote_open(struct run_state *st)
 		fprintf(stderr, "offloadlab run: the agent on %s: %s\n", r->host, why);
 		return err;
 	}
-	json_object_set_new(st->doc, "environment_remote", env ? env : json_object());
-	json_object_set_new(st->doc, "topology",
-			    json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "two-hosts", "host",
-				      r->host, "dev", r->dev, "remote_dev", r->remote_dev,
-				      "remote_addr", r->remote_addr));
+	st->env_remote = env ? env : json_object();
 	fprintf(stderr,
 		"offloadlab: two hosts: the generator here on %s, the server on %s (%s, %s)\n",
 		r->dev, r->host, r->remote_dev, r->remote_addr);
@@ -368,10 +369,15 @@ static int run_prepare(struct run_state *st)
 	json_object_set_new(st->doc, "started", json_string(st->stamp));
 	json_object_set_new(st->doc, "quick", json_boolean(st->a.o.quick));
 	json_object_set_new(st->doc, "environment", env_capture());
-	if (st->a.two_hosts) {
-		err = run_remote_open(st);
-		if (err)
-			return err;
+	if (st->rm) {
+		const struct remote_opts *r = &st->a.remote;
+
+		json_object_set_new(st->doc, "environment_remote", st->env_remote);
+		st->env_remote = NULL;
+		json_object_set_new(st->doc, "topology",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "two-hosts",
+					      "host", r->host, "dev", r->dev, "remote_dev",
+					      r->remote_dev, "remote_addr", r->remote_addr));
 	}
 	json_object_set_new(st->doc, "experiments", json_incref(st->exps));
 	err = save(st->doc, st->path, st->t_start, false);
@@ -495,7 +501,9 @@ int run_main(int argc, char **argv)
 		free(st);
 		return rc;
 	}
-	err = run_prepare(st);
+	err = st->a.two_hosts ? run_remote_open(st) : 0;
+	if (!err)
+		err = run_prepare(st);
 	for (i = 0; !err && i < st->n; i++)
 		err = run_one(st, i);
 	if (st->doc) {
@@ -507,6 +515,7 @@ int run_main(int argc, char **argv)
 	json_decref(st->exps);
 	json_decref(st->doc);
 	remote_close(st->rm);
+	json_decref(st->env_remote);
 	free(st->snap0);
 	free(st->snap1);
 	free(st->snap2);

@@ -531,7 +531,10 @@ int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu, bool rt)
 		int fd;
 
 		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    setns(e->nsfd, CLONE_NEWNET) || mount("sysfs", "/sys", "sysfs", 0, NULL))
+		    setns(e->nsfd, CLONE_NEWNET))
+			_exit(2);
+		/* EBUSY: this namespace's sysfs is mounted there already (ip netns exec did) */
+		if (mount("sysfs", "/sys", "sysfs", 0, NULL) && errno != EBUSY)
 			_exit(2);
 		snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", e->ifname);
 		/* off, then on: the thread is created now, after the snapshot, so it is ours */

@@ -24,6 +24,23 @@ grep -q "from 100 to 8000" "$TMP/err" || fail "bad --samples message does not gi
 "$OLAB" list extra >/dev/null 2>&1; [ $? -eq 64 ] || fail "list with an argument: 64"
 "$OLAB" run hooks -o '' >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "run -o '': 64"
 grep -q "not an empty name" "$TMP/err" || fail "run -o '' is not explained"
+# two hosts: every option or a usage error; only experiments that run that way; a host name
+# that would reach the other host's shell is refused before anything is started
+"$OLAB" run echo --remote h >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "--remote alone: 64"
+grep -q "need --remote HOST (or --remote-cmd), --dev" "$TMP/err" || fail "--remote alone unexplained"
+R=(--remote h --dev lo --remote-dev d --remote-addr 198.18.9.9)
+"$OLAB" run hooks "${R[@]}" >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "hooks --remote: 64"
+grep -q "'hooks' does not run with two hosts yet" "$TMP/err" || fail "hooks --remote unexplained"
+"$OLAB" run echo --remote h --dev lo --remote-dev d --remote-addr 10.0.0.x >/dev/null 2>&1
+[ $? -eq 64 ] || fail "a bad --remote-addr: 64"
+if [ "$(id -u)" -eq 0 ]; then
+	"$OLAB" run echo --remote 'h;touch x' --dev lo --remote-dev d --remote-addr 198.18.9.9 \
+		-o "$TMP/rm" >/dev/null 2>"$TMP/err"
+	[ $? -eq 1 ] || fail "an unsafe host name: exit 1"
+	grep -q "refused: the host" "$TMP/err" || fail "an unsafe host name is not refused"
+	[ -e "$TMP/rm" ] && fail "a refused two-host run made a run folder"
+fi
+"$OLAB" agent >/dev/null 2>&1; [ $? -eq 64 ] || fail "agent without --stdio: 64"
 
 "$OLAB" env >"$TMP/env" || fail "env exited $?"
 for k in kernel cpu_model clocksource bpf_jit_enable pmu tools.libbpf; do

@@ -58,7 +58,7 @@ clean_b
 RUN=(run echo --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
 	--dev "$X" --remote-dev "$Y" --remote-addr 198.18.2.2)
 ip netns exec "$A" "$OLAB" "${RUN[@]}" --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" \
-	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote exited $?"; }
+	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote failed"; }
 grep -q "on B: attach the echo xdp (udp) to $Y" "$TMP/err" ||
 	fail "the agent did not name its changes before making them"
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing through the agent"

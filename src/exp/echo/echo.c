@@ -100,7 +100,8 @@ static void server_down(struct ctx *c, struct server *s)
 	bpf_link__destroy(s->xdp);
 	xdp_pass_detach(&s->pass);
 	memset(s, 0, sizeof(*s));
-	s->sk_fd = s->sk_lfd = -1;
+	/* no descriptor yet (0 is one: closing it would close whatever holds fd 0) */
+	s->sk_fd = s->sk_lfd = s->srv.fd = s->srv.conn = -1;
 }
 
 /* TCP SK_SKB: the accepted socket must be in the sockmap before the first request. */
@@ -142,7 +143,8 @@ static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4
 	__u32 key = 0;
 
 	memset(s, 0, sizeof(*s));
-	s->sk_fd = s->sk_lfd = -1;
+	/* no descriptor yet (0 is one: closing it would close whatever holds fd 0) */
+	s->sk_fd = s->sk_lfd = s->srv.fd = s->srv.conn = -1;
 	err = tb_enter(tb, TB_DUT);
 	if (err)
 		return err;
