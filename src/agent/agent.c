@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 
 #include "agent/agent.h"
+#include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/echo/echo.h"
 #include "exp/echo/echo_exp.h"
 #include "lib/attach.h"
@@ -38,6 +39,7 @@ struct agent {
 	char threaded_before; /* '0' or '1' as found in /sys, 0 when unknown */
 	char state[128];      /* the state file while the device is ours */
 	struct echo_side *echo;
+	struct bw_agent *bw;
 };
 
 static volatile sig_atomic_t agent_stop;
@@ -113,6 +115,15 @@ static void threaded_write(const char *dev, char v)
 		close(fd);
 }
 
+/* The experiments' TC filters (fixed handles), where one is left on the device. */
+static void remove_filters(int ifindex, const char *dev)
+{
+	if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
+		log_info("agent: removed the echo TC filter from %s", dev);
+	if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, BW_TC_HANDLE, BW_TC_PRIORITY) > 0)
+		log_info("agent: removed the bandwidth TC filter from %s", dev);
+}
+
 /* Everything this agent set up on its device removed, and the device as it found it. */
 static void agent_restore(struct agent *a)
 {
@@ -120,6 +131,8 @@ static void agent_restore(struct agent *a)
 		echo_side_down(a->echo);
 		a->echo = NULL;
 	}
+	bandwidth_side_down(a->bw);
+	a->bw = NULL;
 	if (a->ifindex &&
 	    att_tc_remove_left(a->ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
 		log_info("agent: removed the echo TC filter from %s", a->dev);
@@ -145,8 +158,7 @@ static void agent_stale(struct agent *a)
 	}
 	announce("remove what an earlier agent (pid %d, ended without cleaning up) left on %s", pid,
 		 a->dev);
-	if (att_tc_remove_left(a->ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
-		log_info("agent: removed a stale echo TC filter from %s", a->dev);
+	remove_filters(a->ifindex, a->dev);
 	if (thr && (*thr == '0' || *thr == '1') && threaded_read(a->dev) != *thr)
 		threaded_write(a->dev, *thr);
 	unlink(a->state);
@@ -272,6 +284,52 @@ static void op_echo_down(struct agent *a)
 	say(json_pack("{s:b, s:I}", "ok", 1, "replied", (json_int_t)n));
 }
 
+static void op_bw_up(struct agent *a, json_t *req)
+{
+	const char *cond = json_string_value(json_object_get(req, "cond"));
+	char why[200] = "";
+	int err;
+
+	if (!a->ifindex || a->bw || a->echo || !cond) {
+		fail_with(!a->ifindex ? "no device yet (op device first)"
+			  : !cond     ? "bw_up needs cond"
+				      : "something is already up on the device");
+		return;
+	}
+	announce("bandwidth: a TCP sink on port 5201 of %s%s", a->dev,
+		 !strcmp(cond, "xdp")	  ? ", an XDP_PASS program on it"
+		 : !strcmp(cond, "tc")	  ? ", an empty TC ingress filter on it"
+		 : !strcmp(cond, "skskb") ? ", an empty sk_skb verdict on the sink's socket"
+					  : "");
+	err = bandwidth_side_up(a->dev, cond, &a->bw, why, sizeof(why));
+	if (err)
+		fail_with("%s", why[0] ? why : strerror(-err));
+	else
+		say(json_pack("{s:b}", "ok", 1));
+}
+
+static void op_bw(struct agent *a, const char *op)
+{
+	uint64_t ns, bytes;
+
+	if (!a->bw) {
+		fail_with("no bandwidth sink is up (bw_up first)");
+	} else if (!strcmp(op, "bw_accept")) {
+		if (bandwidth_side_accept(a->bw))
+			fail_with("no stream to accept");
+		else
+			say(json_pack("{s:b}", "ok", 1));
+	} else if (!strcmp(op, "bw_bytes")) {
+		bytes = bandwidth_side_bytes(a->bw, &ns);
+		say(json_pack("{s:b, s:I, s:I}", "ok", 1, "bytes", (json_int_t)bytes, "ns",
+			      (json_int_t)ns));
+	} else {
+		bandwidth_side_down(a->bw);
+		a->bw = NULL;
+		say(json_pack("{s:b}", "ok", 1));
+	}
+}
+
 /* One request; false when the driver said bye or the protocol cannot go on. */
 static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 {
@@ -310,6 +368,10 @@ static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 		op_echo_accept(a);
 	else if (!strcmp(op, "echo_down"))
 		op_echo_down(a);
+	else if (!strcmp(op, "bw_up"))
+		op_bw_up(a, req);
+	else if (!strcmp(op, "bw_accept") || !strcmp(op, "bw_bytes") || !strcmp(op, "bw_down"))
+		op_bw(a, op);
 	else if (!strcmp(op, "env"))
 		say(json_pack("{s:b, s:o}", "ok", 1, "env", env_capture()));
 	else if (!strcmp(op, "bye")) {

@@ -89,6 +89,20 @@ static const struct argp_option run_options[] = {
 	{ 0 },
 };
 
+/* The experiments that run with two hosts, for messages: "echo, bandwidth". */
+static const char *remote_capable(void)
+{
+	static char buf[256];
+	size_t i, l = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < exp_count; i++)
+		if (exp_table[i]->remote && l < sizeof(buf))
+			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "%s%s", l ? ", " : "",
+					      exp_table[i]->name);
+	return buf;
+}
+
 /* Two hosts: every option it needs, and only experiments that run that way. */
 static void run_check_remote(struct argp_state *state, struct run_args *a)
 {
@@ -110,10 +124,11 @@ static void run_check_remote(struct argp_state *state, struct run_args *a)
 		r->bin = "offloadlab";
 	for (i = 0; i < a->nnames; i++)
 		if (!exp_find(a->names[i])->remote)
-			argp_error(state,
-				   "'%s' does not run with two hosts yet (with --remote: echo); "
-				   "run it here on the veth testbed without --remote",
-				   a->names[i]);
+			argp_error(
+				state,
+				"'%s' does not run with two hosts yet (with --remote: %s); run it "
+				"here on the veth testbed without --remote",
+				a->names[i], remote_capable());
 }
 
 static error_t run_parse(int key, char *arg, struct argp_state *state)

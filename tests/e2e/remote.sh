@@ -54,20 +54,22 @@ grep -q "carries this host's default route" <<<"$out" || fail "default route dev
 ip -n "$B" route del default || fail "default route stays"
 clean_b
 
-# echo through the agent, and the same on the local testbed
-RUN=(run echo --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
+# echo and bandwidth through the agent, and the same on the local testbed
+RUN=(run echo bandwidth --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
 	--dev "$X" --remote-dev "$Y" --remote-addr 198.18.2.2)
 ip netns exec "$A" "$OLAB" "${RUN[@]}" --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" \
 	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote failed"; }
 grep -q "on B: attach the echo xdp (udp) to $Y" "$TMP/err" ||
 	fail "the agent did not name its changes before making them"
+grep -q "on B: bandwidth: a TCP sink on port 5201 of $Y, an empty TC ingress filter" "$TMP/err" ||
+	fail "the agent did not name the bandwidth set-up"
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing through the agent"
 "$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 	fail "JSON does not validate"
 page=$(ls "$TMP"/out/*/report.html | head -n 1)
 grep -q "two hosts, $X -&gt; $Y on B" "$page" || fail "the report does not say two hosts"
 clean_b
-"$OLAB" run echo --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
+"$OLAB" run echo bandwidth --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
 	{ cat "$TMP/lerr" >&2; fail "the local run failed"; }
 python3 - "$TMP/r.json" "$TMP/l.json" <<'PY' || fail "two-host metrics"
 import json, sys
@@ -87,7 +89,12 @@ for l4, vs in (("udp", ("xdp", "tc", "socket_busy", "socket_sleep")),
             # magnitude; the noise between two runs here is up to 40-60 % (README)
             if b:
                 assert 0.25 < a / b < 4, (k, a, b)
-print("two hosts: %d echo metrics, within the local run's order" % len(rm))
+for c in ("none", "xdp", "tc", "skskb"):
+    k = "bandwidth.gbps." + c
+    assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
+    # one TCP stream over the same veth: the same order (its run-to-run noise is large)
+    assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+print("two hosts: %d metrics, within the local run's order" % len(rm))
 PY
 
 # the agent SIGKILLed mid-run: the driver says so and ends; the next agent cleans up

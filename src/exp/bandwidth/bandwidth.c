@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "agent/agent.h"
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
@@ -72,40 +73,229 @@ static void *sink_thread(void *arg)
 	return NULL;
 }
 
-/* One run: connect, set up the condition, stream for dur_ns; returns Gb/s seen by the sink. */
-static int one_run(struct bandwidth_bpf *skel, const struct tb *tb, enum cond c, uint64_t dur_ns,
-		   double *gbps)
+/*
+ * The server's side of one run: the condition's program on the dut's device, a listener, and
+ * once the stream is accepted a sink counting what arrives (with its own clock). Run in the
+ * dut's namespace by the experiment, or on the other host by the agent.
+ */
+struct bw_side {
+	struct bandwidth_bpf *skel;
+	bool own_skel; /* the agent's: loaded here, destroyed with the side */
+	enum cond c;
+	struct sink s;
+	struct xdp_pass_link xdp;
+	struct att_tc tc;
+	int lfd;
+	bool verdict, in_map, started;
+};
+
+static int side_up(struct bw_side *b, const struct tb *tb, enum cond c)
 {
 	struct sockaddr_in dut = { .sin_family = AF_INET,
 				   .sin_port = htons(BW_PORT),
 				   .sin_addr.s_addr = tb->dut.addr };
-	static unsigned char chunk[CHUNK];
-	struct sink s = { .fd = -1, .cpu = tb->dut_cpu };
-	struct xdp_pass_link xdp = { 0 };
-	struct att_tc tc = { 0 };
-	int lfd = -1, tx = -1, err, one = 1, map_fd = bpf_map__fd(skel->maps.socks);
-	bool verdict = false, in_map = false, started = false;
-	uint64_t t0, t1, b0, b1, end;
-	__u32 key = 0;
+	int map_fd = bpf_map__fd(b->skel->maps.socks), one = 1, err = 0;
 
-	err = tb_enter(tb, TB_DUT);
-	if (err)
-		return err;
+	b->c = c;
+	b->s.fd = b->lfd = -1;
+	b->s.cpu = tb->dut_cpu;
 	if (c == C_XDP) {
-		err = xdp_pass_attach(tb->dut.ifname, &xdp);
+		err = xdp_pass_attach(tb->dut.ifname, &b->xdp);
 	} else if (c == C_TC) {
-		err = att_tc_ingress(tb->dut.ifindex, tb->dut.ifname,
-				     bpf_program__fd(skel->progs.olab_bw_tc), &tc);
+		err = att_tc_ingress_at(tb->dut.ifindex, tb->dut.ifname,
+					bpf_program__fd(b->skel->progs.olab_bw_tc), BW_TC_HANDLE,
+					BW_TC_PRIORITY, &b->tc);
 	} else if (c == C_SKSKB) {
-		err = att_sockmap(bpf_program__fd(skel->progs.olab_bw_skskb), map_fd,
+		err = att_sockmap(bpf_program__fd(b->skel->progs.olab_bw_skskb), map_fd,
 				  BPF_SK_SKB_STREAM_VERDICT);
-		verdict = !err;
+		b->verdict = !err;
 	}
 	if (!err) {
-		lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (lfd < 0 || bind(lfd, (struct sockaddr *)&dut, sizeof(dut)) || listen(lfd, 1))
+		b->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		setsockopt(b->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (b->lfd < 0 || bind(b->lfd, (struct sockaddr *)&dut, sizeof(dut)) ||
+		    listen(b->lfd, 1))
 			err = log_errno(-errno, "listen on %s:%d", tb->dut.ip, BW_PORT);
+	}
+	return err;
+}
+
+/* The generator's connection: into the sockmap before its first byte, then the sink runs. */
+static int side_accept(struct bw_side *b)
+{
+	__u32 key = 0;
+	int err;
+
+	b->s.fd = accept4(b->lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (b->s.fd < 0)
+		return log_errno(-errno, "accept the stream");
+	if (b->c == C_SKSKB) {
+		if (bpf_map_update_elem(bpf_map__fd(b->skel->maps.socks), &key, &b->s.fd, BPF_ANY))
+			return log_errno(-errno, "insert the sink's socket into the sockmap");
+		b->in_map = true;
+	}
+	err = -pthread_create(&b->s.th, NULL, sink_thread, &b->s);
+	b->started = !err;
+	return err;
+}
+
+static void side_down(struct bw_side *b, const struct tb *tb)
+{
+	int map_fd = bpf_map__fd(b->skel->maps.socks);
+	__u32 key = 0;
+
+	if (b->started) {
+		atomic_store(&b->s.stop, true);
+		pthread_join(b->s.th, NULL);
+	}
+	if (b->in_map)
+		bpf_map_delete_elem(map_fd, &key);
+	if (b->verdict)
+		bpf_prog_detach2(bpf_program__fd(b->skel->progs.olab_bw_skskb), map_fd,
+				 BPF_SK_SKB_STREAM_VERDICT);
+	if (b->s.fd >= 0)
+		close(b->s.fd);
+	if (b->lfd >= 0)
+		close(b->lfd);
+	if (tb_enter(tb, TB_DUT) == 0) {
+		att_tc_detach(&b->tc);
+		tb_leave(tb);
+	}
+	xdp_pass_detach(&b->xdp);
+	if (b->own_skel)
+		bandwidth_bpf__destroy(b->skel);
+}
+
+/* ---- the agent's end (two hosts) ---- */
+
+struct bw_agent {
+	struct bw_side b;
+	struct tb tb;
+};
+
+int bandwidth_side_up(const char *dev, const char *cond, struct bw_agent **out, char *why,
+		      size_t whylen)
+{
+	struct bw_agent *a = calloc(1, sizeof(*a));
+	int c, err;
+
+	*out = NULL;
+	if (!a)
+		return -ENOMEM;
+	for (c = 0; c < C_MAX && strcmp(cinfo[c].key, cond); c++)
+		;
+	err = c == C_MAX ? -EINVAL : tb_attach_host(&a->tb, TB_DUT, dev, NULL, NULL);
+	a->b.skel = err ? NULL : bandwidth_bpf__open_and_load();
+	a->b.own_skel = true;
+	if (!err && !a->b.skel)
+		err = -errno;
+	if (!err)
+		err = side_up(&a->b, &a->tb, (enum cond)c);
+	if (err) {
+		snprintf(why, whylen, "%s", c == C_MAX ? "no such condition" : strerror(-err));
+		if (a->b.skel)
+			side_down(&a->b, &a->tb);
+		tb_destroy(&a->tb);
+		free(a);
+		return err;
+	}
+	*out = a;
+	return 0;
+}
+
+int bandwidth_side_accept(struct bw_agent *a)
+{
+	return side_accept(&a->b);
+}
+
+uint64_t bandwidth_side_bytes(struct bw_agent *a, uint64_t *now_ns)
+{
+	*now_ns = bpfu_now_ns();
+	return atomic_load(&a->b.s.bytes);
+}
+
+void bandwidth_side_down(struct bw_agent *a)
+{
+	if (!a)
+		return;
+	side_down(&a->b, &a->tb);
+	tb_destroy(&a->tb);
+	free(a);
+}
+
+/* ---- the generator's end ---- */
+
+/* The sink's byte count and the time on its own clock: here, or through the agent. */
+static int sink_read(struct bw_side *b, struct remote *rm, uint64_t *bytes, uint64_t *ns)
+{
+	char why[200];
+	json_t *a;
+
+	if (!rm) {
+		*ns = bpfu_now_ns();
+		*bytes = atomic_load(&b->s.bytes);
+		return 0;
+	}
+	a = remote_call(rm, json_pack("{s:s}", "op", "bw_bytes"), why, sizeof(why));
+	if (!a)
+		return log_errno(-EIO, "read the sink on the other host: %s", why);
+	*bytes = (uint64_t)json_integer_value(json_object_get(a, "bytes"));
+	*ns = (uint64_t)json_integer_value(json_object_get(a, "ns"));
+	json_decref(a);
+	return 0;
+}
+
+/* Streams for dur_ns after a short warm-up (slow start); Gb/s as the sink counted it. */
+static int stream(int tx, struct bw_side *b, struct remote *rm, uint64_t dur_ns, double *gbps)
+{
+	static unsigned char chunk[CHUNK];
+	uint64_t t0, t1, b0, b1, end;
+	int err = 0;
+
+	memset(chunk, 0xa5, sizeof(chunk));
+	end = bpfu_now_ns() + dur_ns / 5;
+	while (bpfu_now_ns() < end)
+		if (send(tx, chunk, sizeof(chunk), MSG_NOSIGNAL) < 0)
+			break;
+	err = sink_read(b, rm, &b0, &t0);
+	end = bpfu_now_ns() + dur_ns;
+	while (!err && bpfu_now_ns() < end) {
+		if (send(tx, chunk, sizeof(chunk), MSG_NOSIGNAL) < 0)
+			err = log_errno(-errno, "stream to the sink");
+	}
+	if (!err)
+		err = sink_read(b, rm, &b1, &t1);
+	if (!err)
+		*gbps = (double)(b1 - b0) * 8.0 / (double)(t1 - t0);
+	return err;
+}
+
+static int remote_simple(struct remote *rm, json_t *req)
+{
+	char why[200];
+	json_t *a = remote_call(rm, req, why, sizeof(why));
+
+	if (!a)
+		return log_errno(-EIO, "the agent: %s", why);
+	json_decref(a);
+	return 0;
+}
+
+/* One run: the condition set up, a connection, the stream; returns Gb/s seen by the sink. */
+static int one_run(struct bandwidth_bpf *skel, const struct tb *tb, struct remote *rm, enum cond c,
+		   uint64_t dur_ns, double *gbps)
+{
+	struct sockaddr_in dut = { .sin_family = AF_INET,
+				   .sin_port = htons(BW_PORT),
+				   .sin_addr.s_addr = tb->dut.addr };
+	struct bw_side b = { .skel = skel, .lfd = -1, .s = { .fd = -1 } };
+	int tx = -1, err;
+
+	err = rm ? remote_simple(rm, json_pack("{s:s, s:s}", "op", "bw_up", "cond", cinfo[c].key))
+		 : tb_enter(tb, TB_DUT);
+	if (!err && !rm) {
+		err = side_up(&b, tb, c);
+		tb_leave(tb);
 	}
 	if (!err)
 		err = tb_enter(tb, TB_GEN);
@@ -113,66 +303,24 @@ static int one_run(struct bandwidth_bpf *skel, const struct tb *tb, enum cond c,
 		tx = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 		if (tx < 0 || connect(tx, (struct sockaddr *)&dut, sizeof(dut)))
 			err = log_errno(-errno, "connect to the sink");
-	}
-	tb_leave(tb);
-	if (!err) {
-		s.fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (s.fd < 0)
-			err = log_errno(-errno, "accept the stream");
-	}
-	/* into the sockmap before the first byte is sent */
-	if (!err && c == C_SKSKB) {
-		if (bpf_map_update_elem(map_fd, &key, &s.fd, BPF_ANY))
-			err = log_errno(-errno, "insert the sink's socket into the sockmap");
-		else
-			in_map = true;
-	}
-	if (!err) {
-		err = -pthread_create(&s.th, NULL, sink_thread, &s);
-		started = !err;
-	}
-	if (err)
-		goto out;
-	cpu_pin_self(tb->gen_cpu);
-	memset(chunk, 0xa5, sizeof(chunk));
-	/* a short warm-up (slow start), then the measured window */
-	end = bpfu_now_ns() + dur_ns / 5;
-	while (bpfu_now_ns() < end)
-		if (send(tx, chunk, sizeof(chunk), MSG_NOSIGNAL) < 0)
-			break;
-	t0 = bpfu_now_ns();
-	b0 = atomic_load(&s.bytes);
-	end = t0 + dur_ns;
-	while (bpfu_now_ns() < end) {
-		if (send(tx, chunk, sizeof(chunk), MSG_NOSIGNAL) < 0) {
-			err = log_errno(-errno, "stream to the sink");
-			break;
-		}
-	}
-	t1 = bpfu_now_ns();
-	b1 = atomic_load(&s.bytes);
-	*gbps = (double)(b1 - b0) * 8.0 / (double)(t1 - t0);
-out:
-	if (tx >= 0)
-		close(tx);
-	if (started) {
-		atomic_store(&s.stop, true);
-		pthread_join(s.th, NULL);
-	}
-	if (in_map)
-		bpf_map_delete_elem(map_fd, &key);
-	if (verdict)
-		bpf_prog_detach2(bpf_program__fd(skel->progs.olab_bw_skskb), map_fd,
-				 BPF_SK_SKB_STREAM_VERDICT);
-	if (s.fd >= 0)
-		close(s.fd);
-	if (lfd >= 0)
-		close(lfd);
-	if (tb_enter(tb, TB_DUT) == 0) {
-		att_tc_detach(&tc);
 		tb_leave(tb);
 	}
-	xdp_pass_detach(&xdp);
+	if (!err)
+		err = rm ? remote_simple(rm, json_pack("{s:s}", "op", "bw_accept"))
+			 : side_accept(&b);
+	if (!err) {
+		cpu_pin_self(tb->gen_cpu);
+		err = stream(tx, &b, rm, dur_ns, gbps);
+	}
+	if (tx >= 0)
+		close(tx);
+	if (rm) {
+		int e2 = remote_simple(rm, json_pack("{s:s}", "op", "bw_down"));
+
+		err = err ? err : e2;
+	} else {
+		side_down(&b, tb);
+	}
 	return err;
 }
 
@@ -195,7 +343,7 @@ int bandwidth_run(struct exp_ctx *x)
 		double g[C_MAX];
 
 		for (c = 0; c < C_MAX; c++) {
-			err = one_run(skel, tb, (enum cond)c, dur, &g[c]);
+			err = one_run(skel, tb, x->remote, (enum cond)c, dur, &g[c]);
 			if (err)
 				goto out;
 			stats_samples_add(&gbps[c], g[c]);
@@ -225,10 +373,16 @@ int bandwidth_run(struct exp_ctx *x)
 				 "per round: this condition against the no-program run beside it");
 		}
 	}
-	result_note(r,
-		    "sender (cpu %d) and sink (cpu %d) are offloadlab's own: SK_SKB needs the "
-		    "sink's socket in a sockmap before the first byte",
-		    tb->gen_cpu, tb->dut_cpu);
+	if (x->remote)
+		result_note(r,
+			    "two hosts: the sender here on %s (cpu %d), the sink and the program "
+			    "on %s (%s) by the agent, counted with that host's clock",
+			    tb->gen.ifname, tb->gen_cpu, tb->dut.ifname, tb->dut.ip);
+	else
+		result_note(r,
+			    "sender (cpu %d) and sink (cpu %d) are offloadlab's own: SK_SKB needs "
+			    "the sink's socket in a sockmap before the first byte",
+			    tb->gen_cpu, tb->dut_cpu);
 	result_note(r, "veth: the sender's CPU also does the dut's receive processing (softirq), "
 		       "so a program's cost is paid on the sending CPU");
 	result_note(r, "the XDP drop is veth's, not the program's: with XDP attached, veth hands "

@@ -74,5 +74,6 @@ const struct experiment exp_bandwidth = {
 	.claims = bandwidth_claims,
 	.skel = EXP_SKEL(bandwidth),
 	.testbed = true,
+	.remote = true,
 	.run = bandwidth_run,
 };
