@@ -23,6 +23,7 @@
 #include "agent/agent.h"
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/echo/echo.h"
+#include "exp/exp.h"
 #include "exp/echo/echo_exp.h"
 #include "lib/attach.h"
 #include "lib/cli.h"
@@ -330,6 +331,31 @@ static void op_bw(struct agent *a, const char *op)
 	}
 }
 
+/* A runtime experiment (no network: maps, jit ...) run here; its result as JSON. */
+static void op_run(json_t *req)
+{
+	const char *name = json_string_value(json_object_get(req, "name"));
+	const struct experiment *e = name ? exp_find(name) : NULL;
+	json_int_t samples = json_integer_value(json_object_get(req, "samples"));
+	struct run_opts o = { .quick = json_is_true(json_object_get(req, "quick")) };
+	struct result r;
+
+	if (!e || e->testbed) {
+		fail_with("'%.40s' is not an experiment the agent runs on its own (runtime ones "
+			  "only: they need no network)",
+			  name ? name : "");
+		return;
+	}
+	if (samples >= 100 && samples <= 8000)
+		o.samples = (unsigned int)samples;
+	announce("run the %s experiment here (loads and test-runs BPF programs, attaches nothing)",
+		 e->name);
+	result_init(&r, e->name);
+	exp_run(e, &o, &r);
+	say(json_pack("{s:b, s:o}", "ok", 1, "result", result_to_json(&r, e->question, e->paper)));
+	result_free(&r);
+}
+
 /* One request; false when the driver said bye or the protocol cannot go on. */
 static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 {
@@ -372,6 +398,8 @@ static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 		op_bw_up(a, req);
 	else if (!strcmp(op, "bw_accept") || !strcmp(op, "bw_bytes") || !strcmp(op, "bw_down"))
 		op_bw(a, op);
+	else if (!strcmp(op, "run"))
+		op_run(req);
 	else if (!strcmp(op, "env"))
 		say(json_pack("{s:b, s:o}", "ok", 1, "env", env_capture()));
 	else if (!strcmp(op, "bye")) {

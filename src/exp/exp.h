@@ -104,7 +104,11 @@ struct experiment {
 	/* between open and load: rodata, autoload; 0 or -errno */
 	int (*configure)(void *skel, const struct run_opts *o);
 	bool testbed; /* the runner creates the veth testbed before run() and removes it after */
-	bool remote;  /* it runs with two hosts too (run --remote): its server side by the agent */
+	/*
+	 * it runs with two hosts too (run --remote): its server side by the agent. Experiments
+	 * without a testbed (runtime ones) always can: the agent runs them on its host.
+	 */
+	bool remote;
 	/*
 	 * Fills x->r; returns 0, or -errno when it could not run at all (x->r->error says why,
 	 * or the runner says strerror). Metrics it cannot measure here are recorded unavailable
@@ -122,7 +126,8 @@ bool exp_emits(const struct experiment *e, const char *id);
 
 /* Runs one experiment through its life cycle into r (result_init'ed by the caller). */
 int exp_run(const struct experiment *e, const struct run_opts *o, struct result *r);
-/* The same with two hosts: the generator on dev here, the server side by the agent. */
+/* The same with two hosts: the generator on dev here, the server side by the agent (a
+ * runtime experiment wholly by the agent, on the server's host). */
 int exp_run_remote(const struct experiment *e, const struct run_opts *o, struct remote *rm,
 		   struct result *r);
 

@@ -366,3 +366,104 @@ int results_write_json(const char *path, json_t *doc)
 	/* a reader never sees half a document, and no planted name is followed */
 	return atomic_write(path, dump_json, doc);
 }
+
+static double jnum(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void metric_from_json(json_t *mj, struct metric *m)
+{
+	json_t *ci = json_object_get(mj, "ci95"), *paper = json_object_get(mj, "paper"), *f,
+	       *cdf = json_object_get(mj, "cdf");
+	const char *u = json_string_value(json_object_get(mj, "unavailable"));
+	const char *note = json_string_value(json_object_get(mj, "note"));
+	json_int_t n = json_integer_value(json_object_get(mj, "n"));
+	size_t i;
+
+	m->s.n = n > 0 ? (size_t)n : 0;
+	m->wanted = (uint64_t)(json_integer_value(json_object_get(mj, "wanted")) > 0
+				       ? json_integer_value(json_object_get(mj, "wanted"))
+				       : 0);
+	m->s.p50 = jnum(mj, "median");
+	m->s.p25 = jnum(mj, "p25");
+	m->s.p75 = jnum(mj, "p75");
+	m->s.p90 = jnum(mj, "p90");
+	m->s.p99 = jnum(mj, "p99");
+	m->s.p999 = jnum(mj, "p999");
+	m->s.min = jnum(mj, "min");
+	m->s.max = jnum(mj, "max");
+	m->s.mean = jnum(mj, "mean");
+	m->s.ci_lo = json_is_number(json_array_get(ci, 0))
+			     ? json_number_value(json_array_get(ci, 0))
+			     : NAN;
+	m->s.ci_hi = json_is_number(json_array_get(ci, 1))
+			     ? json_number_value(json_array_get(ci, 1))
+			     : NAN;
+	json_array_foreach(json_object_get(mj, "flags"), i, f)
+	{
+		const char *s = json_string_value(f);
+
+		m->flags |= !s				    ? 0
+			    : !strcmp(s, "wide")	    ? METRIC_WIDE
+			    : !strcmp(s, "nonlinear")	    ? METRIC_NONLINEAR
+			    : !strcmp(s, "few-samples")	    ? METRIC_FEW
+			    : !strcmp(s, "generator-bound") ? METRIC_GENBOUND
+							    : 0;
+	}
+	if (json_is_object(paper) && json_is_number(json_object_get(paper, "value")))
+		metric_set_paper(m, jnum(paper, "value"),
+				 json_string_value(json_object_get(paper, "ref"))
+					 ? json_string_value(json_object_get(paper, "ref"))
+					 : "");
+	if (note)
+		snprintf(m->note, sizeof(m->note), "%s", note);
+	if (u)
+		snprintf(m->unavailable, sizeof(m->unavailable), "%s", u);
+	if (json_array_size(cdf) == METRIC_CDF_POINTS) {
+		m->has_cdf = true;
+		for (i = 0; i < METRIC_CDF_POINTS; i++) {
+			json_t *v = json_array_get(json_array_get(cdf, i), 1);
+
+			m->cdf[i] = json_is_number(v) ? json_number_value(v) : NAN;
+		}
+	}
+}
+
+int result_from_json(json_t *ej, struct result *r)
+{
+	json_t *mj, *note;
+	size_t i;
+
+	if (!json_is_object(ej) || !json_is_array(json_object_get(ej, "metrics")))
+		return -EINVAL;
+	json_array_foreach(json_object_get(ej, "metrics"), i, mj)
+	{
+		const char *id = json_string_value(json_object_get(mj, "id"));
+		const char *label = json_string_value(json_object_get(mj, "label"));
+		const char *unit = json_string_value(json_object_get(mj, "unit"));
+		const char *meth = json_string_value(json_object_get(mj, "method"));
+		enum method mt = METHOD_LIVE;
+		struct metric *m;
+
+		if (!id)
+			continue;
+		for (int k = METHOD_TESTRUN; k <= METHOD_NATIVE; k++)
+			if (meth && !strcmp(meth, method_name((enum method)k)))
+				mt = (enum method)k;
+		m = result_add(r, id, label ? label : id, unit ? unit : "", mt);
+		if (m)
+			metric_from_json(mj, m);
+	}
+	json_array_foreach(json_object_get(ej, "notes"), i, note)
+	{
+		if (json_is_string(note))
+			result_note(r, "%s", json_string_value(note));
+	}
+	if (json_is_string(json_object_get(ej, "error")))
+		snprintf(r->error, sizeof(r->error), "%s",
+			 json_string_value(json_object_get(ej, "error")));
+	return 0;
+}

@@ -129,6 +129,12 @@ void metric_verdict(const struct metric *m, char *buf, size_t len);
 
 /* JSON of one experiment's result, and the whole document. */
 json_t *result_to_json(const struct result *r, const char *question, const char *paper);
+/*
+ * The reverse, for a result measured elsewhere (the agent's): r (result_init'ed) gets the
+ * metrics and notes of the experiment object ej; strings are cut to their fields' sizes and
+ * anything not a number is read as missing. 0, or -EINVAL when ej is not an experiment.
+ */
+int result_from_json(json_t *ej, struct result *r);
 int results_write_json(const char *path, json_t *doc);
 
 #endif

@@ -89,7 +89,13 @@ static const struct argp_option run_options[] = {
 	{ 0 },
 };
 
-/* The experiments that run with two hosts, for messages: "echo, bandwidth". */
+/* Whether it runs with two hosts: a networked one the agent serves, or a runtime one. */
+static bool exp_two_hosts(const struct experiment *e)
+{
+	return e->remote || !e->testbed;
+}
+
+/* The experiments that run with two hosts, for messages: "echo, bandwidth, maps ...". */
 static const char *remote_capable(void)
 {
 	static char buf[256];
@@ -97,7 +103,7 @@ static const char *remote_capable(void)
 
 	buf[0] = '\0';
 	for (i = 0; i < exp_count; i++)
-		if (exp_table[i]->remote && l < sizeof(buf))
+		if (exp_two_hosts(exp_table[i]) && l < sizeof(buf))
 			l += (size_t)snprintf(buf + l, sizeof(buf) - l, "%s%s", l ? ", " : "",
 					      exp_table[i]->name);
 	return buf;
@@ -123,7 +129,7 @@ static void run_check_remote(struct argp_state *state, struct run_args *a)
 	if (!r->bin)
 		r->bin = "offloadlab";
 	for (i = 0; i < a->nnames; i++)
-		if (!exp_find(a->names[i])->remote)
+		if (!exp_two_hosts(exp_find(a->names[i])))
 			argp_error(
 				state,
 				"'%s' does not run with two hosts yet (with --remote: %s); run it "
@@ -358,7 +364,7 @@ static int run_prepare(struct run_state *st)
 	int i, err, stale;
 
 	for (i = 0; st->a.nnames == 0 && i < (int)exp_count; i++)
-		if (!st->a.two_hosts || exp_table[i]->remote)
+		if (!st->a.two_hosts || exp_two_hosts(exp_table[i]))
 			st->sel[st->n++] = exp_table[i];
 	for (i = 0; i < st->a.nnames; i++)
 		st->sel[st->n++] = exp_find(st->a.names[i]);

@@ -55,7 +55,7 @@ ip -n "$B" route del default || fail "default route stays"
 clean_b
 
 # echo and bandwidth through the agent, and the same on the local testbed
-RUN=(run echo bandwidth --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
+RUN=(run echo bandwidth memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
 	--dev "$X" --remote-dev "$Y" --remote-addr 198.18.2.2)
 ip netns exec "$A" "$OLAB" "${RUN[@]}" --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" \
 	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote failed"; }
@@ -63,6 +63,7 @@ grep -q "on B: attach the echo xdp (udp) to $Y" "$TMP/err" ||
 	fail "the agent did not name its changes before making them"
 grep -q "on B: bandwidth: a TCP sink on port 5201 of $Y, an empty TC ingress filter" "$TMP/err" ||
 	fail "the agent did not name the bandwidth set-up"
+grep -q "on B: run the memcpy experiment here" "$TMP/err" || fail "memcpy was not run by the agent"
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing through the agent"
 "$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 	fail "JSON does not validate"
@@ -89,6 +90,10 @@ for l4, vs in (("udp", ("xdp", "tc", "socket_busy", "socket_sleep")),
             # magnitude; the noise between two runs here is up to 40-60 % (README)
             if b:
                 assert 0.25 < a / b < 4, (k, a, b)
+# a runtime experiment is run by the agent on the server's host and comes back whole
+mc = [e for e in r["experiments"] if e["name"] == "memcpy"][0]
+assert mc["status"] == "ok" and any("measured on the server's host" in n for n in mc["notes"])
+assert rm["memcpy.native"]["median"] > 0 and rm["memcpy.bytewise"]["unavailable"] is None
 for c in ("none", "xdp", "tc", "skskb"):
     k = "bandwidth.gbps." + c
     assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
