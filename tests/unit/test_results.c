@@ -201,6 +201,64 @@ static void test_json_round_trip(void **state)
 	result_free(&r);
 }
 
+/* A result measured elsewhere (the agent's JSON) reads back as it was; hostile input is cut. */
+static void test_from_json(void **state)
+{
+	struct stats_samples v;
+	struct result a, b, c;
+	struct metric *m;
+	json_t *ej, *bad;
+	char longid[400];
+	int i;
+
+	(void)state;
+	result_init(&a, "x");
+	stats_samples_init(&v);
+	for (i = 1; i <= 50; i++)
+		stats_samples_add(&v, i);
+	m = result_add(&a, "x.one", "one", "ns", METHOD_BPFSTATS);
+	metric_set_samples(m, &v, 100); /* few samples: flagged */
+	metric_set_paper(m, 20, "Table 9");
+	snprintf(m->note, sizeof(m->note), "a note");
+	m = result_add(&a, "x.two", "two", "Mpps", METHOD_MODEL);
+	metric_unavailable(m, "not here");
+	result_note(&a, "the notes come along");
+	ej = result_to_json(&a, "q", "p");
+	result_init(&b, "x");
+	assert_int_equal(result_from_json(ej, &b), 0);
+	assert_int_equal(b.n, 2);
+	assert_string_equal(b.m[0]->id, "x.one");
+	assert_int_equal(b.m[0]->method, METHOD_BPFSTATS);
+	assert_true(fabs(b.m[0]->s.p50 - a.m[0]->s.p50) < 1e-9);
+	assert_int_equal(b.m[0]->s.n, 50);
+	assert_true(b.m[0]->flags & METRIC_FEW);
+	assert_true(b.m[0]->has_paper && b.m[0]->paper == 20);
+	assert_string_equal(b.m[0]->note, "a note");
+	assert_string_equal(b.m[1]->unavailable, "not here");
+	assert_int_equal(b.nnotes, 1);
+	json_decref(ej);
+
+	/* not an experiment; wrong types and an over-long id are refused or cut, never trusted */
+	result_init(&c, "x");
+	assert_int_equal(result_from_json(json_string("x"), &c), -EINVAL);
+	memset(longid, 'a', sizeof(longid) - 1);
+	longid[sizeof(longid) - 1] = '\0';
+	bad = json_pack("{s:[{s:s, s:s, s:i, s:s, s:[s, i]}, {s:i}]}", "metrics", "id", longid,
+			"median", "fast", "n", -5, "method", "telepathy", "flags", "wide", 3, "id",
+			7);
+	assert_int_equal(result_from_json(bad, &c), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(strlen(c.m[0]->id), sizeof(c.m[0]->id) - 1);
+	assert_true(isnan(c.m[0]->s.p50));
+	assert_int_equal(c.m[0]->s.n, 0);
+	assert_true(c.m[0]->flags & METRIC_WIDE);
+	json_decref(bad);
+	stats_samples_free(&v);
+	result_free(&a);
+	result_free(&b);
+	result_free(&c);
+}
+
 static void test_write_fails_cleanly(void **state)
 {
 	json_t *doc = json_object();
@@ -300,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_verdicts_from_ci),
 		cmocka_unit_test(test_set_value),
 		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_from_json),
 		cmocka_unit_test(test_write_fails_cleanly),
 		cmocka_unit_test(test_write_ignores_planted_links),
 		cmocka_unit_test(test_write_error_is_the_real_one),
