@@ -24,6 +24,7 @@
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/echo/echo.h"
 #include "exp/exp.h"
+#include "exp/preproc/preproc_exp.h"
 #include "exp/echo/echo_exp.h"
 #include "lib/attach.h"
 #include "lib/cli.h"
@@ -41,6 +42,7 @@ struct agent {
 	char state[128];      /* the state file while the device is ours */
 	struct echo_side *echo;
 	struct bw_agent *bw;
+	struct pp_side *pp;
 };
 
 static volatile sig_atomic_t agent_stop;
@@ -134,6 +136,8 @@ static void agent_restore(struct agent *a)
 	}
 	bandwidth_side_down(a->bw);
 	a->bw = NULL;
+	preproc_side_down(a->pp);
+	a->pp = NULL;
 	if (a->ifindex &&
 	    att_tc_remove_left(a->ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
 		log_info("agent: removed the echo TC filter from %s", a->dev);
@@ -194,6 +198,23 @@ static bool carries_default_route(const char *dev)
 	return yes;
 }
 
+/* The device's MAC as /sys shows it ("" when it cannot be read). */
+static const char *dev_mac(const char *dev)
+{
+	static char mac[32];
+	char path[96];
+	FILE *f;
+
+	mac[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", dev);
+	f = fopen(path, "r");
+	if (f && fgets(mac, sizeof(mac), f))
+		mac[strcspn(mac, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	return mac;
+}
+
 static void op_device(struct agent *a, json_t *req)
 {
 	const char *dev = json_string_value(json_object_get(req, "dev"));
@@ -240,7 +261,8 @@ static void op_device(struct agent *a, json_t *req)
 		return;
 	}
 	json_decref(st);
-	say(json_pack("{s:b, s:s, s:i}", "ok", 1, "dev", dev, "ifindex", a->ifindex));
+	say(json_pack("{s:b, s:s, s:i, s:s}", "ok", 1, "dev", dev, "ifindex", a->ifindex, "mac",
+		      dev_mac(dev)));
 }
 
 static void op_echo_up(struct agent *a, json_t *req)
@@ -331,6 +353,48 @@ static void op_bw(struct agent *a, const char *op)
 	}
 }
 
+static void op_pp(struct agent *a, const char *op, json_t *req)
+{
+	char why[200] = "";
+	uint64_t ns, pkts;
+
+	if (!strcmp(op, "pp_up")) {
+		if (!a->ifindex || a->pp || a->bw || a->echo) {
+			fail_with(!a->ifindex ? "no device yet (op device first)"
+					      : "something is already up on the device");
+			return;
+		}
+		announce("preproc: an XDP program truncating UDP datagrams to port 9009 on %s, "
+			 "threaded NAPI on one CPU, a UDP sink",
+			 a->dev);
+		if (preproc_side_up(a->dev, &a->pp, why, sizeof(why)))
+			fail_with("%s", why);
+		else
+			say(json_pack("{s:b}", "ok", 1));
+		return;
+	}
+	if (!a->pp) {
+		fail_with("no preproc sink is up (pp_up first)");
+	} else if (!strcmp(op, "pp_cut")) {
+		json_int_t pct = json_integer_value(json_object_get(req, "pct"));
+
+		if (pct < 0 || pct > 100) {
+			fail_with("pp_cut takes pct 0..100");
+			return;
+		}
+		preproc_side_cut(a->pp, (unsigned int)pct);
+		say(json_pack("{s:b}", "ok", 1));
+	} else if (!strcmp(op, "pp_pkts")) {
+		pkts = preproc_side_pkts(a->pp, &ns);
+		say(json_pack("{s:b, s:I, s:I}", "ok", 1, "pkts", (json_int_t)pkts, "ns",
+			      (json_int_t)ns));
+	} else {
+		preproc_side_down(a->pp);
+		a->pp = NULL;
+		say(json_pack("{s:b}", "ok", 1));
+	}
+}
+
 /* A runtime experiment (no network: maps, jit ...) run here; its result as JSON. */
 static void op_run(json_t *req)
 {
@@ -398,6 +462,8 @@ static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 		op_bw_up(a, req);
 	else if (!strcmp(op, "bw_accept") || !strcmp(op, "bw_bytes") || !strcmp(op, "bw_down"))
 		op_bw(a, op);
+	else if (!strncmp(op, "pp_", 3))
+		op_pp(a, op, req);
 	else if (!strcmp(op, "run"))
 		op_run(req);
 	else if (!strcmp(op, "env"))

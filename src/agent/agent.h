@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -43,6 +44,8 @@ json_t *remote_call(struct remote *r, json_t *req, char *why, size_t whylen);
 void remote_close(struct remote *r);
 /* Whether the agent is still there (a call that lost it makes every later one fail). */
 bool remote_alive(const struct remote *r);
+/* The server's device's MAC, as its agent said (zero when it could not). */
+void remote_peer_mac(const struct remote *r, uint8_t mac[6]);
 const struct remote_opts *remote_opts_of(const struct remote *r);
 
 /* offloadlab agent --stdio */

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,14 @@ struct remote {
 	int to, from; /* the agent's standard input and output */
 	char buf[REMOTE_LINE_MAX];
 	size_t have;
-	bool dead; /* the connection is gone: every later call fails at once */
+	bool dead;	/* the connection is gone: every later call fails at once */
+	uint8_t mac[6]; /* the server's device */
 };
+
+void remote_peer_mac(const struct remote *r, uint8_t mac[6])
+{
+	memcpy(mac, r->mac, 6);
+}
 
 bool remote_alive(const struct remote *r)
 {
@@ -277,6 +284,16 @@ int remote_open(const struct remote_opts *o, struct remote **out, json_t **env, 
 		*env = NULL;
 		remote_close(r);
 		return -EPROTO;
+	}
+	{
+		const char *mac = json_string_value(json_object_get(ans, "mac"));
+		unsigned int m[6];
+		int i;
+
+		if (mac &&
+		    sscanf(mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) == 6)
+			for (i = 0; i < 6; i++)
+				r->mac[i] = (uint8_t)m[i];
 	}
 	json_decref(ans);
 	*out = r;

@@ -78,6 +78,8 @@ static int exp_run_with(const struct experiment *e, const struct run_opts *o, st
 				 strerror(-err));
 		else
 			x.tb = &tb;
+		if (!err)
+			remote_peer_mac(rm, tb.dut.mac);
 	} else if (!err && e->testbed) {
 		memset(&tb, 0, sizeof(tb));
 		err = tb_create(&tb);

@@ -55,7 +55,7 @@ ip -n "$B" route del default || fail "default route stays"
 clean_b
 
 # echo and bandwidth through the agent, and the same on the local testbed
-RUN=(run echo bandwidth memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
+RUN=(run echo bandwidth preproc memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
 	--dev "$X" --remote-dev "$Y" --remote-addr 198.18.2.2)
 ip netns exec "$A" "$OLAB" "${RUN[@]}" --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" \
 	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote failed"; }
@@ -64,13 +64,14 @@ grep -q "on B: attach the echo xdp (udp) to $Y" "$TMP/err" ||
 grep -q "on B: bandwidth: a TCP sink on port 5201 of $Y, an empty TC ingress filter" "$TMP/err" ||
 	fail "the agent did not name the bandwidth set-up"
 grep -q "on B: run the memcpy experiment here" "$TMP/err" || fail "memcpy was not run by the agent"
+grep -q "on B: preproc: an XDP program truncating" "$TMP/err" || fail "preproc not set up by the agent"
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing through the agent"
 "$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 	fail "JSON does not validate"
 page=$(ls "$TMP"/out/*/report.html | head -n 1)
 grep -q "two hosts, $X -&gt; $Y on B" "$page" || fail "the report does not say two hosts"
 clean_b
-"$OLAB" run echo bandwidth --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
+"$OLAB" run echo bandwidth preproc --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
 	{ cat "$TMP/lerr" >&2; fail "the local run failed"; }
 python3 - "$TMP/r.json" "$TMP/l.json" <<'PY' || fail "two-host metrics"
 import json, sys
@@ -98,6 +99,10 @@ for c in ("none", "xdp", "tc", "skskb"):
     k = "bandwidth.gbps." + c
     assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
     # one TCP stream over the same veth: the same order (its run-to-run noise is large)
+    assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+# the sink counted what the truncating program passed: every cut measured
+for k in ("preproc.kpps.0", "preproc.kpps.50", "preproc.kpps.100", "preproc.offered"):
+    assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
     assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
 print("two hosts: %d metrics, within the local run's order" % len(rm))
 PY

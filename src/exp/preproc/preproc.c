@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "exp/preproc/preproc.h"
+#include "agent/agent.h"
 #include "exp/preproc/preproc_exp.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
@@ -102,35 +103,36 @@ int preproc_configure(void *skel, const struct run_opts *o)
 }
 
 /* One preproc run: the sink, the truncating program, the frame, the samples per cut. */
-struct pp {
+/*
+ * The server's side: truncation at the dut's device and the sink behind it, on the dut CPU.
+ * Set up in the dut's namespace by the experiment, or on the other host by the agent.
+ */
+struct pp_side {
 	struct preproc_bpf *skel;
-	struct tb *tb;
-	const unsigned int *pcts;
-	int npct, reps, napi;
-	uint64_t dur;
+	bool own_skel; /* the agent's */
+	struct tb tb;  /* the agent's: this host's device */
 	struct sink s;
 	bool sink_up;
 	struct bpf_link *xdp;
-	unsigned char frame[2048];
-	size_t len;
-	struct stats_samples kpps[7], gain[7], offered;
+	int napi;
 };
 
-/* Truncation at the dut's veth and the sink behind it, on the dut CPU. 0 or -errno. */
-static int pp_up(struct pp *p)
+static int pp_side_up(struct pp_side *p, const struct tb *tb)
 {
 	struct sockaddr_in dut = { .sin_family = AF_INET,
 				   .sin_port = htons(PP_PORT),
-				   .sin_addr.s_addr = p->tb->dut.addr };
+				   .sin_addr.s_addr = tb->dut.addr };
 	int err, sz = 64 << 20;
 
-	err = tb_enter(p->tb, TB_DUT);
+	p->s.fd = -1;
+	p->napi = -1;
+	err = tb_enter(tb, TB_DUT);
 	if (err)
 		return err;
-	p->xdp = att_xdp(p->skel->progs.olab_pp_trunc, p->tb->dut.ifindex, p->tb->dut.ifname);
+	p->xdp = att_xdp(p->skel->progs.olab_pp_trunc, tb->dut.ifindex, tb->dut.ifname);
 	/* one dut CPU does XDP, the stack and the sink, as the paper's one core did */
 	if (p->xdp)
-		p->napi = tb_napi_pin(p->tb, TB_DUT, p->tb->dut_cpu, false);
+		p->napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
 	p->s.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (p->s.fd >= 0) {
 		struct timeval tv = { .tv_sec = 0, .tv_usec = 50000 };
@@ -140,21 +142,19 @@ static int pp_up(struct pp *p)
 		if (bind(p->s.fd, (struct sockaddr *)&dut, sizeof(dut)))
 			err = log_errno(-errno, "bind the sink");
 	}
-	tb_leave(p->tb);
+	tb_leave(tb);
 	if (!p->xdp || p->s.fd < 0)
 		return err ? err : -EIO;
 	if (err)
 		return err;
-	p->s.cpu = p->tb->dut_cpu;
+	p->s.cpu = tb->dut_cpu;
 	err = -pthread_create(&p->s.th, NULL, sink_thread, &p->s);
 	p->sink_up = !err;
 	return err;
 }
 
-static void pp_down(struct pp *p)
+static void pp_side_down(struct pp_side *p)
 {
-	int k;
-
 	if (p->sink_up) {
 		atomic_store(&p->s.stop, true);
 		pthread_join(p->s.th, NULL);
@@ -162,11 +162,140 @@ static void pp_down(struct pp *p)
 	if (p->s.fd >= 0)
 		close(p->s.fd);
 	bpf_link__destroy(p->xdp);
+	if (p->own_skel) {
+		preproc_bpf__destroy(p->skel);
+		tb_destroy(&p->tb);
+	}
+}
+
+/* ---- the agent's end (two hosts) ---- */
+
+int preproc_side_up(const char *dev, struct pp_side **out, char *why, size_t whylen)
+{
+	struct pp_side *p = calloc(1, sizeof(*p));
+	int err;
+
+	*out = NULL;
+	if (!p)
+		return -ENOMEM;
+	p->own_skel = true;
+	err = tb_attach_host(&p->tb, TB_DUT, dev, NULL, NULL);
+	p->skel = err ? NULL : preproc_bpf__open();
+	if (!err && !p->skel)
+		err = -errno;
+	if (!err) {
+		p->skel->rodata->cfg_port = PP_PORT;
+		err = preproc_bpf__load(p->skel);
+	}
+	if (!err)
+		err = pp_side_up(p, &p->tb);
+	if (err) {
+		snprintf(why, whylen, "set up truncation and the sink on %s: %s", dev,
+			 strerror(-err));
+		if (p->skel)
+			pp_side_down(p);
+		else
+			tb_destroy(&p->tb);
+		free(p);
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
+void preproc_side_cut(struct pp_side *p, unsigned int pct)
+{
+	p->skel->bss->cut_pct = pct;
+}
+
+uint64_t preproc_side_pkts(struct pp_side *p, uint64_t *now_ns)
+{
+	*now_ns = bpfu_now_ns();
+	return atomic_load(&p->s.pkts);
+}
+
+void preproc_side_down(struct pp_side *p)
+{
+	if (!p)
+		return;
+	pp_side_down(p);
+	free(p);
+}
+
+/* One preproc run: the server's side (here or the agent's), the frame, the samples per cut. */
+struct pp {
+	struct pp_side side;
+	struct remote *rm;
+	struct tb *tb;
+	const unsigned int *pcts;
+	int npct, reps;
+	uint64_t dur;
+	unsigned char frame[2048];
+	size_t len;
+	struct stats_samples kpps[7], gain[7], offered;
+};
+
+static int pp_remote(struct pp *p, json_t *req, json_t **ans)
+{
+	char why[200];
+	json_t *a = remote_call(p->rm, req, why, sizeof(why));
+
+	if (!a)
+		return log_errno(-EIO, "the agent: %s", why);
+	if (ans)
+		*ans = a;
+	else
+		json_decref(a);
+	return 0;
+}
+
+static int pp_up(struct pp *p)
+{
+	if (p->rm)
+		return pp_remote(p, json_pack("{s:s}", "op", "pp_up"), NULL);
+	return pp_side_up(&p->side, p->tb);
+}
+
+static void pp_down(struct pp *p)
+{
+	int k;
+
+	if (p->rm)
+		pp_remote(p, json_pack("{s:s}", "op", "pp_down"), NULL);
+	else
+		pp_side_down(&p->side);
 	for (k = 0; k < 7; k++) {
 		stats_samples_free(&p->kpps[k]);
 		stats_samples_free(&p->gain[k]);
 	}
 	stats_samples_free(&p->offered);
+}
+
+static int pp_cut(struct pp *p, unsigned int pct)
+{
+	if (p->rm)
+		return pp_remote(p, json_pack("{s:s, s:i}", "op", "pp_cut", "pct", (int)pct), NULL);
+	preproc_side_cut(&p->side, pct);
+	return 0;
+}
+
+/* Datagrams the sink took so far, and when, on the sink's own host's clock. */
+static int pp_pkts(struct pp *p, uint64_t *pkts, uint64_t *ns)
+{
+	json_t *a;
+	int err;
+
+	if (!p->rm) {
+		*pkts = preproc_side_pkts(&p->side, ns);
+		return 0;
+	}
+	err = pp_remote(p, json_pack("{s:s}", "op", "pp_pkts"), &a);
+	if (err)
+		return err;
+	*pkts = (uint64_t)json_integer_value(json_object_get(a, "pkts"));
+	*ns = (uint64_t)json_integer_value(json_object_get(a, "ns"));
+	json_decref(a);
+	return 0;
 }
 
 /* The datagram the generator sends: no UDP checksum, so every cut costs the stack alike. */
@@ -188,7 +317,7 @@ static void pp_frame(struct pp *p)
 }
 
 /* Rounds of every cut: what the sink took, what was offered, the gain against no cut. */
-static int pp_sweep(struct pp *p)
+static int pp_sweep(struct pp *p, int gen_fd)
 {
 	int i, k, err;
 
@@ -196,20 +325,23 @@ static int pp_sweep(struct pp *p)
 		double base = 0;
 
 		for (k = 0; k < p->npct; k++) {
-			uint64_t sent, p0, p1, t0, t1;
+			uint64_t sent, p0, p1, t0, t1, s0, s1;
 
-			p->skel->bss->cut_pct = p->pcts[k];
+			err = pp_cut(p, p->pcts[k]);
+			if (!err)
+				err = pp_pkts(p, &p0, &s0);
 			t0 = bpfu_now_ns();
-			p0 = atomic_load(&p->s.pkts);
-			err = blast(bpf_program__fd(p->skel->progs.olab_pp_gen), p->tb, p->frame,
-				    p->len, p->dur, &sent);
+			if (!err)
+				err = blast(gen_fd, p->tb, p->frame, p->len, p->dur, &sent);
 			t1 = bpfu_now_ns();
-			p1 = atomic_load(&p->s.pkts);
+			if (!err)
+				err = pp_pkts(p, &p1, &s1);
 			if (err)
 				return log_errno(err,
-						 "send live frames (BPF_F_TEST_XDP_LIVE_FRAMES)");
+						 "send live frames (BPF_F_TEST_XDP_LIVE_FRAMES) "
+						 "and count them");
 			stats_samples_add(&p->kpps[k],
-					  (double)(p1 - p0) / ((double)(t1 - t0) / 1e6));
+					  (double)(p1 - p0) / ((double)(s1 - s0) / 1e6));
 			stats_samples_add(&p->offered, (double)sent / ((double)(t1 - t0) / 1e6));
 			if (k == 0)
 				base = (double)(p1 - p0);
@@ -260,16 +392,24 @@ static void pp_report(struct pp *p, struct result *r)
 				   "generator-bound: the uncut sink took %.0f of %.0f kpps offered "
 				   "(>= 90 %%), so the sweep measured the generator, not the sink",
 				   m0->s.p50, mo->s.p50);
-	result_note(
-		r,
-		"generator: test-run live frames (XDP_TX out of the generator's veth) on cpu %d; "
-		"%s",
-		p->tb->gen_cpu,
-		p->napi > 0
-			? "the dut's XDP, stack and blocking sink share the dut cpu (NAPI thread "
-			  "at normal priority, like ksoftirqd under load)"
-			: "threaded NAPI unavailable: the dut's XDP and stack ran on the "
-			  "generator's cpu, so the sink may not have been the bottleneck");
+	if (p->rm)
+		result_note(
+			r,
+			"two hosts: test-run live frames (XDP_TX) out of %s here on cpu %d; the "
+			"truncation and the sink on %s (%s) by the agent, which counts with its "
+			"own clock",
+			p->tb->gen.ifname, p->tb->gen_cpu, p->tb->dut.ifname, p->tb->dut.ip);
+	else
+		result_note(
+			r,
+			"generator: test-run live frames (XDP_TX out of the generator's veth) on "
+			"cpu %d; %s",
+			p->tb->gen_cpu,
+			p->side.napi > 0
+				? "the dut's XDP, stack and blocking sink share the dut cpu (NAPI "
+				  "thread at normal priority, like ksoftirqd under load)"
+				: "threaded NAPI unavailable: the dut's XDP and stack ran on the "
+				  "generator's cpu, so the sink may not have been the bottleneck");
 	result_note(r, "frames carry no UDP checksum, so the stack's work differs only by the "
 		       "bytes it carries");
 }
@@ -283,14 +423,15 @@ int preproc_run(struct exp_ctx *x)
 
 	if (!p)
 		return -ENOMEM;
-	p->skel = x->skel;
+	p->side.skel = x->skel;
+	p->rm = x->remote;
 	p->tb = x->tb;
 	p->pcts = x->o->quick ? pcts_quick : pcts_full;
 	p->npct = x->o->quick ? 3 : 7;
 	p->reps = x->o->quick ? 2 : 5;
 	p->dur = x->o->quick ? 300000000ULL : 1000000000ULL;
-	p->s.fd = -1;
-	p->napi = -1;
+	p->side.s.fd = -1;
+	p->side.napi = -1;
 	for (k = 0; k < 7; k++) {
 		stats_samples_init(&p->kpps[k]);
 		stats_samples_init(&p->gain[k]);
@@ -300,7 +441,8 @@ int preproc_run(struct exp_ctx *x)
 	if (!err) {
 		pp_frame(p);
 		cpu_pin_self(p->tb->gen_cpu);
-		err = pp_sweep(p);
+		err = pp_sweep(p,
+			       bpf_program__fd(((struct preproc_bpf *)x->skel)->progs.olab_pp_gen));
 	}
 	if (!err)
 		pp_report(p, x->r);

@@ -68,5 +68,6 @@ const struct experiment exp_preproc = {
 	.skel = EXP_SKEL(preproc),
 	.configure = preproc_configure,
 	.testbed = true,
+	.remote = true,
 	.run = preproc_run,
 };
