@@ -24,6 +24,7 @@
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/echo/echo.h"
 #include "exp/exp.h"
+#include "exp/isolation/isolation_exp.h"
 #include "exp/preproc/preproc_exp.h"
 #include "exp/echo/echo_exp.h"
 #include "lib/attach.h"
@@ -43,6 +44,7 @@ struct agent {
 	struct echo_side *echo;
 	struct bw_agent *bw;
 	struct pp_side *pp;
+	struct iso_agent *iso;
 };
 
 static volatile sig_atomic_t agent_stop;
@@ -138,6 +140,8 @@ static void agent_restore(struct agent *a)
 	a->bw = NULL;
 	preproc_side_down(a->pp);
 	a->pp = NULL;
+	isolation_side_down(a->iso);
+	a->iso = NULL;
 	if (a->ifindex &&
 	    att_tc_remove_left(a->ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
 		log_info("agent: removed the echo TC filter from %s", a->dev);
@@ -313,7 +317,7 @@ static void op_bw_up(struct agent *a, json_t *req)
 	char why[200] = "";
 	int err;
 
-	if (!a->ifindex || a->bw || a->echo || !cond) {
+	if (!a->ifindex || a->bw || a->echo || a->pp || a->iso || !cond) {
 		fail_with(!a->ifindex ? "no device yet (op device first)"
 			  : !cond     ? "bw_up needs cond"
 				      : "something is already up on the device");
@@ -359,7 +363,7 @@ static void op_pp(struct agent *a, const char *op, json_t *req)
 	uint64_t ns, pkts;
 
 	if (!strcmp(op, "pp_up")) {
-		if (!a->ifindex || a->pp || a->bw || a->echo) {
+		if (!a->ifindex || a->pp || a->bw || a->echo || a->iso) {
 			fail_with(!a->ifindex ? "no device yet (op device first)"
 					      : "something is already up on the device");
 			return;
@@ -391,6 +395,46 @@ static void op_pp(struct agent *a, const char *op, json_t *req)
 	} else {
 		preproc_side_down(a->pp);
 		a->pp = NULL;
+		say(json_pack("{s:b}", "ok", 1));
+	}
+}
+
+static void op_iso(struct agent *a, const char *op, json_t *req)
+{
+	char why[200] = "";
+
+	if (!strcmp(op, "iso_up")) {
+		if (!a->ifindex || a->pp || a->bw || a->echo || a->iso) {
+			fail_with(!a->ifindex ? "no device yet (op device first)"
+					      : "something is already up on the device");
+			return;
+		}
+		announce("isolation: a UDP echo server on port 7100 and a neighbour's XDP program "
+			 "(port 9100) on %s, threaded NAPI on one CPU",
+			 a->dev);
+		if (isolation_side_up(a->dev, &a->iso, why, sizeof(why)))
+			fail_with("%s", why);
+		else
+			say(json_pack("{s:b}", "ok", 1));
+		return;
+	}
+	if (!a->iso) {
+		fail_with("no isolation server is up (iso_up first)");
+	} else if (!strcmp(op, "iso_iters")) {
+		json_int_t it = json_integer_value(json_object_get(req, "iters"));
+
+		if (it < 0 || it > 100000) {
+			fail_with("iso_iters takes iters 0..100000");
+			return;
+		}
+		isolation_side_iters(a->iso, (unsigned int)it);
+		say(json_pack("{s:b}", "ok", 1));
+	} else if (!strcmp(op, "iso_pkts")) {
+		say(json_pack("{s:b, s:I}", "ok", 1, "pkts",
+			      (json_int_t)isolation_side_pkts(a->iso)));
+	} else {
+		isolation_side_down(a->iso);
+		a->iso = NULL;
 		say(json_pack("{s:b}", "ok", 1));
 	}
 }
@@ -462,6 +506,8 @@ static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 		op_bw_up(a, req);
 	else if (!strcmp(op, "bw_accept") || !strcmp(op, "bw_bytes") || !strcmp(op, "bw_down"))
 		op_bw(a, op);
+	else if (!strncmp(op, "iso_", 4))
+		op_iso(a, op, req);
 	else if (!strncmp(op, "pp_", 3))
 		op_pp(a, op, req);
 	else if (!strcmp(op, "run"))

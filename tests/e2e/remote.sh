@@ -55,7 +55,7 @@ ip -n "$B" route del default || fail "default route stays"
 clean_b
 
 # echo and bandwidth through the agent, and the same on the local testbed
-RUN=(run echo bandwidth preproc memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
+RUN=(run echo bandwidth preproc isolation memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
 	--dev "$X" --remote-dev "$Y" --remote-addr 198.18.2.2)
 ip netns exec "$A" "$OLAB" "${RUN[@]}" --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" \
 	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote failed"; }
@@ -65,13 +65,14 @@ grep -q "on B: bandwidth: a TCP sink on port 5201 of $Y, an empty TC ingress fil
 	fail "the agent did not name the bandwidth set-up"
 grep -q "on B: run the memcpy experiment here" "$TMP/err" || fail "memcpy was not run by the agent"
 grep -q "on B: preproc: an XDP program truncating" "$TMP/err" || fail "preproc not set up by the agent"
+grep -q "on B: isolation: a UDP echo server" "$TMP/err" || fail "isolation not set up by the agent"
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing through the agent"
 "$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 	fail "JSON does not validate"
 page=$(ls "$TMP"/out/*/report.html | head -n 1)
 grep -q "two hosts, $X -&gt; $Y on B" "$page" || fail "the report does not say two hosts"
 clean_b
-"$OLAB" run echo bandwidth preproc --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
+"$OLAB" run echo bandwidth preproc isolation --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
 	{ cat "$TMP/lerr" >&2; fail "the local run failed"; }
 python3 - "$TMP/r.json" "$TMP/l.json" <<'PY' || fail "two-host metrics"
 import json, sys
@@ -104,6 +105,11 @@ for c in ("none", "xdp", "tc", "skskb"):
 for k in ("preproc.kpps.0", "preproc.kpps.50", "preproc.kpps.100", "preproc.offered"):
     assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
     assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+# the neighbour's capacity measured there, and the echo server's latency alone and beside it
+for k in ("isolation.capacity.1000", "isolation.lat.alone"):
+    assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
+    assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+assert "two hosts yet" in rm["isolation.lat.kvcache"]["unavailable"]
 print("two hosts: %d metrics, within the local run's order" % len(rm))
 PY
 

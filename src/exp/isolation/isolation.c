@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "loadgen/echo_server.h"
+#include "agent/agent.h"
 #include "exp/isolation/isolation_exp.h"
 #include "kvcache/kvc.h"
 #include "lib/attach.h"
@@ -142,15 +143,55 @@ static int blaster_stop(struct blaster *b)
  * program when they cost iters each: the blaster at full speed for a short while. The
  * sweep's points are shares of it, so that every point is a load the machine can carry.
  */
-static int capacity(struct isolation_bpf *skel, struct blaster *b, uint32_t iters, bool quick,
+/* The neighbour's XDP program: here (its skeleton), or on the other host (its agent). */
+struct neigh {
+	struct isolation_bpf *skel;
+	struct remote *rm;
+	int err; /* the agent's, once lost */
+};
+
+static json_t *neigh_call(struct neigh *n, json_t *req)
+{
+	char why[200];
+	json_t *a = remote_call(n->rm, req, why, sizeof(why));
+
+	if (!a && !n->err)
+		n->err = log_errno(-EIO, "the agent: %s", why);
+	return a;
+}
+
+static void neigh_iters(struct neigh *n, uint32_t iters)
+{
+	if (n->rm)
+		json_decref(neigh_call(
+			n, json_pack("{s:s, s:i}", "op", "iso_iters", "iters", (int)iters)));
+	else
+		n->skel->bss->loop_iters = iters;
+}
+
+/* Datagrams the neighbour's program has seen so far. */
+static uint64_t neigh_pkts(struct neigh *n)
+{
+	json_t *a;
+	uint64_t v;
+
+	if (!n->rm)
+		return n->skel->bss->neigh_pkts;
+	a = neigh_call(n, json_pack("{s:s}", "op", "iso_pkts"));
+	v = a ? (uint64_t)json_integer_value(json_object_get(a, "pkts")) : 0;
+	json_decref(a);
+	return v;
+}
+
+static int capacity(struct neigh *nb, struct blaster *b, uint32_t iters, bool quick,
 		    double *offered_kpps, double *kpps)
 {
 	uint64_t t0, t1, n0, n1;
 	struct timespec d = { .tv_sec = 0, .tv_nsec = quick ? 300000000L : 600000000L };
 	int err;
 
-	skel->bss->loop_iters = iters;
-	n0 = skel->bss->neigh_pkts;
+	neigh_iters(nb, iters);
+	n0 = neigh_pkts(nb);
 	t0 = bpfu_now_ns();
 	err = blaster_start(b, 0);
 	if (err)
@@ -158,9 +199,9 @@ static int capacity(struct isolation_bpf *skel, struct blaster *b, uint32_t iter
 	nanosleep(&d, NULL);
 	err = blaster_stop(b);
 	t1 = bpfu_now_ns();
-	n1 = skel->bss->neigh_pkts;
-	if (err)
-		return err;
+	n1 = neigh_pkts(nb);
+	if (err || nb->err)
+		return err ? err : nb->err;
 	*offered_kpps = (double)atomic_load(&b->sent) * 1e6 / (double)(t1 - t0);
 	*kpps = (double)(n1 - n0) * 1e6 / (double)(t1 - t0);
 	return *kpps > 0 ? 0 : -ENODATA;
@@ -300,13 +341,89 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		tb_stop(tb, pid, 1000);
 }
 
+/* Two hosts: the kvcache neighbour (memcached and the cache there) is not driven yet. */
+static void kvcache_neighbour_absent(struct result *r)
+{
+	metric_unavailable(result_add(r, "isolation.lat.kvcache",
+				      "echo latency, kvcache neighbour serving GET hits", "ns",
+				      METHOD_LIVE),
+			   "not measured with two hosts yet (memcached and the kvcache on the "
+			   "server's host)");
+	metric_unavailable(result_add(r, "isolation.change.kvcache",
+				      "latency change, kvcache neighbour", "%", METHOD_MODEL),
+			   "no kvcache neighbour run");
+}
+
+/* ---- the agent's end (two hosts) ---- */
+
+static int iso_side_up(struct isolation_bpf *skel, const struct tb *tb, struct bpf_link **xdp,
+		       struct esrv *srv, int *napi);
+
+struct iso_agent {
+	struct isolation_bpf *skel;
+	struct tb tb;
+	struct bpf_link *xdp;
+	struct esrv srv;
+	int napi;
+};
+
+int isolation_side_up(const char *dev, struct iso_agent **out, char *why, size_t whylen)
+{
+	struct iso_agent *a = calloc(1, sizeof(*a));
+	int err;
+
+	*out = NULL;
+	if (!a)
+		return -ENOMEM;
+	a->srv.fd = a->srv.conn = -1;
+	err = tb_attach_host(&a->tb, TB_DUT, dev, NULL, NULL);
+	a->skel = err ? NULL : isolation_bpf__open();
+	if (!err && !a->skel)
+		err = -errno;
+	if (!err) {
+		a->skel->rodata->cfg_neigh_port = NEIGH_PORT;
+		err = isolation_bpf__load(a->skel);
+	}
+	if (!err)
+		err = iso_side_up(a->skel, &a->tb, &a->xdp, &a->srv, &a->napi);
+	if (err) {
+		snprintf(why, whylen, "set up the echo server and the neighbour on %s: %s", dev,
+			 strerror(-err));
+		isolation_side_down(a);
+		return err;
+	}
+	*out = a;
+	return 0;
+}
+
+void isolation_side_iters(struct iso_agent *a, unsigned int iters)
+{
+	a->skel->bss->loop_iters = iters;
+}
+
+uint64_t isolation_side_pkts(struct iso_agent *a)
+{
+	return a->skel->bss->neigh_pkts;
+}
+
+void isolation_side_down(struct iso_agent *a)
+{
+	if (!a)
+		return;
+	esrv_stop(&a->srv);
+	bpf_link__destroy(a->xdp);
+	isolation_bpf__destroy(a->skel);
+	tb_destroy(&a->tb);
+	free(a);
+}
+
 /* Iterations of neighbour work per packet in the sweep (paper Fig. 16: light and heavy). */
 #define ITERS_LIGHT 200
 #define ITERS_HEAVY 1000
 /* The paper's absolute point, run where this machine can carry it. */
 #define PAPER_KPPS 200
 
-static int sweep_points(struct isolation_bpf *skel, struct blaster *b, bool quick, struct result *r,
+static int sweep_points(struct neigh *nb, struct blaster *b, bool quick, struct result *r,
 			struct point *pts, int *npts)
 {
 	static const uint32_t iters[2] = { ITERS_LIGHT, ITERS_HEAVY };
@@ -319,7 +436,7 @@ static int sweep_points(struct isolation_bpf *skel, struct blaster *b, bool quic
 		double offered, kpps;
 		struct metric *m;
 
-		err = capacity(skel, b, iters[j], quick, &offered, &kpps);
+		err = capacity(nb, b, iters[j], quick, &offered, &kpps);
 		if (err)
 			return log_errno(err,
 					 "measure what the neighbour's path carries at %u iters",
@@ -391,6 +508,7 @@ int isolation_configure(void *skel, const struct run_opts *o)
 /* One isolation run: the echo server, the neighbour's program, the sweep's points. */
 struct iso {
 	struct isolation_bpf *skel;
+	struct neigh nb;
 	struct tb *tb;
 	const struct run_opts *o;
 	struct result *r;
@@ -403,28 +521,53 @@ struct iso {
 	struct xdp_pass_link gpeer;
 };
 
-/* The neighbour's XDP and the echo server in the dut; NAPI threads on each side. */
-static int iso_up(struct iso *s)
+/*
+ * The server's side: the neighbour's XDP and the echo server on the dut's device, both
+ * applications' packets processed on the dut's CPU, where the server runs. The experiment's
+ * in the dut namespace, or the agent's on its host.
+ */
+static int iso_side_up(struct isolation_bpf *skel, const struct tb *tb, struct bpf_link **xdp,
+		       struct esrv *srv, int *napi)
 {
 	struct sockaddr_in echo = { .sin_family = AF_INET,
 				    .sin_port = htons(ECHO_PORT),
-				    .sin_addr.s_addr = s->tb->dut.addr };
-	struct tb *tb = s->tb;
+				    .sin_addr.s_addr = tb->dut.addr };
 	int err = tb_enter(tb, TB_DUT);
 
 	if (err)
 		return err;
-	s->xdp = att_xdp(s->skel->progs.olab_iso_neigh, tb->dut.ifindex, tb->dut.ifname);
-	err = s->xdp ? esrv_start(&s->srv, LG_UDP, (struct sockaddr *)&echo, sizeof(echo), false,
-				  tb->dut_cpu)
-		     : -EIO;
+	*xdp = att_xdp(skel->progs.olab_iso_neigh, tb->dut.ifindex, tb->dut.ifname);
+	err = *xdp ? esrv_start(srv, LG_UDP, (struct sockaddr *)&echo, sizeof(echo), false,
+				tb->dut_cpu)
+		   : -EIO;
 	tb_leave(tb);
-	if (err)
-		return err;
-	/* both applications' packets are processed on the dut's CPU, where the server runs */
-	s->napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
+	if (!err)
+		*napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
+	return err;
+}
+
+/* The server's side (here or the agent's); the generator's veth gets NAPI on its CPU. */
+static int iso_up(struct iso *s)
+{
+	struct tb *tb = s->tb;
+	char why[200];
+	json_t *a;
+	int err;
+
+	if (s->nb.rm) {
+		a = remote_call(s->nb.rm, json_pack("{s:s}", "op", "iso_up"), why, sizeof(why));
+		json_decref(a);
+		if (!a)
+			return log_errno(-EIO, "the agent: %s", why);
+		if (!dev_is_veth(tb->gen.ifname))
+			return 0;
+	} else {
+		err = iso_side_up(s->skel, tb, &s->xdp, &s->srv, &s->napi);
+		if (err)
+			return err;
+	}
 	/*
-	 * and the replies on the generator's: its veth gets NAPI (an XDP_PASS program, which
+	 * the replies on the generator's CPU: its veth gets NAPI (an XDP_PASS program, which
 	 * also lets XDP_TX replies in) on a thread pinned there, as on a second machine
 	 */
 	err = tb_enter(tb, TB_GEN);
@@ -439,6 +582,11 @@ static int iso_up(struct iso *s)
 
 static void iso_down(struct iso *s)
 {
+	char why[64];
+
+	if (s->nb.rm)
+		json_decref(remote_call(s->nb.rm, json_pack("{s:s}", "op", "iso_down"), why,
+					sizeof(why)));
 	esrv_stop(&s->srv);
 	bpf_link__destroy(s->xdp);
 	if (s->gpeer.link && !tb_enter(s->tb, TB_GEN)) {
@@ -451,7 +599,7 @@ static void iso_down(struct iso *s)
 static int iso_point(struct iso *s, int i)
 {
 	const struct point *pt = &s->pts[i];
-	uint64_t n0 = s->skel->bss->neigh_pkts, n1, t0, t1;
+	uint64_t n0 = neigh_pkts(&s->nb), n1, t0, t1;
 	bool blasting = pt->kpps > 0;
 	double offered = 0, delivered = 0;
 	char id[64], label[128];
@@ -459,7 +607,7 @@ static int iso_point(struct iso *s, int i)
 	struct metric *m;
 	int err;
 
-	s->skel->bss->loop_iters = pt->iters;
+	neigh_iters(&s->nb, pt->iters);
 	if (blasting) {
 		err = blaster_start(s->b, pt->kpps);
 		if (err)
@@ -476,7 +624,9 @@ static int iso_point(struct iso *s, int i)
 	}
 	if (err)
 		return err;
-	n1 = s->skel->bss->neigh_pkts;
+	n1 = neigh_pkts(&s->nb);
+	if (s->nb.err)
+		return s->nb.err;
 	if (blasting) {
 		offered = (double)atomic_load(&s->b->sent) * 1e6 / (double)(t1 - t0);
 		delivered = (double)(n1 - n0) * 1e6 / (double)(t1 - t0);
@@ -571,6 +721,8 @@ int isolation_run(struct exp_ctx *x)
 	if (!s)
 		return -ENOMEM;
 	s->skel = x->skel;
+	s->nb.skel = x->skel;
+	s->nb.rm = x->remote;
 	s->tb = x->tb;
 	s->o = x->o;
 	s->r = x->r;
@@ -580,7 +732,7 @@ int isolation_run(struct exp_ctx *x)
 	err = s->b ? iso_up(s) : -ENOMEM;
 	if (!err) {
 		s->b->tb = s->tb;
-		err = sweep_points(s->skel, s->b, s->o->quick, s->r, s->pts, &s->npts);
+		err = sweep_points(&s->nb, s->b, s->o->quick, s->r, s->pts, &s->npts);
 	}
 	for (i = 0; !err && i < s->npts; i++)
 		err = iso_point(s, i);
@@ -589,9 +741,12 @@ int isolation_run(struct exp_ctx *x)
 		/* the paper's neighbour: the kvcache serving GET hits beside the echo server */
 		bpf_link__destroy(s->xdp);
 		s->xdp = NULL;
-		kvcache_neighbour(s->r, s->o, s->tb, s->b,
-				  s->heaviest >= 0 ? s->pts[s->heaviest].kpps : PAPER_KPPS,
-				  s->alone);
+		if (s->nb.rm)
+			kvcache_neighbour_absent(s->r);
+		else
+			kvcache_neighbour(s->r, s->o, s->tb, s->b,
+					  s->heaviest >= 0 ? s->pts[s->heaviest].kpps : PAPER_KPPS,
+					  s->alone);
 		iso_notes(s);
 	}
 	iso_down(s);

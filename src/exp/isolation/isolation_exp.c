@@ -74,5 +74,6 @@ const struct experiment exp_isolation = {
 	.skel = EXP_SKEL(isolation),
 	.configure = isolation_configure,
 	.testbed = true,
+	.remote = true,
 	.run = isolation_run,
 };

@@ -2,6 +2,9 @@
 #ifndef OLAB_ISOLATION_EXP_H
 #define OLAB_ISOLATION_EXP_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "exp/exp.h"
 
 /* the paper's change of the echo server's median beside the kvcache neighbour (Fig. 16) */
@@ -12,5 +15,15 @@
 
 int isolation_run(struct exp_ctx *x);
 int isolation_configure(void *skel, const struct run_opts *o);
+
+/*
+ * The agent's end (two hosts): the sleeping UDP echo server and the neighbour's XDP program
+ * on dev; iters sets the neighbour's work per packet, pkts reads what it has seen.
+ */
+struct iso_agent;
+int isolation_side_up(const char *dev, struct iso_agent **out, char *why, size_t whylen);
+void isolation_side_iters(struct iso_agent *a, unsigned int iters);
+uint64_t isolation_side_pkts(struct iso_agent *a);
+void isolation_side_down(struct iso_agent *a);
 
 #endif
