@@ -240,7 +240,9 @@ static void test_from_json(void **state)
 
 	/* not an experiment; wrong types and an over-long id are refused or cut, never trusted */
 	result_init(&c, "x");
-	assert_int_equal(result_from_json(json_string("x"), &c), -EINVAL);
+	bad = json_string("x");
+	assert_int_equal(result_from_json(bad, &c), -EINVAL);
+	json_decref(bad);
 	memset(longid, 'a', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
 	bad = json_pack("{s:[{s:s, s:s, s:i, s:s, s:[s, i]}, {s:i}]}", "metrics", "id", longid,
