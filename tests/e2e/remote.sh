@@ -81,7 +81,7 @@ assert r["topology"]["kind"] == "two-hosts" and r["topology"]["remote_dev"].ends
 assert r["environment_remote"]["kernel"], "no environment block from the other host"
 rm = {m["id"]: m for e in r["experiments"] for m in e["metrics"]}
 lm = {m["id"]: m for e in l["experiments"] for m in e["metrics"]}
-for l4, vs in (("udp", ("xdp", "tc", "socket_busy", "socket_sleep")),
+for l4, vs in (("udp", ("xdp", "tc", "skskb", "socket_busy", "socket_sleep")),
                ("tcp", ("skskb", "socket_busy", "socket_sleep"))):
     for v in vs:
         for k in ("echo.lat.split.%s.%s" % (l4, v), "echo.tput.split.%s.%s" % (l4, v)):

@@ -402,12 +402,9 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 	if (vinfo[v].paper_us > 0)
 		metric_set_paper(ml, vinfo[v].paper_us * 1000.0, "Fig. 3");
 
-	if (c->remote && v == V_SKSKB && l4 == LG_UDP)
-		/* a connected UDP socket and its sockmap entry on the other host: not yet */
-		snprintf(why, sizeof(why), "not measured with two hosts yet (UDP SK_SKB)");
-	err = why[0]	  ? -EOPNOTSUPP
-	      : c->remote ? remote_up(c, v, l4, why, sizeof(why))
-			  : server_up(c, s, v, l4, why, sizeof(why));
+	/* UDP SK_SKB: the agent connects its socket to the generator's address (peer) */
+	err = c->remote ? remote_up(c, v, l4, why, sizeof(why))
+			: server_up(c, s, v, l4, why, sizeof(why));
 	if (err) {
 		if (!why[0])
 			snprintf(why, sizeof(why), "could not set up the server: %s",
