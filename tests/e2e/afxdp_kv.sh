@@ -21,13 +21,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-ip netns add "$C" && ip netns add "$S" || fail "cannot create namespaces"
-ip link add olab-$N-a netns "$C" type veth peer name olab-$N-b netns "$S" || fail "no veth"
-ip -n "$C" addr add 198.18.3.1/24 dev olab-$N-a
-ip -n "$S" addr add 198.18.3.2/24 dev olab-$N-b
-ip -n "$C" link set olab-$N-a up
-ip -n "$S" link set olab-$N-b up
-ip -n "$S" link set lo up
+veth_pair "$C" olab-$N-a 198.18.3.1 "$S" olab-$N-b 198.18.3.2
 
 # bad input first: clear messages, usage errors
 "$OLAB" afxdp-kv serve 2>"$TMP/err"; [ $? -eq 64 ] || fail "no --dev is not a usage error"

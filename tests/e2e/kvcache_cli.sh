@@ -22,20 +22,9 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-ip netns add "$C" && ip netns add "$S" || fail "cannot create namespaces"
-ip link add olab-$N-a netns "$C" type veth peer name olab-$N-b netns "$S" || fail "no veth"
-ip -n "$C" addr add 198.18.1.1/24 dev olab-$N-a
-ip -n "$S" addr add 198.18.1.2/24 dev olab-$N-b
-ip -n "$C" link set olab-$N-a up
-ip -n "$S" link set olab-$N-b up
-ip -n "$S" link set lo up
+veth_pair "$C" olab-$N-a 198.18.1.1 "$S" olab-$N-b 198.18.1.2
 # a second client network, reaching memcached's address through the server's second interface
-ip netns add "$C2" || fail "cannot create namespaces"
-ip link add olab-$N-e netns "$C2" type veth peer name olab-$N-f netns "$S" || fail "no veth"
-ip -n "$C2" addr add 198.18.2.1/24 dev olab-$N-e
-ip -n "$S" addr add 198.18.2.2/24 dev olab-$N-f
-ip -n "$C2" link set olab-$N-e up
-ip -n "$S" link set olab-$N-f up
+veth_pair "$C2" olab-$N-e 198.18.2.1 "$S" olab-$N-f 198.18.2.2
 ip -n "$C2" route add 198.18.1.0/24 via 198.18.2.2
 # frames sent back with XDP_TX reach a veth only if it runs XDP itself
 ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/lib/xdp_pass.bpf.o" sec xdp ||

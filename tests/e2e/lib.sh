@@ -54,3 +54,17 @@ run_json() {
 	"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 		fail "JSON does not validate"
 }
+
+# veth_pair NS_A DEV_A ADDR_A NS_B DEV_B ADDR_B: the namespaces made if missing, a veth pair
+# between them with a /24 address on each end, both ends and both loopbacks up.
+veth_pair() {
+	local ns
+	for ns in "$1" "$4"; do
+		ip netns list | grep -qw "$ns" || ip netns add "$ns" || fail "cannot create $ns"
+		ip -n "$ns" link set lo up
+	done
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" || fail "no veth $2/$5"
+	ip -n "$1" addr add "$3/24" dev "$2" && ip -n "$4" addr add "$6/24" dev "$5" ||
+		fail "no addresses on $2/$5"
+	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up || fail "$2/$5 down"
+}

@@ -19,14 +19,7 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-ip netns add "$A" && ip netns add "$B" || fail "no namespaces"
-ip link add "$X" netns "$A" type veth peer name "$Y" netns "$B" || fail "no veth"
-ip -n "$A" addr add 198.18.2.1/24 dev "$X" && ip -n "$B" addr add 198.18.2.2/24 dev "$Y" ||
-	fail "no addresses"
-for ns in "$A" "$B"; do
-	ip -n "$ns" link set lo up
-done
-ip -n "$A" link set "$X" up && ip -n "$B" link set "$Y" up || fail "links down"
+veth_pair "$A" "$X" 198.18.2.1 "$B" "$Y" 198.18.2.2
 
 agent() { ip netns exec "$B" "$OLAB" agent --stdio; }
 clean_b() { # nothing of ours on the server's device
