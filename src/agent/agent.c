@@ -27,6 +27,7 @@
 #include "exp/isolation/isolation_exp.h"
 #include "exp/preproc/preproc_exp.h"
 #include "exp/echo/echo_exp.h"
+#include "lib/atomicfile.h"
 #include "lib/attach.h"
 #include "lib/cli.h"
 #include "lib/env.h"
@@ -219,12 +220,28 @@ static const char *dev_mac(const char *dev)
 	return mac;
 }
 
+/* The state directory: made if missing, and then a real directory of root's, 0700. */
+static bool state_dir_ok(void)
+{
+	struct stat sb;
+
+	mkdir(AGENT_STATE_DIR, 0700);
+	return !lstat(AGENT_STATE_DIR, &sb) && S_ISDIR(sb.st_mode) && sb.st_uid == 0 &&
+	       !(sb.st_mode & 077);
+}
+
+static int dump_state(FILE *f, void *arg)
+{
+	return json_dumpf(arg, f, 0) ? -EIO : 0;
+}
+
 static void op_device(struct agent *a, json_t *req)
 {
 	const char *dev = json_string_value(json_object_get(req, "dev"));
 	bool allow = json_is_true(json_object_get(req, "allow_default_route"));
 	__u32 prog_id = 0;
 	json_t *st;
+	int err;
 
 	if (a->ifindex) {
 		fail_with("this agent already serves %s: one device per agent", a->dev);
@@ -246,9 +263,13 @@ static void op_device(struct agent *a, json_t *req)
 			  dev, prog_id);
 		return;
 	}
+	if (!state_dir_ok()) {
+		fail_with(AGENT_STATE_DIR " is not a directory of root's alone: refused (the agent "
+					  "keeps what it changed there)");
+		return;
+	}
 	snprintf(a->dev, sizeof(a->dev), "%s", dev);
 	a->ifindex = (int)if_nametoindex(dev);
-	mkdir(AGENT_STATE_DIR, 0700);
 	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/agent-%s.json", dev);
 	agent_stale(a);
 	a->threaded_before = threaded_read(dev);
@@ -257,9 +278,10 @@ static void op_device(struct agent *a, json_t *req)
 		       a->threaded_before == '1'   ? "1"
 		       : a->threaded_before == '0' ? "0"
 						   : "");
-	if (json_dump_file(st, a->state, 0)) {
+	err = atomic_write(a->state, dump_state, st);
+	if (err) {
 		json_decref(st);
-		fail_with("cannot write %s: %s", a->state, strerror(errno));
+		fail_with("cannot write %s: %s", a->state, strerror(-err));
 		a->state[0] = '\0';
 		a->ifindex = 0;
 		return;
