@@ -24,6 +24,7 @@
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/echo/echo.h"
 #include "exp/exp.h"
+#include "exp/hooks/hooks_exp.h"
 #include "exp/isolation/isolation_exp.h"
 #include "exp/preproc/preproc_exp.h"
 #include "exp/echo/echo_exp.h"
@@ -46,6 +47,7 @@ struct agent {
 	struct bw_agent *bw;
 	struct pp_side *pp;
 	struct iso_agent *iso;
+	struct hooks_side *hk;
 };
 
 static volatile sig_atomic_t agent_stop;
@@ -128,6 +130,8 @@ static void remove_filters(int ifindex, const char *dev)
 		log_info("agent: removed the echo TC filter from %s", dev);
 	if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, BW_TC_HANDLE, BW_TC_PRIORITY) > 0)
 		log_info("agent: removed the bandwidth TC filter from %s", dev);
+	if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, HOOKS_TC_HANDLE, HOOKS_TC_PRIORITY) > 0)
+		log_info("agent: removed the hooks' TC filter from %s", dev);
 }
 
 /* Everything this agent set up on its device removed, and the device as it found it. */
@@ -143,9 +147,10 @@ static void agent_restore(struct agent *a)
 	a->pp = NULL;
 	isolation_side_down(a->iso);
 	a->iso = NULL;
-	if (a->ifindex &&
-	    att_tc_remove_left(a->ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
-		log_info("agent: removed the echo TC filter from %s", a->dev);
+	hooks_side_down(a->hk);
+	a->hk = NULL;
+	if (a->ifindex)
+		remove_filters(a->ifindex, a->dev);
 	if (a->threaded_before && threaded_read(a->dev) != a->threaded_before)
 		threaded_write(a->dev, a->threaded_before);
 	if (a->state[0])
@@ -291,6 +296,12 @@ static void op_device(struct agent *a, json_t *req)
 		      dev_mac(dev)));
 }
 
+/* Whether an experiment's server side is up (one at a time on the device). */
+static bool side_busy(const struct agent *a)
+{
+	return a->echo || a->bw || a->pp || a->iso || a->hk;
+}
+
 static void op_echo_up(struct agent *a, json_t *req)
 {
 	const char *variant = json_string_value(json_object_get(req, "variant"));
@@ -300,9 +311,9 @@ static void op_echo_up(struct agent *a, json_t *req)
 	char why[200] = "";
 	int err;
 
-	if (!a->ifindex || a->echo || !variant || !l4 || !peer) {
-		fail_with(!a->ifindex ? "no device yet (op device first)"
-			  : a->echo   ? "an echo variant is already up (echo_down first)"
+	if (!a->ifindex || side_busy(a) || !variant || !l4 || !peer) {
+		fail_with(!a->ifindex	 ? "no device yet (op device first)"
+			  : side_busy(a) ? "something is already up on the device (its _down first)"
 				      : "echo_up needs variant, l4 and peer");
 		return;
 	}
@@ -339,7 +350,7 @@ static void op_bw_up(struct agent *a, json_t *req)
 	char why[200] = "";
 	int err;
 
-	if (!a->ifindex || a->bw || a->echo || a->pp || a->iso || !cond) {
+	if (!a->ifindex || side_busy(a) || !cond) {
 		fail_with(!a->ifindex ? "no device yet (op device first)"
 			  : !cond     ? "bw_up needs cond"
 				      : "something is already up on the device");
@@ -385,7 +396,7 @@ static void op_pp(struct agent *a, const char *op, json_t *req)
 	uint64_t ns, pkts;
 
 	if (!strcmp(op, "pp_up")) {
-		if (!a->ifindex || a->pp || a->bw || a->echo || a->iso) {
+		if (!a->ifindex || side_busy(a)) {
 			fail_with(!a->ifindex ? "no device yet (op device first)"
 					      : "something is already up on the device");
 			return;
@@ -426,7 +437,7 @@ static void op_iso(struct agent *a, const char *op, json_t *req)
 	char why[200] = "";
 
 	if (!strcmp(op, "iso_up")) {
-		if (!a->ifindex || a->pp || a->bw || a->echo || a->iso) {
+		if (!a->ifindex || side_busy(a)) {
 			fail_with(!a->ifindex ? "no device yet (op device first)"
 					      : "something is already up on the device");
 			return;
@@ -458,6 +469,85 @@ static void op_iso(struct agent *a, const char *op, json_t *req)
 		isolation_side_down(a->iso);
 		a->iso = NULL;
 		say(json_pack("{s:b}", "ok", 1));
+	}
+}
+
+static void op_hk_up(struct agent *a, json_t *req)
+{
+	const char *part = json_string_value(json_object_get(req, "part"));
+	bool reach = part && !strcmp(part, "reach");
+	char why[200] = "";
+
+	if (!a->ifindex || side_busy(a) || !part || (!reach && strcmp(part, "stats"))) {
+		fail_with(!a->ifindex	 ? "no device yet (op device first)"
+			  : side_busy(a) ? "something is already up on the device"
+					 : "hk_up takes part \"stats\" or \"reach\"");
+		return;
+	}
+	announce("hooks: %s XDP and TC ingress programs on %s%s, a socket on port %d with a "
+		 "reader thread, its sockmap",
+		 reach ? "stamping" : "empty", a->dev,
+		 reach ? ", stamping programs on the netif_receive_skb and sk_data_ready "
+			 "tracepoints"
+		       : ", BPF run-time statistics on while it is up",
+		 HOOKS_PORT);
+	if (hooks_side_up(a->dev, reach, &a->hk, why, sizeof(why)))
+		fail_with("%s", why);
+	else
+		say(json_pack("{s:b, s:o}", "ok", 1, "caps", hooks_side_caps()));
+}
+
+static void op_hk(struct agent *a, const char *op, json_t *req)
+{
+	bool skskb = json_is_true(json_object_get(req, "skskb"));
+	char why[200] = "";
+
+	if (!strcmp(op, "hk_up")) {
+		op_hk_up(a, req);
+	} else if (!a->hk) {
+		fail_with("the hooks' programs are not up (hk_up first)");
+	} else if (!strcmp(op, "hk_open")) {
+		json_int_t n = json_integer_value(json_object_get(req, "n"));
+
+		if (hooks_side_open(a->hk, json_is_true(json_object_get(req, "tcp")),
+				    json_is_true(json_object_get(req, "busy")), skskb,
+				    n > 0 && n < 100000 ? (int)n : 0, why, sizeof(why)))
+			fail_with("%s", why);
+		else
+			say(json_pack("{s:b}", "ok", 1));
+	} else if (!strcmp(op, "hk_accept")) {
+		if (hooks_side_accept(a->hk, skskb, why, sizeof(why)))
+			fail_with("%s", why);
+		else
+			say(json_pack("{s:b}", "ok", 1));
+	} else if (!strcmp(op, "hk_close")) {
+		say(json_pack("{s:b, s:i}", "ok", 1, "got", hooks_side_close(a->hk)));
+	} else if (!strcmp(op, "hk_rows")) {
+		json_int_t from = json_integer_value(json_object_get(req, "from"));
+		json_int_t count = json_integer_value(json_object_get(req, "count"));
+
+		if (from < 0 || from > 100000 || count < 1 || count > 500) {
+			fail_with("hk_rows takes from 0..100000 and count 1..500");
+			return;
+		}
+		say(json_pack("{s:b, s:o}", "ok", 1, "rows",
+			      hooks_side_rows(a->hk, (int)from, (int)count)));
+	} else if (!strcmp(op, "hk_stats")) {
+		say(json_pack("{s:b, s:o}", "ok", 1, "stats", hooks_side_stats(a->hk)));
+	} else if (!strcmp(op, "hk_testrun")) {
+		json_int_t samples = json_integer_value(json_object_get(req, "samples"));
+
+		say(json_pack("{s:b, s:o}", "ok", 1, "result",
+			      hooks_side_testrun(a->hk, json_is_true(json_object_get(req, "quick")),
+						 samples >= 100 && samples <= 8000
+							 ? (unsigned int)samples
+							 : 0)));
+	} else if (!strcmp(op, "hk_down")) {
+		hooks_side_down(a->hk);
+		a->hk = NULL;
+		say(json_pack("{s:b}", "ok", 1));
+	} else {
+		fail_with("no op '%.40s' in protocol version %d", op, AGENT_PROTO_VERSION);
 	}
 }
 
@@ -528,6 +618,8 @@ static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 		op_bw_up(a, req);
 	else if (!strcmp(op, "bw_accept") || !strcmp(op, "bw_bytes") || !strcmp(op, "bw_down"))
 		op_bw(a, op);
+	else if (!strncmp(op, "hk_", 3))
+		op_hk(a, op, req);
 	else if (!strncmp(op, "iso_", 4))
 		op_iso(a, op, req);
 	else if (!strncmp(op, "pp_", 3))

@@ -48,7 +48,7 @@ ip -n "$B" route del default || fail "default route stays"
 clean_b
 
 # echo and bandwidth through the agent, and the same on the local testbed
-RUN=(run echo bandwidth preproc isolation memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
+RUN=(run hooks echo bandwidth preproc isolation memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
 	--dev "$X" --remote-dev "$Y" --remote-addr 198.18.2.2)
 ip netns exec "$A" "$OLAB" "${RUN[@]}" --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" \
 	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote failed"; }
@@ -59,13 +59,15 @@ grep -q "on B: bandwidth: a TCP sink on port 5201 of $Y, an empty TC ingress fil
 grep -q "on B: run the memcpy experiment here" "$TMP/err" || fail "memcpy was not run by the agent"
 grep -q "on B: preproc: an XDP program truncating" "$TMP/err" || fail "preproc not set up by the agent"
 grep -q "on B: isolation: a UDP echo server" "$TMP/err" || fail "isolation not set up by the agent"
+grep -q "on B: hooks: stamping XDP and TC ingress programs on $Y" "$TMP/err" ||
+	fail "the hooks' stamps not set up by the agent"
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing through the agent"
 "$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 	fail "JSON does not validate"
 page=$(ls "$TMP"/out/*/report.html | head -n 1)
 grep -q "two hosts, $X -&gt; $Y on B" "$page" || fail "the report does not say two hosts"
 clean_b
-"$OLAB" run echo bandwidth preproc isolation --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
+"$OLAB" run hooks echo bandwidth preproc isolation --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
 	{ cat "$TMP/lerr" >&2; fail "the local run failed"; }
 python3 - "$TMP/r.json" "$TMP/l.json" <<'PY' || fail "two-host metrics"
 import json, sys
@@ -103,6 +105,20 @@ for k in ("isolation.capacity.1000", "isolation.lat.alone"):
     assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
     assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
 assert "two hosts yet" in rm["isolation.lat.kvcache"]["unavailable"]
+# hooks: every reach time from the server's stamps; nothing that subtracts two hosts' clocks
+for v in ("udp.sleep", "udp.busy", "tcp.sleep", "tcp.busy"):
+    for h in ("tc", "socket"):
+        k = "hooks.reach.%s.%s" % (h, v)
+        assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
+        assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+    for k in ("hooks.from_send.xdp." + v, "hooks.recv_latency." + v):
+        assert "clocks do not meet" in (rm[k]["unavailable"] or ""), (k, rm[k])
+for k in ("hooks.reach.skskb.tcp.busy", "hooks.prep.skskb.live.tcp.busy",
+          "hooks.prep.xdp.testrun", "hooks.prep.xdp.bpfstats", "hooks.prep.skskb.bpfstats"):
+    assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
+assert rm["hooks.skskb_added.tcp.busy"]["n"] > 0
+missing = set(k for k in lm if k.startswith("hooks.")) - set(rm)
+assert not missing, missing
 print("two hosts: %d metrics, within the local run's order" % len(rm))
 PY
 

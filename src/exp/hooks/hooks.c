@@ -84,6 +84,8 @@ int hooks_run(struct exp_ctx *x)
 	struct tb *tb = x->tb;
 	int err;
 
+	if (x->remote)
+		return hooks_run_remote(x);
 	err = testrun_cost(skel, o, r);
 	if (!err)
 		err = live_stats(skel, tb, o, r);

@@ -99,5 +99,6 @@ const struct experiment exp_hooks = {
 	.skel = EXP_SKEL(hooks),
 	.configure = hooks_configure,
 	.testbed = true,
+	.remote = true,
 	.run = hooks_run,
 };

@@ -3,16 +3,21 @@
 #ifndef OLAB_HOOKS_INT_H
 #define OLAB_HOOKS_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
+
+#include "exp/hooks/hooks.h"
+#include "lib/stats.h"
 
 #include "exp/exp.h"
+#include "exp/hooks/hooks_exp.h"
 #include "lib/attach.h"
 #include "testbed/testbed.h"
 
 struct hooks_bpf;
 struct bpf_program;
 
-#define HOOKS_PORT 40001
 #define MSG_LEN 64	     /* probe message size, UDP payload or TCP message */
 #define WAIT_NS 200000000ULL /* give up on one packet after 200 ms */
 #define WARMUP 50
@@ -48,7 +53,60 @@ struct path {
 	int tx, rx, lfd;
 	bool in_map;
 	int verdict_type; /* attach type of the verdict program, 0 when none */
+	int verdict_fd;
 };
+
+int path_listen(const struct tb *tb, enum proto proto, struct path *p);
+int path_connect(const struct tb *tb, enum proto proto, int *fd);
+int path_verdict(struct hooks_bpf *skel, struct path *p, enum proto proto,
+		 struct bpf_program *verdict);
+
+/* The socket reader: CLOCK_MONOTONIC per probe seq as its read returns (t_user may be NULL). */
+struct rx_ctx {
+	int fd;
+	enum proto proto;
+	enum rxmode mode;
+	int cpu;
+	int n;		      /* packets to expect, warm-up included */
+	uint64_t *t_user;     /* per seq: CLOCK_MONOTONIC after the read returned */
+	_Atomic int done_seq; /* last seq received, -1 before the first */
+	_Atomic int got;      /* probes received */
+	_Atomic bool stop;
+	int err;
+};
+
+void *rx_thread(void *arg);
+void clear_slots(int map_fd, int n);
+
+/* One probe's stamps on the receiving host, in ns after its XDP stamp; -1: not stamped. */
+struct hooks_row {
+	int64_t d[HP_MAX];
+	int64_t user; /* the socket reader's read returned */
+};
+
+/* Probe seq's row from the stamps map; *t_xdp its XDP stamp. -ENOENT when XDP missed it. */
+int hooks_row_read(int map_fd, int seq, const uint64_t *t_user, struct hooks_row *row,
+		   uint64_t *t_xdp);
+
+/* One variant's samples: per hook from XDP and from send(), the reader, SK_SKB preparation. */
+struct reach_samples {
+	struct stats_samples from_xdp[HP_MAX], from_send[HP_MAX], sock, lat, prep;
+};
+
+void reach_samples_init(struct reach_samples *s);
+void reach_samples_free(struct reach_samples *s);
+/* xdp_after_send: the XDP stamp minus the send() stamp; NAN when the clocks differ. */
+void reach_add(struct reach_samples *s, const struct hooks_row *row, double xdp_after_send);
+/*
+ * The variant's metrics. why: non-empty when the variant could not run; why_send: when the
+ * send()-based figures are unavailable (NULL otherwise).
+ */
+void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool skskb,
+		  struct reach_samples *s, int wanted, const char *why, const char *why_send);
+/* What the verdict adds to the reader's latency: plain vs with, bootstrapped medians. */
+void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
+		 const struct stats_samples *plain, const struct stats_samples *with,
+		 size_t verdict_seen, bool from_xdp);
 
 int path_open(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
 	      struct bpf_program *verdict, struct path *p);
@@ -65,6 +123,7 @@ struct attached {
 int attach_dut(const struct tb *tb, struct bpf_program *xdp, struct bpf_program *tc,
 	       struct attached *a);
 void detach_dut(const struct tb *tb, struct attached *a);
+void live_stats_report(struct result *r, struct stats_samples s[3], int batches, int per_batch);
 int live_stats(struct hooks_bpf *skel, const struct tb *tb, const struct run_opts *o,
 	       struct result *r);
 

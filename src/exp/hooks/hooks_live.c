@@ -53,12 +53,36 @@ int attach_dut(const struct tb *tb, struct bpf_program *xdp, struct bpf_program 
 	if (err)
 		return err;
 	a->xdp = att_xdp(xdp, tb->dut.ifindex, tb->dut.ifname);
-	err = a->xdp ? att_tc_ingress(tb->dut.ifindex, tb->dut.ifname, bpf_program__fd(tc), &a->tc)
+	err = a->xdp ? att_tc_ingress_at(tb->dut.ifindex, tb->dut.ifname, bpf_program__fd(tc),
+					     HOOKS_TC_HANDLE, HOOKS_TC_PRIORITY, &a->tc)
 		     : -errno;
 	tb_leave(tb);
 	if (err)
 		detach_dut(tb, a);
 	return err;
+}
+
+/* The empty programs' cost per run, one sample per batch of packets. */
+void live_stats_report(struct result *r, struct stats_samples s[3], int batches, int per_batch)
+{
+	static const char *const names[] = { "xdp", "tc", "skskb" };
+	static const double paper[] = { PAPER_PREP_XDP, PAPER_PREP_TC, PAPER_PREP_SKSKB };
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct metric *m;
+
+		m = result_addf(r, "ns", METHOD_BPFSTATS, "hooks.prep.%s.bpfstats", names[i]);
+		metric_label(m, "empty %s program, live run_time/run_cnt", names[i]);
+		if (!m)
+			continue;
+		metric_set_samples(m, &s[i], (size_t)batches);
+		metric_set_paper(m, paper[i], "Table 1");
+		snprintf(m->note, sizeof(m->note),
+			 "%d batches of %d UDP packets; includes the stats' own clock reads%s",
+			 batches, per_batch,
+			 i == 2 ? "; the program alone, not the psock work before it" : "");
+	}
 }
 
 /* Empty programs on the live path with run-time statistics on: run_time_ns / run_cnt. */
@@ -68,8 +92,6 @@ int live_stats(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 	struct bpf_program *progs[] = { skel->progs.olab_hooks_xdp_empty,
 					skel->progs.olab_hooks_tc_empty,
 					skel->progs.olab_hooks_skskb_empty };
-	static const char *const names[] = { "xdp", "tc", "skskb" };
-	static const double paper[] = { PAPER_PREP_XDP, PAPER_PREP_TC, PAPER_PREP_SKSKB };
 	int batches = o->quick ? 10 : 30, per_batch = 200, b, i, err, stats_fd = -1;
 	struct stats_samples s[3];
 	unsigned char msg[MSG_LEN], buf[MSG_LEN];
@@ -82,25 +104,10 @@ int live_stats(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 	err = attach_dut(tb, progs[0], progs[1], &a);
 	if (err)
 		return err;
-	/* the verdict program here is the empty one; path_open attaches it */
-	{
-		int map_fd = bpf_map__fd(skel->maps.socks);
-		__u32 key = 0;
-
-		err = path_open(skel, tb, P_UDP, NULL, &p);
-		if (err)
-			goto out;
-		if (bpf_prog_attach(bpf_program__fd(progs[2]), map_fd, BPF_SK_SKB_VERDICT, 0)) {
-			err = log_errno(-errno, "attach the empty sk_skb program to the sockmap");
-			goto out;
-		}
-		if (bpf_map_update_elem(map_fd, &key, &p.rx, BPF_ANY)) {
-			err = log_errno(-errno, "insert a UDP socket into the sockmap");
-			bpf_prog_detach2(bpf_program__fd(progs[2]), map_fd, BPF_SK_SKB_VERDICT);
-			goto out;
-		}
-		p.in_map = true;
-	}
+	/* the verdict program here is the empty one */
+	err = path_open(skel, tb, P_UDP, progs[2], &p);
+	if (err)
+		goto out;
 	stats_fd = bpfu_stats_enable();
 	if (stats_fd < 0) {
 		err = log_errno(stats_fd, "turn on BPF run-time statistics");
@@ -127,31 +134,10 @@ int live_stats(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 								 (double)(rc1[i] - rc0[i]));
 		}
 	}
-	for (i = 0; i < 3; i++) {
-		struct metric *m;
-
-		m = result_addf(r, "ns", METHOD_BPFSTATS, "hooks.prep.%s.bpfstats", names[i]);
-		metric_label(m, "empty %s program, live run_time/run_cnt", names[i]);
-		if (!m)
-			continue;
-		metric_set_samples(m, &s[i], (size_t)batches);
-		metric_set_paper(m, paper[i], "Table 1");
-		snprintf(m->note, sizeof(m->note),
-			 "%d batches of %d UDP packets; includes the stats' own clock reads%s",
-			 batches, per_batch,
-			 i == 2 ? "; the program alone, not the psock work before it" : "");
-	}
+	live_stats_report(r, s, batches, per_batch);
 out:
 	if (stats_fd >= 0)
 		close(stats_fd);
-	if (p.in_map) {
-		__u32 key = 0;
-
-		bpf_map_delete_elem(bpf_map__fd(skel->maps.socks), &key);
-		bpf_prog_detach2(bpf_program__fd(progs[2]), bpf_map__fd(skel->maps.socks),
-				 BPF_SK_SKB_VERDICT);
-		p.in_map = false;
-	}
 	path_close(skel, &p);
 	detach_dut(tb, &a);
 	for (i = 0; i < 3; i++)

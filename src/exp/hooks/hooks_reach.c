@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hooks: the time for a packet to reach each hook and the socket, stamped per packet. */
 #include <errno.h>
+#include <math.h>
 #include <linux/btf.h>
 #include <linux/if_link.h>
 #include <linux/pkt_cls.h>
@@ -34,17 +35,6 @@
 
 /* ---- the live path ---- */
 
-struct rx_ctx {
-	int fd;
-	enum proto proto;
-	enum rxmode mode;
-	int cpu;
-	int n;		      /* packets to expect, warm-up included */
-	uint64_t *t_user;     /* per seq: CLOCK_MONOTONIC after the read returned */
-	_Atomic int done_seq; /* last seq received, -1 before the first */
-	_Atomic bool stop;
-	int err;
-};
 
 static ssize_t rx_read(struct rx_ctx *c, unsigned char *buf, size_t len, uint64_t deadline)
 {
@@ -82,7 +72,7 @@ static ssize_t rx_read(struct rx_ctx *c, unsigned char *buf, size_t len, uint64_
 	return (ssize_t)got;
 }
 
-static void *rx_thread(void *arg)
+void *rx_thread(void *arg)
 {
 	struct rx_ctx *c = arg;
 	unsigned char buf[MSG_LEN];
@@ -103,10 +93,11 @@ static void *rx_thread(void *arg)
 			break;
 		}
 		memcpy(&p, buf, sizeof(p));
-		if (p.magic != HOOKS_MAGIC || p.seq >= (uint32_t)c->n)
+		if (!c->t_user || p.magic != HOOKS_MAGIC || p.seq >= (uint32_t)c->n)
 			continue;
 		c->t_user[p.seq] = now;
 		atomic_store(&c->done_seq, (int)p.seq);
+		atomic_fetch_add(&c->got, 1);
 	}
 	return NULL;
 }
@@ -118,8 +109,7 @@ void path_close(struct hooks_bpf *skel, struct path *p)
 	if (p->in_map)
 		bpf_map_delete_elem(bpf_map__fd(skel->maps.socks), &key);
 	if (p->verdict_type)
-		bpf_prog_detach2(bpf_program__fd(skel->progs.olab_hooks_skskb_stamp),
-				 bpf_map__fd(skel->maps.socks), p->verdict_type);
+		bpf_prog_detach2(p->verdict_fd, bpf_map__fd(skel->maps.socks), p->verdict_type);
 	if (p->tx >= 0)
 		close(p->tx);
 	if (p->rx >= 0)
@@ -132,26 +122,43 @@ void path_close(struct hooks_bpf *skel, struct path *p)
 }
 
 /*
- * Sockets for one variant: rx in the dut, tx in the generator. With a verdict program, the
- * program is attached to the sockmap before the socket is inserted, and the socket is
- * inserted before the first byte is sent (data queued earlier is never seen by the verdict).
+ * The verdict program on the sockmap, then the receiving socket in it: attached before the
+ * socket is inserted, inserted before the first byte is sent (data queued earlier is never
+ * seen by the verdict).
  */
-int path_open(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
-	      struct bpf_program *verdict, struct path *p)
+int path_verdict(struct hooks_bpf *skel, struct path *p, enum proto proto,
+		 struct bpf_program *verdict)
+{
+	int map_fd = bpf_map__fd(skel->maps.socks), rx = p->rx;
+	__u32 key = 0;
+
+	/* UDP needs the plain verdict hook; TCP uses the stream one, as the paper did */
+	p->verdict_type = proto == P_UDP ? BPF_SK_SKB_VERDICT : BPF_SK_SKB_STREAM_VERDICT;
+	p->verdict_fd = bpf_program__fd(verdict);
+	if (bpf_prog_attach(p->verdict_fd, map_fd, p->verdict_type, 0)) {
+		p->verdict_type = 0;
+		return log_errno(-errno, "attach the sk_skb verdict program to the sockmap");
+	}
+	if (bpf_map_update_elem(map_fd, &key, &rx, BPF_ANY))
+		return log_errno(-errno, "insert the %s socket into the sockmap", proto_name[proto]);
+	p->in_map = true;
+	return 0;
+}
+
+/* The receiving end in the dut: a bound UDP socket (p->rx) or a listening TCP one (p->lfd). */
+int path_listen(const struct tb *tb, enum proto proto, struct path *p)
 {
 	struct sockaddr_in dut = { .sin_family = AF_INET, .sin_port = htons(HOOKS_PORT) };
-	int type = proto == P_UDP ? SOCK_DGRAM : SOCK_STREAM, one = 1, err;
-	__u32 key = 0;
+	int one = 1, err;
 
 	p->tx = p->rx = p->lfd = -1;
 	p->in_map = false;
 	p->verdict_type = 0;
 	dut.sin_addr.s_addr = tb->dut.addr;
-
 	err = tb_enter(tb, TB_DUT);
 	if (err)
 		return err;
-	p->lfd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+	p->lfd = socket(AF_INET, (proto == P_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
 	if (p->lfd < 0) {
 		err = log_errno(-errno, "create a %s socket in the dut", proto_name[proto]);
 		goto out;
@@ -162,52 +169,56 @@ int path_open(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
 		err = log_errno(-errno, "bind %s:%d in the dut", tb->dut.ip, HOOKS_PORT);
 		goto out;
 	}
-	err = tb_enter(tb, TB_GEN);
-	if (err)
-		goto out;
-	p->tx = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-	if (p->tx < 0 || connect(p->tx, (struct sockaddr *)&dut, sizeof(dut))) {
-		err = log_errno(-errno, "connect to %s:%d from the generator", tb->dut.ip,
-				HOOKS_PORT);
-		goto out;
-	}
-	if (proto == P_TCP) {
-		setsockopt(p->tx, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		p->rx = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC);
-		if (p->rx < 0) {
-			err = log_errno(-errno, "accept the generator's connection");
-			goto out;
-		}
-	} else {
+	if (proto == P_UDP) {
 		p->rx = p->lfd;
 		p->lfd = -1;
 	}
-	if (verdict) {
-		int map_fd = bpf_map__fd(skel->maps.socks);
-		int rx = p->rx;
-
-		/* UDP needs the plain verdict hook; TCP uses the stream one, as the paper did */
-		p->verdict_type = proto == P_UDP ? BPF_SK_SKB_VERDICT : BPF_SK_SKB_STREAM_VERDICT;
-		if (bpf_prog_attach(bpf_program__fd(verdict), map_fd, p->verdict_type, 0)) {
-			err = log_errno(-errno, "attach the sk_skb verdict program to the sockmap");
-			p->verdict_type = 0;
-			goto out;
-		}
-		if (bpf_map_update_elem(map_fd, &key, &rx, BPF_ANY)) {
-			err = log_errno(-errno, "insert the %s socket into the sockmap",
-					proto_name[proto]);
-			goto out;
-		}
-		p->in_map = true;
-	}
 out:
 	tb_leave(tb);
+	return err;
+}
+
+/* The sending end in the generator, connected to the dut's port (TCP without Nagle). */
+int path_connect(const struct tb *tb, enum proto proto, int *fd)
+{
+	struct sockaddr_in dut = { .sin_family = AF_INET, .sin_port = htons(HOOKS_PORT) };
+	int one = 1, err;
+
+	dut.sin_addr.s_addr = tb->dut.addr;
+	err = tb_enter(tb, TB_GEN);
+	if (err)
+		return err;
+	*fd = socket(AF_INET, (proto == P_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	if (*fd < 0 || connect(*fd, (struct sockaddr *)&dut, sizeof(dut)))
+		err = log_errno(-errno, "connect to %s:%d from the generator", tb->dut.ip,
+				HOOKS_PORT);
+	else if (proto == P_TCP)
+		setsockopt(*fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	tb_leave(tb);
+	return err;
+}
+
+/* Sockets for one variant: rx in the dut, tx in the generator, and the verdict program. */
+int path_open(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
+	      struct bpf_program *verdict, struct path *p)
+{
+	int err = path_listen(tb, proto, p);
+
+	if (!err)
+		err = path_connect(tb, proto, &p->tx);
+	if (!err && proto == P_TCP) {
+		p->rx = accept4(p->lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (p->rx < 0)
+			err = log_errno(-errno, "accept the generator's connection");
+	}
+	if (!err && verdict)
+		err = path_verdict(skel, p, proto, verdict);
 	if (err)
 		path_close(skel, p);
 	return err;
 }
 
-static void clear_slots(int map_fd, int n)
+void clear_slots(int map_fd, int n)
 {
 	struct hooks_slot zero;
 	__u32 k;
@@ -268,11 +279,6 @@ static int ping(const struct tb *tb, struct path *p, enum proto proto, enum rxmo
 	return err;
 }
 
-struct series {
-	struct stats_samples s;
-	const char *key;
-};
-
 static void emit(struct result *r, const char *what, const char *label, enum proto proto,
 		 enum rxmode mode, struct stats_samples *s, int wanted, double paper,
 		 const char *note, const char *why_empty)
@@ -318,29 +324,133 @@ static const char *hook_why_empty(int hp)
 	return NULL;
 }
 
+void reach_samples_init(struct reach_samples *s)
+{
+	int h;
+
+	for (h = 0; h < HP_MAX; h++) {
+		stats_samples_init(&s->from_xdp[h]);
+		stats_samples_init(&s->from_send[h]);
+	}
+	stats_samples_init(&s->sock);
+	stats_samples_init(&s->lat);
+	stats_samples_init(&s->prep);
+}
+
+void reach_samples_free(struct reach_samples *s)
+{
+	int h;
+
+	for (h = 0; h < HP_MAX; h++) {
+		stats_samples_free(&s->from_xdp[h]);
+		stats_samples_free(&s->from_send[h]);
+	}
+	stats_samples_free(&s->sock);
+	stats_samples_free(&s->lat);
+	stats_samples_free(&s->prep);
+}
+
+int hooks_row_read(int map_fd, int seq, const uint64_t *t_user, struct hooks_row *row,
+		   uint64_t *t_xdp)
+{
+	struct hooks_slot s;
+	__u32 k = (__u32)seq % HOOKS_SLOTS, want = (__u32)seq + 1;
+	int h;
+
+	if (bpf_map_lookup_elem(map_fd, &k, &s) || s.seq1[HP_XDP] != want)
+		return -ENOENT;
+	for (h = 0; h < HP_MAX; h++)
+		row->d[h] = s.seq1[h] == want ? (int64_t)(s.t[h] - s.t[HP_XDP]) : -1;
+	row->user = t_user && t_user[seq] ? (int64_t)t_user[seq] - (int64_t)s.t[HP_XDP] : -1;
+	*t_xdp = s.t[HP_XDP];
+	return 0;
+}
+
+void reach_add(struct reach_samples *s, const struct hooks_row *row, double xdp_after_send)
+{
+	bool sent = !isnan(xdp_after_send);
+	int h;
+
+	for (h = 0; h < HP_MAX; h++) {
+		if (row->d[h] < 0)
+			continue;
+		stats_samples_add(&s->from_xdp[h], (double)row->d[h]);
+		if (sent)
+			stats_samples_add(&s->from_send[h], (double)row->d[h] + xdp_after_send);
+	}
+	if (row->d[HP_SKSKB] >= 0 && row->d[HP_SDR] >= 0)
+		stats_samples_add(&s->prep, (double)(row->d[HP_SKSKB] - row->d[HP_SDR]));
+	if (row->user >= 0) {
+		stats_samples_add(&s->sock, (double)row->user);
+		if (sent)
+			stats_samples_add(&s->lat, (double)row->user + xdp_after_send);
+	}
+}
+
+void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool skskb,
+		  struct reach_samples *s, int wanted, const char *why, const char *why_send)
+{
+	char what[64], label[96];
+	int h;
+
+	if (skskb && proto == P_UDP && !why[0] && s->from_xdp[HP_SKSKB].n < s->sock.n / 2)
+		result_note(r,
+			    "udp/%s with sk_skb: only %zu of %zu datagrams met the verdict: the "
+			    "reader dequeued them from the receive queue before the sockmap's "
+			    "data-ready callback ran (a race of this kernel, not a lost packet)",
+			    rxmode_name[mode], s->from_xdp[HP_SKSKB].n, s->sock.n);
+	for (h = 0; h < HP_MAX; h++) {
+		const char *hw = why[0] ? why : hook_why_empty(h);
+
+		if (!(skskb ? hook_rows[h].skskb : hook_rows[h].plain))
+			continue;
+		snprintf(what, sizeof(what), "reach.%s", hook_rows[h].key);
+		snprintf(label, sizeof(label), "reach %s (from XDP)", hook_rows[h].label);
+		emit(r, what, label, proto, mode, &s->from_xdp[h], wanted, hook_rows[h].paper,
+		     NULL, hw);
+		snprintf(what, sizeof(what), "from_send.%s", hook_rows[h].key);
+		snprintf(label, sizeof(label), "send() -> %s", hook_rows[h].label);
+		emit(r, what, label, proto, mode, &s->from_send[h], wanted, -1, NULL,
+		     why_send ? why_send : hw);
+	}
+	if (!skskb) {
+		emit(r, "from_send.xdp", "send() -> XDP", proto, mode, &s->from_send[HP_XDP],
+		     wanted, -1, NULL, why_send);
+		emit(r, "reach.socket", "reach the socket reader (from XDP)", proto, mode, &s->sock,
+		     wanted, PAPER_REACH_SOCKET,
+		     mode == RX_SLEEP ? "includes waking the reader on another CPU" : NULL, NULL);
+		emit(r, "recv_latency", "send() -> recv() returns", proto, mode, &s->lat, wanted,
+		     -1, NULL, why_send);
+	} else {
+		emit(r, "prep.skskb.live", "SK_SKB preparation: sk_data_ready -> verdict", proto,
+		     mode, &s->prep, wanted, PAPER_PREP_SKSKB,
+		     "time from the data-ready callback to the verdict program's first insn",
+		     why[0] ? why : caps.why_sdr);
+		emit(r, "reach.socket_skskb", "reach the socket reader via SK_SKB (from XDP)",
+		     proto, mode, &s->sock, wanted, -1, NULL, why);
+		emit(r, "recv_latency_skskb", "send() -> recv() returns, with SK_SKB", proto, mode,
+		     &s->lat, wanted, -1, NULL, why_send ? why_send : why);
+	}
+}
+
 /*
  * One variant (protocol x reader x verdict program): n probes, then per hook the time from
  * XDP (the paper's origin) and from send(), the socket reader's time, and SK_SKB preparation.
+ * lat_keep gets the send -> recv latencies, verdict_seen how many met the verdict.
  */
 static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
 			 enum rxmode mode, bool skskb, int n, struct result *r,
 			 struct stats_samples *lat_keep, size_t *verdict_seen)
 {
-	struct stats_samples from_xdp[HP_MAX], from_send[HP_MAX], sock, lat, prep;
-	int map_fd = bpf_map__fd(skel->maps.stamps), err, lost = 0, i, h, wanted = n - WARMUP;
+	int map_fd = bpf_map__fd(skel->maps.stamps), err, lost = 0, i;
 	uint64_t *t_send = calloc((size_t)n, sizeof(uint64_t));
 	uint64_t *t_user = calloc((size_t)n, sizeof(uint64_t));
 	struct path p = { .tx = -1, .rx = -1, .lfd = -1 };
-	char what[64], label[96], why[128] = "";
+	struct reach_samples s;
+	char why[128] = "";
 	size_t j;
 
-	for (h = 0; h < HP_MAX; h++) {
-		stats_samples_init(&from_xdp[h]);
-		stats_samples_init(&from_send[h]);
-	}
-	stats_samples_init(&sock);
-	stats_samples_init(&lat);
-	stats_samples_init(&prep);
+	reach_samples_init(&s);
 	if (!t_send || !t_user) {
 		err = -ENOMEM;
 		goto out;
@@ -361,78 +471,22 @@ static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto
 	if (err)
 		goto out;
 	for (i = WARMUP; i < n; i++) {
-		struct hooks_slot s;
-		__u32 k = (__u32)i % HOOKS_SLOTS, want = (__u32)i + 1;
-		double x, sent = (double)t_send[i];
+		struct hooks_row row;
+		uint64_t x;
 
-		if (bpf_map_lookup_elem(map_fd, &k, &s) || s.seq1[HP_XDP] != want)
-			continue;
-		x = (double)s.t[HP_XDP];
-		for (h = 0; h < HP_MAX; h++) {
-			if (s.seq1[h] != want)
-				continue;
-			stats_samples_add(&from_xdp[h], (double)s.t[h] - x);
-			stats_samples_add(&from_send[h], (double)s.t[h] - sent);
-		}
-		if (s.seq1[HP_SKSKB] == want && s.seq1[HP_SDR] == want)
-			stats_samples_add(&prep, (double)s.t[HP_SKSKB] - (double)s.t[HP_SDR]);
-		if (t_user[i]) {
-			stats_samples_add(&sock, (double)t_user[i] - x);
-			stats_samples_add(&lat, (double)t_user[i] - sent);
-		}
+		if (!hooks_row_read(map_fd, i, t_user, &row, &x))
+			reach_add(&s, &row, (double)x - (double)t_send[i]);
 	}
-	for (j = 0; j < lat.n; j++)
-		stats_samples_add(lat_keep, lat.v[j]);
-	*verdict_seen = from_xdp[HP_SKSKB].n;
-	if (skskb && proto == P_UDP && from_xdp[HP_SKSKB].n < lat.n / 2)
-		result_note(r,
-			    "udp/%s with sk_skb: only %zu of %zu datagrams met the verdict: the "
-			    "reader dequeued them from the receive queue before the sockmap's "
-			    "data-ready callback ran (a race of this kernel, not a lost packet)",
-			    rxmode_name[mode], from_xdp[HP_SKSKB].n, lat.n);
+	for (j = 0; j < s.lat.n; j++)
+		stats_samples_add(lat_keep, s.lat.v[j]);
+	*verdict_seen = s.from_xdp[HP_SKSKB].n;
 	if (lost)
 		result_note(r, "%s/%s%s: %d of %d probes did not reach the receiver in time",
 			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", lost, n);
 report:
-	for (h = 0; h < HP_MAX; h++) {
-		const char *hw = why[0] ? why : hook_why_empty(h);
-
-		if (!(skskb ? hook_rows[h].skskb : hook_rows[h].plain))
-			continue;
-		snprintf(what, sizeof(what), "reach.%s", hook_rows[h].key);
-		snprintf(label, sizeof(label), "reach %s (from XDP)", hook_rows[h].label);
-		emit(r, what, label, proto, mode, &from_xdp[h], wanted, hook_rows[h].paper, NULL,
-		     hw);
-		snprintf(what, sizeof(what), "from_send.%s", hook_rows[h].key);
-		snprintf(label, sizeof(label), "send() -> %s", hook_rows[h].label);
-		emit(r, what, label, proto, mode, &from_send[h], wanted, -1, NULL, hw);
-	}
-	if (!skskb) {
-		emit(r, "from_send.xdp", "send() -> XDP", proto, mode, &from_send[HP_XDP], wanted,
-		     -1, NULL, NULL);
-		emit(r, "reach.socket", "reach the socket reader (from XDP)", proto, mode, &sock,
-		     wanted, PAPER_REACH_SOCKET,
-		     mode == RX_SLEEP ? "includes waking the reader on another CPU" : NULL, NULL);
-		emit(r, "recv_latency", "send() -> recv() returns", proto, mode, &lat, wanted, -1,
-		     NULL, NULL);
-	} else {
-		emit(r, "prep.skskb.live", "SK_SKB preparation: sk_data_ready -> verdict", proto,
-		     mode, &prep, wanted, PAPER_PREP_SKSKB,
-		     "time from the data-ready callback to the verdict program's first insn",
-		     why[0] ? why : caps.why_sdr);
-		emit(r, "reach.socket_skskb", "reach the socket reader via SK_SKB (from XDP)",
-		     proto, mode, &sock, wanted, -1, NULL, why);
-		emit(r, "recv_latency_skskb", "send() -> recv() returns, with SK_SKB", proto, mode,
-		     &lat, wanted, -1, NULL, why);
-	}
+	reach_report(r, proto, mode, skskb, &s, n - WARMUP, why, NULL);
 out:
-	for (h = 0; h < HP_MAX; h++) {
-		stats_samples_free(&from_xdp[h]);
-		stats_samples_free(&from_send[h]);
-	}
-	stats_samples_free(&sock);
-	stats_samples_free(&lat);
-	stats_samples_free(&prep);
+	reach_samples_free(&s);
 	free(t_send);
 	free(t_user);
 	return err;
@@ -442,9 +496,9 @@ out:
  * What an SK_SKB verdict program adds to a socket's receive latency: the difference of the
  * median send->recv latency with and without it, bootstrapped (the runs are not paired).
  */
-static void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
-			const struct stats_samples *plain, const struct stats_samples *with,
-			size_t verdict_seen)
+void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
+		 const struct stats_samples *plain, const struct stats_samples *with,
+		 size_t verdict_seen, bool from_xdp)
 {
 	struct stats_samples d;
 	struct metric *m;
@@ -475,8 +529,10 @@ static void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
 		if (stats_too_wide(&sa, 0.5) || stats_too_wide(&sb, 0.5))
 			m->flags |= METRIC_WIDE;
 		snprintf(m->note, sizeof(m->note),
-			 "median(with) - median(without) over 200 bootstrap resamples of %zu and "
-			 "%zu probes; n is resamples",
+			 "median(with) - median(without) of %s, over 200 bootstrap resamples of "
+			 "%zu and %zu probes; n is resamples",
+			 from_xdp ? "XDP -> recv() on the server (two hosts' clocks do not meet)"
+				  : "send() -> recv()",
 			 with->n, plain->n);
 	}
 	stats_samples_free(&d);
@@ -525,7 +581,7 @@ int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 	for (proto = P_UDP; proto <= P_TCP; proto++)
 		for (mode = RX_SLEEP; mode <= RX_BUSY; mode++)
 			skskb_added(r, proto, mode, &lat[proto][0][mode], &lat[proto][1][mode],
-				    seen[proto][1][mode]);
+				    seen[proto][1][mode], false);
 out:
 	for (proto = 0; proto < 2; proto++)
 		for (sk = 0; sk < 2; sk++)

@@ -1,0 +1,602 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hooks with two hosts: the stamping programs, the receiving socket and its reader on the
+ * server (its agent, the hooks_side_* calls), the probes sent from here. Every reach time is
+ * a difference of two stamps taken on the server's clock; what starts at send() here would
+ * subtract two hosts' clocks and is reported unavailable.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "agent/agent.h"
+#include "exp/hooks/hooks_exp.h"
+#include "exp/hooks/hooks_int.h"
+#include "lib/bpfutil.h"
+#include "lib/cpu.h"
+#include "lib/log.h"
+#include "lib/util.h"
+#include "testbed/testbed.h"
+#include "hooks.skel.h"
+
+/*
+ * Spacing of probes sent to another host, which cannot say when each arrived (the local run
+ * waits for each): see probe_gap().
+ */
+#define GAP_MIN_NS 20000ULL
+#define GAP_MAX_NS 1000000ULL
+/* Rows per answer: a row is about 60 bytes of JSON, an answer stays far below its limit. */
+#define ROWS_PER_CALL 500
+
+/* ---- the server's side, in its agent ---- */
+
+struct hooks_side {
+	struct tb tb;
+	struct hooks_bpf *skel;
+	struct attached a;
+	struct bpf_link *nrs, *sdr;
+	bool reach; /* stamping programs; else the empty ones with run-time statistics */
+	int stats_fd;
+	enum proto proto;
+	struct path p;
+	struct rx_ctx rx;
+	pthread_t th;
+	bool th_up;
+	uint64_t *t_user;
+	int n;
+};
+
+int hooks_side_up(const char *dev, bool reach, struct hooks_side **out, char *why, size_t whylen)
+{
+	struct hooks_side *s = calloc(1, sizeof(*s));
+	int err;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->stats_fd = -1;
+	s->p.tx = s->p.rx = s->p.lfd = -1;
+	s->reach = reach;
+	err = tb_attach_host(&s->tb, TB_DUT, dev, NULL, NULL);
+	s->skel = err ? NULL : hooks_bpf__open();
+	if (!err && !s->skel)
+		err = -errno;
+	if (!err)
+		err = hooks_configure(s->skel, NULL);
+	if (!err)
+		err = hooks_bpf__load(s->skel);
+	if (!err)
+		err = reach ? attach_dut(&s->tb, s->skel->progs.olab_hooks_xdp_stamp,
+					 s->skel->progs.olab_hooks_tc_stamp, &s->a)
+			    : attach_dut(&s->tb, s->skel->progs.olab_hooks_xdp_empty,
+					 s->skel->progs.olab_hooks_tc_empty, &s->a);
+	if (!err && reach && caps.nrs) {
+		s->nrs = bpf_program__attach(s->skel->progs.olab_hooks_nrs_stamp);
+		err = s->nrs ? 0 : -errno;
+	}
+	if (!err && reach && caps.sdr) {
+		s->sdr = bpf_program__attach(s->skel->progs.olab_hooks_sdr_stamp);
+		err = s->sdr ? 0 : -errno;
+	}
+	if (!err && !reach) {
+		s->stats_fd = bpfu_stats_enable();
+		err = s->stats_fd < 0 ? s->stats_fd : 0;
+	}
+	if (err) {
+		snprintf(why, whylen, "set up the hooks' programs on %s: %s", dev, strerror(-err));
+		hooks_side_down(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+json_t *hooks_side_caps(void)
+{
+	return json_pack("{s:b, s:b, s:s, s:s}", "nrs", caps.nrs, "sdr", caps.sdr, "why_nrs",
+			 caps.why_nrs, "why_sdr", caps.why_sdr);
+}
+
+static void side_stop_reader(struct hooks_side *s)
+{
+	if (s->th_up) {
+		atomic_store(&s->rx.stop, true);
+		pthread_join(s->th, NULL);
+		s->th_up = false;
+	}
+}
+
+/* The reader on the receiving socket; s->rx was cleared and given its mode by hk_open. */
+static int side_start_reader(struct hooks_side *s)
+{
+	int err;
+
+	s->rx.fd = s->p.rx;
+	s->rx.proto = s->proto;
+	s->rx.cpu = s->tb.dut_cpu;
+	s->rx.n = s->reach ? s->n : 1 << 30; /* the statistics' reader only drains */
+	s->rx.t_user = s->reach ? s->t_user : NULL;
+	atomic_store(&s->rx.done_seq, -1);
+	err = -pthread_create(&s->th, NULL, rx_thread, &s->rx);
+	s->th_up = !err;
+	return err;
+}
+
+int hooks_side_open(struct hooks_side *s, bool tcp, bool busy, bool skskb, int n, char *why,
+		    size_t whylen)
+{
+	struct bpf_program *verdict = NULL;
+	int err;
+
+	side_stop_reader(s);
+	path_close(s->skel, &s->p);
+	free(s->t_user);
+	s->t_user = NULL;
+	if (n < WARMUP + 1 || n > HOOKS_SLOTS || (tcp && !s->reach)) {
+		snprintf(why, whylen, "hk_open takes n %d..%d (statistics: UDP only)", WARMUP + 1,
+			 HOOKS_SLOTS);
+		return -EINVAL;
+	}
+	s->n = n;
+	s->proto = tcp ? P_TCP : P_UDP;
+	s->t_user = calloc((size_t)n, sizeof(uint64_t));
+	if (!s->t_user)
+		return -ENOMEM;
+	if (s->reach)
+		clear_slots(bpf_map__fd(s->skel->maps.stamps), n);
+	if (skskb || !s->reach)
+		verdict = s->reach ? s->skel->progs.olab_hooks_skskb_stamp
+				   : s->skel->progs.olab_hooks_skskb_empty;
+	err = path_listen(&s->tb, s->proto, &s->p);
+	if (!err && !tcp && verdict)
+		err = path_verdict(s->skel, &s->p, s->proto, verdict);
+	memset(&s->rx, 0, sizeof(s->rx));
+	s->rx.mode = busy ? RX_BUSY : RX_SLEEP;
+	if (!err && !tcp)
+		err = side_start_reader(s);
+	if (err) {
+		snprintf(why, whylen, "%s", strerror(-err));
+		path_close(s->skel, &s->p);
+		return err;
+	}
+	return 0;
+}
+
+int hooks_side_accept(struct hooks_side *s, bool skskb, char *why, size_t whylen)
+{
+	struct pollfd pf = { .fd = s->p.lfd, .events = POLLIN };
+	int err = 0;
+
+	if (s->p.lfd < 0 || s->p.rx >= 0 || poll(&pf, 1, 5000) != 1) {
+		snprintf(why, whylen, "no TCP connection to accept");
+		return -ENOTCONN;
+	}
+	s->p.rx = accept4(s->p.lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (s->p.rx < 0)
+		err = -errno;
+	if (!err && skskb)
+		err = path_verdict(s->skel, &s->p, P_TCP, s->skel->progs.olab_hooks_skskb_stamp);
+	if (!err)
+		err = side_start_reader(s);
+	if (err)
+		snprintf(why, whylen, "take the connection%s: %s", skskb ? " into the sockmap" : "",
+			 strerror(-err));
+	return err;
+}
+
+int hooks_side_close(struct hooks_side *s)
+{
+	side_stop_reader(s);
+	path_close(s->skel, &s->p);
+	return atomic_load(&s->rx.got);
+}
+
+json_t *hooks_side_rows(struct hooks_side *s, int from, int count)
+{
+	json_t *rows = json_array();
+	int map_fd = bpf_map__fd(s->skel->maps.stamps), i, h;
+
+	for (i = from; rows && i < s->n && i < from + count; i++) {
+		struct hooks_row row;
+		uint64_t x;
+		json_t *a;
+
+		if (!s->reach || hooks_row_read(map_fd, i, s->t_user, &row, &x)) {
+			json_array_append_new(rows, json_null());
+			continue;
+		}
+		a = json_array();
+		for (h = HP_XDP + 1; h < HP_MAX; h++)
+			json_array_append_new(a, json_integer(row.d[h]));
+		json_array_append_new(a, json_integer(row.user));
+		json_array_append_new(rows, a);
+	}
+	return rows;
+}
+
+json_t *hooks_side_stats(struct hooks_side *s)
+{
+	struct bpf_program *progs[] = { s->skel->progs.olab_hooks_xdp_empty,
+					s->skel->progs.olab_hooks_tc_empty,
+					s->skel->progs.olab_hooks_skskb_empty };
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < ARRAY_SIZE(progs); i++) {
+		uint64_t rt = 0, rc = 0;
+
+		bpfu_prog_stats(bpf_program__fd(progs[i]), &rt, &rc);
+		json_array_append_new(a, json_pack("[I, I]", (json_int_t)rt, (json_int_t)rc));
+	}
+	return a;
+}
+
+json_t *hooks_side_testrun(struct hooks_side *s, bool quick, unsigned int samples)
+{
+	struct run_opts o = { .quick = quick, .samples = samples };
+	struct result r;
+	json_t *j;
+
+	result_init(&r, "hooks");
+	testrun_cost(s->skel, &o, &r);
+	j = result_to_json(&r, NULL, NULL);
+	result_free(&r);
+	return j;
+}
+
+void hooks_side_down(struct hooks_side *s)
+{
+	if (!s)
+		return;
+	side_stop_reader(s);
+	if (s->skel)
+		path_close(s->skel, &s->p);
+	if (s->stats_fd >= 0)
+		close(s->stats_fd);
+	bpf_link__destroy(s->sdr);
+	bpf_link__destroy(s->nrs);
+	if (s->a.xdp)
+		detach_dut(&s->tb, &s->a);
+	hooks_bpf__destroy(s->skel);
+	free(s->t_user);
+	tb_destroy(&s->tb);
+	free(s);
+}
+
+/* ---- the generator's side, here ---- */
+
+struct hk_remote {
+	struct remote *rm;
+	int err; /* the first failure: the run stops there */
+	char why[300];
+};
+
+static json_t *hk_call(struct hk_remote *h, json_t *req)
+{
+	json_t *a;
+
+	if (h->err) {
+		json_decref(req);
+		return NULL;
+	}
+	a = remote_call(h->rm, req, h->why, sizeof(h->why));
+	if (!a)
+		h->err = log_errno(-EIO, "the agent: %s", h->why);
+	return a;
+}
+
+static bool hk_ok(struct hk_remote *h, json_t *req)
+{
+	json_t *a = hk_call(h, req);
+
+	json_decref(a);
+	return a != NULL;
+}
+
+/* The server kernel's hooks, as its agent probed them: what the metrics say is missing. */
+static void take_caps(json_t *a)
+{
+	json_t *c = json_object_get(a, "caps");
+	const char *w;
+
+	if (!json_is_object(c))
+		return;
+	caps.nrs = json_is_true(json_object_get(c, "nrs"));
+	caps.sdr = json_is_true(json_object_get(c, "sdr"));
+	w = json_string_value(json_object_get(c, "why_nrs"));
+	snprintf(caps.why_nrs, sizeof(caps.why_nrs), "%s", w && !caps.nrs ? w : "");
+	w = json_string_value(json_object_get(c, "why_sdr"));
+	snprintf(caps.why_sdr, sizeof(caps.why_sdr), "%s", w && !caps.sdr ? w : "");
+}
+
+static void spin_until(uint64_t t)
+{
+	while (bpfu_now_ns() < t)
+		;
+}
+
+/* The empty programs' cost on the server's live path, batch by batch. */
+static void remote_stats(struct hk_remote *h, const struct tb *tb, const struct run_opts *o,
+			 struct result *r)
+{
+	int batches = o->quick ? 10 : 30, per_batch = 200, b, i, k, tx = -1;
+	struct stats_samples s[3];
+	unsigned char msg[MSG_LEN];
+
+	memset(msg, 0, sizeof(msg));
+	for (k = 0; k < 3; k++)
+		stats_samples_init(&s[k]);
+	if (!hk_ok(h, json_pack("{s:s, s:b, s:b, s:b, s:i}", "op", "hk_open", "tcp", 0, "busy",
+				0, "skskb", 1, "n", WARMUP + 1)) ||
+	    path_connect(tb, P_UDP, &tx))
+		goto out;
+	for (b = 0; b < batches && !h->err; b++) {
+		json_t *a0 = hk_call(h, json_pack("{s:s}", "op", "hk_stats")), *a1;
+		uint64_t t = bpfu_now_ns();
+
+		for (i = 0; i < per_batch; i++) {
+			if (send(tx, msg, sizeof(msg), 0) < 0)
+				break;
+			spin_until(t += GAP_MIN_NS);
+		}
+		a1 = hk_call(h, json_pack("{s:s}", "op", "hk_stats"));
+		for (k = 0; a0 && a1 && k < 3; k++) {
+			json_int_t rt0 = 0, rc0 = 0, rt1 = 0, rc1 = 0;
+
+			if (json_unpack(json_array_get(json_object_get(a0, "stats"), (size_t)k),
+					"[I, I]", &rt0, &rc0) ||
+			    json_unpack(json_array_get(json_object_get(a1, "stats"), (size_t)k),
+					"[I, I]", &rt1, &rc1))
+				continue;
+			if (rc1 > rc0 && rt1 >= rt0)
+				stats_samples_add(&s[k], (double)(rt1 - rt0) / (double)(rc1 - rc0));
+		}
+		json_decref(a0);
+		json_decref(a1);
+	}
+	hk_ok(h, json_pack("{s:s}", "op", "hk_close"));
+	live_stats_report(r, s, batches, per_batch);
+out:
+	if (tx >= 0)
+		close(tx);
+	for (k = 0; k < 3; k++)
+		stats_samples_free(&s[k]);
+}
+
+/*
+ * The spacing for the measured probes: three times the time the warm-up probes took from XDP
+ * to the server's reader (their median; the first ones find the path cold), so that each
+ * probe meets an idle path without the path going cold between probes; within
+ * GAP_MIN_NS..GAP_MAX_NS.
+ */
+static uint64_t probe_gap(struct hk_remote *h)
+{
+	json_t *a = hk_call(h, json_pack("{s:s, s:i, s:i}", "op", "hk_rows", "from", 0, "count",
+					 WARMUP));
+	struct stats_samples u;
+	struct stats_summary sum;
+	json_t *row;
+	uint64_t gap = GAP_MAX_NS;
+	size_t i;
+
+	stats_samples_init(&u);
+	json_array_foreach(json_object_get(a, "rows"), i, row)
+	{
+		json_t *v = json_array_get(row, HP_MAX - 1);
+
+		if (json_is_integer(v) && json_integer_value(v) > 0 &&
+		    json_integer_value(v) < (json_int_t)GAP_MAX_NS)
+			stats_samples_add(&u, (double)json_integer_value(v));
+	}
+	json_decref(a);
+	if (u.n >= WARMUP / 2) {
+		stats_samples_summary(&u, &sum);
+		gap = (uint64_t)(3 * sum.p50);
+	}
+	stats_samples_free(&u);
+	return gap < GAP_MIN_NS ? GAP_MIN_NS : gap > GAP_MAX_NS ? GAP_MAX_NS : gap;
+}
+
+/* The warm-up probes GAP_MAX_NS apart, the rest at the gap they show; what the reader got. */
+static int remote_ping(struct hk_remote *h, int tx, int n, int *got, uint64_t *gap)
+{
+	unsigned char msg[MSG_LEN];
+	uint64_t t = bpfu_now_ns();
+	json_t *a;
+	int i;
+
+	*gap = GAP_MAX_NS;
+	memset(msg, 0, sizeof(msg));
+	for (i = 0; i < n && !h->err; i++) {
+		struct hooks_probe pr = { .magic = HOOKS_MAGIC, .seq = (__u32)i };
+
+		if (i == WARMUP) {
+			*gap = probe_gap(h);
+			t = bpfu_now_ns();
+		}
+		pr.send_ns = bpfu_now_ns();
+		memcpy(msg, &pr, sizeof(pr));
+		if (send(tx, msg, sizeof(msg), 0) != (ssize_t)sizeof(msg))
+			return log_errno(-errno, "send probe %d", i);
+		spin_until(t += *gap);
+	}
+	/* the last probes' way up: well within a few gaps */
+	spin_until(t + 10 * GAP_MAX_NS);
+	a = hk_call(h, json_pack("{s:s}", "op", "hk_close"));
+	*got = (int)json_integer_value(json_object_get(a, "got"));
+	json_decref(a);
+	return h->err;
+}
+
+/* The server's rows, a chunk per call, into the variant's samples. */
+static void remote_rows(struct hk_remote *h, int n, struct reach_samples *s)
+{
+	int from, h_;
+
+	for (from = WARMUP; from < n && !h->err; from += ROWS_PER_CALL) {
+		json_t *a = hk_call(h, json_pack("{s:s, s:i, s:i}", "op", "hk_rows", "from", from,
+						 "count", ROWS_PER_CALL));
+		json_t *rows = json_object_get(a, "rows"), *row;
+		size_t i;
+
+		json_array_foreach(rows, i, row)
+		{
+			struct hooks_row hr = { .d = { 0 } };
+			bool ok = json_is_array(row) && json_array_size(row) == HP_MAX;
+
+			for (h_ = HP_XDP + 1; ok && h_ < HP_MAX; h_++) {
+				json_t *v = json_array_get(row, (size_t)h_ - 1);
+
+				ok = json_is_integer(v);
+				hr.d[h_] = json_integer_value(v);
+			}
+			if (ok && json_is_integer(json_array_get(row, HP_MAX - 1)))
+				hr.user = json_integer_value(json_array_get(row, HP_MAX - 1));
+			else
+				ok = false;
+			/* a stamp that goes back in time is not a stamp: the row is dropped */
+			for (h_ = 0; ok && h_ < HP_MAX; h_++)
+				ok = hr.d[h_] >= -1 && hr.d[h_] < 1000000000LL;
+			if (ok && hr.user >= -1 && hr.user < 1000000000LL)
+				reach_add(s, &hr, NAN);
+		}
+		json_decref(a);
+	}
+}
+
+static const char why_clocks[] = "two hosts: send() is stamped on this host's clock and the "
+				 "hooks on the server's; the two clocks do not meet";
+
+static int remote_variant(struct hk_remote *h, const struct tb *tb, enum proto proto,
+			  enum rxmode mode, bool skskb, int n, struct result *r,
+			  struct stats_samples *keep, size_t *verdict_seen)
+{
+	struct reach_samples s;
+	int tx = -1, got = 0, err;
+	uint64_t gap = 0;
+	char why[160] = "";
+	size_t j;
+
+	reach_samples_init(&s);
+	/* the server's sockmap may refuse the socket: then say so, and measure the rest */
+	if (!hk_ok(h, json_pack("{s:s, s:b, s:b, s:b, s:i}", "op", "hk_open", "tcp",
+				proto == P_TCP, "busy", mode == RX_BUSY, "skskb", skskb, "n", n)) &&
+	    skskb && remote_alive(h->rm)) {
+		snprintf(why, sizeof(why), "on the server: %.140s", h->why);
+		h->err = 0;
+	}
+	err = h->err;
+	if (!err && !why[0])
+		err = path_connect(tb, proto, &tx);
+	if (!err && !why[0] && proto == P_TCP &&
+	    !hk_ok(h, json_pack("{s:s, s:b}", "op", "hk_accept", "skskb", skskb)) && skskb &&
+	    remote_alive(h->rm)) {
+		snprintf(why, sizeof(why), "on the server: %.140s", h->why);
+		h->err = 0;
+	}
+	err = err ? err : h->err;
+	if (!err && !why[0])
+		err = remote_ping(h, tx, n, &got, &gap);
+	if (!err && !why[0]) {
+		remote_rows(h, n, &s);
+		err = h->err;
+	}
+	if (tx >= 0)
+		close(tx);
+	if (err)
+		goto out;
+	for (j = 0; j < s.sock.n; j++)
+		stats_samples_add(keep, s.sock.v[j]);
+	*verdict_seen = s.from_xdp[HP_SKSKB].n;
+	if (!why[0])
+		result_note(r, "%s/%s%s: probes sent %.0f us apart (3x the warm-up probes' median "
+			       "from XDP to the server's reader)",
+			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "",
+			    (double)gap / 1000.0);
+	if (!why[0] && got < n)
+		result_note(r, "%s/%s%s: %d of %d probes did not reach the server's reader",
+			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", n - got, n);
+	reach_report(r, proto, mode, skskb, &s, n - WARMUP, why, why_clocks);
+out:
+	reach_samples_free(&s);
+	return err;
+}
+
+static void remote_reach(struct hk_remote *h, const struct tb *tb, const struct run_opts *o,
+			 struct result *r)
+{
+	int n = (int)(o->samples ? o->samples : o->quick ? 1000 : 5000) + WARMUP;
+	struct stats_samples keep[2][2][2]; /* [proto][sk_skb][mode]: XDP -> recv */
+	size_t seen[2][2][2] = { { { 0 } } };
+	int proto, mode, sk;
+	json_t *a;
+
+	if (n > HOOKS_SLOTS)
+		n = HOOKS_SLOTS;
+	/* as on the local testbed: the sender on its CPU, the server's reader on the other */
+	cpu_pin_self(tb->gen_cpu);
+	for (proto = 0; proto < 2; proto++)
+		for (sk = 0; sk < 2; sk++)
+			for (mode = 0; mode < 2; mode++)
+				stats_samples_init(&keep[proto][sk][mode]);
+	a = hk_call(h, json_pack("{s:s, s:s}", "op", "hk_up", "part", "reach"));
+	take_caps(a);
+	json_decref(a);
+	for (proto = P_UDP; proto <= P_TCP && !h->err; proto++)
+		for (sk = 0; sk <= 1 && !h->err; sk++)
+			for (mode = RX_SLEEP; mode <= RX_BUSY && !h->err; mode++)
+				remote_variant(h, tb, proto, mode, sk, n, r, &keep[proto][sk][mode],
+					       &seen[proto][sk][mode]);
+	hk_ok(h, json_pack("{s:s}", "op", "hk_down"));
+	for (proto = P_UDP; proto <= P_TCP && !h->err; proto++)
+		for (mode = RX_SLEEP; mode <= RX_BUSY; mode++)
+			skskb_added(r, proto, mode, &keep[proto][0][mode], &keep[proto][1][mode],
+				    seen[proto][1][mode], true);
+	for (proto = 0; proto < 2; proto++)
+		for (sk = 0; sk < 2; sk++)
+			for (mode = 0; mode < 2; mode++)
+				stats_samples_free(&keep[proto][sk][mode]);
+}
+
+int hooks_run_remote(struct exp_ctx *x)
+{
+	struct hk_remote h = { .rm = x->remote };
+	const char *host = remote_opts_of(x->remote)->host;
+	json_t *a;
+
+	/* the empty programs' cost: test-run on the server's CPU, then on its live path */
+	if (hk_ok(&h, json_pack("{s:s, s:s}", "op", "hk_up", "part", "stats"))) {
+		a = hk_call(&h, json_pack("{s:s, s:b, s:i}", "op", "hk_testrun", "quick",
+					  x->o->quick, "samples", (int)x->o->samples));
+		if (a && result_from_json(json_object_get(a, "result"), x->r))
+			h.err = log_errno(-EIO, "the agent sent no test-run result");
+		json_decref(a);
+		remote_stats(&h, x->tb, x->o, x->r);
+		hk_ok(&h, json_pack("{s:s}", "op", "hk_down"));
+	}
+	if (!h.err)
+		remote_reach(&h, x->tb, x->o, x->r);
+	if (h.err) {
+		snprintf(x->r->error, sizeof(x->r->error), "the agent on %.60s: %.180s", host,
+			 h.why);
+		return h.err;
+	}
+	result_note(x->r,
+		    "two hosts: %s -> %s on %s; every reach time is the difference of two stamps "
+		    "on the server's clock; the server cannot say when each probe arrived, so "
+		    "they are spaced (see each variant's note); the programs' costs (test-run, "
+		    "bpf-stats) are the server's",
+		    x->tb->gen.ifname, x->tb->dut.ifname, host);
+	result_note(x->r, "stamps: bpf_ktime_get_ns() at each hook and CLOCK_MONOTONIC in user "
+			  "space on the server, matched per packet by sequence number");
+	return 0;
+}
