@@ -25,6 +25,8 @@
 #include "exp/echo/echo.h"
 #include "exp/exp.h"
 #include "exp/hooks/hooks_exp.h"
+#include "exp/kv/kv.h"
+#include "kvcache/kvcache.h"
 #include "exp/isolation/isolation_exp.h"
 #include "exp/preproc/preproc_exp.h"
 #include "exp/echo/echo_exp.h"
@@ -48,6 +50,7 @@ struct agent {
 	struct pp_side *pp;
 	struct iso_agent *iso;
 	struct hooks_side *hk;
+	struct kv_side *kv;
 };
 
 static volatile sig_atomic_t agent_stop;
@@ -123,6 +126,36 @@ static void threaded_write(const char *dev, char v)
 		close(fd);
 }
 
+/* The kvcache's TC egress filters: it watches every interface of the host (the writes). */
+static void remove_kvc_filters(void)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+
+	for (i = ifs; i && i->if_index; i++)
+		if (att_tc_remove_left((int)i->if_index, BPF_TC_EGRESS, KVC_TC_HANDLE,
+				       KVC_TC_PRIORITY) > 0)
+			log_info("agent: removed the kvcache's TC egress filter from %s",
+				 i->if_name);
+	if (ifs)
+		if_freenameindex(ifs);
+}
+
+/* This host's other interfaces, comma-separated, into buf. */
+static const char *other_ifs(const char *dev, char *buf, size_t len)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = ifs; i && i->if_index && used < len; i++)
+		if (strcmp(i->if_name, dev))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+						 i->if_name);
+	if (ifs)
+		if_freenameindex(ifs);
+	return buf;
+}
+
 /* The experiments' TC filters (fixed handles), where one is left on the device. */
 static void remove_filters(int ifindex, const char *dev)
 {
@@ -149,6 +182,8 @@ static void agent_restore(struct agent *a)
 	a->iso = NULL;
 	hooks_side_down(a->hk);
 	a->hk = NULL;
+	kv_side_down(a->kv);
+	a->kv = NULL;
 	if (a->ifindex)
 		remove_filters(a->ifindex, a->dev);
 	if (a->threaded_before && threaded_read(a->dev) != a->threaded_before)
@@ -174,6 +209,9 @@ static void agent_stale(struct agent *a)
 	announce("remove what an earlier agent (pid %d, ended without cleaning up) left on %s", pid,
 		 a->dev);
 	remove_filters(a->ifindex, a->dev);
+	/* only where that agent ran kv: a kvcache attached by hand (kvcache attach) stays */
+	if (json_is_true(json_object_get(st, "kv")))
+		remove_kvc_filters();
 	if (thr && (*thr == '0' || *thr == '1') && threaded_read(a->dev) != *thr)
 		threaded_write(a->dev, *thr);
 	unlink(a->state);
@@ -240,12 +278,27 @@ static int dump_state(FILE *f, void *arg)
 	return json_dumpf(arg, f, 0) ? -EIO : 0;
 }
 
+/* What this agent changed, for the next one should this one be killed: its pid, the device,
+ * the threaded-NAPI setting found, and whether kv (the kvcache on every interface) ran. */
+static int state_write(const struct agent *a, bool kv)
+{
+	json_t *st = json_pack("{s:i, s:s, s:i, s:s, s:b}", "pid", (int)getpid(), "dev", a->dev,
+			       "ifindex", a->ifindex, "threaded_before",
+			       a->threaded_before == '1'   ? "1"
+			       : a->threaded_before == '0' ? "0"
+							   : "",
+			       "kv", kv);
+	int err = st ? atomic_write(a->state, dump_state, st) : -ENOMEM;
+
+	json_decref(st);
+	return err;
+}
+
 static void op_device(struct agent *a, json_t *req)
 {
 	const char *dev = json_string_value(json_object_get(req, "dev"));
 	bool allow = json_is_true(json_object_get(req, "allow_default_route"));
 	__u32 prog_id = 0;
-	json_t *st;
 	int err;
 
 	if (a->ifindex) {
@@ -278,20 +331,13 @@ static void op_device(struct agent *a, json_t *req)
 	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/agent-%s.json", dev);
 	agent_stale(a);
 	a->threaded_before = threaded_read(dev);
-	st = json_pack("{s:i, s:s, s:i, s:s}", "pid", (int)getpid(), "dev", dev, "ifindex",
-		       a->ifindex, "threaded_before",
-		       a->threaded_before == '1'   ? "1"
-		       : a->threaded_before == '0' ? "0"
-						   : "");
-	err = atomic_write(a->state, dump_state, st);
+	err = state_write(a, false);
 	if (err) {
-		json_decref(st);
 		fail_with("cannot write %s: %s", a->state, strerror(-err));
 		a->state[0] = '\0';
 		a->ifindex = 0;
 		return;
 	}
-	json_decref(st);
 	say(json_pack("{s:b, s:s, s:i, s:s}", "ok", 1, "dev", dev, "ifindex", a->ifindex, "mac",
 		      dev_mac(dev)));
 }
@@ -299,7 +345,7 @@ static void op_device(struct agent *a, json_t *req)
 /* Whether an experiment's server side is up (one at a time on the device). */
 static bool side_busy(const struct agent *a)
 {
-	return a->echo || a->bw || a->pp || a->iso || a->hk;
+	return a->echo || a->bw || a->pp || a->iso || a->hk || a->kv;
 }
 
 static void op_echo_up(struct agent *a, json_t *req)
@@ -551,6 +597,66 @@ static void op_hk(struct agent *a, const char *op, json_t *req)
 	}
 }
 
+static void op_kv(struct agent *a, const char *op, json_t *req)
+{
+	char why[300] = "";
+	json_t *ans;
+
+	if (!strcmp(op, "kv_up")) {
+		if (!a->ifindex || side_busy(a)) {
+			fail_with(!a->ifindex ? "no device yet (op device first)"
+					      : "something is already up on the device");
+			return;
+		}
+		announce("kv: memcached (1 worker, 256 MB) on %s's address, port %d, pinned to one "
+			 "CPU; BPF run-time statistics and sched tracepoint programs while it runs",
+			 a->dev, 11211);
+		if (state_write(a, true)) {
+			fail_with("cannot write %s", a->state);
+			return;
+		}
+		if (kv_side_up(a->dev, &a->kv, why, sizeof(why)))
+			fail_with("%s", why);
+		else
+			say(kv_side_hello(a->kv));
+		return;
+	}
+	if (!a->kv) {
+		fail_with("kv's server side is not up (kv_up first)");
+		return;
+	}
+	if (!strcmp(op, "kv_down")) {
+		kv_side_down(a->kv);
+		a->kv = NULL;
+		state_write(a, false);
+		say(json_pack("{s:b}", "ok", 1));
+		return;
+	}
+	if (!strcmp(op, "kv_sv_up")) {
+		json_int_t sv = json_integer_value(json_object_get(req, "sv"));
+		char others[200];
+
+		announce("kv: %s on %s%s%s%s", sv == 0	 ? "an XDP_PASS program (memcached alone)"
+					       : sv == 1 ? "the kvcache (XDP and a TC egress filter)"
+							 : "the XDP_TX responder",
+			 a->dev,
+			 sv == 1 ? ", and on every other interface of this host, so that no write "
+				   "to memcached passes it by: "
+				 : "",
+			 sv == 1 ? other_ifs(a->dev, others, sizeof(others)) : "",
+			 json_is_true(json_object_get(req, "pin"))
+				 ? "; its NAPI as a real-time thread on memcached's CPU"
+				 : "");
+	} else if (!strcmp(op, "kv_obs_begin") && json_is_true(json_object_get(req, "spin"))) {
+		announce("kv: an idle-class spinner on memcached's CPU for the run");
+	}
+	ans = kv_side_op(a->kv, op, req, why, sizeof(why));
+	if (ans)
+		say(ans);
+	else
+		fail_with("%s", why);
+}
+
 /* A runtime experiment (no network: maps, jit ...) run here; its result as JSON. */
 static void op_run(json_t *req)
 {
@@ -618,6 +724,8 @@ static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 		op_bw_up(a, req);
 	else if (!strcmp(op, "bw_accept") || !strcmp(op, "bw_bytes") || !strcmp(op, "bw_down"))
 		op_bw(a, op);
+	else if (!strncmp(op, "kv_", 3))
+		op_kv(a, op, req);
 	else if (!strncmp(op, "hk_", 3))
 		op_hk(a, op, req);
 	else if (!strncmp(op, "iso_", 4))

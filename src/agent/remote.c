@@ -16,7 +16,7 @@
 #include "lib/bpfutil.h"
 #include "lib/log.h"
 
-#define REMOTE_LINE_MAX 65536
+#define REMOTE_LINE_MAX (1 << 20) /* kv's wake-up samples, hooks' rows: well below */
 #define REMOTE_TIMEOUT_NS (120ULL * 1000000000ULL) /* one request; experiments' runs are shorter */
 
 struct remote {

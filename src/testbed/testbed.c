@@ -640,7 +640,8 @@ int tb_connect(const struct tb *tb, uint16_t port, uint64_t timeout_ns)
 	int fd = -ETIMEDOUT, err;
 
 	a.sin_addr.s_addr = tb->dut.addr;
-	err = tb_enter(tb, TB_GEN);
+	/* from the generator; on the server's host alone (its agent), from there */
+	err = tb_enter(tb, tb->gen.nsfd >= 0 ? TB_GEN : TB_DUT);
 	if (err)
 		return err;
 	clock_gettime(CLOCK_MONOTONIC, &t0);

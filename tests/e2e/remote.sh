@@ -26,6 +26,12 @@ clean_b() { # nothing of ours on the server's device
 	ip -n "$B" link show "$Y" | grep -q 'xdp' && fail "an XDP program left on $Y"
 	ip netns exec "$B" tc filter show dev "$Y" ingress 2>/dev/null | grep -q olab &&
 		fail "a TC filter left on $Y"
+	ip netns exec "$B" tc filter show dev "$Y" egress 2>/dev/null | grep -q olab &&
+		fail "a TC egress filter left on $Y"
+	ip netns exec "$B" tc filter show dev lo egress 2>/dev/null | grep -q olab &&
+		fail "a TC egress filter left on the server's lo"
+	ip netns pids "$B" | xargs -r ps -o comm= -p | grep -q memcached &&
+		fail "memcached left running on the server"
 	[ -e "/run/offloadlab/agent-$Y.json" ] && fail "the agent's state file was left"
 	olab_progs || fail "BPF programs left loaded"
 }
@@ -48,7 +54,7 @@ ip -n "$B" route del default || fail "default route stays"
 clean_b
 
 # echo and bandwidth through the agent, and the same on the local testbed
-RUN=(run hooks echo bandwidth preproc isolation memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
+RUN=(run hooks echo bandwidth preproc isolation kv memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
 	--dev "$X" --remote-dev "$Y" --remote-addr 198.18.2.2)
 ip netns exec "$A" "$OLAB" "${RUN[@]}" --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" \
 	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote failed"; }
@@ -61,13 +67,17 @@ grep -q "on B: preproc: an XDP program truncating" "$TMP/err" || fail "preproc n
 grep -q "on B: isolation: a UDP echo server" "$TMP/err" || fail "isolation not set up by the agent"
 grep -q "on B: hooks: stamping XDP and TC ingress programs on $Y" "$TMP/err" ||
 	fail "the hooks' stamps not set up by the agent"
+grep -q "on B: kv: memcached (1 worker, 256 MB) on $Y's address" "$TMP/err" ||
+	fail "kv's memcached not started by the agent"
+grep -q "on B: kv: the kvcache (XDP and a TC egress filter) on $Y, and on every other interface of this host, so that no write to memcached passes it by: lo" "$TMP/err" ||
+	fail "the kvcache not attached by the agent, or its other interfaces not named"
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing through the agent"
 "$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 	fail "JSON does not validate"
 page=$(ls "$TMP"/out/*/report.html | head -n 1)
 grep -q "two hosts, $X -&gt; $Y on B" "$page" || fail "the report does not say two hosts"
 clean_b
-"$OLAB" run hooks echo bandwidth preproc isolation --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
+"$OLAB" run hooks echo bandwidth preproc isolation kv --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
 	{ cat "$TMP/lerr" >&2; fail "the local run failed"; }
 python3 - "$TMP/r.json" "$TMP/l.json" <<'PY' || fail "two-host metrics"
 import json, sys
@@ -119,6 +129,20 @@ for k in ("hooks.reach.skskb.tcp.busy", "hooks.prep.skskb.live.tcp.busy",
 assert rm["hooks.skskb_added.tcp.busy"]["n"] > 0
 missing = set(k for k in lm if k.startswith("hooks.")) - set(rm)
 assert not missing, missing
+# kv: memcached, the servers, the counters, the CPU use and the wake-ups on the server
+for k in ("kv.tput.nocache", "kv.tput.cache", "kv.tput.ceiling", "kv.tput.nocache.shared",
+          "kv.capacity.ratio", "kv.busy.dut.nocache", "kv.cost.hit.live", "kv.cost.hit.testrun",
+          "kv.lat.miss.nocache", "kv.lat.miss.cache", "kv.slowpath_penalty"):
+    assert k in rm and rm[k]["unavailable"] is None, (k, rm.get(k))
+for k in ("kv.tput.nocache", "kv.tput.cache", "kv.capacity.ratio", "kv.lat.miss.cache"):
+    assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+# the cache served hits there, memcached was the one stopped, the dut CPU was the server's
+assert rm["kv.tput.cache"]["median"] > rm["kv.tput.nocache"]["median"]
+assert rm["kv.busy.dut.nocache"]["median"] > 50, rm["kv.busy.dut.nocache"]
+if any(k.startswith("kv.wake.") and lm[k]["unavailable"] is None for k in lm):
+    assert rm["kv.wake.memcached.nocache"]["unavailable"] is None, rm["kv.wake.memcached.nocache"]
+missing = set(k for k in lm if k.startswith("kv.")) - set(rm)
+assert not missing, missing
 print("two hosts: %d metrics, within the local run's order" % len(rm))
 PY
 
@@ -139,6 +163,32 @@ out=$(printf '%s\n' '{"op":"hello","version":1}' "{\"op\":\"device\",\"dev\":\"$
 	'{"op":"bye"}' | agent)
 grep -q "remove what an earlier agent (pid $ag" <<<"$out" ||
 	fail "the next agent did not clean what the killed one left: $out"
+clean_b
+
+# the same while kv runs: memcached goes with the agent, the next agent removes the kvcache's
+# TC egress filter
+KV=(run kv --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB" --dev "$X"
+	--remote-dev "$Y" --remote-addr 198.18.2.2)
+ip netns exec "$A" "$OLAB" "${KV[@]}" -o "$TMP/out" >/dev/null 2>"$TMP/kerr" &
+drv=$!
+for i in $(seq 1 300); do
+	ag=$(pgrep -P $drv -f "agent --stdio" | head -n 1)
+	[ -n "$ag" ] && ip netns exec "$B" tc filter show dev "$Y" egress | grep -q olab_kvc && break
+	sleep 0.1
+done
+[ -n "$ag" ] || { kill -9 $drv; fail "the driver never started the agent (kv)"; }
+kill -9 "$ag"
+wait $drv
+[ $? -ne 0 ] || fail "the driver did not notice the agent's end (kv)"
+for i in $(seq 1 50); do
+	ip netns pids "$B" | xargs -r ps -o comm= -p | grep -q memcached || break
+	sleep 0.1
+done
+out=$(printf '%s\n' '{"op":"hello","version":1}' "{\"op\":\"device\",\"dev\":\"$Y\"}" \
+	'{"op":"bye"}' | agent 2>&1)
+grep -q "removed the kvcache's TC egress filter from $Y" <<<"$out" &&
+	grep -q "removed the kvcache's TC egress filter from lo" <<<"$out" ||
+	fail "the next agent did not remove the kvcache's filters: $out"
 clean_b
 
 # the driver SIGKILLed mid-run: the agent sees its input end and removes everything

@@ -16,6 +16,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include <bpf/libbpf.h>
 
 #include "advise/advise.h"
+#include "agent/agent.h"
 #include "exp/kv/kv.h"
 #include "exp/kv/kv_int.h"
 #include "lib/bpfutil.h"
@@ -121,10 +123,9 @@ struct cpu_use {
 	unsigned long long b, t;
 };
 
-static void cpu_use_read(const struct ctx *c, struct cpu_use *u)
+static void cpu_use_read(struct ctx *c, struct cpu_use *u)
 {
-	memset(u, 0, sizeof(*u));
-	cpu_ticks(c->tb->dut_cpu, &u->b, &u->t);
+	kv_dut_busy(c, &u->b, &u->t);
 }
 
 static double cpu_use_pct(const struct cpu_use *a, const struct cpu_use *b)
@@ -162,16 +163,7 @@ int kv_closed_run(struct ctx *c, const char *prefix, unsigned int keys,
 	return f.err;
 }
 
-/* ---- the servers on the dut's veth ---- */
-
-static int ceiling_attach(struct ctx *c)
-{
-	c->ceil = kv_ceiling_load(SMALL_VALUE, KV_PORT);
-	if (!c->ceil)
-		return -errno;
-	c->ceil_link = kv_ceiling_attach(c->ceil, c->tb->dut.ifindex, c->tb->dut.ifname);
-	return c->ceil_link ? 0 : -errno;
-}
+/* ---- the servers on the dut's device ---- */
 
 void kv_sv_down(struct ctx *c)
 {
@@ -185,84 +177,38 @@ void kv_sv_down(struct ctx *c)
 		for (i = 0; i < KVC_NCOUNTERS; i++)
 			c->kvc_total[i] += cnt[i];
 	}
-	if (!tb_enter(c->tb, TB_DUT)) {
-		kvc_detach(&c->k);
-		xdp_pass_detach(&c->pass);
-		bpf_link__destroy(c->ceil_link);
-		tb_leave(c->tb);
-	}
-	kv_ceiling_destroy(c->ceil);
-	memset(&c->k, 0, sizeof(c->k));
-	memset(&c->pass, 0, sizeof(c->pass));
-	c->ceil = NULL;
-	c->ceil_link = NULL;
-	c->dut_napi = 0;
+	kv_dut_detach(c);
 	c->up = -1;
 }
 
-/*
- * Put one server on the dut's veth; in the paper placement, its NAPI thread on the dut CPU
- * (veth has NAPI only while XDP runs, so every attach makes a new thread to pin).
- */
+/* One server on the dut's device, and with the cache the keys written again (it learns them). */
 int kv_sv_up(struct ctx *c, enum server sv, char *why, size_t whylen)
 {
-	int err = tb_enter(c->tb, TB_DUT);
+	int err;
 
-	if (err)
-		return err;
 	c->up = sv;
-	if (sv == SV_ALONE)
-		err = xdp_pass_attach(c->tb->dut.ifname, &c->pass);
-	else if (sv == SV_CACHE)
-		err = kvc_attach(c->tb->dut.ifname, KV_PORT, 65536, &c->k);
-	else
-		err = ceiling_attach(c);
-	tb_leave(c->tb);
+	err = kv_dut_attach(c, sv, why, whylen);
 	/* written again while attached: the cache learns their expiry */
 	if (!err && sv == SV_CACHE)
 		err = kv_preload(c, "kvA", SMALL_KEYS, SMALL_VALUE);
 	if (!err && sv == SV_CACHE)
 		err = kv_preload(c, "kvB", LARGE_KEYS, LARGE_VALUE);
-	if (!err && c->pl == PL_PAPER) {
-		c->dut_napi = tb_napi_pin(c->tb, TB_DUT, c->tb->dut_cpu, true);
-		if (c->dut_napi <= 0) {
-			snprintf(why, whylen,
-				 "threaded NAPI could not be enabled on the dut's veth");
-			err = -EOPNOTSUPP;
-		}
-	}
 	if (err)
 		kv_sv_down(c);
 	return err;
 }
 
-void kv_cache_counters(struct ctx *c, uint64_t out[KVC_NCOUNTERS])
-{
-	memset(out, 0, sizeof(uint64_t) * KVC_NCOUNTERS);
-	if (c->up == SV_CACHE && c->k.skel)
-		kvc_counters(bpf_map__fd(c->k.skel->maps.counters), out);
-}
-
-void kv_cache_progstat(struct ctx *c, struct progstat *p)
-{
-	memset(p, 0, sizeof(*p));
-	if (c->up != SV_CACHE || c->stats_fd < 0 || !c->k.skel)
-		return;
-	bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.olab_kvc_xdp), &p->xt, &p->xc);
-	bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.olab_kvc_tc), &p->tt, &p->tc);
-}
-
 /* Where each piece ran during the last measurement, for the results. */
 static void note_where(struct ctx *c)
 {
-	int w = cpu_of_task(c->mc_worker);
+	int w, napi;
 
+	kv_dut_where(c, &napi, &w);
 	if (c->pl == PL_PAPER)
 		snprintf(c->where[c->pl], sizeof(c->where[0]),
 			 "dut NAPI thread %d on cpu %d, memcached worker %d on cpu %d, generator "
 			 "pinned to cpu %d with its veth's NAPI thread %d on cpu %d",
-			 c->dut_napi, c->dut_napi > 0 ? cpu_of_task(c->dut_napi) : -1, c->mc_worker,
-			 w, c->tb->gen_cpu, c->gen_napi,
+			 c->dut_napi, napi, c->mc_worker, w, c->tb->gen_cpu, c->gen_napi,
 			 c->gen_napi > 0 ? cpu_of_task(c->gen_napi) : -1);
 	else
 		snprintf(c->where[c->pl], sizeof(c->where[0]),
@@ -300,22 +246,22 @@ static int tput_placement(struct ctx *c, struct result *r, struct tput *tp, char
 	for (rep = 0; rep < c->reps && !err; rep++) {
 		for (j = 0; j < SV_MAX && !err; j++) {
 			enum server sv = (enum server)((rep + j) % SV_MAX); /* rotate the order */
-			uint64_t ct0 = 0, cc0 = 0, ct1 = 0, cc1 = 0;
+			struct progstat p0 = { 0 }, p1 = { 0 };
 			double kps = 0;
 
 			log_debug("kv: %s, rep %d, %s", pl_label[c->pl], rep, kv_sv_info[sv].key);
 			err = kv_sv_up(c, sv, why, whylen);
 			if (err)
 				break;
-			if (sv == SV_CEIL && c->stats_fd >= 0)
-				bpfu_prog_stats(kv_ceiling_prog_fd(c->ceil), &ct0, &cc0);
+			if (sv == SV_CEIL)
+				kv_cache_progstat(c, &p0);
 			err = kv_closed_run(c, "kvA", SMALL_KEYS, 0, &kps, NULL, NULL);
-			if (sv == SV_CEIL && c->stats_fd >= 0)
-				bpfu_prog_stats(kv_ceiling_prog_fd(c->ceil), &ct1, &cc1);
+			if (sv == SV_CEIL)
+				kv_cache_progstat(c, &p1);
 			if (!err && sv == SV_CEIL && rep == 0 && c->pl == PL_PAPER)
 				kv_cost_live(r, "kv.cost.ceiling.live",
-					     "XDP_TX responder per GET (the control)", ct0, cc0,
-					     ct1, cc1, "the responder's throughput run");
+					     "XDP_TX responder per GET (the control)", p0.xt, p0.xc,
+					     p1.xt, p1.xc, "the responder's throughput run");
 			if (!err) {
 				stats_samples_add(&tp->kps[sv], kps);
 				stats_samples_add(&tp->busy[sv], c->dut_busy);
@@ -597,33 +543,38 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 
 /* ---- the experiment ---- */
 
+/* Two hosts: the generator's veth back to NAPI in softirq, as it was before the run. */
+static void gen_unthread(const char *dev)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", dev);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		log_warn("kv: could not put %s back (%s)", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 {
-	char *argv[] = { "memcached", "-u", "root", "-l", "198.18.0.2", "-p", "11211", "-U",
-			 "11211",     "-t", "1",    "-m", "256",	"-c", "4096",  NULL };
-	char mcpath[4096];
-	int err, fd;
+	char why[200] = "";
+	int err;
 
-	/* the memcached that will run is the one checked: found on PATH, run by its path */
-	if (tb_which("memcached", mcpath, sizeof(mcpath))) {
-		snprintf(r->error, sizeof(r->error),
-			 "memcached is not installed (scripts/install-deps.sh installs it)");
-		return -ENOENT;
-	}
-	argv[0] = mcpath;
 	c->tb = tb;
-	c->mc_pid = tb_spawn(c->tb, TB_DUT, c->tb->dut_cpu, argv);
-	if (c->mc_pid < 0)
-		return c->mc_pid;
-	fd = tb_connect(c->tb, KV_PORT, 5000000000ULL); /* memcached is up */
-	if (fd < 0)
-		return fd;
-	close(fd);
-	/* XDP_TX replies need a program on the client's veth too */
-	err = tb_enter(c->tb, TB_GEN);
-	if (!err)
-		err = xdp_pass_attach(c->tb->gen.ifname, &c->peer);
-	tb_leave(c->tb);
+	err = kv_dut_start(c, why, sizeof(why));
+	if (err) {
+		snprintf(r->error, sizeof(r->error), "%s", why);
+		return err;
+	}
+	/* XDP_TX replies need a program on the client's veth too (a NIC is left alone) */
+	if (!c->rm || dev_is_veth(c->tb->gen.ifname)) {
+		err = tb_enter(c->tb, TB_GEN);
+		if (!err)
+			err = xdp_pass_attach(c->tb->gen.ifname, &c->peer);
+		tb_leave(c->tb);
+	}
 	/* the keys; kvC before any cache has seen them: never cacheable */
 	if (!err)
 		err = kv_preload(c, "kvA", SMALL_KEYS, SMALL_VALUE);
@@ -631,18 +582,15 @@ int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 		err = kv_preload(c, "kvB", LARGE_KEYS, LARGE_VALUE);
 	if (!err)
 		err = kv_preload(c, "kvC", MISS_KEYS, SMALL_VALUE);
-	c->mc_worker = cpu_find_thread(c->mc_pid, "mc-worker");
-	c->stats_fd = bpfu_stats_enable();
-	c->sched = kv_sched_open();
 	return err;
 }
 
 void kv_teardown(struct ctx *c)
 {
-	kv_sv_down(c);
-	kv_sched_close(c->sched);
-	if (c->stats_fd >= 0)
-		close(c->stats_fd);
+	kv_dut_stop(c);
+	/* first: veth has NAPI (and its setting) only while an XDP program is on it */
+	if (c->gen_threaded)
+		gen_unthread(c->tb->gen.ifname);
 	if (c->peer.link && !tb_enter(c->tb, TB_GEN)) {
 		xdp_pass_detach(&c->peer);
 		tb_leave(c->tb);
@@ -659,10 +607,19 @@ static void kv_notes(struct ctx *c, struct result *r)
 		    (unsigned long long)c->kvc_total[KVC_FILL],
 		    (unsigned long long)c->kvc_total[KVC_TOO_BIG],
 		    (unsigned long long)c->kvc_total[KVC_NO_ROOM]);
-	result_note(r,
-		    "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU %d; "
-		    "the generator on cpu %d; veth between namespaces",
-		    c->mc_pid, c->mc_worker, c->tb->dut_cpu, c->tb->gen_cpu);
+	if (c->rm)
+		result_note(r,
+			    "two hosts: %s -> %s on %s; memcached 1 worker thread (pid %d, worker "
+			    "%d there) pinned to the server's CPU %d; the generator on cpu %d here; "
+			    "the kvcache's costs (test-run, bpf-stats), the dut CPU's use and the "
+			    "wake-ups are the server's",
+			    c->tb->gen.ifname, c->tb->dut.ifname, remote_opts_of(c->rm)->host,
+			    c->mc_pid, c->mc_worker, c->remote_dut_cpu, c->tb->gen_cpu);
+	else
+		result_note(r,
+			    "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU "
+			    "%d; the generator on cpu %d; veth between namespaces",
+			    c->mc_pid, c->mc_worker, c->tb->dut_cpu, c->tb->gen_cpu);
 	result_note(r,
 		    "throughput: %d interleaved repetitions of %.1f s per server and "
 		    "placement, closed loop with %d requests in flight, the servers' order "
@@ -687,7 +644,7 @@ int kv_run(struct exp_ctx *x)
 {
 	const struct run_opts *o = x->o;
 	struct result *r = x->r;
-	struct ctx c = { .o = o, .up = -1, .stats_fd = -1 };
+	struct ctx c = { .o = o, .up = -1, .stats_fd = -1, .rm = x->remote };
 	struct tput tp[PL_MAX];
 	double kps[2][NSWEEP] = { { 0 } };
 	const unsigned int *ws = o->quick ? sweep_quick : sweep_full;
@@ -699,12 +656,14 @@ int kv_run(struct exp_ctx *x)
 	for (pl = 0; pl < PL_MAX; pl++)
 		tput_init(&tp[pl], false);
 	err = kv_setup(&c, x->tb, r);
-	kv_costs_testrun(r, o->quick);
+	kv_dut_testrun(&c, r);
 	/* shared first: a veth's NAPI stays threaded once it has been */
 	for (pl = PL_SHARED; pl >= PL_PAPER && !err; pl--) {
 		c.pl = (enum placement)pl;
-		if (pl == PL_PAPER) {
+		/* two hosts: a real NIC here is left as it is */
+		if (pl == PL_PAPER && (!c.rm || dev_is_veth(c.tb->gen.ifname))) {
 			c.gen_napi = tb_napi_pin(c.tb, TB_GEN, c.tb->gen_cpu, true);
+			c.gen_threaded = c.rm && c.gen_napi > 0;
 			if (c.gen_napi <= 0)
 				log_warn("kv: the generator's veth stays in softirq (no NAPI "
 					 "thread)");
@@ -728,6 +687,8 @@ int kv_run(struct exp_ctx *x)
 	kv_teardown(&c);
 	for (pl = 0; pl < PL_MAX; pl++)
 		tput_init(&tp[pl], true);
+	if (err && !r->error[0] && c.rm_err)
+		snprintf(r->error, sizeof(r->error), "%.250s", c.rm_why);
 	if (err && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s%s%s", why[0] ? why : "",
 			 why[0] ? ": " : "", strerror(-err));

@@ -21,4 +21,17 @@ int kv_afxdp_run(struct exp_ctx *x);
 struct kv_ceiling_bpf;
 struct kv_ceiling_bpf *kv_ceiling_load(unsigned int value_size, unsigned short port);
 
+/*
+ * Two hosts: kv's server side on this host for the agent (ops kv_*): memcached on dev's
+ * address, the servers on dev, its counters, CPU use, wake-up tracer and spinner.
+ */
+#include <jansson.h>
+struct kv_side;
+int kv_side_up(const char *dev, struct kv_side **out, char *why, size_t whylen);
+/* The answer to kv_up: memcached's pid, its worker, the CPU, the tracer and statistics. */
+json_t *kv_side_hello(const struct kv_side *s);
+/* Any other kv_* op's answer, or NULL with why written. */
+json_t *kv_side_op(struct kv_side *s, const char *op, json_t *req, char *why, size_t whylen);
+void kv_side_down(struct kv_side *s);
+
 #endif

@@ -86,6 +86,7 @@ const struct experiment exp_kv = {
 	.plots = kv_plots,
 	.claims = kv_claims,
 	.testbed = true,
+	.remote = true,
 	.run = kv_run,
 };
 

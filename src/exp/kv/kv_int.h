@@ -13,6 +13,7 @@
 #include "exp/exp.h"
 #include "exp/kv/kv.h"
 #include "kvcache/kvc.h"
+#include "lib/cpu.h"
 #include "lib/stats.h"
 #include "loadgen/loadgen.h"
 #include "testbed/testbed.h"
@@ -36,6 +37,8 @@
 #define PAPER_FLOW_RATE 55000.0
 #define PAPER_FLOW_SHARE (55.0 / 126.5)
 
+#define KV_SCHED_SLOTS_N 2
+
 enum server { SV_ALONE, SV_CACHE, SV_CEIL, SV_MAX };
 struct sv_info {
 	const char *key, *label;
@@ -45,6 +48,7 @@ extern const struct sv_info kv_sv_info[SV_MAX];
 enum placement { PL_PAPER, PL_SHARED, PL_MAX };
 
 struct kv_sched_bpf;
+struct remote;
 
 struct ctx {
 	struct tb *tb; /* the runner's */
@@ -68,6 +72,17 @@ struct ctx {
 	double dut_busy;	    /* the last closed-loop run: the dut CPU's busy share, % */
 	uint64_t kvc_total[KVC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
 	uint16_t port;			   /* where the load goes; 0: KV_PORT (memcached) */
+	/* the slow path's observation, here */
+	int spinner;
+	struct cpu_task_stats obs_mc, obs_spin;
+	/* two hosts: the server's side through its agent (kv_dut.c) */
+	struct remote *rm;
+	int rm_err;		/* the first failed request: the run stops */
+	char rm_why[280];
+	int remote_dut_cpu;	/* the server's CPU for memcached and its NAPI thread */
+	bool remote_traced;	/* the agent's wake-up tracer loaded */
+	bool remote_stats;	/* the agent's BPF run-time statistics on */
+	bool gen_threaded;	/* two hosts: the generator's veth made threaded here (put back) */
 };
 
 /* One run of the load generator from the generator's namespace. */
@@ -98,13 +113,42 @@ void kv_sv_down(struct ctx *c);
 void kv_cache_counters(struct ctx *c, uint64_t out[KVC_NCOUNTERS]);
 /* The kvcache programs' run time and count (bpf-stats; zeros when it is not up). */
 struct progstat {
-	uint64_t xt, xc, tt, tc;
+	uint64_t xt, xc, tt, tc; /* the responder's: xt, xc */
 };
 void kv_cache_progstat(struct ctx *c, struct progstat *p);
 
 /* Per-repetition ratios a[i] / b[i] (interleaved pairs) as one model metric's samples. */
 struct metric *kv_ratio_metric(struct result *r, const char *id, const char *label,
 			       const struct stats_samples *a, const struct stats_samples *b);
+
+/*
+ * kv_dut.c: the server's side, here or through the agent (c->rm): memcached started and
+ * reachable (stats and the tracer with it), and stopped; a server put on the device and
+ * removed (kv_sv_up/down wrap them); the dut CPU's ticks; where its threads ran.
+ */
+int kv_dut_start(struct ctx *c, char *why, size_t whylen);
+void kv_dut_stop(struct ctx *c);
+int kv_dut_attach(struct ctx *c, enum server sv, char *why, size_t whylen);
+void kv_dut_detach(struct ctx *c);
+bool kv_dut_traced(const struct ctx *c);
+bool kv_dut_has_stats(const struct ctx *c);
+void kv_dut_busy(struct ctx *c, unsigned long long *busy, unsigned long long *total);
+void kv_dut_where(struct ctx *c, int *napi_cpu, int *worker_cpu);
+void kv_dut_testrun(struct ctx *c, struct result *r);
+
+/* What the slow path observes on the server during one run (slot 0 memcached, 1 dut NAPI). */
+struct kv_obs {
+	struct stats_samples wake[KV_SCHED_SLOTS_N];
+	uint64_t wakes[KV_SCHED_SLOTS_N], idle[KV_SCHED_SLOTS_N];
+	uint64_t vol;	  /* memcached's voluntary context switches */
+	uint64_t spin_ns; /* the spinner's CPU time */
+};
+
+void kv_obs_init(struct kv_obs *o);
+void kv_obs_free(struct kv_obs *o);
+/* With spin, an idle-class spinner on the dut CPU first (the cure). */
+int kv_obs_begin(struct ctx *c, bool spin);
+void kv_obs_end(struct ctx *c, struct kv_obs *o);
 
 /* kv_cost.c */
 void kv_cost_live(struct result *r, const char *id, const char *label, uint64_t t0, uint64_t c0,
@@ -123,7 +167,7 @@ int kv_ceiling_prog_fd(const struct kv_ceiling_bpf *sk);
 void kv_ceiling_destroy(struct kv_ceiling_bpf *sk);
 
 /* kv_sched.c: wake-up latency of up to KV_SCHED_SLOTS threads */
-#define KV_SCHED_SLOTS 2
+#define KV_SCHED_SLOTS KV_SCHED_SLOTS_N
 struct kv_sched_bpf *kv_sched_open(void); /* loaded and attached, or NULL */
 void kv_sched_close(struct kv_sched_bpf *s);
 void kv_sched_watch(struct kv_sched_bpf *s, const int tids[KV_SCHED_SLOTS]);

@@ -39,46 +39,44 @@ struct slow_obs {
 static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct slow_obs *ob)
 {
 	struct flow_run f = { .c = c };
-	struct cpu_task_stats a, b, sa = { 0 }, sb = { 0 };
 	uint64_t h0[KVC_NCOUNTERS], h1[KVC_NCOUNTERS];
-	const int tids[KV_SCHED_SLOTS] = { c->mc_worker, c->dut_napi };
-	int err, spinner = 0;
+	struct kv_obs o;
+	size_t j;
+	int err;
 
 	kv_lg_base(c, &f.lo, &f.mc, &f.app, "kvA", SMALL_KEYS, SMALL_VALUE);
 	kv_mix_large(&f, 11, 0);
 	f.lo.mode = LG_POISSON;
 	f.lo.rate = c->flow_rate;
-	if (spin) {
-		spinner = tb_spin(c->tb, c->tb->dut_cpu, c->dur_ns + 5000000000ULL);
-		if (spinner < 0)
-			return spinner;
-		cpu_task_stats(spinner, &sa);
-	}
+	err = kv_obs_begin(c, spin);
+	if (err)
+		return err;
+	kv_obs_init(&o);
 	kv_cache_counters(c, h0);
-	cpu_task_stats(c->mc_pid, &a);
-	kv_sched_watch(c->sched, tids);
 	kv_flow_go(&f);
-	kv_sched_unwatch(c->sched, tids);
-	cpu_task_stats(c->mc_pid, &b);
 	kv_cache_counters(c, h1);
-	if (spinner > 0) {
-		cpu_task_stats(spinner, &sb);
-		tb_stop(c->tb, spinner, 1000);
-	}
-	err = f.err;
+	kv_obs_end(c, &o);
+	err = f.err ? f.err : c->rm_err;
 	if (!err && f.res.lat && f.res.lat_alt) {
 		uint64_t served = f.res.received - (h1[KVC_HIT] - h0[KVC_HIT]);
 
 		stats_hist_merge(&pool[0], f.res.lat);
 		stats_hist_merge(&pool[1], f.res.lat_alt);
 		ob->miss_p50 = stats_hist_quantile(f.res.lat_alt, 0.5);
-		kv_sched_read(c->sched, 0, &ob->wake_mc, &ob->wakes_mc, &ob->idle_mc);
-		kv_sched_read(c->sched, 1, &ob->wake_napi, &ob->wakes_napi, &ob->idle_napi);
-		ob->vol_per_req = served ? (double)(b.vol - a.vol) / (double)served : 0;
-		ob->spin_cpu = spin ? (double)(sb.cpu_ns - sa.cpu_ns) / (double)c->dur_ns * 100 : 0;
+		for (j = 0; j < o.wake[0].n; j++)
+			stats_samples_add(&ob->wake_mc, o.wake[0].v[j]);
+		for (j = 0; j < o.wake[1].n; j++)
+			stats_samples_add(&ob->wake_napi, o.wake[1].v[j]);
+		ob->wakes_mc = o.wakes[0];
+		ob->idle_mc = o.idle[0];
+		ob->wakes_napi = o.wakes[1];
+		ob->idle_napi = o.idle[1];
+		ob->vol_per_req = served ? (double)o.vol / (double)served : 0;
+		ob->spin_cpu = spin ? (double)o.spin_ns / (double)c->dur_ns * 100 : 0;
 		ob->sent += f.res.sent;
 		ob->hits += h1[KVC_HIT] - h0[KVC_HIT];
 	}
+	kv_obs_free(&o);
 	lg_result_free(&f.res);
 	return err;
 }
@@ -148,7 +146,7 @@ static void wake_metric(struct ctx *c, struct result *r, const char *key, const 
 	snprintf(id, sizeof(id), "kv.wake.%s.%s", key, lc_key[lc]);
 	snprintf(label, sizeof(label), "%s wake-up latency, %s", who, lc_label[lc]);
 	m = samples_metric(r, id, label, "ns", METHOD_LIVE, lat, 0,
-			   c->sched ? "no wake-up seen"
+			   kv_dut_traced(c) ? "no wake-up seen"
 				    : "sched tracepoints (tp_btf) refused here");
 	if (wakes)
 		snprintf(m->note, sizeof(m->note),
