@@ -113,17 +113,35 @@ static char threaded_read(const char *dev)
 	return c == '0' || c == '1' ? c : 0;
 }
 
-static void threaded_write(const char *dev, char v)
+static bool threaded_try(const char *dev, char v)
 {
 	char path[96];
+	bool ok;
 	int fd;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", dev);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0 && write(fd, &v, 1) != 1)
-		log_info("agent: could not set %s back to %c", path, v);
+	ok = fd >= 0 && write(fd, &v, 1) == 1;
 	if (fd >= 0)
 		close(fd);
+	return ok;
+}
+
+/*
+ * The device's threaded-NAPI setting back to v. A veth has NAPI, and takes the setting, only
+ * while an XDP program is on it: then an XDP_PASS program is put on it for the moment.
+ */
+static void threaded_write(const char *dev, char v)
+{
+	struct xdp_pass_link p = { 0 };
+	bool ok = threaded_try(dev, v);
+
+	if (!ok && dev_is_veth(dev) && !xdp_pass_attach(dev, &p)) {
+		ok = threaded_try(dev, v);
+		xdp_pass_detach(&p);
+	}
+	if (!ok)
+		log_info("agent: could not set /sys/class/net/%s/threaded back to %c", dev, v);
 }
 
 /* The kvcache's TC egress filters: it watches every interface of the host (the writes). */
@@ -188,6 +206,7 @@ static void agent_restore(struct agent *a)
 		remove_filters(a->ifindex, a->dev);
 	if (a->threaded_before && threaded_read(a->dev) != a->threaded_before)
 		threaded_write(a->dev, a->threaded_before);
+	a->threaded_before = 0;
 	if (a->state[0])
 		unlink(a->state);
 	a->state[0] = '\0';
@@ -647,6 +666,17 @@ static void op_kv(struct agent *a, const char *op, json_t *req)
 			 json_is_true(json_object_get(req, "pin"))
 				 ? "; its NAPI as a real-time thread on memcached's CPU"
 				 : "");
+	} else if (!strcmp(op, "kv_ax_up")) {
+		bool cache = json_is_true(json_object_get(req, "cache"));
+		char others[200];
+
+		announce("kv-afxdp: the AF_XDP key-value server (UDP port 11212, copy mode) on %s%s%s"
+			 "; its NAPI as a real-time thread on the server's CPU",
+			 a->dev,
+			 cache ? " with the kvcache in front (XDP and a TC egress filter), also on "
+				 "every other interface of this host: "
+			       : "",
+			 cache ? other_ifs(a->dev, others, sizeof(others)) : "");
 	} else if (!strcmp(op, "kv_obs_begin") && json_is_true(json_object_get(req, "spin"))) {
 		announce("kv: an idle-class spinner on memcached's CPU for the run");
 	}

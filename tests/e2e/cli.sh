@@ -29,8 +29,6 @@ grep -q "not an empty name" "$TMP/err" || fail "run -o '' is not explained"
 "$OLAB" run echo --remote h >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "--remote alone: 64"
 grep -q "need --remote HOST (or --remote-cmd), --dev" "$TMP/err" || fail "--remote alone unexplained"
 R=(--remote h --dev lo --remote-dev d --remote-addr 198.18.9.9)
-"$OLAB" run kv-afxdp "${R[@]}" >/dev/null 2>"$TMP/err"; [ $? -eq 64 ] || fail "kv-afxdp --remote: 64"
-grep -q "'kv-afxdp' does not run with two hosts yet" "$TMP/err" || fail "kv-afxdp --remote unexplained"
 "$OLAB" run echo --remote h --dev lo --remote-dev d --remote-addr 10.0.0.x >/dev/null 2>&1
 [ $? -eq 64 ] || fail "a bad --remote-addr: 64"
 if [ "$(id -u)" -eq 0 ]; then

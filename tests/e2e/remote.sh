@@ -32,6 +32,8 @@ clean_b() { # nothing of ours on the server's device
 		fail "a TC egress filter left on the server's lo"
 	ip netns pids "$B" | xargs -r ps -o comm= -p | grep -q memcached &&
 		fail "memcached left running on the server"
+	[ "$(ip netns exec "$B" cat "/sys/class/net/$Y/threaded")" = 0 ] ||
+		fail "the server's device left with threaded NAPI (it was off)"
 	[ -e "/run/offloadlab/agent-$Y.json" ] && fail "the agent's state file was left"
 	olab_progs || fail "BPF programs left loaded"
 }
@@ -54,7 +56,7 @@ ip -n "$B" route del default || fail "default route stays"
 clean_b
 
 # echo and bandwidth through the agent, and the same on the local testbed
-RUN=(run hooks echo bandwidth preproc isolation kv memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
+RUN=(run hooks echo bandwidth preproc isolation kv kv-afxdp memcpy --quick --remote B --remote-cmd "ip netns exec $B" --remote-bin "$OLAB"
 	--dev "$X" --remote-dev "$Y" --remote-addr 198.18.2.2)
 ip netns exec "$A" "$OLAB" "${RUN[@]}" --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" \
 	2>"$TMP/err" || { cat "$TMP/err" >&2; fail "run --remote failed"; }
@@ -69,6 +71,8 @@ grep -q "on B: hooks: stamping XDP and TC ingress programs on $Y" "$TMP/err" ||
 	fail "the hooks' stamps not set up by the agent"
 grep -q "on B: kv: memcached (1 worker, 256 MB) on $Y's address" "$TMP/err" ||
 	fail "kv's memcached not started by the agent"
+grep -q "on B: kv-afxdp: the AF_XDP key-value server (UDP port 11212, copy mode) on $Y with the kvcache in front" "$TMP/err" ||
+	fail "kv-afxdp's server not started by the agent"
 grep -q "on B: kv: the kvcache (XDP and a TC egress filter) on $Y, and on every other interface of this host, so that no write to memcached passes it by: lo" "$TMP/err" ||
 	fail "the kvcache not attached by the agent, or its other interfaces not named"
 grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing through the agent"
@@ -77,7 +81,7 @@ grep -q "answered nothing" "$TMP/table" && fail "a BPF echo answered nothing thr
 page=$(ls "$TMP"/out/*/report.html | head -n 1)
 grep -q "two hosts, $X -&gt; $Y on B" "$page" || fail "the report does not say two hosts"
 clean_b
-"$OLAB" run hooks echo bandwidth preproc isolation kv --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
+"$OLAB" run hooks echo bandwidth preproc isolation kv kv-afxdp --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
 	{ cat "$TMP/lerr" >&2; fail "the local run failed"; }
 python3 - "$TMP/r.json" "$TMP/l.json" <<'PY' || fail "two-host metrics"
 import json, sys
@@ -142,6 +146,14 @@ assert rm["kv.busy.dut.nocache"]["median"] > 50, rm["kv.busy.dut.nocache"]
 if any(k.startswith("kv.wake.") and lm[k]["unavailable"] is None for k in lm):
     assert rm["kv.wake.memcached.nocache"]["unavailable"] is None, rm["kv.wake.memcached.nocache"]
 missing = set(k for k in lm if k.startswith("kv.")) - set(rm)
+assert not missing, missing
+# kv-afxdp: the AF_XDP server (and the cache in front) on the server's device
+for k in ("kv_afxdp.tput.memcached", "kv_afxdp.tput.afxdp", "kv_afxdp.tput.afxdp_cache",
+          "kv_afxdp.gain.afxdp", "kv_afxdp.lat.miss.afxdp", "kv_afxdp.lat.miss.afxdp_cache"):
+    assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
+    assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+assert rm["kv_afxdp.tput.afxdp"]["median"] > rm["kv_afxdp.tput.memcached"]["median"]
+missing = set(k for k in lm if k.startswith("kv_afxdp.")) - set(rm)
 assert not missing, missing
 print("two hosts: %d metrics, within the local run's order" % len(rm))
 PY

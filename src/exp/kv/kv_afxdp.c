@@ -36,7 +36,6 @@ static const struct {
 
 struct ax_ctx {
 	struct ctx c;
-	struct akv_server *srv; /* the AF_XDP server while it runs */
 };
 
 /* Store the keys in the AF_XDP server over UDP (a 4 KB set comes in IP fragments). */
@@ -81,7 +80,7 @@ out:
 	return err;
 }
 
-static int store_large(struct ax_ctx *x)
+static int store_large(struct ctx *c)
 {
 	static char v[LARGE_VALUE];
 	unsigned int k;
@@ -92,72 +91,114 @@ static int store_large(struct ax_ctx *x)
 		int err;
 
 		snprintf(key, sizeof(key), "kvB%u", k);
-		err = akv_server_put(x->srv, key, v, sizeof(v));
+		err = akv_server_put(c->akv, key, v, sizeof(v));
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-static void ax_down(struct ax_ctx *x)
-{
-	if (x->srv && !tb_enter(x->c.tb, TB_DUT)) {
-		akv_server_stop(x->srv);
-		tb_leave(x->c.tb);
-	}
-	x->srv = NULL;
-	kv_sv_down(&x->c);
-}
-
-static int ax_up(struct ax_ctx *x, enum ax a, char *why, size_t whylen)
+/*
+ * The AF_XDP server on the dut's device (with the kvcache in front when cache), its large
+ * values stored, the device's NAPI thread on the dut CPU: here, or on the server's host
+ * through its agent (kv_ax_up), which runs this very function.
+ */
+int kv_ax_dut_up(struct ctx *c, bool cache, char *why, size_t whylen)
 {
 	struct akv_opts o = { .threads = 1, .port = AX_PORT, .memory_mb = 256 };
-	int err = 0;
+	int err;
 
-	x->c.port = a == AX_AFXDP || a == AX_AFXDP_CACHE ? AX_PORT : KV_PORT;
-	if (a == AX_MEMCACHED || a == AX_CEIL)
-		return kv_sv_up(&x->c, a == AX_CEIL ? SV_CEIL : SV_ALONE, why, whylen);
-	o.dev = x->c.tb->dut.ifname;
-	o.cpu = x->c.tb->dut_cpu;
-	err = tb_enter(x->c.tb, TB_DUT);
+	if (c->rm) {
+		json_t *a = kv_dut_call(c, json_pack("{s:s, s:b}", "op", "kv_ax_up", "cache", cache));
+
+		if (!a) {
+			snprintf(why, whylen, "%.150s", c->rm_why);
+			return c->rm_err;
+		}
+		c->up = cache ? SV_CACHE : SV_MAX;
+		c->akv_remote = true;
+		c->dut_napi = (int)json_integer_value(json_object_get(a, "napi"));
+		json_decref(a);
+		return 0;
+	}
+	o.dev = c->tb->dut.ifname;
+	o.cpu = c->tb->dut_cpu;
+	err = tb_enter(c->tb, TB_DUT);
 	if (err)
 		return err;
-	if (a == AX_AFXDP_CACHE) {
+	if (cache) {
 		struct kvc_opts ko = { .port = AX_PORT, .capacity = 65536 };
 
-		x->c.up = SV_CACHE; /* its counters and programs are the kv ones */
-		err = kvc_attach_opts(x->c.tb->dut.ifname, &ko, &x->c.k);
+		c->up = SV_CACHE; /* its counters and programs are the kv ones */
+		err = kvc_attach_opts(c->tb->dut.ifname, &ko, &c->k);
 		if (!err) {
 			o.behind_cache = true;
-			o.xskmap_fd = kvc_xsk_handoff(&x->c.k);
+			o.xskmap_fd = kvc_xsk_handoff(&c->k);
 			err = o.xskmap_fd < 0 ? o.xskmap_fd : 0;
 		}
 	}
 	if (!err)
-		err = akv_server_start(&o, &x->srv);
-	tb_leave(x->c.tb);
-	if (!err && a == AX_AFXDP)
-		x->c.up = SV_MAX; /* something is up: kv_sv_down's business is only the cache */
+		err = akv_server_start(&o, &c->akv);
+	tb_leave(c->tb);
+	if (!err && !cache)
+		c->up = SV_MAX; /* something is up: kv_sv_down's business is only the cache */
 	/*
-	 * The small keys over the wire, through the cache when it is there: it learns their
-	 * expiry. The large ones straight into the table: over UDP they come in IP fragments,
-	 * which the cache must treat as writes it cannot read (no fills for 31 s).
+	 * The large values straight into the table: over UDP they come in IP fragments, which
+	 * the cache must treat as writes it cannot read (no fills for 31 s).
 	 */
 	if (!err)
-		err = udp_preload(x, "kvA", SMALL_KEYS, SMALL_VALUE);
-	if (!err)
-		err = store_large(x);
+		err = store_large(c);
 	if (!err) {
-		x->c.dut_napi = tb_napi_pin(x->c.tb, TB_DUT, x->c.tb->dut_cpu, true);
-		if (x->c.dut_napi <= 0) {
+		c->dut_napi = tb_napi_pin(c->tb, TB_DUT, c->tb->dut_cpu, true);
+		if (c->dut_napi <= 0) {
 			snprintf(why, whylen,
-				 "threaded NAPI could not be enabled on the dut's veth");
+				 "threaded NAPI could not be enabled on the dut's device");
 			err = -EOPNOTSUPP;
 		}
 	}
 	if (err && !why[0])
 		snprintf(why, whylen, "the AF_XDP server%s did not start",
-			 a == AX_AFXDP_CACHE ? " behind the kvcache" : "");
+			 cache ? " behind the kvcache" : "");
+	if (err)
+		kv_ax_dut_stop(c);
+	return err;
+}
+
+/* The AF_XDP server stopped (the cache in front stays for kv_sv_down, which counts it). */
+void kv_ax_dut_stop(struct ctx *c)
+{
+	if (c->rm) {
+		if (c->akv_remote)
+			json_decref(kv_dut_call(c, json_pack("{s:s}", "op", "kv_ax_stop")));
+		c->akv_remote = false;
+		return;
+	}
+	if (c->akv && !tb_enter(c->tb, TB_DUT)) {
+		akv_server_stop(c->akv);
+		tb_leave(c->tb);
+	}
+	c->akv = NULL;
+}
+
+static void ax_down(struct ax_ctx *x)
+{
+	kv_ax_dut_stop(&x->c);
+	kv_sv_down(&x->c);
+}
+
+static int ax_up(struct ax_ctx *x, enum ax a, char *why, size_t whylen)
+{
+	int err;
+
+	x->c.port = a == AX_AFXDP || a == AX_AFXDP_CACHE ? AX_PORT : KV_PORT;
+	if (a == AX_MEMCACHED || a == AX_CEIL)
+		return kv_sv_up(&x->c, a == AX_CEIL ? SV_CEIL : SV_ALONE, why, whylen);
+	err = kv_ax_dut_up(&x->c, a == AX_AFXDP_CACHE, why, whylen);
+	/* the small keys over the wire, through the cache when it is there: it learns them */
+	if (!err)
+		err = udp_preload(x, "kvA", SMALL_KEYS, SMALL_VALUE);
+	if (err && !why[0])
+		snprintf(why, whylen, "store the keys in the AF_XDP server");
 	if (err)
 		ax_down(x);
 	return err;
@@ -306,7 +347,9 @@ int kv_afxdp_run(struct exp_ctx *ex)
 {
 	const struct run_opts *o = ex->o;
 	struct result *r = ex->r;
-	struct ax_ctx x = { .c = { .o = o, .up = -1, .stats_fd = -1, .pl = PL_PAPER } };
+	struct ax_ctx x = {
+		.c = { .o = o, .up = -1, .stats_fd = -1, .pl = PL_PAPER, .rm = ex->remote }
+	};
 	struct ax_runs *m = calloc(1, sizeof(*m));
 	char why[160] = "";
 	int err, a;
@@ -321,8 +364,10 @@ int kv_afxdp_run(struct exp_ctx *ex)
 		stats_samples_init(&m->miss[a]);
 	}
 	err = kv_setup(&x.c, ex->tb, r);
-	if (!err) {
+	/* two hosts: a real NIC here is left as it is */
+	if (!err && (!x.c.rm || dev_is_veth(x.c.tb->gen.ifname))) {
 		x.c.gen_napi = tb_napi_pin(x.c.tb, TB_GEN, x.c.tb->gen_cpu, true);
+		x.c.gen_threaded = x.c.rm && x.c.gen_napi > 0;
 		if (x.c.gen_napi <= 0)
 			log_warn(
 				"kv-afxdp: the generator's veth stays in softirq (no NAPI thread)");
@@ -336,8 +381,10 @@ int kv_afxdp_run(struct exp_ctx *ex)
 		    "worker, copy mode on veth), the same with the kvcache in front (its misses "
 		    "handed to the server's AF_XDP socket, replies through TC egress where it "
 		    "fills), the XDP_TX responder; each server's worker and the dut veth's NAPI "
-		    "thread on the dut CPU %d, the generator on cpu %d",
-		    AX_PORT, x.c.tb->dut_cpu, x.c.tb->gen_cpu);
+		    "thread on the dut CPU %d%s, the generator on cpu %d",
+		    AX_PORT, x.c.rm ? x.c.remote_dut_cpu : x.c.tb->dut_cpu,
+		    x.c.rm ? " of the server's host (two hosts: its agent ran them)" : "",
+		    x.c.tb->gen_cpu);
 	result_note(
 		r,
 		"%d interleaved repetitions of %.1f s each: throughput closed loop (%d in "
@@ -365,6 +412,8 @@ int kv_afxdp_run(struct exp_ctx *ex)
 		stats_samples_free(&m->miss[a]);
 	}
 	free(m);
+	if (err && !r->error[0] && x.c.rm_err)
+		snprintf(r->error, sizeof(r->error), "%.250s", x.c.rm_why);
 	if (err && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s%s%s", why, why[0] ? ": " : "",
 			 strerror(-err));

@@ -30,7 +30,7 @@
 #define OBS_MAX_SAMPLES 8000
 
 /* One request to the agent; NULL (and c->rm_err set, the run stops) when it fails. */
-static json_t *dut_call(struct ctx *c, json_t *req)
+json_t *kv_dut_call(struct ctx *c, json_t *req)
 {
 	char why[300];
 	json_t *a;
@@ -88,7 +88,7 @@ int kv_dut_start(struct ctx *c, char *why, size_t whylen)
 	int fd;
 
 	if (c->rm) {
-		a = dut_call(c, json_pack("{s:s}", "op", "kv_up"));
+		a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_up"));
 		if (!a) {
 			snprintf(why, whylen, "%s", c->rm_why);
 			return c->rm_err;
@@ -139,7 +139,7 @@ void kv_dut_stop(struct ctx *c)
 {
 	kv_sv_down(c);
 	if (c->rm) {
-		json_decref(dut_call(c, json_pack("{s:s}", "op", "kv_down")));
+		json_decref(kv_dut_call(c, json_pack("{s:s}", "op", "kv_down")));
 		return;
 	}
 	kv_sched_close(c->sched);
@@ -171,7 +171,7 @@ static int ceiling_attach(struct ctx *c)
 void kv_dut_detach(struct ctx *c)
 {
 	if (c->rm) {
-		json_t *a = dut_call(c, json_pack("{s:s}", "op", "kv_sv_down"));
+		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_sv_down"));
 
 		c->dut_napi = 0;
 		json_decref(a);
@@ -200,7 +200,7 @@ int kv_dut_attach(struct ctx *c, enum server sv, char *why, size_t whylen)
 	int err;
 
 	if (c->rm) {
-		json_t *a = dut_call(c, json_pack("{s:s, s:i, s:b}", "op", "kv_sv_up", "sv", (int)sv,
+		json_t *a = kv_dut_call(c, json_pack("{s:s, s:i, s:b}", "op", "kv_sv_up", "sv", (int)sv,
 						  "pin", c->pl == PL_PAPER));
 
 		if (!a) {
@@ -240,7 +240,7 @@ void kv_cache_counters(struct ctx *c, uint64_t out[KVC_NCOUNTERS])
 	if (c->up != SV_CACHE)
 		return;
 	if (c->rm) {
-		json_t *a = dut_call(c, json_pack("{s:s}", "op", "kv_counters")), *v;
+		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_counters")), *v;
 		size_t i;
 
 		json_array_foreach(json_object_get(a, "counters"), i, v)
@@ -259,7 +259,7 @@ void kv_cache_progstat(struct ctx *c, struct progstat *p)
 	if (c->up != SV_CACHE && c->up != SV_CEIL)
 		return;
 	if (c->rm) {
-		json_t *a = dut_call(c, json_pack("{s:s}", "op", "kv_progstat"));
+		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_progstat"));
 
 		json_unpack(a, "{s:I, s:I, s:I, s:I}", "xt", &p->xt, "xc", &p->xc, "tt", &p->tt,
 			    "tc", &p->tc);
@@ -285,7 +285,7 @@ void kv_dut_busy(struct ctx *c, unsigned long long *busy, unsigned long long *to
 {
 	*busy = *total = 0;
 	if (c->rm) {
-		json_t *a = dut_call(c, json_pack("{s:s}", "op", "kv_busy"));
+		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_busy"));
 
 		*busy = (unsigned long long)jint(a, "busy");
 		*total = (unsigned long long)jint(a, "total");
@@ -298,7 +298,7 @@ void kv_dut_busy(struct ctx *c, unsigned long long *busy, unsigned long long *to
 void kv_dut_where(struct ctx *c, int *napi_cpu, int *worker_cpu)
 {
 	if (c->rm) {
-		json_t *a = dut_call(c, json_pack("{s:s}", "op", "kv_where"));
+		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_where"));
 
 		*napi_cpu = a ? (int)jint(a, "napi_cpu") : -1;
 		*worker_cpu = a ? (int)jint(a, "worker_cpu") : -1;
@@ -329,7 +329,7 @@ int kv_obs_begin(struct ctx *c, bool spin)
 	const int tids[KV_SCHED_SLOTS] = { c->mc_worker, c->dut_napi };
 
 	if (c->rm) {
-		json_t *a = dut_call(c, json_pack("{s:s, s:b, s:I}", "op", "kv_obs_begin", "spin",
+		json_t *a = kv_dut_call(c, json_pack("{s:s, s:b, s:I}", "op", "kv_obs_begin", "spin",
 						  spin, "max_ns",
 						  (json_int_t)(c->dur_ns + 5000000000ULL)));
 
@@ -357,7 +357,7 @@ void kv_obs_end(struct ctx *c, struct kv_obs *o)
 	unsigned int i;
 
 	if (c->rm) {
-		json_t *a = dut_call(c, json_pack("{s:s}", "op", "kv_obs_end")), *v;
+		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_obs_end")), *v;
 		size_t j;
 
 		o->vol = (uint64_t)jint(a, "vol");
@@ -397,7 +397,7 @@ void kv_dut_testrun(struct ctx *c, struct result *r)
 		kv_costs_testrun(r, c->o->quick);
 		return;
 	}
-	a = dut_call(c, json_pack("{s:s, s:b}", "op", "kv_testrun", "quick", c->o->quick));
+	a = kv_dut_call(c, json_pack("{s:s, s:b}", "op", "kv_testrun", "quick", c->o->quick));
 	if (a && result_from_json(json_object_get(a, "result"), r))
 		log_info("kv: the agent sent no test-run result");
 	json_decref(a);
@@ -553,6 +553,22 @@ json_t *kv_side_op(struct kv_side *s, const char *op, json_t *req, char *why, si
 		kv_obs_free(&o);
 		return a;
 	}
+	if (!strcmp(op, "kv_ax_up")) {
+		if (c->up >= 0 || c->akv) {
+			snprintf(why, whylen, "a server is up (kv_sv_down first)");
+			return NULL;
+		}
+		c->pl = PL_PAPER;
+		if (kv_ax_dut_up(c, json_is_true(json_object_get(req, "cache")), why, whylen)) {
+			kv_sv_down(c);
+			return NULL;
+		}
+		return json_pack("{s:b, s:i}", "ok", 1, "napi", c->dut_napi);
+	}
+	if (!strcmp(op, "kv_ax_stop")) {
+		kv_ax_dut_stop(c);
+		return json_pack("{s:b}", "ok", 1);
+	}
 	if (!strcmp(op, "kv_testrun")) {
 		struct result r;
 		json_t *j;
@@ -578,6 +594,7 @@ void kv_side_down(struct kv_side *s)
 		kv_obs_end(&s->c, &o);
 		kv_obs_free(&o);
 	}
+	kv_ax_dut_stop(&s->c);
 	kv_dut_stop(&s->c);
 	tb_destroy(&s->tb);
 	free(s);

@@ -141,5 +141,6 @@ const struct experiment exp_kv_afxdp = {
 	.plots = kv_afxdp_plots,
 	.claims = kv_afxdp_claims,
 	.testbed = true,
+	.remote = true,
 	.run = kv_afxdp_run,
 };

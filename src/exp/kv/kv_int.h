@@ -83,6 +83,8 @@ struct ctx {
 	bool remote_traced;	/* the agent's wake-up tracer loaded */
 	bool remote_stats;	/* the agent's BPF run-time statistics on */
 	bool gen_threaded;	/* two hosts: the generator's veth made threaded here (put back) */
+	struct akv_server *akv; /* kv-afxdp: the AF_XDP server while it runs here */
+	bool akv_remote;	/* ... or there */
 };
 
 /* One run of the load generator from the generator's namespace. */
@@ -127,6 +129,9 @@ struct metric *kv_ratio_metric(struct result *r, const char *id, const char *lab
  * removed (kv_sv_up/down wrap them); the dut CPU's ticks; where its threads ran.
  */
 int kv_dut_start(struct ctx *c, char *why, size_t whylen);
+/* One request to the agent (stolen); NULL, c->rm_err and c->rm_why set, when it fails. */
+#include <jansson.h>
+json_t *kv_dut_call(struct ctx *c, json_t *req);
 void kv_dut_stop(struct ctx *c);
 int kv_dut_attach(struct ctx *c, enum server sv, char *why, size_t whylen);
 void kv_dut_detach(struct ctx *c);
@@ -149,6 +154,11 @@ void kv_obs_free(struct kv_obs *o);
 /* With spin, an idle-class spinner on the dut CPU first (the cure). */
 int kv_obs_begin(struct ctx *c, bool spin);
 void kv_obs_end(struct ctx *c, struct kv_obs *o);
+
+/* kv_afxdp.c: the AF_XDP server on the dut's device (here or through the agent), stopped */
+struct akv_server;
+int kv_ax_dut_up(struct ctx *c, bool cache, char *why, size_t whylen);
+void kv_ax_dut_stop(struct ctx *c);
 
 /* kv_cost.c */
 void kv_cost_live(struct result *r, const char *id, const char *label, uint64_t t0, uint64_t c0,
