@@ -379,7 +379,7 @@ static void op_echo_up(struct agent *a, json_t *req)
 	if (!a->ifindex || side_busy(a) || !variant || !l4 || !peer) {
 		fail_with(!a->ifindex	 ? "no device yet (op device first)"
 			  : side_busy(a) ? "something is already up on the device (its _down first)"
-				      : "echo_up needs variant, l4 and peer");
+					 : "echo_up needs variant, l4 and peer");
 		return;
 	}
 	announce("attach the echo %s (%s) to %s: an XDP program (the echo or XDP_PASS)%s%s",
@@ -518,6 +518,22 @@ static void op_iso(struct agent *a, const char *op, json_t *req)
 	}
 	if (!a->iso) {
 		fail_with("no isolation server is up (iso_up first)");
+	} else if (!strcmp(op, "iso_kvc_up")) {
+		char others[200];
+
+		announce("isolation: the XDP neighbour off %s; memcached (1 worker, 64 MB) on its "
+			 "address, port 11211, and the kvcache (XDP and a TC egress filter) on it "
+			 "and on every other interface of this host: %s",
+			 a->dev, other_ifs(a->dev, others, sizeof(others)));
+		if (state_write(a, true))
+			fail_with("cannot write %s", a->state);
+		else if (isolation_side_kvc_up(a->iso, why, sizeof(why)))
+			fail_with("%s", why);
+		else
+			say(json_pack("{s:b}", "ok", 1));
+	} else if (!strcmp(op, "iso_kvc_hits")) {
+		say(json_pack("{s:b, s:I}", "ok", 1, "hits",
+			      (json_int_t)isolation_side_kvc_hits(a->iso)));
 	} else if (!strcmp(op, "iso_iters")) {
 		json_int_t it = json_integer_value(json_object_get(req, "iters"));
 
@@ -533,6 +549,7 @@ static void op_iso(struct agent *a, const char *op, json_t *req)
 	} else {
 		isolation_side_down(a->iso);
 		a->iso = NULL;
+		state_write(a, false);
 		say(json_pack("{s:b}", "ok", 1));
 	}
 }
@@ -655,9 +672,10 @@ static void op_kv(struct agent *a, const char *op, json_t *req)
 		json_int_t sv = json_integer_value(json_object_get(req, "sv"));
 		char others[200];
 
-		announce("kv: %s on %s%s%s%s", sv == 0	 ? "an XDP_PASS program (memcached alone)"
-					       : sv == 1 ? "the kvcache (XDP and a TC egress filter)"
-							 : "the XDP_TX responder",
+		announce("kv: %s on %s%s%s%s",
+			 sv == 0   ? "an XDP_PASS program (memcached alone)"
+			 : sv == 1 ? "the kvcache (XDP and a TC egress filter)"
+				   : "the XDP_TX responder",
 			 a->dev,
 			 sv == 1 ? ", and on every other interface of this host, so that no write "
 				   "to memcached passes it by: "
@@ -670,7 +688,8 @@ static void op_kv(struct agent *a, const char *op, json_t *req)
 		bool cache = json_is_true(json_object_get(req, "cache"));
 		char others[200];
 
-		announce("kv-afxdp: the AF_XDP key-value server (UDP port 11212, copy mode) on %s%s%s"
+		announce("kv-afxdp: the AF_XDP key-value server (UDP port 11212, copy mode) on "
+			 "%s%s%s"
 			 "; its NAPI as a real-time thread on the server's CPU",
 			 a->dev,
 			 cache ? " with the kvcache in front (XDP and a TC egress filter), also on "

@@ -633,6 +633,26 @@ int tb_count(int pid)
 	return n;
 }
 
+bool tb_port_taken(const struct tb *tb, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	bool taken = false;
+	int t, fd;
+
+	sa.sin_addr.s_addr = tb->dut.addr;
+	if (tb_enter(tb, TB_DUT))
+		return false;
+	for (t = 0; t < 2 && !taken; t++) {
+		fd = socket(AF_INET, (t ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+		taken = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
+			errno == EADDRINUSE;
+		if (fd >= 0)
+			close(fd);
+	}
+	tb_leave(tb);
+	return taken;
+}
+
 int tb_connect(const struct tb *tb, uint16_t port, uint64_t timeout_ns)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };

@@ -98,6 +98,12 @@ void tb_destroy(struct tb *tb);
 int tb_connect(const struct tb *tb, uint16_t port, uint64_t timeout_ns);
 
 /*
+ * Whether something already holds port (TCP or UDP) on the dut's address, in its namespace:
+ * on a real host, a server of its own (a memcached) that would answer our requests.
+ */
+bool tb_port_taken(const struct tb *tb, uint16_t port);
+
+/*
  * Remove namespaces left by runs that died (name olab-<pid>-*, pid no longer alive).
  * Returns how many were removed, or -errno.
  */

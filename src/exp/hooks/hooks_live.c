@@ -54,7 +54,7 @@ int attach_dut(const struct tb *tb, struct bpf_program *xdp, struct bpf_program 
 		return err;
 	a->xdp = att_xdp(xdp, tb->dut.ifindex, tb->dut.ifname);
 	err = a->xdp ? att_tc_ingress_at(tb->dut.ifindex, tb->dut.ifname, bpf_program__fd(tc),
-					     HOOKS_TC_HANDLE, HOOKS_TC_PRIORITY, &a->tc)
+					 HOOKS_TC_HANDLE, HOOKS_TC_PRIORITY, &a->tc)
 		     : -errno;
 	tb_leave(tb);
 	if (err)

@@ -35,7 +35,6 @@
 
 /* ---- the live path ---- */
 
-
 static ssize_t rx_read(struct rx_ctx *c, unsigned char *buf, size_t len, uint64_t deadline)
 {
 	size_t got = 0;
@@ -140,7 +139,8 @@ int path_verdict(struct hooks_bpf *skel, struct path *p, enum proto proto,
 		return log_errno(-errno, "attach the sk_skb verdict program to the sockmap");
 	}
 	if (bpf_map_update_elem(map_fd, &key, &rx, BPF_ANY))
-		return log_errno(-errno, "insert the %s socket into the sockmap", proto_name[proto]);
+		return log_errno(-errno, "insert the %s socket into the sockmap",
+				 proto_name[proto]);
 	p->in_map = true;
 	return 0;
 }
@@ -406,8 +406,8 @@ void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool sks
 			continue;
 		snprintf(what, sizeof(what), "reach.%s", hook_rows[h].key);
 		snprintf(label, sizeof(label), "reach %s (from XDP)", hook_rows[h].label);
-		emit(r, what, label, proto, mode, &s->from_xdp[h], wanted, hook_rows[h].paper,
-		     NULL, hw);
+		emit(r, what, label, proto, mode, &s->from_xdp[h], wanted, hook_rows[h].paper, NULL,
+		     hw);
 		snprintf(what, sizeof(what), "from_send.%s", hook_rows[h].key);
 		snprintf(label, sizeof(label), "send() -> %s", hook_rows[h].label);
 		emit(r, what, label, proto, mode, &s->from_send[h], wanted, -1, NULL,

@@ -335,8 +335,8 @@ static void remote_stats(struct hk_remote *h, const struct tb *tb, const struct 
 	memset(msg, 0, sizeof(msg));
 	for (k = 0; k < 3; k++)
 		stats_samples_init(&s[k]);
-	if (!hk_ok(h, json_pack("{s:s, s:b, s:b, s:b, s:i}", "op", "hk_open", "tcp", 0, "busy",
-				0, "skskb", 1, "n", WARMUP + 1)) ||
+	if (!hk_ok(h, json_pack("{s:s, s:b, s:b, s:b, s:i}", "op", "hk_open", "tcp", 0, "busy", 0,
+				"skskb", 1, "n", WARMUP + 1)) ||
 	    path_connect(tb, P_UDP, &tx))
 		goto out;
 	for (b = 0; b < batches && !h->err; b++) {
@@ -380,8 +380,8 @@ out:
  */
 static uint64_t probe_gap(struct hk_remote *h)
 {
-	json_t *a = hk_call(h, json_pack("{s:s, s:i, s:i}", "op", "hk_rows", "from", 0, "count",
-					 WARMUP));
+	json_t *a = hk_call(
+		h, json_pack("{s:s, s:i, s:i}", "op", "hk_rows", "from", 0, "count", WARMUP));
 	struct stats_samples u;
 	struct stats_summary sum;
 	json_t *row;
@@ -488,8 +488,8 @@ static int remote_variant(struct hk_remote *h, const struct tb *tb, enum proto p
 
 	reach_samples_init(&s);
 	/* the server's sockmap may refuse the socket: then say so, and measure the rest */
-	if (!hk_ok(h, json_pack("{s:s, s:b, s:b, s:b, s:i}", "op", "hk_open", "tcp",
-				proto == P_TCP, "busy", mode == RX_BUSY, "skskb", skskb, "n", n)) &&
+	if (!hk_ok(h, json_pack("{s:s, s:b, s:b, s:b, s:i}", "op", "hk_open", "tcp", proto == P_TCP,
+				"busy", mode == RX_BUSY, "skskb", skskb, "n", n)) &&
 	    skskb && remote_alive(h->rm)) {
 		snprintf(why, sizeof(why), "on the server: %.140s", h->why);
 		h->err = 0;
@@ -518,13 +518,15 @@ static int remote_variant(struct hk_remote *h, const struct tb *tb, enum proto p
 		stats_samples_add(keep, s.sock.v[j]);
 	*verdict_seen = s.from_xdp[HP_SKSKB].n;
 	if (!why[0])
-		result_note(r, "%s/%s%s: probes sent %.0f us apart (3x the warm-up probes' median "
-			       "from XDP to the server's reader)",
+		result_note(r,
+			    "%s/%s%s: probes sent %.0f us apart (3x the warm-up probes' median "
+			    "from XDP to the server's reader)",
 			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "",
 			    (double)gap / 1000.0);
 	if (!why[0] && got < n)
 		result_note(r, "%s/%s%s: %d of %d probes did not reach the server's reader",
-			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", n - got, n);
+			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", n - got,
+			    n);
 	reach_report(r, proto, mode, skskb, &s, n - WARMUP, why, why_clocks);
 out:
 	reach_samples_free(&s);

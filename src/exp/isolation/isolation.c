@@ -250,46 +250,97 @@ static int kv_preload(const struct tb *tb)
 	return err;
 }
 
+/* The kvcache neighbour's server side: memcached with the cache attached, on the dut. */
+struct kvc_nb {
+	struct kvc k;
+	int pid;
+};
+
+static void kvc_nb_down(struct tb *tb, struct kvc_nb *n)
+{
+	if (n->k.skel && !tb_enter(tb, TB_DUT)) {
+		kvc_detach(&n->k);
+		tb_leave(tb);
+	}
+	memset(&n->k, 0, sizeof(n->k));
+	if (n->pid > 0)
+		tb_stop(tb, n->pid, 1000);
+	n->pid = 0;
+}
+
+static int kvc_nb_up(struct tb *tb, struct kvc_nb *n, char *why, size_t whylen)
+{
+	char *argv[] = { "memcached", "-u",    "root", "-l", tb->dut.ip, "-p", "11211",
+			 "-U",	      "11211", "-t",   "1",  "-m",	 "64", NULL };
+	char mcpath[4096];
+	int err;
+
+	memset(n, 0, sizeof(*n));
+	if (tb_which("memcached", mcpath, sizeof(mcpath))) {
+		snprintf(why, whylen, "memcached is not installed (scripts/install-deps.sh)");
+		return -ENOENT;
+	}
+	if (tb_port_taken(tb, 11211)) {
+		snprintf(why, whylen, "port 11211 on %s is taken already (a memcached of its own?)",
+			 tb->dut.ip);
+		return -EADDRINUSE;
+	}
+	argv[0] = mcpath;
+	n->pid = tb_spawn(tb, TB_DUT, tb->dut_cpu, argv);
+	err = n->pid > 0 ? 0 : n->pid;
+	if (!err)
+		err = tb_enter(tb, TB_DUT);
+	if (!err) {
+		err = kvc_attach(tb->dut.ifname, 11211, 4096, &n->k);
+		tb_leave(tb);
+	}
+	/* the cache's XDP is a new program on the dut's device: its NAPI thread is new too */
+	if (!err && tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false) <= 0)
+		log_warn("isolation: the kvcache neighbour's NAPI thread could not be pinned");
+	if (err) {
+		snprintf(why, whylen, "memcached and the kvcache: %s", strerror(-err));
+		kvc_nb_down(tb, n);
+	}
+	return err;
+}
+
+static uint64_t kvc_nb_hits(struct kvc_nb *n)
+{
+	uint64_t cnt[KVC_NCOUNTERS] = { 0 };
+
+	if (n->k.skel)
+		kvc_counters(bpf_map__fd(n->k.skel->maps.counters), cnt);
+	return cnt[KVC_HIT];
+}
+
 /*
- * The kvcache as the neighbour (paper Fig. 16): memcached in the dut namespace with the
- * cache attached, the blaster sending GETs for one cached key at kpps, the echo server's
- * latency measured meanwhile.
+ * The kvcache as the neighbour (paper Fig. 16): memcached on the dut with the cache attached
+ * (here, or on the server's host through its agent), the blaster sending GETs for one cached
+ * key at kpps, the echo server's latency measured meanwhile.
  */
 static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct tb *tb,
-			      struct blaster *b, uint32_t kpps, double alone)
+			      struct neigh *nb, struct blaster *b, uint32_t kpps, double alone)
 {
 	static const char get[] = "\x00\x01\x00\x00\x00\x01\x00\x00get nb0\r\n";
-	char *argv[] = { "memcached", "-u",    "root", "-l", "198.18.0.2", "-p", "11211",
-			 "-U",	      "11211", "-t",   "1",  "-m",	   "64", NULL };
 	struct metric *m = result_add(r, "isolation.lat.kvcache",
 				      "echo latency, kvcache neighbour serving GET hits", "ns",
 				      METHOD_LIVE),
 		      *c = result_add(r, "isolation.change.kvcache",
 				      "latency change, kvcache neighbour", "%", METHOD_MODEL);
 	struct lg_result lr = { 0 };
-	struct kvc k = { 0 };
-	uint64_t cnt[KVC_NCOUNTERS] = { 0 };
-	int pid = -1, err;
+	struct kvc_nb kn = { 0 };
+	uint64_t hits = 0;
+	char why[300] = "";
+	int err;
 
-	char mcpath[4096];
+	if (nb->rm) {
+		json_t *a = neigh_call(nb, json_pack("{s:s}", "op", "iso_kvc_up"));
 
-	if (tb_which("memcached", mcpath, sizeof(mcpath))) {
-		metric_unavailable(m, "memcached is not installed (scripts/install-deps.sh)");
-		metric_unavailable(c, "no kvcache neighbour run");
-		return;
+		err = a ? 0 : -EIO;
+		json_decref(a);
+	} else {
+		err = kvc_nb_up(tb, &kn, why, sizeof(why));
 	}
-	argv[0] = mcpath;
-	pid = tb_spawn(tb, TB_DUT, tb->dut_cpu, argv);
-	err = pid > 0 ? 0 : pid;
-	if (!err)
-		err = tb_enter(tb, TB_DUT);
-	if (!err) {
-		err = kvc_attach(tb->dut.ifname, 11211, 4096, &k);
-		tb_leave(tb);
-	}
-	/* the cache's XDP is a new program on the dut's veth: its NAPI thread is new too */
-	if (!err && tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false) <= 0)
-		log_warn("isolation: the kvcache neighbour's NAPI thread could not be pinned");
 	if (!err)
 		err = kv_preload(tb);
 	if (!err) {
@@ -308,15 +359,22 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		b->port = 0;
 		b->msg = NULL;
 	}
+	if (!err && nb->rm) {
+		json_t *a = neigh_call(nb, json_pack("{s:s}", "op", "iso_kvc_hits"));
+
+		hits = (uint64_t)json_integer_value(json_object_get(a, "hits"));
+		err = a ? 0 : -EIO;
+		json_decref(a);
+	} else if (!err) {
+		hits = kvc_nb_hits(&kn);
+	}
 	if (!err) {
-		kvc_counters(bpf_map__fd(k.skel->maps.counters), cnt);
 		metric_set_hist(m, lr.lat, 0);
 		metric_set_paper(m, ISOLATION_PAPER_NEIGH_NS, "Fig. 16");
 		snprintf(m->note, sizeof(m->note),
 			 "Poisson 2000 req/s to the echo server; the kvcache answered %llu of %llu "
 			 "GETs sent at %u kpps",
-			 (unsigned long long)cnt[KVC_HIT],
-			 (unsigned long long)atomic_load(&b->sent), kpps);
+			 (unsigned long long)hits, (unsigned long long)atomic_load(&b->sent), kpps);
 		if (alone > 0) {
 			struct stats_samples d;
 
@@ -328,30 +386,15 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 			stats_samples_free(&d);
 		}
 	} else {
-		metric_unavailable(m, "the kvcache neighbour could not run: %s", strerror(-err));
+		metric_unavailable(m, "the kvcache neighbour could not run: %s",
+				   why[0]   ? why
+				   : nb->rm ? "the agent refused it (see above)"
+					    : strerror(-err));
 		metric_unavailable(c, "no kvcache neighbour run");
 	}
 	lg_result_free(&lr);
-	if (k.skel) {
-		tb_enter(tb, TB_DUT);
-		kvc_detach(&k);
-		tb_leave(tb);
-	}
-	if (pid > 0)
-		tb_stop(tb, pid, 1000);
-}
-
-/* Two hosts: the kvcache neighbour (memcached and the cache there) is not driven yet. */
-static void kvcache_neighbour_absent(struct result *r)
-{
-	metric_unavailable(result_add(r, "isolation.lat.kvcache",
-				      "echo latency, kvcache neighbour serving GET hits", "ns",
-				      METHOD_LIVE),
-			   "not measured with two hosts yet (memcached and the kvcache on the "
-			   "server's host)");
-	metric_unavailable(result_add(r, "isolation.change.kvcache",
-				      "latency change, kvcache neighbour", "%", METHOD_MODEL),
-			   "no kvcache neighbour run");
+	/* with two hosts the agent's iso_down takes it down with the rest */
+	kvc_nb_down(tb, &kn);
 }
 
 /* ---- the agent's end (two hosts) ---- */
@@ -365,6 +408,7 @@ struct iso_agent {
 	struct bpf_link *xdp;
 	struct esrv srv;
 	int napi;
+	struct kvc_nb kn; /* the kvcache neighbour, once it replaced the XDP one */
 };
 
 int isolation_side_up(const char *dev, struct iso_agent **out, char *why, size_t whylen)
@@ -406,10 +450,28 @@ uint64_t isolation_side_pkts(struct iso_agent *a)
 	return a->skel->bss->neigh_pkts;
 }
 
+/* The kvcache neighbour in place of the XDP one: memcached on the device's address, the cache. */
+int isolation_side_kvc_up(struct iso_agent *a, char *why, size_t whylen)
+{
+	if (a->kn.pid > 0) {
+		snprintf(why, whylen, "the kvcache neighbour is up already");
+		return -EBUSY;
+	}
+	bpf_link__destroy(a->xdp);
+	a->xdp = NULL;
+	return kvc_nb_up(&a->tb, &a->kn, why, whylen);
+}
+
+uint64_t isolation_side_kvc_hits(struct iso_agent *a)
+{
+	return kvc_nb_hits(&a->kn);
+}
+
 void isolation_side_down(struct iso_agent *a)
 {
 	if (!a)
 		return;
+	kvc_nb_down(&a->tb, &a->kn);
 	esrv_stop(&a->srv);
 	bpf_link__destroy(a->xdp);
 	isolation_bpf__destroy(a->skel);
@@ -741,12 +803,9 @@ int isolation_run(struct exp_ctx *x)
 		/* the paper's neighbour: the kvcache serving GET hits beside the echo server */
 		bpf_link__destroy(s->xdp);
 		s->xdp = NULL;
-		if (s->nb.rm)
-			kvcache_neighbour_absent(s->r);
-		else
-			kvcache_neighbour(s->r, s->o, s->tb, s->b,
-					  s->heaviest >= 0 ? s->pts[s->heaviest].kpps : PAPER_KPPS,
-					  s->alone);
+		kvcache_neighbour(s->r, s->o, s->tb, &s->nb, s->b,
+				  s->heaviest >= 0 ? s->pts[s->heaviest].kpps : PAPER_KPPS,
+				  s->alone);
 		iso_notes(s);
 	}
 	iso_down(s);

@@ -24,6 +24,9 @@ struct iso_agent;
 int isolation_side_up(const char *dev, struct iso_agent **out, char *why, size_t whylen);
 void isolation_side_iters(struct iso_agent *a, unsigned int iters);
 uint64_t isolation_side_pkts(struct iso_agent *a);
+/* The kvcache neighbour (memcached, the cache on every interface) in place of the XDP one. */
+int isolation_side_kvc_up(struct iso_agent *a, char *why, size_t whylen);
+uint64_t isolation_side_kvc_hits(struct iso_agent *a);
 void isolation_side_down(struct iso_agent *a);
 
 #endif

@@ -608,13 +608,14 @@ static void kv_notes(struct ctx *c, struct result *r)
 		    (unsigned long long)c->kvc_total[KVC_TOO_BIG],
 		    (unsigned long long)c->kvc_total[KVC_NO_ROOM]);
 	if (c->rm)
-		result_note(r,
-			    "two hosts: %s -> %s on %s; memcached 1 worker thread (pid %d, worker "
-			    "%d there) pinned to the server's CPU %d; the generator on cpu %d here; "
-			    "the kvcache's costs (test-run, bpf-stats), the dut CPU's use and the "
-			    "wake-ups are the server's",
-			    c->tb->gen.ifname, c->tb->dut.ifname, remote_opts_of(c->rm)->host,
-			    c->mc_pid, c->mc_worker, c->remote_dut_cpu, c->tb->gen_cpu);
+		result_note(
+			r,
+			"two hosts: %s -> %s on %s; memcached 1 worker thread (pid %d, worker "
+			"%d there) pinned to the server's CPU %d; the generator on cpu %d here; "
+			"the kvcache's costs (test-run, bpf-stats), the dut CPU's use and the "
+			"wake-ups are the server's",
+			c->tb->gen.ifname, c->tb->dut.ifname, remote_opts_of(c->rm)->host,
+			c->mc_pid, c->mc_worker, c->remote_dut_cpu, c->tb->gen_cpu);
 	else
 		result_note(r,
 			    "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU "

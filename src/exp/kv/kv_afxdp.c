@@ -109,7 +109,8 @@ int kv_ax_dut_up(struct ctx *c, bool cache, char *why, size_t whylen)
 	int err;
 
 	if (c->rm) {
-		json_t *a = kv_dut_call(c, json_pack("{s:s, s:b}", "op", "kv_ax_up", "cache", cache));
+		json_t *a =
+			kv_dut_call(c, json_pack("{s:s, s:b}", "op", "kv_ax_up", "cache", cache));
 
 		if (!a) {
 			snprintf(why, whylen, "%.150s", c->rm_why);

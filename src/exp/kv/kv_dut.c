@@ -7,8 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,33 +54,10 @@ static json_int_t jint(json_t *a, const char *k)
 
 /* ---- memcached and the tools around it ---- */
 
-/*
- * Whether something on this host (the dut's side) holds memcached's port on addr already: a
- * memcached of the host's own would answer our requests and take our keys. TCP and UDP.
- */
-static bool port_taken(const struct ctx *c)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(KV_PORT) };
-	bool taken = false;
-	int t, fd;
-
-	sa.sin_addr.s_addr = c->tb->dut.addr;
-	if (tb_enter(c->tb, TB_DUT))
-		return false;
-	for (t = 0; t < 2 && !taken; t++) {
-		fd = socket(AF_INET, (t ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-		taken = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) && errno == EADDRINUSE;
-		if (fd >= 0)
-			close(fd);
-	}
-	tb_leave(c->tb);
-	return taken;
-}
-
 int kv_dut_start(struct ctx *c, char *why, size_t whylen)
 {
 	char *argv[] = { "memcached", "-u", "root", "-l", c->tb->dut.ip, "-p", "11211", "-U",
-			 "11211",     "-t", "1",    "-m", "256",	      "-c", "4096",  NULL };
+			 "11211",     "-t", "1",    "-m", "256",	 "-c", "4096",	NULL };
 	char mcpath[4096];
 	json_t *a;
 	int fd;
@@ -102,16 +77,18 @@ int kv_dut_start(struct ctx *c, char *why, size_t whylen)
 	} else {
 		/* the memcached that will run is the one checked: found on PATH, run by its path */
 		if (tb_which("memcached", mcpath, sizeof(mcpath))) {
-			snprintf(why, whylen,
-				 "memcached is not installed (scripts/install-deps.sh installs it)");
+			snprintf(
+				why, whylen,
+				"memcached is not installed (scripts/install-deps.sh installs it)");
 			return -ENOENT;
 		}
 		argv[0] = mcpath;
-		if (port_taken(c)) {
-			snprintf(why, whylen,
-				 "port %d on %s is taken already (a memcached of this host's own?): "
-				 "offloadlab starts its own and will not write to another",
-				 KV_PORT, c->tb->dut.ip);
+		if (tb_port_taken(c->tb, KV_PORT)) {
+			snprintf(
+				why, whylen,
+				"port %d on %s is taken already (a memcached of this host's own?): "
+				"offloadlab starts its own and will not write to another",
+				KV_PORT, c->tb->dut.ip);
 			return -EADDRINUSE;
 		}
 		c->mc_pid = tb_spawn(c->tb, TB_DUT, c->tb->dut_cpu, argv);
@@ -122,8 +99,7 @@ int kv_dut_start(struct ctx *c, char *why, size_t whylen)
 	}
 	fd = tb_connect(c->tb, KV_PORT, 5000000000ULL); /* memcached is up */
 	if (fd < 0) {
-		snprintf(why, whylen, "memcached does not answer on %s:%d", c->tb->dut.ip,
-			 KV_PORT);
+		snprintf(why, whylen, "memcached does not answer on %s:%d", c->tb->dut.ip, KV_PORT);
 		return fd;
 	}
 	close(fd);
@@ -200,8 +176,8 @@ int kv_dut_attach(struct ctx *c, enum server sv, char *why, size_t whylen)
 	int err;
 
 	if (c->rm) {
-		json_t *a = kv_dut_call(c, json_pack("{s:s, s:i, s:b}", "op", "kv_sv_up", "sv", (int)sv,
-						  "pin", c->pl == PL_PAPER));
+		json_t *a = kv_dut_call(c, json_pack("{s:s, s:i, s:b}", "op", "kv_sv_up", "sv",
+						     (int)sv, "pin", c->pl == PL_PAPER));
 
 		if (!a) {
 			snprintf(why, whylen, "%s", c->rm_why);
@@ -243,9 +219,9 @@ void kv_cache_counters(struct ctx *c, uint64_t out[KVC_NCOUNTERS])
 		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_counters")), *v;
 		size_t i;
 
-		json_array_foreach(json_object_get(a, "counters"), i, v)
-			if (i < KVC_NCOUNTERS && json_integer_value(v) > 0)
-				out[i] = (uint64_t)json_integer_value(v);
+		json_array_foreach(json_object_get(a, "counters"), i,
+				   v) if (i < KVC_NCOUNTERS && json_integer_value(v) > 0) out[i] =
+			(uint64_t)json_integer_value(v);
 		json_decref(a);
 	} else if (c->k.skel) {
 		kvc_counters(bpf_map__fd(c->k.skel->maps.counters), out);
@@ -329,9 +305,9 @@ int kv_obs_begin(struct ctx *c, bool spin)
 	const int tids[KV_SCHED_SLOTS] = { c->mc_worker, c->dut_napi };
 
 	if (c->rm) {
-		json_t *a = kv_dut_call(c, json_pack("{s:s, s:b, s:I}", "op", "kv_obs_begin", "spin",
-						  spin, "max_ns",
-						  (json_int_t)(c->dur_ns + 5000000000ULL)));
+		json_t *a = kv_dut_call(c, json_pack("{s:s, s:b, s:I}", "op", "kv_obs_begin",
+						     "spin", spin, "max_ns",
+						     (json_int_t)(c->dur_ns + 5000000000ULL)));
 
 		json_decref(a);
 		return a ? 0 : c->rm_err;
@@ -367,9 +343,9 @@ void kv_obs_end(struct ctx *c, struct kv_obs *o)
 
 			o->wakes[i] = (uint64_t)jint(s, "n");
 			o->idle[i] = (uint64_t)jint(s, "idle");
-			json_array_foreach(json_object_get(s, "lat"), j, v)
-				if (json_integer_value(v) >= 0)
-					stats_samples_add(&o->wake[i], (double)json_integer_value(v));
+			json_array_foreach(json_object_get(s, "lat"), j,
+					   v) if (json_integer_value(v) >= 0)
+				stats_samples_add(&o->wake[i], (double)json_integer_value(v));
 		}
 		json_decref(a);
 		return;
@@ -466,8 +442,9 @@ json_t *kv_side_op(struct kv_side *s, const char *op, json_t *req, char *why, si
 		json_int_t sv = json_integer_value(json_object_get(req, "sv"));
 
 		if (sv < 0 || sv >= SV_MAX || c->up >= 0) {
-			snprintf(why, whylen, c->up >= 0 ? "a server is up (kv_sv_down first)"
-							 : "kv_sv_up takes sv 0..%d",
+			snprintf(why, whylen,
+				 c->up >= 0 ? "a server is up (kv_sv_down first)"
+					    : "kv_sv_up takes sv 0..%d",
 				 SV_MAX - 1);
 			return NULL;
 		}
@@ -517,8 +494,9 @@ json_t *kv_side_op(struct kv_side *s, const char *op, json_t *req, char *why, si
 		json_int_t max = json_integer_value(json_object_get(req, "max_ns"));
 
 		if (s->obs || max < 1000000 || max > 120000000000LL) {
-			snprintf(why, whylen, s->obs ? "an observation is running"
-						     : "kv_obs_begin takes max_ns 1 ms..120 s");
+			snprintf(why, whylen,
+				 s->obs ? "an observation is running"
+					: "kv_obs_begin takes max_ns 1 ms..120 s");
 			return NULL;
 		}
 		c->dur_ns = (uint64_t)max - 5000000000ULL;
@@ -543,11 +521,10 @@ json_t *kv_side_op(struct kv_side *s, const char *op, json_t *req, char *why, si
 		kv_obs_init(&o);
 		kv_obs_end(c, &o);
 		for (i = 0; i < KV_SCHED_SLOTS; i++)
-			json_array_append_new(slots, json_pack("{s:I, s:I, s:o}", "n",
-							       (json_int_t)o.wakes[i], "idle",
-							       (json_int_t)o.idle[i], "lat",
-							       samples_json(&o.wake[i],
-									    OBS_MAX_SAMPLES)));
+			json_array_append_new(
+				slots, json_pack("{s:I, s:I, s:o}", "n", (json_int_t)o.wakes[i],
+						 "idle", (json_int_t)o.idle[i], "lat",
+						 samples_json(&o.wake[i], OBS_MAX_SAMPLES)));
 		a = json_pack("{s:b, s:I, s:I, s:o}", "ok", 1, "vol", (json_int_t)o.vol, "spin_ns",
 			      (json_int_t)o.spin_ns, "slots", slots);
 		kv_obs_free(&o);

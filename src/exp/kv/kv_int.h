@@ -77,7 +77,7 @@ struct ctx {
 	struct cpu_task_stats obs_mc, obs_spin;
 	/* two hosts: the server's side through its agent (kv_dut.c) */
 	struct remote *rm;
-	int rm_err;		/* the first failed request: the run stops */
+	int rm_err; /* the first failed request: the run stops */
 	char rm_why[280];
 	int remote_dut_cpu;	/* the server's CPU for memcached and its NAPI thread */
 	bool remote_traced;	/* the agent's wake-up tracer loaded */

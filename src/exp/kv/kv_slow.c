@@ -147,7 +147,7 @@ static void wake_metric(struct ctx *c, struct result *r, const char *key, const 
 	snprintf(label, sizeof(label), "%s wake-up latency, %s", who, lc_label[lc]);
 	m = samples_metric(r, id, label, "ns", METHOD_LIVE, lat, 0,
 			   kv_dut_traced(c) ? "no wake-up seen"
-				    : "sched tracepoints (tp_btf) refused here");
+					    : "sched tracepoints (tp_btf) refused here");
 	if (wakes)
 		snprintf(m->note, sizeof(m->note),
 			 "sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle CPU",
