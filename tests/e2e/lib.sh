@@ -68,3 +68,31 @@ veth_pair() {
 		fail "no addresses on $2/$5"
 	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up || fail "$2/$5 down"
 }
+
+# Two hosts on this machine: namespaces $RA (the generator's host) and $RB (the server's)
+# joined by veth ($RX in RA, 198.18.2.1; $RY in RB, 198.18.2.2), removed at exit or by
+# two_hosts_down; REMOTE holds the run options that drive the server's side through the agent
+# in RB (the host is called B).
+two_hosts() {
+	RA=olab-$$-ra RB=olab-$$-rb RX=olab-$$-x RY=olab-$$-y
+	trap 'ip netns del "$RA" 2>/dev/null; ip netns del "$RB" 2>/dev/null; rm -rf "$TMP"' EXIT
+	veth_pair "$RA" "$RX" 198.18.2.1 "$RB" "$RY" 198.18.2.2
+	REMOTE=(--remote B --remote-cmd "ip netns exec $RB" --remote-bin "$OLAB" --dev "$RX"
+		--remote-dev "$RY" --remote-addr 198.18.2.2)
+}
+two_hosts_down() {
+	ip netns del "$RA" 2>/dev/null
+	ip netns del "$RB" 2>/dev/null
+	trap 'rm -rf "$TMP"' EXIT
+}
+
+# remote_json EXP...: run_json's run with two hosts (two_hosts first), the generator in RA and
+# the server's side through the agent in RB: its table in $TMP/rtable, what the agent announced
+# in $TMP/rerr, the JSON in $TMP/rr.json.
+remote_json() {
+	ip netns exec "$RA" "$OLAB" run "$@" --quick "${REMOTE[@]}" --json "$TMP/rr.json" \
+		-o "$TMP/out" >"$TMP/rtable" 2>"$TMP/rerr" ||
+		{ cat "$TMP/rerr" >&2; fail "run $* with two hosts exited $?"; }
+	"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/rr.json" ||
+		fail "the two-host JSON does not validate"
+}

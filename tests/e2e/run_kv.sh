@@ -117,5 +117,30 @@ grep -qF 'data-title="GET throughput: memcached alone, with the kvcache, an XDP_
 # the spinner (the cure) is a child of the run: it must be gone with it
 pgrep -x offloadlab >/dev/null && fail "a process of the run is still there: $(pgrep -ax offloadlab)"
 pgrep -f 'memcached -u root -l 198.18.0.2' >/dev/null && fail "memcached left running"
+
+# with two hosts (namespaces), the server's side through the agent: the same figures
+two_hosts
+remote_json kv
+grep -q "on B: kv: memcached (1 worker, 256 MB) on $RY's address" "$TMP/rerr" ||
+	fail "kv's memcached not started by the agent"
+grep -q "on B: kv: the kvcache (XDP and a TC egress filter) on $RY, and on every other interface of this host, so that no write to memcached passes it by: lo" "$TMP/rerr" ||
+	fail "the kvcache not attached by the agent, or its other interfaces not named"
+python3 - "$TMP/rr.json" "$TMP/r.json" <<'PY' || fail "kv with two hosts"
+import sys
+from olab_results import ok, same_as_local
+m = same_as_local(sys.argv[1], sys.argv[2], "kv",
+                  ("kv.tput.nocache", "kv.tput.cache", "kv.capacity.ratio", "kv.lat.miss.cache"))
+# memcached, the servers, the counters, the CPU use and the wake-ups: the server's
+for k in ("kv.tput.ceiling", "kv.tput.nocache.shared", "kv.busy.dut.nocache",
+          "kv.cost.hit.live", "kv.cost.hit.testrun", "kv.lat.miss.nocache", "kv.slowpath_penalty"):
+    ok(m, k)
+# the cache served hits there; memcached alone kept the server's CPU busy
+assert m["kv.tput.cache"]["median"] > m["kv.tput.nocache"]["median"]
+assert m["kv.busy.dut.nocache"]["median"] > 50, m["kv.busy.dut.nocache"]
+assert any("two hosts: " in n and "on B" in n for n in
+           __import__("olab_results").experiment(sys.argv[1], "kv")[0]["notes"])
+PY
+pgrep -f 'memcached -u root -l 198.18.2.2' >/dev/null && fail "the agent left memcached running"
+two_hosts_down
 assert_clean
 exit 0

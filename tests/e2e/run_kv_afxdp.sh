@@ -38,5 +38,21 @@ grep -qF 'data-title="Latency of the uncacheable flow per server"' "$R/report.ht
 	fail "no kv-afxdp CDF in the report"
 pgrep -f 'memcached -u root -l 198.18.0.2' >/dev/null && fail "memcached left running"
 pgrep -x offloadlab >/dev/null && fail "a process of the run is still there"
+
+# with two hosts (namespaces): the AF_XDP server, alone and behind the cache, there
+two_hosts
+remote_json kv-afxdp
+grep -q "on B: kv-afxdp: the AF_XDP key-value server (UDP port 11212, copy mode) on $RY with the kvcache in front" "$TMP/rerr" ||
+	fail "kv-afxdp's server not started by the agent"
+python3 - "$TMP/rr.json" "$TMP/r.json" <<'PY' || fail "kv-afxdp with two hosts"
+import sys
+from olab_results import same_as_local
+m = same_as_local(sys.argv[1], sys.argv[2], "kv-afxdp",
+                  ("kv_afxdp.tput.memcached", "kv_afxdp.tput.afxdp", "kv_afxdp.tput.afxdp_cache",
+                   "kv_afxdp.gain.afxdp", "kv_afxdp.lat.miss.afxdp",
+                   "kv_afxdp.lat.miss.afxdp_cache"))
+assert m["kv_afxdp.tput.afxdp"]["median"] > m["kv_afxdp.tput.memcached"]["median"]
+PY
+two_hosts_down
 assert_clean
 exit 0

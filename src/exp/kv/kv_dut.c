@@ -72,7 +72,6 @@ int kv_dut_start(struct ctx *c, char *why, size_t whylen)
 		c->mc_worker = (int)jint(a, "mc_worker");
 		c->remote_dut_cpu = (int)jint(a, "dut_cpu");
 		c->remote_traced = json_is_true(json_object_get(a, "traced"));
-		c->remote_stats = json_is_true(json_object_get(a, "stats"));
 		json_decref(a);
 	} else {
 		/* the memcached that will run is the one checked: found on PATH, run by its path */
@@ -250,11 +249,6 @@ void kv_cache_progstat(struct ctx *c, struct progstat *p)
 		bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.olab_kvc_xdp), &p->xt, &p->xc);
 		bpfu_prog_stats(bpf_program__fd(c->k.skel->progs.olab_kvc_tc), &p->tt, &p->tc);
 	}
-}
-
-bool kv_dut_has_stats(const struct ctx *c)
-{
-	return c->rm ? c->remote_stats : c->stats_fd >= 0;
 }
 
 void kv_dut_busy(struct ctx *c, unsigned long long *busy, unsigned long long *total)

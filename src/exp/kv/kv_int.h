@@ -81,7 +81,6 @@ struct ctx {
 	char rm_why[280];
 	int remote_dut_cpu;	/* the server's CPU for memcached and its NAPI thread */
 	bool remote_traced;	/* the agent's wake-up tracer loaded */
-	bool remote_stats;	/* the agent's BPF run-time statistics on */
 	bool gen_threaded;	/* two hosts: the generator's veth made threaded here (put back) */
 	struct akv_server *akv; /* kv-afxdp: the AF_XDP server while it runs here */
 	bool akv_remote;	/* ... or there */
@@ -136,7 +135,6 @@ void kv_dut_stop(struct ctx *c);
 int kv_dut_attach(struct ctx *c, enum server sv, char *why, size_t whylen);
 void kv_dut_detach(struct ctx *c);
 bool kv_dut_traced(const struct ctx *c);
-bool kv_dut_has_stats(const struct ctx *c);
 void kv_dut_busy(struct ctx *c, unsigned long long *busy, unsigned long long *total);
 void kv_dut_where(struct ctx *c, int *napi_cpu, int *worker_cpu);
 void kv_dut_testrun(struct ctx *c, struct result *r);
