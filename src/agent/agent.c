@@ -99,49 +99,13 @@ static void fail_with(const char *fmt, ...)
 	say(json_pack("{s:b, s:s}", "ok", 0, "error", buf));
 }
 
-static char threaded_read(const char *dev)
+/* The device's threaded-NAPI setting back as this agent found it. */
+static void threaded_restore(struct agent *a)
 {
-	char path[96], c = 0;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", dev);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && read(fd, &c, 1) != 1)
-		c = 0;
-	if (fd >= 0)
-		close(fd);
-	return c == '0' || c == '1' ? c : 0;
-}
-
-static bool threaded_try(const char *dev, char v)
-{
-	char path[96];
-	bool ok;
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", dev);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	ok = fd >= 0 && write(fd, &v, 1) == 1;
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
-/*
- * The device's threaded-NAPI setting back to v. A veth has NAPI, and takes the setting, only
- * while an XDP program is on it: then an XDP_PASS program is put on it for the moment.
- */
-static void threaded_write(const char *dev, char v)
-{
-	struct xdp_pass_link p = { 0 };
-	bool ok = threaded_try(dev, v);
-
-	if (!ok && dev_is_veth(dev) && !xdp_pass_attach(dev, &p)) {
-		ok = threaded_try(dev, v);
-		xdp_pass_detach(&p);
-	}
-	if (!ok)
-		log_info("agent: could not set /sys/class/net/%s/threaded back to %c", dev, v);
+	if (a->threaded_before && dev_threaded_get(a->dev) != a->threaded_before &&
+	    !dev_threaded_set(a->dev, a->threaded_before))
+		log_info("agent: could not set /sys/class/net/%s/threaded back to %c", a->dev,
+			 a->threaded_before);
 }
 
 /* The kvcache's TC egress filters: it watches every interface of the host (the writes). */
@@ -204,8 +168,7 @@ static void agent_restore(struct agent *a)
 	a->kv = NULL;
 	if (a->ifindex)
 		remove_filters(a->ifindex, a->dev);
-	if (a->threaded_before && threaded_read(a->dev) != a->threaded_before)
-		threaded_write(a->dev, a->threaded_before);
+	threaded_restore(a);
 	a->threaded_before = 0;
 	if (a->state[0])
 		unlink(a->state);
@@ -231,8 +194,9 @@ static void agent_stale(struct agent *a)
 	/* only where that agent ran kv: a kvcache attached by hand (kvcache attach) stays */
 	if (json_is_true(json_object_get(st, "kv")))
 		remove_kvc_filters();
-	if (thr && (*thr == '0' || *thr == '1') && threaded_read(a->dev) != *thr)
-		threaded_write(a->dev, *thr);
+	if (thr && (*thr == '0' || *thr == '1') && dev_threaded_get(a->dev) != *thr &&
+	    !dev_threaded_set(a->dev, *thr))
+		log_info("agent: could not set %s's threaded NAPI back to %c", a->dev, *thr);
 	unlink(a->state);
 	json_decref(st);
 }
@@ -349,7 +313,7 @@ static void op_device(struct agent *a, json_t *req)
 	a->ifindex = (int)if_nametoindex(dev);
 	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/agent-%s.json", dev);
 	agent_stale(a);
-	a->threaded_before = threaded_read(dev);
+	a->threaded_before = dev_threaded_get(dev);
 	err = state_write(a, false);
 	if (err) {
 		fail_with("cannot write %s: %s", a->state, strerror(-err));
@@ -406,6 +370,7 @@ static void op_echo_down(struct agent *a)
 	uint64_t n = echo_side_down(a->echo);
 
 	a->echo = NULL;
+	threaded_restore(a); /* the next experiment finds the device as it was */
 	say(json_pack("{s:b, s:I}", "ok", 1, "replied", (json_int_t)n));
 }
 
@@ -451,6 +416,7 @@ static void op_bw(struct agent *a, const char *op)
 	} else {
 		bandwidth_side_down(a->bw);
 		a->bw = NULL;
+		threaded_restore(a); /* the next experiment finds the device as it was */
 		say(json_pack("{s:b}", "ok", 1));
 	}
 }
@@ -493,6 +459,7 @@ static void op_pp(struct agent *a, const char *op, json_t *req)
 	} else {
 		preproc_side_down(a->pp);
 		a->pp = NULL;
+		threaded_restore(a); /* the next experiment finds the device as it was */
 		say(json_pack("{s:b}", "ok", 1));
 	}
 }
@@ -549,6 +516,7 @@ static void op_iso(struct agent *a, const char *op, json_t *req)
 	} else {
 		isolation_side_down(a->iso);
 		a->iso = NULL;
+		threaded_restore(a); /* the next experiment finds the device as it was */
 		state_write(a, false);
 		say(json_pack("{s:b}", "ok", 1));
 	}
@@ -627,6 +595,7 @@ static void op_hk(struct agent *a, const char *op, json_t *req)
 	} else if (!strcmp(op, "hk_down")) {
 		hooks_side_down(a->hk);
 		a->hk = NULL;
+		threaded_restore(a); /* the next experiment finds the device as it was */
 		say(json_pack("{s:b}", "ok", 1));
 	} else {
 		fail_with("no op '%.40s' in protocol version %d", op, AGENT_PROTO_VERSION);
@@ -664,6 +633,7 @@ static void op_kv(struct agent *a, const char *op, json_t *req)
 	if (!strcmp(op, "kv_down")) {
 		kv_side_down(a->kv);
 		a->kv = NULL;
+		threaded_restore(a); /* the next experiment finds the device as it was */
 		state_write(a, false);
 		say(json_pack("{s:b}", "ok", 1));
 		return;

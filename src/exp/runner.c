@@ -13,6 +13,7 @@
 
 #include "agent/agent.h"
 #include "exp/exp.h"
+#include "lib/attach.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
 
@@ -89,8 +90,18 @@ static int exp_run_with(const struct experiment *e, const struct run_opts *o, st
 		else
 			x.tb = &tb;
 	}
-	if (!err)
+	if (!err && rm) {
+		/* two hosts: the generator's device here is a real one; its NAPI setting goes back */
+		char thr = dev_threaded_get(remote_opts_of(rm)->dev);
+
 		err = e->run(&x);
+		if (thr && dev_threaded_get(remote_opts_of(rm)->dev) != thr &&
+		    !dev_threaded_set(remote_opts_of(rm)->dev, thr))
+			log_warn("could not put %s's threaded NAPI back to %c",
+				 remote_opts_of(rm)->dev, thr);
+	} else if (!err) {
+		err = e->run(&x);
+	}
 	check_declared(e, r);
 	if (x.tb)
 		tb_destroy(x.tb);

@@ -245,3 +245,43 @@ bool dev_is_veth(const char *ifname)
 	close(fd);
 	return veth;
 }
+
+char dev_threaded_get(const char *ifname)
+{
+	char path[96], c = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", ifname);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && read(fd, &c, 1) != 1)
+		c = 0;
+	if (fd >= 0)
+		close(fd);
+	return c == '0' || c == '1' ? c : 0;
+}
+
+static bool threaded_try(const char *ifname, char v)
+{
+	char path[96];
+	bool ok;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	ok = fd >= 0 && write(fd, &v, 1) == 1;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+bool dev_threaded_set(const char *ifname, char v)
+{
+	struct xdp_pass_link p = { 0 };
+	bool ok = threaded_try(ifname, v);
+
+	if (!ok && dev_is_veth(ifname) && !xdp_pass_attach(ifname, &p)) {
+		ok = threaded_try(ifname, v);
+		xdp_pass_detach(&p);
+	}
+	return ok;
+}

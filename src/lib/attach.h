@@ -54,6 +54,14 @@ struct xdp_pass_link {
 int xdp_pass_attach(const char *ifname, struct xdp_pass_link *p);
 void xdp_pass_detach(struct xdp_pass_link *p);
 
+/* The device's threaded-NAPI setting ('0' or '1'; 0 when it cannot be read), this namespace. */
+char dev_threaded_get(const char *ifname);
+/*
+ * Set it back to v. A veth has NAPI, and takes the setting, only while an XDP program is on
+ * it: then an XDP_PASS program is put on it for the moment. false when it could not be set.
+ */
+bool dev_threaded_set(const char *ifname, char v);
+
 /* An sk_skb program on a sockmap; 0 or -errno with the message printed. */
 int att_sockmap(int prog_fd, int map_fd, enum bpf_attach_type type);
 

@@ -105,6 +105,9 @@ for v in ("udp.sleep", "udp.busy", "tcp.sleep", "tcp.busy"):
         assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
     for k in ("hooks.from_send.xdp." + v, "hooks.recv_latency." + v):
         assert "clocks do not meet" in (rm[k]["unavailable"] or ""), (k, rm[k])
+# the test-run costs are taken on the server before its run-time statistics go on
+for k in ("hooks.prep.xdp.testrun", "hooks.stats_cost.xdp"):
+    assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
 for k in ("hooks.reach.skskb.tcp.busy", "hooks.prep.skskb.live.tcp.busy",
           "hooks.prep.xdp.testrun", "hooks.prep.xdp.bpfstats", "hooks.prep.skskb.bpfstats"):
     assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))

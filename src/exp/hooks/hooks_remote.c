@@ -87,10 +87,6 @@ int hooks_side_up(const char *dev, bool reach, struct hooks_side **out, char *wh
 		s->sdr = bpf_program__attach(s->skel->progs.olab_hooks_sdr_stamp);
 		err = s->sdr ? 0 : -errno;
 	}
-	if (!err && !reach) {
-		s->stats_fd = bpfu_stats_enable();
-		err = s->stats_fd < 0 ? s->stats_fd : 0;
-	}
 	if (err) {
 		snprintf(why, whylen, "set up the hooks' programs on %s: %s", dev, strerror(-err));
 		hooks_side_down(s);
@@ -145,6 +141,15 @@ int hooks_side_open(struct hooks_side *s, bool tcp, bool busy, bool skskb, int n
 		snprintf(why, whylen, "hk_open takes n %d..%d (statistics: UDP only)", WARMUP + 1,
 			 HOOKS_SLOTS);
 		return -EINVAL;
+	}
+	/* run-time statistics on only now: the test-run costs (hk_testrun) are taken without */
+	if (!s->reach && s->stats_fd < 0) {
+		s->stats_fd = bpfu_stats_enable();
+		if (s->stats_fd < 0) {
+			snprintf(why, whylen, "turn on BPF run-time statistics: %s",
+				 strerror(-s->stats_fd));
+			return s->stats_fd;
+		}
 	}
 	s->n = n;
 	s->proto = tcp ? P_TCP : P_UDP;

@@ -16,7 +16,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -543,20 +542,6 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 
 /* ---- the experiment ---- */
 
-/* Two hosts: the generator's veth back to NAPI in softirq, as it was before the run. */
-static void gen_unthread(const char *dev)
-{
-	char path[96];
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", dev);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || write(fd, "0", 1) != 1)
-		log_warn("kv: could not put %s back (%s)", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-}
-
 int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 {
 	char why[200] = "";
@@ -588,9 +573,6 @@ int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 void kv_teardown(struct ctx *c)
 {
 	kv_dut_stop(c);
-	/* first: veth has NAPI (and its setting) only while an XDP program is on it */
-	if (c->gen_threaded)
-		gen_unthread(c->tb->gen.ifname);
 	if (c->peer.link && !tb_enter(c->tb, TB_GEN)) {
 		xdp_pass_detach(&c->peer);
 		tb_leave(c->tb);
@@ -664,7 +646,6 @@ int kv_run(struct exp_ctx *x)
 		/* two hosts: a real NIC here is left as it is */
 		if (pl == PL_PAPER && (!c.rm || dev_is_veth(c.tb->gen.ifname))) {
 			c.gen_napi = tb_napi_pin(c.tb, TB_GEN, c.tb->gen_cpu, true);
-			c.gen_threaded = c.rm && c.gen_napi > 0;
 			if (c.gen_napi <= 0)
 				log_warn("kv: the generator's veth stays in softirq (no NAPI "
 					 "thread)");

@@ -368,7 +368,6 @@ int kv_afxdp_run(struct exp_ctx *ex)
 	/* two hosts: a real NIC here is left as it is */
 	if (!err && (!x.c.rm || dev_is_veth(x.c.tb->gen.ifname))) {
 		x.c.gen_napi = tb_napi_pin(x.c.tb, TB_GEN, x.c.tb->gen_cpu, true);
-		x.c.gen_threaded = x.c.rm && x.c.gen_napi > 0;
 		if (x.c.gen_napi <= 0)
 			log_warn(
 				"kv-afxdp: the generator's veth stays in softirq (no NAPI thread)");

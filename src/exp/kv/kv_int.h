@@ -81,7 +81,6 @@ struct ctx {
 	char rm_why[280];
 	int remote_dut_cpu;	/* the server's CPU for memcached and its NAPI thread */
 	bool remote_traced;	/* the agent's wake-up tracer loaded */
-	bool gen_threaded;	/* two hosts: the generator's veth made threaded here (put back) */
 	struct akv_server *akv; /* kv-afxdp: the AF_XDP server while it runs here */
 	bool akv_remote;	/* ... or there */
 };
