@@ -102,7 +102,11 @@ for v in ("udp.sleep", "udp.busy", "tcp.sleep", "tcp.busy"):
     for h in ("tc", "socket"):
         k = "hooks.reach.%s.%s" % (h, v)
         assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
-        assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+    # the kernel's path (on the sending CPU) compares; the reader's does not on a busy
+    # machine: the local run sends each probe once the reader took the last (it is on its
+    # CPU), the spaced probes find it wherever the scheduler put it (500 us beside a CPU hog)
+    k = "hooks.reach.tc." + v
+    assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
     for k in ("hooks.from_send.xdp." + v, "hooks.recv_latency." + v):
         assert "clocks do not meet" in (rm[k]["unavailable"] or ""), (k, rm[k])
 # the test-run costs are taken on the server before its run-time statistics go on
