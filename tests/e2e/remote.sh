@@ -30,6 +30,25 @@ clean_b() { # nothing of ours on the server's device
 	olab_progs || fail "BPF programs left loaded"
 }
 
+# run_until N COND ARGS...: offloadlab ARGS in A in the background ($drv), until its agent ($ag)
+# is there and COND (a shell test) holds, at most N tenths of a second
+run_until() {
+	local n=$1 cond=$2 i
+	shift 2
+	ip netns exec "$A" "$OLAB" "$@" -o "$TMP/out" >/dev/null 2>"$TMP/kerr" &
+	drv=$!
+	for i in $(seq 1 "$n"); do
+		ag=$(pgrep -P $drv -f "agent --stdio" | head -n 1)
+		[ -n "$ag" ] && eval "$cond" && break
+		sleep 0.1
+	done
+}
+# next_agent: what a new agent on the device says (stdout and stderr) taking it and leaving
+next_agent() {
+	printf '%s\n' '{"op":"hello","version":1}' "{\"op\":\"device\",\"dev\":\"$Y\"}" \
+		'{"op":"bye"}' | agent 2>&1
+}
+
 # the protocol: hello first, with the version; a mismatch names both and ends the agent
 out=$(echo '{"op":"hello","version":99}' | agent)
 [ $? -eq 2 ] || fail "a version mismatch should end the agent with 2"
@@ -141,33 +160,20 @@ PY
 clean_b
 
 # the agent SIGKILLed mid-run: the driver says so and ends; the next agent cleans up
-ip netns exec "$A" "$OLAB" "${RUN[@]}" -o "$TMP/out" >/dev/null 2>"$TMP/kerr" &
-drv=$!
-for i in $(seq 1 200); do
-	ag=$(pgrep -P $drv -f "agent --stdio" | head -n 1)
-	[ -n "$ag" ] && ip netns exec "$B" tc filter show dev "$Y" ingress | grep -q . && break
-	sleep 0.1
-done
+run_until 200 'ip netns exec "$B" tc filter show dev "$Y" ingress | grep -q .' "${RUN[@]}"
 [ -n "$ag" ] || { kill -9 $drv; fail "the driver never started the agent"; }
 kill -9 "$ag"
 wait $drv
 [ $? -ne 0 ] || fail "the driver did not notice the agent's end"
 grep -q "the agent ended" "$TMP/kerr" || fail "the driver does not say the agent ended"
-out=$(printf '%s\n' '{"op":"hello","version":1}' "{\"op\":\"device\",\"dev\":\"$Y\"}" \
-	'{"op":"bye"}' | agent)
+out=$(next_agent)
 grep -q "remove what an earlier agent (pid $ag" <<<"$out" ||
 	fail "the next agent did not clean what the killed one left: $out"
 clean_b
 
 # the same while kv runs: memcached goes with the agent, the next agent removes the kvcache's
 # TC egress filter
-ip netns exec "$A" "$OLAB" "${KV[@]}" -o "$TMP/out" >/dev/null 2>"$TMP/kerr" &
-drv=$!
-for i in $(seq 1 300); do
-	ag=$(pgrep -P $drv -f "agent --stdio" | head -n 1)
-	[ -n "$ag" ] && ip netns exec "$B" tc filter show dev "$Y" egress | grep -q olab_kvc && break
-	sleep 0.1
-done
+run_until 300 'ip netns exec "$B" tc filter show dev "$Y" egress | grep -q olab_kvc' "${KV[@]}"
 [ -n "$ag" ] || { kill -9 $drv; fail "the driver never started the agent (kv)"; }
 kill -9 "$ag"
 wait $drv
@@ -176,21 +182,14 @@ for i in $(seq 1 50); do
 	ip netns pids "$B" | xargs -r ps -o comm= -p | grep -q memcached || break
 	sleep 0.1
 done
-out=$(printf '%s\n' '{"op":"hello","version":1}' "{\"op\":\"device\",\"dev\":\"$Y\"}" \
-	'{"op":"bye"}' | agent 2>&1)
+out=$(next_agent)
 grep -q "removed the kvcache's TC egress filter from $Y" <<<"$out" &&
 	grep -q "removed the kvcache's TC egress filter from lo" <<<"$out" ||
 	fail "the next agent did not remove the kvcache's filters: $out"
 clean_b
 
 # the driver SIGKILLed mid-run: the agent sees its input end and removes everything
-ip netns exec "$A" "$OLAB" "${RUN[@]}" -o "$TMP/out" >/dev/null 2>&1 &
-drv=$!
-for i in $(seq 1 200); do
-	ag=$(pgrep -P $drv -f "agent --stdio" | head -n 1)
-	[ -n "$ag" ] && ip -n "$B" link show "$Y" | grep -q xdp && break
-	sleep 0.1
-done
+run_until 200 'ip -n "$B" link show "$Y" | grep -q xdp' "${RUN[@]}"
 kill -9 $drv
 wait $drv 2>/dev/null
 for i in $(seq 1 100); do
