@@ -17,6 +17,7 @@
 #include "lib/jbound.h"
 #include "lib/linerd.h"
 #include "lib/log.h"
+#include "lib/safecopy.h"
 #include "lib/termsafe.h"
 
 #define REMOTE_LINE_MAX (1 << 20) /* kv's wake-up samples, hooks' rows: well below */
@@ -24,10 +25,11 @@
 struct remote {
 	struct remote_opts o;
 	pid_t pid;
-	int to, from;	  /* the agent's standard input and output */
-	struct linerd lr; /* its lines */
-	bool dead;	  /* the connection is gone: every later call fails at once */
-	uint8_t mac[6];	  /* the server's device */
+	int to, from;	      /* the agent's standard input and output */
+	struct linerd lr;     /* its lines */
+	struct safecopy *err; /* its standard error (and ssh's), escaped, to ours */
+	bool dead;	      /* the connection is gone: every later call fails at once */
+	uint8_t mac[6];	      /* the server's device */
 };
 
 void remote_peer_mac(const struct remote *r, uint8_t mac[6])
@@ -126,12 +128,12 @@ static int agent_argv(const struct remote_opts *o, char *store, size_t len, char
 static int spawn(struct remote *r, char *why, size_t whylen)
 {
 	char store[1024], *argv[64];
-	int in[2], out[2], err;
+	int in[2], out[2], errp[2], err;
 
 	err = agent_argv(&r->o, store, sizeof(store), argv, 64, why, whylen);
 	if (err < 0)
 		return err;
-	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC)) {
+	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
 		snprintf(why, whylen, "pipe: %s", strerror(errno));
 		return -errno;
 	}
@@ -143,14 +145,20 @@ static int spawn(struct remote *r, char *why, size_t whylen)
 	if (r->pid == 0) {
 		dup2(in[0], STDIN_FILENO);
 		dup2(out[1], STDOUT_FILENO);
+		dup2(errp[1], STDERR_FILENO);
 		execvp(argv[0], argv);
 		fprintf(stderr, "offloadlab: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(in[0]);
 	close(out[1]);
+	close(errp[1]);
 	r->to = in[1];
 	r->from = out[0];
+	/* what the other host writes on its standard error reaches this terminal escaped too */
+	r->err = safecopy_start(errp[0], stderr);
+	if (!r->err)
+		close(errp[0]);
 	return 0;
 }
 
@@ -283,6 +291,7 @@ void remote_close(struct remote *r)
 	}
 	if (r->from >= 0)
 		close(r->from);
+	safecopy_stop(r->err);
 	lr_free(&r->lr);
 	free(r);
 }
@@ -336,6 +345,7 @@ int remote_open(const struct remote_opts *o, struct remote **out, json_t **env, 
 			close(r->to);
 		if (r->from >= 0)
 			close(r->from);
+		safecopy_stop(r->err);
 		free(r);
 		return err;
 	}

@@ -6,8 +6,10 @@ does, then misbehaves as MODE says; every request it gets is logged to $FAKE_LOG
 
   v99       answers hello in protocol version 99
   deadline  answers nothing else, but sends an event line every 0.2 s
-  escape    sends escape sequences in its events, errors, environment and result labels
+  escape    sends escape sequences in its events, errors, environment, result labels and on
+            its standard error
   hkstats   serves hooks with hk_stats counters at INT64_MIN, then INT64_MAX
+  nul       answers run with a line holding a NUL byte after a whole answer
 """
 import json
 import os
@@ -37,6 +39,9 @@ def answer(req):
     op = req.get("op")
     if op == "hello":
         env = {"kernel": "fake" + (ESC if MODE == "escape" else "")}
+        if MODE == "escape":  # its standard error reaches the driver's too
+            sys.stderr.write("stderr says" + ESC + "\n")
+            sys.stderr.flush()
         say({"ok": True, "version": 99 if MODE == "v99" else 1, "agent": "fake", "env": env})
     elif op == "device":
         say({"ok": True, "dev": req.get("dev"), "ifindex": 2, "mac": "02:00:00:00:00:02"})
@@ -54,6 +59,9 @@ def answer(req):
             {"id": req.get("name", "x") + ".native", "label": "label" + ESC, "unit": "ns" + ESC,
              "method": "native", "n": 3, "median": 1.0, "note": "note" + ESC}],
             "notes": ["a note" + ESC]}})
+    elif MODE == "nul" and op == "run":
+        sys.stdout.write('{"ok": true, "result": {"metrics": []}}\0{"ok": false}\n')
+        sys.stdout.flush()
     elif MODE == "hkstats" and op == "hk_up":
         say({"ok": True, "caps": {"nrs": False, "sdr": False, "why_nrs": "", "why_sdr": ""}})
     elif MODE == "hkstats" and op == "hk_testrun":

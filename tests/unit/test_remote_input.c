@@ -17,6 +17,7 @@
 
 #include "lib/jbound.h"
 #include "lib/linerd.h"
+#include "lib/safecopy.h"
 #include "lib/termsafe.h"
 
 /* The statuses and lines of everything in data, read with a limit of max, as one string. */
@@ -185,13 +186,37 @@ static void test_term_safe(void **state)
 	json_decref(j);
 }
 
+/* Another program's standard error, copied to ours escaped; stopped with a writer still there. */
+static void test_safecopy(void **state)
+{
+	FILE *out = tmpfile();
+	struct safecopy *c;
+	char buf[256] = "";
+	size_t n;
+	int p[2];
+
+	(void)state;
+	assert_non_null(out);
+	assert_int_equal(pipe(p), 0);
+	c = safecopy_start(p[0], out);
+	assert_non_null(c);
+	assert_int_equal(write(p[1], "one\x1b[2J\ntwo\x07\n", 13), 13);
+	/* the writer is still there (ssh's master may keep it open): stop comes back all the same */
+	safecopy_stop(c);
+	rewind(out);
+	n = fread(buf, 1, sizeof(buf) - 1, out);
+	buf[n] = '\0';
+	assert_string_equal(buf, "one\\x1b[2J\ntwo\\x07\n");
+	close(p[1]);
+	fclose(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_long_line_is_not_split),
-		cmocka_unit_test(test_numbers),
-		cmocka_unit_test(test_term_safe),
+		cmocka_unit_test(test_lines),	 cmocka_unit_test(test_long_line_is_not_split),
+		cmocka_unit_test(test_numbers),	 cmocka_unit_test(test_term_safe),
+		cmocka_unit_test(test_safecopy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
