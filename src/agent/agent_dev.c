@@ -209,14 +209,19 @@ static const char *dev_mac(const char *dev)
 	return mac;
 }
 
-/* The state directory: made if missing, and then a real directory of root's, 0700. */
+/*
+ * The state directory: made if missing, and then a real directory of root's, 0700, in a real
+ * directory of root's that no one else can write to (nobody else can swap it).
+ */
 static bool state_dir_ok(void)
 {
-	struct stat sb;
+	struct stat pb, sb;
 
+	mkdir(AGENT_STATE_PARENT, 0700);
 	mkdir(AGENT_STATE_DIR, 0700);
-	return !lstat(AGENT_STATE_DIR, &sb) && S_ISDIR(sb.st_mode) && sb.st_uid == 0 &&
-	       !(sb.st_mode & 077);
+	return !lstat(AGENT_STATE_PARENT, &pb) && S_ISDIR(pb.st_mode) && pb.st_uid == 0 &&
+	       !(pb.st_mode & 022) && !lstat(AGENT_STATE_DIR, &sb) && S_ISDIR(sb.st_mode) &&
+	       sb.st_uid == 0 && !(sb.st_mode & 077);
 }
 
 static int dump_state(FILE *f, void *arg)
@@ -284,12 +289,14 @@ void agent_op_device(struct agent *a, json_t *req)
 		return;
 	}
 	if (!state_dir_ok()) {
-		agent_fail(AGENT_STATE_DIR " is not a directory of root's alone: refused (the "
-					   "agent keeps what it changed there)");
+		agent_fail(AGENT_STATE_DIR
+			   " is not a directory of root's alone (in one only root "
+			   "may write to): refused (the agent keeps what it changed "
+			   "there)");
 		return;
 	}
 	netns_key(key, sizeof(key));
-	snprintf(a->lock, sizeof(a->lock), AGENT_STATE_DIR "/agent-%s-%d.lock", key, ifindex);
+	snprintf(a->lock, sizeof(a->lock), AGENT_STATE_DIR "/%s-%d.lock", key, ifindex);
 	err = dev_lock(a, &holder);
 	if (err) {
 		if (err == -EBUSY && holder)
@@ -313,7 +320,7 @@ void agent_op_device(struct agent *a, json_t *req)
 	}
 	snprintf(a->dev, sizeof(a->dev), "%s", dev);
 	a->ifindex = ifindex;
-	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/agent-%s-%d.json", key, ifindex);
+	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/%s-%d.json", key, ifindex);
 	agent_stale(a);
 	a->threaded_before = dev_threaded_get(dev);
 	err = agent_state_write(a, false);

@@ -10,7 +10,9 @@
 
 #include <jansson.h>
 
-#define AGENT_STATE_DIR "/run/offloadlab"
+/* Its own folder: /run/offloadlab may be made by others (a service's RuntimeDirectory, 0755) */
+#define AGENT_STATE_PARENT "/run/offloadlab"
+#define AGENT_STATE_DIR AGENT_STATE_PARENT "/agent"
 
 struct agent {
 	char dev[IF_NAMESIZE];

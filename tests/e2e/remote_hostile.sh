@@ -8,7 +8,7 @@
 # whole, one with a NUL byte too; the default-route check reads every table an ip rule reaches
 # and not the kernel's ::/0 reject on lo. A fake agent (fake_agent.py, run by --remote-cmd)
 # plays a hostile one for the driver: counters at INT64_MIN/INT64_MAX, progress lines without
-# end, escape sequences, another protocol version.
+# end, escape sequences, a NUL byte in an answer, another protocol version.
 . "$(dirname "$0")/lib.sh"
 need_root
 
@@ -22,7 +22,7 @@ clean_b() {
 	ip -n "$B" link show "$Y" | grep -q 'xdp' && fail "an XDP program left on $Y"
 	ip netns exec "$B" tc filter show dev "$Y" ingress 2>/dev/null | grep -q olab &&
 		fail "a TC filter left on $Y"
-	grep -ls "\"dev\": \"$Y\"" /run/offloadlab/agent-*.json && fail "a state file left for $Y"
+	grep -ls "\"dev\": \"$Y\"" /run/offloadlab/agent/*.json && fail "a state file left for $Y"
 	olab_progs || fail "BPF programs left loaded"
 }
 
@@ -175,7 +175,12 @@ grep -q "still working" "$TMP/fe" || fail "the progress lines were not shown"
 fake escape memcpy
 grep -q 'on B: about to \\x1b\]0;owned\\x07' "$TMP/fe" || { cat "$TMP/fe" >&2; fail "event not escaped"; }
 grep -q 'label\\x1b' "$TMP/fo" || { cat "$TMP/fo" >&2; fail "the label is not shown escaped"; }
+grep -q 'stderr says\\x1b' "$TMP/fe" || { cat "$TMP/fe" >&2; fail "the agent's stderr not escaped"; }
 no_ctl "$TMP/fo" "$TMP/fe" || fail "a control character reached the terminal"
+# an answer with a NUL byte in its line is refused whole, not read up to the NUL
+fake nul memcpy
+[ $? -eq 1 ] || fail "an answer line with a NUL byte was accepted"
+grep -q "the agent sent a line with a NUL byte" "$TMP/fe" || { cat "$TMP/fe" >&2; fail "NUL unnamed"; }
 # a hello in another protocol version is refused, and nothing more is asked
 fake v99 memcpy
 [ $? -eq 1 ] || fail "a hello in version 99 was accepted"
