@@ -89,7 +89,7 @@ clean_b
 "$OLAB" run hooks bandwidth preproc isolation --quick --json "$TMP/l.json" -o "$TMP/out" >/dev/null 2>"$TMP/lerr" ||
 	{ cat "$TMP/lerr" >&2; fail "the local run failed"; }
 python3 - "$TMP/r.json" "$TMP/l.json" <<'PY' || fail "two-host metrics"
-import json, sys
+import json, os, sys
 r, l = (json.load(open(p)) for p in sys.argv[1:3])
 assert r["topology"]["kind"] == "two-hosts" and r["topology"]["remote_dev"].endswith("-y")
 assert r["environment_remote"]["kernel"], "no environment block from the other host"
@@ -109,12 +109,17 @@ for k in ("preproc.kpps.0", "preproc.kpps.50", "preproc.kpps.100", "preproc.offe
     assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
     assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
 # the neighbour's capacity measured there, and the echo server's latency alone and beside it
-for k in ("isolation.capacity.1000", "isolation.lat.alone"):
-    assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
-    assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
-k = "isolation.lat.kvcache"
-assert rm[k]["unavailable"] is None and rm[k]["median"] > 0, rm[k]
+# (the echo server's latency is its wake-up on a machine others share: under the sanitizers,
+# with other work on both CPUs, one run or the other saw 0.11x, 12x and 34x the other's median;
+# there the order of magnitude is what compares)
+lat_lo, lat_hi = (0.02, 50) if os.environ.get("OLAB_SAN") else (0.2, 5)
+k = "isolation.capacity.1000"
+assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
 assert 0.2 < rm[k]["median"] / lm[k]["median"] < 5, (k, rm[k]["median"], lm[k]["median"])
+for k in ("isolation.lat.alone", "isolation.lat.kvcache"):
+    assert k in rm and rm[k]["unavailable"] is None and rm[k]["median"] > 0, (k, rm.get(k))
+    assert lat_lo < rm[k]["median"] / lm[k]["median"] < lat_hi, (k, rm[k]["median"],
+                                                                   lm[k]["median"])
 assert " 0 of " not in rm[k]["note"], rm[k]["note"]  # the cache there answered GETs
 # hooks: every reach time from the server's stamps; nothing that subtracts two hosts' clocks
 for v in ("udp.sleep", "udp.busy", "tcp.sleep", "tcp.busy"):

@@ -10,7 +10,7 @@ SAN="$TOP/build-san/offloadlab"
 # reports of every process (the agent's stderr goes to the driver's) into files of their own
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$TMP/asan
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$TMP/ubsan
-OLAB="$SAN" "$TOP/tests/e2e/remote.sh" 2>"$TMP/err" || { cat "$TMP/err" >&2; fail "remote.sh"; }
+OLAB="$SAN" OLAB_SAN=1 "$TOP/tests/e2e/remote.sh" 2>"$TMP/err" || { cat "$TMP/err" >&2; fail "remote.sh"; }
 if ls "$TMP"/asan* "$TMP"/ubsan* >/dev/null 2>&1; then
 	cat "$TMP"/asan* "$TMP"/ubsan* >&2
 	fail "a sanitizer report (above) with two hosts"
