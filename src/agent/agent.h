@@ -16,6 +16,8 @@
 #include <jansson.h>
 
 #define AGENT_PROTO_VERSION 1
+/* The longest a request may take, from sending it to its answer (events do not extend it). */
+#define REMOTE_TIMEOUT_S 120
 
 struct remote_opts {
 	const char *host;	 /* for ssh, and the report */
@@ -25,6 +27,7 @@ struct remote_opts {
 	const char *remote_dev;	 /* the server's device there */
 	const char *remote_addr; /* the server's IPv4 address there */
 	bool allow_default_route;
+	unsigned int timeout_s; /* per request (0: REMOTE_TIMEOUT_S) */
 };
 
 struct remote;

@@ -138,9 +138,9 @@ static int exp_run_there(const struct experiment *e, const struct run_opts *o, s
 	}
 	err = result_from_json(json_object_get(a, "result"), r);
 	json_decref(a);
-	if (err)
+	if (err && !r->error[0]) /* else it says which number it refused */
 		snprintf(r->error, sizeof(r->error), "the agent sent no result");
-	else
+	else if (!err)
 		result_note(r,
 			    "measured on the server's host (%s) by its agent: its CPU, kernel "
 			    "and JIT (environment_remote)",

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "lib/atomicfile.h"
+#include "lib/jbound.h"
 #include "lib/results.h"
 #include "lib/util.h"
 
@@ -367,41 +368,46 @@ int results_write_json(const char *path, json_t *doc)
 	return atomic_write(path, dump_json, doc);
 }
 
-static double jnum(json_t *o, const char *k)
+/* A summary value from elsewhere: absent or null is NAN, a number must be within range. */
+static double jnum(struct jb *b, json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	return json_is_number(v) ? jb_real(b, v, k, -JB_REAL_MAX, JB_REAL_MAX) : NAN;
 }
 
-static void metric_from_json(json_t *mj, struct metric *m)
+/* Every number range-checked (b says the first refused); its strings are the caller's to vet. */
+static void metric_from_json(struct jb *b, json_t *mj, struct metric *m)
 {
 	json_t *ci = json_object_get(mj, "ci95"), *paper = json_object_get(mj, "paper"), *f,
 	       *cdf = json_object_get(mj, "cdf");
 	const char *u = json_string_value(json_object_get(mj, "unavailable"));
 	const char *note = json_string_value(json_object_get(mj, "note"));
-	json_int_t n = json_integer_value(json_object_get(mj, "n"));
 	size_t i;
 
-	m->s.n = n > 0 ? (size_t)n : 0;
-	m->wanted = (uint64_t)(json_integer_value(json_object_get(mj, "wanted")) > 0
-				       ? json_integer_value(json_object_get(mj, "wanted"))
-				       : 0);
-	m->s.p50 = jnum(mj, "median");
-	m->s.p25 = jnum(mj, "p25");
-	m->s.p75 = jnum(mj, "p75");
-	m->s.p90 = jnum(mj, "p90");
-	m->s.p99 = jnum(mj, "p99");
-	m->s.p999 = jnum(mj, "p999");
-	m->s.min = jnum(mj, "min");
-	m->s.max = jnum(mj, "max");
-	m->s.mean = jnum(mj, "mean");
-	m->s.ci_lo = json_is_number(json_array_get(ci, 0))
-			     ? json_number_value(json_array_get(ci, 0))
-			     : NAN;
-	m->s.ci_hi = json_is_number(json_array_get(ci, 1))
-			     ? json_number_value(json_array_get(ci, 1))
-			     : NAN;
+	m->s.n = json_is_integer(json_object_get(mj, "n"))
+			 ? (size_t)jb_key_int(b, mj, "n", 0, JB_COUNT_MAX)
+			 : 0;
+	m->wanted = json_is_integer(json_object_get(mj, "wanted"))
+			    ? (uint64_t)jb_key_int(b, mj, "wanted", 0, JB_COUNT_MAX)
+			    : 0;
+	m->s.p50 = jnum(b, mj, "median");
+	m->s.p25 = jnum(b, mj, "p25");
+	m->s.p75 = jnum(b, mj, "p75");
+	m->s.p90 = jnum(b, mj, "p90");
+	m->s.p99 = jnum(b, mj, "p99");
+	m->s.p999 = jnum(b, mj, "p999");
+	m->s.min = jnum(b, mj, "min");
+	m->s.max = jnum(b, mj, "max");
+	m->s.mean = jnum(b, mj, "mean");
+	m->s.ci_lo =
+		json_is_number(json_array_get(ci, 0))
+			? jb_real(b, json_array_get(ci, 0), "ci95[0]", -JB_REAL_MAX, JB_REAL_MAX)
+			: NAN;
+	m->s.ci_hi =
+		json_is_number(json_array_get(ci, 1))
+			? jb_real(b, json_array_get(ci, 1), "ci95[1]", -JB_REAL_MAX, JB_REAL_MAX)
+			: NAN;
 	json_array_foreach(json_object_get(mj, "flags"), i, f)
 	{
 		const char *s = json_string_value(f);
@@ -414,7 +420,7 @@ static void metric_from_json(json_t *mj, struct metric *m)
 							    : 0;
 	}
 	if (json_is_object(paper) && json_is_number(json_object_get(paper, "value")))
-		metric_set_paper(m, jnum(paper, "value"),
+		metric_set_paper(m, jnum(b, paper, "value"),
 				 json_string_value(json_object_get(paper, "ref"))
 					 ? json_string_value(json_object_get(paper, "ref"))
 					 : "");
@@ -427,13 +433,16 @@ static void metric_from_json(json_t *mj, struct metric *m)
 		for (i = 0; i < METRIC_CDF_POINTS; i++) {
 			json_t *v = json_array_get(json_array_get(cdf, i), 1);
 
-			m->cdf[i] = json_is_number(v) ? json_number_value(v) : NAN;
+			m->cdf[i] = json_is_number(v) ? jb_real(b, v, "a cdf point", -JB_REAL_MAX,
+								JB_REAL_MAX)
+						      : NAN;
 		}
 	}
 }
 
 int result_from_json(json_t *ej, struct result *r)
 {
+	struct jb b = { .what = "the agent's result" };
 	json_t *mj, *note;
 	size_t i;
 
@@ -455,7 +464,11 @@ int result_from_json(json_t *ej, struct result *r)
 				mt = (enum method)k;
 		m = result_add(r, id, label ? label : id, unit ? unit : "", mt);
 		if (m)
-			metric_from_json(mj, m);
+			metric_from_json(&b, mj, m);
+		if (b.err) {
+			snprintf(r->error, sizeof(r->error), "%.180s (metric %.60s)", b.why, id);
+			return b.err;
+		}
 	}
 	json_array_foreach(json_object_get(ej, "notes"), i, note)
 	{

@@ -132,7 +132,9 @@ json_t *result_to_json(const struct result *r, const char *question, const char 
 /*
  * The reverse, for a result measured elsewhere (the agent's): r (result_init'ed) gets the
  * metrics and notes of the experiment object ej; strings are cut to their fields' sizes and
- * anything not a number is read as missing. 0, or -EINVAL when ej is not an experiment.
+ * anything not a number is read as missing. Every number is range-checked before use (counts
+ * 0..JB_COUNT_MAX, values within +-JB_REAL_MAX, lib/jbound.h): one outside makes the whole
+ * result refused (-ERANGE, r->error says which). 0, or -EINVAL when ej is not an experiment.
  */
 int result_from_json(json_t *ej, struct result *r);
 int results_write_json(const char *path, json_t *doc);

@@ -43,7 +43,16 @@ struct run_args {
 	bool two_hosts;
 };
 
-enum { OPT_REMOTE = 1000, OPT_DEV, OPT_RDEV, OPT_RADDR, OPT_RCMD, OPT_RBIN, OPT_ALLOW_DEF };
+enum {
+	OPT_REMOTE = 1000,
+	OPT_DEV,
+	OPT_RDEV,
+	OPT_RADDR,
+	OPT_RCMD,
+	OPT_RBIN,
+	OPT_ALLOW_DEF,
+	OPT_RTIMEOUT
+};
 
 static const char run_doc[] =
 	"Run experiments (all of them when none is named) and print one table each: our "
@@ -86,6 +95,10 @@ static const struct argp_option run_options[] = {
 	  1 },
 	{ "allow-default-route-dev", OPT_ALLOW_DEF, NULL, 0,
 	  "Let the agent use a device that carries its host's default route", 1 },
+	{ "remote-timeout", OPT_RTIMEOUT, "SECONDS", 0,
+	  "The longest one request to the agent may take, its progress lines included "
+	  "(default: 120)",
+	  1 },
 	{ 0 },
 };
 
@@ -119,6 +132,10 @@ static void run_check_remote(struct argp_state *state, struct run_args *a)
 	a->two_hosts = r->host || r->cmd || r->dev || r->remote_dev || r->remote_addr;
 	if (!a->two_hosts)
 		return;
+	/* the command is split on spaces: one with no word in it would blame the host name */
+	if (r->cmd && !r->cmd[strspn(r->cmd, " \t")])
+		argp_error(state, "--remote-cmd is empty: give the command that reaches the other "
+				  "host (e.g. 'ssh -p 2222 srv1'), or --remote HOST alone");
 	if (!r->host)
 		r->host = r->cmd ? "remote" : NULL;
 	if (!r->host || !r->dev || !r->remote_dev || !r->remote_addr)
@@ -195,6 +212,9 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_ALLOW_DEF:
 		a->remote.allow_default_route = true;
+		break;
+	case OPT_RTIMEOUT:
+		a->remote.timeout_s = (unsigned int)cli_arg_seconds(state, "--remote-timeout", arg);
 		break;
 	case ARGP_KEY_END:
 		run_check_remote(state, a);

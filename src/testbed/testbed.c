@@ -22,6 +22,7 @@
 
 #include "lib/cpu.h"
 #include "lib/env.h"
+#include "lib/fdwait.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
 #include "lib/util.h"
@@ -674,6 +675,10 @@ int tb_connect(const struct tb *tb, uint16_t port, uint64_t timeout_ns)
 		}
 		if (s >= 0)
 			close(s);
+		if (fdwait_ended()) { /* the agent's driver is gone: nobody waits for this */
+			fd = -EPIPE;
+			break;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((uint64_t)(now.tv_sec - t0.tv_sec) * 1000000000ULL + (uint64_t)now.tv_nsec -
 			    (uint64_t)t0.tv_nsec >=

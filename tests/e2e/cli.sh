@@ -31,6 +31,17 @@ grep -q "need --remote HOST (or --remote-cmd), --dev" "$TMP/err" || fail "--remo
 R=(--remote h --dev lo --remote-dev d --remote-addr 198.18.9.9)
 "$OLAB" run echo --remote h --dev lo --remote-dev d --remote-addr 10.0.0.x >/dev/null 2>&1
 [ $? -eq 64 ] || fail "a bad --remote-addr: 64"
+# an empty --remote-cmd is said to be one, not blamed on the host name
+for c in "" "  "; do
+	"$OLAB" run echo --remote-cmd "$c" --dev lo --remote-dev d --remote-addr 198.18.9.9 \
+		>/dev/null 2>"$TMP/err"
+	[ $? -eq 64 ] || fail "an empty --remote-cmd ('$c'): 64"
+	grep -q -- "--remote-cmd is empty" "$TMP/err" || fail "an empty --remote-cmd unexplained"
+	grep -q "host" "$TMP/err" && grep -q "refused: the host" "$TMP/err" &&
+		fail "an empty --remote-cmd blamed on the host"
+done
+"$OLAB" run echo "${R[@]}" --remote-timeout 0 >/dev/null 2>&1
+[ $? -eq 64 ] || fail "--remote-timeout 0: 64"
 if [ "$(id -u)" -eq 0 ]; then
 	"$OLAB" run echo --remote 'h;touch x' --dev lo --remote-dev d --remote-addr 198.18.9.9 \
 		-o "$TMP/rm" >/dev/null 2>"$TMP/err"

@@ -26,7 +26,7 @@ clean_b() { # nothing of ours on the server's device
 		fail "memcached left running on the server"
 	[ "$(ip netns exec "$B" cat "/sys/class/net/$Y/threaded")" = 0 ] ||
 		fail "the server's device left with threaded NAPI (it was off)"
-	[ -e "/run/offloadlab/agent-$Y.json" ] && fail "the agent's state file was left"
+	grep -ls "\"dev\": \"$Y\"" /run/offloadlab/agent/*.json && fail "the agent's state file was left"
 	olab_progs || fail "BPF programs left loaded"
 }
 

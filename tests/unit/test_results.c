@@ -245,9 +245,9 @@ static void test_from_json(void **state)
 	json_decref(bad);
 	memset(longid, 'a', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
-	bad = json_pack("{s:[{s:s, s:s, s:i, s:s, s:[s, i]}, {s:i}]}", "metrics", "id", longid,
-			"median", "fast", "n", -5, "method", "telepathy", "flags", "wide", 3, "id",
-			7);
+	bad = json_pack("{s:[{s:s, s:s, s:s, s:s, s:[s, i]}, {s:i}]}", "metrics", "id", longid,
+			"median", "fast", "n", "five", "method", "telepathy", "flags", "wide", 3,
+			"id", 7);
 	assert_int_equal(result_from_json(bad, &c), 0);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(strlen(c.m[0]->id), sizeof(c.m[0]->id) - 1);
@@ -259,6 +259,34 @@ static void test_from_json(void **state)
 	result_free(&a);
 	result_free(&b);
 	result_free(&c);
+}
+
+/* A number outside its range refuses the whole result, naming it: nothing of it is computed. */
+static void test_from_json_ranges(void **state)
+{
+	static const char *const docs[] = {
+		"{\"metrics\": [{\"id\": \"x.a\", \"n\": -5}]}",
+		"{\"metrics\": [{\"id\": \"x.a\", \"n\": 9223372036854775807}]}",
+		"{\"metrics\": [{\"id\": \"x.a\", \"median\": 1e300}]}",
+		"{\"metrics\": [{\"id\": \"x.a\", \"p99\": -9223372036854775808}]}",
+		"{\"metrics\": [{\"id\": \"x.a\", \"ci95\": [0, 1e200]}]}",
+		"{\"metrics\": [{\"id\": \"x.a\", \"paper\": {\"value\": -1e19}}]}",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		json_t *d = json_loads(docs[i], 0, NULL);
+		struct result r;
+
+		assert_non_null(d);
+		result_init(&r, "x");
+		assert_int_equal(result_from_json(d, &r), -ERANGE);
+		assert_non_null(strstr(r.error, "outside"));
+		assert_non_null(strstr(r.error, "x.a"));
+		json_decref(d);
+		result_free(&r);
+	}
 }
 
 static void test_write_fails_cleanly(void **state)
@@ -361,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_set_value),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_from_json),
+		cmocka_unit_test(test_from_json_ranges),
 		cmocka_unit_test(test_write_fails_cleanly),
 		cmocka_unit_test(test_write_ignores_planted_links),
 		cmocka_unit_test(test_write_error_is_the_real_one),

@@ -25,6 +25,8 @@
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
+#include "lib/fdwait.h"
+#include "lib/jbound.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
 #include "bandwidth.skel.h"
@@ -205,7 +207,10 @@ int bandwidth_side_up(const char *dev, const char *cond, struct bw_agent **out, 
 
 int bandwidth_side_accept(struct bw_agent *a)
 {
-	return side_accept(&a->b);
+	/* the generator connected before it asked: bounded, and not past the driver's end */
+	int err = fdwait(a->b.lfd, POLLIN, FDWAIT_ACCEPT_MS);
+
+	return err ? err : side_accept(&a->b);
 }
 
 uint64_t bandwidth_side_bytes(struct bw_agent *a, uint64_t *now_ns)
@@ -226,23 +231,24 @@ void bandwidth_side_down(struct bw_agent *a)
 /* ---- the generator's end ---- */
 
 /* The sink's byte count and the time on its own clock: here, or through the agent. */
-static int sink_read(struct bw_side *b, struct remote *rm, uint64_t *bytes, uint64_t *ns)
+static int sink_read(struct bw_side *s, struct remote *rm, uint64_t *bytes, uint64_t *ns)
 {
+	struct jb b = { .what = "bw_bytes" };
 	char why[200];
 	json_t *a;
 
 	if (!rm) {
 		*ns = bpfu_now_ns();
-		*bytes = atomic_load(&b->s.bytes);
+		*bytes = atomic_load(&s->s.bytes);
 		return 0;
 	}
 	a = remote_call(rm, json_pack("{s:s}", "op", "bw_bytes"), why, sizeof(why));
 	if (!a)
 		return log_errno(-EIO, "read the sink on the other host: %s", why);
-	*bytes = (uint64_t)json_integer_value(json_object_get(a, "bytes"));
-	*ns = (uint64_t)json_integer_value(json_object_get(a, "ns"));
+	*bytes = jb_key_count(&b, a, "bytes");
+	*ns = jb_key_count(&b, a, "ns");
 	json_decref(a);
-	return 0;
+	return b.err ? log_errno(-EPROTO, "the agent: %s", b.why) : 0;
 }
 
 /* Streams for dur_ns after a short warm-up (slow start); Gb/s as the sink counted it. */
@@ -265,6 +271,13 @@ static int stream(int tx, struct bw_side *b, struct remote *rm, uint64_t dur_ns,
 	}
 	if (!err)
 		err = sink_read(b, rm, &b1, &t1);
+	/* the sink's count and clock only go forward (the agent's too: else it is refused) */
+	if (!err && (t1 <= t0 || b1 < b0))
+		err = log_errno(-EPROTO,
+				"the sink's count or clock went back (%llu -> %llu bytes, "
+				"%llu -> %llu ns)",
+				(unsigned long long)b0, (unsigned long long)b1,
+				(unsigned long long)t0, (unsigned long long)t1);
 	if (!err)
 		*gbps = (double)(b1 - b0) * 8.0 / (double)(t1 - t0);
 	return err;

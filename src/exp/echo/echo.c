@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -25,6 +26,8 @@
 #include "agent/agent.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
+#include "lib/fdwait.h"
+#include "lib/jbound.h"
 #include "lib/log.h"
 #include "loadgen/loadgen.h"
 #include "testbed/testbed.h"
@@ -265,10 +268,13 @@ static uint64_t remote_down(struct ctx *c)
 {
 	char why[200];
 	json_t *a = remote_call(c->remote, json_pack("{s:s}", "op", "echo_down"), why, sizeof(why));
-	uint64_t n = a ? (uint64_t)json_integer_value(json_object_get(a, "replied")) : 0;
+	struct jb b = { .what = "echo_down" };
+	uint64_t n = a ? jb_key_count(&b, a, "replied") : 0;
 
 	if (!a)
 		log_info("echo: the agent could not take the variant down: %s", why);
+	else if (b.err)
+		log_info("echo: the agent's count of replies is refused: %s", b.why);
 	json_decref(a);
 	return n;
 }
@@ -615,7 +621,11 @@ int echo_side_up(const char *dev, const char *peer_ip, const char *variant, cons
 
 int echo_side_accept(struct echo_side *s)
 {
-	return skskb_accept(&s->c, -1);
+	/* the generator connected before it asked: bounded, and not past the driver's end */
+	int err =
+		s->c.srv.sk_lfd < 0 ? -ENOTCONN : fdwait(s->c.srv.sk_lfd, POLLIN, FDWAIT_ACCEPT_MS);
+
+	return err ? err : skskb_accept(&s->c, -1);
 }
 
 uint64_t echo_side_down(struct echo_side *s)

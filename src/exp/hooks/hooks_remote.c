@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,8 @@
 #include "exp/hooks/hooks_int.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
+#include "lib/fdwait.h"
+#include "lib/jbound.h"
 #include "lib/log.h"
 #include "lib/util.h"
 #include "testbed/testbed.h"
@@ -178,16 +179,20 @@ int hooks_side_open(struct hooks_side *s, bool tcp, bool busy, bool skskb, int n
 
 int hooks_side_accept(struct hooks_side *s, bool skskb, char *why, size_t whylen)
 {
-	struct pollfd pf = { .fd = s->p.lfd, .events = POLLIN };
 	int err = 0;
 
-	if (s->p.lfd < 0 || s->p.rx >= 0 || poll(&pf, 1, 5000) != 1) {
-		snprintf(why, whylen, "no TCP connection to accept");
+	if (s->p.lfd < 0 || s->p.rx >= 0) {
+		snprintf(why, whylen, "no TCP socket listening (hk_open with tcp first)");
 		return -ENOTCONN;
 	}
-	s->p.rx = accept4(s->p.lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (s->p.rx < 0)
-		err = -errno;
+	/* the generator connected before it asked: bounded, and not past the driver's end */
+	s->p.rx = fdwait_accept(s->p.lfd, FDWAIT_ACCEPT_MS);
+	if (s->p.rx < 0) {
+		err = s->p.rx;
+		s->p.rx = -1;
+		fdwait_why(err, "TCP connection", FDWAIT_ACCEPT_MS, why, whylen);
+		return err;
+	}
 	if (!err && skskb)
 		err = path_verdict(s->skel, &s->p, P_TCP, s->skel->progs.olab_hooks_skskb_stamp);
 	if (!err)
@@ -329,6 +334,24 @@ static void spin_until(uint64_t t)
 		;
 }
 
+/* hk_stats' program k: [run_time_ns, run_cnt], each a count; else the run stops (h->err). */
+static int stats_pair(struct hk_remote *h, json_t *a, int k, uint64_t *rt, uint64_t *rc)
+{
+	json_t *pair = json_array_get(json_object_get(a, "stats"), (size_t)k);
+	struct jb b = { .what = "hk_stats" };
+	char name[32];
+
+	snprintf(name, sizeof(name), "stats[%d][0]", k);
+	*rt = jb_count(&b, json_array_get(pair, 0), name);
+	snprintf(name, sizeof(name), "stats[%d][1]", k);
+	*rc = jb_count(&b, json_array_get(pair, 1), name);
+	if (b.err) {
+		snprintf(h->why, sizeof(h->why), "%s", b.why);
+		h->err = log_errno(-EPROTO, "the agent: %s", h->why);
+	}
+	return h->err;
+}
+
 /* The empty programs' cost on the server's live path, batch by batch. */
 static void remote_stats(struct hk_remote *h, const struct tb *tb, const struct run_opts *o,
 			 struct result *r)
@@ -354,14 +377,12 @@ static void remote_stats(struct hk_remote *h, const struct tb *tb, const struct 
 			spin_until(t += GAP_MIN_NS);
 		}
 		a1 = hk_call(h, json_pack("{s:s}", "op", "hk_stats"));
-		for (k = 0; a0 && a1 && k < 3; k++) {
-			json_int_t rt0 = 0, rc0 = 0, rt1 = 0, rc1 = 0;
+		for (k = 0; a0 && a1 && k < 3 && !h->err; k++) {
+			uint64_t rt0, rc0, rt1, rc1;
 
-			if (json_unpack(json_array_get(json_object_get(a0, "stats"), (size_t)k),
-					"[I, I]", &rt0, &rc0) ||
-			    json_unpack(json_array_get(json_object_get(a1, "stats"), (size_t)k),
-					"[I, I]", &rt1, &rc1))
-				continue;
+			if (stats_pair(h, a0, k, &rt0, &rc0) || stats_pair(h, a1, k, &rt1, &rc1))
+				break;
+			/* counts within 0..JB_COUNT_MAX: the differences cannot overflow */
 			if (rc1 > rc0 && rt1 >= rt0)
 				stats_samples_add(&s[k], (double)(rt1 - rt0) / (double)(rc1 - rc0));
 		}
@@ -396,11 +417,11 @@ static uint64_t probe_gap(struct hk_remote *h)
 	stats_samples_init(&u);
 	json_array_foreach(json_object_get(a, "rows"), i, row)
 	{
-		json_t *v = json_array_get(row, HP_MAX - 1);
+		int64_t v;
 
-		if (json_is_integer(v) && json_integer_value(v) > 0 &&
-		    json_integer_value(v) < (json_int_t)GAP_MAX_NS)
-			stats_samples_add(&u, (double)json_integer_value(v));
+		/* the reader's time, where a plausible one: else not a warm-up sample */
+		if (jb_int_in(json_array_get(row, HP_MAX - 1), 1, (int64_t)GAP_MAX_NS - 1, &v))
+			stats_samples_add(&u, (double)v);
 	}
 	json_decref(a);
 	if (u.n >= WARMUP / 2) {
@@ -437,7 +458,15 @@ static int remote_ping(struct hk_remote *h, int tx, int n, int *got, uint64_t *g
 	/* the last probes' way up: well within a few gaps */
 	spin_until(t + 10 * GAP_MAX_NS);
 	a = hk_call(h, json_pack("{s:s}", "op", "hk_close"));
-	*got = (int)json_integer_value(json_object_get(a, "got"));
+	if (a) {
+		struct jb b = { .what = "hk_close" };
+
+		*got = (int)jb_key_int(&b, a, "got", 0, n);
+		if (b.err) {
+			snprintf(h->why, sizeof(h->why), "%s", b.why);
+			h->err = log_errno(-EPROTO, "the agent: %s", h->why);
+		}
+	}
 	json_decref(a);
 	return h->err;
 }
@@ -458,20 +487,24 @@ static void remote_rows(struct hk_remote *h, int n, struct reach_samples *s)
 			struct hooks_row hr = { .d = { 0 } };
 			bool ok = json_is_array(row) && json_array_size(row) == HP_MAX;
 
+			/*
+			 * each stamp -1 (none) or up to a second after XDP's: a stamp that goes back
+			 * in time, or a row of another shape, is not one and the row is dropped
+			 */
 			for (h_ = HP_XDP + 1; ok && h_ < HP_MAX; h_++) {
-				json_t *v = json_array_get(row, (size_t)h_ - 1);
+				int64_t v = 0;
 
-				ok = json_is_integer(v);
-				hr.d[h_] = json_integer_value(v);
+				ok = jb_int_in(json_array_get(row, (size_t)h_ - 1), -1, 999999999,
+					       &v);
+				hr.d[h_] = v;
 			}
-			if (ok && json_is_integer(json_array_get(row, HP_MAX - 1)))
-				hr.user = json_integer_value(json_array_get(row, HP_MAX - 1));
-			else
-				ok = false;
-			/* a stamp that goes back in time is not a stamp: the row is dropped */
-			for (h_ = 0; ok && h_ < HP_MAX; h_++)
-				ok = hr.d[h_] >= -1 && hr.d[h_] < 1000000000LL;
-			if (ok && hr.user >= -1 && hr.user < 1000000000LL)
+			if (ok) {
+				int64_t v = 0;
+
+				ok = jb_int_in(json_array_get(row, HP_MAX - 1), -1, 999999999, &v);
+				hr.user = v;
+			}
+			if (ok)
 				reach_add(s, &hr, NAN);
 		}
 		json_decref(a);
@@ -584,8 +617,12 @@ int hooks_run_remote(struct exp_ctx *x)
 	if (hk_ok(&h, json_pack("{s:s, s:s}", "op", "hk_up", "part", "stats"))) {
 		a = hk_call(&h, json_pack("{s:s, s:b, s:i}", "op", "hk_testrun", "quick",
 					  x->o->quick, "samples", (int)x->o->samples));
-		if (a && result_from_json(json_object_get(a, "result"), x->r))
-			h.err = log_errno(-EIO, "the agent sent no test-run result");
+		if (a && result_from_json(json_object_get(a, "result"), x->r)) {
+			snprintf(h.why, sizeof(h.why), "%s",
+				 x->r->error[0] ? x->r->error
+						: "the agent sent no test-run result");
+			h.err = log_errno(-EPROTO, "%s", h.why);
+		}
 		json_decref(a);
 		remote_stats(&h, x->tb, x->o, x->r);
 		hk_ok(&h, json_pack("{s:s}", "op", "hk_down"));

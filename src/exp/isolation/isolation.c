@@ -23,6 +23,7 @@
 #include "agent/agent.h"
 #include "exp/isolation/isolation_exp.h"
 #include "kvcache/kvc.h"
+#include "lib/jbound.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
@@ -172,14 +173,17 @@ static void neigh_iters(struct neigh *n, uint32_t iters)
 /* Datagrams the neighbour's program has seen so far. */
 static uint64_t neigh_pkts(struct neigh *n)
 {
+	struct jb b = { .what = "iso_pkts" };
 	json_t *a;
 	uint64_t v;
 
 	if (!n->rm)
 		return n->skel->bss->neigh_pkts;
 	a = neigh_call(n, json_pack("{s:s}", "op", "iso_pkts"));
-	v = a ? (uint64_t)json_integer_value(json_object_get(a, "pkts")) : 0;
+	v = a ? jb_key_count(&b, a, "pkts") : 0;
 	json_decref(a);
+	if (b.err && !n->err)
+		n->err = log_errno(-EPROTO, "the agent: %s", b.why);
 	return v;
 }
 
@@ -202,6 +206,9 @@ static int capacity(struct neigh *nb, struct blaster *b, uint32_t iters, bool qu
 	n1 = neigh_pkts(nb);
 	if (err || nb->err)
 		return err ? err : nb->err;
+	if (n1 < n0)
+		return log_errno(-EPROTO, "the neighbour's count went back (%llu -> %llu)",
+				 (unsigned long long)n0, (unsigned long long)n1);
 	*offered_kpps = (double)atomic_load(&b->sent) * 1e6 / (double)(t1 - t0);
 	*kpps = (double)(n1 - n0) * 1e6 / (double)(t1 - t0);
 	return *kpps > 0 ? 0 : -ENODATA;
@@ -361,9 +368,10 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 	}
 	if (!err && nb->rm) {
 		json_t *a = neigh_call(nb, json_pack("{s:s}", "op", "iso_kvc_hits"));
+		struct jb jb = { .what = "iso_kvc_hits" };
 
-		hits = (uint64_t)json_integer_value(json_object_get(a, "hits"));
-		err = a ? 0 : -EIO;
+		hits = a ? jb_key_count(&jb, a, "hits") : 0;
+		err = !a ? -EIO : jb.err ? log_errno(-EPROTO, "the agent: %s", jb.why) : 0;
 		json_decref(a);
 	} else if (!err) {
 		hits = kvc_nb_hits(&kn);
@@ -495,7 +503,7 @@ static int sweep_points(struct neigh *nb, struct blaster *b, bool quick, struct 
 
 	pts[k++] = (struct point){ 0 };
 	for (j = quick ? 1 : 0; j < 2; j++) {
-		double offered, kpps;
+		double offered = 0, kpps = 0;
 		struct metric *m;
 
 		err = capacity(nb, b, iters[j], quick, &offered, &kpps);

@@ -19,6 +19,7 @@
 #include "afxdp_kv/afxdp_kv_serve.h"
 #include "exp/kv/kv.h"
 #include "exp/kv/kv_int.h"
+#include "lib/jbound.h"
 #include "lib/log.h"
 
 #define AX_PORT 11212 /* memcached keeps 11211 */
@@ -111,6 +112,7 @@ int kv_ax_dut_up(struct ctx *c, bool cache, char *why, size_t whylen)
 	if (c->rm) {
 		json_t *a =
 			kv_dut_call(c, json_pack("{s:s, s:b}", "op", "kv_ax_up", "cache", cache));
+		struct jb b = { .what = "kv_ax_up" };
 
 		if (!a) {
 			snprintf(why, whylen, "%.150s", c->rm_why);
@@ -118,8 +120,12 @@ int kv_ax_dut_up(struct ctx *c, bool cache, char *why, size_t whylen)
 		}
 		c->up = cache ? SV_CACHE : SV_MAX;
 		c->akv_remote = true;
-		c->dut_napi = (int)json_integer_value(json_object_get(a, "napi"));
+		c->dut_napi = (int)jb_key_int(&b, a, "napi", -4095, JB_TID_MAX);
 		json_decref(a);
+		if (kv_dut_refused(c, &b)) {
+			snprintf(why, whylen, "%.150s", c->rm_why);
+			return c->rm_err;
+		}
 		return 0;
 	}
 	o.dev = c->tb->dut.ifname;

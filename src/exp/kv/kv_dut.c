@@ -18,6 +18,7 @@
 #include "agent/agent.h"
 #include "exp/kv/kv.h"
 #include "exp/kv/kv_int.h"
+#include "lib/jbound.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
 #include "lib/log.h"
@@ -47,9 +48,32 @@ json_t *kv_dut_call(struct ctx *c, json_t *req)
 	return a;
 }
 
-static json_int_t jint(json_t *a, const char *k)
+/*
+ * A number the agent sent that is outside its range stops the run as a lost agent does:
+ * c->rm_err set, c->rm_why says which. Whether it did.
+ */
+bool kv_dut_refused(struct ctx *c, const struct jb *b)
 {
-	return json_integer_value(json_object_get(a, k));
+	if (!b->err)
+		return false;
+	if (!c->rm_err) {
+		c->rm_err = -EPROTO;
+		snprintf(c->rm_why, sizeof(c->rm_why), "the agent on %.60s: %.200s",
+			 remote_opts_of(c->rm)->host, b->why);
+		log_info("kv: %s", c->rm_why);
+	}
+	return true;
+}
+
+/* A thread id the agent names, or a -errno it got for one. */
+static int jtid(struct jb *b, json_t *a, const char *k)
+{
+	return (int)jb_key_int(b, a, k, -4095, JB_TID_MAX);
+}
+
+static int jcpu(struct jb *b, json_t *a, const char *k)
+{
+	return (int)jb_key_int(b, a, k, -1, JB_CPU_MAX);
 }
 
 /* ---- memcached and the tools around it ---- */
@@ -68,11 +92,17 @@ int kv_dut_start(struct ctx *c, char *why, size_t whylen)
 			snprintf(why, whylen, "%s", c->rm_why);
 			return c->rm_err;
 		}
-		c->mc_pid = (int)jint(a, "mc_pid");
-		c->mc_worker = (int)jint(a, "mc_worker");
-		c->remote_dut_cpu = (int)jint(a, "dut_cpu");
+		struct jb b = { .what = "kv_up" };
+
+		c->mc_pid = (int)jb_key_int(&b, a, "mc_pid", 1, JB_TID_MAX);
+		c->mc_worker = jtid(&b, a, "mc_worker");
+		c->remote_dut_cpu = jcpu(&b, a, "dut_cpu");
 		c->remote_traced = json_is_true(json_object_get(a, "traced"));
 		json_decref(a);
+		if (kv_dut_refused(c, &b)) {
+			snprintf(why, whylen, "%s", c->rm_why);
+			return c->rm_err;
+		}
 	} else {
 		/* the memcached that will run is the one checked: found on PATH, run by its path */
 		if (tb_which("memcached", mcpath, sizeof(mcpath))) {
@@ -182,8 +212,14 @@ int kv_dut_attach(struct ctx *c, enum server sv, char *why, size_t whylen)
 			snprintf(why, whylen, "%s", c->rm_why);
 			return c->rm_err;
 		}
-		c->dut_napi = (int)jint(a, "napi");
+		struct jb b = { .what = "kv_sv_up" };
+
+		c->dut_napi = jtid(&b, a, "napi");
 		json_decref(a);
+		if (kv_dut_refused(c, &b)) {
+			snprintf(why, whylen, "%s", c->rm_why);
+			return c->rm_err;
+		}
 		return 0;
 	}
 	err = tb_enter(c->tb, TB_DUT);
@@ -216,12 +252,17 @@ void kv_cache_counters(struct ctx *c, uint64_t out[KVC_NCOUNTERS])
 		return;
 	if (c->rm) {
 		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_counters")), *v;
+		struct jb b = { .what = "kv_counters" };
 		size_t i;
 
-		json_array_foreach(json_object_get(a, "counters"), i,
-				   v) if (i < KVC_NCOUNTERS && json_integer_value(v) > 0) out[i] =
-			(uint64_t)json_integer_value(v);
+		json_array_foreach(json_object_get(a, "counters"), i, v)
+		{
+			if (i < KVC_NCOUNTERS)
+				out[i] = jb_count(&b, v, "a counter");
+		}
 		json_decref(a);
+		if (kv_dut_refused(c, &b))
+			memset(out, 0, sizeof(uint64_t) * KVC_NCOUNTERS);
 	} else if (c->k.skel) {
 		kvc_counters(bpf_map__fd(c->k.skel->maps.counters), out);
 	}
@@ -235,10 +276,17 @@ void kv_cache_progstat(struct ctx *c, struct progstat *p)
 		return;
 	if (c->rm) {
 		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_progstat"));
+		struct jb b = { .what = "kv_progstat" };
 
-		json_unpack(a, "{s:I, s:I, s:I, s:I}", "xt", &p->xt, "xc", &p->xc, "tt", &p->tt,
-			    "tc", &p->tc);
+		if (a) {
+			p->xt = jb_key_count(&b, a, "xt");
+			p->xc = jb_key_count(&b, a, "xc");
+			p->tt = jb_key_count(&b, a, "tt");
+			p->tc = jb_key_count(&b, a, "tc");
+		}
 		json_decref(a);
+		if (kv_dut_refused(c, &b))
+			memset(p, 0, sizeof(*p));
 		return;
 	}
 	if (c->stats_fd < 0)
@@ -256,10 +304,15 @@ void kv_dut_busy(struct ctx *c, unsigned long long *busy, unsigned long long *to
 	*busy = *total = 0;
 	if (c->rm) {
 		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_busy"));
+		struct jb b = { .what = "kv_busy" };
 
-		*busy = (unsigned long long)jint(a, "busy");
-		*total = (unsigned long long)jint(a, "total");
+		if (a) {
+			*busy = jb_key_count(&b, a, "busy");
+			*total = jb_key_count(&b, a, "total");
+		}
 		json_decref(a);
+		if (kv_dut_refused(c, &b))
+			*busy = *total = 0;
 	} else {
 		cpu_ticks(c->tb->dut_cpu, busy, total);
 	}
@@ -269,10 +322,13 @@ void kv_dut_where(struct ctx *c, int *napi_cpu, int *worker_cpu)
 {
 	if (c->rm) {
 		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_where"));
+		struct jb b = { .what = "kv_where" };
 
-		*napi_cpu = a ? (int)jint(a, "napi_cpu") : -1;
-		*worker_cpu = a ? (int)jint(a, "worker_cpu") : -1;
+		*napi_cpu = a ? jcpu(&b, a, "napi_cpu") : -1;
+		*worker_cpu = a ? jcpu(&b, a, "worker_cpu") : -1;
 		json_decref(a);
+		if (kv_dut_refused(c, &b))
+			*napi_cpu = *worker_cpu = -1;
 		return;
 	}
 	*napi_cpu = c->dut_napi > 0 ? cpu_of_task(c->dut_napi) : -1;
@@ -328,20 +384,32 @@ void kv_obs_end(struct ctx *c, struct kv_obs *o)
 
 	if (c->rm) {
 		json_t *a = kv_dut_call(c, json_pack("{s:s}", "op", "kv_obs_end")), *v;
+		struct jb b = { .what = "kv_obs_end" };
 		size_t j;
 
-		o->vol = (uint64_t)jint(a, "vol");
-		o->spin_ns = (uint64_t)jint(a, "spin_ns");
-		for (i = 0; i < KV_SCHED_SLOTS; i++) {
+		if (!a)
+			return;
+		o->vol = jb_key_count(&b, a, "vol");
+		o->spin_ns = jb_key_count(&b, a, "spin_ns");
+		for (i = 0; i < KV_SCHED_SLOTS && !b.err; i++) {
 			json_t *s = json_array_get(json_object_get(a, "slots"), i);
 
-			o->wakes[i] = (uint64_t)jint(s, "n");
-			o->idle[i] = (uint64_t)jint(s, "idle");
-			json_array_foreach(json_object_get(s, "lat"), j,
-					   v) if (json_integer_value(v) >= 0)
-				stats_samples_add(&o->wake[i], (double)json_integer_value(v));
+			o->wakes[i] = jb_key_count(&b, s, "n");
+			o->idle[i] = jb_key_count(&b, s, "idle");
+			json_array_foreach(json_object_get(s, "lat"), j, v)
+			{
+				uint64_t ns = jb_count(&b, v, "a wake-up latency");
+
+				if (b.err)
+					break;
+				stats_samples_add(&o->wake[i], (double)ns);
+			}
 		}
 		json_decref(a);
+		if (kv_dut_refused(c, &b)) {
+			kv_obs_free(o);
+			kv_obs_init(o);
+		}
 		return;
 	}
 	kv_sched_unwatch(c->sched, tids);
@@ -369,7 +437,8 @@ void kv_dut_testrun(struct ctx *c, struct result *r)
 	}
 	a = kv_dut_call(c, json_pack("{s:s, s:b}", "op", "kv_testrun", "quick", c->o->quick));
 	if (a && result_from_json(json_object_get(a, "result"), r))
-		log_info("kv: the agent sent no test-run result");
+		log_info("kv: the agent sent no test-run result%s%s", r->error[0] ? ": " : "",
+			 r->error);
 	json_decref(a);
 }
 

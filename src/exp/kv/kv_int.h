@@ -130,6 +130,9 @@ int kv_dut_start(struct ctx *c, char *why, size_t whylen);
 /* One request to the agent (stolen); NULL, c->rm_err and c->rm_why set, when it fails. */
 #include <jansson.h>
 json_t *kv_dut_call(struct ctx *c, json_t *req);
+struct jb;
+/* A refused number in the agent's answer (b) stops the run as a lost agent does: whether. */
+bool kv_dut_refused(struct ctx *c, const struct jb *b);
 void kv_dut_stop(struct ctx *c);
 int kv_dut_attach(struct ctx *c, enum server sv, char *why, size_t whylen);
 void kv_dut_detach(struct ctx *c);

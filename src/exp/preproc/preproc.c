@@ -22,6 +22,7 @@
 #include "exp/preproc/preproc.h"
 #include "agent/agent.h"
 #include "exp/preproc/preproc_exp.h"
+#include "lib/jbound.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
@@ -282,6 +283,7 @@ static int pp_cut(struct pp *p, unsigned int pct)
 /* Datagrams the sink took so far, and when, on the sink's own host's clock. */
 static int pp_pkts(struct pp *p, uint64_t *pkts, uint64_t *ns)
 {
+	struct jb b = { .what = "pp_pkts" };
 	json_t *a;
 	int err;
 
@@ -292,10 +294,10 @@ static int pp_pkts(struct pp *p, uint64_t *pkts, uint64_t *ns)
 	err = pp_remote(p, json_pack("{s:s}", "op", "pp_pkts"), &a);
 	if (err)
 		return err;
-	*pkts = (uint64_t)json_integer_value(json_object_get(a, "pkts"));
-	*ns = (uint64_t)json_integer_value(json_object_get(a, "ns"));
+	*pkts = jb_key_count(&b, a, "pkts");
+	*ns = jb_key_count(&b, a, "ns");
 	json_decref(a);
-	return 0;
+	return b.err ? log_errno(-EPROTO, "the agent: %s", b.why) : 0;
 }
 
 /* The datagram the generator sends: no UDP checksum, so every cut costs the stack alike. */
@@ -325,7 +327,7 @@ static int pp_sweep(struct pp *p, int gen_fd)
 		double base = 0;
 
 		for (k = 0; k < p->npct; k++) {
-			uint64_t sent, p0, p1, t0, t1, s0, s1;
+			uint64_t sent = 0, p0 = 0, p1 = 0, t0, t1, s0 = 0, s1 = 0;
 
 			err = pp_cut(p, p->pcts[k]);
 			if (!err)
@@ -336,6 +338,8 @@ static int pp_sweep(struct pp *p, int gen_fd)
 			t1 = bpfu_now_ns();
 			if (!err)
 				err = pp_pkts(p, &p1, &s1);
+			if (!err && (p1 < p0 || s1 <= s0))
+				err = log_errno(-EPROTO, "the sink's count or clock went back");
 			if (err)
 				return log_errno(err,
 						 "send live frames (BPF_F_TEST_XDP_LIVE_FRAMES) "
