@@ -16,6 +16,7 @@
 
 #include "agent/agent.h"
 #include "exp/exp.h"
+#include "lib/atomicfile.h"
 #include "lib/bpfutil.h"
 #include "lib/busy.h"
 #include "lib/cli.h"
@@ -63,8 +64,14 @@ static const char run_doc[] =
 
 static const struct argp_option run_options[] = {
 	{ "quick", 'q', NULL, 0, "Few samples: the whole suite in a few minutes", 0 },
-	{ "json", 'j', "FILE", 0, "Also write the JSON document to FILE", 0 },
-	{ "out", 'o', "DIR", 0, "Run folder parent (default: results)", 0 },
+	{ "json", 'j', "FILE", 0,
+	  "Also write the JSON document to FILE (a file, or a stream such as /dev/stdout; a "
+	  "link to a file is refused)",
+	  0 },
+	{ "out", 'o', "DIR", 0,
+	  "Run folder parent (default: results); through a symbolic link only if it is yours or "
+	  "root's, and then the real folder is said",
+	  0 },
 	{ "samples", 'n', "N", 0, "Samples per live metric (100..8000)", 0 },
 	{ "budget", 'b', "TIME", 0,
 	  "Stop starting experiments past this total (e.g. 90s, 10m; default 3m with --quick, "
@@ -338,6 +345,29 @@ static int run_acquire(void)
 	return EXIT_OK;
 }
 
+/*
+ * Where the run writes, checked before anything is measured: --json is a file or a stream
+ * (atomicfile.h), and -o may go through the user's own symbolic links (said), not others'.
+ */
+static int run_check_outputs(const struct run_args *a)
+{
+	char why[512];
+	int k;
+
+	if (a->json && out_check(a->json, why, sizeof(why)) < 0) {
+		fprintf(stderr, "offloadlab run: --json: %s\n", why);
+		return EXIT_FAIL;
+	}
+	k = out_dir_check(a->out, why, sizeof(why));
+	if (k < 0) {
+		fprintf(stderr, "offloadlab run: --out: %s\n", why);
+		return EXIT_FAIL;
+	}
+	if (k > 0)
+		log_info("%s", why);
+	return EXIT_OK;
+}
+
 /* The agent on the other host, and its environment. */
 static int run_remote_open(struct run_state *st)
 {
@@ -376,6 +406,15 @@ static int run_prepare(struct run_state *st)
 	err = run_folder_create(st->a.out, st->stamp, st->dir, sizeof(st->dir));
 	if (err)
 		return log_errno(err, "create a run folder under %s", st->a.out);
+	/* through a link: every path said from here on is where the files really are */
+	if (out_dir_check(st->dir, st->path, sizeof(st->path)) > 0) {
+		char *real = realpath(st->dir, NULL);
+
+		if (real && strlen(real) < sizeof(st->dir))
+			memcpy(st->dir, real, strlen(real) + 1);
+		free(real);
+		log_info("run folder: %s", st->dir);
+	}
 	snprintf(st->path, sizeof(st->path), "%s/results.json", st->dir);
 	st->snap0 = malloc(sizeof(*st->snap0));
 	st->snap1 = malloc(sizeof(*st->snap1));
@@ -517,7 +556,9 @@ int run_main(int argc, char **argv)
 		free(st);
 		return EXIT_USAGE;
 	}
-	rc = run_acquire();
+	rc = run_check_outputs(&st->a);
+	if (rc == EXIT_OK)
+		rc = run_acquire();
 	if (rc != EXIT_OK) {
 		free(st);
 		return rc;
