@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -263,26 +262,38 @@ int run_folder_create(const char *parent, const char *stamp, char *dir, size_t l
 int run_lock(const char *path, int *holder)
 {
 	char buf[32];
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), n;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), n, tries, err;
 
 	*holder = 0;
 	if (fd < 0)
 		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	/*
+	 * A POSIX record lock, not flock: F_GETLK names the process that holds it, from the lock
+	 * itself. The pid written in the file below is for people; a contender may find it empty
+	 * or still a finished run's, since it is written after the lock is taken.
+	 */
+	for (tries = 0;; tries++) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 
-		n = (int)pread(fd, buf, sizeof(buf) - 1, 0);
-		if (n > 0) {
-			buf[n] = '\0';
-			*holder = (int)strtol(buf, NULL, 10);
+		if (!fcntl(fd, F_SETLK, &fl))
+			break;
+		err = errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
+		if (err == -EBUSY) {
+			fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
+			if (fcntl(fd, F_GETLK, &fl))
+				err = -errno;
+			else if (fl.l_type == F_UNLCK && tries < 3)
+				continue; /* released in between: try again */
+			else if (fl.l_type != F_UNLCK)
+				*holder =
+					fl.l_pid > 0 ? (int)fl.l_pid : 0; /* 0: in another pid ns */
 		}
 		close(fd);
 		return err;
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)n, 0) != n) {
-		int err = -errno;
-
+		err = -errno;
 		close(fd);
 		return err;
 	}
@@ -332,10 +343,14 @@ static int run_acquire(void)
 	}
 	err = run_lock(lock && *lock ? lock : RUN_LOCK_DEFAULT, &holder);
 	if (err == -EBUSY) {
+		char who[32] = "pid unknown";
+
+		if (holder > 0)
+			snprintf(who, sizeof(who), "pid %d", holder);
 		fprintf(stderr,
-			"offloadlab run: another run (pid %d) is measuring on this machine; two "
+			"offloadlab run: another run (%s) is measuring on this machine; two "
 			"runs at once spoil each other's figures: wait for it to end\n",
-			holder);
+			who);
 		return EXIT_FAIL;
 	}
 	if (err) {
