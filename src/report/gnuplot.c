@@ -117,7 +117,7 @@ static char *read_svg(int fd)
 
 char *gnuplot_svg(const char *script, size_t len)
 {
-	int sfd = memfd_create("olab-plot", MFD_CLOEXEC), p[2] = { -1, -1 }, status;
+	int sfd = memfd_create("olab-plot", MFD_CLOEXEC), p[2] = { -1, -1 }, status = -1;
 	char *svg = NULL, *start;
 	pid_t pid = -1;
 
