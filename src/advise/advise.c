@@ -24,18 +24,24 @@
 
 #include "xdp_pass.skel.h"
 
+static bool advice_finite(const struct advice *a)
+{
+	return isfinite(a->fast_ns) && isfinite(a->slow_ns) && isfinite(a->gain) &&
+	       isfinite(a->breakeven_w) && isfinite(a->slow_penalty_pct);
+}
+
 int advise_model(double w, double app_ns, double cost_ns, struct advice *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (!(w >= 0 && w <= 1) || !(app_ns > 0) || !(cost_ns >= 0))
-		return -1;
+		return -EINVAL;
 	a->fast_ns = cost_ns;
 	a->slow_ns = cost_ns + app_ns;
 	a->gain = app_ns / (cost_ns + (1 - w) * app_ns);
 	a->breakeven_w = cost_ns / app_ns;
 	a->slow_penalty_pct = cost_ns / app_ns * 100;
 	a->pays_off = a->gain > 1;
-	return 0;
+	return advice_finite(a) ? 0 : -ERANGE;
 }
 
 struct args {
@@ -291,6 +297,7 @@ int advise_main(int argc, char **argv)
 	struct args a = { .cost_ns = -1 };
 	struct advice adv;
 	double empty = -1;
+	int err;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
@@ -315,12 +322,25 @@ int advise_main(int argc, char **argv)
 	}
 	if (geteuid() == 0)
 		empty = empty_xdp_ns();
-	if (advise_model(a.w, a.app_ns, a.cost_ns, &adv)) {
+	err = advise_model(a.w, a.app_ns, a.cost_ns, &adv);
+	if (err == -EINVAL) {
 		fprintf(stderr, "offloadlab advise: inputs outside the model\n");
 		return EXIT_USAGE;
 	}
 	if (a.from) /* a miss pays the miss path, not the mix */
 		adv.slow_penalty_pct = fr.miss_ns / a.app_ns * 100;
+	if (err || !isfinite(adv.slow_penalty_pct) || !isfinite(a.cost_ns) || !isfinite(a.app_ns)) {
+		fprintf(stderr,
+			"offloadlab advise: the model has no finite answer for a hit share of %g, "
+			"t = %g ns and c = %g ns: %s\n",
+			a.w, a.app_ns, a.cost_ns,
+			a.cost_ns == 0 && a.w == 1
+				? "a program that costs nothing and serves every request gains "
+				  "without bound; give a cost above 0 or a hit share below 100 %"
+			: a.from ? "a figure overflows: the run's figures are out of any real range"
+				 : "a figure overflows: check the inputs");
+		return EXIT_FAIL;
+	}
 	if (a.json) {
 		json_t *o =
 			json_pack("{s:f, s:f, s:f, s:s, s:f, s:f, s:f, s:f, s:b, s:s}", "hit_share",
@@ -351,8 +371,14 @@ int advise_main(int argc, char **argv)
 			json_object_set_new(o, "from", json_string(fr.path));
 		}
 
-		json_dumpf(o, stdout, JSON_INDENT(2));
-		putchar('\n');
+		/* every field or none: an answer is never printed with one missing */
+		if (!o || json_dumpf(o, stdout, JSON_INDENT(2)) || putchar('\n') == EOF ||
+		    fflush(stdout)) {
+			fprintf(stderr, "offloadlab advise: could not %s the JSON answer\n",
+				o ? "write" : "build");
+			json_decref(o);
+			return EXIT_FAIL;
+		}
 		json_decref(o);
 		return EXIT_OK;
 	}

@@ -18,7 +18,11 @@ struct advice {
 	bool pays_off;		 /* gain > 1 */
 };
 
-/* 0, or -1 for inputs outside the model (w not in [0, 1], t <= 0, c < 0). */
+/*
+ * 0; -EINVAL for inputs outside the model (w not in [0, 1], t <= 0, c < 0); -ERANGE when a
+ * result is not a finite number (c = 0 with w = 1: an unbounded gain; or a figure that
+ * overflows), which is an answer no one can use, never printed as one.
+ */
 int advise_model(double w, double app_ns, double cost_ns, struct advice *a);
 
 /* offloadlab advise ... */

@@ -12,6 +12,11 @@
 
 /* Version of the JSON document written by results_write_json(); docs/results-schema.md. */
 #define RESULTS_SCHEMA_VERSION 1
+/*
+ * The largest results document a reader takes (report, compare, advise --from): a full run
+ * writes well under 1 MiB, and parsing costs about ten times the file's size in memory.
+ */
+#define RESULTS_MAX_BYTES (16u << 20)
 
 enum method {
 	METHOD_TESTRUN,	 /* BPF_PROG_TEST_RUN loop: an upper bound of program cost */

@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "lib/atomicfile.h"
 #include "lib/cli.h"
 #include "lib/log.h"
 #include "lib/results.h"
@@ -169,6 +170,7 @@ int loadgen_main(int argc, char **argv)
 	struct lg_result r;
 	struct result res;
 	struct metric *m;
+	char why[512];
 	int err;
 
 	lg_opts_default(&a.o);
@@ -179,6 +181,10 @@ int loadgen_main(int argc, char **argv)
 	a.o.stop = &stop;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
+	if (a.json && out_check(a.json, why, sizeof(why)) < 0) {
+		fprintf(stderr, "offloadlab loadgen: --json: %s\n", why);
+		return EXIT_FAIL;
+	}
 	if (use_mc) {
 		mc.udp = a.o.l4 == LG_UDP;
 		lg_mc_app(&app, &mc);

@@ -305,9 +305,18 @@ out:
 	return n;
 }
 
-static json_t *num_or_null(double v)
+/*
+ * A number in the JSON answer: null when there is none (NaN: e.g. no change from a median of
+ * 0), and the strings "inf" / "-inf" when it overflows (a change from a tiny median to a
+ * large one), which JSON numbers cannot hold; never dropped (docs/results-schema.md).
+ */
+static json_t *num_json(double v)
 {
-	return isnan(v) ? json_null() : json_real(v);
+	if (isnan(v))
+		return json_null();
+	if (isinf(v))
+		return json_string(v > 0 ? "inf" : "-inf");
+	return json_real(v);
 }
 
 int compare_main(int argc, char **argv)
@@ -323,6 +332,7 @@ int compare_main(int argc, char **argv)
 	struct cmp_row *rows = NULL;
 	size_t n, i, counts[5] = { 0 };
 	int regressions = 0;
+	bool unwritten = false;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
@@ -356,9 +366,9 @@ int compare_main(int argc, char **argv)
 			json_object_set_new(o, "id", json_string(rows[i].id ? rows[i].id : ""));
 			json_object_set_new(o, "unit",
 					    json_string(rows[i].unit ? rows[i].unit : ""));
-			json_object_set_new(o, "a", num_or_null(rows[i].a));
-			json_object_set_new(o, "b", num_or_null(rows[i].b));
-			json_object_set_new(o, "change_pct", num_or_null(rows[i].change));
+			json_object_set_new(o, "a", num_json(rows[i].a));
+			json_object_set_new(o, "b", num_json(rows[i].b));
+			json_object_set_new(o, "change_pct", num_json(rows[i].change));
 			json_object_set_new(o, "outcome",
 					    json_string(cmp_outcome_name(rows[i].outcome)));
 			json_object_set_new(o, "beyond_noise",
@@ -368,7 +378,7 @@ int compare_main(int argc, char **argv)
 			if (rows[i].why)
 				json_object_set_new(o, "why", json_string(rows[i].why));
 			else
-				json_object_set_new(o, "noise_floor", num_or_null(rows[i].floor));
+				json_object_set_new(o, "noise_floor", num_json(rows[i].floor));
 			json_array_append_new(arr, o);
 		}
 		json_object_set_new(out, "metrics", arr);
@@ -382,8 +392,11 @@ int compare_main(int argc, char **argv)
 		json_object_set_new(out, "takeaways", arr);
 		json_object_set_new(out, "takeaways_changed", json_integer((json_int_t)flips));
 		json_object_set_new(out, "regressions_over_threshold", json_integer(regressions));
-		json_dumpf(out, stdout, JSON_INDENT(2));
-		putchar('\n');
+		if (json_dumpf(out, stdout, JSON_INDENT(2)) || putchar('\n') == EOF ||
+		    fflush(stdout)) {
+			fprintf(stderr, "offloadlab compare: could not write the JSON answer\n");
+			unwritten = true;
+		}
 		json_decref(out);
 	} else {
 		printf("A: %s  (%s, kernel %s, %s)\n", ra,
@@ -424,5 +437,5 @@ int compare_main(int argc, char **argv)
 	free(rows);
 	json_decref(da);
 	json_decref(db);
-	return regressions ? EXIT_FAIL : EXIT_OK;
+	return regressions || unwritten ? EXIT_FAIL : EXIT_OK;
 }

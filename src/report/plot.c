@@ -1,134 +1,79 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <sched.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "lib/log.h"
-#include "lib/sigclean.h"
+#include "report/gnuplot.h"
 #include "report/load.h"
 #include "report/plot.h"
 #include "lib/util.h"
 
-/* nobody/nogroup: who gnuplot runs as when offloadlab runs as root */
-#define PLOT_UID 65534
-#define PLOT_GID 65534
-
+/*
+ * A plot is one script: the head, the data as inline datablocks ($d0 ...), then the settings
+ * and the plot command. No file is written: gnuplot reads the script from a memory file and
+ * writes the SVG into a pipe (report/gnuplot.c), so no path is shared with it.
+ */
 #define HEAD                                                                                       \
 	"set terminal svg size 760,380 dynamic enhanced font 'Helvetica,11' background "           \
 	"'#ffffff'\n"                                                                              \
 	"set datafile separator '\\t'\nset datafile missing 'NaN'\nset grid ytics lc "             \
 	"rgb '#dddddd'\nset border 3\nset tics nomirror\nset key top left\n"
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL, *start;
-	long len;
+/*
+ * A datablock ends at the first line that starts with its marker. Its lines start with a
+ * number (%g) or a label kept by plot_safe_str, which has no '_': none can start with this.
+ */
+#define EOD "OLAB_EOD"
 
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (len = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)len + 1);
-		if (buf && fread(buf, 1, (size_t)len, f) == (size_t)len)
-			buf[len] = '\0';
-		else {
-			free(buf);
-			buf = NULL;
-		}
-	}
-	fclose(f);
-	/* inline: drop the XML prolog and doctype, keep from <svg on */
-	if (buf && (start = strstr(buf, "<svg")) && start != buf)
-		memmove(buf, start, strlen(start) + 1);
-	return buf;
-}
-
-/* Run gnuplot on script (which writes dir/out.svg) and return the SVG. */
-static char *run_gnuplot(const char *dir, const char *script)
-{
-	char spath[512], opath[512];
+struct script {
 	FILE *f;
-	pid_t pid;
-	int status;
+	char *buf;
+	size_t len;
+};
 
-	snprintf(spath, sizeof(spath), "%s/plot.gp", dir);
-	snprintf(opath, sizeof(opath), "%s/out.svg", dir);
-	f = fopen(spath, "w");
-	if (!f)
-		return NULL;
-	fprintf(f, "%sset output '%s'\n%s", HEAD, opath, script);
-	fclose(f);
-	/* as root, gnuplot runs as nobody in the folder it owns: its system() could do little */
-	if (geteuid() == 0 && chown(dir, PLOT_UID, PLOT_GID))
-		return NULL;
-	pid = fork();
-	if (pid < 0)
-		return NULL;
-	if (pid == 0) {
-		int nul = open("/dev/null", O_WRONLY);
-
-		if (nul >= 0 && !log_verbose) {
-			dup2(nul, STDOUT_FILENO);
-			dup2(nul, STDERR_FILENO);
-		}
-		/* no network, no privileges; refuse to plot at all rather than plot as root */
-		if (geteuid() == 0 && (unshare(CLONE_NEWNET) || setgroups(0, NULL) ||
-				       setgid(PLOT_GID) || setuid(PLOT_UID)))
-			_exit(126);
-		setenv("HOME", dir, 1);
-		execlp("gnuplot", "gnuplot", spath, (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-		return NULL;
-	return slurp(opath);
-}
-
-/* Every file a plot's folder may hold: removed with it, also when a signal ends the run. */
-static const char *const names[] = { "plot.gp", "out.svg", "d0", "d1", "d2", "d3",  "d4",
-				     "d5",	"d6",	   "d7", "d8", "d9", "d10", "d11" };
-
-/* A private temporary folder; removed (with its files) by cleanup(). */
-static int tmpdir(char *dir, size_t len)
+static int script_open(struct script *s)
 {
-	snprintf(dir, len, "/tmp/olab-plot.XXXXXX");
-	if (!mkdtemp(dir))
+	s->buf = NULL;
+	s->len = 0;
+	s->f = open_memstream(&s->buf, &s->len);
+	if (!s->f)
 		return -errno;
-	sigclean_add_dir(dir, names, (int)ARRAY_SIZE(names));
+	fputs(HEAD, s->f);
 	return 0;
 }
 
-static void cleanup(const char *dir)
+/* Run the script and free it: the SVG, or NULL. */
+static char *script_run(struct script *s)
 {
-	char p[600];
-	size_t i;
+	char *svg = NULL;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
-		unlink(p);
-	}
-	rmdir(dir);
-	sigclean_del(dir);
+	if (!fclose(s->f) && s->buf)
+		svg = gnuplot_svg(s->buf, s->len);
+	free(s->buf);
+	return svg;
+}
+
+static void script_drop(struct script *s)
+{
+	fclose(s->f);
+	free(s->buf);
 }
 
 int plot_available(void)
 {
-	char dir[64], *svg;
+	struct script s;
+	char *svg;
+	int ok;
 
-	if (tmpdir(dir, sizeof(dir)))
+	if (script_open(&s))
 		return 0;
-	svg = run_gnuplot(dir, "plot x\n");
-	cleanup(dir);
+	fputs("plot x\n", s.f);
+	svg = script_run(&s);
+	ok = svg != NULL;
 	free(svg);
-	return svg != NULL;
+	return ok;
 }
 
 /* Scale for display: ns shown as us when values reach 10 us. */
@@ -260,24 +205,18 @@ static void esc_title(const char *in, char *out, size_t len)
 
 char *plot_bars(const char *title, json_t **ms, int n)
 {
-	char dir[64], path[128], label[64], t[200], script[2048];
+	char label[64], t[200];
 	const char *unit;
 	double k;
 	size_t pre, suf;
 	int i, shown = 0, negative = 0;
-	char *svg;
-	FILE *f;
+	struct script s;
 
-	if (n <= 0 || tmpdir(dir, sizeof(dir)))
+	if (n <= 0 || script_open(&s))
 		return NULL;
 	k = scale_for(ms, n, &unit);
 	common_words(ms, n, &pre, &suf);
-	snprintf(path, sizeof(path), "%s/d0", dir);
-	f = fopen(path, "w");
-	if (!f) {
-		cleanup(dir);
-		return NULL;
-	}
+	fputs("$d0 << " EOD "\n", s.f);
 	for (i = 0; i < n; i++) {
 		double med = load_num(ms[i], "median");
 
@@ -286,88 +225,78 @@ char *plot_bars(const char *title, json_t **ms, int n)
 		if (med < 0 || load_num(ms[i], "p25") < 0 || paper_value(ms[i]) < 0)
 			negative = 1;
 		short_label(ms[i], pre, suf, label, sizeof(label));
-		fprintf(f, "%s\t%g\t%g\t%g\t%g\n", label, med * k, load_num(ms[i], "p25") * k,
+		fprintf(s.f, "%s\t%g\t%g\t%g\t%g\n", label, med * k, load_num(ms[i], "p25") * k,
 			load_num(ms[i], "p75") * k, paper_value(ms[i]) * k);
 		shown++;
 	}
-	fclose(f);
+	fputs(EOD "\n", s.f);
 	if (!shown) {
-		cleanup(dir);
+		script_drop(&s);
 		return NULL;
 	}
 	esc_title(title, t, sizeof(t));
-	snprintf(script, sizeof(script),
-		 "set title '%s'\nset ylabel '%s'\nset style data histograms\n"
-		 "set style histogram errorbars gap 1 lw 1\nset style fill solid 0.75 border -1\n"
-		 "set xtics rotate by -30 font ',9'\nset yrange [%s:*]\nset bmargin 9\n"
-		 "set xzeroaxis lt -1\n"
-		 "plot '%s/d0' using 2:3:4:xtic(1) title 'ours: median, p25-p75' lc rgb "
-		 "'#2b6cb0', '' using 5:5:5 title 'paper' lc rgb '#dd8452'\n",
-		 t, unit, negative ? "*" : "0", dir);
-	svg = run_gnuplot(dir, script);
-	cleanup(dir);
-	return svg;
+	fprintf(s.f,
+		"set title '%s'\nset ylabel '%s'\nset style data histograms\n"
+		"set style histogram errorbars gap 1 lw 1\nset style fill solid 0.75 border -1\n"
+		"set xtics rotate by -30 font ',9'\nset yrange [%s:*]\nset bmargin 9\n"
+		"set xzeroaxis lt -1\n"
+		"plot $d0 using 2:3:4:xtic(1) title 'ours: median, p25-p75' lc rgb "
+		"'#2b6cb0', $d0 using 5:5:5 title 'paper' lc rgb '#dd8452'\n",
+		t, unit, negative ? "*" : "0");
+	return script_run(&s);
 }
 
 char *plot_cdf(const char *title, json_t **ms, int n)
 {
-	char dir[64], path[128], label[64], t[200], script[4096], *p = script;
+	char label[64], t[200], cmd[4096], *p = cmd;
 	const char *unit;
-	size_t left = sizeof(script);
+	size_t left = sizeof(cmd);
 	double k;
 	int i, used = 0, w;
 	size_t pre, suf;
-	char *svg;
+	struct script s;
 
-	if (n <= 0 || tmpdir(dir, sizeof(dir)))
+	if (n <= 0 || script_open(&s))
 		return NULL;
 	k = scale_for(ms, n, &unit);
 	common_words(ms, n, &pre, &suf);
 	esc_title(title, t, sizeof(t));
-	w = snprintf(p, left,
-		     "set title '%s'\nset xlabel 'latency (%s)'\nset ylabel 'fraction of "
-		     "requests'\nset logscale x\nset yrange [0:1]\nset key bottom right font ',9'\n"
-		     "plot ",
-		     t, unit);
-	p += w;
-	left -= (size_t)w;
+	cmd[0] = '\0';
 	for (i = 0; i < n && i < 12; i++) {
 		json_t *cdf = json_object_get(ms[i], "cdf"), *pt;
 		size_t j;
-		FILE *f;
 
 		if (!json_is_array(cdf) || !json_array_size(cdf))
 			continue;
-		snprintf(path, sizeof(path), "%s/d%d", dir, i);
-		f = fopen(path, "w");
-		if (!f)
-			continue;
-		json_array_foreach(cdf, j, pt)
-		{
-			double v = json_number_value(json_array_get(pt, 1));
-
-			if (v > 0)
-				fprintf(f, "%g\t%g\n", v * k,
-					json_number_value(json_array_get(pt, 0)));
-		}
-		fclose(f);
 		short_label(ms[i], pre, suf, label, sizeof(label));
-		w = snprintf(p, left, "%s'%s' using 1:2 with linespoints pt 7 ps 0.4 title '%s'",
-			     used ? ", " : "", path, label);
+		w = snprintf(p, left, "%s$d%d using 1:2 with linespoints pt 7 ps 0.4 title '%s'",
+			     used ? ", " : "", i, label);
 		if (w < 0 || (size_t)w >= left)
 			break;
 		p += w;
 		left -= (size_t)w;
 		used++;
+		fprintf(s.f, "$d%d << " EOD "\n", i);
+		json_array_foreach(cdf, j, pt)
+		{
+			double v = json_number_value(json_array_get(pt, 1));
+
+			if (v > 0)
+				fprintf(s.f, "%g\t%g\n", v * k,
+					json_number_value(json_array_get(pt, 0)));
+		}
+		fputs(EOD "\n", s.f);
 	}
 	if (!used) {
-		cleanup(dir);
+		script_drop(&s);
 		return NULL;
 	}
-	snprintf(p, left, "\n");
-	svg = run_gnuplot(dir, script);
-	cleanup(dir);
-	return svg;
+	fprintf(s.f,
+		"set title '%s'\nset xlabel 'latency (%s)'\nset ylabel 'fraction of "
+		"requests'\nset logscale x\nset yrange [0:1]\nset key bottom right font ',9'\n"
+		"plot %s\n",
+		t, unit, cmd);
+	return script_run(&s);
 }
 
 /*
@@ -377,24 +306,28 @@ char *plot_cdf(const char *title, json_t **ms, int n)
  */
 char *plot_lines(const char *title, const char *xlabel, const double *x, json_t **ms, int n)
 {
-	char dir[64], path[128], t[200], script[4096], names[8][48], *p = script;
+	char t[200], xl[96], names[8][48];
 	const char *unit;
-	size_t left = sizeof(script), plen[8];
+	size_t plen[8];
 	double k, xmin = INFINITY, xmax = -INFINITY;
-	int i, j, ns = 0, shown = 0, w;
-	FILE *f[8] = { NULL };
-	char *svg;
+	int i, j, ns = 0, shown = 0, *ser;
+	struct script s;
 
-	if (n <= 0 || tmpdir(dir, sizeof(dir)))
+	if (n <= 0 || script_open(&s))
 		return NULL;
+	ser = calloc((size_t)n, sizeof(*ser));
+	if (!ser) {
+		script_drop(&s);
+		return NULL;
+	}
 	k = scale_for(ms, n, &unit);
 	for (i = 0; i < n; i++) {
 		const char *id = json_string_value(json_object_get(ms[i], "id"));
-		const char *last = id ? strrchr(id, '.') : NULL, *prev;
-		double med = load_num(ms[i], "median");
+		const char *last = id ? strrchr(id, '.') : NULL;
 		size_t len;
 
-		if (!last || isnan(med))
+		ser[i] = -1;
+		if (!last || isnan(load_num(ms[i], "median")))
 			continue;
 		len = (size_t)(last - id);
 		for (j = 0; j < ns; j++)
@@ -405,51 +338,41 @@ char *plot_lines(const char *title, const char *xlabel, const double *x, json_t 
 				continue;
 			snprintf(names[ns], sizeof(names[ns]), "%.*s", (int)len, id);
 			plen[ns] = strlen(names[ns]);
-			snprintf(path, sizeof(path), "%s/d%d", dir, ns);
-			f[ns] = fopen(path, "w");
-			if (!f[ns])
-				break;
 			ns++;
 		}
-		fprintf(f[j], "%g\t%g\t%g\t%g\n", x[i], med * k, load_num(ms[i], "p25") * k,
-			load_num(ms[i], "p75") * k);
+		ser[i] = j;
 		xmin = x[i] < xmin ? x[i] : xmin;
 		xmax = x[i] > xmax ? x[i] : xmax;
 		shown++;
-		(void)prev;
 	}
-	for (j = 0; j < ns; j++)
-		if (f[j])
-			fclose(f[j]);
+	for (j = 0; j < ns; j++) {
+		fprintf(s.f, "$d%d << " EOD "\n", j);
+		for (i = 0; i < n; i++)
+			if (ser[i] == j)
+				fprintf(s.f, "%g\t%g\t%g\t%g\n", x[i],
+					load_num(ms[i], "median") * k, load_num(ms[i], "p25") * k,
+					load_num(ms[i], "p75") * k);
+		fputs(EOD "\n", s.f);
+	}
+	free(ser);
 	if (!shown) {
-		cleanup(dir);
+		script_drop(&s);
 		return NULL;
 	}
-	char xl[96];
-
 	esc_title(title, t, sizeof(t));
 	plot_safe_str(xlabel, xl, sizeof(xl));
-	w = snprintf(p, left,
-		     "set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset yrange [0:*]\n%s"
-		     "set key outside right top font ',9'\nplot ",
-		     t, xl, unit, xmin > 0 && xmax / xmin > 100 ? "set logscale x\n" : "");
-	p += w;
-	left -= (size_t)w;
+	fprintf(s.f,
+		"set title '%s'\nset xlabel '%s'\nset ylabel '%s'\nset yrange [0:*]\n%s"
+		"set key outside right top font ',9'\nplot ",
+		t, xl, unit, xmin > 0 && xmax / xmin > 100 ? "set logscale x\n" : "");
 	for (j = 0; j < ns; j++) {
 		const char *lab = strrchr(names[j], '.');
 		char clean[48];
 
 		esc_title(lab ? lab + 1 : names[j], clean, sizeof(clean));
-		w = snprintf(p, left,
-			     "%s'%s/d%d' using 1:2:3:4 with yerrorlines lw 2 pt 7 title '%s'",
-			     j ? ", " : "", dir, j, ns == 1 ? "ours: median, p25-p75" : clean);
-		if (w < 0 || (size_t)w >= left)
-			break;
-		p += w;
-		left -= (size_t)w;
+		fprintf(s.f, "%s$d%d using 1:2:3:4 with yerrorlines lw 2 pt 7 title '%s'",
+			j ? ", " : "", j, ns == 1 ? "ours: median, p25-p75" : clean);
 	}
-	snprintf(p, left, "\n");
-	svg = run_gnuplot(dir, script);
-	cleanup(dir);
-	return svg;
+	fputs("\n", s.f);
+	return script_run(&s);
 }

@@ -462,7 +462,9 @@ static const char report_doc[] =
 	"Examples:\n"
 	"  offloadlab report results/20261124-101500\n"
 	"  offloadlab report run.json -o /tmp/run.html\n"
-	"Default output: report.html beside the results.json.";
+	"Default output: report.html beside the results.json. FILE may be this command's stdout\n"
+	"(-o /dev/stdout), a FIFO or a terminal: the page is written through it. A symbolic link\n"
+	"to a file, a folder, a socket or another device is refused, never replaced.";
 
 static const struct argp_option report_options[] = {
 	{ "output", 'o', "FILE", 0, "Where to write the page (default: RUN/report.html)", 0 },
@@ -496,9 +498,9 @@ int report_main(int argc, char **argv)
 {
 	struct argp argp = { report_options, report_parse, "RUN", report_doc, NULL, NULL, NULL };
 	struct report_args a = { 0 };
-	char resolved[4096], out[4200];
+	char resolved[4096], out[4200], why[512];
 	json_t *doc;
-	int err;
+	int err, kind;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
@@ -515,12 +517,19 @@ int report_main(int argc, char **argv)
 		snprintf(slash ? slash + 1 : out,
 			 sizeof(out) - (size_t)(slash ? slash + 1 - out : 0), "report.html");
 	}
+	kind = out_check(out, why, sizeof(why));
+	if (kind < 0) {
+		fprintf(stderr, "offloadlab report: %s\n", why);
+		json_decref(doc);
+		return EXIT_FAIL;
+	}
 	err = report_write(doc, resolved, out);
 	json_decref(doc);
 	if (err) {
 		log_errno(err, "write %s", out);
 		return EXIT_FAIL;
 	}
-	printf("%s\n", out);
+	if (kind == OUT_FILE) /* its path; a stream (e.g. -o /dev/stdout) got the page itself */
+		printf("%s\n", out);
 	return EXIT_OK;
 }

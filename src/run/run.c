@@ -9,13 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "agent/agent.h"
 #include "exp/exp.h"
+#include "lib/atomicfile.h"
 #include "lib/bpfutil.h"
 #include "lib/busy.h"
 #include "lib/cli.h"
@@ -72,8 +72,14 @@ static const char run_doc[] =
 
 static const struct argp_option run_options[] = {
 	{ "quick", 'q', NULL, 0, "Few samples: the whole suite in a few minutes", 0 },
-	{ "json", 'j', "FILE", 0, "Also write the JSON document to FILE", 0 },
-	{ "out", 'o', "DIR", 0, "Run folder parent (default: results)", 0 },
+	{ "json", 'j', "FILE", 0,
+	  "Also write the JSON document to FILE (a file, or a stream such as /dev/stdout; a "
+	  "link to a file is refused)",
+	  0 },
+	{ "out", 'o', "DIR", 0,
+	  "Run folder parent (default: results); through a symbolic link only if it is yours or "
+	  "root's, and then the real folder is said",
+	  0 },
 	{ "samples", 'n', "N", 0, "Samples per live metric (100..8000)", 0 },
 	{ "budget", 'b', "TIME", 0,
 	  "Stop starting experiments past this total (e.g. 90s, 10m; default 3m with --quick, "
@@ -276,26 +282,38 @@ int run_folder_create(const char *parent, const char *stamp, char *dir, size_t l
 int run_lock(const char *path, int *holder)
 {
 	char buf[32];
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), n;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644), n, tries, err;
 
 	*holder = 0;
 	if (fd < 0)
 		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	/*
+	 * A POSIX record lock, not flock: F_GETLK names the process that holds it, from the lock
+	 * itself. The pid written in the file below is for people; a contender may find it empty
+	 * or still a finished run's, since it is written after the lock is taken.
+	 */
+	for (tries = 0;; tries++) {
+		struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 
-		n = (int)pread(fd, buf, sizeof(buf) - 1, 0);
-		if (n > 0) {
-			buf[n] = '\0';
-			*holder = (int)strtol(buf, NULL, 10);
+		if (!fcntl(fd, F_SETLK, &fl))
+			break;
+		err = errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
+		if (err == -EBUSY) {
+			fl = (struct flock){ .l_type = F_WRLCK, .l_whence = SEEK_SET };
+			if (fcntl(fd, F_GETLK, &fl))
+				err = -errno;
+			else if (fl.l_type == F_UNLCK && tries < 3)
+				continue; /* released in between: try again */
+			else if (fl.l_type != F_UNLCK)
+				*holder =
+					fl.l_pid > 0 ? (int)fl.l_pid : 0; /* 0: in another pid ns */
 		}
 		close(fd);
 		return err;
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	if (ftruncate(fd, 0) || pwrite(fd, buf, (size_t)n, 0) != n) {
-		int err = -errno;
-
+		err = -errno;
 		close(fd);
 		return err;
 	}
@@ -345,16 +363,43 @@ static int run_acquire(void)
 	}
 	err = run_lock(lock && *lock ? lock : RUN_LOCK_DEFAULT, &holder);
 	if (err == -EBUSY) {
+		char who[32] = "pid unknown";
+
+		if (holder > 0)
+			snprintf(who, sizeof(who), "pid %d", holder);
 		fprintf(stderr,
-			"offloadlab run: another run (pid %d) is measuring on this machine; two "
+			"offloadlab run: another run (%s) is measuring on this machine; two "
 			"runs at once spoil each other's figures: wait for it to end\n",
-			holder);
+			who);
 		return EXIT_FAIL;
 	}
 	if (err) {
 		log_errno(err, "take the run lock %s", lock && *lock ? lock : RUN_LOCK_DEFAULT);
 		return EXIT_FAIL;
 	}
+	return EXIT_OK;
+}
+
+/*
+ * Where the run writes, checked before anything is measured: --json is a file or a stream
+ * (atomicfile.h), and -o may go through the user's own symbolic links (said), not others'.
+ */
+static int run_check_outputs(const struct run_args *a)
+{
+	char why[512];
+	int k;
+
+	if (a->json && out_check(a->json, why, sizeof(why)) < 0) {
+		fprintf(stderr, "offloadlab run: --json: %s\n", why);
+		return EXIT_FAIL;
+	}
+	k = out_dir_check(a->out, why, sizeof(why));
+	if (k < 0) {
+		fprintf(stderr, "offloadlab run: --out: %s\n", why);
+		return EXIT_FAIL;
+	}
+	if (k > 0)
+		log_info("%s", why);
 	return EXIT_OK;
 }
 
@@ -396,6 +441,15 @@ static int run_prepare(struct run_state *st)
 	err = run_folder_create(st->a.out, st->stamp, st->dir, sizeof(st->dir));
 	if (err)
 		return log_errno(err, "create a run folder under %s", st->a.out);
+	/* through a link: every path said from here on is where the files really are */
+	if (out_dir_check(st->dir, st->path, sizeof(st->path)) > 0) {
+		char *real = realpath(st->dir, NULL);
+
+		if (real && strlen(real) < sizeof(st->dir))
+			memcpy(st->dir, real, strlen(real) + 1);
+		free(real);
+		log_info("run folder: %s", st->dir);
+	}
 	snprintf(st->path, sizeof(st->path), "%s/results.json", st->dir);
 	st->snap0 = malloc(sizeof(*st->snap0));
 	st->snap1 = malloc(sizeof(*st->snap1));
@@ -537,7 +591,9 @@ int run_main(int argc, char **argv)
 		free(st);
 		return EXIT_USAGE;
 	}
-	rc = run_acquire();
+	rc = run_check_outputs(&st->a);
+	if (rc == EXIT_OK)
+		rc = run_acquire();
 	if (rc != EXIT_OK) {
 		free(st);
 		return rc;

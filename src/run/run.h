@@ -13,7 +13,9 @@ int run_folder_create(const char *parent, const char *stamp, char *dir, size_t l
 
 /*
  * Take the machine-wide run lock at path: 0, or -EBUSY with *holder set to the pid of the run
- * that holds it (two runs at once spoil each other's figures). The lock goes with the process.
+ * that holds it, as the lock itself says (F_GETLK), or 0 when unknown (a holder in another
+ * pid namespace). Two runs at once spoil each other's figures. The lock goes with the
+ * process (a POSIX record lock: not inherited by fork; one call per process).
  */
 int run_lock(const char *path, int *holder);
 

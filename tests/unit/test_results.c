@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -359,11 +360,10 @@ static void test_write_error_is_the_real_one(void **state)
 	json_decref(doc);
 }
 
-/* Two runs in the same second get two folders; a second run waits for the first's lock. */
-static void test_run_folder_and_lock(void **state)
+/* Two runs in the same second get two folders. */
+static void test_run_folder(void **state)
 {
-	char parent[] = "/tmp/olab-test-runs-XXXXXX", a[4096], b[4096], lock[300];
-	int holder = -1;
+	char parent[] = "/tmp/olab-test-runs-XXXXXX", a[4096], b[4096];
 
 	(void)state;
 	assert_non_null(mkdtemp(parent));
@@ -371,14 +371,147 @@ static void test_run_folder_and_lock(void **state)
 	assert_int_equal(run_folder_create(parent, "20260101-000000", b, sizeof(b)), 0);
 	assert_string_not_equal(a, b);
 	assert_true(strstr(b, "20260101-000000-2") != NULL);
-	snprintf(lock, sizeof(lock), "%s/lock", parent);
-	assert_int_equal(run_lock(lock, &holder), 0);
-	assert_int_equal(run_lock(lock, &holder), -EBUSY);
-	assert_int_equal(holder, getpid());
 	rmdir(a);
 	rmdir(b);
-	unlink(lock);
 	rmdir(parent);
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* What one contender saw: run_lock's answer and the holder it named. */
+struct lock_seen {
+	int err, holder, pid;
+};
+
+/*
+ * A contender: waits for the start (go closes), takes the lock, says what it saw; the winner
+ * then keeps the lock until told to end (end closes), as a run would while it measures.
+ */
+static void contender(const char *lock, const int go[2], const int seen[2], const int end[2])
+{
+	struct lock_seen s = { .pid = getpid() };
+	char c;
+
+	/* only the parent holds the ends that start and end: EOF reaches every contender */
+	close(go[1]);
+	close(end[1]);
+	close(seen[0]);
+	if (read(go[0], &c, 1) < 0)
+		_exit(2);
+	s.err = run_lock(lock, &s.holder);
+	if (write(seen[1], &s, sizeof(s)) != sizeof(s))
+		_exit(2);
+	if (!s.err && read(end[0], &c, 1) < 0)
+		_exit(2);
+	_exit(0);
+}
+
+/*
+ * The holder named is the lock's, never what the file says: the file is written after the
+ * lock is taken, so a contender may find it empty ("pid 0") or holding a finished run's pid.
+ * Here the winner's file is made to say exactly that, deterministically.
+ */
+static void test_run_lock_names_holder(void **state)
+{
+	char dir[] = "/tmp/olab-test-lock-XXXXXX", lock[300];
+	int go[2], seen[2], end[2], holder = -1;
+	struct lock_seen s;
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(seen), 0);
+	assert_int_equal(pipe(end), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		contender(lock, go, seen, end);
+	close(go[0]);
+	close(go[1]); /* start */
+	assert_int_equal(read(seen[0], &s, sizeof(s)), sizeof(s));
+	assert_int_equal(s.err, 0);
+	put_file(lock, "999999\n"); /* a finished run's pid, not yet overwritten */
+	assert_int_equal(run_lock(lock, &holder), -EBUSY);
+	assert_int_equal(holder, pid);
+	put_file(lock, ""); /* truncated, not yet written */
+	assert_int_equal(run_lock(lock, &holder), -EBUSY);
+	assert_int_equal(holder, pid);
+	close(end[1]); /* the holder ends: the lock goes with it */
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	assert_int_equal(run_lock(lock, &holder), 0);
+	close(seen[0]);
+	close(seen[1]);
+	close(end[0]);
+	unlink(lock);
+	rmdir(dir);
+}
+
+/*
+ * Many starts at once, over a file a finished run left: exactly one wins, and every other
+ * names the winner (the report: 12 of 30 named "pid 0" or a finished run's pid).
+ */
+static void test_run_lock_many_at_once(void **state)
+{
+	enum { N = 30, ROUNDS = 5 };
+	char dir[] = "/tmp/olab-test-lock-XXXXXX", lock[300];
+	struct lock_seen s[N];
+	int round, i, winners, winner;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(lock, sizeof(lock), "%s/lock", dir);
+	for (round = 0; round < ROUNDS; round++) {
+		int go[2], seen[2], end[2];
+		pid_t pids[N];
+
+		put_file(lock, "999999\n");
+		assert_int_equal(pipe(go), 0);
+		assert_int_equal(pipe(seen), 0);
+		assert_int_equal(pipe(end), 0);
+		for (i = 0; i < N; i++) {
+			pids[i] = fork();
+			assert_true(pids[i] >= 0);
+			if (pids[i] == 0)
+				contender(lock, go, seen, end);
+		}
+		close(go[0]);
+		close(go[1]); /* all start together */
+		for (i = 0; i < N; i++)
+			assert_int_equal(read(seen[0], &s[i], sizeof(s[i])), sizeof(s[i]));
+		close(end[1]);
+		for (i = 0; i < N; i++)
+			assert_int_equal(waitpid(pids[i], NULL, 0), pids[i]);
+		close(seen[0]);
+		close(seen[1]);
+		close(end[0]);
+		winners = 0;
+		winner = -1;
+		for (i = 0; i < N; i++)
+			if (!s[i].err) {
+				winners++;
+				winner = s[i].pid;
+			}
+		assert_int_equal(winners, 1);
+		for (i = 0; i < N; i++) {
+			if (!s[i].err)
+				continue;
+			assert_int_equal(s[i].err, -EBUSY);
+			if (s[i].holder != winner)
+				fail_msg("round %d: a contender named pid %d, the holder was %d",
+					 round, s[i].holder, winner);
+		}
+	}
+	unlink(lock);
+	rmdir(dir);
 }
 
 int main(void)
@@ -393,7 +526,9 @@ int main(void)
 		cmocka_unit_test(test_write_fails_cleanly),
 		cmocka_unit_test(test_write_ignores_planted_links),
 		cmocka_unit_test(test_write_error_is_the_real_one),
-		cmocka_unit_test(test_run_folder_and_lock),
+		cmocka_unit_test(test_run_folder),
+		cmocka_unit_test(test_run_lock_names_holder),
+		cmocka_unit_test(test_run_lock_many_at_once),
 	};
 
 	return cmocka_run_group_tests_name("results", tests, NULL, NULL);

@@ -517,6 +517,8 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 			/* every request pays its path's cost: w hits, 1 - w misses */
 			if (!advise_model(w, t, w * mh->s.p50 + (1 - w) * mm->s.p50, &a))
 				metric_set_value(m, a.gain);
+			else
+				metric_unavailable(m, "the model has no finite answer here");
 		}
 	}
 	m = result_add(r, "kv.breakeven.measured",
