@@ -6,10 +6,12 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -162,8 +164,9 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 	struct bpf_program *p, *want = NULL;
 	struct trb tb;
 	struct trb_run run;
-	FILE *f;
-	int err;
+	struct stat st;
+	ssize_t got;
+	int err, fd;
 
 	if (!obj)
 		return log_errno(-errno, "open %s as a BPF object", obj_path);
@@ -185,13 +188,25 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 		return log_errno(err, "load %s", sec);
 	}
 	trb_init(&tb, false, 0);
-	f = fopen(pkt_path, "rb");
-	if (!f) {
+	/* a FIFO or a device would block or never end: a regular file only, opened non-blocking */
+	fd = open(pkt_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		err = fd < 0 ? -errno : -EINVAL;
+		if (fd >= 0)
+			close(fd);
 		bpf_object__close(obj);
-		return log_errno(-errno, "read the packet %s", pkt_path);
+		if (err == -EINVAL) {
+			fprintf(stderr,
+				"offloadlab advise: %s is not a regular file: --packet takes "
+				"a file holding one Ethernet frame\n",
+				pkt_path);
+			return err;
+		}
+		return log_errno(err, "read the packet %s", pkt_path);
 	}
-	tb.len = fread(tb.pkt, 1, sizeof(tb.pkt), f);
-	fclose(f);
+	got = read(fd, tb.pkt, sizeof(tb.pkt));
+	close(fd);
+	tb.len = got > 0 ? (size_t)got : 0;
 	if (tb.len < 14) {
 		bpf_object__close(obj);
 		fprintf(stderr, "offloadlab advise: %s holds %zu bytes, not an Ethernet frame\n",

@@ -36,6 +36,13 @@ PY
 "$OLAB" advise --hit-share 0.5 --app-ns 100 --obj "$TOP/build/bpf/kvcache/kvcache.bpf.o" \
 	--section nosuch --packet "$TMP/get.bin" 2>"$TMP/err" && fail "a missing program was accepted"
 grep -q "nosuch" "$TMP/err" || fail "unclear error for a missing program"
+# --packet on a FIFO: refused at once (the old code blocked in fopen until a writer came)
+mkfifo "$TMP/fifo"
+timeout 20 "$OLAB" advise --hit-share 0.5 --app-ns 25000 --obj "$TOP/build/bpf/kvcache/kvcache.bpf.o" \
+	--section olab_kvc_xdp --packet "$TMP/fifo" 2>"$TMP/err"
+rc=$?
+[ $rc -eq 1 ] || fail "advise --packet on a FIFO exited $rc (124: it blocked)"
+grep -q "not a regular file" "$TMP/err" || fail "unclear error for a FIFO packet: $(cat "$TMP/err")"
 for bad in "--hit-share 2 --app-ns 1 --cost-ns 1" "--hit-share 50% --app-ns 0 --cost-ns 1" \
 	"--hit-share 50%" "--hit-share x --app-ns 1 --cost-ns 1" \
 	"--hit-share 0.5 --app-ns 1 --obj x.o" "--hit-share 0.5 --app-ns inf --cost-ns 5" \
