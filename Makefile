@@ -9,8 +9,11 @@ CLANG      ?= clang
 BPFTOOL    ?= bpftool
 ARCH       := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 TRIPLET    := $(shell $(CC) -dumpmachine)
-VERSION    := 0.1.0
+# The version has one home, debian/changelog; git's view of the tree may come from outside
+# (make deb builds from a copy that has no .git: it gives both on the command line).
+VERSION    := $(shell head -n1 debian/changelog | cut -d' ' -f2 | tr -d '()')
 GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+GIT_DESCRIBE := $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 CLANG_VER  := $(shell $(CLANG) --version 2>/dev/null | head -n1)
 BPFTOOL_VER := $(shell $(BPFTOOL) version 2>/dev/null | head -n1)
 
@@ -67,8 +70,8 @@ $(foreach s,$(BPF_SRCS),$(eval $(call skel_rule,$(s))))
 VERSION_H := $(BUILD)/version.h
 $(VERSION_H): FORCE
 	@mkdir -p $(@D)
-	@printf '#define OLAB_VERSION "%s"\n#define OLAB_GIT "%s"\n#define OLAB_CLANG "%s"\n#define OLAB_BPFTOOL "%s"\n' \
-		'$(VERSION)' '$(GIT_COMMIT)' '$(CLANG_VER)' '$(BPFTOOL_VER)' > $@.tmp
+	@printf '#define OLAB_VERSION "%s"\n#define OLAB_GIT "%s"\n#define OLAB_GIT_DESCRIBE "%s"\n#define OLAB_CLANG "%s"\n#define OLAB_BPFTOOL "%s"\n' \
+		'$(VERSION)' '$(GIT_COMMIT)' '$(GIT_DESCRIBE)' '$(CLANG_VER)' '$(BPFTOOL_VER)' > $@.tmp
 	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 .PHONY: FORCE
 FORCE:

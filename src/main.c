@@ -24,6 +24,7 @@
 #include "lib/env.h"
 #include "lib/log.h"
 #include "lib/results.h"
+#include "lib/verinfo.h"
 #include "loadgen/loadgen_cli.h"
 #include "report/compare.h"
 #include "report/report.h"
@@ -107,8 +108,10 @@ static int cmd_env(int argc, char **argv)
 
 static int cmd_echo(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "serve"))
+	if (argc > 1 && !strcmp(argv[1], "serve")) {
+		argv[1] = "offloadlab echo serve"; /* argp names the command by it */
 		return echo_serve_main(argc - 1, argv + 1);
+	}
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage: offloadlab echo serve [OPTION...]\n"
 		       "Run one echo offload on its own; 'offloadlab echo serve --help' for "
@@ -180,12 +183,19 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("%s\n", argp_program_version);
+		version_print(stdout);
 		return EXIT_OK;
 	}
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		char name[32];
+
+		if (strcmp(argv[1], cmds[i].name))
+			continue;
+		/* argp names the command by its argv[0]: "Usage: offloadlab run ..." */
+		snprintf(name, sizeof(name), "offloadlab %s", cmds[i].name);
+		argv[1] = name;
+		return cmds[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "offloadlab: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;
