@@ -133,7 +133,8 @@ static const struct cmd cmds[] = {
 	{ "jit", "jit dump OBJ SECTION: the x86-64 code the JIT made of a program", jit_main },
 	{ "kvcache", "attach|detach|stats: the XDP cache for an unmodified memcached",
 	  kvcache_main },
-	{ "afxdp-kv", "serve: a memcached-protocol key-value server on AF_XDP", afxdp_kv_main },
+	{ "afxdp-kv", "serve|stats|cleanup: a memcached-protocol key-value server on AF_XDP",
+	  afxdp_kv_main },
 	{ "advise", "will an offload pay off here? the break-even model, measured inputs",
 	  advise_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
@@ -152,7 +153,7 @@ static void usage(FILE *f)
 		   "Network Applications\" (CoNEXT 2025) on this kernel and machine.\n\n"
 		   "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\nExamples:\n"
 		   "  offloadlab list\n"
 		   "  sudo offloadlab run --quick\n"
