@@ -242,7 +242,7 @@ deb:
 		tar --null -T - -cf - | tar -xf - -C $(DEB_OUT)/src/offloadlab-$(VERSION)
 	cd $(DEB_OUT)/src/offloadlab-$(VERSION) && \
 		OLAB_GIT_COMMIT='$(GIT_COMMIT)' OLAB_GIT_DESCRIBE='$(GIT_DESCRIBE)' \
-		dpkg-buildpackage -us -uc -b
+		dpkg-buildpackage -us -uc -b -jauto
 	mv $(DEB_OUT)/src/offloadlab_$(VERSION)_*.deb $(DEB_OUT)/src/offloadlab_$(VERSION)_*.buildinfo \
 		$(DEB_OUT)/src/offloadlab_$(VERSION)_*.changes $(DEB_OUT)/
 	-mv $(DEB_OUT)/src/offloadlab-dbgsym_* $(DEB_OUT)/ 2>/dev/null
