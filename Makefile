@@ -45,7 +45,8 @@ TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS) $(BPFT_SRCS))
 PROG := $(BUILD)/offloadlab
 
 .PHONY: all deps run test check lint format clean san prog man units install uninstall deb
-all: $(PROG) $(TEST_BINS) man
+# (the man pages come from the plain build's --help; the sanitizer build has none)
+all: $(PROG) $(TEST_BINS) $(if $(SAN_FLAGS),,man)
 prog: $(PROG)
 
 deps:
