@@ -316,7 +316,11 @@ int akv_pub_open(const struct akv_opts *o, const char *textfile, struct akv_pub 
 		return log_errno(err, "use " STATE_DIR " for the server's counters (a folder of "
 				      "root's alone)");
 	}
-	if (!state_read(p->path, &old)) {
+	err = state_read(p->path, &old);
+	if (err == -EBADMSG)
+		fprintf(stderr, "offloadlab afxdp-kv: removed an unreadable state file: %s\n",
+			p->path);
+	if (!err) {
 		pid_t pid = (pid_t)getu(&old, "pid");
 
 		if (server_alive(pid) && pid != getpid()) {
@@ -415,6 +419,18 @@ static int live_state(const char *dev, struct state *st, char *path, size_t len)
 	return 0;
 }
 
+/* A field's value: integers, one dot a real, anything else (a version: 1.6.18) a string. */
+static json_t *json_value(const char *v)
+{
+	const char *dot = strchr(v, '.');
+
+	if (!dot)
+		return json_integer((json_int_t)strtoull(v, NULL, 10));
+	if (!strchr(dot + 1, '.'))
+		return json_real(strtod(v, NULL));
+	return json_string(v);
+}
+
 int akv_stats_cmd(const char *dev, enum akv_format fmt, const char *textfile)
 {
 	static struct state st;
@@ -448,11 +464,7 @@ int akv_stats_cmd(const char *dev, enum akv_format fmt, const char *textfile)
 		json_t *o = json_object(), *s = json_object();
 
 		for (i = 0; i < st.n; i++)
-			json_object_set_new(s, st.f[i].name,
-					    strchr(st.f[i].val, '.')
-						    ? json_real(strtod(st.f[i].val, NULL))
-						    : json_integer((json_int_t)strtoull(st.f[i].val,
-											NULL, 10)));
+			json_object_set_new(s, st.f[i].name, json_value(st.f[i].val));
 		json_object_set_new(o, "device", json_string(dev));
 		json_object_set_new(o, "stats", s);
 		json_dumpf(o, stdout, JSON_INDENT(2));

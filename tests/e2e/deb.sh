@@ -58,6 +58,7 @@ cd "$TMP/cwd" || fail "cd"
 "$B" --version >"$TMP/ver" || fail "--version exited $?"
 grep -qx "offloadlab $V" "$TMP/ver" || fail "--version: $(head -n1 "$TMP/ver")"
 grep -qE '^git: [0-9a-f]{7}' "$TMP/ver" || fail "the package does not say its git commit"
+grep -qE '^libxdp: [0-9.]+$' "$TMP/ver" || fail "the package's program has no libxdp version"
 grep -qx "BPF objects: $R/usr/lib/offloadlab" "$TMP/ver" || fail "$(grep BPF "$TMP/ver")"
 for p in "$R"/usr/share/man/man8/*.8.gz; do
 	w=$(MANWIDTH=80 man --warnings -l "$p" 2>&1 >/dev/null)

@@ -125,8 +125,8 @@ APOST=("${CMD[@]}")
 grep -qx 'Restart=on-failure' "$AU" || fail "the afxdp-kv unit is not restarted on failure"
 grep -qx 'KillSignal=SIGTERM' "$AU" || fail "the afxdp-kv unit is not stopped by SIGTERM"
 astats() { ip netns exec "$S" "$OLAB" afxdp-kv stats --dev "$B" "$@"; }
-start_server() {
-	ip netns exec "$S" "${ASTART[@]}" >"$TMP/srv.out" 2>"$TMP/srv.err" &
+start_server() { # [EXTRA ARGS]
+	ip netns exec "$S" "${ASTART[@]}" "$@" >"$TMP/srv.out" 2>"$TMP/srv.err" &
 	SRV=$!
 	for i in $(seq 1 200); do
 		astats >/dev/null 2>&1 && return 0
@@ -146,7 +146,15 @@ wait_metric() {
 	astats --format prometheus | "$PP" - "$1=$2" >&2
 	fail "$1 never reached $2"
 }
+# a state file that is not one (planted, or cut short) is refused, and removed by the start
+ino=$(ip netns exec "$S" stat -L -c %i /proc/self/ns/net)
+f=/run/offloadlab/afxdp-kv-$(printf %x "$ino")-$(ip netns exec "$S" cat /sys/class/net/$B/ifindex).stats
+mkdir -p /run/offloadlab
+printf 'pid 1\nrequests 12 13\n' >"$f"
+astats >/dev/null 2>"$TMP/bad" && fail "stats read a malformed state file"
+grep -q "read the server's counters in $f: Bad message" "$TMP/bad" || fail "$(cat "$TMP/bad")"
 start_server
+grep -q "removed an unreadable state file: $f" "$TMP/srv.err" || fail "$(cat "$TMP/srv.err")"
 astats --format prometheus | "$PP" - "offloadlab_afxdp_kv_up{dev=\"$B\"}=1" >"$TMP/a0" ||
 	fail "the server's metrics do not parse"
 grep -qx "offloadlab_afxdp_kv_current_items{dev=\"$B\"} 0.0" "$TMP/a0" || fail "items before"
@@ -170,18 +178,20 @@ astats --textfile "$TMP/atf" || fail "afxdp-kv stats --textfile"
 # killed (as by SIGKILL, or systemd's stop timeout): its state stays, stats says it is gone,
 # ExecStopPost removes it
 kill -9 "$SRV"; wait "$SRV" 2>/dev/null; SRV=
-f=$(grep -l "^ifindex $(ip netns exec "$S" cat /sys/class/net/$B/ifindex)\$" /run/offloadlab/afxdp-kv-*.stats 2>/dev/null |
-	head -n1)
-[ -n "$f" ] || fail "no state file of the killed server (the test cannot see the cleanup)"
+[ -f "$f" ] || fail "no state file of the killed server (the test cannot see the cleanup)"
 astats >/dev/null 2>&1 && fail "stats of a killed server succeeded"
 ip netns exec "$S" "${APOST[@]}" >"$TMP/post" 2>&1 || { cat "$TMP/post" >&2; fail "ExecStopPost"; }
 [ -e "$f" ] && fail "ExecStopPost left $f"
 # killed again, then restarted (Restart=on-failure): the new server removes what it left
 start_server
 kill -9 "$SRV"; wait "$SRV" 2>/dev/null; SRV=
-start_server
+mkdir "$TMP/stf" # (and, with --textfile, it keeps node_exporter's file up to date)
+start_server --textfile "$TMP/stf"
 grep -q 'removed what a killed server (pid [0-9]*) left' "$TMP/srv.err" ||
 	fail "a restarted server did not clean up: $(cat "$TMP/srv.err")"
+for i in $(seq 1 100); do [ -f "$TMP/stf/offloadlab_afxdp_kv_$B.prom" ] && break; sleep 0.1; done
+"$PP" "$TMP/stf/offloadlab_afxdp_kv_$B.prom" "offloadlab_afxdp_kv_up{dev=\"$B\"}=1" \
+	"offloadlab_afxdp_kv_limit_bytes{dev=\"$B\"}=67108864" >/dev/null || fail "serve --textfile"
 # ExecStopPost refuses while a server serves
 ip netns exec "$S" "${APOST[@]}" >/dev/null 2>&1 && fail "ExecStopPost ran beside a live server"
 # stopped as systemd stops it: SIGTERM, then ExecStopPost; nothing stays
@@ -190,6 +200,10 @@ kill -TERM "$SRV"; wait "$SRV"; rc=$?; SRV=
 ip netns exec "$S" "${APOST[@]}" >/dev/null 2>&1 || fail "ExecStopPost after a clean stop"
 [ -e "$f" ] && fail "the stopped server left $f"
 grep -q "afxdp-kv: [0-9]* requests" "$TMP/srv.out" || fail "no summary at stop"
+"$PP" "$TMP/stf/offloadlab_afxdp_kv_$B.prom" >"$TMP/s3" || fail "the textfile after stop"
+[ "$(cat "$TMP/s3")" = "offloadlab_afxdp_kv_up{dev=\"$B\"} 0.0" ] ||
+	fail "the stopped server's textfile: $(cat "$TMP/s3")"
+[ "$(ls -A "$TMP/stf")" = "offloadlab_afxdp_kv_$B.prom" ] || fail "textfile leftovers: $(ls -A "$TMP/stf")"
 astats --format prometheus >/dev/null 2>&1 && fail "stats of a stopped server succeeded"
 
 ip netns del "$C"; ip netns del "$S"
