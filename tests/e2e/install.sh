@@ -91,4 +91,6 @@ grep -qx 'ExecStart=/usr/bin/offloadlab kvcache attach --dev %i $KVCACHE_OPTS' \
 	"$TMP/usr/usr/lib/systemd/system/offloadlab-kvcache@.service" || fail "unit under /usr"
 MANWIDTH=80 man -l "$TMP/usr/usr/share/man/man8/offloadlab.8" | grep -q '/usr/lib/offloadlab/jit.bpf.o' ||
 	fail "offloadlab(8) for PREFIX=/usr does not name /usr/lib/offloadlab"
+# leave build/'s pages and units for the default prefix, as the build made them
+"${MK[@]}" man units >/dev/null 2>&1 || fail "make man units"
 exit 0
