@@ -61,7 +61,7 @@ grep -qx "libbpf: ${lbpf##*.so.} (built against [0-9.]*)" "$TMP/ver" ||
 	fail "--version's libbpf is not the loaded ${lbpf##*/}: $(grep libbpf "$TMP/ver")"
 grep -qE '^libxdp: [0-9]+\.[0-9]+\.[0-9]+$' "$TMP/ver" || fail "--version has no libxdp version"
 grep -qx "kernel: Linux $(uname -r) $(uname -m)" "$TMP/ver" || fail "--version has no kernel"
-grep -qx "BPF objects: $(dirname "$OLAB")/bpf/lib" "$TMP/ver" ||
+grep -qx "BPF objects: $(cd "$(dirname "$OLAB")" && pwd -P)/bpf/lib" "$TMP/ver" ||
 	fail "--version does not find the build tree's BPF objects: $(grep BPF "$TMP/ver")"
 for k in tools.libxdp tools.git_describe tools.libbpf_runtime; do
 	grep -q "^  $k " "$TMP/env" || fail "env lacks $k"

@@ -345,6 +345,9 @@ static error_t dump_parse(int key, char *arg, struct argp_state *state)
 	struct dump_args *a = state->input;
 
 	switch (key) {
+	case 'v':
+		log_verbose = 1;
+		break;
 	case ARGP_KEY_ARG:
 		if (!a->obj)
 			a->obj = arg;
@@ -365,8 +368,11 @@ static error_t dump_parse(int key, char *arg, struct argp_state *state)
 
 int jit_main(int argc, char **argv)
 {
-	static const struct argp_option none[] = { { 0 } };
-	struct argp argp = { none, dump_parse, "OBJ SECTION", jit_doc, NULL, NULL, NULL };
+	static const struct argp_option opts[] = {
+		{ "verbose", 'v', NULL, 0, "libbpf's debug output (the verifier's log)", 0 },
+		{ 0 },
+	};
+	struct argp argp = { opts, dump_parse, "OBJ SECTION", jit_doc, NULL, NULL, NULL };
 	struct dump_args a = { 0 };
 	char objpath[512];
 	struct bpf_object *obj;
@@ -386,6 +392,7 @@ int jit_main(int argc, char **argv)
 	argv[1] = "offloadlab jit dump"; /* argp's name for the command */
 	if (argp_parse(&argp, argc - 1, argv + 1, 0, NULL, &a))
 		return EXIT_USAGE;
+	log_setup_libbpf();
 	a.obj = olab_obj_arg(a.obj, objpath, sizeof(objpath));
 	obj = bpf_object__open_file(a.obj, NULL);
 	if (!obj) {
