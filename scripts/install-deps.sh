@@ -9,6 +9,7 @@ PKGS=(
 	libcapstone-dev libjansson-dev libcmocka-dev pkg-config
 	iproute2 clang-format cppcheck python3 python3-jsonschema util-linux
 	gnuplot-nox memcached libmemcached-tools iperf3 chromium libclang-rt-14-dev
+	help2man man-db dpkg-dev debhelper lintian
 )
 
 missing=()

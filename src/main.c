@@ -24,6 +24,7 @@
 #include "lib/env.h"
 #include "lib/log.h"
 #include "lib/results.h"
+#include "lib/verinfo.h"
 #include "loadgen/loadgen_cli.h"
 #include "report/compare.h"
 #include "report/report.h"
@@ -107,8 +108,10 @@ static int cmd_env(int argc, char **argv)
 
 static int cmd_echo(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "serve"))
+	if (argc > 1 && !strcmp(argv[1], "serve")) {
+		argv[1] = "offloadlab echo serve"; /* argp names the command by it */
 		return echo_serve_main(argc - 1, argv + 1);
+	}
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("Usage: offloadlab echo serve [OPTION...]\n"
 		       "Run one echo offload on its own; 'offloadlab echo serve --help' for "
@@ -130,7 +133,8 @@ static const struct cmd cmds[] = {
 	{ "jit", "jit dump OBJ SECTION: the x86-64 code the JIT made of a program", jit_main },
 	{ "kvcache", "attach|detach|stats: the XDP cache for an unmodified memcached",
 	  kvcache_main },
-	{ "afxdp-kv", "serve: a memcached-protocol key-value server on AF_XDP", afxdp_kv_main },
+	{ "afxdp-kv", "serve|stats|cleanup: a memcached-protocol key-value server on AF_XDP",
+	  afxdp_kv_main },
 	{ "advise", "will an offload pay off here? the break-even model, measured inputs",
 	  advise_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
@@ -149,7 +153,7 @@ static void usage(FILE *f)
 		   "Network Applications\" (CoNEXT 2025) on this kernel and machine.\n\n"
 		   "Commands:\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f, "\nExamples:\n"
 		   "  offloadlab list\n"
 		   "  sudo offloadlab run --quick\n"
@@ -180,12 +184,19 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-		printf("%s\n", argp_program_version);
+		version_print(stdout);
 		return EXIT_OK;
 	}
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		char name[32];
+
+		if (strcmp(argv[1], cmds[i].name))
+			continue;
+		/* argp names the command by its argv[0]: "Usage: offloadlab run ..." */
+		snprintf(name, sizeof(name), "offloadlab %s", cmds[i].name);
+		argv[1] = name;
+		return cmds[i].fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "offloadlab: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

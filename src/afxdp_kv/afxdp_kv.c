@@ -551,3 +551,36 @@ void akv_server_stop(struct akv_server *s)
 		pthread_join(s->w[i].th, NULL);
 	server_free(s);
 }
+
+/* What an operator's scrape reads (akv_metrics.c publishes it): beyond akv_server_stats. */
+void akv_server_metrics(struct akv_server *s, struct akv_metrics *m)
+{
+	struct xdp_statistics xs;
+	socklen_t len;
+	int i;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < s->o.threads; i++) {
+		len = sizeof(xs);
+		if (!s->w[i].xsk ||
+		    getsockopt(xsk_socket__fd(s->w[i].xsk), SOL_XDP, XDP_STATISTICS, &xs, &len))
+			continue;
+		m->xsk_rx_dropped += xs.rx_dropped;
+		m->xsk_rx_invalid += xs.rx_invalid_descs;
+		m->xsk_tx_invalid += xs.tx_invalid_descs;
+		m->xsk_rx_ring_full += xs.rx_ring_full;
+	}
+	if (s->skel) {
+		bpfu_percpu_sum(bpf_map__fd(s->skel->maps.akv_counters), AKV_REDIRECTED,
+				&m->xdp_redirected);
+		bpfu_percpu_sum(bpf_map__fd(s->skel->maps.akv_counters), AKV_PASSED,
+				&m->xdp_passed);
+	}
+	pthread_mutex_lock(&s->lock);
+	m->bytes = s->store.mem;
+	m->limit_bytes = s->store.mem_limit;
+	/* memcached's own 'stats' reply, as a client would get it, where the server has one */
+	m->stats_len = akv_process(&s->store, "stats\r\n", 7, m->stats, sizeof(m->stats) - 1);
+	pthread_mutex_unlock(&s->lock);
+	m->stats[m->stats_len] = '\0';
+}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "afxdp_kv/afxdp_kv_serve.h"
+#include "afxdp_kv/akv_metrics.h"
 #include "kvcache/kvc.h"
 #include "lib/cli.h"
 #include "lib/log.h"
@@ -15,7 +16,11 @@
 struct args {
 	struct akv_opts o;
 	uint64_t seconds;
+	const char *cmd, *textfile;
+	enum akv_format fmt;
 };
+
+enum { OPT_FORMAT = 1000, OPT_TEXTFILE };
 
 static const struct argp_option options[] = {
 	{ "dev", 'd', "IFACE", 0, "Serve on this device (required)", 0 },
@@ -31,6 +36,15 @@ static const struct argp_option options[] = {
 	  "misses, reply through TC egress so that it fills",
 	  0 },
 	{ "duration", 'D', "SECONDS", 0, "Stop after this long (default: until Ctrl-C)", 0 },
+	{ "textfile", OPT_TEXTFILE, "DIR", 0,
+	  "Also write the counters as Prometheus metrics to DIR/offloadlab_afxdp_kv_IFACE.prom "
+	  "(atomically: node_exporter's textfile collector), once a second while serving, or "
+	  "once with stats",
+	  0 },
+	{ NULL, 0, NULL, 0, "stats:", 1 },
+	{ "format", OPT_FORMAT, "FMT", 0,
+	  "text (default), json or prometheus (offloadlab_afxdp_kv_requests_total{dev=...} ...)",
+	  1 },
 	{ 0 },
 };
 
@@ -79,15 +93,35 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case 'D':
 		a->seconds = cli_arg_seconds(state, "--duration", arg);
 		break;
+	case OPT_TEXTFILE:
+		if (!*arg)
+			argp_error(state, "--textfile takes a folder");
+		a->textfile = arg;
+		break;
+	case OPT_FORMAT:
+		if (!strcmp(arg, "text"))
+			a->fmt = AKV_FMT_TEXT;
+		else if (!strcmp(arg, "json"))
+			a->fmt = AKV_FMT_JSON;
+		else if (!strcmp(arg, "prometheus"))
+			a->fmt = AKV_FMT_PROM;
+		else
+			argp_error(state, "--format takes text, json or prometheus, not '%s'", arg);
+		break;
 	case ARGP_KEY_ARG:
-		if (state->arg_num > 0 || strcmp(arg, "serve"))
-			argp_error(state, "unexpected argument '%s' (the command is 'serve')", arg);
+		if (state->arg_num > 0 ||
+		    (strcmp(arg, "serve") && strcmp(arg, "stats") && strcmp(arg, "cleanup")))
+			argp_error(
+				state,
+				"unexpected argument '%s' (the command is serve, stats or cleanup)",
+				arg);
+		a->cmd = arg;
 		break;
 	case ARGP_KEY_END:
 		if (state->arg_num < 1)
-			argp_error(state, "say 'serve'");
+			argp_error(state, "say 'serve', 'stats' or 'cleanup'");
 		if (!a->o.dev)
-			argp_error(state, "serve needs --dev IFACE");
+			argp_error(state, "%s needs --dev IFACE", a->cmd);
 		if (a->o.queue + a->o.threads > 64)
 			argp_error(state, "--queue + --threads is at most 64");
 		break;
@@ -114,14 +148,22 @@ int afxdp_kv_main(int argc, char **argv)
 		"incr/decr, delete, touch, flush_all, version; memcached's replies and CAS; an "
 		"LRU table within --memory. Zero-copy where the device has it, copy mode "
 		"otherwise (said at start). Stops on Ctrl-C, SIGTERM or SIGHUP and prints what it "
-		"served."
+		"served. While it serves, its counters are published once a second for 'stats' "
+		"("
+		"/run/offloadlab/afxdp-kv-*.stats); 'cleanup' removes what a killed server "
+		"left (serve does it too when it starts)."
 		"\vExamples:\n"
 		"  offloadlab afxdp-kv serve --dev veth1\n"
 		"  offloadlab afxdp-kv serve --dev eth1 --queue 0 --threads 4 --port 11211 "
 		"--memory 1024\n"
 		"  offloadlab kvcache attach --dev eth1 && offloadlab afxdp-kv serve --dev eth1 "
-		"--behind-kvcache   # the XDP cache in front\n";
-	struct argp argp = { options, parse, "serve", doc, NULL, NULL, NULL };
+		"--behind-kvcache   # the XDP cache in front\n"
+		"  offloadlab afxdp-kv stats --dev eth1 --format prometheus\n"
+		"  offloadlab afxdp-kv stats --dev eth1 --textfile "
+		"/var/lib/prometheus/node-exporter\n"
+		"  offloadlab afxdp-kv cleanup --dev eth1\n";
+	struct argp argp = { options, parse, "serve|stats|cleanup", doc, NULL, NULL, NULL };
+	struct akv_pub *pub = NULL;
 	struct args a = { .o = { .threads = 1, .port = 11211, .memory_mb = 64, .cpu = -1 } };
 	struct akv_stats st;
 	struct akv_server *s = NULL;
@@ -130,6 +172,10 @@ int afxdp_kv_main(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
+	if (!strcmp(a.cmd, "stats"))
+		return akv_stats_cmd(a.o.dev, a.fmt, a.textfile);
+	if (!strcmp(a.cmd, "cleanup"))
+		return akv_cleanup_cmd(a.o.dev);
 	if (geteuid() != 0) {
 		fprintf(stderr, "offloadlab afxdp-kv: needs root (CAP_BPF and CAP_NET_ADMIN) to "
 				"attach XDP and open AF_XDP sockets\n");
@@ -141,11 +187,15 @@ int afxdp_kv_main(int argc, char **argv)
 		if (a.o.xskmap_fd < 0)
 			return EXIT_FAIL;
 	}
-	err = akv_server_start(&a.o, &s);
+	err = akv_pub_open(&a.o, a.textfile, &pub);
+	if (!err)
+		err = akv_server_start(&a.o, &s);
 	if (a.o.behind_cache)
 		close(a.o.xskmap_fd);
-	if (err)
+	if (err) {
+		akv_pub_close(pub);
 		return EXIT_FAIL;
+	}
 	akv_server_stats(s, &st);
 	fprintf(stderr, "afxdp-kv: serving UDP port %u on %s, queues %d to %d, %s; Ctrl-C stops\n",
 		a.o.port, a.o.dev, a.o.queue, a.o.queue + a.o.threads - 1,
@@ -155,11 +205,14 @@ int afxdp_kv_main(int argc, char **argv)
 	signal(SIGHUP, on_stop);
 	signal(SIGQUIT, on_stop);
 	while (!stop && (!a.seconds || waited < a.seconds * 10)) {
+		if (waited % 10 == 0)
+			akv_pub_tick(pub, s);
 		usleep(100000);
 		waited++;
 	}
 	akv_server_stats(s, &st);
 	akv_server_stop(s);
+	akv_pub_close(pub);
 	printf("afxdp-kv: %llu requests, %llu replies (%llu frames), %llu bad frames dropped, "
 	       "%llu replies without room; %llu items, %llu evicted\n",
 	       (unsigned long long)st.requests, (unsigned long long)st.replies,

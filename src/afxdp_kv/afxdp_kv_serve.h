@@ -35,6 +35,18 @@ int akv_server_start(const struct akv_opts *o, struct akv_server **out);
 void akv_server_stats(const struct akv_server *s, struct akv_stats *st);
 /* Store an item directly (no request on the wire): 0, or -ENOMEM when it cannot be held. */
 int akv_server_put(struct akv_server *s, const char *key, const void *val, size_t n);
+/*
+ * For the metrics (akv_metrics.c): the AF_XDP sockets' drop counters, the XDP program's, the
+ * table's memory, and the reply to memcached's 'stats' command.
+ */
+struct akv_metrics {
+	uint64_t xsk_rx_dropped, xsk_rx_invalid, xsk_tx_invalid, xsk_rx_ring_full;
+	uint64_t xdp_redirected, xdp_passed;
+	uint64_t bytes, limit_bytes;
+	size_t stats_len;
+	char stats[8192];
+};
+void akv_server_metrics(struct akv_server *s, struct akv_metrics *m);
 /* Stop the workers, detach, free; NULL-safe. */
 void akv_server_stop(struct akv_server *s);
 

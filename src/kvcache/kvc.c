@@ -28,6 +28,7 @@
 
 #include "lib/bpfutil.h"
 #include "kvcache/kvc.h"
+#include "kvcache/kvc_prom.h"
 #include "lib/cli.h"
 #include "lib/log.h"
 
@@ -549,6 +550,16 @@ static int pin_dir(const char *dev, char *buf, size_t len)
 	return 0;
 }
 
+int kvc_pin_path(const char *dev, const char *name, char *buf, size_t len)
+{
+	char dir[128];
+	int err = pin_dir(dev, dir, sizeof(dir));
+
+	if (!err)
+		snprintf(buf, len, "%s/%s", dir, name);
+	return err;
+}
+
 int kvc_xsk_handoff_pinned(const char *dev)
 {
 	char dir[128], p[192];
@@ -893,14 +904,29 @@ static int cmd_stats(const char *dev, bool as_json)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: offloadlab kvcache attach --dev DEV [--port PORT] [--capacity N]\n"
-		"                  [--allow CIDR]... [--rate N]\n"
-		"       offloadlab kvcache detach --dev DEV\n"
-		"       offloadlab kvcache stats --dev DEV [--json]\n\n"
-		"  --allow CIDR  answer only these sources (repeat; IPv4 or IPv6); others go to\n"
-		"                memcached, which answers them as it always would\n"
-		"  --rate N      answer at most N requests a second to one source address\n"
-		"                (beyond it memcached answers); default: no limit\n"
+		"Usage: offloadlab kvcache attach --dev DEV [OPTION...]\n"
+		"  or:  offloadlab kvcache detach --dev DEV\n"
+		"  or:  offloadlab kvcache stats --dev DEV [--json | --format FMT] [--textfile "
+		"DIR]\n"
+		"\n"
+		"  --dev DEV         the server's device: hits are answered there\n"
+		"  --port PORT       memcached's port (default 11211)\n"
+		"  --capacity N      items the cache holds, 16..16777216 (default 65536)\n"
+		"  --allow CIDR      answer only these sources (repeat; IPv4 or IPv6); others go\n"
+		"                    to memcached, which answers them as it always would\n"
+		"  --rate N          answer at most N requests a second to one source address\n"
+		"                    (beyond it memcached answers); default: no limit\n"
+		"  --max-age MS      serve a fill for at most MS ms (bounds how long an item\n"
+		"                    memcached evicted on its own may still be served)\n"
+		"  --connections N   TCP connections followed, 2..1048576 (default 16384)\n"
+		"  --json            stats as JSON, for scripts\n"
+		"  --format FMT      stats as text (default), json or prometheus (the text\n"
+		"                    exposition format: offloadlab_kvcache_hits_total{dev=...})\n"
+		"  --textfile DIR    write the prometheus metrics to\n"
+		"                    DIR/offloadlab_kvcache_DEV.prom, whole, for node_exporter's\n"
+		"                    textfile collector (offloadlab_kvcache_up 0 when not "
+		"attached)\n"
+		"\n"
 		"The cache answers only requests sent to this host (the device's MAC and one of\n"
 		"its unicast addresses) from plausible unicast sources: never a broadcast.\n\n"
 		"An XDP cache in front of an unmodified memcached on this host: UDP get/gets "
@@ -913,13 +939,15 @@ static void usage(FILE *f)
 		"  offloadlab kvcache attach --dev eth0 --port 11211 --capacity 100000\n"
 		"  offloadlab kvcache attach --dev eth0 --allow 10.0.0.0/8 --rate 50000\n"
 		"  offloadlab kvcache stats --dev eth0\n"
+		"  offloadlab kvcache stats --dev eth0 --format prometheus\n"
 		"  offloadlab kvcache detach --dev eth0\n"
 		"Needs root. Exit status: 0 ok, 1 failure, 64 usage error.\n");
 }
 
 int kvcache_main(int argc, char **argv)
 {
-	const char *sub, *dev = NULL;
+	const char *sub, *dev = NULL, *textfile = NULL;
+	bool prom = false;
 	uint64_t port = 11211, cap = 65536, rate = 0, conns = 0, max_age = 0;
 	struct kvc_opts o = { 0 };
 	bool as_json = false;
@@ -947,6 +975,19 @@ int kvcache_main(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--dev")) {
 			dev = v;
+		} else if (!strcmp(argv[i], "--format")) {
+			if (strcmp(v, "text") && strcmp(v, "json") && strcmp(v, "prometheus")) {
+				fprintf(stderr,
+					"offloadlab kvcache: --format takes text, json or "
+					"prometheus, not '%s'\n",
+					v);
+				return EXIT_USAGE;
+			}
+			as_json = !strcmp(v, "json");
+			prom = !strcmp(v, "prometheus");
+		} else if (!strcmp(argv[i], "--textfile")) {
+			textfile = v;
+			prom = true;
 		} else if (!strcmp(argv[i], "--port")) {
 			if (cli_parse_u64(v, 1, 65535, &port)) {
 				fprintf(stderr,
@@ -1027,5 +1068,7 @@ int kvcache_main(int argc, char **argv)
 		return cmd_attach(dev, &o);
 	if (!strcmp(sub, "detach"))
 		return cmd_detach(dev);
+	if (prom)
+		return kvc_stats_prom(dev, textfile);
 	return cmd_stats(dev, as_json);
 }

@@ -3,6 +3,7 @@
 #define OLAB_KVC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kvcache/kvcache.h"
@@ -79,6 +80,8 @@ int kvc_xsk_handoff_pinned(const char *dev);
 int kvc_parse_cidr(const char *s, int *v6, uint8_t addr[16], int *prefix);
 /* Detach and free everything; safe on a zeroed struct. */
 void kvc_detach(struct kvc *k);
+/* Where the pin called name of the cache attached to dev is (this namespace); 0 or -ENODEV. */
+int kvc_pin_path(const char *dev, const char *name, char *buf, size_t len);
 /* The counters summed over CPUs, from the counters map fd. */
 int kvc_counters(int map_fd, uint64_t out[KVC_NCOUNTERS]);
 const char *kvc_counter_name(enum kvc_counter c);

@@ -58,6 +58,30 @@ done
 "$OLAB" env --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["tools"]["libbpf"]' \
 	|| fail "env --json is not the JSON block"
 
+# --version: the version, git describe, the libraries actually loaded, the kernel; the same in env
+"$OLAB" --version >"$TMP/ver" || fail "--version exited $?"
+ver=$(head -n1 "$TOP/debian/changelog" | sed 's/^offloadlab (\(.*\)).*/\1/')
+grep -qx "offloadlab $ver" "$TMP/ver" || fail "--version does not say $ver: $(head -n1 "$TMP/ver")"
+if git -C "$TOP" rev-parse HEAD >/dev/null 2>&1; then
+	grep -qE '^git: [0-9a-f]{7}' "$TMP/ver" || fail "--version has no git describe"
+else
+	grep -qx 'git: unknown' "$TMP/ver" || fail "--version claims a git commit outside git"
+fi
+lbpf=$(readlink -f "$(ldd "$OLAB" | awk '/libbpf.so/ {print $3}')")
+grep -qx "libbpf: ${lbpf##*.so.} (built against [0-9.]*)" "$TMP/ver" ||
+	fail "--version's libbpf is not the loaded ${lbpf##*/}: $(grep libbpf "$TMP/ver")"
+grep -qE '^libxdp: [0-9]+\.[0-9]+\.[0-9]+$' "$TMP/ver" || fail "--version has no libxdp version"
+grep -qx "kernel: Linux $(uname -r) $(uname -m)" "$TMP/ver" || fail "--version has no kernel"
+grep -qx "BPF objects: $(cd "$(dirname "$OLAB")" && pwd -P)/bpf/lib" "$TMP/ver" ||
+	fail "--version does not find the build tree's BPF objects: $(grep BPF "$TMP/ver")"
+for k in tools.libxdp tools.git_describe tools.libbpf_runtime; do
+	grep -q "^  $k " "$TMP/env" || fail "env lacks $k"
+done
+# a command's own help and errors name it as typed (the man pages are made from them)
+grep -q '^Usage: offloadlab run \[OPTION' "$TMP/runhelp" || fail "run --help: $(head -n1 "$TMP/runhelp")"
+"$OLAB" jit dump --help | grep -q '^Usage: offloadlab jit dump \[OPTION...\] OBJ SECTION' ||
+	fail "jit dump --help does not name the command"
+
 # without root: a one-line explanation and exit 1, and nothing created
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$OLAB" run hooks --quick \

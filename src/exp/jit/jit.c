@@ -21,6 +21,7 @@
 #include "lib/bpfutil.h"
 #include "lib/cli.h"
 #include "lib/log.h"
+#include "lib/paths.h"
 #include "lib/stats.h"
 #include "lib/trbench.h"
 
@@ -329,6 +330,9 @@ static const char jit_doc[] =
 	"\vExamples:\n"
 	"  offloadlab jit dump build/bpf/exp/jit/jit.bpf.o xdp\n"
 	"  offloadlab jit dump build/bpf/exp/jit/jit.bpf.o olab_jit_sum_once\n"
+	"  offloadlab jit dump jit.bpf.o olab_jit_sum_once   (offloadlab's own object)\n"
+	"OBJ is a path; a bare name not found here is one of offloadlab's own objects "
+	"(PREFIX/lib/offloadlab/ when installed: 'offloadlab --version' says where).\n"
 	"SECTION is a section name (xdp, tc, ...) or a program name; with several programs in "
 	"one section, the first is shown unless a program name is given. Needs root.";
 
@@ -341,6 +345,9 @@ static error_t dump_parse(int key, char *arg, struct argp_state *state)
 	struct dump_args *a = state->input;
 
 	switch (key) {
+	case 'v':
+		log_verbose = 1;
+		break;
 	case ARGP_KEY_ARG:
 		if (!a->obj)
 			a->obj = arg;
@@ -361,9 +368,13 @@ static error_t dump_parse(int key, char *arg, struct argp_state *state)
 
 int jit_main(int argc, char **argv)
 {
-	static const struct argp_option none[] = { { 0 } };
-	struct argp argp = { none, dump_parse, "dump OBJ SECTION", jit_doc, NULL, NULL, NULL };
+	static const struct argp_option opts[] = {
+		{ "verbose", 'v', NULL, 0, "libbpf's debug output (the verifier's log)", 0 },
+		{ 0 },
+	};
+	struct argp argp = { opts, dump_parse, "OBJ SECTION", jit_doc, NULL, NULL, NULL };
 	struct dump_args a = { 0 };
+	char objpath[512];
 	struct bpf_object *obj;
 	struct bpf_program *p, *want = NULL;
 	uint8_t *code = NULL;
@@ -378,8 +389,11 @@ int jit_main(int argc, char **argv)
 		fprintf(stderr, "Usage: offloadlab jit dump OBJ SECTION (see --help)\n");
 		return EXIT_USAGE;
 	}
+	argv[1] = "offloadlab jit dump"; /* argp's name for the command */
 	if (argp_parse(&argp, argc - 1, argv + 1, 0, NULL, &a))
 		return EXIT_USAGE;
+	log_setup_libbpf();
+	a.obj = olab_obj_arg(a.obj, objpath, sizeof(objpath));
 	obj = bpf_object__open_file(a.obj, NULL);
 	if (!obj) {
 		log_errno(-errno, "open %s as a BPF object", a.obj);
