@@ -252,15 +252,20 @@ static ssize_t mc_decode(const struct lg_app *a, const unsigned char *buf, size_
 		return -1;
 	memcpy(&f, buf, sizeof(f));
 	*seq = ntohs(f.req_id);
-	/* a reply over several datagrams counts when its last one arrives */
+	/*
+	 * A reply over several datagrams counts when its last one arrives: "k of n" for a value
+	 * split over n; memcached 1.6 also sends each value of a multi-key GET as a datagram of
+	 * its own ("1 of 1"), and the END after the last.
+	 */
 	if (ntohs(f.total) > 1 && ntohs(f.seq) + 1 != ntohs(f.total))
 		return LG_PARTIAL;
 	if (ntohs(f.total) > 1) {
 		mc->hits++; /* its body was split: trust the frame header */
-		return (ssize_t)len;
+		return len >= sizeof(f) + 5 && !memcmp(buf + len - 5, "END\r\n", 5) ? (ssize_t)len
+										    : LG_PARTIAL;
 	}
 	n = mc_response(mc, buf + sizeof(f), len - sizeof(f));
-	return n > 0 ? (ssize_t)len : -1;
+	return n > 0 ? (ssize_t)len : n == 0 ? LG_PARTIAL : -1;
 }
 
 static int mc_classify(const struct lg_app *a, uint32_t seq)

@@ -318,15 +318,38 @@ int olab_lgx_tx(struct xdp_md *ctx)
 	return XDP_TX;
 }
 
-/* A memcached reply's first bytes after the frame header: a value, or END alone. */
-static __always_inline void mc_kind(const __u8 *p, const void *end)
+/* Whether the datagram ends with "END\r\n": the last of a reply. */
+static __always_inline bool ends_with_end(struct xdp_md *ctx)
 {
+	__u32 len = ctx->data_end - ctx->data;
+	__u8 t[5];
+
+	if (len < 42 + 8 + 5 || len > 0xffff || bpf_xdp_load_bytes(ctx, len - 5, t, 5))
+		return false;
+	return t[0] == 'E' && t[1] == 'N' && t[2] == 'D' && t[3] == '\r' && t[4] == '\n';
+}
+
+/*
+ * Whether a memcached datagram completes its reply, counting values and misses. memcached
+ * 1.6 sends each value of a multi-key GET as a datagram of its own (each "1 of 1"), the END
+ * after the last one; a value too large for one datagram comes as "k of n".
+ */
+static __always_inline bool mc_complete(struct xdp_md *ctx, const __u8 *p, const void *end,
+					__u16 part, __u16 total)
+{
+	bool value;
+
+	if (total > 1 && part + 1 != total)
+		return false;
 	if ((const void *)(p + 5) > end)
-		return;
-	if (p[0] == 'V' && p[1] == 'A' && p[2] == 'L' && p[3] == 'U' && p[4] == 'E')
+		return true; /* too short for anything but an error line */
+	value = part == 0 && p[0] == 'V' && p[1] == 'A' && p[2] == 'L' && p[3] == 'U' &&
+		p[4] == 'E';
+	if (value || total > 1)
 		cnt(LGX_HITS, 1);
 	else if (p[0] == 'E' && p[1] == 'N' && p[2] == 'D' && p[3] == '\r' && p[4] == '\n')
 		cnt(LGX_MISSES, 1);
+	return (!value && total == 1) || ends_with_end(ctx);
 }
 
 SEC("xdp")
@@ -356,14 +379,10 @@ int olab_lgx_rx(struct xdp_md *ctx)
 		part = (__u16)(p[2] << 8 | p[3]);
 		total = (__u16)(p[4] << 8 | p[5]);
 		/* a reply over several datagrams counts when its last one arrives */
-		if (total > 1 && part + 1 != total) {
+		if (!mc_complete(ctx, p + 8, end, part, total)) {
 			cnt(LGX_PARTIAL, 1);
 			return XDP_DROP;
 		}
-		if (total > 1)
-			cnt(LGX_HITS, 1); /* its body was split: a value */
-		else
-			mc_kind(p + 8, end);
 	} else if (kind == LGX_ECHO) {
 		__u32 magic;
 

@@ -404,6 +404,7 @@ static void collect(struct lg_xdp *x, const struct lg_opts *o, struct lg_result 
 
 	for (i = 0; i < LGX_NCOUNTERS; i++)
 		bpfu_percpu_sum(bpf_map__fd(x->skel->maps.lgx_cnt), i, &c[i]);
+	snprintf(r->x.dev, sizeof(r->x.dev), "%s", x->ifname);
 	r->x.built = c[LGX_BUILT];
 	r->x.xmit_counted = x->xmit != NULL;
 	r->x.not_sent = x->xmit ? c[LGX_XMIT_DROPS] : 0;

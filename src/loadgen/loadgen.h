@@ -147,6 +147,7 @@ struct lg_result {
 		uint64_t late_replies; /* matched after the timeout: lost */
 		uint64_t max_inflight;
 		bool xmit_counted; /* not_sent known (the transmit tracepoint ran) */
+		char dev[16];	   /* the device it ran on */
 		double build_ns;   /* the transmit program's cost per request (test-run) */
 	} x;
 };

@@ -453,6 +453,57 @@ static void test_rx_counts_unknown_late_and_passes_the_rest(void **state)
 	assert_int_equal(rx(rep, len), XDP_PASS);
 }
 
+/* mc_reply with the frame header's datagram number and count */
+static size_t mc_reply_part(unsigned char *buf, uint16_t id, uint16_t part, uint16_t total,
+			    const char *text)
+{
+	size_t len = mc_reply(buf, id, text);
+
+	buf[44] = (uint8_t)(part >> 8);
+	buf[45] = (uint8_t)part;
+	buf[46] = (uint8_t)(total >> 8);
+	buf[47] = (uint8_t)total;
+	return len;
+}
+
+static void test_rx_memcached_reply_in_several_datagrams(void **state)
+{
+	static const char *const keys[] = { "kvA0001" };
+	unsigned char out[LGX_FRAME_CAP], rep[LGX_FRAME_CAP];
+	struct lg_mc mc = mc_of(100, 2);
+	struct lgx_frame f;
+	size_t len;
+
+	(void)state;
+	mc_frame(&f, &mc);
+	reset(&f, LGX_MC, LGX_FLOOD);
+	set_keys(keys, 1);
+	assert_int_equal(tx(out, f.len), XDP_TX); /* id 0: get kvA0001 kvA0001 */
+	assert_int_equal(tx(out, f.len), XDP_TX); /* id 1 */
+	/* memcached 1.6: one datagram per value, each "1 of 1", END after the last */
+	len = mc_reply_part(rep, 0, 0, 1, "VALUE kvA0001 0 2\r\nvv\r\n");
+	assert_int_equal(rx(rep, len), XDP_DROP);
+	assert_int_equal(counter(LGX_PARTIAL), 1);
+	assert_int_equal(counter(LGX_ANSWERED), 0);
+	assert_int_equal(slot(0).state, 1);
+	len = mc_reply_part(rep, 0, 0, 1, "VALUE kvA0001 0 2\r\nvv\r\nEND\r\n");
+	assert_int_equal(rx(rep, len), XDP_DROP);
+	assert_int_equal(counter(LGX_ANSWERED), 1);
+	assert_int_equal(counter(LGX_HITS), 2);
+	/* a value split over three datagrams: the last one answers */
+	len = mc_reply_part(rep, 1, 0, 3, "VALUE kvA0001 0 3000\r\nvvvv");
+	assert_int_equal(rx(rep, len), XDP_DROP);
+	len = mc_reply_part(rep, 1, 1, 3, "vvvv");
+	assert_int_equal(rx(rep, len), XDP_DROP);
+	assert_int_equal(counter(LGX_ANSWERED), 1);
+	len = mc_reply_part(rep, 1, 2, 3, "vv\r\nEND\r\n");
+	assert_int_equal(rx(rep, len), XDP_DROP);
+	assert_int_equal(counter(LGX_ANSWERED), 2);
+	assert_int_equal(counter(LGX_PARTIAL), 3);
+	assert_int_equal(counter(LGX_UNMATCHED), 0);
+	assert_int_equal(skel->bss->st.inflight, 0);
+}
+
 static void test_rx_echo_needs_the_whole_seq(void **state)
 {
 	unsigned char out[LGX_FRAME_CAP], rep[LGX_FRAME_CAP];
@@ -525,6 +576,7 @@ int main(void)
 		cmocka_unit_test(test_tx_keeps_the_window_and_the_pace),
 		cmocka_unit_test(test_rx_matches_times_and_drops_a_reply),
 		cmocka_unit_test(test_rx_counts_unknown_late_and_passes_the_rest),
+		cmocka_unit_test(test_rx_memcached_reply_in_several_datagrams),
 		cmocka_unit_test(test_rx_echo_needs_the_whole_seq),
 		cmocka_unit_test(test_frame_refuses_what_it_cannot_send),
 	};
