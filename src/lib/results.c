@@ -175,6 +175,12 @@ void metric_set_paper(struct metric *m, double value, const char *ref)
 	snprintf(m->paper_ref, sizeof(m->paper_ref), "%s", ref);
 }
 
+void metric_engine(struct metric *m, const char *engine)
+{
+	if (m)
+		snprintf(m->engine, sizeof(m->engine), "%s", engine);
+}
+
 void metric_unavailable(struct metric *m, const char *fmt, ...)
 {
 	va_list ap;
@@ -322,6 +328,8 @@ static json_t *metric_to_json(const struct metric *m)
 	json_object_set_new(o, "note", m->note[0] ? json_string(m->note) : json_null());
 	json_object_set_new(o, "unavailable",
 			    m->unavailable[0] ? json_string(m->unavailable) : json_null());
+	if (m->engine[0])
+		json_object_set_new(o, "engine", json_string(m->engine));
 	if (m->has_cdf) {
 		json_t *cdf = json_array();
 		int i;
@@ -380,10 +388,13 @@ static void metric_from_json(json_t *mj, struct metric *m)
 	       *cdf = json_object_get(mj, "cdf");
 	const char *u = json_string_value(json_object_get(mj, "unavailable"));
 	const char *note = json_string_value(json_object_get(mj, "note"));
+	const char *engine = json_string_value(json_object_get(mj, "engine"));
 	json_int_t n = json_integer_value(json_object_get(mj, "n"));
 	size_t i;
 
 	m->s.n = n > 0 ? (size_t)n : 0;
+	if (engine && (!strcmp(engine, "socket") || !strcmp(engine, "xdp")))
+		metric_engine(m, engine);
 	m->wanted = (uint64_t)(json_integer_value(json_object_get(mj, "wanted")) > 0
 				       ? json_integer_value(json_object_get(mj, "wanted"))
 				       : 0);

@@ -287,9 +287,15 @@ int olab_lgx_tx(struct xdp_md *ctx)
 			st.next_due = t0 + (g ? *g : cfg.gap_ns);
 		}
 	}
+	/*
+	 * Trim the template's last byte, every time: a changed context makes the kernel rebuild
+	 * the frame from it. Otherwise a page whose frame a server grew at the tail (an XDP_TX
+	 * reply) would go out again with the reply's length (test_run.c's frame_was_changed()
+	 * looks at the data pointer and flags only).
+	 */
 	seq = st.seq;
 	cls = class_of(seq);
-	if (write_request(ctx, seq, cls)) {
+	if (bpf_xdp_adjust_tail(ctx, -1) || write_request(ctx, seq, cls)) {
 		cnt(LGX_IDLE, 1);
 		return XDP_DROP;
 	}
@@ -318,13 +324,17 @@ int olab_lgx_tx(struct xdp_md *ctx)
 	return XDP_TX;
 }
 
-/* Whether the datagram ends with "END\r\n": the last of a reply. */
-static __always_inline bool ends_with_end(struct xdp_md *ctx)
+/*
+ * Whether the datagram ends with "END\r\n": the last of a reply. Its end is the UDP
+ * length's: a frame may carry bytes past it (a server that answers in place may not trim).
+ */
+static __always_inline bool ends_with_end(struct xdp_md *ctx, const struct udphdr *udp)
 {
-	__u32 len = ctx->data_end - ctx->data;
+	__u32 end = 14 + 20 + bpf_ntohs(udp->len);
 	__u8 t[5];
 
-	if (len < 42 + 8 + 5 || len > 0xffff || bpf_xdp_load_bytes(ctx, len - 5, t, 5))
+	if (end < 14 + 20 + 8 + 8 + 5 || end > ctx->data_end - ctx->data ||
+	    bpf_xdp_load_bytes(ctx, end - 5, t, 5))
 		return false;
 	return t[0] == 'E' && t[1] == 'N' && t[2] == 'D' && t[3] == '\r' && t[4] == '\n';
 }
@@ -334,8 +344,8 @@ static __always_inline bool ends_with_end(struct xdp_md *ctx)
  * 1.6 sends each value of a multi-key GET as a datagram of its own (each "1 of 1"), the END
  * after the last one; a value too large for one datagram comes as "k of n".
  */
-static __always_inline bool mc_complete(struct xdp_md *ctx, const __u8 *p, const void *end,
-					__u16 part, __u16 total)
+static __always_inline bool mc_complete(struct xdp_md *ctx, const struct udphdr *udp, const __u8 *p,
+					const void *end, __u16 part, __u16 total)
 {
 	bool value;
 
@@ -349,7 +359,7 @@ static __always_inline bool mc_complete(struct xdp_md *ctx, const __u8 *p, const
 		cnt(LGX_HITS, 1);
 	else if (p[0] == 'E' && p[1] == 'N' && p[2] == 'D' && p[3] == '\r' && p[4] == '\n')
 		cnt(LGX_MISSES, 1);
-	return (!value && total == 1) || ends_with_end(ctx);
+	return (!value && total == 1) || ends_with_end(ctx, udp);
 }
 
 SEC("xdp")
@@ -379,7 +389,7 @@ int olab_lgx_rx(struct xdp_md *ctx)
 		part = (__u16)(p[2] << 8 | p[3]);
 		total = (__u16)(p[4] << 8 | p[5]);
 		/* a reply over several datagrams counts when its last one arrives */
-		if (!mc_complete(ctx, p + 8, end, part, total)) {
+		if (!mc_complete(ctx, udp, p + 8, end, part, total)) {
 			cnt(LGX_PARTIAL, 1);
 			return XDP_DROP;
 		}

@@ -210,6 +210,21 @@ out:
 	return 0;
 }
 
+int lg_xdp_can_xmit(struct lg_xdp *x, char *why, size_t whylen)
+{
+	uint64_t feat;
+
+	if (lgx_xdp_features(x->ifindex, &feat) || (feat & LGX_XDP_ACT_NDO_XMIT))
+		return 0; /* it can, or the kernel does not say (before 6.3): the counts will */
+	snprintf(why, whylen,
+		 "%s cannot transmit XDP frames (no ndo_xdp_xmit)%s: use the socket engine",
+		 x->ifname,
+		 dev_is_veth(x->ifname) ? "; a veth can only while its peer runs an XDP program "
+					  "or has GRO on"
+					: "");
+	return -EOPNOTSUPP;
+}
+
 /* ---- one run ---- */
 
 /* Zero a per-CPU array map, every entry. */
@@ -282,7 +297,7 @@ static int state_reset(struct lg_xdp *x)
 static double build_cost(struct lg_xdp *x)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = x->frame.b,
-		    .data_size_in = (__u32)x->frame.len, .repeat = CALIBRATE);
+		    .data_size_in = (__u32)x->frame.in_len, .repeat = CALIBRATE);
 	struct lgx_cfg *c = &x->skel->bss->cfg;
 	__u32 mode = c->mode;
 	double ns = 0;
@@ -405,6 +420,15 @@ static void collect(struct lg_xdp *x, const struct lg_opts *o, struct lg_result 
 	for (i = 0; i < LGX_NCOUNTERS; i++)
 		bpfu_percpu_sum(bpf_map__fd(x->skel->maps.lgx_cnt), i, &c[i]);
 	snprintf(r->x.dev, sizeof(r->x.dev), "%s", x->ifname);
+	log_debug("xdp engine on %s: built %llu, answered %llu + %llu, unmatched %llu, late %llu, "
+		  "partial %llu, expired %llu, hits %llu, misses %llu, device took %llu, refused "
+		  "%llu, window full %llu",
+		  x->ifname, (unsigned long long)c[LGX_BUILT], (unsigned long long)c[LGX_ANSWERED],
+		  (unsigned long long)c[LGX_ANSWERED_ALT], (unsigned long long)c[LGX_UNMATCHED],
+		  (unsigned long long)c[LGX_LATE], (unsigned long long)c[LGX_PARTIAL],
+		  (unsigned long long)c[LGX_EXPIRED], (unsigned long long)c[LGX_HITS],
+		  (unsigned long long)c[LGX_MISSES], (unsigned long long)c[LGX_XMIT_SENT],
+		  (unsigned long long)c[LGX_XMIT_DROPS], (unsigned long long)c[LGX_WINDOW_FULL]);
 	r->x.built = c[LGX_BUILT];
 	r->x.xmit_counted = x->xmit != NULL;
 	r->x.not_sent = x->xmit ? c[LGX_XMIT_DROPS] : 0;
@@ -430,11 +454,12 @@ static void collect(struct lg_xdp *x, const struct lg_opts *o, struct lg_result 
 /* Build requests until the run's time or count is up (or stop); returns -errno or 0. */
 static int transmit(struct lg_xdp *x, const struct lg_opts *o, uint64_t end, unsigned int batch)
 {
-	struct xdp_md md = { .data_end = (__u32)x->frame.len,
+	struct xdp_md md = { .data_end = (__u32)x->frame.in_len,
 			     .ingress_ifindex = (__u32)x->ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = x->frame.b,
-		    .data_size_in = (__u32)x->frame.len, .ctx_in = &md, .ctx_size_in = sizeof(md),
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = batch);
+		    .data_size_in = (__u32)x->frame.in_len, .ctx_in = &md,
+		    .ctx_size_in = sizeof(md), .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+		    .batch_size = batch);
 	int fd = bpf_program__fd(x->skel->progs.olab_lgx_tx);
 	const struct lgx_state *st = &x->skel->bss->st;
 	uint64_t rep = REP_MIN, now = bpfu_now_ns();
@@ -463,7 +488,7 @@ static int run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r, c
 {
 	struct lgx_cfg *c = &x->skel->bss->cfg;
 	unsigned int batch = o->batch ? o->batch : 64;
-	uint64_t start, end_send, end_all, feat;
+	uint64_t start, end_send, end_all;
 	struct lgx_addrs a;
 	int err, port_fd = -1, mtu;
 
@@ -486,17 +511,9 @@ static int run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r, c
 		err = -EMSGSIZE;
 		goto out;
 	}
-	if (!lgx_xdp_features(x->ifindex, &feat) && !(feat & LGX_XDP_ACT_NDO_XMIT)) {
-		snprintf(why, whylen,
-			 "%s cannot transmit XDP frames (no ndo_xdp_xmit)%s: use the socket "
-			 "engine",
-			 x->ifname,
-			 dev_is_veth(x->ifname) ? "; a veth can only while its peer runs an XDP "
-						  "program or has GRO on"
-						: "");
-		err = -EOPNOTSUPP;
+	err = lg_xdp_can_xmit(x, why, whylen);
+	if (err)
 		goto out;
-	}
 	memset(c, 0, sizeof(*c));
 	memcpy(x->tmpl->b, x->frame.b, x->frame.head);
 	c->kind = o->app->kind == LG_KIND_MC	 ? LGX_MC

@@ -100,11 +100,12 @@ int lgx_frame_build(struct lgx_frame *f, const struct lgx_addrs *a, const struct
 		f->id_off = HDRS + 4;
 	}
 	f->len = pkt_build_udp4(f->b, sizeof(f->b), &pa, payload, plen);
-	if (!f->len || f->len > lg_xdp_frame_max()) {
+	f->in_len = f->len + 1; /* the byte the program trims: see olab_lgx_tx */
+	if (!f->len || f->in_len > lg_xdp_frame_max()) {
 		snprintf(why, whylen,
 			 "a %zu-byte frame is larger than live-frames mode takes: a page less its "
-			 "headroom, %zu bytes",
-			 HDRS + plen, lg_xdp_frame_max());
+			 "headroom, %zu bytes (and one the engine trims)",
+			 HDRS + plen, lg_xdp_frame_max() - 1);
 		return -EMSGSIZE;
 	}
 	/* no UDP checksum (optional over IPv4): the varying bytes need no checksum update */

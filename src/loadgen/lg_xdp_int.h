@@ -20,6 +20,7 @@
 struct lgx_frame {
 	uint8_t b[LGX_FRAME_CAP];
 	size_t len;	 /* the whole frame */
+	size_t in_len;	 /* what BPF_PROG_RUN is given: len and the byte the program trims */
 	size_t head;	 /* bytes written every time (headers, fixed text) */
 	uint32_t id_off; /* request id (memcached) or seq */
 	uint32_t key_off, key_w, multi;

@@ -178,6 +178,8 @@ void lg_xdp_close(struct lg_xdp *x);
 /* The device's name and whether its NAPI threads were made by lg_xdp_open (pid of the first). */
 const char *lg_xdp_ifname(const struct lg_xdp *x);
 int lg_xdp_napi_tid(const struct lg_xdp *x);
+/* Whether the device can transmit XDP frames now (ndo_xdp_xmit): 0, or -EOPNOTSUPP, why set. */
+int lg_xdp_can_xmit(struct lg_xdp *x, char *why, size_t whylen);
 /* The largest frame live-frames mode takes: a page less its headroom and tail (BTF-sized). */
 size_t lg_xdp_frame_max(void);
 /* The XDP engine's run (lg_run calls it for LG_ENGINE_XDP). */

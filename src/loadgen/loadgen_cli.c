@@ -81,11 +81,13 @@ static void check_engine(struct lg_args *a, struct argp_state *state)
 		a->o.batch = 64;
 	if (use_mc && mc.set_pct)
 		argp_error(state, "the XDP engine sends GETs only: add --set-pct 0");
-	if (!use_mc && app.size + 42 > lg_xdp_frame_max())
+	/* the frame, and one byte the engine trims off every time */
+	if (!use_mc && app.size + 42 + 1 > lg_xdp_frame_max())
 		argp_error(state,
 			   "a %zu-byte request makes a %zu-byte frame: live frames take at most "
 			   "%zu (a page less its headroom); --size up to %zu",
-			   app.size, app.size + 42, lg_xdp_frame_max(), lg_xdp_frame_max() - 42);
+			   app.size, app.size + 42, lg_xdp_frame_max() - 1,
+			   lg_xdp_frame_max() - 43);
 }
 
 static error_t parse(int key, char *arg, struct argp_state *state)
