@@ -592,6 +592,11 @@ static int run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r, c
 		r->offered_rps = active > 0 ? (double)r->sent / active : 0;
 	}
 out:
+	/*
+	 * Replies are ours only during a run: another run from this port (the socket engine's)
+	 * must get its own. Late ones now reach the stack, which nothing there holds.
+	 */
+	__atomic_store_n(&c->kind, 0, __ATOMIC_SEQ_CST);
 	if (port_fd >= 0)
 		close(port_fd);
 	return err;

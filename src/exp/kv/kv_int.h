@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the kv experiment: what kv.c (servers, throughput, sweep, the run), kv_cost.c (each
- * path's cost), kv_slow.c (the slow path and the cure), kv_ceiling.c (the XDP_TX responder)
- * and kv_sched.c (the wake-up tracer) share. Not for use outside src/exp/kv.
+ * Inside the kv experiment: what kv.c (servers, sweep, the run), kv_tput.c (throughput),
+ * kv_cost.c (each path's cost), kv_slow.c (the slow path and the cure) and kv_ceiling.c (the
+ * XDP_TX responder) share. Not for use outside src/exp/kv.
  */
 #ifndef OLAB_KV_INT_H
 #define OLAB_KV_INT_H
@@ -15,6 +15,7 @@
 #include "kvcache/kvc.h"
 #include "lib/cpu.h"
 #include "lib/stats.h"
+#include "lib/wake.h"
 #include "loadgen/loadgen.h"
 #include "testbed/testbed.h"
 
@@ -37,7 +38,7 @@
 #define PAPER_FLOW_RATE 55000.0
 #define PAPER_FLOW_SHARE (55.0 / 126.5)
 
-#define KV_SCHED_SLOTS_N 2
+#define KV_SCHED_SLOTS_N WAKE_SLOTS
 /* key numbers zero-padded to this many digits: one width, as the XDP engine needs */
 #define KV_KEY_DIGITS 4
 
@@ -49,7 +50,6 @@ extern const struct sv_info kv_sv_info[SV_MAX];
 
 enum placement { PL_PAPER, PL_SHARED, PL_MAX };
 
-struct kv_sched_bpf;
 struct remote;
 
 struct ctx {
@@ -74,10 +74,10 @@ struct ctx {
 	struct bpf_link *ceil_link;
 	int dut_napi, gen_napi;
 	int stats_fd;
-	struct kv_sched_bpf *sched; /* wake-up tracer, NULL where tp_btf is refused */
-	char where[2][200];	    /* where each piece ran, per placement */
-	double flow_rate;	    /* the two flows' requests per second */
-	double dut_busy;	    /* the last closed-loop run: the dut CPU's busy share, % */
+	struct wake_bpf *sched; /* wake-up tracer, NULL where tp_btf is refused */
+	char where[2][200];	/* where each piece ran, per placement */
+	double flow_rate;	/* the two flows' requests per second */
+	double dut_busy;	/* the last closed-loop run: the dut CPU's busy share, % */
 	uint64_t kvc_total[KVC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
 	uint16_t port;			   /* where the load goes; 0: KV_PORT (memcached) */
 	/* the slow path's observation, here */
@@ -204,14 +204,7 @@ struct bpf_link *kv_ceiling_attach(struct kv_ceiling_bpf *sk, int ifindex, const
 int kv_ceiling_prog_fd(const struct kv_ceiling_bpf *sk);
 void kv_ceiling_destroy(struct kv_ceiling_bpf *sk);
 
-/* kv_sched.c: wake-up latency of up to KV_SCHED_SLOTS threads */
-#define KV_SCHED_SLOTS KV_SCHED_SLOTS_N
-struct kv_sched_bpf *kv_sched_open(void); /* loaded and attached, or NULL */
-void kv_sched_close(struct kv_sched_bpf *s);
-void kv_sched_watch(struct kv_sched_bpf *s, const int tids[KV_SCHED_SLOTS]);
-void kv_sched_unwatch(struct kv_sched_bpf *s, const int tids[KV_SCHED_SLOTS]);
-/* The latencies of slot since kv_sched_watch into out; wake-ups and those onto an idle CPU. */
-void kv_sched_read(struct kv_sched_bpf *s, unsigned int slot, struct stats_samples *out,
-		   uint64_t *n, uint64_t *idle);
+/* the wake-up tracer's slots (lib/wake.h): 0 memcached, 1 the dut NAPI thread */
+#define KV_SCHED_SLOTS WAKE_SLOTS
 
 #endif
