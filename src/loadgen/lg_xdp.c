@@ -589,7 +589,8 @@ static int run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r, c
 
 		collect(x, o, r);
 		r->achieved_rps = active > 0 ? (double)r->received / active : 0;
-		r->offered_rps = active > 0 ? (double)r->sent / active : 0;
+		/* what it built and handed to the device, refused or not: its offer */
+		r->offered_rps = active > 0 ? (double)r->x.built / active : 0;
 	}
 out:
 	/*

@@ -134,9 +134,9 @@ struct lg_result {
 	uint64_t sent, received, lost, bad;
 	uint64_t late; /* open loop: sends that left more than 10 us after their time */
 	double elapsed_s;
-	double offered_rps, achieved_rps;
-	struct stats_hist *lat;	    /* ns; allocated by lg_run, freed by lg_result_free */
-	struct stats_hist *lat_alt; /* the second class, when the app classifies */
+	double offered_rps, achieved_rps; /* the XDP engine offers what it built */
+	struct stats_hist *lat;		  /* ns; allocated by lg_run, freed by lg_result_free */
+	struct stats_hist *lat_alt;	  /* the second class, when the app classifies */
 	/* the XDP engine's own counts (zero for the socket engine) */
 	struct {
 		uint64_t built;	       /* requests written by the transmit program */
