@@ -294,7 +294,7 @@ static int write_json(const char *path, const struct lg_opts *o, const struct lg
 	if (o->engine == LG_ENGINE_XDP)
 		json_object_set_new(
 			doc, "xdp",
-			json_pack("{s:s, s:I, s:O, s:I, s:I, s:I, s:I, s:I, s:f}", "dev", r->x.dev,
+			json_pack("{s:s, s:I, s:o, s:I, s:I, s:I, s:I, s:I, s:f}", "dev", r->x.dev,
 				  "built", (json_int_t)r->x.built, "not_sent",
 				  r->x.xmit_counted ? json_integer((json_int_t)r->x.not_sent)
 						    : json_null(),
