@@ -60,6 +60,9 @@ $(BUILD)/bpf/%.bpf.o: src/%.bpf.c $(BUILD)/vmlinux.h
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# The XDP load generator's programs share counters across CPUs (compare-and-swap, fetch-add).
+$(BUILD)/bpf/loadgen/lg_xdp.bpf.o: BPF_CFLAGS += -mcpu=v3
+
 # Skeletons are flat in build/ so that foo.c includes "foo.skel.h".
 define skel_rule
 $(BUILD)/$(notdir $(1:.bpf.c=.skel.h)): $(patsubst src/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(1))

@@ -176,6 +176,12 @@ void metric_set_paper(struct metric *m, double value, const char *ref)
 	snprintf(m->paper_ref, sizeof(m->paper_ref), "%s", ref);
 }
 
+void metric_engine(struct metric *m, const char *engine)
+{
+	if (m)
+		snprintf(m->engine, sizeof(m->engine), "%s", engine);
+}
+
 void metric_unavailable(struct metric *m, const char *fmt, ...)
 {
 	va_list ap;
@@ -323,6 +329,8 @@ static json_t *metric_to_json(const struct metric *m)
 	json_object_set_new(o, "note", m->note[0] ? json_string(m->note) : json_null());
 	json_object_set_new(o, "unavailable",
 			    m->unavailable[0] ? json_string(m->unavailable) : json_null());
+	if (m->engine[0])
+		json_object_set_new(o, "engine", json_string(m->engine));
 	if (m->has_cdf) {
 		json_t *cdf = json_array();
 		int i;
@@ -383,11 +391,14 @@ static void metric_from_json(struct jb *b, json_t *mj, struct metric *m)
 	       *cdf = json_object_get(mj, "cdf");
 	const char *u = json_string_value(json_object_get(mj, "unavailable"));
 	const char *note = json_string_value(json_object_get(mj, "note"));
+	const char *engine = json_string_value(json_object_get(mj, "engine"));
 	size_t i;
 
 	m->s.n = json_is_integer(json_object_get(mj, "n"))
 			 ? (size_t)jb_key_int(b, mj, "n", 0, JB_COUNT_MAX)
 			 : 0;
+	if (engine && (!strcmp(engine, "socket") || !strcmp(engine, "xdp")))
+		metric_engine(m, engine);
 	m->wanted = json_is_integer(json_object_get(mj, "wanted"))
 			    ? (uint64_t)jb_key_int(b, mj, "wanted", 0, JB_COUNT_MAX)
 			    : 0;

@@ -50,6 +50,7 @@ struct metric {
 	char paper_ref[32];
 	char note[200];
 	char unavailable[200]; /* non-empty: could not be measured here, and why */
+	char engine[8];	       /* a live throughput or latency: the load generator's engine */
 	bool has_cdf;
 	double cdf[METRIC_CDF_POINTS]; /* value at metric_cdf_q[i] */
 };
@@ -113,6 +114,8 @@ void metric_set_hist(struct metric *m, const struct stats_hist *h, size_t wanted
 /* A metric that is one value (a ratio, a capacity): n = 1, no spread. */
 void metric_set_value(struct metric *m, double v);
 void metric_set_paper(struct metric *m, double value, const char *ref);
+/* The load generator's engine behind a live figure ("socket", "xdp"); nothing when m is NULL. */
+void metric_engine(struct metric *m, const char *engine);
 void metric_unavailable(struct metric *m, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

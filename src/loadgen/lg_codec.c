@@ -5,6 +5,8 @@
  * get/gets/multi-get, large values in several datagrams). The engine is loadgen.c.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,16 +57,33 @@ static bool mc_is_alt(const struct lg_mc *mc, uint32_t seq)
 	return mc->alt_pct && ((seq * 2654435761u) >> 16) % 100 < mc->alt_pct;
 }
 
+size_t lg_mc_key(const struct lg_mc *mc, bool alt, unsigned int n, char *buf, size_t cap)
+{
+	const char *prefix = alt ? mc->alt_prefix : mc->prefix;
+	int k = mc->key_digits ? snprintf(buf, cap, "%s%0*u", prefix, (int)mc->key_digits, n)
+			       : snprintf(buf, cap, "%s%u", prefix, n);
+
+	return k < 0 || (size_t)k >= cap ? 0 : (size_t)k;
+}
+
+static unsigned int mc_pick(struct lg_mc *mc, bool alt)
+{
+	uint64_t r = olab_rng(&mc->rng);
+	unsigned int nkeys = alt ? mc->alt_keys : mc->keys;
+
+	if (!alt && mc->pick)
+		return mc->pick[(r >> 8) & (LG_PICK - 1)];
+	return (unsigned int)((r >> 8) % (nkeys ? nkeys : 1));
+}
+
 static size_t mc_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap)
 {
 	struct lg_mc *mc = a->ctx;
-	size_t off = 0;
-	uint64_t r = olab_rng(&mc->rng);
+	size_t off = 0, kl;
 	bool alt = mc_is_alt(mc, seq);
-	unsigned int nkeys = alt ? mc->alt_keys : mc->keys;
-	unsigned int key = (unsigned int)((r >> 8) % (nkeys ? nkeys : 1));
-	const char *prefix = alt ? mc->alt_prefix : mc->prefix;
-	bool set = (unsigned int)(r % 100) < mc->set_pct;
+	bool set = (unsigned int)(olab_rng(&mc->rng) % 100) < mc->set_pct;
+	unsigned int key = mc_pick(mc, alt), i, multi = set || !mc->multi ? 1 : mc->multi;
+	char name[300];
 	int n;
 
 	if (mc->udp) {
@@ -75,27 +94,74 @@ static size_t mc_encode(const struct lg_app *a, uint32_t seq, unsigned char *buf
 		memcpy(buf, &f, sizeof(f));
 		off = sizeof(f);
 	}
+	kl = lg_mc_key(mc, alt, key, name, sizeof(name));
+	if (!kl)
+		return 0;
 	if (set)
-		n = snprintf((char *)buf + off, cap - off, "set %s%u 0 0 %zu\r\n", prefix, key,
+		n = snprintf((char *)buf + off, cap - off, "set %s 0 0 %zu\r\n", name,
 			     mc->value_size);
 	else
-		n = snprintf((char *)buf + off, cap - off, "get %s%u\r\n", prefix, key);
+		n = snprintf((char *)buf + off, cap - off, "get %s", name);
 	if (n < 0 || (size_t)n >= cap - off)
 		return 0;
 	off += (size_t)n;
-	if (set) {
-		if (off + mc->value_size + 2 > cap)
+	for (i = 1; i < multi; i++) {
+		kl = lg_mc_key(mc, alt, mc_pick(mc, alt), name, sizeof(name));
+		if (!kl || off + 1 + kl >= cap)
 			return 0;
-		/* a value that names its key, so a reader can tell whose value it got */
-		memset(buf + off, 'v', mc->value_size);
-		n = snprintf((char *)buf + off, mc->value_size + 1, "%u:", key);
-		if (n > 0 && (size_t)n <= mc->value_size)
-			buf[off + (size_t)n] = 'v';
-		off += mc->value_size;
-		memcpy(buf + off, "\r\n", 2);
-		off += 2;
+		buf[off++] = ' ';
+		memcpy(buf + off, name, kl);
+		off += kl;
 	}
-	return off;
+	if (!set) {
+		if (off + 2 > cap)
+			return 0;
+		memcpy(buf + off, "\r\n", 2);
+		return off + 2;
+	}
+	if (off + mc->value_size + 2 > cap)
+		return 0;
+	/* a value that names its key, so a reader can tell whose value it got */
+	memset(buf + off, 'v', mc->value_size);
+	n = snprintf((char *)buf + off, mc->value_size + 1, "%u:", key);
+	if (n > 0 && (size_t)n <= mc->value_size)
+		buf[off + (size_t)n] = 'v';
+	off += mc->value_size;
+	memcpy(buf + off, "\r\n", 2);
+	return off + 2;
+}
+
+int lg_mc_zipf(struct lg_mc *mc, double s)
+{
+	unsigned int n = mc->keys ? mc->keys : 1, i = 0, j;
+	double total = 0, cum;
+
+	if (!(s > 0) || n > (1U << 24))
+		return -EINVAL;
+	free(mc->pick);
+	mc->pick = malloc(LG_PICK * sizeof(*mc->pick));
+	if (!mc->pick)
+		return -ENOMEM;
+	for (j = 0; j < n; j++)
+		total += pow((double)j + 1, -s);
+	/* the inverse CDF at the middle of each of LG_PICK equal slices */
+	cum = pow(1.0, -s) / total;
+	for (j = 0; j < LG_PICK; j++) {
+		double u = ((double)j + 0.5) / LG_PICK;
+
+		while (cum < u && i + 1 < n) {
+			i++;
+			cum += pow((double)i + 1, -s) / total;
+		}
+		mc->pick[j] = i;
+	}
+	return 0;
+}
+
+void lg_mc_free(struct lg_mc *mc)
+{
+	free(mc->pick);
+	mc->pick = NULL;
 }
 
 /* Length of the line at p (through "\r\n"), or 0 when it is not complete within len. */
@@ -186,15 +252,20 @@ static ssize_t mc_decode(const struct lg_app *a, const unsigned char *buf, size_
 		return -1;
 	memcpy(&f, buf, sizeof(f));
 	*seq = ntohs(f.req_id);
-	/* a reply over several datagrams counts when its last one arrives */
+	/*
+	 * A reply over several datagrams counts when its last one arrives: "k of n" for a value
+	 * split over n; memcached 1.6 also sends each value of a multi-key GET as a datagram of
+	 * its own ("1 of 1"), and the END after the last.
+	 */
 	if (ntohs(f.total) > 1 && ntohs(f.seq) + 1 != ntohs(f.total))
 		return LG_PARTIAL;
 	if (ntohs(f.total) > 1) {
 		mc->hits++; /* its body was split: trust the frame header */
-		return (ssize_t)len;
+		return len >= sizeof(f) + 5 && !memcmp(buf + len - 5, "END\r\n", 5) ? (ssize_t)len
+										    : LG_PARTIAL;
 	}
 	n = mc_response(mc, buf + sizeof(f), len - sizeof(f));
-	return n > 0 ? (ssize_t)len : -1;
+	return n > 0 ? (ssize_t)len : n == 0 ? LG_PARTIAL : -1;
 }
 
 static int mc_classify(const struct lg_app *a, uint32_t seq)
@@ -206,6 +277,7 @@ void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
 {
 	memset(app, 0, sizeof(*app));
 	app->name = "memcached";
+	app->kind = LG_KIND_MC;
 	app->encode = mc_encode;
 	app->decode = mc_decode;
 	app->seq_bits = mc->udp ? 16 : 0;
@@ -218,6 +290,24 @@ void lg_mc_app(struct lg_app *app, struct lg_mc *mc)
 		snprintf(mc->prefix, sizeof(mc->prefix), "olab:");
 }
 
-const struct lg_app lg_echo_app = {
-	.name = "echo", .encode = echo_encode, .decode = echo_decode, .size = 64
-};
+const struct lg_app lg_echo_app = { .name = "echo",
+				    .kind = LG_KIND_ECHO,
+				    .encode = echo_encode,
+				    .decode = echo_decode,
+				    .size = 64 };
+
+static ssize_t sink_decode(const struct lg_app *a, const unsigned char *buf, size_t len,
+			   uint32_t *seq)
+{
+	(void)a;
+	(void)buf;
+	(void)len;
+	(void)seq;
+	return -1; /* a sink answers nothing: whatever comes back is not a reply */
+}
+
+const struct lg_app lg_sink_app = { .name = "sink",
+				    .kind = LG_KIND_SINK,
+				    .encode = echo_encode,
+				    .decode = sink_decode,
+				    .size = 64 };

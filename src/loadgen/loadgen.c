@@ -215,10 +215,12 @@ static int send_batch(struct gen *g, uint64_t *t0s, int n, uint64_t now)
 
 		s->seq = seq;
 		s->t0 = t0s ? t0s[i] : now;
-		s->live = true;
 		s->record = s->t0 >= g->record_from;
-		g->inflight++;
 		g->r->sent++;
+		/* a sink's datagrams are never answered: nothing to wait for */
+		s->live = g->o->app->kind != LG_KIND_SINK;
+		if (s->live)
+			g->inflight++;
 		if (t0s && now - t0s[i] > LATE_NS)
 			g->r->late++;
 	}
@@ -363,8 +365,10 @@ static int send_due(struct gen *g, uint64_t now, unsigned int batch, uint64_t ga
 	uint64_t t0s[MAXBATCH], sent = g->r->sent;
 	int n = 0;
 
-	if (o->mode == LG_CLOSED) {
-		while (g->inflight + (uint64_t)n < o->outstanding && n < (int)batch &&
+	if (o->mode == LG_CLOSED || o->mode == LG_FLOOD) {
+		uint64_t window = o->mode == LG_CLOSED ? o->outstanding : RING;
+
+		while (g->inflight + (uint64_t)n < window && n < (int)batch &&
 		       (!o->count || sent + (uint64_t)n < o->count))
 			n++;
 		return n ? send_batch(g, NULL, n, now) : 0;
@@ -388,11 +392,14 @@ int lg_run(const struct lg_opts *o, struct lg_result *r)
 	unsigned int batch = o->batch ? o->batch : 1;
 	int err = 0;
 
+	if (o->engine == LG_ENGINE_XDP)
+		return lg_xdp_run(o->xdp, o, r);
 	memset(r, 0, sizeof(*r));
 	g.start = g.now();
 	if (batch > MAXBATCH)
 		batch = MAXBATCH;
-	if (o->mode != LG_CLOSED && !(o->rate > 0))
+	r->batch = batch;
+	if ((o->mode == LG_FIXED || o->mode == LG_POISSON) && !(o->rate > 0))
 		return -EINVAL;
 	err = gen_open(&g);
 	if (err)
@@ -451,6 +458,11 @@ out:
 	if (err)
 		lg_result_free(r);
 	return err;
+}
+
+const char *lg_engine_name(enum lg_engine e)
+{
+	return e == LG_ENGINE_XDP ? "xdp" : "socket";
 }
 
 void lg_result_free(struct lg_result *r)

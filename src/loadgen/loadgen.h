@@ -16,7 +16,20 @@ enum lg_mode {
 	LG_CLOSED,  /* keep `outstanding` requests in flight; latency from the actual send */
 	LG_FIXED,   /* open loop at a fixed rate; latency from the intended send time */
 	LG_POISSON, /* open loop, exponential gaps */
+	LG_FLOOD,   /* open loop, as fast as the engine goes (sinks, capacity) */
 };
+
+/*
+ * The engines behind lg_run(). socket: one pinned thread with a UDP or TCP socket
+ * (sendmmsg/recvmmsg). xdp: requests built by an XDP program that BPF_PROG_RUN runs in
+ * live-frames mode on the generator's device, replies matched and timed by an XDP program on
+ * the same device (UDP over IPv4 only; lg_xdp.c).
+ */
+enum lg_engine { LG_ENGINE_SOCKET, LG_ENGINE_XDP };
+const char *lg_engine_name(enum lg_engine e);
+
+/* What a request is: the XDP engine builds these kinds itself (the socket engine encodes). */
+enum lg_kind { LG_KIND_ECHO, LG_KIND_MC, LG_KIND_SINK };
 
 /*
  * A request/reply codec. encode() writes request seq into buf and returns its length (0 when
@@ -30,6 +43,7 @@ enum lg_mode {
 
 struct lg_app {
 	const char *name;
+	enum lg_kind kind;
 	unsigned int seq_bits; /* 0: decode gives the whole seq; 16: only its low 16 bits */
 	size_t (*encode)(const struct lg_app *a, uint32_t seq, unsigned char *buf, size_t cap);
 	ssize_t (*decode)(const struct lg_app *a, const unsigned char *buf, size_t len,
@@ -42,11 +56,16 @@ struct lg_app {
 
 /*
  * The memcached text protocol: get and set over TCP, or over UDP with the 8-byte frame header
- * (request id = seq & 0xffff). Keys are "<prefix><n>" for n < keys; a set stores value_size
- * bytes. Replies are checked and counted.
+ * (request id = seq & 0xffff). Keys are "<prefix><n>" for n < keys (n zero-padded to
+ * key_digits digits when set: every key one width, as the XDP engine needs); a set stores
+ * value_size bytes; a GET asks for multi keys (1 when 0), drawn uniformly or, with pick (see
+ * lg_mc_zipf), by a Zipf law. Replies are checked and counted.
  */
 struct lg_mc {
 	unsigned int keys;
+	unsigned int key_digits;
+	unsigned int multi;
+	uint32_t *pick;	      /* LG_PICK entries: a uniform 16-bit draw -> key; NULL: uniform */
 	unsigned int set_pct; /* share of sets, 0..100 */
 	size_t value_size;
 	char prefix[24];
@@ -62,9 +81,17 @@ struct lg_mc {
 	uint64_t hits, misses, stored, errors, bad_values;
 };
 void lg_mc_app(struct lg_app *app, struct lg_mc *mc);
+/* Key n of the first (alt false) or second class into buf: its length, 0 if cap is too small. */
+size_t lg_mc_key(const struct lg_mc *mc, bool alt, unsigned int n, char *buf, size_t cap);
+/* Draw the first class's keys by a Zipf law of exponent s (> 0): mc->pick. 0 or -errno. */
+#define LG_PICK 65536
+int lg_mc_zipf(struct lg_mc *mc, double s);
+void lg_mc_free(struct lg_mc *mc);
 
 /* The echo codec: a 16-byte header (magic, seq, pad) and padding up to app->size. */
 extern const struct lg_app lg_echo_app;
+/* Datagrams of app->size bytes (the echo header, then padding) that nobody answers. */
+extern const struct lg_app lg_sink_app;
 #define LG_ECHO_MAGIC 0x4f484345U /* "ECHO" */
 #define LG_ECHO_MIN 16
 
@@ -90,15 +117,39 @@ struct lg_opts {
 	int (*after_connect)(void *arg, int fd);
 	void *after_connect_arg;
 	uint64_t (*clock)(void); /* CLOCK_MONOTONIC ns; replaceable for tests */
+	enum lg_engine engine;
+	/*
+	 * The XDP engine: one opened on the generator's device (lg_xdp_open), kept across runs;
+	 * NULL: lg_run opens one for the run on ifname ("" : the device of the route to dst).
+	 * batch is then the live-frames batch (1..256): frames leave at the end of theirs, so
+	 * latency points want small batches and throughput large ones.
+	 */
+	struct lg_xdp *xdp;
+	char ifname[16];
 };
 
 struct lg_result {
+	enum lg_engine engine;
+	unsigned int batch;
 	uint64_t sent, received, lost, bad;
 	uint64_t late; /* open loop: sends that left more than 10 us after their time */
 	double elapsed_s;
-	double offered_rps, achieved_rps;
-	struct stats_hist *lat;	    /* ns; allocated by lg_run, freed by lg_result_free */
-	struct stats_hist *lat_alt; /* the second class, when the app classifies */
+	double offered_rps, achieved_rps; /* the XDP engine offers what it built */
+	struct stats_hist *lat;		  /* ns; allocated by lg_run, freed by lg_result_free */
+	struct stats_hist *lat_alt;	  /* the second class, when the app classifies */
+	/* the XDP engine's own counts (zero for the socket engine) */
+	struct {
+		uint64_t built;	       /* requests written by the transmit program */
+		uint64_t not_sent;     /* of those, refused by the device (a full ring) */
+		uint64_t not_due;      /* slots dropped: no request due yet (open loop) */
+		uint64_t window_full;  /* slots dropped: window full (closed loop) */
+		uint64_t unmatched;    /* replies to no request in flight */
+		uint64_t late_replies; /* matched after the timeout: lost */
+		uint64_t max_inflight;
+		bool xmit_counted; /* not_sent known (the transmit tracepoint ran) */
+		char dev[16];	   /* the device it ran on */
+		double build_ns;   /* the transmit program's cost per request (test-run) */
+	} x;
 };
 
 void lg_opts_default(struct lg_opts *o);
@@ -106,5 +157,32 @@ void lg_opts_default(struct lg_opts *o);
 int lg_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len);
 int lg_run(const struct lg_opts *o, struct lg_result *r);
 void lg_result_free(struct lg_result *r);
+
+/*
+ * The XDP engine on one device of the calling thread's network namespace, open across runs:
+ * its receive program stays on the device's XDP hook (passing everything that is not a reply
+ * to it), and with napi_cpu >= 0 the device's NAPI becomes kernel threads pinned to that CPU
+ * at a real-time priority (switched back on close). dst_mac: the next hop's MAC, or found in
+ * the neighbour table. max_keys: the key table's size (0: 65536). Errors: -EOPNOTSUPP when the
+ * device cannot transmit XDP frames (no ndo_xdp_xmit; a veth whose peer runs no XDP), why set.
+ */
+struct lg_xdp;
+struct lg_xdp_dev {
+	const char *ifname;
+	const uint8_t *dst_mac;
+	int napi_cpu;
+	unsigned int max_keys;
+};
+int lg_xdp_open(const struct lg_xdp_dev *d, struct lg_xdp **out, char *why, size_t whylen);
+void lg_xdp_close(struct lg_xdp *x);
+/* The device's name and whether its NAPI threads were made by lg_xdp_open (pid of the first). */
+const char *lg_xdp_ifname(const struct lg_xdp *x);
+int lg_xdp_napi_tid(const struct lg_xdp *x);
+/* Whether the device can transmit XDP frames now (ndo_xdp_xmit): 0, or -EOPNOTSUPP, why set. */
+int lg_xdp_can_xmit(struct lg_xdp *x, char *why, size_t whylen);
+/* The largest frame live-frames mode takes: a page less its headroom and tail (BTF-sized). */
+size_t lg_xdp_frame_max(void);
+/* The XDP engine's run (lg_run calls it for LG_ENGINE_XDP). */
+int lg_xdp_run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r);
 
 #endif

@@ -21,6 +21,35 @@ for l4, vs in (("udp", ("xdp", "tc", "skskb", "socket_busy", "socket_sleep")),
         assert m["echo.lat.shared.%s.%s" % (l4, v)]["cdf"], "no CDF for " + v
 # the paper's figure travels with the metric it belongs to
 assert m["echo.lat.shared.udp.socket_sleep"]["paper"] is not None
+notes = " ".join(e["notes"])
+# UDP throughput by the XDP engine, TCP by the socket engine; each hook's as a ratio to the
+# socket server's over paired repetitions; the rule against the generator's ceiling
+ceil = m["echo.gen.ceiling"]["median"]
+assert ceil > 0 and m["echo.gen.ceiling"]["engine"] == "xdp"
+for pl in ("shared", "split"):
+    for v in ("xdp", "tc", "skskb", "socket_busy", "socket_sleep"):
+        t = m["echo.tput.%s.udp.%s" % (pl, v)]
+        assert t["engine"] == "xdp" and t["median"] > 0, (pl, v, t)
+        assert t["median"] <= ceil * 1.0001 or v == "xdp", (pl, v, t["median"], ceil)
+        if v != "xdp":
+            assert ("generator-bound" in t["flags"]) == (t["median"] * 1.5 >= ceil), (pl, v)
+        if v != "socket_sleep":
+            x = m["echo.tput.ratio.%s.udp.%s" % (pl, v)]
+            assert x["unavailable"] is None and x["median"] > 0 and x["ci95"], (pl, v, x)
+    for v in ("skskb", "socket_busy", "socket_sleep"):
+        assert m["echo.tput.%s.tcp.%s" % (pl, v)]["engine"] == "socket"
+    # the cross-check: the socket engine on the sleeping socket server, and a note on it
+    assert m["echo.tput.%s.udp.socket_sleep.socket" % pl]["engine"] == "socket"
+    assert "engines agree: echo.tput.%s.udp.socket_sleep " % pl in notes or \
+        "engines disagree: echo.tput.%s.udp.socket_sleep " % pl in notes, notes
+    assert m["echo.lat.%s.udp.xdp.xdpgen" % pl]["engine"] == "xdp"
+# split: both cross-CPU wake-ups recorded in the same runs, a verdict on them, and the cure
+for v in ("xdp", "tc", "skskb", "socket_busy", "socket_sleep"):
+    for k in ("echo.wake.split.udp.%s", "echo.wake.split.udp.%s.gen",
+              "echo.lat.split_spin.udp.%s"):
+        x = m[k % v]
+        assert x["unavailable"] is None and x["n"] > 0 and x["median"] > 0, (k % v, x)
+    assert ("echo.lat.split.udp.%s: the two cross-CPU wake-ups" % v) in notes, (v, notes)
 PY
 
 # with two hosts (namespaces): every variant's server side through the agent, split placement

@@ -35,6 +35,12 @@ else:
 # carried its load (offered and delivered recorded) or says it did not
 cap = ok("isolation.capacity.1000")["median"]
 assert cap > 0
+# the capacity is the more of two senders flat out (the XDP load generator, the paced clients);
+# the points are shares of what the paced clients reach, which carry them
+paced = ok("isolation.capacity.1000.paced")["median"]
+assert paced <= cap * 1.0001 and m["isolation.capacity.1000.paced"]["engine"] == "socket"
+assert "the XDP load generator" in m["isolation.capacity.1000"]["note"]
+assert ok("preproc.offered")["engine"] == "xdp"
 ok("isolation.lat.alone")
 pts = [k for k in m if k.startswith("isolation.lat.") and "pct." in k]
 assert len(pts) >= 2, pts

@@ -221,6 +221,7 @@ static void test_from_json(void **state)
 	metric_set_samples(m, &v, 100); /* few samples: flagged */
 	metric_set_paper(m, 20, "Table 9");
 	snprintf(m->note, sizeof(m->note), "a note");
+	metric_engine(m, "xdp");
 	m = result_add(&a, "x.two", "two", "Mpps", METHOD_MODEL);
 	metric_unavailable(m, "not here");
 	result_note(&a, "the notes come along");
@@ -236,6 +237,10 @@ static void test_from_json(void **state)
 	assert_true(b.m[0]->has_paper && b.m[0]->paper == 20);
 	assert_string_equal(b.m[0]->note, "a note");
 	assert_string_equal(b.m[1]->unavailable, "not here");
+	/* the engine behind a live figure, when one is named; nothing otherwise */
+	assert_string_equal(b.m[0]->engine, "xdp");
+	assert_string_equal(b.m[1]->engine, "");
+	assert_null(json_object_get(json_array_get(json_object_get(ej, "metrics"), 1), "engine"));
 	assert_int_equal(b.nnotes, 1);
 	json_decref(ej);
 
@@ -246,15 +251,16 @@ static void test_from_json(void **state)
 	json_decref(bad);
 	memset(longid, 'a', sizeof(longid) - 1);
 	longid[sizeof(longid) - 1] = '\0';
-	bad = json_pack("{s:[{s:s, s:s, s:s, s:s, s:[s, i]}, {s:i}]}", "metrics", "id", longid,
+	bad = json_pack("{s:[{s:s, s:s, s:s, s:s, s:[s, i], s:s}, {s:i}]}", "metrics", "id", longid,
 			"median", "fast", "n", "five", "method", "telepathy", "flags", "wide", 3,
-			"id", 7);
+			"engine", "warp", "id", 7);
 	assert_int_equal(result_from_json(bad, &c), 0);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(strlen(c.m[0]->id), sizeof(c.m[0]->id) - 1);
 	assert_true(isnan(c.m[0]->s.p50));
 	assert_int_equal(c.m[0]->s.n, 0);
 	assert_true(c.m[0]->flags & METRIC_WIDE);
+	assert_string_equal(c.m[0]->engine, ""); /* no such engine */
 	json_decref(bad);
 	stats_samples_free(&v);
 	result_free(&a);

@@ -2,7 +2,8 @@
 /*
  * channels (paper Table 4, Fig. 13): kernel -> user channels for 64-byte items: map entries
  * read by syscall, the BPF ring buffer, a single-producer ring in an mmap'd array, and an
- * AF_XDP socket. The producers run by test-run; the AF_XDP path gets real frames.
+ * AF_XDP socket. The producers run by test-run; the AF_XDP path gets real frames (from the
+ * load generator's XDP engine).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -100,13 +101,6 @@ int olab_chan_xsk(struct xdp_md *ctx)
 	if (ret == XDP_REDIRECT)
 		xsk_redirected++;
 	return ret;
-}
-
-/* the generator: test-run in live-frames mode sends its frame out of the veth */
-SEC("xdp")
-int olab_chan_gen(struct xdp_md *ctx)
-{
-	return XDP_TX;
 }
 
 char LICENSE[] SEC("license") = "GPL";

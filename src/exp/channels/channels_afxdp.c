@@ -21,6 +21,7 @@
 
 #include "exp/channels/channels.h"
 #include "exp/channels/channels_exp.h"
+#include "exp/gen.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
@@ -46,6 +47,8 @@
 
 struct xsk_ctx {
 	struct tb tb;
+	struct lg_xdp *lgx; /* the load generator's XDP engine on the testbed's generator end */
+	char gen_why[200];
 	struct channels_bpf *s;
 	struct bpf_link *link;
 	void *area;
@@ -66,6 +69,7 @@ static void xsk_down(struct xsk_ctx *x)
 	if (x->area)
 		munmap(x->area, (size_t)XSK_FRAMES * XSK_FRAME_SIZE);
 	bpf_link__destroy(x->link);
+	exp_gen_close(&x->tb, x->lgx);
 	channels_bpf__destroy(x->s);
 	if (x->tb_up)
 		tb_destroy(&x->tb);
@@ -126,6 +130,12 @@ static int xsk_up(struct xsk_ctx *x, char *why, size_t wlen)
 		snprintf(why, wlen, "could not add the socket to the XSKMAP (%s)", strerror(-err));
 		return err;
 	}
+	/* the sender: the load generator's XDP engine, its receive program on the other end */
+	x->lgx = exp_gen_open(&x->tb, 16, x->gen_why, sizeof(x->gen_why));
+	if (!x->lgx) {
+		snprintf(why, wlen, "no XDP load generator: %.150s", x->gen_why);
+		return -EOPNOTSUPP;
+	}
 	if (xsk_ring_prod__reserve(&x->fill, XSK_FRAMES, &idx) != XSK_FRAMES)
 		return -ENOSPC;
 	for (i = 0; i < XSK_FRAMES; i++)
@@ -134,21 +144,41 @@ static int xsk_up(struct xsk_ctx *x, char *why, size_t wlen)
 	return 0;
 }
 
-/* Send n live frames from the generator's namespace (n rounded up to 64). */
-static int xsk_send(struct xsk_ctx *x, const struct trb *tb, uint32_t n)
+/*
+ * 64-byte frames from the generator's namespace by the load generator's XDP engine, as fast
+ * as it goes: n of them (0: until dur_ns is over); the frames it got out into *sent.
+ */
+static int xsk_send(struct xsk_ctx *x, uint64_t n, uint64_t dur_ns, uint64_t *sent)
 {
-	struct xdp_md md = { .data_end = (__u32)tb->len,
-			     .ingress_ifindex = (__u32)x->tb.gen.ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = tb->pkt, .data_size_in = (__u32)tb->len,
-		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = n,
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
-	int err = tb_enter(&x->tb, TB_GEN);
+	struct lg_app app = lg_sink_app;
+	struct sockaddr_in *dst;
+	struct lg_result lr;
+	struct lg_opts lo;
+	int err;
 
+	app.size = 64 - 42; /* Ethernet, IPv4, UDP: a 64-byte frame */
+	lg_opts_default(&lo);
+	dst = (struct sockaddr_in *)&lo.dst;
+	dst->sin_family = AF_INET;
+	dst->sin_port = htons(9);
+	dst->sin_addr.s_addr = x->tb.dut.addr;
+	lo.dstlen = sizeof(*dst);
+	lo.app = &app;
+	lo.engine = LG_ENGINE_XDP;
+	lo.xdp = x->lgx;
+	lo.mode = LG_FLOOD;
+	lo.count = n;
+	lo.duration_ns = dur_ns;
+	lo.batch = 64; /* each batch ends with a flush: the receiver gets them 64 at a time */
+	lo.cpu = x->tb.gen_cpu;
+	err = tb_enter(&x->tb, TB_GEN);
 	if (err)
 		return err;
-	if (bpf_prog_test_run_opts(bpf_program__fd(x->s->progs.olab_chan_gen), &o))
-		err = -errno;
+	err = lg_run(&lo, &lr);
 	tb_leave(&x->tb);
+	if (sent)
+		*sent = err ? 0 : lr.sent;
+	lg_result_free(&lr);
 	return err;
 }
 
@@ -181,34 +211,12 @@ struct gen_arg {
 	int err;
 };
 
-/*
- * The throughput generator: 64-byte frames sent out of the generator's veth by test-run in
- * live-frames mode (XDP_TX), 64 per call, from the generator's CPU: no socket stack on the
- * sending side, and each call ends with a flush, so the receiving side gets them in batches
- * of 64 (one call with a large repeat would hold them all until it returns).
- */
-#define GEN_CALL 16384 /* frames per test-run call: a call sets up its page pool first */
-
+/* The throughput generator: the XDP engine flat out for dur_ns, on the generator's CPU. */
 static void *xsk_gen(void *arg)
 {
 	struct gen_arg *g = arg;
-	struct xdp_md md = { .data_end = (__u32)g->tb->len,
-			     .ingress_ifindex = (__u32)g->x->tb.gen.ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = g->tb->pkt, .data_size_in = (__u32)g->tb->len,
-		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = GEN_CALL,
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
-	uint64_t end = bpfu_now_ns() + g->dur_ns;
-	int fd = bpf_program__fd(g->x->s->progs.olab_chan_gen);
 
-	cpu_pin_self(g->x->tb.gen_cpu);
-	g->err = tb_enter(&g->x->tb, TB_GEN);
-	while (!g->err && bpfu_now_ns() < end) {
-		if (bpf_prog_test_run_opts(fd, &o))
-			g->err = -errno;
-		else
-			g->sent += GEN_CALL;
-	}
-	tb_leave(&g->x->tb);
+	g->err = xsk_send(g->x, 0, g->dur_ns, &g->sent);
 	atomic_store(&g->stop, true);
 	return NULL;
 }
@@ -222,7 +230,7 @@ static void xsk_access(struct xsk_ctx *x, const struct trb *tb, struct trb_run *
 		uint64_t t0, deadline = bpfu_now_ns() + 1000000000ULL;
 		uint32_t got = 0, want = 1024, waiting;
 
-		if (xsk_send(x, tb, want))
+		if (xsk_send(x, want, 10000000000ULL, NULL))
 			break;
 		do {
 			__u32 idx;
@@ -323,11 +331,12 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 			break;
 	}
 	trb_metric(mt, &tput, 0, 1, true, 5);
-	snprintf(
-		mt->note, sizeof(mt->note),
-		"64 B frames from a live-frames sender over veth, XDP redirect to the socket, copy "
-		"mode (veth has no zero-copy); NAPI in softirq on the sender's CPU, a busy "
-		"consumer alone on the other");
+	snprintf(mt->note, sizeof(mt->note),
+		 "64 B frames from the load generator's XDP engine over veth, XDP redirect to the "
+		 "socket, copy mode (veth has no zero-copy); NAPI in softirq on the sender's CPU, "
+		 "a busy consumer alone on the other");
+	metric_engine(mt, "xdp");
+	metric_engine(mx, "xdp");
 	trb_metric(mx, &xdp, 0, 1, true, 5);
 	snprintf(mx->note, sizeof(mx->note),
 		 "the frames the receiving XDP program saw per second in the same runs: what "

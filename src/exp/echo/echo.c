@@ -22,6 +22,9 @@
 
 #include "exp/echo/echo.h"
 #include "exp/echo/echo_exp.h"
+#include "exp/echo/echo_int.h"
+#include "exp/gen.h"
+#include "lib/wake.h"
 #include "loadgen/echo_server.h"
 #include "agent/agent.h"
 #include "lib/attach.h"
@@ -34,52 +37,14 @@
 #include "echo.skel.h"
 #include "lib/util.h"
 
-#define ECHO_PORT 7007
-#define GEN_PORT 40010
-#define OUTSTANDING 32
+const char *const echo_pl_name[PL_MAX] = { "shared", "split" };
 
-enum variant { V_SOCK_SLEEP, V_SOCK_BUSY, V_SKSKB, V_TC, V_XDP, V_MAX };
-
-/*
- * Where the dut's kernel work runs. shared: veth's default, softirq on the sending CPU (the
- * generator's); only a user-space server runs on the dut CPU. split: the dut veth's NAPI is a
- * thread pinned to the dut CPU, as with two machines, and every request pays a cross-CPU
- * hand-off (an IPI: ~15-20 us in a VM).
- */
-enum placement { PL_SHARED, PL_SPLIT, PL_MAX };
-static const char *const pl_name[PL_MAX] = { "shared", "split" };
-
-/* Paper Fig. 3 medians, us (Xeon Silver 4310, ConnectX-6, one request size). */
-static const struct {
-	const char *key, *label;
-	double paper_us;
-	bool udp, tcp;
-} vinfo[V_MAX] = {
+const struct echo_vinfo echo_vinfo[V_MAX] = {
 	[V_SOCK_SLEEP] = { "socket_sleep", "socket server, sleeping", 44.3, true, true },
 	[V_SOCK_BUSY] = { "socket_busy", "socket server, busy-polling", -1, true, true },
 	[V_SKSKB] = { "skskb", "SK_SKB verdict -> socket egress", 43.1, true, true },
 	[V_TC] = { "tc", "TC: swap, redirect out", 38.5, true, false },
 	[V_XDP] = { "xdp", "XDP: swap, XDP_TX", 37.8, true, false },
-};
-
-struct server {
-	struct bpf_link *xdp;	   /* the XDP echo */
-	struct xdp_pass_link pass; /* or the XDP_PASS carrier */
-	struct att_tc tc;
-	struct esrv srv;
-	bool srv_up;
-	int sk_fd, sk_lfd; /* SK_SKB: the served socket and, for TCP, its listener */
-	int verdict_type;
-	bool in_map;
-	int napi_pid;
-};
-
-struct ctx {
-	struct echo_bpf *skel;
-	struct tb *tb;
-	struct server srv; /* the variant being measured */
-	enum placement pl;
-	struct remote *remote; /* two hosts: the server side is the agent's there */
 };
 
 static void server_down(struct ctx *c, struct server *s)
@@ -255,8 +220,8 @@ static int remote_up(struct ctx *c, enum variant v, enum lg_l4 l4, char *why, si
 {
 	json_t *a = remote_call(c->remote,
 				json_pack("{s:s, s:s, s:s, s:s, s:b}", "op", "echo_up", "variant",
-					  vinfo[v].key, "l4", l4 == LG_UDP ? "udp" : "tcp", "peer",
-					  c->tb->gen.ip, "split", c->pl == PL_SPLIT),
+					  echo_vinfo[v].key, "l4", l4 == LG_UDP ? "udp" : "tcp",
+					  "peer", c->tb->gen.ip, "split", c->pl == PL_SPLIT),
 				why, whylen);
 
 	json_decref(a);
@@ -279,6 +244,29 @@ static uint64_t remote_down(struct ctx *c)
 	return n;
 }
 
+int echo_srv_up(struct ctx *c, enum variant v, enum lg_l4 l4, char *why, size_t whylen)
+{
+	/* UDP SK_SKB: the agent connects its socket to the generator's address (peer) */
+	int err = c->remote ? remote_up(c, v, l4, why, whylen)
+			    : server_up(c, &c->srv, v, l4, why, whylen);
+
+	if (err && !why[0])
+		snprintf(why, whylen, "could not set up the server: %s", strerror(-err));
+	c->replied0 = !err && !c->remote ? counted(c->skel) : 0;
+	return err;
+}
+
+uint64_t echo_srv_down(struct ctx *c)
+{
+	uint64_t replied;
+
+	if (c->remote)
+		return remote_down(c);
+	replied = counted(c->skel) - c->replied0;
+	server_down(c, &c->srv);
+	return replied;
+}
+
 static void lg_setup(struct lg_opts *lo, const struct tb *tb, enum lg_l4 l4)
 {
 	struct sockaddr_in *dst = (struct sockaddr_in *)&lo->dst;
@@ -298,15 +286,8 @@ static void lg_setup(struct lg_opts *lo, const struct tb *tb, enum lg_l4 l4)
 	lo->cpu = tb->gen_cpu;
 }
 
-struct run_plan {
-	double rate;
-	uint64_t lat_ns, tput_ns;
-	int tput_reps;
-};
-
-/* One variant: latency at a moderate rate, then repeated closed-loop throughput runs. */
 /* The generator's options for one run against variant v (SK_SKB TCP: accepted at once). */
-static void lg_for(struct ctx *c, struct lg_opts *lo, enum variant v, enum lg_l4 l4)
+void echo_lg_for(struct ctx *c, struct lg_opts *lo, enum variant v, enum lg_l4 l4)
 {
 	lg_setup(lo, c->tb, l4);
 	if (v == V_SKSKB && l4 == LG_TCP) {
@@ -316,19 +297,20 @@ static void lg_for(struct ctx *c, struct lg_opts *lo, enum variant v, enum lg_l4
 }
 
 /* Latency: Poisson arrivals at a moderate rate, from the intended send time. */
-static int measure_lat(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
-		       struct metric *ml, uint64_t *sent, uint64_t *lost)
+static int lat_run(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
+		   struct lg_xdp *x, struct metric *ml, uint64_t *sent, uint64_t *lost)
 {
 	struct lg_opts lo;
 	struct lg_result lr;
 	int err;
 
-	lg_for(c, &lo, v, l4);
+	echo_lg_for(c, &lo, v, l4);
+	exp_gen_use(&lo, x);
 	lo.mode = LG_POISSON;
 	lo.rate = p->rate;
 	lo.duration_ns = p->lat_ns;
 	lo.warmup_ns = p->lat_ns / 10;
-	lo.batch = 1;
+	lo.batch = 1; /* a latency point: every request leaves at once */
 	err = lg_run(&lo, &lr);
 	if (err)
 		return err;
@@ -346,13 +328,20 @@ static int measure_lat(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 			lr.achieved_rps, p->rate);
 	else
 		metric_set_hist(ml, lr.lat, 0);
+	metric_engine(ml, lg_engine_name(lo.engine));
 	*lost += lr.lost;
 	*sent += lr.sent;
 	lg_result_free(&lr);
 	return 0;
 }
 
-/* Throughput: requests kept in flight, repeated for a spread. */
+int echo_measure_lat(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
+		     struct metric *ml, uint64_t *sent, uint64_t *lost)
+{
+	return lat_run(c, v, l4, p, NULL, ml, sent, lost);
+}
+
+/* TCP throughput (the socket engine): requests kept in flight, repeated for a spread. */
 static int measure_tput(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
 			struct metric *mt, uint64_t *sent, uint64_t *lost)
 {
@@ -363,7 +352,7 @@ static int measure_tput(struct ctx *c, enum variant v, enum lg_l4 l4, const stru
 
 	stats_samples_init(&tput);
 	for (i = 0; i < p->tput_reps && !err; i++) {
-		lg_for(c, &lo, v, l4);
+		echo_lg_for(c, &lo, v, l4);
 		lo.mode = LG_CLOSED;
 		lo.outstanding = OUTSTANDING;
 		lo.duration_ns = p->tput_ns;
@@ -378,45 +367,75 @@ static int measure_tput(struct ctx *c, enum variant v, enum lg_l4 l4, const stru
 	}
 	if (!err) {
 		metric_set_samples(mt, &tput, (size_t)p->tput_reps);
+		metric_engine(mt, "socket");
 		snprintf(mt->note, sizeof(mt->note),
-			 "closed loop, %d requests in flight, %d runs of %.1f s", OUTSTANDING,
-			 p->tput_reps, (double)p->tput_ns / 1e9);
+			 "closed loop, %d requests in flight, %d runs of %.1f s (socket engine: "
+			 "TCP)",
+			 OUTSTANDING, p->tput_reps, (double)p->tput_ns / 1e9);
 	}
 	stats_samples_free(&tput);
 	return err;
 }
 
+/*
+ * The cross-check on one load both engines carry: the XDP echo's latency at the same rate by
+ * the XDP engine, beside the socket engine's (which includes the generator's own socket path).
+ */
+static int lat_xcheck(struct ctx *c, const struct run_plan *p, struct result *r,
+		      const struct metric *ml, uint64_t *sent, uint64_t *lost)
+{
+	struct metric *mx = result_addf(r, "ns", METHOD_LIVE, "echo.lat.%s.udp.xdp.xdpgen",
+					echo_pl_name[c->pl]);
+	int err;
+
+	metric_label(mx, "latency, XDP echo (udp, %s), XDP engine (cross-check)",
+		     echo_pl_name[c->pl]);
+	if (!c->lgx) {
+		metric_unavailable(mx, "the XDP engine could not run here: %s", c->gen_why);
+		return 0;
+	}
+	err = lat_run(c, V_XDP, LG_UDP, p, c->lgx, mx, sent, lost);
+	if (!err)
+		exp_gen_xcheck(r, mx, ml);
+	return err;
+}
+
 static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struct run_plan *p,
-		       struct result *r, double *tput_median)
+		       struct result *r)
 {
 	const char *l4n = l4 == LG_UDP ? "udp" : "tcp";
-	struct server *s = &c->srv;
-	struct metric *ml, *mt;
+	struct metric *ml, *mt = NULL;
 	char why[160] = "";
 	uint64_t lost = 0, sent = 0, replied;
 	int err;
 
-	*tput_median = 0;
-	ml = result_addf(r, "ns", METHOD_LIVE, "echo.lat.%s.%s.%s", pl_name[c->pl], l4n,
-			 vinfo[v].key);
-	metric_label(ml, "latency, %s (%s, %s)", vinfo[v].label, l4n, pl_name[c->pl]);
-	mt = result_addf(r, "kreq/s", METHOD_LIVE, "echo.tput.%s.%s.%s", pl_name[c->pl], l4n,
-			 vinfo[v].key);
-	metric_label(mt, "throughput, %s (%s, %s)", vinfo[v].label, l4n, pl_name[c->pl]);
-	if (!ml || !mt)
+	ml = result_addf(r, "ns", METHOD_LIVE, "echo.lat.%s.%s.%s", echo_pl_name[c->pl], l4n,
+			 echo_vinfo[v].key);
+	metric_label(ml, "latency, %s (%s, %s)", echo_vinfo[v].label, l4n, echo_pl_name[c->pl]);
+	/* UDP throughput: echo_tput.c, interleaved */
+	if (l4 == LG_TCP) {
+		mt = result_addf(r, "kreq/s", METHOD_LIVE, "echo.tput.%s.%s.%s",
+				 echo_pl_name[c->pl], l4n, echo_vinfo[v].key);
+		metric_label(mt, "throughput, %s (%s, %s)", echo_vinfo[v].label, l4n,
+			     echo_pl_name[c->pl]);
+	}
+	if (!ml || (l4 == LG_TCP && !mt))
 		return -ENOMEM;
-	if (vinfo[v].paper_us > 0)
-		metric_set_paper(ml, vinfo[v].paper_us * 1000.0, "Fig. 3");
+	if (echo_vinfo[v].paper_us > 0)
+		metric_set_paper(ml, echo_vinfo[v].paper_us * 1000.0, "Fig. 3");
 
-	/* UDP SK_SKB: the agent connects its socket to the generator's address (peer) */
-	err = c->remote ? remote_up(c, v, l4, why, sizeof(why))
-			: server_up(c, s, v, l4, why, sizeof(why));
+	err = echo_srv_up(c, v, l4, why, sizeof(why));
 	if (err) {
-		if (!why[0])
-			snprintf(why, sizeof(why), "could not set up the server: %s",
-				 strerror(-err));
 		metric_unavailable(ml, "%s", why);
-		metric_unavailable(mt, "%s", why);
+		if (mt)
+			metric_unavailable(mt, "%s", why);
+		if (c->pl == PL_SPLIT && l4 == LG_UDP)
+			echo_wake_unavailable(r, v, why);
+		if (v == V_XDP && l4 == LG_UDP)
+			metric_unavailable(result_addf(r, "ns", METHOD_LIVE,
+						       "echo.lat.%s.udp.xdp.xdpgen",
+						       echo_pl_name[c->pl]),
+					   "%s", why);
 		if (c->remote && !remote_alive(c->remote)) {
 			snprintf(r->error, sizeof(r->error), "the agent on the server's host: %s",
 				 why);
@@ -424,33 +443,37 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 		}
 		return 0; /* the other variants still run */
 	}
-	replied = c->remote ? 0 : counted(c->skel);
 	err = tb_enter(c->tb, TB_GEN);
 	if (err)
 		goto out;
-
-	err = measure_lat(c, v, l4, p, ml, &sent, &lost);
-	if (!err)
+	if (c->pl == PL_SPLIT && l4 == LG_UDP)
+		echo_wake_begin(c);
+	err = lat_run(c, v, l4, p, NULL, ml, &sent, &lost);
+	if (!err && c->pl == PL_SPLIT && l4 == LG_UDP)
+		echo_wake_end(c, v, r, ml, "split");
+	if (!err && v == V_XDP && l4 == LG_UDP)
+		err = lat_xcheck(c, p, r, ml, &sent, &lost);
+	if (!err && l4 == LG_TCP)
 		err = measure_tput(c, v, l4, p, mt, &sent, &lost);
-	if (!err)
-		*tput_median = mt->s.p50;
+	/* split: the latency again with the cure */
+	if (!err && c->pl == PL_SPLIT && l4 == LG_UDP)
+		err = echo_wake_spin(c, v, p, r);
 	tb_leave(c->tb);
 out:
-	replied = c->remote ? remote_down(c) : counted(c->skel) - replied;
+	replied = echo_srv_down(c);
 	if (!err && (v == V_XDP || v == V_TC || v == V_SKSKB) && replied == 0)
 		result_note(r,
 			    "%s/%s/%s: the BPF program answered nothing: replies came from "
 			    "elsewhere",
-			    pl_name[c->pl], l4n, vinfo[v].key);
+			    echo_pl_name[c->pl], l4n, echo_vinfo[v].key);
 	if (!err && sent && lost * 100 > sent)
 		result_note(r, "%s/%s/%s: %llu of %llu requests got no reply within 100 ms",
-			    pl_name[c->pl], l4n, vinfo[v].key, (unsigned long long)lost,
+			    echo_pl_name[c->pl], l4n, echo_vinfo[v].key, (unsigned long long)lost,
 			    (unsigned long long)sent);
-	if (!c->remote)
-		server_down(c, s);
 	if (err) {
 		metric_unavailable(ml, "the load generator failed: %s", strerror(-err));
-		metric_unavailable(mt, "the load generator failed: %s", strerror(-err));
+		if (mt)
+			metric_unavailable(mt, "the load generator failed: %s", strerror(-err));
 	}
 	return err;
 }
@@ -476,71 +499,63 @@ int echo_run(struct exp_ctx *x)
 	};
 	static const enum variant order[] = { V_XDP, V_TC, V_SKSKB, V_SOCK_BUSY, V_SOCK_SLEEP };
 	struct xdp_pass_link peer = { 0 };
-	double tput[PL_MAX][2][V_MAX] = { { { 0 } } }, ceiling;
+	struct echo_tput tput[PL_MAX];
 	struct ctx c = { 0 };
-	int err, l4, i, pl, gen_napi = -1;
+	int err = 0, l4, i, pl, gen_napi = -1;
 
 	c.skel = skel;
 	c.tb = tb;
 	c.remote = x->remote;
-	/* the generator's veth must run XDP to receive XDP_TX replies (a NIC needs nothing); it
-	 * also gets a NAPI thread on the generator's CPU, so reply processing is not charged to
-	 * the dut */
-	if (!c.remote || dev_is_veth(tb->gen.ifname)) {
+	for (pl = 0; pl < PL_MAX; pl++)
+		echo_tput_init(&tput[pl], false);
+	/*
+	 * The XDP load generator; its receive program is the XDP program a veth needs to get
+	 * XDP_TX replies. Where it cannot run, the socket engine, and on a veth an XDP_PASS for
+	 * the replies (a NIC needs nothing).
+	 */
+	c.lgx = exp_gen_open(tb, 16, c.gen_why, sizeof(c.gen_why));
+	if (!c.lgx && (!c.remote || dev_is_veth(tb->gen.ifname))) {
 		if (c.remote)
 			fprintf(stderr,
 				"offloadlab: here: attach an XDP_PASS program to %s (a veth "
 				"receives XDP_TX replies only with one)\n",
 				tb->gen.ifname);
 		err = tb_enter(tb, TB_GEN);
-		if (err)
-			goto out;
-		err = xdp_pass_attach(tb->gen.ifname, &peer);
+		if (!err)
+			err = xdp_pass_attach(tb->gen.ifname, &peer);
 		tb_leave(tb);
 		if (err)
 			goto out;
 	}
+	c.wake = c.remote ? NULL : wake_open();
 	/* two hosts: every request crosses between them, as in the split placement */
 	for (pl = c.remote ? PL_SPLIT : PL_SHARED; pl < PL_MAX; pl++) {
 		c.pl = (enum placement)pl;
 		/* split: the generator's veth gets a NAPI thread on the generator's CPU too, so
 		 * reply processing is not charged to the dut (shared runs first: threaded NAPI
 		 * stays on once set) */
-		if (pl == PL_SPLIT && (!c.remote || peer.link))
+		if (pl == PL_SPLIT && (!c.remote || dev_is_veth(tb->gen.ifname)))
 			gen_napi = tb_napi_pin(tb, TB_GEN, tb->gen_cpu, true);
+		c.gen_napi = gen_napi;
 		for (l4 = LG_UDP; l4 <= LG_TCP; l4++) {
 			for (i = 0; i < (int)ARRAY_SIZE(order); i++) {
 				enum variant v = order[i];
 
-				if (!(l4 == LG_UDP ? vinfo[v].udp : vinfo[v].tcp))
+				if (!(l4 == LG_UDP ? echo_vinfo[v].udp : echo_vinfo[v].tcp))
 					continue;
-				log_debug("echo: %s %s %s", pl_name[pl],
-					  l4 == LG_UDP ? "udp" : "tcp", vinfo[v].key);
-				err = run_variant(&c, v, (enum lg_l4)l4, &plan, r,
-						  &tput[pl][l4][v]);
+				log_debug("echo: %s %s %s", echo_pl_name[pl],
+					  l4 == LG_UDP ? "udp" : "tcp", echo_vinfo[v].key);
+				err = run_variant(&c, v, (enum lg_l4)l4, &plan, r);
 				if (err)
 					goto out;
 			}
 		}
+		err = echo_tput_udp(&c, &plan, &tput[pl]);
+		if (err)
+			goto out;
 	}
-	ceiling = tput[PL_SHARED][LG_UDP][V_XDP];
-	if (ceiling > 0) {
-		result_note(r,
-			    "generator ceiling: %.0f kreq/s against the XDP echo (shared), "
-			    "the fastest peer there is; a server near it (>= 90 %%) is "
-			    "generator-bound",
-			    ceiling);
-		for (pl = 0; pl < PL_MAX; pl++)
-			for (i = 0; i < V_MAX; i++)
-				if (!(pl == PL_SHARED && i == V_XDP) &&
-				    tput[pl][LG_UDP][i] >= 0.9 * ceiling)
-					result_note(
-						r,
-						"%s/udp/%s: %.0f kreq/s is within 10 %% of the "
-						"generator's ceiling: the generator may have been "
-						"the limit",
-						pl_name[pl], vinfo[i].key, tput[pl][LG_UDP][i]);
-	}
+	echo_tput_report(&c, r, tput, plan.tput_reps);
+	exp_gen_note(r, c.lgx, c.gen_why);
 	if (c.remote)
 		result_note(
 			r,
@@ -558,13 +573,24 @@ int echo_run(struct exp_ctx *x)
 			tb->gen_cpu, tb->dut_cpu,
 			gen_napi > 0 ? "NAPI threads (real-time priority) pinned to each side's CPU"
 				     : "the generator's veth stayed in softirq");
-	result_note(r, "requests: %zu-byte UDP payloads / TCP messages with a sequence number",
+	result_note(r,
+		    "requests: %zu-byte UDP payloads / TCP messages with a sequence number; "
+		    "latency by the socket engine, one request a batch (as the paper's client), "
+		    "UDP throughput by the XDP engine",
 		    lg_echo_app.size);
-	result_note(r, "split placement: each request crosses CPUs twice (to the dut's NAPI thread "
-		       "and back); waking an idle vCPU dominates, which is also why a busy-polling "
-		       "server, whose CPU never idles, can beat XDP there");
+	result_note(r,
+		    "split placement: each request crosses CPUs twice (it wakes the dut's NAPI "
+		    "thread, its reply the generator's): echo.wake.split.* are those wake-ups in "
+		    "the same runs (from sched_waking, so the cross-CPU interrupt is in them), "
+		    "and a note says when they set the latency rather than the hook; "
+		    "echo.lat.split_spin.* is the same latency with an idle-class spinner "
+		    "keeping the dut CPU from halting (kv's cure)");
 out:
+	wake_close(c.wake);
+	exp_gen_close(tb, c.lgx);
 	xdp_pass_detach(&peer);
+	for (pl = 0; pl < PL_MAX; pl++)
+		echo_tput_init(&tput[pl], true);
 	return err;
 }
 
@@ -586,10 +612,10 @@ int echo_side_up(const char *dev, const char *peer_ip, const char *variant, cons
 	*out = NULL;
 	if (!s)
 		return -ENOMEM;
-	for (v = 0; v < V_MAX && strcmp(vinfo[v].key, variant); v++)
+	for (v = 0; v < V_MAX && strcmp(echo_vinfo[v].key, variant); v++)
 		;
 	s->l4 = strcmp(l4, "tcp") ? LG_UDP : LG_TCP;
-	if (v == V_MAX || !(s->l4 == LG_UDP ? vinfo[v].udp : vinfo[v].tcp)) {
+	if (v == V_MAX || !(s->l4 == LG_UDP ? echo_vinfo[v].udp : echo_vinfo[v].tcp)) {
 		snprintf(why, whylen, "no echo variant '%s' over %s", variant, l4);
 		free(s);
 		return -EINVAL;

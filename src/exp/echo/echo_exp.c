@@ -8,16 +8,19 @@
 EXP_SKELETON(echo)
 
 static const char *const echo_metrics[] = {
-	"echo.lat.*.*.*",
-	"echo.tput.*.*.*",
-	NULL,
+	"echo.lat.*.*.*", "echo.tput.*.*.*", "echo.wake.*.*.*", "echo.gen.ceiling", NULL,
 };
 
 static const struct exp_plot echo_plots[] = {
 	{ PK_CDF, "Echo latency, UDP, shared CPU", "echo.lat.shared.udp.*", NULL, NULL },
 	{ PK_CDF, "Echo latency, UDP, split CPUs", "echo.lat.split.udp.*", NULL, NULL },
+	{ PK_CDF, "Echo latency, UDP, split CPUs, an idle-class spinner on the dut CPU",
+	  "echo.lat.split_spin.udp.*", NULL, NULL },
+	{ PK_CDF, "Wake-up of the dut's NAPI thread, split CPUs", "echo.wake.*", NULL, NULL },
 	{ PK_CDF, "Echo latency, TCP", "echo.lat.*.tcp.*", NULL, NULL },
-	{ PK_BARS, "Echo peak throughput", "echo.tput.*", NULL, NULL },
+	{ PK_BARS, "Echo peak throughput", "echo.tput.*", "echo.tput.ratio.*", NULL },
+	{ PK_BARS, "Echo peak throughput over the socket server's (UDP, paired repetitions)",
+	  "echo.tput.ratio.*", NULL, NULL },
 	{ 0 },
 };
 
@@ -82,8 +85,8 @@ const struct experiment exp_echo = {
 	.question = "How much faster is a UDP/TCP echo answered at XDP, TC or SK_SKB than by a "
 		    "user-space socket server, in latency and in throughput?",
 	.paper = "Fig. 3",
-	.est_quick_s = 36,
-	.est_full_s = 130,
+	.est_quick_s = 55,
+	.est_full_s = 170,
 	.metrics = echo_metrics,
 	.view = &fig3,
 	.plots = echo_plots,

@@ -22,6 +22,8 @@
 #include "loadgen/echo_server.h"
 #include "agent/agent.h"
 #include "exp/isolation/isolation_exp.h"
+#include "exp/isolation/isolation_int.h"
+#include "exp/gen.h"
 #include "kvcache/kvc.h"
 #include "lib/jbound.h"
 #include "lib/attach.h"
@@ -34,85 +36,6 @@
 #include "kvcache.skel.h"
 #include "lib/stats.h"
 
-#define ECHO_PORT 7100
-#define NEIGH_PORT 9100
-#define PERIOD_NS 200000ULL /* the neighbour sends one short burst every 200 us */
-
-struct blaster {
-	const struct tb *tb;
-	double per_period; /* datagrams per PERIOD_NS, fractions carried over; 0: 256 a period */
-	uint16_t port;	   /* 0: the XDP neighbour's port */
-	const void *msg;   /* NULL: a plain datagram */
-	size_t msg_len;
-	_Atomic bool stop;
-	_Atomic uint64_t sent;
-	int err;
-	pthread_t th;
-};
-
-/*
- * The neighbour's clients: a burst of datagrams every PERIOD_NS (the rate asked, fractions
- * carried over to the next burst) from a UDP socket in the generator's namespace (live frames cannot pace: each test-run call costs milliseconds and a
- * burst overflows veth's 256-frame ring). The thread shares the generator's CPU with the
- * busy-polling load generator, behind which a normal thread would wait whole time slices: a
- * real-time priority keeps the pace, at the cost of a few microseconds of the generator's time
- * per burst.
- */
-static void *blaster_thread(void *arg)
-{
-	struct blaster *b = arg;
-	struct sockaddr_in dst = { .sin_family = AF_INET,
-				   .sin_port = htons(b->port ? b->port : NEIGH_PORT),
-				   .sin_addr.s_addr = b->tb->dut.addr };
-	struct sched_param sp = { .sched_priority = 5 };
-	static const char msg[] = "neighbour request";
-	struct mmsghdr msgs[256];
-	struct iovec iov = { .iov_base = (void *)(b->msg ? b->msg : msg),
-			     .iov_len = b->msg ? b->msg_len : sizeof(msg) };
-	uint64_t next;
-	double credit = 0;
-	unsigned int i, n;
-	int fd;
-
-	if (tb_enter(b->tb, TB_GEN)) {
-		b->err = -EIO;
-		return NULL;
-	}
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	tb_leave(b->tb);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&dst, sizeof(dst))) {
-		b->err = -errno;
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	memset(msgs, 0, sizeof(msgs));
-	for (i = 0; i < 256; i++) {
-		msgs[i].msg_hdr.msg_iov = &iov;
-		msgs[i].msg_hdr.msg_iovlen = 1;
-	}
-	cpu_pin_self(b->tb->gen_cpu);
-	pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp);
-	next = bpfu_now_ns();
-	while (!atomic_load(&b->stop)) {
-		struct timespec ts;
-		int sent;
-
-		credit += b->per_period > 0 ? b->per_period : 256;
-		n = credit > 256 ? 256 : (unsigned int)credit;
-		credit -= n;
-		sent = n ? sendmmsg(fd, msgs, n, MSG_DONTWAIT) : 0;
-		if (sent > 0)
-			atomic_fetch_add(&b->sent, (uint64_t)sent);
-		next += PERIOD_NS;
-		ts.tv_sec = (time_t)(next / 1000000000ULL);
-		ts.tv_nsec = (long)(next % 1000000000ULL);
-		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-	}
-	close(fd);
-	return NULL;
-}
-
 /*
  * A sweep point: the neighbour's per-packet work (iters) and its rate, either as a share of
  * what this machine delivers to that neighbour (pct, measured first in the same run) or as the
@@ -121,23 +44,6 @@ static void *blaster_thread(void *arg)
 struct point {
 	uint32_t pct, kpps, iters;
 };
-
-/* Start the neighbour's clients at about kpps (0: as fast as the blaster goes). */
-static int blaster_start(struct blaster *b, uint32_t kpps)
-{
-	b->per_period = (double)kpps * 1000.0 * (double)PERIOD_NS / 1e9;
-	atomic_store(&b->stop, false);
-	atomic_store(&b->sent, 0);
-	b->err = 0;
-	return -pthread_create(&b->th, NULL, blaster_thread, b);
-}
-
-static int blaster_stop(struct blaster *b)
-{
-	atomic_store(&b->stop, true);
-	pthread_join(b->th, NULL);
-	return b->err;
-}
 
 /*
  * The rate (kpps) at which this machine gets the neighbour's datagrams through its XDP
@@ -197,11 +103,11 @@ static int capacity(struct neigh *nb, struct blaster *b, uint32_t iters, bool qu
 	neigh_iters(nb, iters);
 	n0 = neigh_pkts(nb);
 	t0 = bpfu_now_ns();
-	err = blaster_start(b, 0);
+	err = iso_blaster_start(b, 0);
 	if (err)
 		return err;
 	nanosleep(&d, NULL);
-	err = blaster_stop(b);
+	err = iso_blaster_stop(b);
 	t1 = bpfu_now_ns();
 	n1 = neigh_pkts(nb);
 	if (err || nb->err)
@@ -257,69 +163,6 @@ static int kv_preload(const struct tb *tb)
 	return err;
 }
 
-/* The kvcache neighbour's server side: memcached with the cache attached, on the dut. */
-struct kvc_nb {
-	struct kvc k;
-	int pid;
-};
-
-static void kvc_nb_down(struct tb *tb, struct kvc_nb *n)
-{
-	if (n->k.skel && !tb_enter(tb, TB_DUT)) {
-		kvc_detach(&n->k);
-		tb_leave(tb);
-	}
-	memset(&n->k, 0, sizeof(n->k));
-	if (n->pid > 0)
-		tb_stop(tb, n->pid, 1000);
-	n->pid = 0;
-}
-
-static int kvc_nb_up(struct tb *tb, struct kvc_nb *n, char *why, size_t whylen)
-{
-	char *argv[] = { "memcached", "-u",    "root", "-l", tb->dut.ip, "-p", "11211",
-			 "-U",	      "11211", "-t",   "1",  "-m",	 "64", NULL };
-	char mcpath[4096];
-	int err;
-
-	memset(n, 0, sizeof(*n));
-	if (tb_which("memcached", mcpath, sizeof(mcpath))) {
-		snprintf(why, whylen, "memcached is not installed (scripts/install-deps.sh)");
-		return -ENOENT;
-	}
-	if (tb_port_taken(tb, 11211)) {
-		snprintf(why, whylen, "port 11211 on %s is taken already (a memcached of its own?)",
-			 tb->dut.ip);
-		return -EADDRINUSE;
-	}
-	argv[0] = mcpath;
-	n->pid = tb_spawn(tb, TB_DUT, tb->dut_cpu, argv);
-	err = n->pid > 0 ? 0 : n->pid;
-	if (!err)
-		err = tb_enter(tb, TB_DUT);
-	if (!err) {
-		err = kvc_attach(tb->dut.ifname, 11211, 4096, &n->k);
-		tb_leave(tb);
-	}
-	/* the cache's XDP is a new program on the dut's device: its NAPI thread is new too */
-	if (!err && tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false) <= 0)
-		log_warn("isolation: the kvcache neighbour's NAPI thread could not be pinned");
-	if (err) {
-		snprintf(why, whylen, "memcached and the kvcache: %s", strerror(-err));
-		kvc_nb_down(tb, n);
-	}
-	return err;
-}
-
-static uint64_t kvc_nb_hits(struct kvc_nb *n)
-{
-	uint64_t cnt[KVC_NCOUNTERS] = { 0 };
-
-	if (n->k.skel)
-		kvc_counters(bpf_map__fd(n->k.skel->maps.counters), cnt);
-	return cnt[KVC_HIT];
-}
-
 /*
  * The kvcache as the neighbour (paper Fig. 16): memcached on the dut with the cache attached
  * (here, or on the server's host through its agent), the blaster sending GETs for one cached
@@ -354,12 +197,12 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		b->port = 11211;
 		b->msg = get;
 		b->msg_len = sizeof(get) - 1;
-		err = blaster_start(b, kpps);
+		err = iso_blaster_start(b, kpps);
 		if (!err) {
 			int berr;
 
 			err = measure(tb, o, &lr);
-			berr = blaster_stop(b);
+			berr = iso_blaster_stop(b);
 			if (!err && berr)
 				err = berr;
 		}
@@ -405,96 +248,38 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 	kvc_nb_down(tb, &kn);
 }
 
-/* ---- the agent's end (two hosts) ---- */
-
-static int iso_side_up(struct isolation_bpf *skel, const struct tb *tb, struct bpf_link **xdp,
-		       struct esrv *srv, int *napi);
-
-struct iso_agent {
-	struct isolation_bpf *skel;
-	struct tb tb;
-	struct bpf_link *xdp;
-	struct esrv srv;
-	int napi;
-	struct kvc_nb kn; /* the kvcache neighbour, once it replaced the XDP one */
-};
-
-int isolation_side_up(const char *dev, struct iso_agent **out, char *why, size_t whylen)
-{
-	struct iso_agent *a = calloc(1, sizeof(*a));
-	int err;
-
-	*out = NULL;
-	if (!a)
-		return -ENOMEM;
-	a->srv.fd = a->srv.conn = -1;
-	err = tb_attach_host(&a->tb, TB_DUT, dev, NULL, NULL);
-	a->skel = err ? NULL : isolation_bpf__open();
-	if (!err && !a->skel)
-		err = -errno;
-	if (!err) {
-		a->skel->rodata->cfg_neigh_port = NEIGH_PORT;
-		err = isolation_bpf__load(a->skel);
-	}
-	if (!err)
-		err = iso_side_up(a->skel, &a->tb, &a->xdp, &a->srv, &a->napi);
-	if (err) {
-		snprintf(why, whylen, "set up the echo server and the neighbour on %s: %s", dev,
-			 strerror(-err));
-		isolation_side_down(a);
-		return err;
-	}
-	*out = a;
-	return 0;
-}
-
-void isolation_side_iters(struct iso_agent *a, unsigned int iters)
-{
-	a->skel->bss->loop_iters = iters;
-}
-
-uint64_t isolation_side_pkts(struct iso_agent *a)
-{
-	return a->skel->bss->neigh_pkts;
-}
-
-/* The kvcache neighbour in place of the XDP one: memcached on the device's address, the cache. */
-int isolation_side_kvc_up(struct iso_agent *a, char *why, size_t whylen)
-{
-	if (a->kn.pid > 0) {
-		snprintf(why, whylen, "the kvcache neighbour is up already");
-		return -EBUSY;
-	}
-	bpf_link__destroy(a->xdp);
-	a->xdp = NULL;
-	return kvc_nb_up(&a->tb, &a->kn, why, whylen);
-}
-
-uint64_t isolation_side_kvc_hits(struct iso_agent *a)
-{
-	return kvc_nb_hits(&a->kn);
-}
-
-void isolation_side_down(struct iso_agent *a)
-{
-	if (!a)
-		return;
-	kvc_nb_down(&a->tb, &a->kn);
-	esrv_stop(&a->srv);
-	bpf_link__destroy(a->xdp);
-	isolation_bpf__destroy(a->skel);
-	tb_destroy(&a->tb);
-	free(a);
-}
-
 /* Iterations of neighbour work per packet in the sweep (paper Fig. 16: light and heavy). */
 #define ITERS_LIGHT 200
 #define ITERS_HEAVY 1000
 /* The paper's absolute point, run where this machine can carry it. */
 #define PAPER_KPPS 200
 
-static int sweep_points(struct neigh *nb, struct blaster *b, bool quick, struct result *r,
-			struct point *pts, int *npts)
+/*
+ * What the machine carries to the neighbour at iters, by the XDP engine: as capacity(), from
+ * what reached the neighbour's program. -ENOTSUP without the engine.
+ */
+static int capacity_xdp(struct neigh *nb, const struct tb *tb, struct lg_xdp *x, uint32_t iters,
+			bool quick, double *offered_kpps, double *kpps)
+{
+	uint64_t t0, t1, n0, n1;
+	int err;
+
+	if (!x)
+		return -ENOTSUP;
+	neigh_iters(nb, iters);
+	n0 = neigh_pkts(nb);
+	t0 = bpfu_now_ns();
+	err = iso_flood_xdp(tb, x, quick ? 300000000ULL : 600000000ULL, offered_kpps);
+	t1 = bpfu_now_ns();
+	n1 = neigh_pkts(nb);
+	if (err || nb->err)
+		return err ? err : nb->err;
+	*kpps = (double)(n1 - n0) * 1e6 / (double)(t1 - t0);
+	return *kpps > 0 ? 0 : -ENODATA;
+}
+
+static int sweep_points(struct neigh *nb, struct blaster *b, const struct tb *tb, struct lg_xdp *x,
+			bool quick, struct result *r, struct point *pts, int *npts)
 {
 	static const uint32_t iters[2] = { ITERS_LIGHT, ITERS_HEAVY };
 	static const uint32_t pcts_full[] = { 25, 50, 75 }, pcts_quick[] = { 25, 75 };
@@ -503,24 +288,44 @@ static int sweep_points(struct neigh *nb, struct blaster *b, bool quick, struct 
 
 	pts[k++] = (struct point){ 0 };
 	for (j = quick ? 1 : 0; j < 2; j++) {
-		double offered = 0, kpps = 0;
-		struct metric *m;
+		double offered = 0, kpps = 0, xoffered = 0, xkpps = 0;
+		struct metric *m, *mp;
 
 		err = capacity(nb, b, iters[j], quick, &offered, &kpps);
+		if (!err && x)
+			err = capacity_xdp(nb, tb, x, iters[j], quick, &xoffered, &xkpps);
 		if (err)
 			return log_errno(err,
 					 "measure what the neighbour's path carries at %u iters",
 					 iters[j]);
 		m = result_addf(r, "kpps", METHOD_LIVE, "isolation.capacity.%u", iters[j]);
 		metric_label(m, "neighbour rate this machine carries, %u iters", iters[j]);
-		if (m) {
+		mp = result_addf(r, "kpps", METHOD_LIVE, "isolation.capacity.%u.paced", iters[j]);
+		metric_label(mp, "neighbour rate its paced clients reach, %u iters", iters[j]);
+		metric_set_value(mp, kpps);
+		metric_engine(mp, "socket");
+		snprintf(mp->note, sizeof(mp->note),
+			 "datagrams through the neighbour's XDP program, its clients (a socket's "
+			 "bursts every 200 us) flat out (%.0f kpps offered); the points are shares "
+			 "of this",
+			 offered);
+		/* the machine carries at least the more of the two; a sender that got nearly
+		 * all it offered through may itself have been the limit */
+		if (x && xkpps > kpps) {
+			metric_set_value(m, xkpps);
+			metric_engine(m, "xdp");
+		} else {
 			metric_set_value(m, kpps);
-			snprintf(m->note, sizeof(m->note),
-				 "datagrams through the neighbour's XDP program with its clients "
-				 "sending as fast as they can (%.0f kpps offered); the sweep's "
-				 "points are shares of it",
-				 offered);
+			metric_engine(m, "socket");
 		}
+		if ((x && xkpps > kpps ? xkpps : kpps) * 1.5 >=
+		    (x && xkpps > kpps ? xoffered : offered))
+			m->flags |= METRIC_GENBOUND;
+		snprintf(m->note, sizeof(m->note),
+			 "the more of two senders flat out: the XDP load generator (%.0f kpps "
+			 "offered, %.0f reached the neighbour's XDP program) and the paced clients "
+			 "(%.0f offered, %.0f reached)",
+			 xoffered, xkpps, offered, kpps);
 		for (i = 0; i < np; i++)
 			pts[k++] = (struct point){ .pct = pcts[i],
 						   .kpps = (uint32_t)(kpps * pcts[i] / 100 + 0.5),
@@ -589,6 +394,8 @@ struct iso {
 	struct bpf_link *xdp;
 	struct esrv srv;
 	struct xdp_pass_link gpeer;
+	struct lg_xdp *lgx; /* the XDP load generator (capacity), or NULL */
+	char gen_why[200];
 };
 
 /*
@@ -596,8 +403,8 @@ struct iso {
  * applications' packets processed on the dut's CPU, where the server runs. The experiment's
  * in the dut namespace, or the agent's on its host.
  */
-static int iso_side_up(struct isolation_bpf *skel, const struct tb *tb, struct bpf_link **xdp,
-		       struct esrv *srv, int *napi)
+int iso_side_up(struct isolation_bpf *skel, const struct tb *tb, struct bpf_link **xdp,
+		struct esrv *srv, int *napi)
 {
 	struct sockaddr_in echo = { .sin_family = AF_INET,
 				    .sin_port = htons(ECHO_PORT),
@@ -637,14 +444,18 @@ static int iso_up(struct iso *s)
 			return err;
 	}
 	/*
-	 * the replies on the generator's CPU: its veth gets NAPI (an XDP_PASS program, which
-	 * also lets XDP_TX replies in) on a thread pinned there, as on a second machine
+	 * the replies on the generator's CPU: its veth gets NAPI (the XDP load generator's
+	 * receive program, or an XDP_PASS, which also let XDP_TX replies in) on a thread pinned
+	 * there, as on a second machine
 	 */
-	err = tb_enter(tb, TB_GEN);
+	s->lgx = exp_gen_open(tb, 16, s->gen_why, sizeof(s->gen_why));
+	err = s->lgx ? 0 : tb_enter(tb, TB_GEN);
 	if (err)
 		return err;
-	err = xdp_pass_attach(tb->gen.ifname, &s->gpeer);
-	tb_leave(tb);
+	if (!s->lgx) {
+		err = xdp_pass_attach(tb->gen.ifname, &s->gpeer);
+		tb_leave(tb);
+	}
 	if (!err)
 		s->gen_napi = tb_napi_pin(tb, TB_GEN, tb->gen_cpu, false);
 	return err;
@@ -659,6 +470,8 @@ static void iso_down(struct iso *s)
 					sizeof(why)));
 	esrv_stop(&s->srv);
 	bpf_link__destroy(s->xdp);
+	exp_gen_close(s->tb, s->lgx);
+	s->lgx = NULL;
 	if (s->gpeer.link && !tb_enter(s->tb, TB_GEN)) {
 		xdp_pass_detach(&s->gpeer);
 		tb_leave(s->tb);
@@ -679,7 +492,7 @@ static int iso_point(struct iso *s, int i)
 
 	neigh_iters(&s->nb, pt->iters);
 	if (blasting) {
-		err = blaster_start(s->b, pt->kpps);
+		err = iso_blaster_start(s->b, pt->kpps);
 		if (err)
 			return err;
 	}
@@ -687,7 +500,7 @@ static int iso_point(struct iso *s, int i)
 	err = measure(s->tb, s->o, &lr);
 	t1 = bpfu_now_ns();
 	if (blasting) {
-		int berr = blaster_stop(s->b);
+		int berr = iso_blaster_stop(s->b);
 
 		if (!err && berr)
 			err = log_errno(berr, "send the neighbour's frames");
@@ -765,6 +578,7 @@ static void iso_heaviest(struct iso *s)
 
 static void iso_notes(struct iso *s)
 {
+	exp_gen_note(s->r, s->lgx, s->gen_why);
 	result_note(s->r,
 		    "the neighbour's rate is set as a share of what this machine carries to it "
 		    "(isolation.capacity.*, measured first in this run); a point it does not "
@@ -802,7 +616,8 @@ int isolation_run(struct exp_ctx *x)
 	err = s->b ? iso_up(s) : -ENOMEM;
 	if (!err) {
 		s->b->tb = s->tb;
-		err = sweep_points(&s->nb, s->b, s->o->quick, s->r, s->pts, &s->npts);
+		err = sweep_points(&s->nb, s->b, s->tb, s->lgx, s->o->quick, s->r, s->pts,
+				   &s->npts);
 	}
 	for (i = 0; !err && i < s->npts; i++)
 		err = iso_point(s, i);

@@ -28,6 +28,7 @@
 
 #include "advise/advise.h"
 #include "agent/agent.h"
+#include "exp/gen.h"
 #include "exp/kv/kv.h"
 #include "exp/kv/kv_int.h"
 #include "lib/bpfutil.h"
@@ -41,9 +42,6 @@ const struct sv_info kv_sv_info[SV_MAX] = {
 	[SV_CACHE] = { "cache", "memcached with the kvcache" },
 	[SV_CEIL] = { "ceiling", "XDP_TX responder, same sizes (generator's ceiling)" },
 };
-
-static const char *const pl_suffix[PL_MAX] = { "", ".shared" };
-static const char *const pl_label[PL_MAX] = { "paper placement", "shared placement" };
 
 void kv_lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct lg_app *app,
 		const char *prefix, unsigned int keys, size_t vsize)
@@ -61,6 +59,7 @@ void kv_lg_base(struct ctx *c, struct lg_opts *lo, struct lg_mc *mc, struct lg_a
 	lo->cpu = c->tb->gen_cpu;
 	memset(mc, 0, sizeof(*mc));
 	mc->keys = keys;
+	mc->key_digits = KV_KEY_DIGITS;
 	mc->value_size = vsize;
 	mc->udp = true;
 	mc->rng = 12345;
@@ -79,7 +78,11 @@ int kv_preload(struct ctx *c, const char *prefix, unsigned int keys, size_t vsiz
 	if (!buf)
 		err = -ENOMEM;
 	for (k = 0; !err && k < keys; k++) {
-		int h = snprintf(buf, 128, "set %s%u 0 0 %zu\r\n", prefix, k, vsize);
+		char key[32];
+		int h;
+
+		kv_key(key, sizeof(key), prefix, k);
+		h = snprintf(buf, 128, "set %s 0 0 %zu\r\n", key, vsize);
 
 		memset(buf + h, 'v', vsize);
 		memcpy(buf + h + vsize, "\r\n", 2);
@@ -134,9 +137,14 @@ static double cpu_use_pct(const struct cpu_use *a, const struct cpu_use *b)
 	return t ? 100.0 * (double)(b->b - a->b) / (double)t : NAN;
 }
 
-int kv_closed_run(struct ctx *c, const char *prefix, unsigned int keys,
-		  unsigned int uncacheable_pct, double *kps, struct metric *lat_hit,
-		  struct metric *lat_miss)
+void kv_key(char *buf, size_t len, const char *prefix, unsigned int n)
+{
+	snprintf(buf, len, "%s%0*u", prefix, KV_KEY_DIGITS, n);
+}
+
+int kv_closed_run_with(struct ctx *c, enum lg_engine e, const char *prefix, unsigned int keys,
+		       unsigned int uncacheable_pct, double *kps, struct metric *lat_hit,
+		       struct metric *lat_miss)
 {
 	struct flow_run f = { .c = c };
 	struct cpu_use u0, u1;
@@ -144,22 +152,35 @@ int kv_closed_run(struct ctx *c, const char *prefix, unsigned int keys,
 	kv_lg_base(c, &f.lo, &f.mc, &f.app, prefix, keys, SMALL_VALUE);
 	if (uncacheable_pct)
 		kv_mix_large(&f, 0, uncacheable_pct);
+	exp_gen_use(&f.lo, e == LG_ENGINE_XDP ? c->lgx : NULL);
 	f.lo.mode = LG_CLOSED;
 	f.lo.outstanding = KV_OUTSTANDING;
-	f.lo.batch = 64;
+	f.lo.batch = 64; /* throughput: large live-frames batches, or sendmmsg ones */
 	cpu_use_read(c, &u0);
 	kv_flow_go(&f);
 	cpu_use_read(c, &u1);
 	c->dut_busy = cpu_use_pct(&u0, &u1);
 	if (!f.err) {
 		*kps = f.res.achieved_rps / 1e3;
-		if (lat_hit && f.res.lat)
+		if (lat_hit && f.res.lat) {
 			metric_set_hist(lat_hit, f.res.lat, 0);
-		if (lat_miss && f.res.lat_alt)
+			metric_engine(lat_hit, lg_engine_name(f.lo.engine));
+		}
+		if (lat_miss && f.res.lat_alt) {
 			metric_set_hist(lat_miss, f.res.lat_alt, 0);
+			metric_engine(lat_miss, lg_engine_name(f.lo.engine));
+		}
 	}
 	lg_result_free(&f.res);
 	return f.err;
+}
+
+int kv_closed_run(struct ctx *c, const char *prefix, unsigned int keys,
+		  unsigned int uncacheable_pct, double *kps, struct metric *lat_hit,
+		  struct metric *lat_miss)
+{
+	return kv_closed_run_with(c, c->lgx ? LG_ENGINE_XDP : LG_ENGINE_SOCKET, prefix, keys,
+				  uncacheable_pct, kps, lat_hit, lat_miss);
 }
 
 /* ---- the servers on the dut's device ---- */
@@ -195,256 +216,6 @@ int kv_sv_up(struct ctx *c, enum server sv, char *why, size_t whylen)
 	if (err)
 		kv_sv_down(c);
 	return err;
-}
-
-/* Where each piece ran during the last measurement, for the results. */
-static void note_where(struct ctx *c)
-{
-	int w, napi;
-
-	kv_dut_where(c, &napi, &w);
-	if (c->pl == PL_PAPER)
-		snprintf(c->where[c->pl], sizeof(c->where[0]),
-			 "dut NAPI thread %d on cpu %d, memcached worker %d on cpu %d, generator "
-			 "pinned to cpu %d with its veth's NAPI thread %d on cpu %d",
-			 c->dut_napi, napi, c->mc_worker, w, c->tb->gen_cpu, c->gen_napi,
-			 c->gen_napi > 0 ? cpu_of_task(c->gen_napi) : -1);
-	else
-		snprintf(c->where[c->pl], sizeof(c->where[0]),
-			 "both veths' NAPI in softirq on the sending CPU, memcached worker %d on "
-			 "cpu %d, generator pinned to cpu %d",
-			 c->mc_worker, w, c->tb->gen_cpu);
-}
-
-/* ---- throughput: interleaved repetitions of the three servers ---- */
-
-/* one placement's throughput runs: kreq/s, and how busy each side's CPU was */
-struct tput {
-	struct stats_samples kps[SV_MAX], busy[SV_MAX]; /* dut CPU busy % */
-};
-
-static void tput_init(struct tput *t, bool free_it)
-{
-	int sv;
-
-	for (sv = 0; sv < SV_MAX; sv++) {
-		if (free_it) {
-			stats_samples_free(&t->kps[sv]);
-			stats_samples_free(&t->busy[sv]);
-		}
-		stats_samples_init(&t->kps[sv]);
-		stats_samples_init(&t->busy[sv]);
-	}
-}
-
-static int tput_placement(struct ctx *c, struct result *r, struct tput *tp, char *why,
-			  size_t whylen)
-{
-	int rep, j, err = 0;
-
-	for (rep = 0; rep < c->reps && !err; rep++) {
-		for (j = 0; j < SV_MAX && !err; j++) {
-			enum server sv = (enum server)((rep + j) % SV_MAX); /* rotate the order */
-			struct progstat p0 = { 0 }, p1 = { 0 };
-			double kps = 0;
-
-			log_debug("kv: %s, rep %d, %s", pl_label[c->pl], rep, kv_sv_info[sv].key);
-			err = kv_sv_up(c, sv, why, whylen);
-			if (err)
-				break;
-			if (sv == SV_CEIL)
-				kv_cache_progstat(c, &p0);
-			err = kv_closed_run(c, "kvA", SMALL_KEYS, 0, &kps, NULL, NULL);
-			if (sv == SV_CEIL)
-				kv_cache_progstat(c, &p1);
-			if (!err && sv == SV_CEIL && rep == 0 && c->pl == PL_PAPER)
-				kv_cost_live(r, "kv.cost.ceiling.live",
-					     "XDP_TX responder per GET (the control)", p0.xt, p0.xc,
-					     p1.xt, p1.xc, "the responder's throughput run");
-			if (!err) {
-				stats_samples_add(&tp->kps[sv], kps);
-				stats_samples_add(&tp->busy[sv], c->dut_busy);
-			}
-			if (!err && sv == SV_CACHE && rep == 0 && c->pl == PL_PAPER)
-				err = kv_costs_live(c, r);
-			if (!err && rep == 0)
-				note_where(c);
-			kv_sv_down(c);
-		}
-	}
-	return err;
-}
-
-/* Per-repetition ratios a[i] / b[i] (the interleaved pairs) as one metric's samples. */
-struct metric *kv_ratio_metric(struct result *r, const char *id, const char *label,
-			       const struct stats_samples *a, const struct stats_samples *b)
-{
-	struct metric *m = result_add(r, id, label, "x", METHOD_MODEL);
-	struct stats_samples s;
-	size_t i;
-
-	stats_samples_init(&s);
-	for (i = 0; i < a->n && i < b->n; i++)
-		if (b->v[i] > 0)
-			stats_samples_add(&s, a->v[i] / b->v[i]);
-	metric_set_samples(m, &s, a->n);
-	stats_samples_free(&s);
-	return m;
-}
-
-/*
- * What the dut could carry if the generator kept up: each run's throughput over the share
- * of the dut CPU it used (linear in load; conservative, since batching grows with load).
- * Paper placement only: there, all the server's work runs on the dut CPU.
- */
-static void capacity_report(struct ctx *c, struct result *r, struct tput *t)
-{
-	struct stats_samples cap[2], ratio;
-	static const enum server svs[2] = { SV_ALONE, SV_CACHE };
-	struct metric *m;
-	size_t i;
-	int k;
-
-	stats_samples_init(&ratio);
-	for (k = 0; k < 2; k++) {
-		stats_samples_init(&cap[k]);
-		for (i = 0; i < t->kps[svs[k]].n && i < t->busy[svs[k]].n; i++)
-			if (t->busy[svs[k]].v[i] > 0)
-				stats_samples_add(&cap[k],
-						  t->kps[svs[k]].v[i] * 100 / t->busy[svs[k]].v[i]);
-	}
-	/* the ratio from the per-repetition pairs, before a summary sorts them */
-	for (i = 0; i < cap[0].n && i < cap[1].n; i++)
-		if (cap[0].v[i] > 0)
-			stats_samples_add(&ratio, cap[1].v[i] / cap[0].v[i]);
-	for (k = 0; k < 2; k++) {
-		m = result_addf(r, "kreq/s", METHOD_MODEL, "kv.capacity.%s",
-				kv_sv_info[svs[k]].key);
-		metric_label(m, "dut capacity at full CPU, %s", kv_sv_info[svs[k]].label);
-		metric_set_samples(m, &cap[k], (size_t)c->reps);
-		snprintf(m->note, sizeof(m->note),
-			 "throughput / the dut CPU's busy share in the same run, per repetition");
-	}
-	m = result_add(r, "kv.capacity.ratio", "throughput gain at the dut's full CPU (model)", "x",
-		       METHOD_MODEL);
-	metric_set_samples(m, &ratio, (size_t)c->reps);
-	metric_set_paper(m, KV_PAPER_TPUT_RATIO, "Fig. 4");
-	snprintf(m->note, sizeof(m->note),
-		 "capacity with the cache / without: what the gain would be if the generator "
-		 "were not the limit, assuming the dut's work per request stays the same");
-	stats_samples_free(&cap[0]);
-	stats_samples_free(&cap[1]);
-	stats_samples_free(&ratio);
-}
-
-static void samples_copy(struct stats_samples *to, const struct stats_samples *from)
-{
-	size_t i;
-
-	stats_samples_init(to);
-	for (i = 0; i < from->n; i++)
-		stats_samples_add(to, from->v[i]);
-}
-
-/*
- * The placement's metrics. Ratios pair the repetitions, so they are taken from a copy: a
- * metric's summary sorts the samples it is given.
- */
-static void tput_report(struct ctx *c, struct result *r, struct tput *orig)
-{
-	struct tput copy, *t = &copy;
-	struct stats_samples *tp = t->kps;
-	const char *sfx = pl_suffix[c->pl];
-	struct metric *m, *mt[SV_MAX], *mb[SV_MAX];
-	char id[64], label[96];
-	double ceil;
-	int sv;
-
-	for (sv = 0; sv < SV_MAX; sv++) {
-		samples_copy(&t->kps[sv], &orig->kps[sv]);
-		samples_copy(&t->busy[sv], &orig->busy[sv]);
-	}
-	snprintf(id, sizeof(id), "kv.tput.ratio%s", sfx);
-	snprintf(label, sizeof(label), "throughput gain with kvcache, %s", pl_label[c->pl]);
-	m = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
-	if (c->pl == PL_PAPER)
-		metric_set_paper(m, KV_PAPER_TPUT_RATIO, "Fig. 4");
-	snprintf(m->note, sizeof(m->note),
-		 "with / without in each of %zu interleaved repetitions, median and CI",
-		 tp[SV_CACHE].n);
-	snprintf(id, sizeof(id), "kv.tput.vs_ceiling%s", sfx);
-	snprintf(label, sizeof(label), "kvcache hits against an XDP_TX responder, %s",
-		 pl_label[c->pl]);
-	m = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_CEIL]);
-	snprintf(m->note, sizeof(m->note),
-		 "the cache's throughput as a share of the cheapest responder's, same request "
-		 "and reply sizes, on the same path");
-	for (sv = 0; sv < SV_MAX; sv++) {
-		mt[sv] = result_addf(r, "kreq/s", METHOD_LIVE, "kv.tput.%s%s", kv_sv_info[sv].key,
-				     sfx);
-		metric_label(mt[sv], "GET throughput, %s, %s", kv_sv_info[sv].label,
-			     pl_label[c->pl]);
-		metric_set_samples(mt[sv], &tp[sv], (size_t)c->reps);
-		/* the paper's one server core: its placement only */
-		if (c->pl == PL_PAPER && sv != SV_CEIL)
-			metric_set_paper(mt[sv], sv == SV_ALONE ? 126.5 : 318, "Fig. 4");
-	}
-	/*
-	 * Which side ran out of CPU: the other sign of who limits the throughput. Only the
-	 * dut's is telling: the generator polls its socket, so its CPU is always busy.
-	 */
-	for (sv = 0; sv < SV_MAX; sv++) {
-		mb[sv] = result_addf(r, "%", METHOD_LIVE, "kv.busy.dut.%s%s", kv_sv_info[sv].key,
-				     sfx);
-		metric_label(mb[sv], "dut CPU busy, %s, %s", kv_sv_info[sv].key, pl_label[c->pl]);
-		metric_set_samples(mb[sv], &t->busy[sv], (size_t)c->reps);
-		snprintf(mb[sv]->note, sizeof(mb[sv]->note),
-			 "/proc/stat: the dut CPU's time not idle over the throughput run");
-	}
-	/* generator headroom: a server near the ceiling may be measuring the generator */
-	ceil = mt[SV_CEIL]->s.p50;
-	for (sv = 0; sv < SV_CEIL; sv++) {
-		if (!(ceil > 0) || mt[sv]->s.p50 * GENBOUND < ceil)
-			continue;
-		mt[sv]->flags |= METRIC_GENBOUND;
-		snprintf(mt[sv]->note, sizeof(mt[sv]->note),
-			 "%.0f kreq/s is within %.1fx of the generator's ceiling (%.0f kreq/s "
-			 "against the XDP_TX responder): it may measure the generator (dut CPU "
-			 "%.0f %% busy meanwhile)",
-			 mt[sv]->s.p50, GENBOUND, ceil, mb[sv]->s.p50);
-	}
-	if (c->pl == PL_PAPER)
-		capacity_report(c, r, orig);
-	snprintf(id, sizeof(id), "kv.tput.ratio%s", sfx);
-	m = result_find(r, id);
-	if (mt[SV_CACHE]->flags & METRIC_GENBOUND) {
-		/* what was measured is still a lower bound on the gain */
-		struct metric *lb;
-
-		snprintf(id, sizeof(id), "kv.tput.ratio.atleast%s", sfx);
-		snprintf(label, sizeof(label), "throughput gain, at least (generator-bound), %s",
-			 pl_label[c->pl]);
-		lb = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
-		lb->flags |= METRIC_GENBOUND;
-		snprintf(lb->note, sizeof(lb->note),
-			 "with / without per interleaved repetition while the generator limited "
-			 "the cache: the gain is at least this");
-	}
-	if (mt[SV_CACHE]->flags & METRIC_GENBOUND)
-		metric_unavailable(
-			m,
-			"generator-bound: with the cache %.0f kreq/s is within %.1fx of "
-			"the generator's ceiling (%.0f kreq/s), so the gain is at least "
-			"%.2fx and could be more; no ratio is claimed",
-			mt[SV_CACHE]->s.p50, GENBOUND, ceil,
-			mt[SV_ALONE]->s.p50 > 0 ? mt[SV_CACHE]->s.p50 / mt[SV_ALONE]->s.p50 : 0);
-	else if (mt[SV_ALONE]->flags & METRIC_GENBOUND)
-		metric_unavailable(m,
-				   "generator-bound: memcached alone is within %.1fx of the "
-				   "generator's ceiling",
-				   GENBOUND);
-	result_note(r, "%s: %s", pl_label[c->pl], c->where[c->pl]);
-	tput_init(t, true);
 }
 
 /* ---- the sweep of the cacheable share ---- */
@@ -555,8 +326,13 @@ int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 		snprintf(r->error, sizeof(r->error), "%s", why);
 		return err;
 	}
-	/* XDP_TX replies need a program on the client's veth too (a NIC is left alone) */
-	if (!c->rm || dev_is_veth(c->tb->gen.ifname)) {
+	/*
+	 * The XDP load generator, whose receive program is also the XDP program a veth needs
+	 * to receive XDP_TX replies; where it cannot run, the socket engine, and on a veth an
+	 * XDP_PASS for the replies (a NIC is left alone)
+	 */
+	c->lgx = exp_gen_open(c->tb, 4096, c->gen_why, sizeof(c->gen_why));
+	if (!c->lgx && (!c->rm || dev_is_veth(c->tb->gen.ifname))) {
 		err = tb_enter(c->tb, TB_GEN);
 		if (!err)
 			err = xdp_pass_attach(c->tb->gen.ifname, &c->peer);
@@ -575,6 +351,10 @@ int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 void kv_teardown(struct ctx *c)
 {
 	kv_dut_stop(c);
+	exp_gen_close(c->tb, c->lgx);
+	c->lgx = NULL;
+	stats_samples_free(&c->ceil_kps[PL_PAPER]);
+	stats_samples_free(&c->ceil_kps[PL_SHARED]);
 	if (c->peer.link && !tb_enter(c->tb, TB_GEN)) {
 		xdp_pass_detach(&c->peer);
 		tb_leave(c->tb);
@@ -605,6 +385,7 @@ static void kv_notes(struct ctx *c, struct result *r)
 			    "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU "
 			    "%d; the generator on cpu %d; veth between namespaces",
 			    c->mc_pid, c->mc_worker, c->tb->dut_cpu, c->tb->gen_cpu);
+	exp_gen_note(r, c->lgx, c->gen_why);
 	result_note(r,
 		    "throughput: %d interleaved repetitions of %.1f s per server and "
 		    "placement, closed loop with %d requests in flight, the servers' order "
@@ -630,7 +411,7 @@ int kv_run(struct exp_ctx *x)
 	const struct run_opts *o = x->o;
 	struct result *r = x->r;
 	struct ctx c = { .o = o, .up = -1, .stats_fd = -1, .rm = x->remote };
-	struct tput tp[PL_MAX];
+	struct kv_tput tp[PL_MAX];
 	double kps[2][NSWEEP] = { { 0 } };
 	const unsigned int *ws = o->quick ? sweep_quick : sweep_full;
 	int nw = o->quick ? 4 : NSWEEP, err, pl;
@@ -639,7 +420,7 @@ int kv_run(struct exp_ctx *x)
 	c.dur_ns = o->quick ? 500000000ULL : 1000000000ULL;
 	c.reps = o->quick ? 3 : 5;
 	for (pl = 0; pl < PL_MAX; pl++)
-		tput_init(&tp[pl], false);
+		kv_tput_init(&tp[pl], false);
 	err = kv_setup(&c, x->tb, r);
 	kv_dut_testrun(&c, r);
 	/* shared first: a veth's NAPI stays threaded once it has been */
@@ -652,9 +433,9 @@ int kv_run(struct exp_ctx *x)
 				log_warn("kv: the generator's veth stays in softirq (no NAPI "
 					 "thread)");
 		}
-		err = tput_placement(&c, r, &tp[pl], why, sizeof(why));
+		err = kv_tput_placement(&c, r, &tp[pl], why, sizeof(why));
 		if (!err)
-			tput_report(&c, r, &tp[pl]);
+			kv_tput_report(&c, r, &tp[pl]);
 	}
 	if (!err) {
 		kv_costs_compare(r);
@@ -670,7 +451,7 @@ int kv_run(struct exp_ctx *x)
 	kv_notes(&c, r);
 	kv_teardown(&c);
 	for (pl = 0; pl < PL_MAX; pl++)
-		tput_init(&tp[pl], true);
+		kv_tput_init(&tp[pl], true);
 	if (err && !r->error[0] && c.rm_err)
 		snprintf(r->error, sizeof(r->error), "%.250s", c.rm_why);
 	if (err && !r->error[0])

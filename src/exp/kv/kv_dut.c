@@ -135,7 +135,7 @@ int kv_dut_start(struct ctx *c, char *why, size_t whylen)
 	if (!c->rm) {
 		c->mc_worker = cpu_find_thread(c->mc_pid, "mc-worker");
 		c->stats_fd = bpfu_stats_enable();
-		c->sched = kv_sched_open();
+		c->sched = wake_open();
 	}
 	return 0;
 }
@@ -147,7 +147,7 @@ void kv_dut_stop(struct ctx *c)
 		json_decref(kv_dut_call(c, json_pack("{s:s}", "op", "kv_down")));
 		return;
 	}
-	kv_sched_close(c->sched);
+	wake_close(c->sched);
 	c->sched = NULL;
 	if (c->stats_fd >= 0)
 		close(c->stats_fd);
@@ -372,7 +372,7 @@ int kv_obs_begin(struct ctx *c, bool spin)
 		cpu_task_stats(c->spinner, &c->obs_spin);
 	}
 	cpu_task_stats(c->mc_pid, &c->obs_mc);
-	kv_sched_watch(c->sched, tids);
+	wake_watch(c->sched, tids);
 	return 0;
 }
 
@@ -412,7 +412,7 @@ void kv_obs_end(struct ctx *c, struct kv_obs *o)
 		}
 		return;
 	}
-	kv_sched_unwatch(c->sched, tids);
+	wake_unwatch(c->sched, tids);
 	cpu_task_stats(c->mc_pid, &b);
 	if (c->spinner > 0) {
 		cpu_task_stats(c->spinner, &sb);
@@ -422,7 +422,7 @@ void kv_obs_end(struct ctx *c, struct kv_obs *o)
 	c->spinner = 0;
 	o->vol = b.vol - c->obs_mc.vol;
 	for (i = 0; i < KV_SCHED_SLOTS; i++)
-		kv_sched_read(c->sched, i, &o->wake[i], &o->wakes[i], &o->idle[i]);
+		wake_read(c->sched, i, &o->wake[i], &o->wakes[i], &o->idle[i]);
 }
 
 /* ---- the test-run costs, on the server's CPU ---- */

@@ -10,6 +10,7 @@ static const char *const kv_metrics[] = {
 	"kv.cost.*.testrun",
 	"kv.cost.*.live",
 	"kv.tput.*",
+	"kv.gen.ceiling*",
 	"kv.busy.dut.*",
 	"kv.capacity.*",
 	"kv.lat.*.*",
@@ -91,8 +92,13 @@ const struct experiment exp_kv = {
 };
 
 static const char *const kv_afxdp_metrics[] = {
-	"kv_afxdp.gain.*",     "kv_afxdp.slowpath", "kv_afxdp.tput.*",
-	"kv_afxdp.busy.dut.*", "kv_afxdp.lat.*.*",  NULL,
+	"kv_afxdp.gain.*",
+	"kv_afxdp.slowpath",
+	"kv_afxdp.tput.*",
+	"kv_afxdp.gen.ceiling",
+	"kv_afxdp.busy.dut.*",
+	"kv_afxdp.lat.*.*",
+	NULL,
 };
 
 static const struct exp_plot kv_afxdp_plots[] = {

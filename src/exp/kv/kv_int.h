@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the kv experiment: what kv.c (servers, throughput, sweep, the run), kv_cost.c (each
- * path's cost), kv_slow.c (the slow path and the cure), kv_ceiling.c (the XDP_TX responder)
- * and kv_sched.c (the wake-up tracer) share. Not for use outside src/exp/kv.
+ * Inside the kv experiment: what kv.c (servers, sweep, the run), kv_tput.c (throughput),
+ * kv_cost.c (each path's cost), kv_slow.c (the slow path and the cure) and kv_ceiling.c (the
+ * XDP_TX responder) share. Not for use outside src/exp/kv.
  */
 #ifndef OLAB_KV_INT_H
 #define OLAB_KV_INT_H
@@ -15,6 +15,7 @@
 #include "kvcache/kvc.h"
 #include "lib/cpu.h"
 #include "lib/stats.h"
+#include "lib/wake.h"
 #include "loadgen/loadgen.h"
 #include "testbed/testbed.h"
 
@@ -37,7 +38,9 @@
 #define PAPER_FLOW_RATE 55000.0
 #define PAPER_FLOW_SHARE (55.0 / 126.5)
 
-#define KV_SCHED_SLOTS_N 2
+#define KV_SCHED_SLOTS_N WAKE_SLOTS
+/* key numbers zero-padded to this many digits: one width, as the XDP engine needs */
+#define KV_KEY_DIGITS 4
 
 enum server { SV_ALONE, SV_CACHE, SV_CEIL, SV_MAX };
 struct sv_info {
@@ -47,7 +50,6 @@ extern const struct sv_info kv_sv_info[SV_MAX];
 
 enum placement { PL_PAPER, PL_SHARED, PL_MAX };
 
-struct kv_sched_bpf;
 struct remote;
 
 struct ctx {
@@ -58,6 +60,12 @@ struct ctx {
 	enum placement pl;
 	int mc_pid, mc_worker;
 	struct xdp_pass_link peer; /* XDP_PASS on the generator's veth: XDP_TX replies reach it */
+	/* the XDP load generator on the generator's device (its receive program is the XDP
+	 * program XDP_TX replies need there), or NULL: the socket engine, for gen_why */
+	struct lg_xdp *lgx;
+	char gen_why[200];
+	/* the XDP_TX responder's throughput runs in each placement measured so far (kreq/s) */
+	struct stats_samples ceil_kps[PL_MAX];
 	/* what runs on the dut's veth now */
 	int up; /* enum server, or -1 */
 	struct kvc k;
@@ -66,10 +74,10 @@ struct ctx {
 	struct bpf_link *ceil_link;
 	int dut_napi, gen_napi;
 	int stats_fd;
-	struct kv_sched_bpf *sched; /* wake-up tracer, NULL where tp_btf is refused */
-	char where[2][200];	    /* where each piece ran, per placement */
-	double flow_rate;	    /* the two flows' requests per second */
-	double dut_busy;	    /* the last closed-loop run: the dut CPU's busy share, % */
+	struct wake_bpf *sched; /* wake-up tracer, NULL where tp_btf is refused */
+	char where[2][200];	/* where each piece ran, per placement */
+	double flow_rate;	/* the two flows' requests per second */
+	double dut_busy;	/* the last closed-loop run: the dut CPU's busy share, % */
 	uint64_t kvc_total[KVC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
 	uint16_t port;			   /* where the load goes; 0: KV_PORT (memcached) */
 	/* the slow path's observation, here */
@@ -107,6 +115,12 @@ void kv_mix_large(struct flow_run *f, unsigned int every, unsigned int pct);
 int kv_closed_run(struct ctx *c, const char *prefix, unsigned int keys,
 		  unsigned int uncacheable_pct, double *kps, struct metric *lat_hit,
 		  struct metric *lat_miss);
+/* The same with a chosen engine (kv_closed_run: the XDP one where it runs). */
+int kv_closed_run_with(struct ctx *c, enum lg_engine e, const char *prefix, unsigned int keys,
+		       unsigned int uncacheable_pct, double *kps, struct metric *lat_hit,
+		       struct metric *lat_miss);
+/* Key n of prefix's, as the load generator names it. */
+void kv_key(char *buf, size_t len, const char *prefix, unsigned int n);
 int kv_sv_up(struct ctx *c, enum server sv, char *why, size_t whylen);
 void kv_sv_down(struct ctx *c);
 /* The kvcache's counters now (zeros when it is not up). */
@@ -116,6 +130,23 @@ struct progstat {
 	uint64_t xt, xc, tt, tc; /* the responder's: xt, xc */
 };
 void kv_cache_progstat(struct ctx *c, struct progstat *p);
+
+/* kv_tput.c: one placement's throughput runs: kreq/s, how busy the dut CPU was (%) */
+struct kv_tput {
+	struct stats_samples kps[SV_MAX], busy[SV_MAX];
+	struct stats_samples kps_socket; /* memcached alone by the socket engine: the cross-check */
+};
+void kv_tput_init(struct kv_tput *t, bool free_it);
+int kv_tput_placement(struct ctx *c, struct result *r, struct kv_tput *tp, char *why,
+		      size_t whylen);
+void kv_tput_report(struct ctx *c, struct result *r, struct kv_tput *orig);
+/*
+ * The generator's ceiling for the generator-bound rule, as metric id: of the XDP_TX
+ * responder's runs so far (c->ceil_kps), the placement with the highest median. Each is a lower
+ * bound of what the generator carries (the responder's path may be the limit: the dut CPU in
+ * the paper placement, the generator's own CPU in the shared one).
+ */
+struct metric *kv_gen_ceiling(struct ctx *c, struct result *r, const char *id);
 
 /* Per-repetition ratios a[i] / b[i] (interleaved pairs) as one model metric's samples. */
 struct metric *kv_ratio_metric(struct result *r, const char *id, const char *label,
@@ -176,14 +207,7 @@ struct bpf_link *kv_ceiling_attach(struct kv_ceiling_bpf *sk, int ifindex, const
 int kv_ceiling_prog_fd(const struct kv_ceiling_bpf *sk);
 void kv_ceiling_destroy(struct kv_ceiling_bpf *sk);
 
-/* kv_sched.c: wake-up latency of up to KV_SCHED_SLOTS threads */
-#define KV_SCHED_SLOTS KV_SCHED_SLOTS_N
-struct kv_sched_bpf *kv_sched_open(void); /* loaded and attached, or NULL */
-void kv_sched_close(struct kv_sched_bpf *s);
-void kv_sched_watch(struct kv_sched_bpf *s, const int tids[KV_SCHED_SLOTS]);
-void kv_sched_unwatch(struct kv_sched_bpf *s, const int tids[KV_SCHED_SLOTS]);
-/* The latencies of slot since kv_sched_watch into out; wake-ups and those onto an idle CPU. */
-void kv_sched_read(struct kv_sched_bpf *s, unsigned int slot, struct stats_samples *out,
-		   uint64_t *n, uint64_t *idle);
+/* the wake-up tracer's slots (lib/wake.h): 0 memcached, 1 the dut NAPI thread */
+#define KV_SCHED_SLOTS WAKE_SLOTS
 
 #endif

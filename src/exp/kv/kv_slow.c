@@ -150,7 +150,7 @@ static void wake_metric(struct ctx *c, struct result *r, const char *key, const 
 					    : "sched tracepoints (tp_btf) refused here");
 	if (wakes)
 		snprintf(m->note, sizeof(m->note),
-			 "sched_wakeup to sched_switch: %llu wake-ups, %.0f %% onto an idle CPU",
+			 "sched_waking to sched_switch: %llu wake-ups, %.0f %% onto an idle CPU",
 			 (unsigned long long)wakes, 100.0 * (double)idle / (double)wakes);
 }
 

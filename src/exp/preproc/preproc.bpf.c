@@ -2,7 +2,7 @@
 /*
  * preproc: XDP truncates the payload of UDP datagrams for the sink's port by cut_pct percent
  * before the stack sees them (bpf_xdp_adjust_tail, IP and UDP lengths and the IP checksum
- * fixed). olab_pp_gen is the generator: run by test-run in live-frames mode, it sends its frame out.
+ * fixed). The datagrams come from the load generator's XDP engine (src/loadgen).
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_endian.h>
@@ -55,12 +55,6 @@ int olab_pp_trunc(struct xdp_md *ctx)
 	}
 	count(PP_CUT);
 	return XDP_PASS;
-}
-
-SEC("xdp")
-int olab_pp_gen(struct xdp_md *ctx)
-{
-	return XDP_TX;
 }
 
 char LICENSE[] SEC("license") = "GPL";

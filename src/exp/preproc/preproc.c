@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * preproc (paper Fig. 10): how much does truncating datagrams in XDP, before the stack, raise
- * the throughput of a user-space sink? The generator is the kernel itself: test-run in
- * live-frames mode (BPF_F_TEST_XDP_LIVE_FRAMES) transmits a template frame out of the
- * generator's veth, millions of times a second, with no user space in the loop.
+ * the throughput of a user-space sink? The generator is the load generator's XDP engine:
+ * each datagram built by an XDP program that BPF_PROG_RUN runs in live-frames mode
+ * (BPF_F_TEST_XDP_LIVE_FRAMES) out of the generator's veth, with no socket on that side.
  */
 #include <errno.h>
 #include <linux/if_link.h>
@@ -23,6 +23,7 @@
 #include "agent/agent.h"
 #include "exp/preproc/preproc_exp.h"
 #include "lib/jbound.h"
+#include "exp/gen.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
@@ -32,7 +33,6 @@
 #include "preproc.skel.h"
 
 #define PP_PORT 9009
-#define FRAMES_PER_CALL 100000
 
 struct sink {
 	int fd, cpu;
@@ -69,30 +69,47 @@ static void *sink_thread(void *arg)
 	return NULL;
 }
 
-/* Send live frames for dur_ns from the generator's namespace; returns frames sent. */
-static int blast(int prog_fd, const struct tb *tb, const void *frame, size_t len, uint64_t dur_ns,
-		 uint64_t *sent)
+/*
+ * Datagrams of the paper's size to the sink for dur_ns, as fast as the load generator goes
+ * (its XDP engine where it runs: frames built in XDP by BPF_PROG_RUN in live-frames mode, no
+ * socket on the sending side); the frames it got out into *sent.
+ */
+static int blast(const struct tb *tb, struct lg_xdp *x, uint64_t dur_ns, uint64_t *sent)
 {
-	struct xdp_md md = { .data = 0,
-			     .data_end = (__u32)len,
-			     .ingress_ifindex = (__u32)tb->gen.ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (__u32)len,
-		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = FRAMES_PER_CALL,
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
-	uint64_t end = bpfu_now_ns() + dur_ns;
-	int err = tb_enter(tb, TB_GEN);
+	struct lg_app app = lg_sink_app;
+	struct sockaddr_in *dst, *src;
+	struct lg_result lr;
+	struct lg_opts lo;
+	int err;
 
+	app.size = PREPROC_PAYLOAD;
+	lg_opts_default(&lo);
+	dst = (struct sockaddr_in *)&lo.dst;
+	dst->sin_family = AF_INET;
+	dst->sin_port = htons(PP_PORT);
+	dst->sin_addr.s_addr = tb->dut.addr;
+	lo.dstlen = sizeof(*dst);
+	src = (struct sockaddr_in *)&lo.src;
+	src->sin_family = AF_INET;
+	src->sin_port = htons(PP_PORT + 1);
+	src->sin_addr.s_addr = tb->gen.addr;
+	lo.srclen = sizeof(*src);
+	lo.app = &app;
+	exp_gen_use(&lo, x);
+	lo.mode = LG_FLOOD;
+	lo.duration_ns = dur_ns;
+	lo.batch = x ? 64 : 32;
+	lo.cpu = tb->gen_cpu;
 	*sent = 0;
+	err = tb_enter(tb, TB_GEN);
 	if (err)
 		return err;
-	while (bpfu_now_ns() < end) {
-		if (bpf_prog_test_run_opts(prog_fd, &o)) {
-			err = -errno;
-			break;
-		}
-		*sent += FRAMES_PER_CALL;
-	}
+	err = lg_run(&lo, &lr);
 	tb_leave(tb);
+	/* offered: what it built, the frames a full ring refused among them */
+	if (!err)
+		*sent = x ? lr.x.built : lr.sent;
+	lg_result_free(&lr);
 	return err;
 }
 
@@ -231,8 +248,8 @@ struct pp {
 	const unsigned int *pcts;
 	int npct, reps;
 	uint64_t dur;
-	unsigned char frame[2048];
-	size_t len;
+	struct lg_xdp *lgx; /* the XDP load generator, or NULL: the socket engine */
+	char gen_why[200];
 	struct stats_samples kpps[7], gain[7], offered;
 };
 
@@ -300,26 +317,8 @@ static int pp_pkts(struct pp *p, uint64_t *pkts, uint64_t *ns)
 	return b.err ? log_errno(-EPROTO, "the agent: %s", b.why) : 0;
 }
 
-/* The datagram the generator sends: no UDP checksum, so every cut costs the stack alike. */
-static void pp_frame(struct pp *p)
-{
-	unsigned char payload[PREPROC_PAYLOAD];
-	struct pkt_addrs a;
-
-	memset(&a, 0, sizeof(a));
-	memcpy(a.src_mac, p->tb->gen.mac, 6);
-	memcpy(a.dst_mac, p->tb->dut.mac, 6);
-	a.src_ip = p->tb->gen.addr;
-	a.dst_ip = p->tb->dut.addr;
-	a.src_port = htons(PP_PORT + 1);
-	a.dst_port = htons(PP_PORT);
-	memset(payload, 0x42, sizeof(payload));
-	p->len = pkt_build_udp4(p->frame, sizeof(p->frame), &a, payload, sizeof(payload));
-	p->frame[14 + 20 + 6] = p->frame[14 + 20 + 7] = 0;
-}
-
 /* Rounds of every cut: what the sink took, what was offered, the gain against no cut. */
-static int pp_sweep(struct pp *p, int gen_fd)
+static int pp_sweep(struct pp *p)
 {
 	int i, k, err;
 
@@ -334,16 +333,14 @@ static int pp_sweep(struct pp *p, int gen_fd)
 				err = pp_pkts(p, &p0, &s0);
 			t0 = bpfu_now_ns();
 			if (!err)
-				err = blast(gen_fd, p->tb, p->frame, p->len, p->dur, &sent);
+				err = blast(p->tb, p->lgx, p->dur, &sent);
 			t1 = bpfu_now_ns();
 			if (!err)
 				err = pp_pkts(p, &p1, &s1);
 			if (!err && (p1 < p0 || s1 <= s0))
 				err = log_errno(-EPROTO, "the sink's count or clock went back");
 			if (err)
-				return log_errno(err,
-						 "send live frames (BPF_F_TEST_XDP_LIVE_FRAMES) "
-						 "and count them");
+				return log_errno(err, "send the sink's datagrams and count them");
 			stats_samples_add(&p->kpps[k],
 					  (double)(p1 - p0) / ((double)(s1 - s0) / 1e6));
 			stats_samples_add(&p->offered, (double)sent / ((double)(t1 - t0) / 1e6));
@@ -381,14 +378,17 @@ static void pp_report(struct pp *p, struct result *r)
 		}
 	}
 	m = result_add(r, "preproc.best_gain", "best gain over the sweep", "%", METHOD_LIVE);
-	mo = result_add(r, "preproc.offered", "frames offered by live-frames", "kpps", METHOD_LIVE);
+	mo = result_add(r, "preproc.offered", "frames offered by the load generator", "kpps",
+			METHOD_LIVE);
 	if (m) {
 		metric_set_samples(m, &p->gain[best_k], (size_t)p->reps);
 		metric_set_paper(m, PREPROC_PAPER_GAIN_PCT, "Fig. 10");
 		snprintf(m->note, sizeof(m->note), "at %u %% cut", p->pcts[best_k]);
 	}
-	if (mo)
+	if (mo) {
 		metric_set_samples(mo, &p->offered, 0);
+		metric_engine(mo, lg_engine_name(p->lgx ? LG_ENGINE_XDP : LG_ENGINE_SOCKET));
+	}
 	/* a sink that took nearly all that was offered was not the limit: no gain to claim */
 	m0 = result_find(r, "preproc.kpps.0");
 	if (m0 && mo && m && m0->s.p50 >= 0.9 * mo->s.p50)
@@ -396,17 +396,16 @@ static void pp_report(struct pp *p, struct result *r)
 				   "generator-bound: the uncut sink took %.0f of %.0f kpps offered "
 				   "(>= 90 %%), so the sweep measured the generator, not the sink",
 				   m0->s.p50, mo->s.p50);
+	exp_gen_note(r, p->lgx, p->gen_why);
 	if (p->rm)
-		result_note(
-			r,
-			"two hosts: test-run live frames (XDP_TX) out of %s here on cpu %d; the "
-			"truncation and the sink on %s (%s) by the agent, which counts with its "
-			"own clock",
-			p->tb->gen.ifname, p->tb->gen_cpu, p->tb->dut.ifname, p->tb->dut.ip);
+		result_note(r,
+			    "two hosts: the load generator on %s here on cpu %d; the truncation "
+			    "and the sink on %s (%s) by the agent, which counts with its own clock",
+			    p->tb->gen.ifname, p->tb->gen_cpu, p->tb->dut.ifname, p->tb->dut.ip);
 	else
 		result_note(
 			r,
-			"generator: test-run live frames (XDP_TX out of the generator's veth) on "
+			"generator: the load generator flat out from the generator's veth on "
 			"cpu %d; %s",
 			p->tb->gen_cpu,
 			p->side.napi > 0
@@ -442,14 +441,14 @@ int preproc_run(struct exp_ctx *x)
 	}
 	stats_samples_init(&p->offered);
 	err = pp_up(p);
-	if (!err) {
-		pp_frame(p);
-		cpu_pin_self(p->tb->gen_cpu);
-		err = pp_sweep(p,
-			       bpf_program__fd(((struct preproc_bpf *)x->skel)->progs.olab_pp_gen));
-	}
+	/* the XDP load generator: its receive program on the generator's device for the run */
+	if (!err)
+		p->lgx = exp_gen_open(p->tb, 16, p->gen_why, sizeof(p->gen_why));
+	if (!err)
+		err = pp_sweep(p);
 	if (!err)
 		pp_report(p, x->r);
+	exp_gen_close(p->tb, p->lgx);
 	pp_down(p);
 	free(p);
 	return err;
