@@ -46,7 +46,7 @@
 #include "afxdp_kv.skel.h"
 
 #define FRAMES 4096 /* per worker: half for receiving, half for sending */
-#define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
+#define FRAME_SIZE AKV_FRAME_SIZE
 #define RX_FRAMES (FRAMES / 2)
 #define BATCH 64
 
@@ -64,6 +64,7 @@ struct worker {
 	uint16_t ip_id;
 	uint32_t tx_pending; /* descriptors submitted, not yet kicked */
 	int pkt_fd;	     /* behind the cache: replies through the qdisc and TC egress */
+	uint8_t *pkt_buf;    /* behind the cache: the frame being built (FRAME_SIZE bytes) */
 	char *reply;
 	uint64_t requests, replies, frames_out, bad, no_room;
 };
@@ -78,6 +79,12 @@ struct akv_server {
 	int ifindex, mtu;
 	int udp_fd; /* holds the port; takes what XDP passes on (fragments, reassembled) */
 	bool zerocopy;
+	/*
+	 * On a loopback device replies go out through udp_fd: a frame sent on AF_XDP enters lo's
+	 * receive path without the route a local sender's packet carries, and input routing
+	 * drops it as a martian (127/8 or a local source: drop reason IP_LOCALNET).
+	 */
+	bool loopback;
 	atomic_bool stop;
 };
 
@@ -104,19 +111,24 @@ static void tx_kick(struct worker *w)
 
 /*
  * One frame out: Ethernet and IP headers for the reply, then len bytes of IP payload. The
- * headers are built in aligned locals: after 14 bytes of Ethernet the IP header is not.
+ * headers are built in aligned locals: after 14 bytes of Ethernet the IP header is not. A
+ * frame never outgrows its UMEM frame (or the packet socket's buffer of the same size),
+ * whatever the caller asks: pieces are sized by frame_room(), and checked here again.
  */
 static int tx_frame(struct worker *w, const struct ethhdr *req_eth, const struct iphdr *req_ip,
 		    uint16_t frag, const uint8_t *ipdata, size_t len, uint16_t id)
 {
-	static _Thread_local uint8_t local[FRAME_SIZE];
 	struct ethhdr eth;
 	struct iphdr ip;
 	__u32 idx = 0;
 	uint64_t addr = 0;
-	uint8_t *f = local;
+	uint8_t *f = w->pkt_buf;
 	size_t flen = sizeof(eth) + sizeof(ip) + len;
 
+	if (flen > FRAME_SIZE) {
+		w->no_room++;
+		return -EMSGSIZE;
+	}
 	if (w->pkt_fd < 0) {
 		if (!w->nfree)
 			tx_reclaim(w);
@@ -160,19 +172,50 @@ static int tx_frame(struct worker *w, const struct ethhdr *req_eth, const struct
 }
 
 /*
+ * IP payload bytes per fragment: what the device's MTU lets through and what one frame holds
+ * (FRAME_SIZE less the Ethernet and IP headers: the MTU may be far larger, 65536 on lo or
+ * 9000 on a jumbo device), a multiple of 8 as fragment offsets need.
+ */
+static size_t frag_room(int mtu)
+{
+	size_t room = FRAME_SIZE - sizeof(struct ethhdr) - sizeof(struct iphdr);
+
+	if ((size_t)mtu - sizeof(struct iphdr) < room)
+		room = (size_t)mtu - sizeof(struct iphdr);
+	return room & ~(size_t)7;
+}
+
+/*
  * The reply datagram: UDP header, memcached's frame header (the request's id, 0 of 1), the
- * text; in IP fragments where it is longer than the MTU allows.
+ * text; in IP fragments where it is longer than the MTU or a frame allows.
  */
 static void send_reply(struct worker *w, const struct ethhdr *eth, const struct iphdr *ip,
 		       const struct udphdr *udp, const uint8_t *fh, const char *text, size_t n)
 {
 	static _Thread_local uint8_t dgram[8 + 8 + AKV_REPLY_MAX] __attribute__((aligned(8)));
 	struct udphdr *u = (struct udphdr *)dgram;
-	size_t dlen = 8 + 8 + n, per = ((size_t)w->srv->mtu - sizeof(struct iphdr)) & ~(size_t)7,
-	       off;
+	size_t dlen = 8 + 8 + n, per = frag_room(w->srv->mtu), off;
 	uint32_t sum;
 	uint16_t id = w->ip_id++;
 
+	if (n > AKV_REPLY_MAX)
+		return;
+	if (w->srv->loopback) {
+		struct sockaddr_in to = { .sin_family = AF_INET,
+					  .sin_port = udp->source,
+					  .sin_addr.s_addr = ip->saddr };
+
+		memcpy(dgram + 8, fh, 2);
+		memset(dgram + 10, 0, 6);
+		dgram[13] = 1; /* 0 of 1 */
+		memcpy(dgram + 16, text, n);
+		if (sendto(w->srv->udp_fd, dgram + 8, 8 + n, 0, (struct sockaddr *)&to,
+			   sizeof(to)) == (ssize_t)(8 + n))
+			w->replies++;
+		else
+			w->no_room++;
+		return;
+	}
 	u->source = udp->dest;
 	u->dest = udp->source;
 	u->len = htons((uint16_t)dlen);
@@ -327,7 +370,8 @@ static void worker_down(struct worker *w)
 	if (w->area)
 		munmap(w->area, (size_t)FRAMES * FRAME_SIZE);
 	free(w->reply);
-	if (w->pkt_fd > 0)
+	free(w->pkt_buf);
+	if (w->pkt_fd >= 0)
 		close(w->pkt_fd);
 	memset(w, 0, sizeof(*w));
 }
@@ -356,6 +400,9 @@ static int worker_up(struct akv_server *s, struct worker *w, int queue)
 		if (w->pkt_fd < 0 || bind(w->pkt_fd, (struct sockaddr *)&ll, sizeof(ll)))
 			return log_errno(-errno, "open a packet socket on %s for replies",
 					 s->o.dev);
+		w->pkt_buf = malloc(FRAME_SIZE);
+		if (!w->pkt_buf)
+			return -ENOMEM;
 	}
 	w->reply = malloc(AKV_REPLY_MAX);
 	w->area = mmap(NULL, (size_t)FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE,
@@ -395,7 +442,8 @@ static int worker_up(struct akv_server *s, struct worker *w, int queue)
 	return 0;
 }
 
-static int dev_mtu(const char *dev)
+/* The device's MTU (-1 when it cannot be read), and whether it is a loopback device. */
+static int dev_mtu(const char *dev, bool *loopback)
 {
 	struct ifreq ifr = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = -1;
@@ -405,6 +453,8 @@ static int dev_mtu(const char *dev)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
 	if (!ioctl(fd, SIOCGIFMTU, &ifr))
 		mtu = ifr.ifr_mtu;
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr))
+		*loopback = ifr.ifr_flags & IFF_LOOPBACK;
 	close(fd);
 	return mtu;
 }
@@ -446,7 +496,7 @@ static void server_free(struct akv_server *s)
 	bpf_link__destroy(s->link);
 	afxdp_kv_bpf__destroy(s->skel);
 	akv_store_free(&s->store);
-	if (s->udp_fd > 0)
+	if (s->udp_fd >= 0)
 		close(s->udp_fd);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -460,9 +510,10 @@ int akv_server_start(const struct akv_opts *o, struct akv_server **out)
 	if (!s)
 		return -ENOMEM;
 	s->o = *o;
+	s->udp_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	s->ifindex = (int)if_nametoindex(o->dev);
-	s->mtu = dev_mtu(o->dev);
+	s->mtu = dev_mtu(o->dev, &s->loopback);
 	if (!s->ifindex || s->mtu < 576) {
 		err = log_errno(-ENODEV, "find the device %s", o->dev);
 		goto fail;
