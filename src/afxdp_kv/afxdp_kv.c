@@ -3,8 +3,8 @@
  * offloadlab afxdp-kv serve: a key-value server speaking memcached's text protocol over UDP,
  * its datagrams taken straight from XDP into user space by AF_XDP (paper Fig. 7-9): no
  * socket stack on the request path. One worker thread per queue, one table for all of them
- * (memcached's semantics, a memory limit with LRU eviction). Replies are built as whole
- * frames (IP-fragmented where longer than the MTU) and sent on the queue's AF_XDP socket.
+ * (memcached's semantics, a memory limit with LRU eviction), each worker a memcached UDP
+ * connection of its own (akv_proto.h). Replies go out as memcached frames them (akv_tx.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,8 +33,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/xsk.h>
 
-#include "afxdp_kv/afxdp_kv.h"
-#include "afxdp_kv/afxdp_kv_serve.h"
+#include "afxdp_kv/afxdp_kv_int.h"
 #include "afxdp_kv/akv_proto.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
@@ -45,210 +44,15 @@
 
 #include "afxdp_kv.skel.h"
 
-#define FRAMES 4096 /* per worker: half for receiving, half for sending */
-#define FRAME_SIZE AKV_FRAME_SIZE
-#define RX_FRAMES (FRAMES / 2)
-#define BATCH 64
-
-struct worker {
-	struct akv_server *srv;
-	int queue;
-	pthread_t th;
-	void *area;
-	struct xsk_umem *umem;
-	struct xsk_socket *xsk;
-	struct xsk_ring_prod fill, tx;
-	struct xsk_ring_cons comp, rx;
-	uint64_t free_tx[FRAMES - RX_FRAMES];
-	unsigned int nfree;
-	uint16_t ip_id;
-	uint32_t tx_pending; /* descriptors submitted, not yet kicked */
-	int pkt_fd;	     /* behind the cache: replies through the qdisc and TC egress */
-	uint8_t *pkt_buf;    /* behind the cache: the frame being built (FRAME_SIZE bytes) */
-	char *reply;
-	uint64_t requests, replies, frames_out, bad, no_room;
-};
-
-struct akv_server {
-	struct akv_opts o;
-	struct afxdp_kv_bpf *skel;
-	struct bpf_link *link;
-	struct akv_store store;
-	pthread_mutex_t lock;
-	struct worker w[AKV_MAX_QUEUES];
-	int ifindex, mtu;
-	int udp_fd; /* holds the port; takes what XDP passes on (fragments, reassembled) */
-	bool zerocopy;
-	/*
-	 * On a loopback device replies go out through udp_fd: a frame sent on AF_XDP enters lo's
-	 * receive path without the route a local sender's packet carries, and input routing
-	 * drops it as a martian (127/8 or a local source: drop reason IP_LOCALNET).
-	 */
-	bool loopback;
-	atomic_bool stop;
-};
-
-/* ---- frames ---- */
-
-static void tx_reclaim(struct worker *w)
-{
-	__u32 idx, n = xsk_ring_cons__peek(&w->comp, BATCH, &idx), i;
-
-	for (i = 0; i < n; i++)
-		w->free_tx[w->nfree++] = *xsk_ring_cons__comp_addr(&w->comp, idx + i);
-	xsk_ring_cons__release(&w->comp, n);
-}
-
-static void tx_kick(struct worker *w)
-{
-	if (!w->tx_pending)
-		return;
-	/* copy mode sends only when asked; with need_wakeup, only when the kernel says so */
-	if (!w->srv->zerocopy || xsk_ring_prod__needs_wakeup(&w->tx))
-		sendto(xsk_socket__fd(w->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
-	w->tx_pending = 0;
-}
-
-/*
- * One frame out: Ethernet and IP headers for the reply, then len bytes of IP payload. The
- * headers are built in aligned locals: after 14 bytes of Ethernet the IP header is not. A
- * frame never outgrows its UMEM frame (or the packet socket's buffer of the same size),
- * whatever the caller asks: pieces are sized by frame_room(), and checked here again.
- */
-static int tx_frame(struct worker *w, const struct ethhdr *req_eth, const struct iphdr *req_ip,
-		    uint16_t frag, const uint8_t *ipdata, size_t len, uint16_t id)
-{
-	struct ethhdr eth;
-	struct iphdr ip;
-	__u32 idx = 0;
-	uint64_t addr = 0;
-	uint8_t *f = w->pkt_buf;
-	size_t flen = sizeof(eth) + sizeof(ip) + len;
-
-	if (flen > FRAME_SIZE) {
-		w->no_room++;
-		return -EMSGSIZE;
-	}
-	if (w->pkt_fd < 0) {
-		if (!w->nfree)
-			tx_reclaim(w);
-		if (!w->nfree || xsk_ring_prod__reserve(&w->tx, 1, &idx) != 1) {
-			w->no_room++;
-			return -ENOSPC;
-		}
-		addr = w->free_tx[--w->nfree];
-		f = xsk_umem__get_data(w->area, addr);
-	}
-	memcpy(eth.h_dest, req_eth->h_source, ETH_ALEN);
-	memcpy(eth.h_source, req_eth->h_dest, ETH_ALEN);
-	eth.h_proto = htons(ETH_P_IP);
-	memset(&ip, 0, sizeof(ip));
-	ip.version = 4;
-	ip.ihl = 5;
-	ip.tot_len = htons((uint16_t)(sizeof(ip) + len));
-	ip.id = htons(id);
-	ip.frag_off = htons(frag);
-	ip.ttl = 64;
-	ip.protocol = IPPROTO_UDP;
-	ip.saddr = req_ip->daddr;
-	ip.daddr = req_ip->saddr;
-	ip.check = pkt_csum(&ip, sizeof(ip), 0);
-	memcpy(f, &eth, sizeof(eth));
-	memcpy(f + sizeof(eth), &ip, sizeof(ip));
-	memcpy(f + sizeof(eth) + sizeof(ip), ipdata, len);
-	w->frames_out++;
-	if (w->pkt_fd >= 0) {
-		if (send(w->pkt_fd, f, flen, 0) != (ssize_t)flen) {
-			w->no_room++;
-			return -errno;
-		}
-		return 0;
-	}
-	xsk_ring_prod__tx_desc(&w->tx, idx)->addr = addr;
-	xsk_ring_prod__tx_desc(&w->tx, idx)->len = (__u32)flen;
-	xsk_ring_prod__submit(&w->tx, 1);
-	w->tx_pending++;
-	return 0;
-}
-
-/*
- * IP payload bytes per fragment: what the device's MTU lets through and what one frame holds
- * (FRAME_SIZE less the Ethernet and IP headers: the MTU may be far larger, 65536 on lo or
- * 9000 on a jumbo device), a multiple of 8 as fragment offsets need.
- */
-static size_t frag_room(int mtu)
-{
-	size_t room = FRAME_SIZE - sizeof(struct ethhdr) - sizeof(struct iphdr);
-
-	if ((size_t)mtu - sizeof(struct iphdr) < room)
-		room = (size_t)mtu - sizeof(struct iphdr);
-	return room & ~(size_t)7;
-}
-
-/*
- * The reply datagram: UDP header, memcached's frame header (the request's id, 0 of 1), the
- * text; in IP fragments where it is longer than the MTU or a frame allows.
- */
-static void send_reply(struct worker *w, const struct ethhdr *eth, const struct iphdr *ip,
-		       const struct udphdr *udp, const uint8_t *fh, const char *text, size_t n)
-{
-	static _Thread_local uint8_t dgram[8 + 8 + AKV_REPLY_MAX] __attribute__((aligned(8)));
-	struct udphdr *u = (struct udphdr *)dgram;
-	size_t dlen = 8 + 8 + n, per = frag_room(w->srv->mtu), off;
-	uint32_t sum;
-	uint16_t id = w->ip_id++;
-
-	if (n > AKV_REPLY_MAX)
-		return;
-	if (w->srv->loopback) {
-		struct sockaddr_in to = { .sin_family = AF_INET,
-					  .sin_port = udp->source,
-					  .sin_addr.s_addr = ip->saddr };
-
-		memcpy(dgram + 8, fh, 2);
-		memset(dgram + 10, 0, 6);
-		dgram[13] = 1; /* 0 of 1 */
-		memcpy(dgram + 16, text, n);
-		if (sendto(w->srv->udp_fd, dgram + 8, 8 + n, 0, (struct sockaddr *)&to,
-			   sizeof(to)) == (ssize_t)(8 + n))
-			w->replies++;
-		else
-			w->no_room++;
-		return;
-	}
-	u->source = udp->dest;
-	u->dest = udp->source;
-	u->len = htons((uint16_t)dlen);
-	u->check = 0;
-	dgram[8] = fh[0];
-	dgram[9] = fh[1];
-	memset(dgram + 10, 0, 6);
-	dgram[13] = 1; /* 0 of 1 */
-	memcpy(dgram + 16, text, n);
-	/* the UDP checksum over the pseudo-header and the whole datagram */
-	sum = (ntohl(ip->saddr) >> 16) + (ntohl(ip->saddr) & 0xffff) + (ntohl(ip->daddr) >> 16) +
-	      (ntohl(ip->daddr) & 0xffff) + IPPROTO_UDP + (uint32_t)dlen;
-	u->check = pkt_csum(dgram, dlen, sum);
-	if (!u->check)
-		u->check = 0xffff;
-	for (off = 0; off < dlen; off += per) {
-		size_t len = dlen - off < per ? dlen - off : per;
-		uint16_t frag = (uint16_t)(off / 8) | (off + len < dlen ? 0x2000 : 0);
-
-		if (tx_frame(w, eth, ip, frag, dgram + off, len, id))
-			return;
-	}
-	w->replies++;
-}
-
-/* One received frame: a request for us, answered; anything malformed dropped and counted. */
+/* One received frame: a datagram to the port, run as memcached's UDP connection runs it. */
 static void handle(struct worker *w, uint8_t *f, uint32_t len)
 {
 	struct ethhdr eth;
 	struct iphdr ip;
 	struct udphdr udp;
-	size_t ihl, ulen, n;
-	const uint8_t *p;
+	struct akv_peer from = { 0 };
+	struct peer p = { .kind = PEER_XSK };
+	size_t ihl, ulen;
 
 	if (len < sizeof(eth) + sizeof(ip)) {
 		w->bad++;
@@ -264,8 +68,8 @@ static void handle(struct worker *w, uint8_t *f, uint32_t len)
 	}
 	memcpy(&udp, f + sizeof(eth) + ihl, sizeof(udp));
 	ulen = ntohs(udp.len);
-	if (ulen < sizeof(udp) + 8 || ihl + ulen > ntohs(ip.tot_len)) {
-		w->bad++; /* no room for memcached's frame header */
+	if (ulen < sizeof(udp) || ihl + ulen > ntohs(ip.tot_len)) {
+		w->bad++;
 		return;
 	}
 	/*
@@ -273,50 +77,40 @@ static void handle(struct worker *w, uint8_t *f, uint32_t len)
 	 * pseudo-header's partial sum (checksum offload), which AF_XDP does not complete; a NIC
 	 * has checked it already.
 	 */
-	p = f + sizeof(eth) + ihl + sizeof(udp);
-	/* memcached runs a request of one datagram only (total 1) */
-	if (p[4] != 0 || p[5] != 1) {
-		w->bad++;
-		return;
-	}
+	memcpy(p.src_mac, eth.h_source, ETH_ALEN);
+	memcpy(p.dst_mac, eth.h_dest, ETH_ALEN);
+	p.saddr = ip.saddr;
+	p.daddr = ip.daddr;
+	p.sport = udp.source;
+	p.dport = udp.dest;
+	memcpy(from.addr, &p, sizeof(p));
 	w->requests++;
 	pthread_mutex_lock(&w->srv->lock);
-	n = akv_process(&w->srv->store, (const char *)p + 8, ulen - sizeof(udp) - 8, w->reply,
-			AKV_REPLY_MAX);
+	akv_datagram(&w->conn, &from, f + sizeof(eth) + ihl + sizeof(udp), ulen - sizeof(udp));
 	pthread_mutex_unlock(&w->srv->lock);
-	if (n)
-		send_reply(w, &eth, &ip, &udp, p, w->reply, n);
 }
 
-/* A datagram the XDP program left to the kernel (a fragmented one, reassembled): same protocol. */
+/* A datagram the XDP program left to the kernel (fragmented or long, reassembled): the same. */
 static void handle_socket(struct worker *w)
 {
 	static _Thread_local uint8_t buf[65536];
-	struct sockaddr_in from;
-	socklen_t fl = sizeof(from);
+	struct sockaddr_in sa;
+	socklen_t fl = sizeof(sa);
 	ssize_t n;
-	size_t r;
 
-	while ((n = recvfrom(w->srv->udp_fd, buf, sizeof(buf), MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &fl)) >= 0) {
-		if (n < 8 || buf[4] != 0 || buf[5] != 1) {
-			w->bad++;
-			continue;
-		}
+	while ((n = recvfrom(w->srv->udp_fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&sa,
+			     &fl)) >= 0) {
+		struct akv_peer from = { 0 };
+		struct peer p = { .kind = PEER_SOCK,
+				  .saddr = sa.sin_addr.s_addr,
+				  .sport = sa.sin_port };
+
+		memcpy(from.addr, &p, sizeof(p));
 		w->requests++;
 		pthread_mutex_lock(&w->srv->lock);
-		r = akv_process(&w->srv->store, (const char *)buf + 8, (size_t)n - 8,
-				(char *)w->reply + 8, AKV_REPLY_MAX - 8);
+		akv_datagram(&w->conn, &from, buf, (size_t)n);
 		pthread_mutex_unlock(&w->srv->lock);
-		if (!r)
-			continue;
-		/* memcached's frame header: the request's id, 0 of 1 */
-		memcpy(w->reply, buf, 2);
-		memset(w->reply + 2, 0, 6);
-		w->reply[5] = 1;
-		if (sendto(w->srv->udp_fd, w->reply, r + 8, 0, (struct sockaddr *)&from, fl) > 0)
-			w->replies++;
-		fl = sizeof(from);
+		fl = sizeof(sa);
 	}
 }
 
@@ -335,14 +129,21 @@ static void *work(void *arg)
 		__u32 idx, fidx, n = xsk_ring_cons__peek(&w->rx, BATCH, &idx), i;
 
 		if (!n) {
-			tx_kick(w);
-			tx_reclaim(w);
+			akv_tx_kick(w);
+			akv_tx_reclaim(w);
 			if (nfd == 2)
 				handle_socket(w);
 			if (!w->srv->o.busy && poll(pfd, nfd, 100) < 0 && errno != EINTR)
 				break;
 			continue;
 		}
+		/*
+		 * What reached the socket first is run first: a request in IP fragments, whose
+		 * last fragment came before the frames here, was queued on it in the same
+		 * softirq, and memcached's one socket keeps arrival order.
+		 */
+		if (nfd == 2)
+			handle_socket(w);
 		for (i = 0; i < n; i++) {
 			const struct xdp_desc *d = xsk_ring_cons__rx_desc(&w->rx, idx + i);
 
@@ -356,7 +157,7 @@ static void *work(void *arg)
 				xsk_ring_cons__rx_desc(&w->rx, idx + i)->addr);
 		xsk_ring_prod__submit(&w->fill, n);
 		xsk_ring_cons__release(&w->rx, n);
-		tx_kick(w);
+		akv_tx_kick(w);
 	}
 	return NULL;
 }
@@ -369,7 +170,7 @@ static void worker_down(struct worker *w)
 		xsk_umem__delete(w->umem);
 	if (w->area)
 		munmap(w->area, (size_t)FRAMES * FRAME_SIZE);
-	free(w->reply);
+	akv_conn_free(&w->conn);
 	free(w->pkt_buf);
 	if (w->pkt_fd >= 0)
 		close(w->pkt_fd);
@@ -404,10 +205,12 @@ static int worker_up(struct akv_server *s, struct worker *w, int queue)
 		if (!w->pkt_buf)
 			return -ENOMEM;
 	}
-	w->reply = malloc(AKV_REPLY_MAX);
+	if (akv_conn_init(&w->conn, &s->store, &s->set,
+			  &(struct akv_sink){ .send = akv_tx_send, .ctx = w }))
+		return -ENOMEM;
 	w->area = mmap(NULL, (size_t)FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!w->reply || w->area == MAP_FAILED) {
+	if (w->area == MAP_FAILED) {
 		w->area = NULL;
 		return -ENOMEM;
 	}
@@ -496,6 +299,7 @@ static void server_free(struct akv_server *s)
 	bpf_link__destroy(s->link);
 	afxdp_kv_bpf__destroy(s->skel);
 	akv_store_free(&s->store);
+	akv_settings_free(&s->set);
 	if (s->udp_fd >= 0)
 		close(s->udp_fd);
 	pthread_mutex_destroy(&s->lock);
@@ -521,6 +325,7 @@ int akv_server_start(const struct akv_opts *o, struct akv_server **out)
 	err = akv_store_init(&s->store, (size_t)o->memory_mb << 20);
 	if (err)
 		goto fail;
+	akv_settings_default(&s->set, o->port, o->threads);
 	err = hold_port(s);
 	if (err)
 		goto fail;
@@ -577,7 +382,7 @@ void akv_server_stats(const struct akv_server *s, struct akv_stats *st)
 		st->no_room += s->w[i].no_room;
 	}
 	st->items = s->store.count;
-	st->evictions = s->store.evictions;
+	st->evictions = s->store.c.evictions;
 	st->zerocopy = s->zerocopy;
 }
 
@@ -585,10 +390,20 @@ int akv_server_put(struct akv_server *s, const char *key, const void *val, size_
 {
 	struct akv_item *it;
 
+	bool ok = false;
+
 	pthread_mutex_lock(&s->lock);
-	it = akv_put(&s->store, key, strlen(key), 0, 0, val, n);
+	it = akv_item_new(key, strlen(key), 0, 0, n);
+	if (it) {
+		struct akv_item *old = akv_find(&s->store, key, strlen(key), false);
+
+		memcpy(akv_value(it), val, n);
+		ok = old ? akv_replace(&s->store, old, it) : akv_link(&s->store, it);
+		akv_item_put(old);
+		akv_item_put(it);
+	}
 	pthread_mutex_unlock(&s->lock);
-	return it ? 0 : -ENOMEM;
+	return ok ? 0 : -ENOMEM;
 }
 
 void akv_server_stop(struct akv_server *s)
