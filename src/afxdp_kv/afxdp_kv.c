@@ -7,6 +7,7 @@
  * connection of its own (akv_proto.h). Replies go out as memcached frames them (akv_tx.c).
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <net/if.h>
@@ -23,9 +24,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
 
@@ -106,7 +109,7 @@ static void handle_socket(struct worker *w)
 				  .sport = sa.sin_port };
 
 		memcpy(from.addr, &p, sizeof(p));
-		w->requests++;
+		w->srv->socket_requests++;
 		pthread_mutex_lock(&w->srv->lock);
 		akv_datagram(&w->conn, &from, buf, (size_t)n);
 		pthread_mutex_unlock(&w->srv->lock);
@@ -263,6 +266,73 @@ static int dev_mtu(const char *dev, bool *loopback)
 }
 
 /*
+ * The device's receive queues: ethtool's channels (rx and combined), else its queues in sysfs
+ * (a device without ethtool channels, seen from its own namespace), else 1.
+ */
+static int dev_rx_queues(const char *dev)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr = { 0 };
+	char path[96];
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), n = 0;
+	DIR *d;
+
+	if (fd >= 0) {
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+		ifr.ifr_data = (void *)&ch;
+		if (!ioctl(fd, SIOCETHTOOL, &ifr))
+			n = (int)(ch.rx_count + ch.combined_count);
+		close(fd);
+	}
+	if (n > 0)
+		return n;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", dev);
+	d = opendir(path);
+	if (d) {
+		struct dirent *e;
+
+		while ((e = readdir(d)))
+			n += !strncmp(e->d_name, "rx-", 3);
+		closedir(d);
+	}
+	return n > 0 ? n : 1;
+}
+
+/*
+ * The queues to serve: every one from --queue when --threads is not given; more than the
+ * device has is refused with what it has, instead of the kernel's bare EINVAL from the bind.
+ */
+static int pick_queues(struct akv_server *s)
+{
+	struct akv_opts *o = &s->o;
+
+	s->nqueues = dev_rx_queues(o->dev);
+	if (!o->threads && o->queue < s->nqueues)
+		o->threads = s->nqueues - o->queue < AKV_MAX_QUEUES ? s->nqueues - o->queue
+								    : AKV_MAX_QUEUES;
+	if (o->queue >= s->nqueues) {
+		fprintf(stderr,
+			"offloadlab afxdp-kv: --queue %d: %s has %d receive queue%s (0 to %d; "
+			"ethtool -l %s)\n",
+			o->queue, o->dev, s->nqueues, s->nqueues == 1 ? "" : "s", s->nqueues - 1,
+			o->dev);
+		return -EINVAL;
+	}
+	if (o->queue + o->threads > s->nqueues) {
+		fprintf(stderr,
+			"offloadlab afxdp-kv: --queue %d --threads %d asks for queues %d to %d, "
+			"but "
+			"%s has %d receive queue%s (0 to %d; ethtool -l %s): ask for at most "
+			"--threads %d, or give the device more queues (ethtool -L %s)\n",
+			o->queue, o->threads, o->queue, o->queue + o->threads - 1, o->dev,
+			s->nqueues, s->nqueues == 1 ? "" : "s", s->nqueues - 1, o->dev,
+			s->nqueues - o->queue, o->dev);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
  * A UDP socket on the port, as memcached's: the port is taken (another server cannot start
  * on it unseen, and the kvcache sees a server there and its going), and what the XDP program
  * leaves to the kernel for the port (a fragmented request, once reassembled) arrives here.
@@ -322,6 +392,10 @@ int akv_server_start(const struct akv_opts *o, struct akv_server **out)
 		err = log_errno(-ENODEV, "find the device %s", o->dev);
 		goto fail;
 	}
+	err = pick_queues(s);
+	if (err)
+		goto fail;
+	o = &s->o;
 	err = akv_store_init(&s->store, (size_t)o->memory_mb << 20);
 	if (err)
 		goto fail;
@@ -381,6 +455,13 @@ void akv_server_stats(const struct akv_server *s, struct akv_stats *st)
 		st->bad += s->w[i].bad;
 		st->no_room += s->w[i].no_room;
 	}
+	st->queues = s->nqueues;
+	st->first_queue = s->o.queue;
+	st->threads = s->o.threads;
+	for (i = 0; i < s->o.threads && i < AKV_MAX_QUEUES; i++)
+		st->queue_requests[i] = s->w[i].requests;
+	st->socket_requests = s->socket_requests;
+	st->requests += s->socket_requests;
 	st->items = s->store.count;
 	st->evictions = s->store.c.evictions;
 	st->zerocopy = s->zerocopy;

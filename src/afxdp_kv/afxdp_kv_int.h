@@ -59,7 +59,8 @@ struct akv_server {
 	struct akv_settings set;
 	pthread_mutex_t lock; /* the table, the settings, every worker's connection */
 	struct worker w[AKV_MAX_QUEUES];
-	int nworkers;
+	int nqueues;		  /* the device's receive queues */
+	uint64_t socket_requests; /* datagrams that came through udp_fd */
 	int ifindex, mtu;
 	int udp_fd; /* holds the port; takes what XDP passes on (fragments, reassembled) */
 	bool zerocopy;
