@@ -450,6 +450,8 @@ void akv_server_stats(const struct akv_server *s, struct akv_stats *st)
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < s->o.threads; i++) {
 		st->requests += s->w[i].requests;
+		st->not_taken += s->w[i].conn.dropped;
+		st->binary += s->w[i].conn.binary;
 		st->replies += s->w[i].replies;
 		st->frames_out += s->w[i].frames_out;
 		st->bad += s->w[i].bad;

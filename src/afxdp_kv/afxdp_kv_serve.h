@@ -30,6 +30,7 @@ struct akv_stats {
 	uint64_t requests, replies, frames_out, bad, no_room, items, evictions;
 	uint64_t queue_requests[AKV_MAX_QUEUES]; /* through each worker's AF_XDP socket */
 	uint64_t socket_requests;		 /* through the UDP socket (passed to the kernel) */
+	uint64_t not_taken, binary; /* memcached takes none: frame header; binary protocol */
 	int queues, first_queue, threads;
 	bool zerocopy;
 };

@@ -216,6 +216,26 @@ static void test_between_datagrams(void **state)
 	assert_string_equal(req("get x\r\nversion\r\n"), "END\r\n");
 }
 
+static void test_not_taken(void **state)
+{
+	static const uint8_t binary_get[] = { 0x80, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0,
+					      0,    1,	  0,	0,    0, 0, 0, 0, 0, 0,
+					      0,    0,	  0,	0,    0, 0, 0, 0, 0, 0 };
+	uint8_t two[] = { 0, 9, 0, 0, 0, 2, 0, 0, 'v', 'e', 'r', 's', 'i', 'o', 'n', '\r', '\n' };
+
+	(void)state;
+	/* the binary protocol is not served: dropped, counted */
+	assert_string_equal(raw(7, binary_get, sizeof(binary_get)), "");
+	assert_int_equal(nout, 0);
+	assert_int_equal(conn.binary, 1);
+	/* a request of two datagrams, and one of 8 bytes: memcached takes neither */
+	assert_string_equal(raw(-1, two, sizeof(two)), "");
+	assert_string_equal(raw(7, "", 0), "");
+	assert_int_equal(nout, 0);
+	assert_int_equal(conn.dropped, 1);
+	assert_string_equal(req("version\r\n"), "VERSION 1.6.18\r\n");
+}
+
 static void test_reply_holds_item(void **state)
 {
 	(void)state;
@@ -234,6 +254,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_flush_times, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cas_after_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_between_datagrams, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_taken, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reply_holds_item, setup, teardown),
 	};
 
