@@ -465,11 +465,20 @@ static void cmd_flush_all(struct akv_conn *c, struct akv_tok *t, size_t nt)
 		akv_out_string(c, "CLIENT_ERROR invalid exptime argument");
 		return;
 	}
-	/* a delay replaces any pending one; a flush now spends a CAS unique */
+	/*
+	 * A delay replaces any pending one; a flush now spends a CAS unique. What a flush that has
+	 * come took goes for good, as memcached's LRU maintainer takes flushed items off its LRU
+	 * tails within moments: a later flush_all (a delay, a time long past) does not bring it
+	 * back.
+	 */
+	if (s->oldest_live && s->oldest_live <= akv_now(s))
+		akv_reclaim(s);
 	new_oldest = e > 0 ? akv_realtime(s, e) : akv_now(s);
 	s->oldest_live = new_oldest - 1;
-	if (s->oldest_live <= akv_now(s))
+	if (s->oldest_live <= akv_now(s)) {
 		s->oldest_cas = akv_next_cas(s);
+		akv_reclaim(s);
+	}
 	akv_out_string(c, "OK");
 }
 

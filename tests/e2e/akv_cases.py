@@ -9,7 +9,7 @@ from akv_gen import header
 _rid = [100]
 
 
-def S(*texts, what="exact", sleep=0):
+def S(*texts, what="timey", sleep=0):
     dgrams = []
     for t in texts:
         if isinstance(t, H):
@@ -143,7 +143,7 @@ FLUSH_TIMES = [
 NUMBERS = [S(t) for t in [
     "set n1 +5 0 1\r\na\r\n", "set n2 -0 0 1\r\nb\r\n", "set n3 007 0 1\r\nc\r\n",
     "set n4 -1 0 1\r\nd\r\n", "set n5 4294967296 0 1\r\ne\r\n", "get n1 n2 n3 n4 n5\r\n",
-    "set n6 0 4294967396 1\r\nf\r\n", "mg n6 t\r\n", "set n7 0 0 3000000000\r\n",
+    "set n6 0 4295067296 1\r\nf\r\n", "mg n6 t\r\n", "set n7 0 0 3000000000\r\n",
     "set n8 0 0 4294967297\r\nx\r\n", "get n8\r\n", "set n9 0 0 +1\r\ny\r\n", "get n9\r\n",
     "set n10 0 0 01\r\nz\r\n", "set n11 0 +100000 1\r\nw\r\n", "set n12 5\t 0 1\r\nq\r\n",
     "get n10 n11 n12\r\n", "set i1 0 0 4\r\n  12\r\n", "incr i1 1\r\n",

@@ -181,11 +181,16 @@ static void test_flush_times(void **state)
 	assert_string_equal(req("get b\r\n"), "VALUE b 0 1\r\n2\r\nEND\r\n");
 	fake_now += 1;
 	assert_string_equal(req("get b\r\n"), "END\r\n");
-	/* a Unix time before the start: nothing goes */
+	/* a Unix time before the start: nothing goes, and what a flush took stays gone */
+	fake_now += 1;
 	req("set c 0 0 1\r\n3\r\n");
 	assert_string_equal(req("flush_all 1000000000\r\n"), "OK\r\n");
 	fake_now += 10;
 	assert_string_equal(req("get c\r\n"), "VALUE c 0 1\r\n3\r\nEND\r\n");
+	assert_string_equal(req("get b\r\n"), "END\r\n");
+	/* nor does a delay set after a flush that has come */
+	req("set d 0 0 1\r\n4\r\nflush_all\r\nflush_all 100\r\n");
+	assert_string_equal(req("get c d\r\n"), "END\r\n");
 }
 
 static void test_cas_after_flush(void **state)
