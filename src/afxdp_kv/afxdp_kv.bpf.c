@@ -2,7 +2,8 @@
 /*
  * The AF_XDP key-value server's XDP program: UDP datagrams over IPv4 to the server's port go
  * to the AF_XDP socket of the queue they arrived on; everything else (other ports, TCP, IPv6,
- * IP fragments, a queue without a socket) goes on to the kernel stack untouched.
+ * IP fragments, frames longer than a UMEM frame takes, a queue without a socket) goes on to
+ * the kernel stack untouched.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -47,8 +48,9 @@ int olab_akv_redirect(struct xdp_md *ctx)
 	struct iphdr *ip = (void *)(eth + 1);
 	struct udphdr *udp;
 
-	if ((void *)(ip + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl < 5 ||
-	    ip->protocol != IPPROTO_UDP || (ip->frag_off & bpf_htons(0x3fff)))
+	if ((void *)(ip + 1) > data_end || data_end - data > AKV_RX_MAX ||
+	    eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl < 5 || ip->protocol != IPPROTO_UDP ||
+	    (ip->frag_off & bpf_htons(0x3fff)))
 		return count(AKV_PASSED, XDP_PASS);
 	udp = (void *)ip + ip->ihl * 4;
 	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(cfg_port))

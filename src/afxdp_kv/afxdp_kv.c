@@ -3,10 +3,11 @@
  * offloadlab afxdp-kv serve: a key-value server speaking memcached's text protocol over UDP,
  * its datagrams taken straight from XDP into user space by AF_XDP (paper Fig. 7-9): no
  * socket stack on the request path. One worker thread per queue, one table for all of them
- * (memcached's semantics, a memory limit with LRU eviction). Replies are built as whole
- * frames (IP-fragmented where longer than the MTU) and sent on the queue's AF_XDP socket.
+ * (memcached's semantics, a memory limit with LRU eviction), each worker a memcached UDP
+ * connection of its own (akv_proto.h). Replies go out as memcached frames them (akv_tx.c).
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <net/if.h>
@@ -23,9 +24,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
 #include <linux/ip.h>
 #include <linux/udp.h>
 
@@ -33,8 +36,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/xsk.h>
 
-#include "afxdp_kv/afxdp_kv.h"
-#include "afxdp_kv/afxdp_kv_serve.h"
+#include "afxdp_kv/afxdp_kv_int.h"
 #include "afxdp_kv/akv_proto.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
@@ -45,167 +47,15 @@
 
 #include "afxdp_kv.skel.h"
 
-#define FRAMES 4096 /* per worker: half for receiving, half for sending */
-#define FRAME_SIZE XSK_UMEM__DEFAULT_FRAME_SIZE
-#define RX_FRAMES (FRAMES / 2)
-#define BATCH 64
-
-struct worker {
-	struct akv_server *srv;
-	int queue;
-	pthread_t th;
-	void *area;
-	struct xsk_umem *umem;
-	struct xsk_socket *xsk;
-	struct xsk_ring_prod fill, tx;
-	struct xsk_ring_cons comp, rx;
-	uint64_t free_tx[FRAMES - RX_FRAMES];
-	unsigned int nfree;
-	uint16_t ip_id;
-	uint32_t tx_pending; /* descriptors submitted, not yet kicked */
-	int pkt_fd;	     /* behind the cache: replies through the qdisc and TC egress */
-	char *reply;
-	uint64_t requests, replies, frames_out, bad, no_room;
-};
-
-struct akv_server {
-	struct akv_opts o;
-	struct afxdp_kv_bpf *skel;
-	struct bpf_link *link;
-	struct akv_store store;
-	pthread_mutex_t lock;
-	struct worker w[AKV_MAX_QUEUES];
-	int ifindex, mtu;
-	int udp_fd; /* holds the port; takes what XDP passes on (fragments, reassembled) */
-	bool zerocopy;
-	atomic_bool stop;
-};
-
-/* ---- frames ---- */
-
-static void tx_reclaim(struct worker *w)
-{
-	__u32 idx, n = xsk_ring_cons__peek(&w->comp, BATCH, &idx), i;
-
-	for (i = 0; i < n; i++)
-		w->free_tx[w->nfree++] = *xsk_ring_cons__comp_addr(&w->comp, idx + i);
-	xsk_ring_cons__release(&w->comp, n);
-}
-
-static void tx_kick(struct worker *w)
-{
-	if (!w->tx_pending)
-		return;
-	/* copy mode sends only when asked; with need_wakeup, only when the kernel says so */
-	if (!w->srv->zerocopy || xsk_ring_prod__needs_wakeup(&w->tx))
-		sendto(xsk_socket__fd(w->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0);
-	w->tx_pending = 0;
-}
-
-/*
- * One frame out: Ethernet and IP headers for the reply, then len bytes of IP payload. The
- * headers are built in aligned locals: after 14 bytes of Ethernet the IP header is not.
- */
-static int tx_frame(struct worker *w, const struct ethhdr *req_eth, const struct iphdr *req_ip,
-		    uint16_t frag, const uint8_t *ipdata, size_t len, uint16_t id)
-{
-	static _Thread_local uint8_t local[FRAME_SIZE];
-	struct ethhdr eth;
-	struct iphdr ip;
-	__u32 idx = 0;
-	uint64_t addr = 0;
-	uint8_t *f = local;
-	size_t flen = sizeof(eth) + sizeof(ip) + len;
-
-	if (w->pkt_fd < 0) {
-		if (!w->nfree)
-			tx_reclaim(w);
-		if (!w->nfree || xsk_ring_prod__reserve(&w->tx, 1, &idx) != 1) {
-			w->no_room++;
-			return -ENOSPC;
-		}
-		addr = w->free_tx[--w->nfree];
-		f = xsk_umem__get_data(w->area, addr);
-	}
-	memcpy(eth.h_dest, req_eth->h_source, ETH_ALEN);
-	memcpy(eth.h_source, req_eth->h_dest, ETH_ALEN);
-	eth.h_proto = htons(ETH_P_IP);
-	memset(&ip, 0, sizeof(ip));
-	ip.version = 4;
-	ip.ihl = 5;
-	ip.tot_len = htons((uint16_t)(sizeof(ip) + len));
-	ip.id = htons(id);
-	ip.frag_off = htons(frag);
-	ip.ttl = 64;
-	ip.protocol = IPPROTO_UDP;
-	ip.saddr = req_ip->daddr;
-	ip.daddr = req_ip->saddr;
-	ip.check = pkt_csum(&ip, sizeof(ip), 0);
-	memcpy(f, &eth, sizeof(eth));
-	memcpy(f + sizeof(eth), &ip, sizeof(ip));
-	memcpy(f + sizeof(eth) + sizeof(ip), ipdata, len);
-	w->frames_out++;
-	if (w->pkt_fd >= 0) {
-		if (send(w->pkt_fd, f, flen, 0) != (ssize_t)flen) {
-			w->no_room++;
-			return -errno;
-		}
-		return 0;
-	}
-	xsk_ring_prod__tx_desc(&w->tx, idx)->addr = addr;
-	xsk_ring_prod__tx_desc(&w->tx, idx)->len = (__u32)flen;
-	xsk_ring_prod__submit(&w->tx, 1);
-	w->tx_pending++;
-	return 0;
-}
-
-/*
- * The reply datagram: UDP header, memcached's frame header (the request's id, 0 of 1), the
- * text; in IP fragments where it is longer than the MTU allows.
- */
-static void send_reply(struct worker *w, const struct ethhdr *eth, const struct iphdr *ip,
-		       const struct udphdr *udp, const uint8_t *fh, const char *text, size_t n)
-{
-	static _Thread_local uint8_t dgram[8 + 8 + AKV_REPLY_MAX] __attribute__((aligned(8)));
-	struct udphdr *u = (struct udphdr *)dgram;
-	size_t dlen = 8 + 8 + n, per = ((size_t)w->srv->mtu - sizeof(struct iphdr)) & ~(size_t)7,
-	       off;
-	uint32_t sum;
-	uint16_t id = w->ip_id++;
-
-	u->source = udp->dest;
-	u->dest = udp->source;
-	u->len = htons((uint16_t)dlen);
-	u->check = 0;
-	dgram[8] = fh[0];
-	dgram[9] = fh[1];
-	memset(dgram + 10, 0, 6);
-	dgram[13] = 1; /* 0 of 1 */
-	memcpy(dgram + 16, text, n);
-	/* the UDP checksum over the pseudo-header and the whole datagram */
-	sum = (ntohl(ip->saddr) >> 16) + (ntohl(ip->saddr) & 0xffff) + (ntohl(ip->daddr) >> 16) +
-	      (ntohl(ip->daddr) & 0xffff) + IPPROTO_UDP + (uint32_t)dlen;
-	u->check = pkt_csum(dgram, dlen, sum);
-	if (!u->check)
-		u->check = 0xffff;
-	for (off = 0; off < dlen; off += per) {
-		size_t len = dlen - off < per ? dlen - off : per;
-		uint16_t frag = (uint16_t)(off / 8) | (off + len < dlen ? 0x2000 : 0);
-
-		if (tx_frame(w, eth, ip, frag, dgram + off, len, id))
-			return;
-	}
-	w->replies++;
-}
-
-/* One received frame: a request for us, answered; anything malformed dropped and counted. */
+/* One received frame: a datagram to the port, run as memcached's UDP connection runs it. */
 static void handle(struct worker *w, uint8_t *f, uint32_t len)
 {
 	struct ethhdr eth;
 	struct iphdr ip;
 	struct udphdr udp;
-	size_t ihl, ulen, n;
-	const uint8_t *p;
+	struct akv_peer from = { 0 };
+	struct peer p = { .kind = PEER_XSK };
+	size_t ihl, ulen;
 
 	if (len < sizeof(eth) + sizeof(ip)) {
 		w->bad++;
@@ -221,8 +71,8 @@ static void handle(struct worker *w, uint8_t *f, uint32_t len)
 	}
 	memcpy(&udp, f + sizeof(eth) + ihl, sizeof(udp));
 	ulen = ntohs(udp.len);
-	if (ulen < sizeof(udp) + 8 || ihl + ulen > ntohs(ip.tot_len)) {
-		w->bad++; /* no room for memcached's frame header */
+	if (ulen < sizeof(udp) || ihl + ulen > ntohs(ip.tot_len)) {
+		w->bad++;
 		return;
 	}
 	/*
@@ -230,50 +80,40 @@ static void handle(struct worker *w, uint8_t *f, uint32_t len)
 	 * pseudo-header's partial sum (checksum offload), which AF_XDP does not complete; a NIC
 	 * has checked it already.
 	 */
-	p = f + sizeof(eth) + ihl + sizeof(udp);
-	/* memcached runs a request of one datagram only (total 1) */
-	if (p[4] != 0 || p[5] != 1) {
-		w->bad++;
-		return;
-	}
+	memcpy(p.src_mac, eth.h_source, ETH_ALEN);
+	memcpy(p.dst_mac, eth.h_dest, ETH_ALEN);
+	p.saddr = ip.saddr;
+	p.daddr = ip.daddr;
+	p.sport = udp.source;
+	p.dport = udp.dest;
+	memcpy(from.addr, &p, sizeof(p));
 	w->requests++;
 	pthread_mutex_lock(&w->srv->lock);
-	n = akv_process(&w->srv->store, (const char *)p + 8, ulen - sizeof(udp) - 8, w->reply,
-			AKV_REPLY_MAX);
+	akv_datagram(&w->conn, &from, f + sizeof(eth) + ihl + sizeof(udp), ulen - sizeof(udp));
 	pthread_mutex_unlock(&w->srv->lock);
-	if (n)
-		send_reply(w, &eth, &ip, &udp, p, w->reply, n);
 }
 
-/* A datagram the XDP program left to the kernel (a fragmented one, reassembled): same protocol. */
+/* A datagram the XDP program left to the kernel (fragmented or long, reassembled): the same. */
 static void handle_socket(struct worker *w)
 {
 	static _Thread_local uint8_t buf[65536];
-	struct sockaddr_in from;
-	socklen_t fl = sizeof(from);
+	struct sockaddr_in sa;
+	socklen_t fl = sizeof(sa);
 	ssize_t n;
-	size_t r;
 
-	while ((n = recvfrom(w->srv->udp_fd, buf, sizeof(buf), MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &fl)) >= 0) {
-		if (n < 8 || buf[4] != 0 || buf[5] != 1) {
-			w->bad++;
-			continue;
-		}
-		w->requests++;
+	while ((n = recvfrom(w->srv->udp_fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&sa,
+			     &fl)) >= 0) {
+		struct akv_peer from = { 0 };
+		struct peer p = { .kind = PEER_SOCK,
+				  .saddr = sa.sin_addr.s_addr,
+				  .sport = sa.sin_port };
+
+		memcpy(from.addr, &p, sizeof(p));
+		w->srv->socket_requests++;
 		pthread_mutex_lock(&w->srv->lock);
-		r = akv_process(&w->srv->store, (const char *)buf + 8, (size_t)n - 8,
-				(char *)w->reply + 8, AKV_REPLY_MAX - 8);
+		akv_datagram(&w->conn, &from, buf, (size_t)n);
 		pthread_mutex_unlock(&w->srv->lock);
-		if (!r)
-			continue;
-		/* memcached's frame header: the request's id, 0 of 1 */
-		memcpy(w->reply, buf, 2);
-		memset(w->reply + 2, 0, 6);
-		w->reply[5] = 1;
-		if (sendto(w->srv->udp_fd, w->reply, r + 8, 0, (struct sockaddr *)&from, fl) > 0)
-			w->replies++;
-		fl = sizeof(from);
+		fl = sizeof(sa);
 	}
 }
 
@@ -292,14 +132,21 @@ static void *work(void *arg)
 		__u32 idx, fidx, n = xsk_ring_cons__peek(&w->rx, BATCH, &idx), i;
 
 		if (!n) {
-			tx_kick(w);
-			tx_reclaim(w);
+			akv_tx_kick(w);
+			akv_tx_reclaim(w);
 			if (nfd == 2)
 				handle_socket(w);
 			if (!w->srv->o.busy && poll(pfd, nfd, 100) < 0 && errno != EINTR)
 				break;
 			continue;
 		}
+		/*
+		 * What reached the socket first is run first: a request in IP fragments, whose
+		 * last fragment came before the frames here, was queued on it in the same
+		 * softirq, and memcached's one socket keeps arrival order.
+		 */
+		if (nfd == 2)
+			handle_socket(w);
 		for (i = 0; i < n; i++) {
 			const struct xdp_desc *d = xsk_ring_cons__rx_desc(&w->rx, idx + i);
 
@@ -313,7 +160,7 @@ static void *work(void *arg)
 				xsk_ring_cons__rx_desc(&w->rx, idx + i)->addr);
 		xsk_ring_prod__submit(&w->fill, n);
 		xsk_ring_cons__release(&w->rx, n);
-		tx_kick(w);
+		akv_tx_kick(w);
 	}
 	return NULL;
 }
@@ -326,8 +173,9 @@ static void worker_down(struct worker *w)
 		xsk_umem__delete(w->umem);
 	if (w->area)
 		munmap(w->area, (size_t)FRAMES * FRAME_SIZE);
-	free(w->reply);
-	if (w->pkt_fd > 0)
+	akv_conn_free(&w->conn);
+	free(w->pkt_buf);
+	if (w->pkt_fd >= 0)
 		close(w->pkt_fd);
 	memset(w, 0, sizeof(*w));
 }
@@ -356,11 +204,16 @@ static int worker_up(struct akv_server *s, struct worker *w, int queue)
 		if (w->pkt_fd < 0 || bind(w->pkt_fd, (struct sockaddr *)&ll, sizeof(ll)))
 			return log_errno(-errno, "open a packet socket on %s for replies",
 					 s->o.dev);
+		w->pkt_buf = malloc(FRAME_SIZE);
+		if (!w->pkt_buf)
+			return -ENOMEM;
 	}
-	w->reply = malloc(AKV_REPLY_MAX);
+	if (akv_conn_init(&w->conn, &s->store, &s->set,
+			  &(struct akv_sink){ .send = akv_tx_send, .ctx = w }))
+		return -ENOMEM;
 	w->area = mmap(NULL, (size_t)FRAMES * FRAME_SIZE, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (!w->reply || w->area == MAP_FAILED) {
+	if (w->area == MAP_FAILED) {
 		w->area = NULL;
 		return -ENOMEM;
 	}
@@ -395,7 +248,8 @@ static int worker_up(struct akv_server *s, struct worker *w, int queue)
 	return 0;
 }
 
-static int dev_mtu(const char *dev)
+/* The device's MTU (-1 when it cannot be read), and whether it is a loopback device. */
+static int dev_mtu(const char *dev, bool *loopback)
 {
 	struct ifreq ifr = { 0 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = -1;
@@ -405,8 +259,77 @@ static int dev_mtu(const char *dev)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
 	if (!ioctl(fd, SIOCGIFMTU, &ifr))
 		mtu = ifr.ifr_mtu;
+	if (!ioctl(fd, SIOCGIFFLAGS, &ifr))
+		*loopback = ifr.ifr_flags & IFF_LOOPBACK;
 	close(fd);
 	return mtu;
+}
+
+/*
+ * The device's receive queues: ethtool's channels (rx and combined), else its queues in sysfs
+ * (a device without ethtool channels, seen from its own namespace), else 1.
+ */
+static int dev_rx_queues(const char *dev)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr = { 0 };
+	char path[96];
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), n = 0;
+	DIR *d;
+
+	if (fd >= 0) {
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
+		ifr.ifr_data = (void *)&ch;
+		if (!ioctl(fd, SIOCETHTOOL, &ifr))
+			n = (int)(ch.rx_count + ch.combined_count);
+		close(fd);
+	}
+	if (n > 0)
+		return n;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", dev);
+	d = opendir(path);
+	if (d) {
+		struct dirent *e;
+
+		while ((e = readdir(d)))
+			n += !strncmp(e->d_name, "rx-", 3);
+		closedir(d);
+	}
+	return n > 0 ? n : 1;
+}
+
+/*
+ * The queues to serve: every one from --queue when --threads is not given; more than the
+ * device has is refused with what it has, instead of the kernel's bare EINVAL from the bind.
+ */
+static int pick_queues(struct akv_server *s)
+{
+	struct akv_opts *o = &s->o;
+
+	s->nqueues = dev_rx_queues(o->dev);
+	if (!o->threads && o->queue < s->nqueues)
+		o->threads = s->nqueues - o->queue < AKV_MAX_QUEUES ? s->nqueues - o->queue
+								    : AKV_MAX_QUEUES;
+	if (o->queue >= s->nqueues) {
+		fprintf(stderr,
+			"offloadlab afxdp-kv: --queue %d: %s has %d receive queue%s (0 to %d; "
+			"ethtool -l %s)\n",
+			o->queue, o->dev, s->nqueues, s->nqueues == 1 ? "" : "s", s->nqueues - 1,
+			o->dev);
+		return -EINVAL;
+	}
+	if (o->queue + o->threads > s->nqueues) {
+		fprintf(stderr,
+			"offloadlab afxdp-kv: --queue %d --threads %d asks for queues %d to %d, "
+			"but "
+			"%s has %d receive queue%s (0 to %d; ethtool -l %s): ask for at most "
+			"--threads %d, or give the device more queues (ethtool -L %s)\n",
+			o->queue, o->threads, o->queue, o->queue + o->threads - 1, o->dev,
+			s->nqueues, s->nqueues == 1 ? "" : "s", s->nqueues - 1, o->dev,
+			s->nqueues - o->queue, o->dev);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /*
@@ -446,7 +369,8 @@ static void server_free(struct akv_server *s)
 	bpf_link__destroy(s->link);
 	afxdp_kv_bpf__destroy(s->skel);
 	akv_store_free(&s->store);
-	if (s->udp_fd > 0)
+	akv_settings_free(&s->set);
+	if (s->udp_fd >= 0)
 		close(s->udp_fd);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -460,16 +384,22 @@ int akv_server_start(const struct akv_opts *o, struct akv_server **out)
 	if (!s)
 		return -ENOMEM;
 	s->o = *o;
+	s->udp_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	s->ifindex = (int)if_nametoindex(o->dev);
-	s->mtu = dev_mtu(o->dev);
+	s->mtu = dev_mtu(o->dev, &s->loopback);
 	if (!s->ifindex || s->mtu < 576) {
 		err = log_errno(-ENODEV, "find the device %s", o->dev);
 		goto fail;
 	}
+	err = pick_queues(s);
+	if (err)
+		goto fail;
+	o = &s->o;
 	err = akv_store_init(&s->store, (size_t)o->memory_mb << 20);
 	if (err)
 		goto fail;
+	akv_settings_default(&s->set, o->port, o->threads);
 	err = hold_port(s);
 	if (err)
 		goto fail;
@@ -520,13 +450,22 @@ void akv_server_stats(const struct akv_server *s, struct akv_stats *st)
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < s->o.threads; i++) {
 		st->requests += s->w[i].requests;
+		st->not_taken += s->w[i].conn.dropped;
+		st->binary += s->w[i].conn.binary;
 		st->replies += s->w[i].replies;
 		st->frames_out += s->w[i].frames_out;
 		st->bad += s->w[i].bad;
 		st->no_room += s->w[i].no_room;
 	}
+	st->queues = s->nqueues;
+	st->first_queue = s->o.queue;
+	st->threads = s->o.threads;
+	for (i = 0; i < s->o.threads && i < AKV_MAX_QUEUES; i++)
+		st->queue_requests[i] = s->w[i].requests;
+	st->socket_requests = s->socket_requests;
+	st->requests += s->socket_requests;
 	st->items = s->store.count;
-	st->evictions = s->store.evictions;
+	st->evictions = s->store.c.evictions;
 	st->zerocopy = s->zerocopy;
 }
 
@@ -534,10 +473,20 @@ int akv_server_put(struct akv_server *s, const char *key, const void *val, size_
 {
 	struct akv_item *it;
 
+	bool ok = false;
+
 	pthread_mutex_lock(&s->lock);
-	it = akv_put(&s->store, key, strlen(key), 0, 0, val, n);
+	it = akv_item_new(key, strlen(key), 0, 0, n);
+	if (it) {
+		struct akv_item *old = akv_find(&s->store, key, strlen(key), false);
+
+		memcpy(akv_value(it), val, n);
+		ok = old ? akv_replace(&s->store, old, it) : akv_link(&s->store, it);
+		akv_item_put(old);
+		akv_item_put(it);
+	}
 	pthread_mutex_unlock(&s->lock);
-	return it ? 0 : -ENOMEM;
+	return ok ? 0 : -ENOMEM;
 }
 
 void akv_server_stop(struct akv_server *s)
@@ -553,6 +502,53 @@ void akv_server_stop(struct akv_server *s)
 }
 
 /* What an operator's scrape reads (akv_metrics.c publishes it): beyond akv_server_stats. */
+/* A reply datagram of the 'stats' below: its payload after the frame header, appended. */
+static void stats_take(void *ctx, const struct akv_peer *to, const struct iovec *iov, int n,
+		       size_t len)
+{
+	struct akv_metrics *m = ctx;
+	size_t skip = AKV_UDP_HDR;
+	int i;
+
+	(void)to;
+	(void)len;
+	for (i = 0; i < n; i++) {
+		const char *b = iov[i].iov_base;
+		size_t l = iov[i].iov_len, k;
+
+		k = skip < l ? skip : l;
+		skip -= k;
+		b += k;
+		l -= k;
+		if (l > sizeof(m->stats) - 1 - m->stats_len)
+			l = sizeof(m->stats) - 1 - m->stats_len;
+		memcpy(m->stats + m->stats_len, b, l);
+		m->stats_len += l;
+	}
+}
+
+/*
+ * memcached's own 'stats' reply, as a client would get it, from a connection of its own (the
+ * workers' connections keep their state); called with the lock held.
+ */
+static void stats_reply(struct akv_server *s, struct akv_metrics *m)
+{
+	static const uint8_t req[] = {
+		0, 1, 0, 0, 0, 1, 0, 0, 's', 't', 'a', 't', 's', '\r', '\n'
+	};
+	struct akv_sink sink = { stats_take, m };
+	struct akv_peer from = { .rid = 1 };
+	struct akv_conn c;
+
+	m->stats_len = 0;
+	m->stats[0] = '\0';
+	if (akv_conn_init(&c, &s->store, &s->set, &sink))
+		return;
+	akv_datagram(&c, &from, req, sizeof(req));
+	akv_conn_free(&c);
+	m->stats[m->stats_len] = '\0';
+}
+
 void akv_server_metrics(struct akv_server *s, struct akv_metrics *m)
 {
 	struct xdp_statistics xs;
@@ -579,8 +575,6 @@ void akv_server_metrics(struct akv_server *s, struct akv_metrics *m)
 	pthread_mutex_lock(&s->lock);
 	m->bytes = s->store.mem;
 	m->limit_bytes = s->store.mem_limit;
-	/* memcached's own 'stats' reply, as a client would get it, where the server has one */
-	m->stats_len = akv_process(&s->store, "stats\r\n", 7, m->stats, sizeof(m->stats) - 1);
+	stats_reply(s, m);
 	pthread_mutex_unlock(&s->lock);
-	m->stats[m->stats_len] = '\0';
 }

@@ -4,6 +4,12 @@
 
 /* Shared between afxdp_kv.bpf.c and user space. */
 #define AKV_MAX_QUEUES 64
+#define AKV_FRAME_SIZE 4096 /* one UMEM frame */
+/*
+ * The longest frame an AF_XDP socket takes: a frame less XDP_PACKET_HEADROOM. A longer one
+ * (lo, a jumbo MTU) goes to the kernel, which hands it to the server's UDP socket.
+ */
+#define AKV_RX_MAX (AKV_FRAME_SIZE - 256)
 
 enum akv_counter {
 	AKV_REDIRECTED, /* UDP to the port, into the queue's socket */

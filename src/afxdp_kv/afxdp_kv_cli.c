@@ -25,7 +25,8 @@ enum { OPT_FORMAT = 1000, OPT_TEXTFILE };
 static const struct argp_option options[] = {
 	{ "dev", 'd', "IFACE", 0, "Serve on this device (required)", 0 },
 	{ "queue", 'q', "Q", 0, "First receive queue (default 0)", 0 },
-	{ "threads", 't', "N", 0, "Workers, one per queue from --queue (default 1)", 0 },
+	{ "threads", 't', "N", 0,
+	  "Workers, one per receive queue from --queue (default: every queue the device has)", 0 },
 	{ "port", 'p', "PORT", 0, "UDP port (default 11211)", 0 },
 	{ "memory", 'm', "MB", 0, "Memory for items; least recently used go beyond (default 64)",
 	  0 },
@@ -142,11 +143,11 @@ static void on_stop(int sig)
 int afxdp_kv_main(int argc, char **argv)
 {
 	static const char doc[] =
-		"A key-value server speaking memcached's text protocol over UDP on AF_XDP: "
-		"datagrams for the port go from XDP straight to user space, everything else to "
-		"the kernel. get/gets/gat/gats (multi-key), set/add/replace/append/prepend/cas, "
-		"incr/decr, delete, touch, flush_all, version; memcached's replies and CAS; an "
-		"LRU table within --memory. Zero-copy where the device has it, copy mode "
+		"A key-value server answering memcached 1.6.18's text and meta protocols over "
+		"UDP as memcached itself does, byte for byte and datagram for datagram (see "
+		"docs/kvcache.md), its datagrams taken from XDP straight into user space (AF_XDP), "
+		"one worker per receive queue of the device; everything else goes to the kernel. "
+		"An LRU table within --memory. Zero-copy where the device has it, copy mode "
 		"otherwise (said at start). Stops on Ctrl-C, SIGTERM or SIGHUP and prints what it "
 		"served. While it serves, its counters are published once a second for 'stats' "
 		"("
@@ -164,11 +165,11 @@ int afxdp_kv_main(int argc, char **argv)
 		"  offloadlab afxdp-kv cleanup --dev eth1\n";
 	struct argp argp = { options, parse, "serve|stats|cleanup", doc, NULL, NULL, NULL };
 	struct akv_pub *pub = NULL;
-	struct args a = { .o = { .threads = 1, .port = 11211, .memory_mb = 64, .cpu = -1 } };
+	struct args a = { .o = { .port = 11211, .memory_mb = 64, .cpu = -1 } };
 	struct akv_stats st;
 	struct akv_server *s = NULL;
 	uint64_t waited = 0;
-	int err;
+	int err, i;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &a))
 		return EXIT_USAGE;
@@ -197,9 +198,16 @@ int afxdp_kv_main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	akv_server_stats(s, &st);
-	fprintf(stderr, "afxdp-kv: serving UDP port %u on %s, queues %d to %d, %s; Ctrl-C stops\n",
-		a.o.port, a.o.dev, a.o.queue, a.o.queue + a.o.threads - 1,
+	fprintf(stderr,
+		"afxdp-kv: serving UDP port %u on %s, queues %d to %d of its %d, %s; Ctrl-C "
+		"stops\n",
+		a.o.port, a.o.dev, st.first_queue, st.first_queue + st.threads - 1, st.queues,
 		st.zerocopy ? "zero-copy" : "copy mode (the device has no zero-copy)");
+	if (st.first_queue > 0 || st.first_queue + st.threads < st.queues)
+		fprintf(stderr,
+			"afxdp-kv: requests arriving on the other queues of %s reach the server "
+			"through the kernel's UDP socket (slower, still answered)\n",
+			a.o.dev);
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	signal(SIGHUP, on_stop);
@@ -213,11 +221,19 @@ int afxdp_kv_main(int argc, char **argv)
 	akv_server_stats(s, &st);
 	akv_server_stop(s);
 	akv_pub_close(pub);
-	printf("afxdp-kv: %llu requests, %llu replies (%llu frames), %llu bad frames dropped, "
-	       "%llu replies without room; %llu items, %llu evicted\n",
+	printf("afxdp-kv: %llu requests, %llu reply datagrams (%llu frames), %llu bad frames "
+	       "dropped, %llu replies without room; %llu items, %llu evicted\n",
 	       (unsigned long long)st.requests, (unsigned long long)st.replies,
 	       (unsigned long long)st.frames_out, (unsigned long long)st.bad,
 	       (unsigned long long)st.no_room, (unsigned long long)st.items,
 	       (unsigned long long)st.evictions);
+	printf("afxdp-kv: requests by way in:");
+	for (i = 0; i < st.threads; i++)
+		printf(" queue %d %llu,", st.first_queue + i,
+		       (unsigned long long)st.queue_requests[i]);
+	printf(" the UDP socket %llu; not taken: %llu with a frame header memcached drops too, "
+	       "%llu in the binary protocol (not served)\n",
+	       (unsigned long long)st.socket_requests, (unsigned long long)st.not_taken,
+	       (unsigned long long)st.binary);
 	return EXIT_OK;
 }

@@ -7,10 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "afxdp_kv/afxdp_kv.h"
+
 struct akv_opts {
 	const char *dev;
 	int queue;		/* first queue; workers take queue .. queue + threads - 1 */
-	int threads;		/* one per queue */
+	int threads;		/* one per queue; 0: every queue from queue on */
 	uint16_t port;		/* UDP port */
 	unsigned int memory_mb; /* the table's limit; LRU eviction beyond */
 	bool busy;		/* poll the rings instead of sleeping in poll() */
@@ -26,6 +28,10 @@ struct akv_opts {
 
 struct akv_stats {
 	uint64_t requests, replies, frames_out, bad, no_room, items, evictions;
+	uint64_t queue_requests[AKV_MAX_QUEUES]; /* through each worker's AF_XDP socket */
+	uint64_t socket_requests;		 /* through the UDP socket (passed to the kernel) */
+	uint64_t not_taken, binary; /* memcached takes none: frame header; binary protocol */
+	int queues, first_queue, threads;
 	bool zerocopy;
 };
 

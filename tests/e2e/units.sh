@@ -167,6 +167,11 @@ wait_metric "offloadlab_afxdp_kv_current_items{dev=\"$B\"}" 1
 grep -qx "offloadlab_afxdp_kv_replies_total{dev=\"$B\"} [2-9].*" "$TMP/am" || fail "replies"
 grep -qx "offloadlab_afxdp_kv_xdp_packets_total{action=\"redirected\",dev=\"$B\"} [2-9].*" \
 	"$TMP/am" || fail "the XDP program's counters"
+# memcached's own counters, from the server's 'stats' reply: one set, one get that hit
+grep -qx "offloadlab_afxdp_kv_commands_total{command=\"get\",dev=\"$B\",status=\"hit\"} 1.0" \
+	"$TMP/am" || fail "no get hit in the server's commands: $(grep commands_total "$TMP/am")"
+grep -qx "offloadlab_afxdp_kv_commands_total{command=\"set\",dev=\"$B\",status=\"hit\"} 1.0" \
+	"$TMP/am" || fail "no set in the server's commands"
 astats --format json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["stats"]["items"] == 1, d' ||
 	fail "afxdp-kv stats --format json"
 astats --textfile "$TMP/atf" 2>/dev/null && fail "--textfile into a missing folder succeeded"

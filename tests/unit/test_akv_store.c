@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The AF_XDP key-value server's table and protocol on a clock of our own: expiry (relative,
- * absolute, negative), flush_all now and with a delay, LRU eviction within the memory limit
- * (a recent read keeps an item), CAS uniques growing with every store, and the protocol's
- * replies that the comparison with memcached cannot reach (eviction, the reply limit).
+ * The AF_XDP key-value server's table on a clock of our own: memcached's time (seconds since
+ * its start less 62) and exptime rules (relative, a Unix time, negative), flush_all's
+ * oldest_live and oldest_cas, LRU eviction within the memory limit (a recent read keeps an
+ * item), a CAS unique per link, memcached's item sizes and slab classes, and references (an
+ * item unlinked while a reply holds it stays readable until the reply lets it go).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,6 @@
 
 #include <cmocka.h>
 
-#include "afxdp_kv/akv_proto.h"
 #include "afxdp_kv/akv_store.h"
 
 static int64_t fake_now = 1700000000;
@@ -33,6 +33,7 @@ static int setup(void **state)
 	if (akv_store_init(&st, 64 * 1024))
 		return -1;
 	st.now = clock_fake;
+	st.process_started = fake_now - 62;
 	return 0;
 }
 
@@ -43,51 +44,81 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void put(const char *k, int64_t exptime, const char *v)
+static void put(const char *k, int32_t exptime, const char *v)
 {
-	assert_non_null(akv_put(&st, k, strlen(k), 0, akv_abs_time(&st, exptime), v, strlen(v)));
+	struct akv_item *it = akv_item_new(k, strlen(k), 0, akv_exptime(&st, exptime), strlen(v)),
+			*old = akv_find(&st, k, strlen(k), false);
+
+	assert_non_null(it);
+	memcpy(akv_value(it), v, strlen(v));
+	assert_true(old ? akv_replace(&st, old, it) : akv_link(&st, it));
+	akv_item_put(old);
+	akv_item_put(it);
 }
 
 static bool has(const char *k)
 {
-	return akv_get(&st, k, strlen(k)) != NULL;
+	struct akv_item *it = akv_find(&st, k, strlen(k), true);
+
+	akv_item_put(it);
+	return it != NULL;
+}
+
+static void test_clock(void **state)
+{
+	(void)state;
+	assert_int_equal(akv_now(&st), 62);
+	assert_int_equal(akv_realtime(&st, 0), 0);
+	assert_int_equal(akv_realtime(&st, 10), 72);
+	/* a Unix time after the start, and one before it (1: long gone, never 0: never) */
+	assert_int_equal(akv_realtime(&st, fake_now + 20), 82);
+	assert_int_equal(akv_realtime(&st, 1000000000), 1);
+	assert_int_equal(akv_exptime(&st, -5), 1);
 }
 
 static void test_expiry(void **state)
 {
 	(void)state;
 	put("rel", 10, "v");
-	put("abs", fake_now + 20, "v"); /* above 30 days: a Unix time */
-	put("past", fake_now - 5, "v"); /* a Unix time already past */
-	put("neg", -1, "v");
+	put("abs", (int32_t)(fake_now + 20), "v"); /* above 30 days: a Unix time */
+	put("neg", -1, "v");			   /* already gone */
+	put("past", 1000000000, "v");		   /* a Unix time before the start */
 	put("never", 0, "v");
-	assert_true(has("rel") && has("abs") && has("never"));
-	assert_false(has("past") || has("neg"));
-	fake_now += 10;
+	assert_false(has("neg"));
+	assert_false(has("past"));
+	assert_int_equal(st.c.get_expired, 2);
+	fake_now += 9;
+	assert_true(has("rel"));
+	fake_now += 1; /* at its time: gone, as memcached's exptime <= current_time */
 	assert_false(has("rel"));
 	assert_true(has("abs"));
 	fake_now += 10;
 	assert_false(has("abs"));
+	fake_now += 1000000;
 	assert_true(has("never"));
 }
 
 static void test_flush(void **state)
 {
 	(void)state;
-	put("a", 0, "v");
-	akv_flush(&st, 5); /* in 5 s: what exists until then goes */
+	put("a", 0, "1");
+	/* a delayed flush: what exists when its time comes goes, what comes later stays */
+	st.oldest_live = akv_realtime(&st, 5) - 1;
 	assert_true(has("a"));
-	fake_now += 2;
-	put("b", 0, "v");
-	fake_now += 3;
-	assert_false(has("a") || has("b"));
+	fake_now += 4; /* oldest_live is now: items stored up to it go */
+	put("b", 0, "2");
+	assert_false(has("a"));
+	assert_false(has("b"));
 	fake_now += 1;
-	put("c", 0, "v");
+	put("c", 0, "3");
 	assert_true(has("c"));
-	akv_flush(&st, 0);
+	assert_int_equal(st.c.get_flushed, 2);
+	/* a flush now: a CAS unique spent, items older than it go even within the same second */
+	st.oldest_live = akv_now(&st) - 1;
+	st.oldest_cas = akv_next_cas(&st);
 	assert_false(has("c"));
-	assert_int_equal(st.count, 0);
-	assert_int_equal(st.mem, 0);
+	put("d", 0, "4");
+	assert_true(has("d"));
 }
 
 static void test_lru_eviction_within_limit(void **state)
@@ -108,62 +139,68 @@ static void test_lru_eviction_within_limit(void **state)
 		put(k, 0, v);
 		assert_true(st.mem <= st.mem_limit);
 	}
-	assert_true(st.evictions > 0);
+	assert_true(st.c.evictions > 0);
 	assert_true(has("k0"));	 /* kept: it was read */
 	assert_false(has("k1")); /* the least recent went first */
 	assert_true(has("k79"));
-	/* an item larger than the whole limit is refused, not stored */
+	/* an item larger than the whole limit does not link */
 	{
-		static char huge[70 * 1024];
+		struct akv_item *huge = akv_item_new("huge", 4, 0, 0, 70 * 1024);
 
-		memset(huge, 'h', sizeof(huge));
-		assert_null(akv_put(&st, "huge", 4, 0, 0, huge, sizeof(huge)));
+		assert_non_null(huge);
+		assert_false(akv_link(&st, huge));
+		akv_item_put(huge);
 	}
 }
 
-static void test_cas_grows(void **state)
+static void test_cas_and_references(void **state)
 {
 	struct akv_item *a, *b;
+	uint64_t first;
 
 	(void)state;
 	put("c", 0, "1");
-	a = akv_get(&st, "c", 1);
+	a = akv_find(&st, "c", 1, false);
 	assert_non_null(a);
-	{
-		uint64_t first = a->cas;
-
-		put("c", 0, "2");
-		b = akv_get(&st, "c", 1);
-		assert_true(b->cas > first);
-	}
+	first = a->cas;
+	assert_int_equal(a->refcount, 2); /* the table's and ours */
+	put("c", 0, "2");		  /* replaced: a is unlinked, still ours to read */
+	assert_int_equal(a->refcount, 1);
+	assert_memory_equal(akv_value(a), "1", 1);
+	b = akv_find(&st, "c", 1, false);
+	assert_int_equal(b->cas, first + 1);
+	akv_item_put(a);
+	akv_item_put(b);
 }
 
-static void test_reply_limit(void **state)
+static void test_sizes_and_classes(void **state)
 {
-	char out[64], req[128];
-	size_t n;
-
 	(void)state;
-	put("x", 0, "0123456789012345678901234567890123456789");
-	snprintf(req, sizeof(req), "get x x x\r\n");
-	/* more than the reply room: memcached's out-of-memory line instead of a cut reply */
-	n = akv_process(&st, req, strlen(req), out, sizeof(out));
-	assert_true(n > 0 && n <= sizeof(out));
-	assert_memory_equal(out, "SERVER_ERROR out of memory", 26);
-	/* a datagram of only a line end is one command line: ERROR */
-	n = akv_process(&st, "\r\n", 2, out, sizeof(out));
-	assert_int_equal(n, 7);
-	assert_memory_equal(out, "ERROR\r\n", 7);
+	/* memcached: header 48, key and NUL, value and \r\n, flags when non-zero, CAS 8 */
+	assert_int_equal(akv_item_ntotal(1, 0, 1), 48 + 2 + 3 + 8);
+	assert_int_equal(akv_item_ntotal(1, 5, 1), 48 + 2 + 3 + 4 + 8);
+	/* classes: 96 bytes first, growing by 1.25 on 8-byte steps, 512 KB last */
+	assert_int_equal(akv_class_size(1), 96);
+	assert_int_equal(akv_class_size(2), 120);
+	assert_int_equal(akv_class_size(akv_class_largest()), 512 * 1024);
+	assert_int_equal(akv_clsid(61), 1);
+	assert_int_equal(akv_clsid(97), 2);
+	assert_int_equal(akv_clsid(600 * 1024), akv_class_largest());
+	/* the whole item within 1 MB */
+	assert_int_not_equal(akv_clsid(akv_item_ntotal(1, 0, 1048576 - 60)), 0);
+	assert_int_equal(akv_clsid(akv_item_ntotal(1, 0, 1048576 - 59)), 0);
+	assert_null(akv_item_new("k", 1, 0, 0, 1048576));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lru_eviction_within_limit, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cas_grows, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reply_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cas_and_references, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sizes_and_classes, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
