@@ -72,6 +72,8 @@ int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct
  * device's TC egress (it does with tx_via_tc), where the cache fills. fd or -errno.
  */
 int kvc_xsk_handoff(struct kvc *k);
+/* Turn the hand-off on in the cache whose kvc_config map is cfd; 0 or -errno (printed). */
+int kvc_handoff_enable(int cfd);
 /* The same for the cache 'offloadlab kvcache attach' pinned on dev (this namespace). */
 int kvc_xsk_handoff_pinned(const char *dev);
 
@@ -82,6 +84,9 @@ void kvc_detach(struct kvc *k);
 /* The counters summed over CPUs, from the counters map fd. */
 int kvc_counters(int map_fd, uint64_t out[KVC_NCOUNTERS]);
 const char *kvc_counter_name(enum kvc_counter c);
+
+/* Watch memcached's sockets on port (kvc_watch.c); part of kvc_attach_opts. 0 or -errno. */
+int kvc_watch_server(struct kvc *k, uint16_t port);
 
 /* offloadlab kvcache attach|detach|stats */
 int kvcache_main(int argc, char **argv);
