@@ -9,6 +9,7 @@
 
 #include "afxdp_kv/afxdp_kv_serve.h"
 #include "kvcache/kvc.h"
+#include "lib/admit.h"
 #include "lib/cli.h"
 #include "lib/log.h"
 
@@ -29,6 +30,14 @@ static const struct argp_option options[] = {
 	{ "behind-kvcache", 'k', NULL, 0,
 	  "Serve behind the kvcache attached to --dev ('offloadlab kvcache attach'): take its "
 	  "misses, reply through TC egress so that it fills",
+	  0 },
+	{ "allow", 'a', "CIDR", 0,
+	  "Answer over AF_XDP only these sources (repeat; IPv4 or IPv6); the others take the "
+	  "kernel's path to the server's UDP socket",
+	  0 },
+	{ "rate", 'r', "N", 0,
+	  "Answer over AF_XDP at most N requests a second to one source address; beyond it the "
+	  "kernel's path (default: no limit)",
 	  0 },
 	{ "duration", 'D', "SECONDS", 0, "Stop after this long (default: until Ctrl-C)", 0 },
 	{ 0 },
@@ -79,6 +88,27 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	case 'D':
 		a->seconds = cli_arg_seconds(state, "--duration", arg);
 		break;
+	case 'a': {
+		uint8_t ad[16];
+		int v6, prefix;
+
+		if (adm_parse_cidr(arg, &v6, ad, &prefix) || a->o.nallow >= ADM_MAX_ALLOW)
+			argp_error(
+				state,
+				"--allow takes an address or CIDR (198.18.0.0/15, 2001:db8::/32), "
+				"at most %d, not '%s'",
+				ADM_MAX_ALLOW, arg);
+		a->o.allow[a->o.nallow++] = arg;
+		break;
+	}
+	case 'r':
+		if (cli_parse_u64(arg, 1, 100000000, &v))
+			argp_error(state,
+				   "--rate takes answers per second per source, 1..100000000, not "
+				   "'%s'",
+				   arg);
+		a->o.rate = (uint32_t)v;
+		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0 || strcmp(arg, "serve"))
 			argp_error(state, "unexpected argument '%s' (the command is 'serve')", arg);
@@ -90,6 +120,10 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "serve needs --dev IFACE");
 		if (a->o.queue + a->o.threads > 64)
 			argp_error(state, "--queue + --threads is at most 64");
+		if (a->o.behind_cache && (a->o.nallow || a->o.rate))
+			argp_error(state,
+				   "behind the kvcache, its own --allow and --rate apply: give "
+				   "them to 'offloadlab kvcache attach'");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -113,8 +147,11 @@ int afxdp_kv_main(int argc, char **argv)
 		"the kernel. get/gets/gat/gats (multi-key), set/add/replace/append/prepend/cas, "
 		"incr/decr, delete, touch, flush_all, version; memcached's replies and CAS; an "
 		"LRU table within --memory. Zero-copy where the device has it, copy mode "
-		"otherwise (said at start). Stops on Ctrl-C, SIGTERM or SIGHUP and prints what it "
-		"served."
+		"otherwise (said at start). Over AF_XDP it answers only what the kernel would "
+		"deliver to its socket, from where the kernel would send its reply (the kvcache's "
+		"rules, docs/kvcache.md); the rest takes the kernel's path to its UDP socket. "
+		"Stops "
+		"on Ctrl-C, SIGTERM or SIGHUP and prints what it served."
 		"\vExamples:\n"
 		"  offloadlab afxdp-kv serve --dev veth1\n"
 		"  offloadlab afxdp-kv serve --dev eth1 --queue 0 --threads 4 --port 11211 "

@@ -22,6 +22,15 @@ struct akv_opts {
 	 */
 	bool behind_cache;
 	int xskmap_fd;
+	/*
+	 * Who is answered over AF_XDP (docs/kvcache.md, "In front of a key-value server on
+	 * AF_XDP"): sources in these CIDRs only (none: any), at most rate answers a second to
+	 * one source (0: no limit); the rest takes the kernel's path to the UDP socket. Behind
+	 * the cache, its own --allow and --rate apply instead.
+	 */
+	int nallow;
+	const char *allow[32];
+	uint32_t rate;
 };
 
 struct akv_stats {

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -26,6 +25,7 @@
 #include <jansson.h>
 #include <bpf/libbpf.h>
 
+#include "lib/admit.h"
 #include "lib/bpfutil.h"
 #include "kvcache/kvc.h"
 #include "lib/cli.h"
@@ -48,14 +48,17 @@ static const char *const counter_names[KVC_NCOUNTERS] = {
 	[KVC_DESYNC] = "tcp desync",
 	[KVC_NO_ROOM] = "hit without frame room",
 	[KVC_UNREAD_DGRAM] = "datagram not read whole (flush)",
-	[KVC_NOT_LOCAL] = "not addressed to this host",
+	[KVC_NOT_LOCAL] = "not on the attach device",
 	[KVC_SRC_REFUSED] = "source not allowed",
 	[KVC_RATE_LIMITED] = "source over its rate",
-	[KVC_BAD_FRAME] = "bad length or checksum",
+	[KVC_BAD_FRAME] = "bad ip version, length or sum",
 	[KVC_UNTRACKED] = "tcp table full (fills stopped)",
 	[KVC_OPAQUE] = "fragment or ext header (flush)",
 	[KVC_SERVER_GONE] = "memcached went away (flush)",
 	[KVC_NO_SERVER] = "get while memcached is down",
+	[KVC_BAD_SRC] = "source the kernel drops",
+	[KVC_NO_ROUTE] = "not where the kernel replies",
+	[KVC_BAD_CSUM] = "bad udp checksum",
 };
 
 const char *kvc_counter_name(enum kvc_counter c)
@@ -75,34 +78,6 @@ int kvc_counters(int map_fd, uint64_t out[KVC_NCOUNTERS])
 	return 0;
 }
 
-int kvc_parse_cidr(const char *s, int *v6, uint8_t addr[16], int *prefix)
-{
-	char buf[64], *slash;
-	uint64_t p;
-
-	if (!s || strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	snprintf(buf, sizeof(buf), "%s", s);
-	slash = strchr(buf, '/');
-	if (slash)
-		*slash++ = '\0';
-	memset(addr, 0, 16);
-	if (inet_pton(AF_INET, buf, addr) == 1)
-		*v6 = 0;
-	else if (inet_pton(AF_INET6, buf, addr) == 1)
-		*v6 = 1;
-	else
-		return -EINVAL;
-	if (!slash) {
-		*prefix = *v6 ? 128 : 32;
-		return 0;
-	}
-	if (cli_parse_u64(slash, 0, *v6 ? 128 : 32, &p))
-		return -EINVAL;
-	*prefix = (int)p;
-	return 0;
-}
-
 static int map_fd(struct bpf_object *obj, const char *name)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
@@ -112,28 +87,25 @@ static int map_fd(struct bpf_object *obj, const char *name)
 
 int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_opts *o)
 {
+	struct adm_opts ao = { .ifindex = (int)if_nametoindex(ifname) };
 	struct kvc_cfg cfg = { 0 };
-	struct ifaddrs *ifa = NULL, *i;
-	struct ifreq ifr;
 	__u32 zero = 0;
-	__u8 one = 1;
-	int fd, n, err, cfd = map_fd(obj, "kvc_config"), lfd = map_fd(obj, "local_addrs");
+	int fd, i, cfd = map_fd(obj, "kvc_config");
 
-	if (cfd < 0 || lfd < 0)
-		return log_errno(-ENOENT, "find the kvcache's configuration maps");
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr)) {
-		err = -errno;
-		if (fd >= 0)
-			close(fd);
-		return log_errno(err, "read the address of %s", ifname);
+	if (cfd < 0)
+		return log_errno(-ENOENT, "find the kvcache's configuration map");
+	if (!ao.ifindex)
+		return log_errno(-ENODEV, "find device %s in this namespace", ifname);
+	/* veth and other virtual devices carry a local sender's partial UDP checksum */
+	ao.csum_partial = dev_is_virtual(ifname);
+	if (o) {
+		ao.rate = o->rate;
+		ao.route_ttl_ms = o->route_ttl_ms;
+		ao.nallow = o->nallow;
+		for (i = 0; i < o->nallow && i < ADM_MAX_ALLOW; i++)
+			ao.allow[i] = o->allow[i];
+		cfg.max_age_ns = (uint64_t)o->max_age_ms * 1000000ULL;
 	}
-	close(fd);
-	memcpy(cfg.mac, ifr.ifr_hwaddr.sa_data, sizeof(cfg.mac));
-	cfg.rate = o ? o->rate : 0;
-	cfg.max_age_ns = o ? (uint64_t)o->max_age_ms * 1000000ULL : 0;
 	/* whose sockets the stop/restart watch looks at: this network namespace's */
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd >= 0) {
@@ -143,70 +115,19 @@ int kvc_configure(struct bpf_object *obj, const char *ifname, const struct kvc_o
 			cfg.netns_cookie = 0;
 		close(fd);
 	}
-	cfg.burst = cfg.rate ? cfg.rate / 10 + 1 : 0; /* 100 ms worth at once */
-	/* the host's own unicast addresses, in this namespace: only those are answered */
-	if (getifaddrs(&ifa))
-		return log_errno(-errno, "list this host's addresses");
-	for (i = ifa, n = 0; i; i = i->ifa_next) {
-		struct kvc_addr_key k = { 0 };
-
-		if (!i->ifa_addr)
-			continue;
-		if (i->ifa_addr->sa_family == AF_INET) {
-			k.addr[0] = ((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr;
-		} else if (i->ifa_addr->sa_family == AF_INET6) {
-			k.v6 = 1;
-			memcpy(k.addr, &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr, 16);
-		} else {
-			continue;
-		}
-		if (!bpf_map_update_elem(lfd, &k, &one, BPF_ANY))
-			n++;
-	}
-	freeifaddrs(ifa);
-	if (!n)
-		log_info("no address on this host's interfaces: the kvcache will answer nobody");
-	for (n = 0; o && n < o->nallow; n++) {
-		uint8_t a[16];
-		int v6, prefix;
-
-		if (kvc_parse_cidr(o->allow[n], &v6, a, &prefix))
-			return log_errno(-EINVAL, "read the allowed source '%s'", o->allow[n]);
-		if (v6) {
-			struct kvc_lpm6 k = { .prefixlen = (__u32)prefix };
-
-			memcpy(k.addr, a, 16);
-			err = bpf_map_update_elem(map_fd(obj, "allow6"), &k, &one, BPF_ANY);
-		} else {
-			struct kvc_lpm4 k = { .prefixlen = (__u32)prefix };
-
-			memcpy(k.addr, a, 4);
-			err = bpf_map_update_elem(map_fd(obj, "allow4"), &k, &one, BPF_ANY);
-		}
-		if (err)
-			return log_errno(-errno, "add the allowed source %s", o->allow[n]);
-		cfg.allow_only = 1;
-	}
 	if (bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY))
 		return log_errno(-errno, "configure the kvcache");
-	return 0;
+	return adm_configure(obj, &ao);
 }
 
-int kvc_configure_raw(struct bpf_object *obj, const uint8_t mac[6], const struct kvc_addr_key *a,
-		      int n)
+int kvc_configure_raw(struct bpf_object *obj, int ifindex, const uint8_t smac[6], uint32_t sip,
+		      const uint8_t cmac[6], uint32_t cip)
 {
-	struct kvc_cfg cfg = { 0 };
-	__u32 zero = 0;
-	__u8 one = 1;
-	int i, cfd = map_fd(obj, "kvc_config"), lfd = map_fd(obj, "local_addrs");
+	/* hand-made routes, not learnt from replies: trusted for an hour, whatever the clock */
+	struct adm_opts ao = { .ifindex = ifindex, .route_ttl_ms = 3600000 };
+	int err = adm_configure(obj, &ao);
 
-	if (cfd < 0 || lfd < 0)
-		return -ENOENT;
-	memcpy(cfg.mac, mac, sizeof(cfg.mac));
-	for (i = 0; i < n; i++)
-		if (bpf_map_update_elem(lfd, &a[i], &one, BPF_ANY))
-			return -errno;
-	return bpf_map_update_elem(cfd, &zero, &cfg, BPF_ANY) ? -errno : 0;
+	return err ? err : adm_seed_route(obj, 0, &cip, &sip, ifindex, smac, cmac);
 }
 
 int kvc_attach(const char *ifname, uint16_t port, uint32_t capacity, struct kvc *k)
@@ -219,7 +140,7 @@ int kvc_attach(const char *ifname, uint16_t port, uint32_t capacity, struct kvc 
 /*
  * The cache's programs on every other interface of this namespace (loopback included): a
  * write memcached takes from any of them must invalidate first, and its reply going out
- * there must close its window. Hits are answered only on the attach device (the MAC check).
+ * there must close its window. Hits are answered only on the attach device (the admission).
  */
 static int follow_everywhere(struct kvc *k, int main_ifindex)
 {
@@ -243,18 +164,20 @@ static int follow_everywhere(struct kvc *k, int main_ifindex)
 		x = &k->extra[k->nextra];
 		x->ifindex = (int)i->if_index;
 		snprintf(x->ifname, sizeof(x->ifname), "%s", i->if_name);
+		/* egress first: a write the XDP program sees has its reply seen too */
+		x->tcx = att_tcx(bpf_program__fd(k->skel->progs.olab_kvc_tc), x->ifindex, x->ifname,
+				 true);
+		if (x->tcx < 0) {
+			err = x->tcx;
+			break;
+		}
 		x->xdp = att_xdp(k->skel->progs.olab_kvc_xdp, x->ifindex, x->ifname);
-		if (!x->xdp) {
+		k->nextra++;
+		if (!x->xdp)
 			err = log_errno(-errno,
 					"follow writes on %s (memcached may receive there; another "
 					"XDP program on it keeps the kvcache out)",
 					x->ifname);
-			break;
-		}
-		k->nextra++;
-		err = att_tc_egress_at(x->ifindex, x->ifname,
-				       bpf_program__fd(k->skel->progs.olab_kvc_tc), KVC_TC_HANDLE,
-				       KVC_TC_PRIORITY, &x->tc);
 	}
 	if_freenameindex(ifs);
 	return err;
@@ -287,6 +210,7 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 	uint32_t capacity = o->capacity;
 
 	memset(k, 0, sizeof(*k));
+	k->tcx = -1;
 	if (!ifindex)
 		return log_errno(-ENODEV, "find device %s in this namespace", ifname);
 	k->skel = kvcache_bpf__open();
@@ -307,15 +231,16 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 		kvc_detach(k);
 		return err;
 	}
-	k->xdp = att_xdp(k->skel->progs.olab_kvc_xdp, ifindex, ifname);
-	if (!k->xdp) {
-		err = -errno;
+	/* egress first: a write the XDP program sees has its reply seen too */
+	k->tcx = att_tcx(bpf_program__fd(k->skel->progs.olab_kvc_tc), ifindex, ifname, true);
+	if (k->tcx < 0) {
+		err = k->tcx;
 		kvc_detach(k);
 		return err;
 	}
-	err = att_tc_egress_at(ifindex, ifname, bpf_program__fd(k->skel->progs.olab_kvc_tc),
-			       KVC_TC_HANDLE, KVC_TC_PRIORITY, &k->tc);
-	if (err) {
+	k->xdp = att_xdp(k->skel->progs.olab_kvc_xdp, ifindex, ifname);
+	if (!k->xdp) {
+		err = -errno;
 		kvc_detach(k);
 		return err;
 	}
@@ -327,6 +252,26 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 	return err;
 }
 
+/* A preallocated hash map element: key and value rounded to 8, and the kernel's htab_elem. */
+static uint64_t elem(size_t key, size_t value)
+{
+	return (uint64_t)((key + 7) / 8 * 8 + (value + 7) / 8 * 8 + 48);
+}
+
+uint64_t kvc_map_bytes(const struct kvc_opts *o)
+{
+	uint64_t cap = o->capacity, meta = cap * 2 > 1024 ? cap * 2 : 1024,
+		 conns = o->connections ? o->connections : 16384;
+
+	return cap * elem(sizeof(struct kvc_key), sizeof(struct kvc_val)) +
+	       meta * elem(sizeof(struct kvc_key), sizeof(struct kvc_meta)) +
+	       conns * elem(sizeof(struct kvc_conn_key), sizeof(struct kvc_conn)) +
+	       65536 * (elem(sizeof(struct kvc_ticket_key), sizeof(struct kvc_ticket)) +
+			elem(sizeof(struct kvc_req_key), sizeof(struct kvc_pending)) +
+			2 * elem(sizeof(struct olab_adm_addr), sizeof(struct olab_adm_route))) +
+	       (uint64_t)KVC_BUCKETS * sizeof(struct kvc_fence);
+}
+
 void kvc_detach(struct kvc *k)
 {
 	int i;
@@ -334,11 +279,14 @@ void kvc_detach(struct kvc *k)
 	for (i = 0; i < 3; i++)
 		bpf_link__destroy(k->cg[i]);
 	for (i = 0; i < k->nextra; i++) {
-		att_tc_detach(&k->extra[i].tc);
+		if (k->extra[i].tcx >= 0)
+			close(k->extra[i].tcx);
 		bpf_link__destroy(k->extra[i].xdp);
 	}
-	att_tc_detach(&k->tc);
+	if (k->tcx >= 0)
+		close(k->tcx);
 	bpf_link__destroy(k->xdp);
 	kvcache_bpf__destroy(k->skel);
 	memset(k, 0, sizeof(*k));
+	k->tcx = -1;
 }

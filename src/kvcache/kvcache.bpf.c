@@ -47,6 +47,8 @@
 #define KVC_LOOP(n, cb, ctx) bpf_loop(n, cb, ctx, 0)
 #endif
 #include "kvcache/kvcache.h"
+#define OLAB_ADM_FUNC KVC_FUNC
+#include "olab_admit.bpf.h"
 
 #include "kvcache/bpf/kvc_maps.bpf.h"
 #include "kvcache/bpf/kvc_parse.bpf.h"
@@ -101,8 +103,9 @@ static __always_inline int handoff(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 	struct iphdr *ip = (void *)(eth + 1);
 	struct udphdr *udp;
-	__u32 zero = 0;
+	__u32 zero = 0, hn, v;
 	struct kvc_cfg *cfg = bpf_map_lookup_elem(&kvc_config, &zero);
+	struct scratch *s;
 
 	if (!cfg || !cfg->xsk_handoff || (void *)(ip + 1) > data_end ||
 	    eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl < 5 || ip->protocol != IPPROTO_UDP ||
@@ -111,6 +114,22 @@ static __always_inline int handoff(struct xdp_md *ctx)
 	udp = (void *)ip + ip->ihl * 4;
 	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(cfg_port))
 		return XDP_PASS;
+	/*
+	 * The server answers what it takes from its socket by itself, as the hit path does:
+	 * the same admission, or the kernel's path (its UDP socket) takes the request.
+	 */
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	hn = (__u32)(data_end - data);
+	if (!s || hn < 42)
+		return XDP_PASS;
+	if (bpf_xdp_load_bytes(ctx, 0, s->hdr, bounded((hn > 128 ? 128 : hn) - 1, 127) + 1))
+		return XDP_PASS;
+	v = olab_adm_check(ctx, s->hdr, sizeof(s->hdr), (__u32)(data_end - data),
+			   (struct olab_adm_buf *)s->out, bpf_ktime_get_ns());
+	if (v) {
+		count(adm_counter(v));
+		return XDP_PASS;
+	}
 	return bpf_redirect_map(&kvc_xsks, ctx->rx_queue_index, XDP_PASS);
 }
 
@@ -133,12 +152,17 @@ int olab_kvc_tc(struct __sk_buff *skb)
 	struct flow f;
 
 	if (!s || hn < 42 || bpf_skb_load_bytes(skb, 0, s->hdr, bounded(hn - 1, 127) + 1))
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	if (parse_flow(s->hdr, skb->len, 0, &f) || f.opaque)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
+	/* memcached's own reply: where the kernel sends it is where hits may be answered */
+	olab_adm_learn(skb, s->hdr, hn, cfg_port, now);
 	if (f.proto == IPPROTO_UDP)
-		return udp_out(skb, s, &f, now);
-	return tcp_out(skb, s, &f);
+		udp_out(skb, s, &f, now);
+	else
+		tcp_out(skb, s, &f);
+	/* only a reader: the programs after it (tcx, or filters) still run */
+	return TC_ACT_UNSPEC;
 }
 
 /* Pinned with the cache so that detach and stats find what attach did. */

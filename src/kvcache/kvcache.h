@@ -120,55 +120,28 @@ struct kvc_conn {
 };
 
 /*
- * Who the cache may answer (docs/kvcache.md, "Security model"): set by attach, read by the hit
- * path. All zero (never configured) answers nobody.
+ * Set by attach. Who the cache may answer is the shared admission's (olab_admit.h: adm_cfg,
+ * adm_routes, adm_allow4/6, adm_rate; docs/kvcache.md, "Security model"): all zero answers
+ * nobody.
  */
 struct kvc_cfg {
-	__u8 mac[6];	    /* the device's own address: a hit must be sent to it (unicast) */
-	__u8 allow_only;    /* 1: answer only sources in allow4 / allow6 */
-	__u8 xsk_handoff;   /* 1: what it passes for the port goes to kvc_xsks (an AF_XDP server) */
-	__u32 rate;	    /* answers per second to one source address; 0: no limit */
-	__u32 burst;	    /* answers a source may take at once */
+	__u8 xsk_handoff; /* 1: what it passes for the port goes to kvc_xsks (an AF_XDP server) */
+	__u8 pad[7];
 	__u64 netns_cookie; /* memcached's network namespace: whose sockets are watched */
 	__u64 max_age_ns;   /* serve an entry at most this long after its fill; 0: no bound */
-};
-
-/* An address of this host (allow-lists use the LPM keys below). */
-struct kvc_addr_key {
-	__u8 v6;
-	__u8 pad[3];
-	__u32 addr[4]; /* IPv4 in addr[0], network order */
-};
-
-struct kvc_lpm4 {
-	__u32 prefixlen;
-	__u8 addr[4];
-};
-
-struct kvc_lpm6 {
-	__u32 prefixlen;
-	__u8 addr[16];
-};
-
-/* A source's answer budget: a token bucket in tokens x 1e9 (ns of rate). */
-struct kvc_rate {
-	__u64 tokens;
-	__u64 last_ns;
 };
 
 /* What attach did, pinned beside the maps for detach and stats. */
 struct kvc_attach_info {
 	__u32 ifindex;
-	__u32 tc_handle, tc_priority;
-	__u32 clsact_made;
 	__u32 port;
-	__u32 nextra; /* the other interfaces it follows writes on */
-	__u64 netns;  /* inode of the network namespace attach ran in */
+	__u64 netns;	 /* inode of the network namespace attach ran in */
+	char ifname[16]; /* the device's name then: detach finds the pins by it once it is gone */
+	__u32 nextra;	 /* the other interfaces it follows writes on */
 	__u32 extra_ifindex[15];
-	__u32 extra_clsact_made[15];
 };
 
-/* The kvcache's TC egress filter: a handle and priority of its own, to be found again. */
+/* Filters of earlier versions (TC clsact, before tcx links): found and removed by these. */
 #define KVC_TC_HANDLE 0x6b76 /* "kv" */
 #define KVC_TC_PRIORITY 0xc1
 
@@ -184,7 +157,7 @@ enum kvc_counter {
 	KVC_DESYNC,	  /* a TCP connection the kvcache lost track of (global window) */
 	KVC_NO_ROOM,	  /* a hit whose reply did not fit the frame's room (passed to memcached) */
 	KVC_UNREAD_DGRAM, /* a UDP datagram with more than one command, or one not read whole */
-	KVC_NOT_LOCAL,	  /* a GET not addressed to this host (unicast): memcached decides */
+	KVC_NOT_LOCAL,	  /* a GET on another device than attach's: memcached decides */
 	KVC_SRC_REFUSED,  /* a GET from a source outside the allow-list: memcached decides */
 	KVC_RATE_LIMITED, /* a source over its answer rate: memcached decides */
 	KVC_BAD_FRAME,	  /* lengths or checksums the kernel would refuse: not answered */
@@ -192,6 +165,9 @@ enum kvc_counter {
 	KVC_OPAQUE,	  /* IP fragments or extension headers: flushed, never answered */
 	KVC_SERVER_GONE,  /* memcached closed its socket (a stop, a restart): flushed */
 	KVC_NO_SERVER,	  /* a GET while memcached is down: not answered */
+	KVC_BAD_SRC,	  /* a source the kernel drops (its own, broadcast, ...): not answered */
+	KVC_NO_ROUTE,	  /* not from where the kernel would send memcached's reply: not answered */
+	KVC_BAD_CSUM,	  /* a UDP checksum the kernel refuses: not answered */
 	KVC_NCOUNTERS,
 };
 

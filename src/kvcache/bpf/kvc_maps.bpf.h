@@ -64,36 +64,6 @@ struct {
 	__type(value, struct kvc_cfg);
 } kvc_config SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 256);
-	__type(key, struct kvc_addr_key);
-	__type(value, __u8);
-} local_addrs SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 256);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct kvc_lpm4);
-	__type(value, __u8);
-} allow4 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 256);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct kvc_lpm6);
-	__type(value, __u8);
-} allow6 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct kvc_addr_key);
-	__type(value, struct kvc_rate);
-} src_rate SEC(".maps");
-
 OLAB_COUNTERS(KVC_NCOUNTERS)
 
 struct scratch {

@@ -162,86 +162,44 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 	return XDP_TX;
 }
 
+/* The counter for a request the shared admission leaves to memcached. */
+static __always_inline __u32 adm_counter(__u32 v)
+{
+	switch (v) {
+	case OLAB_ADM_OK:
+		return 0;
+	case OLAB_ADM_NOT_LOCAL:
+		return KVC_NOT_LOCAL;
+	case OLAB_ADM_UNUSUAL:
+		return KVC_PARSE_PASS;
+	case OLAB_ADM_BAD_FRAME:
+		return KVC_BAD_FRAME;
+	case OLAB_ADM_BAD_SRC:
+		return KVC_BAD_SRC;
+	case OLAB_ADM_NO_ROUTE:
+		return KVC_NO_ROUTE;
+	case OLAB_ADM_BAD_CSUM:
+		return KVC_BAD_CSUM;
+	case OLAB_ADM_REFUSED:
+		return KVC_SRC_REFUSED;
+	default:
+		return KVC_RATE_LIMITED;
+	}
+}
+
 /*
  * Whether the hit path may answer this request at all (docs/kvcache.md, "Security model"):
- * it must be addressed to this host (the device's MAC, one of the host's unicast addresses),
- * come from a plausible unicast source, pass the allow-list and the source's rate. Anything
- * else goes on to memcached, which decides as it always would: the cache never answers where
- * memcached would not, and never more often to a source than it is allowed.
+ * only what memcached's kernel would deliver to it, from where the kernel would send its
+ * reply, within the allow-list and the source's rate (olab_admit.bpf.h). Anything else goes
+ * on to memcached, which decides as it always would.
  */
-static __always_inline __u32 may_answer(struct scratch *s, const struct flow *f, __u64 now)
+static __always_inline __u32 may_answer(struct xdp_md *ctx, struct scratch *s, __u32 flen,
+					__u64 now)
 {
-	struct kvc_addr_key dst = { .v6 = f->v6 }, src = { .v6 = f->v6 };
-	__u32 zero = 0, i;
-	struct kvc_cfg *cfg = bpf_map_lookup_elem(&kvc_config, &zero);
-	struct kvc_rate *rt;
-
-	if (!cfg)
-		return KVC_NOT_LOCAL;
 	if (server_gone)
 		return KVC_NO_SERVER; /* memcached would not answer: neither may the cache */
-	for (i = 0; i < ETH_ALEN; i++)
-		if (s->hdr[i] != cfg->mac[i])
-			return KVC_NOT_LOCAL; /* another host's frame, broadcast or multicast */
-	__builtin_memcpy(src.addr, f->ck.addr, sizeof(src.addr));
-	if (!f->v6) {
-		__u32 a = bpf_ntohl(src.addr[0]);
-
-		__builtin_memcpy(&dst.addr[0], &s->hdr[14 + 16], 4);
-		/* 0/8, loopback, multicast, class E and broadcast are never a client */
-		if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 14)
-			return KVC_NOT_LOCAL;
-	} else {
-		__builtin_memcpy(dst.addr, &s->hdr[14 + 24], 16);
-		if (s->hdr[14 + 8] == 0xff || /* multicast source */
-		    (!src.addr[0] && !src.addr[1] && !src.addr[2] &&
-		     (!src.addr[3] || src.addr[3] == bpf_htonl(1))))
-			return KVC_NOT_LOCAL; /* unspecified or loopback */
-	}
-	if (!bpf_map_lookup_elem(&local_addrs, &dst))
-		return KVC_NOT_LOCAL; /* not one of this host's addresses (or broadcast) */
-	if (cfg->allow_only) {
-		if (!f->v6) {
-			struct kvc_lpm4 k = { .prefixlen = 32 };
-
-			__builtin_memcpy(k.addr, src.addr, 4);
-			if (!bpf_map_lookup_elem(&allow4, &k))
-				return KVC_SRC_REFUSED;
-		} else {
-			struct kvc_lpm6 k = { .prefixlen = 128 };
-
-			__builtin_memcpy(k.addr, src.addr, 16);
-			if (!bpf_map_lookup_elem(&allow6, &k))
-				return KVC_SRC_REFUSED;
-		}
-	}
-	if (!cfg->rate)
-		return 0;
-	rt = bpf_map_lookup_elem(&src_rate, &src);
-	if (!rt) {
-		struct kvc_rate fresh = { .tokens = (__u64)cfg->burst * 1000000000ULL,
-					  .last_ns = now };
-
-		bpf_map_update_elem(&src_rate, &src, &fresh, BPF_NOEXIST);
-		rt = bpf_map_lookup_elem(&src_rate, &src);
-		if (!rt)
-			return KVC_RATE_LIMITED;
-	}
-	{
-		__u64 cap = (__u64)cfg->burst * 1000000000ULL, t = rt->tokens;
-
-		if (now > rt->last_ns)
-			t += (now - rt->last_ns) * cfg->rate;
-		if (t > cap)
-			t = cap;
-		rt->last_ns = now;
-		if (t < 1000000000ULL) {
-			rt->tokens = t;
-			return KVC_RATE_LIMITED;
-		}
-		rt->tokens = t - 1000000000ULL;
-	}
-	return 0;
+	return adm_counter(olab_adm_check(ctx, s->hdr, sizeof(s->hdr), flen,
+					  (struct olab_adm_buf *)s->out, now));
 }
 
 /* A get/gets parsed into s->r: answer it from the cache, or take fill tickets and pass it. */
@@ -255,11 +213,9 @@ static __always_inline int get_path(struct xdp_md *ctx, struct scratch *s, const
 		count(KVC_NOT_CACHEABLE);
 		return XDP_PASS;
 	}
-	why = may_answer(s, f, now);
+	why = may_answer(ctx, s, (__u32)(ctx->data_end - ctx->data), now);
 	if (why) {
 		count(why);
-	} else if (!f->len_ok) {
-		count(KVC_BAD_FRAME);
 	} else if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
 			  : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
 		   s->r.line_len == plen) {
