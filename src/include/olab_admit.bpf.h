@@ -137,6 +137,42 @@ static __always_inline int olab_adm_eq(const __u8 *a, const __u8 *b, __u32 n)
 	return 1;
 }
 
+/*
+ * Does the UDP checksum of a datagram (plain IPv4 or IPv6 header at 14, hdr its first bytes,
+ * ulen its length) hold as the kernel checks it? A missing one is fine over IPv4 only; a
+ * local sender's partial sum (the pseudo-header's) only when partial_ok.
+ */
+static __always_inline int olab_adm_udp_ok(struct xdp_md *ctx, const __u8 *hdr, int v6, __u32 ulen,
+					   int partial_ok, struct olab_adm_buf *buf)
+{
+	__u32 l4 = v6 ? 14 + 40 : 14 + 20, pseudo;
+	__be32 ph[2];
+	__u16 check;
+	int full;
+
+	__builtin_memcpy(&check, hdr + l4 + 6, 2);
+	if (!check)
+		return !v6;
+	/* the pseudo-header: both addresses, then the protocol and the length */
+	if (!v6) {
+		ph[0] = bpf_htonl(IPPROTO_UDP << 16 | ulen);
+		pseudo = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)(hdr + 26), 8, 0);
+		pseudo = (__u32)bpf_csum_diff(NULL, 0, ph, 4, pseudo);
+	} else {
+		ph[0] = bpf_htonl(ulen);
+		ph[1] = bpf_htonl(IPPROTO_UDP);
+		pseudo = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)(hdr + 22), 32, 0);
+		pseudo = (__u32)bpf_csum_diff(NULL, 0, ph, 8, pseudo);
+	}
+	full = olab_adm_csum(ctx, buf, l4, ulen, pseudo);
+	/*
+	 * A local sender on a virtual device (veth, a container's peer) leaves its partial sum,
+	 * the pseudo-header's, for the receiver to complete: the stack takes it
+	 * (CHECKSUM_PARTIAL). It cannot be told apart in XDP, and is taken only there.
+	 */
+	return full == 0xffff || (partial_ok && (__u16)olab_adm_fold(pseudo) == check);
+}
+
 /* The token bucket of cfg->rate answers a second for src: 0, or OLAB_ADM_RATE. */
 static __always_inline __u32 olab_adm_take(const struct olab_adm_cfg *cfg,
 					   const struct olab_adm_addr *src, __u64 now)
@@ -195,9 +231,8 @@ static __always_inline __u32 olab_adm_check(struct xdp_md *ctx, const __u8 *hdr,
 	struct olab_adm_addr src = {};
 	struct olab_adm_route *rt;
 	struct olab_adm_cfg *cfg;
-	__u32 zero = 0, l4, ulen, iplen, pseudo, dst;
-	__u16 proto = (__u16)(hdr[12] << 8 | hdr[13]), check;
-	__be32 ph[2];
+	__u32 zero = 0, l4, ulen, iplen, dst;
+	__u16 proto = (__u16)(hdr[12] << 8 | hdr[13]);
 
 	cfg = bpf_map_lookup_elem(&adm_cfg, &zero);
 	if (!cfg || !cfg->ifindex || cfg->ifindex != ctx->ingress_ifindex)
@@ -222,10 +257,6 @@ static __always_inline __u32 olab_adm_check(struct xdp_md *ctx, const __u8 *hdr,
 			return OLAB_ADM_BAD_FRAME;
 		__builtin_memcpy(&src.addr[0], hdr + 26, 4);
 		dst = 30;
-		/* the pseudo-header: both addresses, then zero, the protocol, the length */
-		ph[0] = bpf_htonl(IPPROTO_UDP << 16 | ulen);
-		pseudo = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)(hdr + 26), 8, 0);
-		pseudo = (__u32)bpf_csum_diff(NULL, 0, ph, 4, pseudo);
 	} else if (proto == ETH_P_IPV6) {
 		if ((hdr[14] >> 4) != 6)
 			return OLAB_ADM_BAD_FRAME;
@@ -239,11 +270,6 @@ static __always_inline __u32 olab_adm_check(struct xdp_md *ctx, const __u8 *hdr,
 		src.v6 = 1;
 		__builtin_memcpy(src.addr, hdr + 22, 16);
 		dst = 38;
-		/* the pseudo-header: both addresses, the length, zero and the next header */
-		ph[0] = bpf_htonl(ulen);
-		ph[1] = bpf_htonl(IPPROTO_UDP);
-		pseudo = (__u32)bpf_csum_diff(NULL, 0, (__be32 *)(hdr + 22), 32, 0);
-		pseudo = (__u32)bpf_csum_diff(NULL, 0, ph, 8, pseudo);
 	} else {
 		return OLAB_ADM_UNUSUAL;
 	}
@@ -257,19 +283,8 @@ static __always_inline __u32 olab_adm_check(struct xdp_md *ctx, const __u8 *hdr,
 	    !olab_adm_eq((const __u8 *)rt->local, hdr + dst, src.v6 ? 16 : 4))
 		return OLAB_ADM_NO_ROUTE;
 	/* the kernel drops a datagram whose checksum does not hold (over IPv6, one without) */
-	__builtin_memcpy(&check, hdr + l4 + 6, 2);
-	if (check || src.v6) {
-		int full = olab_adm_csum(ctx, buf, l4, ulen, pseudo);
-
-		/*
-		 * A local sender on a virtual device (veth, a container's peer) leaves its
-		 * partial sum, the pseudo-header's, for the receiver to complete: the stack takes
-		 * it (CHECKSUM_PARTIAL). It cannot be told apart in XDP, and is taken only there.
-		 */
-		if (full != 0xffff &&
-		    !(cfg->csum_partial && check && (__u16)olab_adm_fold(pseudo) == check))
-			return OLAB_ADM_BAD_CSUM;
-	}
+	if (!olab_adm_udp_ok(ctx, hdr, src.v6, ulen, cfg->csum_partial, buf))
+		return OLAB_ADM_BAD_CSUM;
 	if (cfg->allow_only) {
 		if (!src.v6) {
 			struct olab_adm_lpm4 k = { .prefixlen = 32 };

@@ -52,13 +52,16 @@ static const char *const counter_names[KVC_NCOUNTERS] = {
 	[KVC_SRC_REFUSED] = "source not allowed",
 	[KVC_RATE_LIMITED] = "source over its rate",
 	[KVC_BAD_FRAME] = "bad ip version, length or sum",
-	[KVC_UNTRACKED] = "tcp table full (fills stopped)",
+	[KVC_UNTRACKED] = "tcp not followed (flush, hold)",
 	[KVC_OPAQUE] = "fragment or ext header (flush)",
 	[KVC_SERVER_GONE] = "memcached went away (flush)",
 	[KVC_NO_SERVER] = "get while memcached is down",
 	[KVC_BAD_SRC] = "source the kernel drops",
 	[KVC_NO_ROUTE] = "not where the kernel replies",
 	[KVC_BAD_CSUM] = "bad udp checksum",
+	[KVC_IGNORED] = "datagram nobody runs (ignored)",
+	[KVC_LATE_REPLY] = "reply after its window (flush)",
+	[KVC_EXPIRED] = "window ended without reply",
 };
 
 const char *kvc_counter_name(enum kvc_counter c)
@@ -203,6 +206,30 @@ int kvc_xsk_handoff(struct kvc *k)
 	return err ? err : bpf_map__fd(k->skel->maps.kvc_xsks);
 }
 
+/* One whole number of seconds from a sysctl file; -1 when it cannot be read. */
+static long sysctl_secs(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+uint64_t kvc_frag_hold_ns(void)
+{
+	long v4 = sysctl_secs("/proc/sys/net/ipv4/ipfrag_time"),
+	     v6 = sysctl_secs("/proc/sys/net/ipv6/ip6frag_time"), t = v4 > v6 ? v4 : v6;
+
+	if (t < 0 || t > 86400)
+		t = 30; /* the kernel's default */
+	return ((uint64_t)t + 1) * 1000000000ULL;
+}
+
 int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 {
 	int ifindex = (int)if_nametoindex(ifname), err;
@@ -217,6 +244,8 @@ int kvc_attach_opts(const char *ifname, const struct kvc_opts *o, struct kvc *k)
 	if (!k->skel)
 		return log_errno(-errno, "open the kvcache BPF object");
 	k->skel->rodata->cfg_port = port;
+	/* a fragment may be reassembled as late as this namespace's reassembly timeout */
+	k->skel->rodata->cfg_frag_hold_ns = kvc_frag_hold_ns();
 	bpf_map__set_max_entries(k->skel->maps.cache, capacity);
 	bpf_map__set_max_entries(k->skel->maps.meta, capacity * 2 > 1024 ? capacity * 2 : 1024);
 	if (o->connections)
@@ -276,7 +305,7 @@ void kvc_detach(struct kvc *k)
 {
 	int i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < KVC_NCG; i++)
 		bpf_link__destroy(k->cg[i]);
 	for (i = 0; i < k->nextra; i++) {
 		if (k->extra[i].tcx >= 0)

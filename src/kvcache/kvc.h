@@ -35,8 +35,12 @@ struct kvc {
 	int tcx;
 	int nextra;
 	struct kvc_extra extra[KVC_MAX_EXTRA];
-	/* memcached's socket closing and binding (a stop, a restart), on the cgroup v2 root */
-	struct bpf_link *cg[3];
+	/*
+	 * On the cgroup v2 root: memcached's socket closing and binding (a stop, a restart),
+	 * and its receiving (recvmsg4/6: a datagram from a source of an unread fragment).
+	 */
+#define KVC_NCG 5
+	struct bpf_link *cg[KVC_NCG];
 };
 
 /* Who the cache answers, beyond memcached's own rules (docs/kvcache.md, Security model). */
@@ -85,6 +89,11 @@ int kvc_handoff_enable(int cfd);
 /* The same for the cache 'offloadlab kvcache attach' pinned on dev (this namespace). */
 int kvc_xsk_handoff_pinned(const char *dev);
 
+/*
+ * How long a fragment may wait for the rest of its datagram here: the reassembly timeout
+ * (net.ipv4.ipfrag_time or net.ipv6.ip6frag_time, the longer, read now) and a second, in ns.
+ */
+uint64_t kvc_frag_hold_ns(void);
 /* The kernel memory the maps of o take (allocated whole at load), in bytes: an estimate. */
 uint64_t kvc_map_bytes(const struct kvc_opts *o);
 /* Detach and free everything; safe on a zeroed struct. */

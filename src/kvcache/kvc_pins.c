@@ -204,6 +204,8 @@ int kvc_pin_all(struct kvc *k, const char *dir)
 		{ "data", k->skel->maps.data },
 		{ "bss", k->skel->maps.bss },
 		{ "fence", k->skel->maps.fence },
+		{ "gwin", k->skel->maps.gwin },
+		{ "suspects", k->skel->maps.suspects },
 	};
 	char p[600];
 	size_t m;
@@ -228,7 +230,7 @@ int kvc_pin_all(struct kvc *k, const char *dir)
 		if (!err)
 			err = pin_fd(k->extra[i].tcx, p);
 	}
-	for (i = 0; !err && i < 3; i++) {
+	for (i = 0; !err && i < KVC_NCG; i++) {
 		snprintf(p, sizeof(p), "%s/cgroup_link_%d", dir, i);
 		err = bpf_link__pin(k->cg[i], p);
 	}
@@ -238,7 +240,7 @@ int kvc_pin_all(struct kvc *k, const char *dir)
 	bpf_link__disconnect(k->xdp);
 	for (i = 0; i < k->nextra; i++)
 		bpf_link__disconnect(k->extra[i].xdp);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < KVC_NCG; i++)
 		bpf_link__disconnect(k->cg[i]);
 	return 0;
 }

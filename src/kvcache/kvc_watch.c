@@ -158,9 +158,11 @@ static int register_server_socks(struct kvc *k, uint16_t port)
  */
 int kvc_watch_server(struct kvc *k, uint16_t port)
 {
-	struct bpf_program *progs[3] = { k->skel->progs.olab_kvc_release,
-					 k->skel->progs.olab_kvc_bind4,
-					 k->skel->progs.olab_kvc_bind6 };
+	struct bpf_program *progs[KVC_NCG] = { k->skel->progs.olab_kvc_release,
+					       k->skel->progs.olab_kvc_bind4,
+					       k->skel->progs.olab_kvc_bind6,
+					       k->skel->progs.olab_kvc_recv4,
+					       k->skel->progs.olab_kvc_recv6 };
 	char root[512];
 	int fd, i, err = cgroup2_root(root, sizeof(root));
 
@@ -190,7 +192,7 @@ int kvc_watch_server(struct kvc *k, uint16_t port)
 		if (fd < 0)
 			return log_errno(-errno, "open %s", root);
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < KVC_NCG; i++) {
 		k->cg[i] = bpf_program__attach_cgroup(progs[i], fd);
 		if (!k->cg[i]) {
 			err = log_errno(-errno, "watch memcached's sockets from %s", root);

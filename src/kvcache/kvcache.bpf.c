@@ -73,8 +73,13 @@ static __always_inline int kvc_xdp_run(struct xdp_md *ctx)
 		return XDP_PASS;
 	ret = parse_flow(s->hdr, flen, 1, &f);
 	if (ret == PF_UNKNOWN) {
-		/* it may carry a write (a fragment, perhaps), and nothing says which request */
-		flush_hold(now, KVC_FRAG_HOLD_NS);
+		/*
+		 * It may carry a write (a fragment, perhaps), and nothing says which request or
+		 * which source port: flush, forget the expiries learnt, hold fills until it can
+		 * no longer be reassembled and run.
+		 */
+		__sync_fetch_and_add(&mepoch, 1);
+		flush_hold(now, cfg_frag_hold_ns + cfg_reply_wait_ns, KVC_HOLD_FRAGMENT);
 		count(KVC_OPAQUE);
 		return XDP_PASS;
 	}
@@ -160,7 +165,7 @@ int olab_kvc_tc(struct __sk_buff *skb)
 	if (f.proto == IPPROTO_UDP)
 		udp_out(skb, s, &f, now);
 	else
-		tcp_out(skb, s, &f);
+		tcp_out(skb, s, &f, now);
 	/* only a reader: the programs after it (tcx, or filters) still run */
 	return TC_ACT_UNSPEC;
 }
@@ -218,6 +223,50 @@ SEC("cgroup/post_bind6")
 int olab_kvc_bind6(struct bpf_sock *sk)
 {
 	return bound(sk);
+}
+
+/*
+ * memcached reads a datagram from a source whose first fragment the cache could not read
+ * (suspect): it may be that datagram, reassembled, and change any item's expiry. Runs in its
+ * recvmsg, before memcached sees the datagram.
+ */
+static __always_inline int received(struct bpf_sock_addr *ctx, int v6)
+{
+	struct kvc_suspect_key k = { .port = (__u16)ctx->user_port, .v6 = (__u8)v6 };
+	__u64 cookie = bpf_get_socket_cookie(ctx), now;
+	struct kvc_suspect *v;
+
+	if (!bpf_map_lookup_elem(&server_socks, &cookie))
+		return 1;
+	if (v6) {
+		k.addr[0] = ctx->user_ip6[0];
+		k.addr[1] = ctx->user_ip6[1];
+		k.addr[2] = ctx->user_ip6[2];
+		k.addr[3] = ctx->user_ip6[3];
+	} else {
+		k.addr[0] = ctx->user_ip4;
+	}
+	v = bpf_map_lookup_elem(&suspects, &k);
+	if (!v) {
+		k.port = 0;
+		v = bpf_map_lookup_elem(&suspects, &k);
+	}
+	now = bpf_ktime_get_ns();
+	if (v && now < v->until_ns)
+		__sync_fetch_and_add(&mepoch, 1);
+	return 1;
+}
+
+SEC("cgroup/recvmsg4")
+int olab_kvc_recv4(struct bpf_sock_addr *ctx)
+{
+	return received(ctx, 0);
+}
+
+SEC("cgroup/recvmsg6")
+int olab_kvc_recv6(struct bpf_sock_addr *ctx)
+{
+	return received(ctx, 1);
 }
 
 /* One of the sockets memcached bound closes: it is stopping (or restarting, empty). */

@@ -278,18 +278,78 @@ int olab_kvc_xdp_get(struct xdp_md *ctx)
 }
 #endif
 
-/* No fills until now + ns (a later deadline already set stays). */
-static __always_inline void hold_fills(__u64 now, __u64 ns)
+/* The timer of a suspect source ran out: it is no longer one. */
+static int suspect_gone(void *map, struct kvc_suspect_key *k, struct kvc_suspect *v)
 {
-	if (fill_block_until < now + ns)
-		fill_block_until = now + ns;
+	(void)v;
+	bpf_map_delete_elem(map, k);
+	return 0;
 }
 
-/* A packet that may write anything, with no reply to wait for: flush, and hold fills. */
-static __always_inline void flush_hold(__u64 now, __u64 ns)
+#define KVC_CLOCK_MONOTONIC 1
+
+/*
+ * The first fragment of a datagram from f's source (port 0: any) that the cache could not
+ * read: if memcached receives a datagram from there within ns (olab_kvc_recv4/6), the expiries
+ * learnt so far are forgotten then; if the rest never comes, nothing is. No room to note it:
+ * forgotten now.
+ */
+static __always_inline void suspect(const struct flow *f, __u16 port, __u64 now, __u64 ns)
 {
+	struct kvc_suspect_key k = { .port = port, .v6 = f->v6 };
+	struct kvc_suspect fresh = { .until_ns = now + ns }, *v;
+
+	__builtin_memcpy(k.addr, f->ck.addr, sizeof(k.addr));
+	bpf_map_update_elem(&suspects, &k, &fresh, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(&suspects, &k);
+	if (!v) {
+		__sync_fetch_and_add(&mepoch, 1);
+		return;
+	}
+	if (v->until_ns < now + ns)
+		v->until_ns = now + ns;
+	bpf_timer_init(&v->timer, &suspects, KVC_CLOCK_MONOTONIC); /* -EBUSY once set up */
+	bpf_timer_set_callback(&v->timer, suspect_gone);
+	bpf_timer_start(&v->timer, ns, 0);
+}
+
+/*
+ * The first fragment of a datagram (a large set): what it carries is not here to read. If it
+ * is reassembled, memcached runs it: everything cached goes, and no fills until its reply
+ * (named by h, its frame header, when the fragment holds it) or the reassembly timeout and
+ * the reply wait.
+ */
+static __always_inline int first_fragment(struct scratch *s, const struct flow *f, const __u8 *h,
+					  __u64 now)
+{
+	__u64 bound = cfg_frag_hold_ns + cfg_reply_wait_ns;
+
+	count(KVC_OPAQUE);
 	__sync_fetch_and_add(&epoch, 1);
-	hold_fills(now, ns);
+	suspect(f, f->ck.port, now, bound);
+	__builtin_memset(&s->pend, 0, sizeof(s->pend));
+	s->pend.until_ms = kvc_ms(now + bound) + 1;
+	s->pend.ggen = open_global(now, s->pend.until_ms);
+	s->pend.all = 1;
+	if (h) {
+		struct kvc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };
+
+		__builtin_memcpy(rk.addr, f->ck.addr, sizeof(rk.addr));
+		bpf_map_update_elem(&udp_pending, &rk, &s->pend, BPF_ANY);
+	}
+	return XDP_PASS;
+}
+
+/*
+ * Would the kernel hand this datagram (IPv4 or IPv6, no options or extension headers, no
+ * VLAN) to memcached's socket at all? Its UDP checksum, as the kernel checks it: a local
+ * sender's partial sum may be valid here. Unknown (other headers): yes.
+ */
+static __always_inline int delivered(struct xdp_md *ctx, struct scratch *s, const struct flow *f)
+{
+	if (f->vlan || f->l4off != (f->v6 ? 14 + 40 : 14 + 20))
+		return 1;
+	return olab_adm_udp_ok(ctx, s->hdr, f->v6, f->plen + 8, 1, (struct olab_adm_buf *)s->out);
 }
 
 static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
@@ -297,16 +357,12 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 {
 	__u8 h[MC_UDP_HDR];
 	__u32 n, plen;
-	int cmd;
+	int cmd, whole;
 
 	/* memcached ignores a datagram of 8 bytes or less: nothing in it can write */
 	if (f->plen < MC_UDP_HDR + 1 || bpf_xdp_load_bytes(ctx, f->poff & 255, h, MC_UDP_HDR)) {
-		if (f->opaque) {
-			/* a first fragment too short to name its request */
-			flush_hold(now, KVC_FRAG_HOLD_NS);
-			count(KVC_OPAQUE);
-			return XDP_PASS;
-		}
+		if (f->opaque)
+			return first_fragment(s, f, NULL, now); /* too short to name its request */
 		count(KVC_PARSE_PASS);
 		return XDP_PASS;
 	}
@@ -319,25 +375,16 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 		count(KVC_PARSE_PASS);
 		return XDP_PASS;
 	}
-	if (f->opaque) {
-		/* the first fragment of a datagram (a large set): its end is not here to read */
-		count(KVC_OPAQUE);
-		goto unreadable;
-	}
+	if (f->opaque)
+		return first_fragment(s, f, h, now);
 	plen = f->plen - MC_UDP_HDR;
 	n = plen > MC_BUF ? MC_BUF : plen;
 	if (n < 1 ||
 	    bpf_xdp_load_bytes(ctx, (f->poff + MC_UDP_HDR) & 255, s->req, bounded(n - 1, 511) + 1))
 		goto unreadable;
 	cmd = kvc_parse(s, n);
-	/*
-	 * memcached runs every command of a datagram. Unless the first command is all there is,
-	 * what follows it is unread here and may write anything: treat the datagram as a write
-	 * the cache cannot read (flush, no fills until it has been answered).
-	 */
-	if (!s->r.line_len || mc_req_len(&s->r) != plen)
-		goto unreadable;
-	if (cmd == MC_GET || cmd == MC_GETS) {
+	whole = s->r.line_len && mc_req_len(&s->r) == plen;
+	if (whole && (cmd == MC_GET || cmd == MC_GETS)) {
 #ifdef KVC_TAIL
 		__u32 zero = 0;
 		struct tail_state *ts = bpf_map_lookup_elem(&kvc_tail_state, &zero);
@@ -358,6 +405,23 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 		return get_path(ctx, s, f, h, plen, now);
 #endif
 	}
+	/*
+	 * From here on the datagram may change what the cache holds, so only if memcached can
+	 * run it: the kernel drops one whose checksum does not hold, and memcached ignores one
+	 * whose text has no end of line at all (it waits for the rest, which a next datagram
+	 * replaces), unless it is the binary protocol. Nothing to flush, nothing to wait for.
+	 */
+	if (!delivered(ctx, s, f) || (!s->r.line_len && plen <= MC_BUF && s->req[0] != 0x80)) {
+		count(KVC_IGNORED);
+		return XDP_PASS;
+	}
+	/*
+	 * memcached runs every command of a datagram. Unless the first command is all there is,
+	 * what follows it is unread here and may write anything: treat the datagram as a write
+	 * the cache cannot read (flush, no fills until it has been answered).
+	 */
+	if (!whole)
+		goto unreadable;
 	if (cmd == MC_UNKNOWN) {
 		/* one whole line memcached answers with ERROR, or a command that keeps data */
 		count(KVC_PARSE_PASS);
@@ -372,9 +436,9 @@ unreadable:
 	 * Its replies may leave before its last command has run if memcached yields between
 	 * commands (-R, reqs_per_event): keep fills off a while longer than the reply alone.
 	 */
-	hold_fills(now, KVC_UNREAD_HOLD_NS);
+	hold_fills(now, KVC_UNREAD_HOLD_NS, KVC_HOLD_UNREAD);
 write:
-	invalidate(s, now);
+	invalidate(s, now, cfg_reply_wait_ns);
 	if (!s->r.noreply) {
 		struct kvc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };
 
