@@ -462,7 +462,10 @@ static void server_free(struct akv_server *s)
  */
 static int akv_admission(struct akv_server *s)
 {
-	struct adm_opts ao = { .ifindex = s->ifindex, .rate = s->o.rate, .nallow = s->o.nallow };
+	struct adm_opts ao = { .ifindex = s->ifindex,
+			       .rate = s->o.rate,
+			       .route_ttl_ms = s->o.route_ttl_ms,
+			       .nallow = s->o.nallow };
 	int i;
 
 	ao.csum_partial = dev_is_virtual(s->o.dev);

@@ -39,6 +39,10 @@ static const struct argp_option options[] = {
 	  "Answer over AF_XDP at most N requests a second to one source address; beyond it the "
 	  "kernel's path (default: no limit)",
 	  0 },
+	{ "route-ttl", 'T', "MS", 0,
+	  "Trust the route of the kernel's last reply to a client this long (default 1000); then "
+	  "one of its requests takes the kernel's path again",
+	  0 },
 	{ "duration", 'D', "SECONDS", 0, "Stop after this long (default: until Ctrl-C)", 0 },
 	{ 0 },
 };
@@ -101,6 +105,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		a->o.allow[a->o.nallow++] = arg;
 		break;
 	}
+	case 'T':
+		if (cli_parse_u64(arg, 1, 3600000, &v))
+			argp_error(state, "--route-ttl takes 1..3600000 ms, not '%s'", arg);
+		a->o.route_ttl_ms = (uint32_t)v;
+		break;
 	case 'r':
 		if (cli_parse_u64(arg, 1, 100000000, &v))
 			argp_error(state,

@@ -31,6 +31,7 @@ struct akv_opts {
 	int nallow;
 	const char *allow[32];
 	uint32_t rate;
+	uint32_t route_ttl_ms; /* trust in the reply route learnt from the socket; 0: 1 s */
 };
 
 struct akv_stats {

@@ -256,6 +256,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: offloadlab kvcache attach --dev DEV [--port PORT] [--capacity N]\n"
 		"                  [--allow CIDR]... [--rate N] [--max-age MS] [--connections N]\n"
+		"                  [--route-ttl MS]\n"
 		"       offloadlab kvcache detach --dev DEV | --all\n"
 		"       offloadlab kvcache stats --dev DEV [--json]\n\n"
 		"  --allow CIDR  answer only these sources (repeat; IPv4 or IPv6); others go to\n"
@@ -286,7 +287,7 @@ static void usage(FILE *f)
 int kvcache_main(int argc, char **argv)
 {
 	const char *sub, *dev = NULL;
-	uint64_t port = 11211, cap = 65536, rate = 0, conns = 0, max_age = 0;
+	uint64_t port = 11211, cap = 65536, rate = 0, conns = 0, max_age = 0, ttl = 0;
 	struct kvc_opts o = { 0 };
 	bool as_json = false, all = false;
 	int i;
@@ -351,6 +352,14 @@ int kvcache_main(int argc, char **argv)
 					v);
 				return EXIT_USAGE;
 			}
+		} else if (!strcmp(argv[i], "--route-ttl")) {
+			if (cli_parse_u64(v, 1, 3600000, &ttl)) {
+				fprintf(stderr,
+					"offloadlab kvcache: --route-ttl takes 1..3600000 ms, not "
+					"'%s'\n",
+					v);
+				return EXIT_USAGE;
+			}
 		} else if (!strcmp(argv[i], "--connections")) {
 			if (cli_parse_u64(v, 2, 1u << 20, &conns)) {
 				fprintf(stderr,
@@ -397,6 +406,7 @@ int kvcache_main(int argc, char **argv)
 	o.rate = (uint32_t)rate;
 	o.connections = (uint32_t)conns;
 	o.max_age_ms = (uint32_t)max_age;
+	o.route_ttl_ms = (uint32_t)ttl;
 	if (!strcmp(sub, "attach"))
 		return cmd_attach(dev, &o);
 	if (!strcmp(sub, "detach"))

@@ -41,7 +41,7 @@ ip netns exec "$C" timeout 20 memcaslap -s 198.18.1.2:11211 -U -t 3s -T 1 -c 8 -
 "$OLAB" kvcache stats --dev olab-$N-b
 ip link show olab-$N-b | grep -q xdp
 bpftool prog show name olab_kvc_tc | grep -q olab_kvc_tc   # on tcx links: 'tc' does not list them
-! tc qdisc show dev olab-$N-b | grep -q clsact             # no qdisc added
+tc qdisc show dev olab-$N-b | grep -q clsact && exit 1             # no qdisc added
 # a write that reaches memcached over loopback (a client on the server's own host) is seen
 MCC="$TOP/tests/e2e/mcclient.py"
 ip netns exec $C "\$MCC" tcp 198.18.1.2:11211 'set lbk 0 0 3\r\nold\r\n' | grep -q STORED
@@ -90,7 +90,7 @@ ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get ttk\r\n' | grep -qx 'END.'
 kill $MC
 for i in \$(seq 1 100); do kill -0 $MC 2>/dev/null || break; sleep 0.05; done
 "$OLAB" kvcache stats --dev olab-$N-b | grep -qE '^memcached went away \(flush\) +[1-9]'
-! ip netns exec $C timeout 10 "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' 2>/dev/null
+ip netns exec $C timeout 10 "\$MCC" udp 198.18.1.2:11211 'get lbk\r\n' 2>/dev/null && exit 1
 memcached -u root -l 198.18.1.2 -p 11211 -U 11211 -t 1 -m 64 &
 echo \$! > "$TMP/mc2.pid"
 for i in \$(seq 1 100); do "\$MCC" tcp 198.18.1.2:11211 'version\r\n' >/dev/null 2>&1 && break; sleep 0.05; done
@@ -114,11 +114,11 @@ ip netns exec $C "\$MCC" udp 198.18.1.2:11211 'get tfk\r\n' | grep -q new
 exec 7>&-
 wait \$holder
 "$OLAB" kvcache detach --dev olab-$N-b
-! ip link show olab-$N-b | grep -q 'prog/xdp'
-! ip link show lo | grep -q 'prog/xdp'
+ip link show olab-$N-b | grep -q 'prog/xdp' && exit 1
+ip link show lo | grep -q 'prog/xdp' && exit 1
 for i in \$(seq 1 50); do bpftool prog show name olab_kvc_tc | grep -q olab_kvc_tc || break; sleep 0.1; done
-! bpftool prog show name olab_kvc_tc | grep -q olab_kvc_tc   # no TC program left anywhere
-! tc qdisc show dev olab-$N-b | grep -q clsact
+bpftool prog show name olab_kvc_tc | grep -q olab_kvc_tc && exit 1   # no TC program left anywhere
+tc qdisc show dev olab-$N-b | grep -q clsact && exit 1
 "$OLAB" kvcache stats --dev olab-$N-b && exit 1 # detached: nothing to read
 
 # pins are keyed by namespace and ifindex: a same-named device elsewhere is another device
@@ -128,7 +128,7 @@ nsenter --net=/run/netns/$C ip link add olab-$N-b type veth peer name olab-$N-x
 nsenter --net=/run/netns/$C "$OLAB" kvcache detach --dev olab-$N-b && exit 1
 ip link show olab-$N-b | grep -q xdp                 # still attached here
 "$OLAB" kvcache detach --dev olab-$N-b
-! ip link show olab-$N-b | grep -q 'prog/xdp'
+ip link show olab-$N-b | grep -q 'prog/xdp' && exit 1
 echo done
 echo done
 SH
