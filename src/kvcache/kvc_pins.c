@@ -52,11 +52,48 @@ static bool same_mounts(int pid, int other)
 	return !stat(a, &sa) && !stat(b, &sb) && sa.st_ino == sb.st_ino;
 }
 
+/* Whether root holds a kvcache of this network namespace. */
+static bool has_pins(const char *root)
+{
+	return kvc_each_pins(root, NULL, NULL) > 0;
+}
+
+/*
+ * Where pins already are (detach, stats): ours, the host's, or the one of the namespace the
+ * command was started from, whichever holds this namespace's cache (a command run last in a
+ * 'bash -c' replaces the shell, and its parent is then outside the shell's namespace).
+ */
+static int find_root(char *root, size_t len)
+{
+	char cand[3][64];
+	int i, first = -1;
+
+	snprintf(cand[0], sizeof(cand[0]), "/sys/fs/bpf");
+	snprintf(cand[1], sizeof(cand[1]), "/proc/1/root/sys/fs/bpf");
+	snprintf(cand[2], sizeof(cand[2]), "/proc/%d/root/sys/fs/bpf", (int)getppid());
+	for (i = 0; i < 3; i++) {
+		if (!is_bpffs(cand[i]))
+			continue;
+		if (first < 0)
+			first = i;
+		if (has_pins(cand[i])) {
+			first = i;
+			break;
+		}
+	}
+	if (first < 0)
+		return -ENOENT;
+	snprintf(root, len, "%s", cand[first]);
+	return 0;
+}
+
 int kvc_pin_root(char *root, size_t len, bool mount_it)
 {
 	int ppid = (int)getppid();
 	char p[64];
 
+	if (!mount_it)
+		return find_root(root, len);
 	/* the host's mount namespace: its bpffs stays as long as the host runs */
 	if (same_mounts(0, 1) || (ppid > 1 && same_mounts(0, ppid))) {
 		/* (or this mount namespace outlives the command: its parent shares it) */
@@ -64,8 +101,6 @@ int kvc_pin_root(char *root, size_t len, bool mount_it)
 		if (is_bpffs(root))
 			return 0;
 		if (same_mounts(0, 1) || !is_bpffs("/proc/1/root/sys/fs/bpf")) {
-			if (!mount_it)
-				return -ENOENT;
 			/* as bpftool does: mount it where tools expect it */
 			if (mount("bpf", root, "bpf", 0, "mode=0700"))
 				return log_errno(-errno, "mount the BPF filesystem on %s", root);
@@ -86,14 +121,12 @@ int kvc_pin_root(char *root, size_t len, bool mount_it)
 		snprintf(root, len, "%s", p);
 		return 0;
 	}
-	if (mount_it)
-		fprintf(stderr,
-			"offloadlab kvcache: this command runs in a mount namespace of its own "
-			"that "
-			"ends with it (as under 'ip netns exec'), and the namespace it was started "
-			"from has no BPF filesystem on /sys/fs/bpf to keep the cache in: nothing "
-			"attached. Mount one there (mount -t bpf bpf /sys/fs/bpf), or run "
-			"'nsenter --net=/run/netns/NS offloadlab kvcache ...'\n");
+	fprintf(stderr,
+		"offloadlab kvcache: this command runs in a mount namespace of its own that "
+		"ends with it (as under 'ip netns exec'), and the namespace it was started "
+		"from has no BPF filesystem on /sys/fs/bpf to keep the cache in: nothing "
+		"attached. Mount one there (mount -t bpf bpf /sys/fs/bpf), or run "
+		"'nsenter --net=/run/netns/NS offloadlab kvcache ...'\n");
 	return -ENOENT;
 }
 

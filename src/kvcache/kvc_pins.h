@@ -18,8 +18,10 @@ unsigned long long kvc_netns_id(void);
  * A BPF filesystem where pins outlive this command: the host's (pid 1's mount namespace),
  * else this mount namespace's when it outlives the command, else the one of the namespace
  * the command was started from ('ip netns exec' runs it in a mount namespace of its own that
- * ends with it). With mount, one is mounted where tools expect it if none is there. 0 with
- * the path in root, or -errno (printed when mount is set: nothing was attached).
+ * ends with it). With mount (attach), one is mounted where tools expect it if none is there,
+ * and -errno is printed (nothing attached) when there is none to use; without (detach,
+ * stats), the one of those that holds this namespace's cache. 0 with the path in root, or
+ * -errno.
  */
 int kvc_pin_root(char *root, size_t len, bool mount);
 
