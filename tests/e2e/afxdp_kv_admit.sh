@@ -26,10 +26,20 @@ MCC="$TOP/tests/e2e/mcclient.py"
 # the XDP program's counter: 0 redirected, 1 passed, 2 + enum olab_adm_verdict
 AKV_REDIRECTED=0 BAD_SRC=6 NO_ROUTE=7 BAD_CSUM=8 REFUSED=9 RATE=10
 cnt() {
-	ip netns exec "$S" bpftool -j map dump name akv_counters | python3 -c '
-import json, sys
-k = int(sys.argv[1])
-print(sum(v["value"] for e in json.load(sys.stdin) if e["key"] == k for v in e["values"]))' "$1"
+	# the counters map of the program on our device (never another server's of that name)
+	ip netns exec "$S" python3 -c '
+import json, subprocess, sys
+def j(*a):
+    return json.loads(subprocess.run(["bpftool", "-j"] + list(a), check=True,
+                                      capture_output=True, text=True).stdout)
+xdp = [p for p in j("net", "show", "dev", sys.argv[2])[0]["xdp"]]
+for m in j("prog", "show", "id", str(xdp[0]["id"]))["map_ids"]:
+    if j("map", "show", "id", str(m))["name"] == "akv_counters":
+        k = int(sys.argv[1])
+        print(sum(v["value"] for e in j("map", "dump", "id", str(m))
+                  if e["formatted"]["key"] == k for v in e["formatted"]["values"]))
+        break
+' "$1" olab-$N-b
 }
 wait_cnt() {
 	local i
