@@ -38,6 +38,7 @@
 
 #include "afxdp_kv/afxdp_kv_int.h"
 #include "afxdp_kv/akv_proto.h"
+#include "lib/admit.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
 #include "lib/cli.h"
@@ -367,6 +368,8 @@ static void server_free(struct akv_server *s)
 		if (s->w[i].srv)
 			worker_down(&s->w[i]);
 	bpf_link__destroy(s->link);
+	if (s->learn_fd >= 0)
+		close(s->learn_fd);
 	afxdp_kv_bpf__destroy(s->skel);
 	akv_store_free(&s->store);
 	akv_settings_free(&s->set);
@@ -374,6 +377,29 @@ static void server_free(struct akv_server *s)
 		close(s->udp_fd);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
+}
+
+/*
+ * Who the server answers over AF_XDP: the kvcache's admission rules (olab_admit.bpf.h), with
+ * the reply routes learnt from what its UDP socket sends through the kernel.
+ */
+static int akv_admission(struct akv_server *s)
+{
+	struct adm_opts ao = { .ifindex = s->ifindex,
+			       .rate = s->o.rate,
+			       .route_ttl_ms = s->o.route_ttl_ms,
+			       .nallow = s->o.nallow };
+	int i;
+
+	ao.csum_partial = dev_is_virtual(s->o.dev);
+	for (i = 0; i < s->o.nallow && i < ADM_MAX_ALLOW; i++)
+		ao.allow[i] = s->o.allow[i];
+	i = adm_configure(s->skel->obj, &ao);
+	if (i)
+		return i;
+	s->learn_fd =
+		att_tcx(bpf_program__fd(s->skel->progs.olab_akv_learn), s->ifindex, s->o.dev, true);
+	return s->learn_fd < 0 ? s->learn_fd : 0;
 }
 
 int akv_server_start(const struct akv_opts *o, struct akv_server **out)
@@ -385,6 +411,7 @@ int akv_server_start(const struct akv_opts *o, struct akv_server **out)
 		return -ENOMEM;
 	s->o = *o;
 	s->udp_fd = -1;
+	s->learn_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	s->ifindex = (int)if_nametoindex(o->dev);
 	s->mtu = dev_mtu(o->dev, &s->loopback);
@@ -416,6 +443,9 @@ int akv_server_start(const struct akv_opts *o, struct akv_server **out)
 		log_errno(err, "load the AF_XDP redirect program");
 		goto fail;
 	}
+	err = akv_admission(s);
+	if (err)
+		goto fail;
 	s->link = att_xdp(s->skel->progs.olab_akv_redirect, s->ifindex, o->dev);
 	if (!s->link) {
 		err = -errno;

@@ -10,6 +10,7 @@
 #include "afxdp_kv/afxdp_kv_serve.h"
 #include "afxdp_kv/akv_metrics.h"
 #include "kvcache/kvc.h"
+#include "lib/admit.h"
 #include "lib/cli.h"
 #include "lib/log.h"
 
@@ -35,6 +36,18 @@ static const struct argp_option options[] = {
 	{ "behind-kvcache", 'k', NULL, 0,
 	  "Serve behind the kvcache attached to --dev ('offloadlab kvcache attach'): take its "
 	  "misses, reply through TC egress so that it fills",
+	  0 },
+	{ "allow", 'a', "CIDR", 0,
+	  "Answer over AF_XDP only these sources (repeat; IPv4 or IPv6); the others take the "
+	  "kernel's path to the server's UDP socket",
+	  0 },
+	{ "rate", 'r', "N", 0,
+	  "Answer over AF_XDP at most N requests a second to one source address; beyond it the "
+	  "kernel's path (default: no limit)",
+	  0 },
+	{ "route-ttl", 'T', "MS", 0,
+	  "Trust the route of the kernel's last reply to a client this long (default 1000); then "
+	  "one of its requests takes the kernel's path again",
 	  0 },
 	{ "duration", 'D', "SECONDS", 0, "Stop after this long (default: until Ctrl-C)", 0 },
 	{ "textfile", OPT_TEXTFILE, "DIR", 0,
@@ -109,6 +122,32 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 		else
 			argp_error(state, "--format takes text, json or prometheus, not '%s'", arg);
 		break;
+	case 'a': {
+		uint8_t ad[16];
+		int v6, prefix;
+
+		if (adm_parse_cidr(arg, &v6, ad, &prefix) || a->o.nallow >= ADM_MAX_ALLOW)
+			argp_error(
+				state,
+				"--allow takes an address or CIDR (198.18.0.0/15, 2001:db8::/32), "
+				"at most %d, not '%s'",
+				ADM_MAX_ALLOW, arg);
+		a->o.allow[a->o.nallow++] = arg;
+		break;
+	}
+	case 'T':
+		if (cli_parse_u64(arg, 1, 3600000, &v))
+			argp_error(state, "--route-ttl takes 1..3600000 ms, not '%s'", arg);
+		a->o.route_ttl_ms = (uint32_t)v;
+		break;
+	case 'r':
+		if (cli_parse_u64(arg, 1, 100000000, &v))
+			argp_error(state,
+				   "--rate takes answers per second per source, 1..100000000, not "
+				   "'%s'",
+				   arg);
+		a->o.rate = (uint32_t)v;
+		break;
 	case ARGP_KEY_ARG:
 		if (state->arg_num > 0 ||
 		    (strcmp(arg, "serve") && strcmp(arg, "stats") && strcmp(arg, "cleanup")))
@@ -125,6 +164,10 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 			argp_error(state, "%s needs --dev IFACE", a->cmd);
 		if (a->o.queue + a->o.threads > 64)
 			argp_error(state, "--queue + --threads is at most 64");
+		if (a->o.behind_cache && (a->o.nallow || a->o.rate))
+			argp_error(state,
+				   "behind the kvcache, its own --allow and --rate apply: give "
+				   "them to 'offloadlab kvcache attach'");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -148,10 +191,12 @@ int afxdp_kv_main(int argc, char **argv)
 		"docs/kvcache.md), its datagrams taken from XDP straight into user space (AF_XDP), "
 		"one worker per receive queue of the device; everything else goes to the kernel. "
 		"An LRU table within --memory. Zero-copy where the device has it, copy mode "
-		"otherwise (said at start). Stops on Ctrl-C, SIGTERM or SIGHUP and prints what it "
-		"served. While it serves, its counters are published once a second for 'stats' "
-		"("
-		"/run/offloadlab/afxdp-kv-*.stats); 'cleanup' removes what a killed server "
+		"otherwise (said at start). Over AF_XDP it answers only what the kernel would "
+		"deliver to its socket, from where the kernel would send its reply (the kvcache's "
+		"rules, docs/kvcache.md); the rest takes the kernel's path to its UDP socket. "
+		"Stops on Ctrl-C, SIGTERM or SIGHUP and prints what it served. While it serves, "
+		"its counters are published once a second for 'stats' "
+		"(/run/offloadlab/afxdp-kv-*.stats); 'cleanup' removes what a killed server "
 		"left (serve does it too when it starts)."
 		"\vExamples:\n"
 		"  offloadlab afxdp-kv serve --dev veth1\n"

@@ -55,6 +55,7 @@ struct akv_server {
 	struct akv_opts o;
 	struct afxdp_kv_bpf *skel;
 	struct bpf_link *link;
+	int learn_fd; /* the tcx link of olab_akv_learn: the kernel's reply routes */
 	struct akv_store store;
 	struct akv_settings set;
 	pthread_mutex_t lock; /* the table, the settings, every worker's connection */

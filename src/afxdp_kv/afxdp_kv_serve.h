@@ -24,6 +24,16 @@ struct akv_opts {
 	 */
 	bool behind_cache;
 	int xskmap_fd;
+	/*
+	 * Who is answered over AF_XDP (docs/kvcache.md, "In front of a key-value server on
+	 * AF_XDP"): sources in these CIDRs only (none: any), at most rate answers a second to
+	 * one source (0: no limit); the rest takes the kernel's path to the UDP socket. Behind
+	 * the cache, its own --allow and --rate apply instead.
+	 */
+	int nallow;
+	const char *allow[32];
+	uint32_t rate;
+	uint32_t route_ttl_ms; /* trust in the reply route learnt from the socket; 0: 1 s */
 };
 
 struct akv_stats {

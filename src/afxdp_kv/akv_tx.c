@@ -45,6 +45,32 @@ void akv_tx_kick(struct worker *w)
 	w->tx_pending = 0;
 }
 
+/*
+ * Every frame on the TX ring sent, before a reply leaves another way (the UDP socket): memcached
+ * answers in order, and a reply through the socket must not overtake the frames of an earlier
+ * one still on the ring (copy mode sends at most 32 a kick). Waits at most TX_WAIT_TRIES ms.
+ */
+static void tx_flush(struct worker *w)
+{
+	int tries;
+
+	if (!w->xsk)
+		return;
+	for (tries = 0; tries < TX_WAIT_TRIES; tries++) {
+		unsigned int before;
+
+		akv_tx_reclaim(w);
+		if (w->nfree == FRAMES - RX_FRAMES)
+			return;
+		before = w->nfree;
+		kick(w);
+		akv_tx_reclaim(w);
+		if (w->nfree == before)
+			poll(&(struct pollfd){ .fd = xsk_socket__fd(w->xsk), .events = POLLOUT }, 1,
+			     1);
+	}
+}
+
 /* A free frame and a slot on the TX ring, waiting for the ring to drain when it is full. */
 static int tx_slot(struct worker *w, __u32 *idx)
 {
@@ -161,6 +187,7 @@ void akv_tx_send(void *ctx, const struct akv_peer *to, const struct iovec *iov, 
 					  .sin_port = p.sport,
 					  .sin_addr.s_addr = p.saddr };
 
+		tx_flush(w);
 		if (sendto(w->srv->udp_fd, dgram + sizeof(*u), len, 0, (struct sockaddr *)&sa,
 			   sizeof(sa)) == (ssize_t)len)
 			w->replies++;

@@ -91,7 +91,7 @@ static const struct {
 	[KVC_DESYNC] = { F_TCP_LOST, "desync" },
 	[KVC_NO_ROOM] = { F_PASSED, "no_frame_room" },
 	[KVC_UNREAD_DGRAM] = { F_FLUSHES, "datagram_not_read_whole" },
-	[KVC_NOT_LOCAL] = { F_PASSED, "not_addressed_to_host" },
+	[KVC_NOT_LOCAL] = { F_PASSED, "not_on_attach_device" },
 	[KVC_SRC_REFUSED] = { F_PASSED, "source_not_allowed" },
 	[KVC_RATE_LIMITED] = { F_PASSED, "source_over_rate" },
 	[KVC_BAD_FRAME] = { F_PASSED, "bad_frame" },
@@ -99,6 +99,12 @@ static const struct {
 	[KVC_OPAQUE] = { F_FLUSHES, "fragment_or_ext_header" },
 	[KVC_SERVER_GONE] = { F_FLUSHES, "memcached_gone" },
 	[KVC_NO_SERVER] = { F_PASSED, "memcached_down" },
+	[KVC_BAD_SRC] = { F_PASSED, "source_kernel_drops" },
+	[KVC_NO_ROUTE] = { F_PASSED, "not_where_kernel_replies" },
+	[KVC_BAD_CSUM] = { F_PASSED, "bad_udp_checksum" },
+	[KVC_IGNORED] = { F_EVENTS, "datagram_ignored" },
+	[KVC_LATE_REPLY] = { F_FLUSHES, "reply_after_window" },
+	[KVC_EXPIRED] = { F_EVENTS, "window_ended_without_reply" },
 };
 
 const char *kvc_prom_family(int counter, const char **label_value)

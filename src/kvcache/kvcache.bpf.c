@@ -47,6 +47,8 @@
 #define KVC_LOOP(n, cb, ctx) bpf_loop(n, cb, ctx, 0)
 #endif
 #include "kvcache/kvcache.h"
+#define OLAB_ADM_FUNC KVC_FUNC
+#include "olab_admit.bpf.h"
 
 #include "kvcache/bpf/kvc_maps.bpf.h"
 #include "kvcache/bpf/kvc_parse.bpf.h"
@@ -71,8 +73,13 @@ static __always_inline int kvc_xdp_run(struct xdp_md *ctx)
 		return XDP_PASS;
 	ret = parse_flow(s->hdr, flen, 1, &f);
 	if (ret == PF_UNKNOWN) {
-		/* it may carry a write (a fragment, perhaps), and nothing says which request */
-		flush_hold(now, KVC_FRAG_HOLD_NS);
+		/*
+		 * It may carry a write (a fragment, perhaps), and nothing says which request or
+		 * which source port: flush, forget the expiries learnt, hold fills until it can
+		 * no longer be reassembled and run.
+		 */
+		__sync_fetch_and_add(&mepoch, 1);
+		flush_hold(now, cfg_frag_hold_ns + cfg_reply_wait_ns, KVC_HOLD_FRAGMENT);
 		count(KVC_OPAQUE);
 		return XDP_PASS;
 	}
@@ -101,8 +108,9 @@ static __always_inline int handoff(struct xdp_md *ctx)
 	struct ethhdr *eth = data;
 	struct iphdr *ip = (void *)(eth + 1);
 	struct udphdr *udp;
-	__u32 zero = 0;
+	__u32 zero = 0, hn, v;
 	struct kvc_cfg *cfg = bpf_map_lookup_elem(&kvc_config, &zero);
+	struct scratch *s;
 
 	if (!cfg || !cfg->xsk_handoff || (void *)(ip + 1) > data_end ||
 	    eth->h_proto != bpf_htons(ETH_P_IP) || ip->ihl < 5 || ip->protocol != IPPROTO_UDP ||
@@ -111,6 +119,22 @@ static __always_inline int handoff(struct xdp_md *ctx)
 	udp = (void *)ip + ip->ihl * 4;
 	if ((void *)(udp + 1) > data_end || udp->dest != bpf_htons(cfg_port))
 		return XDP_PASS;
+	/*
+	 * The server answers what it takes from its socket by itself, as the hit path does:
+	 * the same admission, or the kernel's path (its UDP socket) takes the request.
+	 */
+	s = bpf_map_lookup_elem(&scratch_map, &zero);
+	hn = (__u32)(data_end - data);
+	if (!s || hn < 42)
+		return XDP_PASS;
+	if (bpf_xdp_load_bytes(ctx, 0, s->hdr, bounded((hn > 128 ? 128 : hn) - 1, 127) + 1))
+		return XDP_PASS;
+	v = olab_adm_check(ctx, s->hdr, sizeof(s->hdr), (__u32)(data_end - data),
+			   (struct olab_adm_buf *)s->out, bpf_ktime_get_ns());
+	if (v) {
+		count(adm_counter(v));
+		return XDP_PASS;
+	}
 	return bpf_redirect_map(&kvc_xsks, ctx->rx_queue_index, XDP_PASS);
 }
 
@@ -133,12 +157,17 @@ int olab_kvc_tc(struct __sk_buff *skb)
 	struct flow f;
 
 	if (!s || hn < 42 || bpf_skb_load_bytes(skb, 0, s->hdr, bounded(hn - 1, 127) + 1))
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
 	if (parse_flow(s->hdr, skb->len, 0, &f) || f.opaque)
-		return TC_ACT_OK;
+		return TC_ACT_UNSPEC;
+	/* memcached's own reply: where the kernel sends it is where hits may be answered */
+	olab_adm_learn(skb, s->hdr, hn, cfg_port, now);
 	if (f.proto == IPPROTO_UDP)
-		return udp_out(skb, s, &f, now);
-	return tcp_out(skb, s, &f);
+		udp_out(skb, s, &f, now);
+	else
+		tcp_out(skb, s, &f, now);
+	/* only a reader: the programs after it (tcx, or filters) still run */
+	return TC_ACT_UNSPEC;
 }
 
 /* Pinned with the cache so that detach and stats find what attach did. */
@@ -194,6 +223,50 @@ SEC("cgroup/post_bind6")
 int olab_kvc_bind6(struct bpf_sock *sk)
 {
 	return bound(sk);
+}
+
+/*
+ * memcached reads a datagram from a source whose first fragment the cache could not read
+ * (suspect): it may be that datagram, reassembled, and change any item's expiry. Runs in its
+ * recvmsg, before memcached sees the datagram.
+ */
+static __always_inline int received(struct bpf_sock_addr *ctx, int v6)
+{
+	struct kvc_suspect_key k = { .port = (__u16)ctx->user_port, .v6 = (__u8)v6 };
+	__u64 cookie = bpf_get_socket_cookie(ctx), now;
+	struct kvc_suspect *v;
+
+	if (!bpf_map_lookup_elem(&server_socks, &cookie))
+		return 1;
+	if (v6) {
+		k.addr[0] = ctx->user_ip6[0];
+		k.addr[1] = ctx->user_ip6[1];
+		k.addr[2] = ctx->user_ip6[2];
+		k.addr[3] = ctx->user_ip6[3];
+	} else {
+		k.addr[0] = ctx->user_ip4;
+	}
+	v = bpf_map_lookup_elem(&suspects, &k);
+	if (!v) {
+		k.port = 0;
+		v = bpf_map_lookup_elem(&suspects, &k);
+	}
+	now = bpf_ktime_get_ns();
+	if (v && now < v->until_ns)
+		__sync_fetch_and_add(&mepoch, 1);
+	return 1;
+}
+
+SEC("cgroup/recvmsg4")
+int olab_kvc_recv4(struct bpf_sock_addr *ctx)
+{
+	return received(ctx, 0);
+}
+
+SEC("cgroup/recvmsg6")
+int olab_kvc_recv6(struct bpf_sock_addr *ctx)
+{
+	return received(ctx, 1);
 }
 
 /* One of the sockets memcached bound closes: it is stopping (or restarting, empty). */

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -178,6 +179,31 @@ void att_tc_detach(struct att_tc *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* The tcx attach points (kernel 6.6), which this libbpf and these UAPI headers predate. */
+#define ATT_TCX_INGRESS 46
+#define ATT_TCX_EGRESS 47
+#define ATT_F_BEFORE (1U << 3)
+
+int att_tcx(int prog_fd, int ifindex, const char *ifname, bool egress)
+{
+	union bpf_attr attr;
+	int err = check_dev(ifindex, ifname), fd;
+
+	if (err)
+		return err;
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (__u32)prog_fd;
+	attr.link_create.target_ifindex = (__u32)ifindex;
+	attr.link_create.attach_type = egress ? ATT_TCX_EGRESS : ATT_TCX_INGRESS;
+	/* first: it only reads, and sees every packet before anyone may drop or redirect it */
+	attr.link_create.flags = ATT_F_BEFORE;
+	fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		return log_errno(-errno, "attach a TC %s program to %s (tcx, kernel 6.6 or later)",
+				 egress ? "egress" : "ingress", ifname);
+	return fd;
+}
+
 struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifname)
 {
 	struct bpf_link *l;
@@ -244,6 +270,25 @@ bool dev_is_veth(const char *ifname)
 		veth = !strcmp(info.driver, "veth");
 	close(fd);
 	return veth;
+}
+
+bool dev_is_virtual(const char *ifname)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool virt = true;
+
+	if (fd < 0)
+		return true;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&info;
+	/* a device on a bus (PCI, USB, a VM's virtio) has its address there */
+	if (ioctl(fd, SIOCETHTOOL, &ifr) == 0 && info.bus_info[0])
+		virt = false;
+	close(fd);
+	return virt;
 }
 
 char dev_threaded_get(const char *ifname)

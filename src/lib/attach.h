@@ -34,6 +34,12 @@ int att_tc_remove_left(int ifindex, enum bpf_tc_attach_point where, __u32 handle
 /* Whether the device (this namespace) has any TC filter, ingress or egress ('tc' asked). */
 bool att_tc_has_filters(int ifindex);
 
+/*
+ * A TC program through a tcx link (no qdisc to add or remove, and gone with the link's last
+ * reference), first on the device's ingress or egress. The link's fd, or -errno (printed).
+ */
+int att_tcx(int prog_fd, int ifindex, const char *ifname, bool egress);
+
 /* Native (driver) XDP through a bpf_link, which the kernel removes if this process dies. */
 struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifname);
 
@@ -45,6 +51,11 @@ struct bpf_link *att_xdp(struct bpf_program *prog, int ifindex, const char *ifna
  */
 /* Whether the device (this namespace) is a veth, by its driver's name. */
 bool dev_is_veth(const char *ifname);
+/*
+ * Whether it is a virtual device (veth, loopback, a bridge: no bus address), where a local
+ * sender's frames may carry a partial UDP checksum the stack completes.
+ */
+bool dev_is_virtual(const char *ifname);
 
 struct xdp_pass_bpf;
 struct xdp_pass_link {

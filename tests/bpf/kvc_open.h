@@ -9,12 +9,35 @@
 #include "kvcache/kvcache.h"
 #include "kvcache.skel.h"
 
+#include "lib/admit.h"
+
 #ifndef SERVER_IP
 #define SERVER_IP 0xc6120002u
 #endif
+#ifndef CLIENT_IP
+#define CLIENT_IP 0xc6120001u
+#endif
 
-/* The server's addresses in these tests: what the cache is told is this host's. */
+/* The server's and the client's MACs in these tests. */
 static const uint8_t kv_server_mac[6] = { 2, 0, 0, 0, 0, 2 };
+static const uint8_t kv_client_mac[6] = { 2, 0, 0, 0, 0, 1 };
+/* The IPv6 client and server: 2001:db8::1 and ::2. */
+static const uint8_t kv_client6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t kv_server6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+
+/*
+ * Tell sk that memcached just answered the test client (v4 and v6) from the test server on
+ * the loopback (where test-run's frames come in): the route its TC program would learn.
+ */
+static inline int kv_routes(struct kvcache_bpf *sk)
+{
+	int err = kvc_configure_raw(sk->obj, 1, kv_server_mac, htonl(SERVER_IP), kv_client_mac,
+				    htonl(CLIENT_IP));
+
+	return err ? err
+		   : adm_seed_route(sk->obj, 1, kv_client6, kv_server6, 1, kv_server_mac,
+				    kv_client_mac);
+}
 
 /* memcached's UDP frame header: request id, sequence number, total datagrams, reserved. */
 static inline void kv_frame_hdr(uint8_t *p, uint16_t reqid, uint16_t seq, uint16_t total)
@@ -28,18 +51,14 @@ static inline void kv_frame_hdr(uint8_t *p, uint16_t reqid, uint16_t seq, uint16
 	p[6] = p[7] = 0;
 }
 
-/* Load the kvcache and tell it the test server's MAC and addresses (v4 and 2001:db8::2). */
+/* Load the kvcache and tell it the test server and client (kv_routes). */
 static inline struct kvcache_bpf *kv_open(void)
 {
 	struct kvcache_bpf *sk = kvcache_bpf__open_and_load();
-	struct kvc_addr_key a[2] = { { .v6 = 0 }, { .v6 = 1 } };
 
 	if (!sk)
 		return NULL;
-	a[0].addr[0] = htonl(SERVER_IP);
-	a[1].addr[0] = htonl(0x20010db8);
-	a[1].addr[3] = htonl(2);
-	if (kvc_configure_raw(sk->obj, kv_server_mac, a, 2)) {
+	if (kv_routes(sk)) {
 		kvcache_bpf__destroy(sk);
 		return NULL;
 	}

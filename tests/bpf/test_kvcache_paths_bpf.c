@@ -167,7 +167,7 @@ static void test_ipv6_extension_header(void **state)
 	assert_int_equal(get_k2(), XDP_PASS);
 }
 
-/* A write from a connection the table had no room for: flushed, and no fill after it. */
+/* A write from a connection the table had no room for: flushed, and fills held after it. */
 static void test_tcp_table_full(void **state)
 {
 	uint16_t port;
@@ -178,11 +178,7 @@ static void test_tcp_table_full(void **state)
 	assert_non_null(s);
 	bpf_map__set_max_entries(s->maps.conns, 2);
 	assert_int_equal(kvcache_bpf__load(s), 0);
-	{
-		struct kvc_addr_key a = { .addr = { htonl(SERVER_IP) } };
-
-		assert_int_equal(kvc_configure_raw(s->obj, kv_server_mac, &a, 1), 0);
-	}
+	assert_int_equal(kv_routes(s), 0);
 	for (port = 50000; port < 50002; port++) {
 		kv_tcp(1, port, 100, 1, 0, "", 0);
 		assert_int_equal(run_in(), XDP_PASS);
@@ -193,10 +189,11 @@ static void test_tcp_table_full(void **state)
 	assert_int_equal(run_in(), XDP_PASS);
 	kv_tcp(1, 50002, 101, 0, 0, TXT("delete k2\r\n"));
 	assert_int_equal(run_in(), XDP_PASS);
-	assert_int_equal(kv_counter(s, KVC_UNTRACKED), 1);
+	assert_true(kv_counter(s, KVC_UNTRACKED) >= 1);
 	assert_int_equal(get_k2(), XDP_PASS);
-	/* and nothing fills any more: its later writes could not be seen */
-	assert_int_equal(s->bss->gopen > 0, 1);
+	/* and nothing fills for a while: its later writes could not be seen (each holds again) */
+	assert_true(s->bss->fill_block_until > 0);
+	assert_int_equal(s->bss->hold_why, KVC_HOLD_TCP);
 }
 
 /* A UDP set answered STORED, then a GET and its reply: did the reply fill? */
@@ -209,7 +206,7 @@ static int set_then_get_fills(const char *key, const char *set_line)
 	kv_udp(1, id, 0, 1, set_line, strlen(set_line));
 	assert_int_equal(run_in(), XDP_PASS);
 	kv_udp(0, id, 0, 1, TXT("STORED\r\n"));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), (uint32_t)TC_ACT_UNSPEC);
 	id = next_id++;
 	snprintf(line, sizeof(line), "get %s\r\n", key);
 	kv_udp(1, id, 0, 1, line, strlen(line));
@@ -217,7 +214,7 @@ static int set_then_get_fills(const char *key, const char *set_line)
 	snprintf(reply, sizeof(reply), "VALUE %s 0 1\r\nv\r\nEND\r\n", key);
 	fills = kv_counter(s, KVC_FILL);
 	kv_udp(0, id, 0, 1, reply, strlen(reply));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), (uint32_t)TC_ACT_UNSPEC);
 	return kv_counter(s, KVC_FILL) == fills + 1;
 }
 
@@ -234,7 +231,7 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 	kv_udp(1, id, 0, 1, TXT("ms k 1 T5\r\nv\r\n"));		      /* meta set, 5 s TTL */
 	assert_int_equal(run_in(), XDP_PASS);
 	kv_udp(0, id, 0, 1, TXT("HD\r\n"));
-	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
+	assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), (uint32_t)TC_ACT_UNSPEC);
 	/* seconds later (past the hold after an unread datagram), a GET: memcached answers,
 	 * but the cache does not know the item's expiry any more */
 	s->bss->fill_block_until = 0;
@@ -246,7 +243,8 @@ static void test_unreadable_expiry_forgets_what_was_learnt(void **state)
 		kv_udp(1, g, 0, 1, TXT("get k\r\n"));
 		assert_int_equal(run_in(), XDP_PASS);
 		kv_udp(0, g, 0, 1, TXT("VALUE k 0 1\r\nv\r\nEND\r\n"));
-		assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)), 0);
+		assert_int_equal(kv_run(bpf_program__fd(s->progs.olab_kvc_tc)),
+				 (uint32_t)TC_ACT_UNSPEC);
 		assert_int_equal(kv_counter(s, KVC_FILL), fills);
 		v = kv_cached(s, "k");
 		assert_true(!v || v->epoch != s->data->epoch); /* nothing current to serve */

@@ -69,7 +69,7 @@ ip netns exec "$S" unshare -m bash -s >"$TMP/kv" 2>&1 <<SH || { cat "$TMP/kv" >&
 set -e
 mount -t bpf bpf /sys/fs/bpf
 "$OLAB" afxdp-kv serve --dev olab-$N-b --behind-kvcache 2>/dev/null && exit 3 # no cache yet
-"$OLAB" kvcache attach --dev olab-$N-b
+"$OLAB" kvcache attach --dev olab-$N-b --route-ttl 600000 # hits: the reply route trusted a while
 "$OLAB" afxdp-kv serve --dev olab-$N-b --behind-kvcache --duration 30 > "$TMP/out2" 2>&1 &
 SP=\$!
 sleep 1

@@ -211,10 +211,9 @@ static void kvcache_variant(struct result *r, int v, int n, double empty)
 	}
 	{
 		/* the test frame's server: what this build of the cache is told is this host */
-		static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 2 };
-		struct kvc_addr_key dst = { .addr = { htonl(0xc6120002) } };
+		static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 2 }, cmac[6] = { 2, 0, 0, 0, 0, 1 };
 
-		if (kvc_configure_raw(obj, mac, &dst, 1)) {
+		if (kvc_configure_raw(obj, 1, mac, htonl(0xc6120002), cmac, htonl(0xc6120001))) {
 			metric_unavailable(m, "could not configure the cache's addresses");
 			bpf_object__close(obj);
 			return;

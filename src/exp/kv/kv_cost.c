@@ -187,7 +187,7 @@ void kv_costs_testrun(struct result *r, bool quick)
 {
 	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 2 };
 	static struct kvc_val val;
-	struct kvc_addr_key dst = { .addr = { htonl(0xc6120002) } };
+	static const uint8_t cmac[6] = { 2, 0, 0, 0, 0, 1 };
 	struct kvc_key key = { .len = 4, .b = "hitk" };
 	struct kvcache_bpf *sk = kvcache_bpf__open_and_load();
 	struct xdp_pass_bpf *ep = xdp_pass_bpf__open_and_load();
@@ -216,7 +216,8 @@ void kv_costs_testrun(struct result *r, bool quick)
 		m[i] = result_add(r, ids[i], labels[i], "ns", METHOD_TESTRUN);
 	if (sk)
 		get.prog = bpf_program__fd(sk->progs.olab_kvc_xdp);
-	if (!sk || !ep || kvc_configure_raw(sk->obj, mac, &dst, 1)) {
+	if (!sk || !ep ||
+	    kvc_configure_raw(sk->obj, 1, mac, htonl(0xc6120002), cmac, htonl(0xc6120001))) {
 		for (i = 0; i < NPATH; i++)
 			metric_unavailable(m[i],
 					   "could not load a copy of the kvcache to test-run");
@@ -239,10 +240,10 @@ void kv_costs_testrun(struct result *r, bool quick)
 					 XDP_PASS, NULL, &s);
 		else if (i == 2)
 			err = tr_samples(prog, bpf_program__fd(ep->progs.olab_xdp_pass), fr, lr, n,
-					 0 /* TC_ACT_OK */, &get, &s);
+					 (uint32_t)-1 /* TC_ACT_UNSPEC: a reader */, &get, &s);
 		else
 			err = tr_samples(prog, bpf_program__fd(ep->progs.olab_xdp_pass), ff, lf, n,
-					 0 /* TC_ACT_OK */, NULL, &s);
+					 (uint32_t)-1 /* TC_ACT_UNSPEC: a reader */, NULL, &s);
 		if (err)
 			metric_unavailable(m[i], "the test frame did not take the path (%s)",
 					   strerror(-err));

@@ -24,10 +24,11 @@ KVC_FUNC int kvc_fill_item(struct scratch *s, struct kvc_ticket_key *tk, __u32 n
 		return (int)(s->v.head_len + s->v.bytes + 2);
 	f = bpf_map_lookup_elem(&fence, &tk->bucket);
 	m = bpf_map_lookup_elem(&meta, &s->key);
-	if (!f || f->seq != t->seq || f->open || t->gseq != gseq || gopen || t->epoch != epoch ||
-	    now < fill_block_until) {
+	if (!f || f->seq != t->seq || win_holds(&f->w, now) || t->gseq != gseq ||
+	    global_holds(now) || t->epoch != epoch || now < fill_block_until) {
 		count(KVC_FILL_FENCED);
-	} else if (!m || !m->known || m->epoch != t->epoch || s->v.bytes > KVC_VAL_MAX) {
+	} else if (!m || !m->known || m->epoch != t->mepoch || t->mepoch != mepoch ||
+		   s->v.bytes > KVC_VAL_MAX) {
 		count(s->v.bytes > KVC_VAL_MAX ? KVC_TOO_BIG : KVC_NOT_CACHEABLE);
 	} else if (s->v.head_len + s->v.bytes + 2 <= n) {
 		__u64 seq = t->seq, g = t->gseq;
@@ -55,7 +56,7 @@ KVC_FUNC int kvc_fill_item(struct scratch *s, struct kvc_ticket_key *tk, __u32 n
 			return -1;
 		bpf_map_update_elem(&cache, &s->key, &s->val, BPF_ANY);
 		/* a write may have come in meanwhile on another CPU: check again */
-		if (f->seq != seq || f->open || gseq != g || gopen) {
+		if (f->seq != seq || win_holds(&f->w, now) || gseq != g || global_holds(now)) {
 			bpf_map_delete_elem(&cache, &s->key);
 			count(KVC_FILL_FENCED);
 		} else {
@@ -83,7 +84,7 @@ static __always_inline int udp_out(struct __sk_buff *skb, struct scratch *s, con
 	rk.reqid = (__u16)(h[0] | h[1] << 8);
 	p = bpf_map_lookup_elem(&udp_pending, &rk);
 	if (p) {
-		close_pending(p);
+		close_pending(p, now);
 		bpf_map_delete_elem(&udp_pending, &rk);
 		return TC_ACT_OK;
 	}
@@ -113,7 +114,17 @@ static __always_inline int udp_out(struct __sk_buff *skb, struct scratch *s, con
  * One reply unit at the start of s->req (n bytes) for the oldest queued command: returns the
  * bytes it takes (a VALUE item's data may run past n), or -1 when it cannot be followed.
  */
-KVC_FUNC int kvc_reply_unit(struct scratch *s, struct kvc_conn *c, __u32 n)
+/* The windows a queued command holds, as a kvc_pending. */
+static __always_inline void entry_pending(const struct kvc_entry *e, struct kvc_pending *p)
+{
+	p->n = e->n;
+	p->all = e->all;
+	p->ggen = e->ggen;
+	p->until_ms = e->until_ms;
+	__builtin_memcpy(p->bucket, e->bucket, sizeof(p->bucket));
+}
+
+KVC_FUNC int kvc_reply_unit(struct scratch *s, struct kvc_conn *c, __u32 n, __u64 now)
 {
 	struct kvc_entry *e;
 	struct mc_tokens t;
@@ -130,10 +141,8 @@ KVC_FUNC int kvc_reply_unit(struct scratch *s, struct kvc_conn *c, __u32 n)
 		e = &c->q[c->head & (KVC_FIFO - 1)];
 		if (e->kind != KVC_K_NOREPLY)
 			break;
-		p.n = e->n;
-		p.all = e->all;
-		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
-		close_pending(&p);
+		entry_pending(e, &p);
+		close_pending(&p, now);
 		c->head++;
 	}
 	if (c->head == c->tail)
@@ -146,22 +155,30 @@ KVC_FUNC int kvc_reply_unit(struct scratch *s, struct kvc_conn *c, __u32 n)
 		return -1;
 	/* END, or the one line of any other reply (an error line ends a read too) */
 	{
-		struct kvc_pending p = { .n = e->n, .all = e->all };
+		struct kvc_pending p;
 
-		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
-		close_pending(&p);
+		entry_pending(e, &p);
+		close_pending(&p, now);
 	}
 	c->head++;
 	return (int)t.line_len;
 }
 
-static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, const struct flow *f)
+static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, const struct flow *f,
+				   __u64 now)
 {
 	struct kvc_conn *c = bpf_map_lookup_elem(&conns, &f->ck);
 	__u32 off, i;
 
-	if (!c)
+	if (!c) {
+		/*
+		 * A connection not followed (no room for it, or older than the cache): its
+		 * replies leaving means memcached reads on, and may run any write it holds.
+		 */
+		if (f->plen && !f->fin)
+			untracked(now);
 		return TC_ACT_OK;
+	}
 	if (f->syn) {
 		c->next_out = f->tseq + 1;
 		c->out_known = 1;
@@ -169,13 +186,17 @@ static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, con
 	}
 	if (f->fin) {
 		/* the server is done with this connection: what it did not run, it never will */
-		conn_close_all(c);
+		conn_close_all(c, now);
 		bpf_map_delete_elem(&conns, &f->ck);
 		return TC_ACT_OK;
 	}
-	if (c->desync || !f->plen)
+	if (!f->plen)
 		return TC_ACT_OK;
-	if (kvc_in_order(c, f, c->out_known, &c->next_out, &c->skip_out, &off) <= 0)
+	if (c->desync) {
+		desync(c, now); /* memcached answers on: it may run what it held */
+		return TC_ACT_OK;
+	}
+	if (kvc_in_order(c, f, c->out_known, &c->next_out, &c->skip_out, &off, now) <= 0)
 		return TC_ACT_OK;
 	for (i = 0; i < 32; i++) {
 		__u32 rest, n;
@@ -185,12 +206,12 @@ static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, con
 			break;
 		n = kvc_chunk(f, off, &rest);
 		if (n < 1 || KVC_LOAD(bpf_skb_load_bytes, skb, s, f, off, n)) {
-			desync(c);
+			desync(c, now);
 			return TC_ACT_OK;
 		}
-		adv = kvc_reply_unit(s, c, n);
+		adv = kvc_reply_unit(s, c, n, now);
 		if (adv <= 0) {
-			desync(c);
+			desync(c, now);
 			return TC_ACT_OK;
 		}
 		if ((__u32)adv > rest) {
@@ -200,7 +221,7 @@ static __always_inline int tcp_out(struct __sk_buff *skb, struct scratch *s, con
 		off += (__u32)adv;
 	}
 	if (off < f->plen)
-		desync(c);
+		desync(c, now);
 	return TC_ACT_OK;
 }
 

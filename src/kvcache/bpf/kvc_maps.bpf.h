@@ -4,10 +4,18 @@
 #define OLAB_KVC_MAPS_BPF_H
 
 const volatile __u16 cfg_port = 11211;
-__u64 epoch = 1;	/* flush_all moves it: older entries are gone */
+/* how long a write's window waits for its reply; a fragment's: and the reassembly timeout */
+const volatile __u64 cfg_reply_wait_ns = KVC_REPLY_WAIT_NS;
+const volatile __u64 cfg_frag_hold_ns = KVC_FRAG_HOLD_NS;
+__u64 epoch = 1; /* flush_all moves it: older entries are gone */
+/*
+ * Moves when a write the cache could not read may have changed any item's expiry: what was
+ * learnt before it (kvc_meta.epoch) is not trusted after it.
+ */
+__u64 mepoch = 1;
 __u64 gseq;		/* moves with every global window */
-__s64 gopen;		/* global windows open: no fills meanwhile */
-__u64 fill_block_until; /* a delayed flush_all: no fills until it has happened */
+__u64 fill_block_until; /* no fills until then (a delayed flush_all, ...) */
+__u32 hold_why;		/* enum kvc_hold: what set fill_block_until last */
 /*
  * Set when memcached's UDP socket or TCP listener on cfg_port closes (in its network
  * namespace): everything cached goes (the epoch moves) and no GET is answered until a socket
@@ -21,6 +29,22 @@ struct {
 	__type(key, __u32);
 	__type(value, struct kvc_fence);
 } fence SEC(".maps");
+
+/* The global window: flush_all, a write the cache could not read (no fills meanwhile). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kvc_win);
+} gwin SEC(".maps");
+
+/* Sources of unread first fragments, each removed by its timer (kvc_suspect). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct kvc_suspect_key);
+	__type(value, struct kvc_suspect);
+} suspects SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -63,36 +87,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct kvc_cfg);
 } kvc_config SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 256);
-	__type(key, struct kvc_addr_key);
-	__type(value, __u8);
-} local_addrs SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 256);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct kvc_lpm4);
-	__type(value, __u8);
-} allow4 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(max_entries, 256);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct kvc_lpm6);
-	__type(value, __u8);
-} allow6 SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct kvc_addr_key);
-	__type(value, struct kvc_rate);
-} src_rate SEC(".maps");
 
 OLAB_COUNTERS(KVC_NCOUNTERS)
 

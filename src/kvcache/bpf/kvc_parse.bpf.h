@@ -36,25 +36,9 @@ struct flow {
 	__u32 l4off, poff, plen;
 	__u32 tseq;
 	__u8 proto, v6, syn, fin;
-	__u8 len_ok; /* UDP: its length matches the IP payload; IPv4: the header checksum holds */
 	__u8 vlan, exthdr; /* VLAN tags, IPv6 extension headers: never answered */
 	__u8 opaque;	   /* the first fragment of a datagram: what it carries is unread */
 };
-
-/* The IPv4 header (options included) sums to 0xffff with its checksum in place. */
-static __always_inline int ip4_csum_ok(const __u8 *ip)
-{
-	__u32 sum = 0, i, words = (ip[0] & 15) * 2;
-
-	for (i = 0; i < 30; i++) {
-		if (i >= words)
-			break;
-		sum += (__u32)ip[(2 * i) & 63] << 8 | ip[(2 * i + 1) & 63];
-	}
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return sum == 0xffff;
-}
 
 /* parse_flow: not memcached's traffic, or memcached's but not readable here */
 #define PF_NOT_OURS -1
@@ -165,15 +149,13 @@ static __always_inline int parse_flow(const __u8 *hdr, __u32 frame_len, int clie
 		f->poff = l4 + sizeof(*u);
 		/*
 		 * The stack drops a datagram whose UDP length runs past the IP payload and trims
-		 * one whose UDP length is shorter: memcached reads ulen - 8 bytes. Only a
-		 * datagram whose lengths agree (and, over IPv4, whose header checksum holds) is
-		 * ever answered. A first fragment holds only the start of the datagram.
+		 * one whose UDP length is shorter: memcached reads ulen - 8 bytes. (Only a
+		 * datagram whose lengths agree is ever answered: olab_adm_check.) A first fragment
+		 * holds only the start of the datagram.
 		 */
 		if (!f->opaque) {
 			if (ulen < sizeof(*u) || l4 + ulen > tot)
 				return PF_NOT_OURS;
-			f->len_ok = l4 + ulen == tot &&
-				    (f->v6 || ip4_csum_ok(hdr + ((l3 - 14) & 15) + 14));
 			tot = l4 + ulen;
 		}
 	} else if (f->proto == IPPROTO_TCP) {

@@ -6,38 +6,34 @@
 /* ---- TCP: commands and replies in order, per connection ---- */
 
 /*
- * Lost track of a connection: what it carries may write any key. Flush everything now and
- * on every later segment of it, and fill nothing until it ends.
+ * Lost track of a connection: what it carries may write any key, expiries included. Flush
+ * everything now and on every later segment of it (either way: memcached answering means it
+ * reads on), and hold fills for the reply wait after each: no longer than that once the
+ * connection is quiet, so one connection cannot stop the cache for good.
  */
-static __always_inline void desync(struct kvc_conn *c)
+static __always_inline void desync(struct kvc_conn *c, __u64 now)
 {
-	__sync_fetch_and_add(&epoch, 1);
+	__sync_fetch_and_add(&mepoch, 1);
+	flush_hold(now, cfg_reply_wait_ns, KVC_HOLD_TCP);
 	if (!c->desync) {
 		c->desync = 1;
-		open_global();
 		count(KVC_DESYNC);
 	}
 }
 
 /*
- * A connection the table has no room for cannot be followed, and nothing would say when it
- * ends: flush now and on every such segment, and stop filling for good (a global window that
- * never closes; detach and attach again to start over). Counted once.
+ * A connection the table has no room for (or never saw open) cannot be followed: flush on
+ * each of its segments and hold fills for the reply wait after it.
  */
-__u8 lost_connections;
-
-static __always_inline void untracked(void)
+static __always_inline void untracked(__u64 now)
 {
-	__sync_fetch_and_add(&epoch, 1);
-	if (!lost_connections) {
-		lost_connections = 1;
-		open_global();
-		count(KVC_UNTRACKED);
-	}
+	__sync_fetch_and_add(&mepoch, 1);
+	flush_hold(now, cfg_reply_wait_ns, KVC_HOLD_TCP);
+	count(KVC_UNTRACKED);
 }
 
 /* Close every window a connection holds (it ended, or it is being reused). */
-static __always_inline void conn_close_all(struct kvc_conn *c)
+static __always_inline void conn_close_all(struct kvc_conn *c, __u64 now)
 {
 	__u32 i;
 
@@ -50,12 +46,12 @@ static __always_inline void conn_close_all(struct kvc_conn *c)
 		e = &c->q[c->head & (KVC_FIFO - 1)];
 		p.n = e->n;
 		p.all = e->all;
+		p.ggen = e->ggen;
+		p.until_ms = e->until_ms;
 		__builtin_memcpy(p.bucket, e->bucket, sizeof(p.bucket));
-		close_pending(&p);
+		close_pending(&p, now);
 		c->head++;
 	}
-	if (c->desync)
-		close_global();
 	c->desync = 0;
 }
 
@@ -81,9 +77,11 @@ KVC_FUNC int kvc_tcp_cmd(struct scratch *s, struct kvc_conn *c, __u32 n, __u64 n
 	if (cmd == MC_UNKNOWN || cmd == MC_GET || cmd == MC_GETS) {
 		e->kind = cmd == MC_UNKNOWN ? KVC_K_LINE : KVC_K_READ;
 	} else {
-		invalidate(s, now);
+		invalidate(s, now, cfg_reply_wait_ns);
 		e->n = (__u8)s->pend.n;
 		e->all = (__u8)s->pend.all;
+		e->ggen = s->pend.ggen;
+		e->until_ms = s->pend.until_ms;
 		__builtin_memcpy(e->bucket, s->pend.bucket, sizeof(e->bucket));
 		e->kind = s->r.noreply			      ? KVC_K_NOREPLY
 			  : (cmd == MC_GAT || cmd == MC_GATS) ? KVC_K_READ
@@ -99,12 +97,12 @@ KVC_FUNC int kvc_tcp_cmd(struct scratch *s, struct kvc_conn *c, __u32 n, __u64 n
  * when the stream's order is lost (desync'd). known: whether *next has been learnt yet.
  */
 static __always_inline int kvc_in_order(struct kvc_conn *c, const struct flow *f, int known,
-					__u32 *next, __u32 *skip, __u32 *off)
+					__u32 *next, __u32 *skip, __u32 *off, __u64 now)
 {
 	if (!known || f->tseq != *next) {
 		if (known && (__s32)(f->tseq + f->plen - *next) <= 0)
 			return 0; /* a retransmission of what was seen */
-		desync(c);
+		desync(c, now);
 		return -1;
 	}
 	*next = f->tseq + f->plen;
@@ -125,18 +123,18 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 
 	if (f->syn) {
 		if (c)
-			conn_close_all(c);
+			conn_close_all(c, now);
 		__builtin_memset(&s->conn, 0, sizeof(s->conn));
 		s->conn.next_in = f->tseq + 1;
 		if (bpf_map_update_elem(&conns, &f->ck, &s->conn, BPF_ANY))
-			untracked();
+			untracked(now);
 		return XDP_PASS;
 	}
 	if (!f->plen)
 		return XDP_PASS;
 	if (f->opaque && c) {
 		count(KVC_OPAQUE);
-		desync(c); /* a fragmented segment: its stream cannot be followed */
+		desync(c, now); /* a fragmented segment: its stream cannot be followed */
 		return XDP_PASS;
 	}
 	if (!c) {
@@ -145,16 +143,16 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 		bpf_map_update_elem(&conns, &f->ck, &s->conn, BPF_ANY);
 		c = bpf_map_lookup_elem(&conns, &f->ck);
 		if (c)
-			desync(c);
+			desync(c, now);
 		else
-			untracked();
+			untracked(now);
 		return XDP_PASS;
 	}
 	if (c->desync) {
-		desync(c); /* flush again: this segment may write */
+		desync(c, now); /* flush again: this segment may write */
 		return XDP_PASS;
 	}
-	if (kvc_in_order(c, f, 1, &c->next_in, &c->skip_in, &off) <= 0)
+	if (kvc_in_order(c, f, 1, &c->next_in, &c->skip_in, &off, now) <= 0)
 		return XDP_PASS;
 	for (i = 0; i < 16; i++) {
 		__u32 rest, n;
@@ -164,12 +162,12 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 			break;
 		n = kvc_chunk(f, off, &rest);
 		if (n < 1 || KVC_LOAD(bpf_xdp_load_bytes, ctx, s, f, off, n)) {
-			desync(c);
+			desync(c, now);
 			return XDP_PASS;
 		}
 		adv = kvc_tcp_cmd(s, c, n, now);
 		if (adv <= 0) {
-			desync(c);
+			desync(c, now);
 			return XDP_PASS;
 		}
 		if ((__u32)adv > rest) {
@@ -179,7 +177,7 @@ static __always_inline int tcp_in(struct xdp_md *ctx, struct scratch *s, const s
 		off += (__u32)adv;
 	}
 	if (off < f->plen)
-		desync(c); /* more commands in one segment than followed */
+		desync(c, now); /* more commands in one segment than followed */
 	return XDP_PASS;
 }
 

@@ -162,86 +162,44 @@ static __always_inline int try_hit(struct xdp_md *ctx, struct scratch *s, __u32 
 	return XDP_TX;
 }
 
+/* The counter for a request the shared admission leaves to memcached. */
+static __always_inline __u32 adm_counter(__u32 v)
+{
+	switch (v) {
+	case OLAB_ADM_OK:
+		return 0;
+	case OLAB_ADM_NOT_LOCAL:
+		return KVC_NOT_LOCAL;
+	case OLAB_ADM_UNUSUAL:
+		return KVC_PARSE_PASS;
+	case OLAB_ADM_BAD_FRAME:
+		return KVC_BAD_FRAME;
+	case OLAB_ADM_BAD_SRC:
+		return KVC_BAD_SRC;
+	case OLAB_ADM_NO_ROUTE:
+		return KVC_NO_ROUTE;
+	case OLAB_ADM_BAD_CSUM:
+		return KVC_BAD_CSUM;
+	case OLAB_ADM_REFUSED:
+		return KVC_SRC_REFUSED;
+	default:
+		return KVC_RATE_LIMITED;
+	}
+}
+
 /*
  * Whether the hit path may answer this request at all (docs/kvcache.md, "Security model"):
- * it must be addressed to this host (the device's MAC, one of the host's unicast addresses),
- * come from a plausible unicast source, pass the allow-list and the source's rate. Anything
- * else goes on to memcached, which decides as it always would: the cache never answers where
- * memcached would not, and never more often to a source than it is allowed.
+ * only what memcached's kernel would deliver to it, from where the kernel would send its
+ * reply, within the allow-list and the source's rate (olab_admit.bpf.h). Anything else goes
+ * on to memcached, which decides as it always would.
  */
-static __always_inline __u32 may_answer(struct scratch *s, const struct flow *f, __u64 now)
+static __always_inline __u32 may_answer(struct xdp_md *ctx, struct scratch *s, __u32 flen,
+					__u64 now)
 {
-	struct kvc_addr_key dst = { .v6 = f->v6 }, src = { .v6 = f->v6 };
-	__u32 zero = 0, i;
-	struct kvc_cfg *cfg = bpf_map_lookup_elem(&kvc_config, &zero);
-	struct kvc_rate *rt;
-
-	if (!cfg)
-		return KVC_NOT_LOCAL;
 	if (server_gone)
 		return KVC_NO_SERVER; /* memcached would not answer: neither may the cache */
-	for (i = 0; i < ETH_ALEN; i++)
-		if (s->hdr[i] != cfg->mac[i])
-			return KVC_NOT_LOCAL; /* another host's frame, broadcast or multicast */
-	__builtin_memcpy(src.addr, f->ck.addr, sizeof(src.addr));
-	if (!f->v6) {
-		__u32 a = bpf_ntohl(src.addr[0]);
-
-		__builtin_memcpy(&dst.addr[0], &s->hdr[14 + 16], 4);
-		/* 0/8, loopback, multicast, class E and broadcast are never a client */
-		if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 14)
-			return KVC_NOT_LOCAL;
-	} else {
-		__builtin_memcpy(dst.addr, &s->hdr[14 + 24], 16);
-		if (s->hdr[14 + 8] == 0xff || /* multicast source */
-		    (!src.addr[0] && !src.addr[1] && !src.addr[2] &&
-		     (!src.addr[3] || src.addr[3] == bpf_htonl(1))))
-			return KVC_NOT_LOCAL; /* unspecified or loopback */
-	}
-	if (!bpf_map_lookup_elem(&local_addrs, &dst))
-		return KVC_NOT_LOCAL; /* not one of this host's addresses (or broadcast) */
-	if (cfg->allow_only) {
-		if (!f->v6) {
-			struct kvc_lpm4 k = { .prefixlen = 32 };
-
-			__builtin_memcpy(k.addr, src.addr, 4);
-			if (!bpf_map_lookup_elem(&allow4, &k))
-				return KVC_SRC_REFUSED;
-		} else {
-			struct kvc_lpm6 k = { .prefixlen = 128 };
-
-			__builtin_memcpy(k.addr, src.addr, 16);
-			if (!bpf_map_lookup_elem(&allow6, &k))
-				return KVC_SRC_REFUSED;
-		}
-	}
-	if (!cfg->rate)
-		return 0;
-	rt = bpf_map_lookup_elem(&src_rate, &src);
-	if (!rt) {
-		struct kvc_rate fresh = { .tokens = (__u64)cfg->burst * 1000000000ULL,
-					  .last_ns = now };
-
-		bpf_map_update_elem(&src_rate, &src, &fresh, BPF_NOEXIST);
-		rt = bpf_map_lookup_elem(&src_rate, &src);
-		if (!rt)
-			return KVC_RATE_LIMITED;
-	}
-	{
-		__u64 cap = (__u64)cfg->burst * 1000000000ULL, t = rt->tokens;
-
-		if (now > rt->last_ns)
-			t += (now - rt->last_ns) * cfg->rate;
-		if (t > cap)
-			t = cap;
-		rt->last_ns = now;
-		if (t < 1000000000ULL) {
-			rt->tokens = t;
-			return KVC_RATE_LIMITED;
-		}
-		rt->tokens = t - 1000000000ULL;
-	}
-	return 0;
+	return adm_counter(olab_adm_check(ctx, s->hdr, sizeof(s->hdr), flen,
+					  (struct olab_adm_buf *)s->out, now));
 }
 
 /* A get/gets parsed into s->r: answer it from the cache, or take fill tickets and pass it. */
@@ -255,11 +213,9 @@ static __always_inline int get_path(struct xdp_md *ctx, struct scratch *s, const
 		count(KVC_NOT_CACHEABLE);
 		return XDP_PASS;
 	}
-	why = may_answer(s, f, now);
+	why = may_answer(ctx, s, (__u32)(ctx->data_end - ctx->data), now);
 	if (why) {
 		count(why);
-	} else if (!f->len_ok) {
-		count(KVC_BAD_FRAME);
 	} else if ((f->v6 ? f->l4off == sizeof(struct ethhdr) + sizeof(struct ipv6hdr)
 			  : f->l4off == sizeof(struct ethhdr) + sizeof(struct iphdr)) &&
 		   s->r.line_len == plen) {
@@ -322,18 +278,78 @@ int olab_kvc_xdp_get(struct xdp_md *ctx)
 }
 #endif
 
-/* No fills until now + ns (a later deadline already set stays). */
-static __always_inline void hold_fills(__u64 now, __u64 ns)
+/* The timer of a suspect source ran out: it is no longer one. */
+static int suspect_gone(void *map, struct kvc_suspect_key *k, struct kvc_suspect *v)
 {
-	if (fill_block_until < now + ns)
-		fill_block_until = now + ns;
+	(void)v;
+	bpf_map_delete_elem(map, k);
+	return 0;
 }
 
-/* A packet that may write anything, with no reply to wait for: flush, and hold fills. */
-static __always_inline void flush_hold(__u64 now, __u64 ns)
+#define KVC_CLOCK_MONOTONIC 1
+
+/*
+ * The first fragment of a datagram from f's source (port 0: any) that the cache could not
+ * read: if memcached receives a datagram from there within ns (olab_kvc_recv4/6), the expiries
+ * learnt so far are forgotten then; if the rest never comes, nothing is. No room to note it:
+ * forgotten now.
+ */
+static __always_inline void suspect(const struct flow *f, __u16 port, __u64 now, __u64 ns)
 {
+	struct kvc_suspect_key k = { .port = port, .v6 = f->v6 };
+	struct kvc_suspect fresh = { .until_ns = now + ns }, *v;
+
+	__builtin_memcpy(k.addr, f->ck.addr, sizeof(k.addr));
+	bpf_map_update_elem(&suspects, &k, &fresh, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(&suspects, &k);
+	if (!v) {
+		__sync_fetch_and_add(&mepoch, 1);
+		return;
+	}
+	if (v->until_ns < now + ns)
+		v->until_ns = now + ns;
+	bpf_timer_init(&v->timer, &suspects, KVC_CLOCK_MONOTONIC); /* -EBUSY once set up */
+	bpf_timer_set_callback(&v->timer, suspect_gone);
+	bpf_timer_start(&v->timer, ns, 0);
+}
+
+/*
+ * The first fragment of a datagram (a large set): what it carries is not here to read. If it
+ * is reassembled, memcached runs it: everything cached goes, and no fills until its reply
+ * (named by h, its frame header, when the fragment holds it) or the reassembly timeout and
+ * the reply wait.
+ */
+static __always_inline int first_fragment(struct scratch *s, const struct flow *f, const __u8 *h,
+					  __u64 now)
+{
+	__u64 bound = cfg_frag_hold_ns + cfg_reply_wait_ns;
+
+	count(KVC_OPAQUE);
 	__sync_fetch_and_add(&epoch, 1);
-	hold_fills(now, ns);
+	suspect(f, f->ck.port, now, bound);
+	__builtin_memset(&s->pend, 0, sizeof(s->pend));
+	s->pend.until_ms = kvc_ms(now + bound) + 1;
+	s->pend.ggen = open_global(now, s->pend.until_ms);
+	s->pend.all = 1;
+	if (h) {
+		struct kvc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };
+
+		__builtin_memcpy(rk.addr, f->ck.addr, sizeof(rk.addr));
+		bpf_map_update_elem(&udp_pending, &rk, &s->pend, BPF_ANY);
+	}
+	return XDP_PASS;
+}
+
+/*
+ * Would the kernel hand this datagram (IPv4 or IPv6, no options or extension headers, no
+ * VLAN) to memcached's socket at all? Its UDP checksum, as the kernel checks it: a local
+ * sender's partial sum may be valid here. Unknown (other headers): yes.
+ */
+static __always_inline int delivered(struct xdp_md *ctx, struct scratch *s, const struct flow *f)
+{
+	if (f->vlan || f->l4off != (f->v6 ? 14 + 40 : 14 + 20))
+		return 1;
+	return olab_adm_udp_ok(ctx, s->hdr, f->v6, f->plen + 8, 1, (struct olab_adm_buf *)s->out);
 }
 
 static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const struct flow *f,
@@ -341,16 +357,12 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 {
 	__u8 h[MC_UDP_HDR];
 	__u32 n, plen;
-	int cmd;
+	int cmd, whole;
 
 	/* memcached ignores a datagram of 8 bytes or less: nothing in it can write */
 	if (f->plen < MC_UDP_HDR + 1 || bpf_xdp_load_bytes(ctx, f->poff & 255, h, MC_UDP_HDR)) {
-		if (f->opaque) {
-			/* a first fragment too short to name its request */
-			flush_hold(now, KVC_FRAG_HOLD_NS);
-			count(KVC_OPAQUE);
-			return XDP_PASS;
-		}
+		if (f->opaque)
+			return first_fragment(s, f, NULL, now); /* too short to name its request */
 		count(KVC_PARSE_PASS);
 		return XDP_PASS;
 	}
@@ -363,25 +375,16 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 		count(KVC_PARSE_PASS);
 		return XDP_PASS;
 	}
-	if (f->opaque) {
-		/* the first fragment of a datagram (a large set): its end is not here to read */
-		count(KVC_OPAQUE);
-		goto unreadable;
-	}
+	if (f->opaque)
+		return first_fragment(s, f, h, now);
 	plen = f->plen - MC_UDP_HDR;
 	n = plen > MC_BUF ? MC_BUF : plen;
 	if (n < 1 ||
 	    bpf_xdp_load_bytes(ctx, (f->poff + MC_UDP_HDR) & 255, s->req, bounded(n - 1, 511) + 1))
 		goto unreadable;
 	cmd = kvc_parse(s, n);
-	/*
-	 * memcached runs every command of a datagram. Unless the first command is all there is,
-	 * what follows it is unread here and may write anything: treat the datagram as a write
-	 * the cache cannot read (flush, no fills until it has been answered).
-	 */
-	if (!s->r.line_len || mc_req_len(&s->r) != plen)
-		goto unreadable;
-	if (cmd == MC_GET || cmd == MC_GETS) {
+	whole = s->r.line_len && mc_req_len(&s->r) == plen;
+	if (whole && (cmd == MC_GET || cmd == MC_GETS)) {
 #ifdef KVC_TAIL
 		__u32 zero = 0;
 		struct tail_state *ts = bpf_map_lookup_elem(&kvc_tail_state, &zero);
@@ -402,6 +405,23 @@ static __always_inline int udp_in(struct xdp_md *ctx, struct scratch *s, const s
 		return get_path(ctx, s, f, h, plen, now);
 #endif
 	}
+	/*
+	 * From here on the datagram may change what the cache holds, so only if memcached can
+	 * run it: the kernel drops one whose checksum does not hold, and memcached ignores one
+	 * whose text has no end of line at all (it waits for the rest, which a next datagram
+	 * replaces), unless it is the binary protocol. Nothing to flush, nothing to wait for.
+	 */
+	if (!delivered(ctx, s, f) || (!s->r.line_len && plen <= MC_BUF && s->req[0] != 0x80)) {
+		count(KVC_IGNORED);
+		return XDP_PASS;
+	}
+	/*
+	 * memcached runs every command of a datagram. Unless the first command is all there is,
+	 * what follows it is unread here and may write anything: treat the datagram as a write
+	 * the cache cannot read (flush, no fills until it has been answered).
+	 */
+	if (!whole)
+		goto unreadable;
 	if (cmd == MC_UNKNOWN) {
 		/* one whole line memcached answers with ERROR, or a command that keeps data */
 		count(KVC_PARSE_PASS);
@@ -416,9 +436,9 @@ unreadable:
 	 * Its replies may leave before its last command has run if memcached yields between
 	 * commands (-R, reqs_per_event): keep fills off a while longer than the reply alone.
 	 */
-	hold_fills(now, KVC_UNREAD_HOLD_NS);
+	hold_fills(now, KVC_UNREAD_HOLD_NS, KVC_HOLD_UNREAD);
 write:
-	invalidate(s, now);
+	invalidate(s, now, cfg_reply_wait_ns);
 	if (!s->r.noreply) {
 		struct kvc_req_key rk = { .port = f->ck.port, .reqid = (__u16)(h[0] | h[1] << 8) };
 
