@@ -20,23 +20,9 @@
 #include "lib/cli.h"
 #include "lib/log.h"
 #include "lib/trbench.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 
 #include "xdp_pass.skel.h"
-
-int advise_model(double w, double app_ns, double cost_ns, struct advice *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (!(w >= 0 && w <= 1) || !(app_ns > 0) || !(cost_ns >= 0))
-		return -1;
-	a->fast_ns = cost_ns;
-	a->slow_ns = cost_ns + app_ns;
-	a->gain = app_ns / (cost_ns + (1 - w) * app_ns);
-	a->breakeven_w = cost_ns / app_ns;
-	a->slow_penalty_pct = cost_ns / app_ns * 100;
-	a->pays_off = a->gain > 1;
-	return 0;
-}
 
 struct args {
 	double w, app_ns, cost_ns;

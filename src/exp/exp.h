@@ -77,15 +77,16 @@ struct exp_plot {
 
 /*
  * A claim of the paper's (a takeaway) and how a run is judged against it: judge() gets the
- * metrics named in needs[] (in that order, all recorded and measured, else the claim is
- * "not measurable" with the reason) and sets the verdict and the why (report/claim.h).
+ * metrics named in needs[] as v[] (in that order, all recorded and measured, else the claim is
+ * "not measurable" with the reason) and sets the verdict and the why (exp/claim.h).
  */
 #define CLAIM_MAX_NEEDS 4
 struct claim_ctx;
+struct claim_iv;
 struct exp_claim {
 	const char *claim; /* the study's words */
 	const char *needs[CLAIM_MAX_NEEDS];
-	void (*judge)(struct claim_ctx *c);
+	void (*judge)(struct claim_ctx *c, const struct claim_iv *v);
 };
 
 struct experiment {

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agent/agent.h"
+#include "remote/remote.h"
 #include "exp/exp.h"
 #include "lib/attach.h"
 #include "lib/log.h"

@@ -8,7 +8,7 @@
 
 #include "lib/cli.h"
 #include "report/compare.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 #include "report/table.h"
 #include "report/takeaways.h"
 #include "lib/util.h"

@@ -13,7 +13,7 @@
 
 #include "lib/log.h"
 #include "lib/sigclean.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 #include "report/plot.h"
 #include "lib/util.h"
 

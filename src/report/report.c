@@ -15,7 +15,7 @@
 #include "lib/atomicfile.h"
 #include "lib/cli.h"
 #include "lib/log.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 #include "report/plot.h"
 #include "report/report.h"
 #include "report/table.h"

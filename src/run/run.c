@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/agent.h"
+#include "remote/remote.h"
 #include "exp/exp.h"
 #include "lib/bpfutil.h"
 #include "lib/busy.h"

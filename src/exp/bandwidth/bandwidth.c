@@ -20,7 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "agent/agent.h"
+#include "remote/remote.h"
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"

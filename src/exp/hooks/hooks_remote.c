@@ -17,7 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "agent/agent.h"
+#include "remote/remote.h"
 #include "exp/hooks/hooks_exp.h"
 #include "exp/hooks/hooks_int.h"
 #include "lib/bpfutil.h"

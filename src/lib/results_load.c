@@ -6,7 +6,7 @@
 
 #include "lib/log.h"
 #include "lib/results.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 
 json_t *load_results(const char *path, char *resolved, size_t len)
 {
