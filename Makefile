@@ -41,7 +41,7 @@ TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS) $(BPFT_SRCS))
 
 PROG := $(BUILD)/offloadlab
 
-.PHONY: all deps run test check lint format clean san
+.PHONY: all deps run test check lint format clean san deps-check
 all: $(PROG) $(TEST_BINS)
 
 deps:
@@ -127,8 +127,12 @@ test: deps
 
 check: test
 
+# Layers point one way (main -> run/agent -> exp -> components -> lib): scripts/deps-check.sh.
+deps-check:
+	@scripts/deps-check.sh
+
 FMT_FILES = $(shell find src tests -name '*.[ch]' | sort)
-lint:
+lint: deps-check
 	@clang-format --dry-run --Werror $(FMT_FILES)
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc -Isrc/lib \

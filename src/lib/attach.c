@@ -285,3 +285,18 @@ bool dev_threaded_set(const char *ifname, char v)
 	}
 	return ok;
 }
+
+const char *dev_others(const char *dev, char *buf, size_t len)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = ifs; i && i->if_index && used < len; i++)
+		if (strcmp(i->if_name, dev))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+						 i->if_name);
+	if (ifs)
+		if_freenameindex(ifs);
+	return buf;
+}

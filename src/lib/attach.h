@@ -54,6 +54,9 @@ struct xdp_pass_link {
 int xdp_pass_attach(const char *ifname, struct xdp_pass_link *p);
 void xdp_pass_detach(struct xdp_pass_link *p);
 
+/* This namespace's interfaces other than dev, comma-separated, into buf; buf. */
+const char *dev_others(const char *dev, char *buf, size_t len);
+
 /* The device's threaded-NAPI setting ('0' or '1'; 0 when it cannot be read), this namespace. */
 char dev_threaded_get(const char *ifname);
 /*

@@ -5,10 +5,6 @@
 #include "exp/bandwidth/bandwidth_exp.h"
 #include "exp/claim.h"
 
-#include "bandwidth.skel.h"
-
-EXP_SKELETON(bandwidth)
-
 static const char *const bandwidth_metrics[] = {
 	"bandwidth.gbps.*",
 	"bandwidth.change.*",
@@ -72,8 +68,8 @@ const struct experiment exp_bandwidth = {
 	.view = &table2,
 	.plots = bandwidth_plots,
 	.claims = bandwidth_claims,
-	.skel = EXP_SKEL(bandwidth),
 	.testbed = true,
 	.remote = true,
+	.side = &bandwidth_side,
 	.run = bandwidth_run,
 };

@@ -2,8 +2,9 @@
 /* hooks (paper Table 1): what the experiment is, in one place. */
 #include <math.h>
 
-#include "exp/hooks/hooks_exp.h"
 #include "exp/claim.h"
+#include "exp/hooks/hooks_exp.h"
+#include "exp/hooks/hooks_int.h"
 
 #include "hooks.skel.h"
 
@@ -97,8 +98,10 @@ const struct experiment exp_hooks = {
 	.plots = hooks_plots,
 	.claims = hooks_claims,
 	.skel = EXP_SKEL(hooks),
-	.configure = hooks_configure,
+	.priv_size = sizeof(struct caps),
+	.prepare = hooks_prepare,
 	.testbed = true,
 	.remote = true,
+	.side = &hooks_side,
 	.run = hooks_run,
 };

@@ -315,12 +315,12 @@ static const struct {
 	[HP_SKSKB] = { "skskb", "the SK_SKB verdict", PAPER_REACH_SKSKB, false, true },
 };
 
-static const char *hook_why_empty(int hp)
+static const char *hook_why_empty(const struct caps *caps, int hp)
 {
 	if (hp == HP_NRS)
-		return caps.why_nrs;
+		return caps->why_nrs;
 	if (hp == HP_SDR)
-		return caps.why_sdr;
+		return caps->why_sdr;
 	return NULL;
 }
 
@@ -387,8 +387,9 @@ void reach_add(struct reach_samples *s, const struct hooks_row *row, double xdp_
 	}
 }
 
-void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool skskb,
-		  struct reach_samples *s, int wanted, const char *why, const char *why_send)
+void reach_report(struct result *r, const struct caps *caps, enum proto proto, enum rxmode mode,
+		  bool skskb, struct reach_samples *s, int wanted, const char *why,
+		  const char *why_send)
 {
 	char what[64], label[96];
 	int h;
@@ -400,7 +401,7 @@ void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool sks
 			    "data-ready callback ran (a race of this kernel, not a lost packet)",
 			    rxmode_name[mode], s->from_xdp[HP_SKSKB].n, s->sock.n);
 	for (h = 0; h < HP_MAX; h++) {
-		const char *hw = why[0] ? why : hook_why_empty(h);
+		const char *hw = why[0] ? why : hook_why_empty(caps, h);
 
 		if (!(skskb ? hook_rows[h].skskb : hook_rows[h].plain))
 			continue;
@@ -425,7 +426,7 @@ void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool sks
 		emit(r, "prep.skskb.live", "SK_SKB preparation: sk_data_ready -> verdict", proto,
 		     mode, &s->prep, wanted, PAPER_PREP_SKSKB,
 		     "time from the data-ready callback to the verdict program's first insn",
-		     why[0] ? why : caps.why_sdr);
+		     why[0] ? why : caps->why_sdr);
 		emit(r, "reach.socket_skskb", "reach the socket reader via SK_SKB (from XDP)",
 		     proto, mode, &s->sock, wanted, -1, NULL, why);
 		emit(r, "recv_latency_skskb", "send() -> recv() returns, with SK_SKB", proto, mode,
@@ -438,8 +439,8 @@ void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool sks
  * XDP (the paper's origin) and from send(), the socket reader's time, and SK_SKB preparation.
  * lat_keep gets the send -> recv latencies, verdict_seen how many met the verdict.
  */
-static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
-			 enum rxmode mode, bool skskb, int n, struct result *r,
+static int reach_variant(struct hooks_bpf *skel, const struct caps *caps, const struct tb *tb,
+			 enum proto proto, enum rxmode mode, bool skskb, int n, struct result *r,
 			 struct stats_samples *lat_keep, size_t *verdict_seen)
 {
 	int map_fd = bpf_map__fd(skel->maps.stamps), err, lost = 0, i;
@@ -484,7 +485,7 @@ static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto
 		result_note(r, "%s/%s%s: %d of %d probes did not reach the receiver in time",
 			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", lost, n);
 report:
-	reach_report(r, proto, mode, skskb, &s, n - WARMUP, why, NULL);
+	reach_report(r, caps, proto, mode, skskb, &s, n - WARMUP, why, NULL);
 out:
 	reach_samples_free(&s);
 	free(t_send);
@@ -538,8 +539,8 @@ void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
 	stats_samples_free(&d);
 }
 
-int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opts *o,
-	       struct result *r)
+int live_reach(struct hooks_bpf *skel, const struct caps *caps, const struct tb *tb,
+	       const struct run_opts *o, struct result *r)
 {
 	struct bpf_link *nrs = NULL, *sdr = NULL;
 	int n = (int)(o->samples ? o->samples : o->quick ? 1000 : 5000) + WARMUP;
@@ -558,13 +559,13 @@ int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 	err = attach_dut(tb, skel->progs.olab_hooks_xdp_stamp, skel->progs.olab_hooks_tc_stamp, &a);
 	if (err)
 		return err;
-	nrs = caps.nrs ? bpf_program__attach(skel->progs.olab_hooks_nrs_stamp) : NULL;
-	if (caps.nrs && !nrs) {
+	nrs = caps->nrs ? bpf_program__attach(skel->progs.olab_hooks_nrs_stamp) : NULL;
+	if (caps->nrs && !nrs) {
 		err = log_errno(-errno, "attach to tp_btf/netif_receive_skb");
 		goto out;
 	}
-	sdr = caps.sdr ? bpf_program__attach(skel->progs.olab_hooks_sdr_stamp) : NULL;
-	if (caps.sdr && !sdr) {
+	sdr = caps->sdr ? bpf_program__attach(skel->progs.olab_hooks_sdr_stamp) : NULL;
+	if (caps->sdr && !sdr) {
 		err = log_errno(-errno, "attach to tp_btf/sk_data_ready");
 		goto out;
 	}
@@ -573,7 +574,7 @@ int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 			for (mode = RX_SLEEP; mode <= RX_BUSY; mode++) {
 				log_debug("hooks: %s %s%s, %d probes", proto_name[proto],
 					  rxmode_name[mode], sk ? " sk_skb" : "", n);
-				err = reach_variant(skel, tb, proto, mode, sk, n, r,
+				err = reach_variant(skel, caps, tb, proto, mode, sk, n, r,
 						    &lat[proto][sk][mode], &seen[proto][sk][mode]);
 				if (err)
 					goto out;
