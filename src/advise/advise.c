@@ -140,7 +140,7 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 {
 	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
 	struct bpf_program *p, *want = NULL;
-	struct trb tb;
+	struct trb trb;
 	struct trb_run run;
 	FILE *f;
 	int err;
@@ -164,21 +164,21 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 		bpf_object__close(obj);
 		return log_errno(err, "load %s", sec);
 	}
-	trb_init(&tb, false, 0);
+	trb_init(&trb, false, 0);
 	f = fopen(pkt_path, "rb");
 	if (!f) {
 		bpf_object__close(obj);
 		return log_errno(-errno, "read the packet %s", pkt_path);
 	}
-	tb.len = fread(tb.pkt, 1, sizeof(tb.pkt), f);
+	trb.len = fread(trb.pkt, 1, sizeof(trb.pkt), f);
 	fclose(f);
-	if (tb.len < 14) {
+	if (trb.len < 14) {
 		bpf_object__close(obj);
 		fprintf(stderr, "offloadlab advise: %s holds %zu bytes, not an Ethernet frame\n",
-			pkt_path, tb.len);
+			pkt_path, trb.len);
 		return -EINVAL;
 	}
-	err = trb_measure(&tb, bpf_program__fd(want), &run);
+	err = trb_measure(&trb, bpf_program__fd(want), &run);
 	bpf_object__close(obj);
 	if (err)
 		return log_errno(err, "test-run %s on %s", sec, pkt_path);
@@ -190,14 +190,14 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 static double empty_xdp_ns(void)
 {
 	struct xdp_pass_bpf *s = xdp_pass_bpf__open_and_load();
-	struct trb tb;
+	struct trb trb;
 	struct trb_run run;
 	double v = -1;
 
 	if (!s)
 		return -1;
-	trb_init(&tb, true, 0);
-	if (!trb_measure(&tb, bpf_program__fd(s->progs.olab_xdp_pass), &run))
+	trb_init(&trb, true, 0);
+	if (!trb_measure(&trb, bpf_program__fd(s->progs.olab_xdp_pass), &run))
 		v = trb_median(&run);
 	xdp_pass_bpf__destroy(s);
 	return v;

@@ -38,19 +38,6 @@ const struct side_op *side_op_find(const struct exp_side *s, const char *op)
 	return NULL;
 }
 
-const struct exp_side *side_find(const char *op)
-{
-	size_t i;
-
-	for (i = 0; i < exp_count; i++) {
-		const struct exp_side *s = exp_table[i]->side;
-
-		if (s && !strncmp(op, s->prefix, strlen(s->prefix)))
-			return s;
-	}
-	return NULL;
-}
-
 /* The side's up op, for "(bw_up first)". */
 static const char *up_name(const struct exp_side *s)
 {

@@ -91,8 +91,6 @@ struct exp_side {
 
 /* The side's op of that name, or NULL. */
 const struct side_op *side_op_find(const struct exp_side *s, const char *op);
-/* The side whose prefix op starts with, among the registry's experiments; or NULL. */
-const struct exp_side *side_find(const char *op);
 
 /*
  * One request served by side s with its state *state (NULL while it is down): the up op makes

@@ -156,8 +156,7 @@ int bandwidth_run(struct exp_ctx *x)
 		if (m) {
 			metric_set_samples(m, &gbps[c], (size_t)reps);
 			metric_set_paper(m, cinfo[c].paper_gbps, "Table 2");
-			snprintf(m->note, sizeof(m->note), "%d runs of %.1f s, one stream", reps,
-				 (double)dur / 1e9);
+			metric_note(m, "%d runs of %.1f s, one stream", reps, (double)dur / 1e9);
 		}
 		if (c == BW_NONE)
 			continue;
@@ -166,8 +165,9 @@ int bandwidth_run(struct exp_ctx *x)
 		if (m) {
 			metric_set_samples(m, &change[c], (size_t)reps);
 			metric_set_paper(m, cinfo[c].paper_change, "Table 2");
-			snprintf(m->note, sizeof(m->note),
-				 "per round: this condition against the no-program run beside it");
+			metric_note(
+				m,
+				"per round: this condition against the no-program run beside it");
 		}
 	}
 	if (tb->two_hosts)

@@ -279,27 +279,41 @@ static int ping(const struct tb *tb, struct path *p, enum proto proto, enum rxmo
 	return err;
 }
 
-static void emit(struct result *r, const char *what, const char *label, enum proto proto,
-		 enum rxmode mode, struct stats_samples *s, int wanted, double paper,
-		 const char *note, const char *why_empty)
+/* Where a variant's metrics go: its protocol, reader mode, and the probes asked for. */
+struct vout {
+	struct result *r;
+	enum proto proto;
+	enum rxmode mode;
+	int wanted;
+};
+
+/*
+ * One metric of the variant: sp's id ("reach.tc") and label get the variant appended; its
+ * samples, or unavailable with why_empty when there are none.
+ */
+static struct metric *emit(const struct vout *v, const struct metric_spec *sp,
+			   struct stats_samples *s, const char *why_empty)
 {
+	struct metric_spec full = *sp;
+	char id[96], label[96];
 	struct metric *m;
 
-	m = result_addf(r, "ns", METHOD_LIVE, "hooks.%s.%s.%s", what, proto_name[proto],
-			rxmode_name[mode]);
-	metric_label(m, "%s (%s, %s rx)", label, proto_name[proto], rxmode_name[mode]);
+	snprintf(id, sizeof(id), "hooks.%s.%s.%s", sp->id, proto_name[v->proto],
+		 rxmode_name[v->mode]);
+	snprintf(label, sizeof(label), "%s (%s, %s rx)", sp->label, proto_name[v->proto],
+		 rxmode_name[v->mode]);
+	full.id = id;
+	full.label = label;
+	m = result_add_spec(v->r, &full);
 	if (!m)
-		return;
-	metric_set_samples(m, s, (size_t)wanted);
-	if (paper >= 0)
-		metric_set_paper(m, paper, "Table 1");
-	if (note)
-		snprintf(m->note, sizeof(m->note), "%s", note);
+		return NULL;
+	metric_set_samples(m, s, (size_t)v->wanted);
 	if (!s->n)
 		metric_unavailable(m, "%s",
 				   why_empty && why_empty[0]
 					   ? why_empty
 					   : "no packet was stamped at this hook on this kernel");
+	return m;
 }
 
 /* Per hook: its metric key, its label, the paper's reach value, and when it applies. */
@@ -391,6 +405,7 @@ void reach_report(struct result *r, const struct caps *caps, enum proto proto, e
 		  bool skskb, struct reach_samples *s, int wanted, const char *why,
 		  const char *why_send)
 {
+	const struct vout v = { r, proto, mode, wanted };
 	char what[64], label[96];
 	int h;
 
@@ -402,35 +417,76 @@ void reach_report(struct result *r, const struct caps *caps, enum proto proto, e
 			    rxmode_name[mode], s->from_xdp[HP_SKSKB].n, s->sock.n);
 	for (h = 0; h < HP_MAX; h++) {
 		const char *hw = why[0] ? why : hook_why_empty(caps, h);
+		struct metric_spec sp = {
+			.id = what, .label = label, .unit = "ns", .method = METHOD_LIVE
+		};
 
 		if (!(skskb ? hook_rows[h].skskb : hook_rows[h].plain))
 			continue;
 		snprintf(what, sizeof(what), "reach.%s", hook_rows[h].key);
 		snprintf(label, sizeof(label), "reach %s (from XDP)", hook_rows[h].label);
-		emit(r, what, label, proto, mode, &s->from_xdp[h], wanted, hook_rows[h].paper, NULL,
-		     hw);
+		if (hook_rows[h].paper >= 0) {
+			sp.paper = hook_rows[h].paper;
+			sp.ref = "Table 1";
+		}
+		emit(&v, &sp, &s->from_xdp[h], hw);
 		snprintf(what, sizeof(what), "from_send.%s", hook_rows[h].key);
 		snprintf(label, sizeof(label), "send() -> %s", hook_rows[h].label);
-		emit(r, what, label, proto, mode, &s->from_send[h], wanted, -1, NULL,
-		     why_send ? why_send : hw);
+		sp.ref = NULL;
+		emit(&v, &sp, &s->from_send[h], why_send ? why_send : hw);
 	}
 	if (!skskb) {
-		emit(r, "from_send.xdp", "send() -> XDP", proto, mode, &s->from_send[HP_XDP],
-		     wanted, -1, NULL, why_send);
-		emit(r, "reach.socket", "reach the socket reader (from XDP)", proto, mode, &s->sock,
-		     wanted, PAPER_REACH_SOCKET,
-		     mode == RX_SLEEP ? "includes waking the reader on another CPU" : NULL, NULL);
-		emit(r, "recv_latency", "send() -> recv() returns", proto, mode, &s->lat, wanted,
-		     -1, NULL, why_send);
+		static const struct metric_spec from_send = { .id = "from_send.xdp",
+							      .label = "send() -> XDP",
+							      .unit = "ns",
+							      .method = METHOD_LIVE };
+		static const struct metric_spec socket = {
+			.id = "reach.socket",
+			.label = "reach the socket reader (from XDP)",
+			.unit = "ns",
+			.method = METHOD_LIVE,
+			.paper = PAPER_REACH_SOCKET,
+			.ref = "Table 1"
+		};
+		static const struct metric_spec lat = { .id = "recv_latency",
+							.label = "send() -> recv() returns",
+							.unit = "ns",
+							.method = METHOD_LIVE };
+
+		emit(&v, &from_send, &s->from_send[HP_XDP], why_send);
+		if (mode == RX_SLEEP)
+			metric_note(emit(&v, &socket, &s->sock, NULL),
+				    "includes waking the reader on another CPU");
+		else
+			emit(&v, &socket, &s->sock, NULL);
+		emit(&v, &lat, &s->lat, why_send);
 	} else {
-		emit(r, "prep.skskb.live", "SK_SKB preparation: sk_data_ready -> verdict", proto,
-		     mode, &s->prep, wanted, PAPER_PREP_SKSKB,
-		     "time from the data-ready callback to the verdict program's first insn",
-		     why[0] ? why : caps->why_sdr);
-		emit(r, "reach.socket_skskb", "reach the socket reader via SK_SKB (from XDP)",
-		     proto, mode, &s->sock, wanted, -1, NULL, why);
-		emit(r, "recv_latency_skskb", "send() -> recv() returns, with SK_SKB", proto, mode,
-		     &s->lat, wanted, -1, NULL, why_send ? why_send : why);
+		static const struct metric_spec prep = {
+			.id = "prep.skskb.live",
+			.label = "SK_SKB preparation: sk_data_ready -> verdict",
+			.unit = "ns",
+			.method = METHOD_LIVE,
+			.paper = PAPER_PREP_SKSKB,
+			.ref = "Table 1"
+		};
+		static const struct metric_spec socket = {
+			.id = "reach.socket_skskb",
+			.label = "reach the socket reader via SK_SKB (from XDP)",
+			.unit = "ns",
+			.method = METHOD_LIVE
+		};
+		static const struct metric_spec lat = {
+			.id = "recv_latency_skskb",
+			.label = "send() -> recv() returns, with SK_SKB",
+			.unit = "ns",
+			.method = METHOD_LIVE
+		};
+
+		metric_note(
+			emit(&v, &prep, &s->prep, why[0] ? why : caps->why_sdr),
+			"time from the data-ready callback to the verdict program's first insn");
+		emit(&v, &socket, &s->sock, why);
+		emit(&v, &lat, &s->lat, why_send ? why_send : why);
 	}
 }
 
@@ -529,12 +585,12 @@ void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
 		stats_samples_summary(&cb, &sb);
 		if (stats_too_wide(&sa, 0.5) || stats_too_wide(&sb, 0.5))
 			m->flags |= METRIC_WIDE;
-		snprintf(m->note, sizeof(m->note),
-			 "median(with) - median(without) of %s, over 200 bootstrap resamples of "
-			 "%zu and %zu probes; n is resamples",
-			 from_xdp ? "XDP -> recv() on the server (two hosts' clocks do not meet)"
-				  : "send() -> recv()",
-			 with->n, plain->n);
+		metric_note(m,
+			    "median(with) - median(without) of %s, over 200 bootstrap resamples "
+			    "of %zu and %zu probes; n is resamples",
+			    from_xdp ? "XDP -> recv() on the server (two hosts' clocks do not meet)"
+				     : "send() -> recv()",
+			    with->n, plain->n);
 	}
 	stats_samples_free(&d);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* limits (paper sections 2 and 6): what the experiment is, in one place. */
-#include "exp/limits/limits.h"
+#include "exp/limits/limits_exp.h"
 #include "exp/claim.h"
 
 static const char *const limits_metrics[] = {
