@@ -24,17 +24,11 @@
 #include "lib/fdwait.h"
 #include "lib/linerd.h"
 #include "lib/log.h"
+#include "lib/stopsig.h"
 #include "version.h"
 
 /* A request line's bytes, its newline not counted: longer ones are refused whole. */
 #define AGENT_LINE_MAX 65535
-
-static volatile sig_atomic_t agent_stop;
-
-static void on_signal(int sig)
-{
-	agent_stop = sig;
-}
 
 void agent_say(json_t *o)
 {
@@ -245,7 +239,7 @@ int agent_main(int argc, char **argv)
 	struct agent a = { .lock_fd = -1 };
 	struct agent_args args = { 0 };
 	bool hello = false, go = true;
-	struct sigaction sa = { .sa_handler = on_signal };
+	static const int stop_sigs[] = { SIGTERM, SIGHUP, SIGINT, 0 };
 	struct linerd lr;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, &args))
@@ -262,13 +256,11 @@ int agent_main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	log_setup_libbpf();
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	stopsig_catch(stop_sigs);
 	signal(SIGPIPE, SIG_IGN);
 	/* every wait for the network (accept, connect) ends when the driver is gone */
 	fdwait_watch_end(STDIN_FILENO);
-	while (go && !agent_stop) {
+	while (go && !stopsig_pending()) {
 		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
 		enum lr_status st;
 		char *line;

@@ -78,11 +78,6 @@ int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *
 	return att_tc(ifindex, ifname, prog_fd, BPF_TC_INGRESS, 0, 0, t);
 }
 
-int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
-{
-	return att_tc(ifindex, ifname, prog_fd, BPF_TC_EGRESS, 0, 0, t);
-}
-
 int att_tc_ingress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
 		      struct att_tc *t)
 {

@@ -14,8 +14,6 @@ struct att_tc {
 };
 
 int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
-/* The same on egress. */
-int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
 /* With a chosen handle and priority, so that the filter can be found again. */
 int att_tc_ingress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
 		      struct att_tc *t);

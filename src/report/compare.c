@@ -28,7 +28,7 @@ enum cmp_dir cmp_direction(const char *unit)
 	return CMP_NO_DIRECTION;
 }
 
-const char *cmp_outcome_name(enum cmp_outcome o)
+static const char *cmp_outcome_name(enum cmp_outcome o)
 {
 	switch (o) {
 	case CMP_SAME:

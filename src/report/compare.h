@@ -59,8 +59,6 @@ double cmp_noise_floor(const char *method, const char *unit, double override);
  */
 void cmp_metric(json_t *a, json_t *b, double noise_override, struct cmp_row *row);
 
-const char *cmp_outcome_name(enum cmp_outcome o);
-
 /* offloadlab compare RUN_A RUN_B [--json] [--fail-on-regression PCT] */
 int compare_main(int argc, char **argv);
 

@@ -17,6 +17,9 @@
 #include "report/plot.h"
 #include "lib/util.h"
 
+/* A copy of in safe inside a single-quoted gnuplot string (see below). */
+static void plot_safe_str(const char *in, char *out, size_t len);
+
 /* nobody/nogroup: who gnuplot runs as when offloadlab runs as root */
 #define PLOT_UID 65534
 #define PLOT_GID 65534
@@ -235,7 +238,7 @@ static double paper_value(json_t *m)
  * another machine: keep only characters that cannot end a quoted string, start a command or
  * an escape (letters, digits, space and plain punctuation), and nothing past len - 1.
  */
-void plot_safe_str(const char *in, char *out, size_t len)
+static void plot_safe_str(const char *in, char *out, size_t len)
 {
 	static const char ok[] = " .,:;-+/%()[]=#*!?|~";
 	size_t i, o = 0;

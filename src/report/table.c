@@ -4,6 +4,9 @@
 
 #include "report/table.h"
 
+/* The experiment's paper-shaped view, if it has one ("*": few samples or a wide spread). */
+static void table_print_view(FILE *f, const struct result *r);
+
 static void flags_str(const struct metric *m, char *buf, size_t len)
 {
 	buf[0] = '\0';
@@ -101,7 +104,7 @@ static void view_cell(const struct result *r, const struct view_cell *c, char *b
 	}
 }
 
-void table_print_view(FILE *f, const struct result *r)
+static void table_print_view(FILE *f, const struct result *r)
 {
 	const struct view *v = r->view;
 	char cell[48];

@@ -11,7 +11,4 @@
 /* One table per experiment: metric, ours (median [p25-p75] n), method, paper, verdict. */
 void table_print(FILE *f, const struct result *r, const char *question, const char *paper);
 
-/* The experiment's paper-shaped view, if it has one ("*": few samples or a wide spread). */
-void table_print_view(FILE *f, const struct result *r);
-
 #endif

@@ -186,11 +186,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		a->budget_s = (double)v / 1e9;
 		break;
 	case 'n':
-		if (cli_parse_u64(arg, 100, 8000, &v))
-			argp_error(state,
-				   "--samples takes a whole number from 100 to 8000, not '%s'",
-				   arg);
-		a->o.samples = (unsigned int)v;
+		a->o.samples = (unsigned int)cli_arg_u64(state, "--samples", arg, 100, 8000);
 		break;
 	case OPT_REMOTE:
 		a->remote.host = arg;

@@ -32,7 +32,8 @@
 static struct tb *live[TB_MAX_LIVE];
 static bool handlers_installed;
 
-int tb_run_cmd(char *const argv[])
+/* Run argv (no shell), with output suppressed unless verbose; returns its exit status. */
+static int tb_run_cmd(char *const argv[])
 {
 	int status;
 	pid_t pid = fork();
