@@ -44,7 +44,7 @@ TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(UNIT_SRCS) $(BPFT_SRCS))
 
 PROG := $(BUILD)/offloadlab
 
-.PHONY: all deps run test check lint format clean san prog man units install uninstall deb
+.PHONY: all deps run test check lint format clean san prog man units install uninstall deb deps-check
 # (the man pages come from the plain build's --help; the sanitizer build has none)
 all: $(PROG) $(TEST_BINS) $(if $(SAN_FLAGS),,man)
 prog: $(PROG)
@@ -135,8 +135,12 @@ test: deps
 
 check: test
 
+# Layers point one way (main -> run/agent -> exp -> components -> lib): scripts/deps-check.sh.
+deps-check:
+	@scripts/deps-check.sh
+
 FMT_FILES = $(shell find src tests -name '*.[ch]' | sort)
-lint:
+lint: deps-check
 	@clang-format --dry-run --Werror $(FMT_FILES)
 	@cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 		--inline-suppr --suppress=missingIncludeSystem -Isrc -Isrc/lib \

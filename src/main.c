@@ -14,7 +14,7 @@
 #include "advise/advise.h"
 #include "agent/agent.h"
 #include "exp/echo/echo_exp.h"
-#include "exp/jit/jit.h"
+#include "exp/jit/jit_exp.h"
 #include "afxdp_kv/afxdp_kv_serve.h"
 #include "kvcache/kvc.h"
 #include "exp/exp.h"

@@ -22,29 +22,9 @@
 #include "lib/cli.h"
 #include "lib/log.h"
 #include "lib/trbench.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 
 #include "xdp_pass.skel.h"
-
-static bool advice_finite(const struct advice *a)
-{
-	return isfinite(a->fast_ns) && isfinite(a->slow_ns) && isfinite(a->gain) &&
-	       isfinite(a->breakeven_w) && isfinite(a->slow_penalty_pct);
-}
-
-int advise_model(double w, double app_ns, double cost_ns, struct advice *a)
-{
-	memset(a, 0, sizeof(*a));
-	if (!(w >= 0 && w <= 1) || !(app_ns > 0) || !(cost_ns >= 0))
-		return -EINVAL;
-	a->fast_ns = cost_ns;
-	a->slow_ns = cost_ns + app_ns;
-	a->gain = app_ns / (cost_ns + (1 - w) * app_ns);
-	a->breakeven_w = cost_ns / app_ns;
-	a->slow_penalty_pct = cost_ns / app_ns * 100;
-	a->pays_off = a->gain > 1;
-	return advice_finite(a) ? 0 : -ERANGE;
-}
 
 struct args {
 	double w, app_ns, cost_ns;
@@ -162,7 +142,7 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 {
 	struct bpf_object *obj = bpf_object__open_file(obj_path, NULL);
 	struct bpf_program *p, *want = NULL;
-	struct trb tb;
+	struct trb trb;
 	struct trb_run run;
 	struct stat st;
 	ssize_t got;
@@ -187,7 +167,7 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 		bpf_object__close(obj);
 		return log_errno(err, "load %s", sec);
 	}
-	trb_init(&tb, false, 0);
+	trb_init(&trb, false, 0);
 	/* a FIFO or a device would block or never end: a regular file only, opened non-blocking */
 	fd = open(pkt_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
@@ -204,16 +184,16 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 		}
 		return log_errno(err, "read the packet %s", pkt_path);
 	}
-	got = read(fd, tb.pkt, sizeof(tb.pkt));
+	got = read(fd, trb.pkt, sizeof(trb.pkt));
 	close(fd);
-	tb.len = got > 0 ? (size_t)got : 0;
-	if (tb.len < 14) {
+	trb.len = got > 0 ? (size_t)got : 0;
+	if (trb.len < 14) {
 		bpf_object__close(obj);
 		fprintf(stderr, "offloadlab advise: %s holds %zu bytes, not an Ethernet frame\n",
-			pkt_path, tb.len);
+			pkt_path, trb.len);
 		return -EINVAL;
 	}
-	err = trb_measure(&tb, bpf_program__fd(want), &run);
+	err = trb_measure(&trb, bpf_program__fd(want), &run);
 	bpf_object__close(obj);
 	if (err)
 		return log_errno(err, "test-run %s on %s", sec, pkt_path);
@@ -225,14 +205,14 @@ static int measure(const char *obj_path, const char *sec, const char *pkt_path, 
 static double empty_xdp_ns(void)
 {
 	struct xdp_pass_bpf *s = xdp_pass_bpf__open_and_load();
-	struct trb tb;
+	struct trb trb;
 	struct trb_run run;
 	double v = -1;
 
 	if (!s)
 		return -1;
-	trb_init(&tb, true, 0);
-	if (!trb_measure(&tb, bpf_program__fd(s->progs.olab_xdp_pass), &run))
+	trb_init(&trb, true, 0);
+	if (!trb_measure(&trb, bpf_program__fd(s->progs.olab_xdp_pass), &run))
 		v = trb_median(&run);
 	xdp_pass_bpf__destroy(s);
 	return v;

@@ -21,11 +21,9 @@
 
 #include <bpf/libbpf.h>
 
+#include "agent/agent.h"
 #include "agent/agent_int.h"
-#include "exp/bandwidth/bandwidth_exp.h"
-#include "exp/echo/echo_exp.h"
-#include "exp/hooks/hooks_exp.h"
-#include "kvcache/kvcache.h"
+#include "exp/side.h"
 #include "lib/atomicfile.h"
 #include "lib/attach.h"
 #include "lib/defroute.h"
@@ -43,44 +41,43 @@ void agent_threaded_restore(struct agent *a)
 			 a->threaded_before);
 }
 
-/* The kvcache's TC egress filters: it watches every interface of the host (the writes). */
-static void remove_kvc_filters(void)
+static int leave_remove(const struct side_leave *l, int ifindex, const char *dev)
 {
-	struct if_nameindex *ifs = if_nameindex(), *i;
+	int r = att_tc_remove_left(ifindex, l->egress ? BPF_TC_EGRESS : BPF_TC_INGRESS, l->handle,
+				   l->priority);
 
-	for (i = ifs; i && i->if_index; i++)
-		if (att_tc_remove_left((int)i->if_index, BPF_TC_EGRESS, KVC_TC_HANDLE,
-				       KVC_TC_PRIORITY) > 0)
-			log_info("agent: removed the kvcache's TC egress filter from %s",
-				 i->if_name);
-	if (ifs)
-		if_freenameindex(ifs);
+	if (r > 0)
+		log_info("agent: removed %s from %s", l->what, dev);
+	return r;
 }
 
-const char *agent_other_ifs(const char *dev, char *buf, size_t len)
-{
-	struct if_nameindex *ifs = if_nameindex(), *i;
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (i = ifs; i && i->if_index && used < len; i++)
-		if (strcmp(i->if_name, dev))
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-						 i->if_name);
-	if (ifs)
-		if_freenameindex(ifs);
-	return buf;
-}
-
-/* The experiments' TC filters (fixed handles), where one is left on the device. */
+/* The sides' TC filters (fixed handles) on the device, where one is left. */
 static void remove_filters(int ifindex, const char *dev)
 {
-	if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, ECHO_TC_HANDLE, ECHO_TC_PRIORITY) > 0)
-		log_info("agent: removed the echo TC filter from %s", dev);
-	if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, BW_TC_HANDLE, BW_TC_PRIORITY) > 0)
-		log_info("agent: removed the bandwidth TC filter from %s", dev);
-	if (att_tc_remove_left(ifindex, BPF_TC_INGRESS, HOOKS_TC_HANDLE, HOOKS_TC_PRIORITY) > 0)
-		log_info("agent: removed the hooks' TC filter from %s", dev);
+	const struct exp_side *s;
+	const struct side_leave *l;
+	size_t i;
+
+	for (i = 0; (s = agent_side(i)); i++)
+		for (l = s->leaves; l && l->what; l++)
+			if (!l->every_if)
+				leave_remove(l, ifindex, dev);
+}
+
+/* Side s's filters on every interface of the host (all sides' when s is NULL). */
+static void remove_every_if(const struct exp_side *only)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	const struct exp_side *s;
+	const struct side_leave *l;
+	size_t k;
+
+	for (k = 0; (s = agent_side(k)); k++)
+		for (l = s->leaves; l && l->what && (!only || s == only); l++)
+			for (i = ifs; l->every_if && i && i->if_index; i++)
+				leave_remove(l, (int)i->if_index, i->if_name);
+	if (ifs)
+		if_freenameindex(ifs);
 }
 
 /* The lock and the state file go, in that order of safety: the state first, the lock last. */
@@ -175,6 +172,7 @@ static void agent_stale(struct agent *a)
 	json_t *st = json_load_file(a->state, 0, NULL);
 	json_int_t pid = json_integer_value(json_object_get(st, "pid"));
 	const char *thr = json_string_value(json_object_get(st, "threaded_before"));
+	const char *side = json_string_value(json_object_get(st, "every_if"));
 
 	if (!st)
 		return;
@@ -182,9 +180,15 @@ static void agent_stale(struct agent *a)
 		       "%s",
 		       (long long)pid, a->dev);
 	remove_filters(a->ifindex, a->dev);
-	/* only where that agent ran kv: a kvcache attached by hand (kvcache attach) stays */
-	if (json_is_true(json_object_get(st, "kv")))
-		remove_kvc_filters();
+	/*
+	 * only where that agent's side had put its filters on every interface: a kvcache
+	 * attached by hand (kvcache attach) stays; a state file of an agent before issue 25
+	 * says "kv": true
+	 */
+	if (side && *side)
+		remove_every_if(agent_side_find(side));
+	else if (json_is_true(json_object_get(st, "kv")))
+		remove_every_if(NULL);
 	if (thr && (*thr == '0' || *thr == '1') && dev_threaded_get(a->dev) != *thr &&
 	    !dev_threaded_set(a->dev, *thr))
 		log_info("agent: could not set %s's threaded NAPI back to %c", a->dev, *thr);
@@ -229,14 +233,14 @@ static int dump_state(FILE *f, void *arg)
 	return json_dumpf(arg, f, 0) ? -EIO : 0;
 }
 
-int agent_state_write(const struct agent *a, bool kv)
+int agent_state_write(const struct agent *a, const struct exp_side *every_if)
 {
-	json_t *st = json_pack("{s:i, s:s, s:i, s:s, s:b}", "pid", (int)getpid(), "dev", a->dev,
+	json_t *st = json_pack("{s:i, s:s, s:i, s:s, s:s}", "pid", (int)getpid(), "dev", a->dev,
 			       "ifindex", a->ifindex, "threaded_before",
 			       a->threaded_before == '1'   ? "1"
 			       : a->threaded_before == '0' ? "0"
 							   : "",
-			       "kv", kv);
+			       "every_if", every_if ? every_if->prefix : "");
 	int err = st ? atomic_write(a->state, dump_state, st) : -ENOMEM;
 
 	json_decref(st);
@@ -323,7 +327,7 @@ void agent_op_device(struct agent *a, json_t *req)
 	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/%s-%d.json", key, ifindex);
 	agent_stale(a);
 	a->threaded_before = dev_threaded_get(dev);
-	err = agent_state_write(a, false);
+	err = agent_state_write(a, NULL);
 	if (err) {
 		agent_fail("cannot write %s: %s", a->state, strerror(-err));
 		a->ifindex = 0;

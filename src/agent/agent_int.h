@@ -2,7 +2,10 @@
 #ifndef OLAB_AGENT_INT_H
 #define OLAB_AGENT_INT_H
 
-/* The agent's own parts (agent.c: the requests; agent_dev.c: its device and its state). */
+/*
+ * The agent's own parts (agent.c: the requests; agent_side.c: the experiments' server sides;
+ * agent_dev.c: its device and its state file).
+ */
 
 #include <net/if.h>
 #include <stdbool.h>
@@ -10,9 +13,13 @@
 
 #include <jansson.h>
 
+#include "testbed/testbed.h"
+
 /* Its own folder: /run/offloadlab may be made by others (a service's RuntimeDirectory, 0755) */
 #define AGENT_STATE_PARENT "/run/offloadlab"
 #define AGENT_STATE_DIR AGENT_STATE_PARENT "/agent"
+
+struct exp_side;
 
 struct agent {
 	char dev[IF_NAMESIZE];
@@ -21,13 +28,20 @@ struct agent {
 	char state[160];      /* the state file while the device is ours */
 	char lock[160];	      /* the device's lock file, held (lock_fd) while it is ours */
 	int lock_fd;
-	struct echo_side *echo;
-	struct bw_agent *bw;
-	struct pp_side *pp;
-	struct iso_agent *iso;
-	struct hooks_side *hk;
-	struct kv_side *kv;
+	/* the one server side up on the device (found by its ops' prefix), its state, its tb */
+	const struct exp_side *side;
+	void *side_state;
+	struct tb tb;
+	bool every_if; /* the state file says the side's every-interface filters may be out */
 };
+
+/* TRANSITIONAL (agent_compat.c, issue 25 phase 2): sides not yet in their experiments. */
+extern const struct exp_side *const agent_compat_sides[];
+
+/* An op of a server side: up (one at a time on the device), its ops, down. */
+void agent_op_side(struct agent *a, const struct exp_side *s, json_t *req);
+/* The side that is up taken down (the agent's end). */
+void agent_side_end(struct agent *a);
 
 /* One line of JSON to the driver (o is stolen). */
 void agent_say(json_t *o);
@@ -40,11 +54,12 @@ void agent_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void agent_op_device(struct agent *a, json_t *req);
 /* The device's threaded-NAPI setting back as this agent found it. */
 void agent_threaded_restore(struct agent *a);
-/* What this agent changed, for the next one should this one be killed (kv: it ran kv). */
-int agent_state_write(const struct agent *a, bool kv);
+/*
+ * What this agent changed, for the next one should this one be killed: its device's setting,
+ * and the side (every_if; NULL: none) that may have put filters on every interface.
+ */
+int agent_state_write(const struct agent *a, const struct exp_side *every_if);
 /* The device's TC filters removed, its setting back, its state file and lock gone. */
 void agent_dev_release(struct agent *a);
-/* This host's other interfaces, comma-separated, into buf. */
-const char *agent_other_ifs(const char *dev, char *buf, size_t len);
 
 #endif

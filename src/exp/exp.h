@@ -23,18 +23,26 @@ struct run_opts {
 
 struct tb;
 struct remote;
+struct experiment;
+struct exp_side;
 
 /* What the runner hands an experiment's run(). */
 struct exp_ctx {
+	const struct experiment *e;
 	const struct run_opts *o;
 	struct result *r; /* fill it; never print results */
 	void *skel;	  /* the loaded skeleton, when the experiment names one */
 	struct tb *tb;	  /* the veth testbed, when the experiment asks for one */
 	/*
 	 * Two hosts (run --remote): the agent on the server's host; tb's generator end is then
-	 * a real device here and its dut end only the server's address (tb->two_hosts).
+	 * a real device here and its dut end only the server's address (tb->two_hosts). The
+	 * server side is asked through side_call() (exp/side.h) either way.
 	 */
 	struct remote *remote;
+	void *priv; /* the experiment's private state (priv_size), the runner's to free */
+	/* side_call()'s: the server side's state when it runs here, and whether it is up */
+	void *side;
+	bool side_up;
 };
 
 /*
@@ -77,15 +85,16 @@ struct exp_plot {
 
 /*
  * A claim of the paper's (a takeaway) and how a run is judged against it: judge() gets the
- * metrics named in needs[] (in that order, all recorded and measured, else the claim is
- * "not measurable" with the reason) and sets the verdict and the why (report/claim.h).
+ * metrics named in needs[] as v[] (in that order, all recorded and measured, else the claim is
+ * "not measurable" with the reason) and sets the verdict and the why (exp/claim.h).
  */
 #define CLAIM_MAX_NEEDS 4
 struct claim_ctx;
+struct claim_iv;
 struct exp_claim {
 	const char *claim; /* the study's words */
 	const char *needs[CLAIM_MAX_NEEDS];
-	void (*judge)(struct claim_ctx *c);
+	void (*judge)(struct claim_ctx *c, const struct claim_iv *v);
 };
 
 struct experiment {
@@ -101,7 +110,17 @@ struct experiment {
 	const struct exp_claim *claims; /* the paper's takeaways judged here; NULL claim ends */
 
 	const struct exp_skel *skel; /* opened, configured, loaded and destroyed by the runner */
-	/* between open and load: rodata, autoload; 0 or -errno */
+	/*
+	 * The run's private state: priv_size bytes, zeroed, at x->priv from before prepare() to
+	 * after run() (what configure finds out and run uses: no file-scope globals).
+	 */
+	size_t priv_size;
+	/*
+	 * Between the skeleton's open and its load (before run() when there is none): rodata,
+	 * autoload, probes, x->priv. 0 or -errno.
+	 */
+	int (*prepare)(struct exp_ctx *x);
+	/* TRANSITIONAL (issue 25, phase 2: echo, preproc, isolation move to prepare) */
 	int (*configure)(void *skel, const struct run_opts *o);
 	bool testbed; /* the runner creates the veth testbed before run() and removes it after */
 	/*
@@ -109,6 +128,12 @@ struct experiment {
 	 * without a testbed (runtime ones) always can: the agent runs them on its host.
 	 */
 	bool remote;
+	/*
+	 * Its server side (exp/side.h): what runs on the host under test, here on the testbed's
+	 * dut end or there by the agent, asked through side_call(). Every remote experiment with
+	 * a testbed has one (tests/unit/test_experiments.c).
+	 */
+	const struct exp_side *side;
 	/*
 	 * Fills x->r; returns 0, or -errno when it could not run at all (x->r->error says why,
 	 * or the runner says strerror). Metrics it cannot measure here are recorded unavailable

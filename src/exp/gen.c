@@ -7,7 +7,7 @@
 #include "exp/gen.h"
 #include "lib/attach.h"
 #include "lib/log.h"
-#include "report/compare.h"
+#include "lib/floor.h"
 #include "testbed/testbed.h"
 
 struct lg_xdp *exp_gen_open(const struct tb *tb, unsigned int max_keys, char *why, size_t len)

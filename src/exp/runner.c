@@ -9,10 +9,12 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "agent/agent.h"
+#include "remote/remote.h"
 #include "exp/exp.h"
+#include "exp/side.h"
 #include "lib/attach.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
@@ -29,6 +31,8 @@ static int skel_up(const struct experiment *e, const struct run_opts *o, struct 
 		return err ? err : -EINVAL;
 	}
 	err = e->configure ? e->configure(x->skel, o) : 0;
+	if (!err && e->prepare)
+		err = e->prepare(x);
 	if (!err)
 		err = e->skel->load(x->skel);
 	if (err)
@@ -60,15 +64,21 @@ static void check_declared(const struct experiment *e, struct result *r)
 static int exp_run_with(const struct experiment *e, const struct run_opts *o, struct remote *rm,
 			struct result *r)
 {
-	struct exp_ctx x = { .o = o, .r = r, .remote = rm };
+	struct exp_ctx x = { .e = e, .o = o, .r = r, .remote = rm };
 	struct tb tb;
 	cpu_set_t cpus;
 	int err = 0, have_cpus;
 
 	r->view = e->view;
 	have_cpus = !pthread_getaffinity_np(pthread_self(), sizeof(cpus), &cpus);
-	if (e->skel)
+	if (e->priv_size) {
+		x.priv = calloc(1, e->priv_size);
+		err = x.priv ? 0 : -ENOMEM;
+	}
+	if (!err && e->skel)
 		err = skel_up(e, o, &x);
+	else if (!err && e->prepare)
+		err = e->prepare(&x);
 	if (!err && rm) {
 		const struct remote_opts *ro = remote_opts_of(rm);
 
@@ -102,11 +112,13 @@ static int exp_run_with(const struct experiment *e, const struct run_opts *o, st
 	} else if (!err) {
 		err = e->run(&x);
 	}
+	side_end(&x);
 	check_declared(e, r);
 	if (x.tb)
 		tb_destroy(x.tb);
 	if (x.skel)
 		e->skel->destroy(x.skel);
+	free(x.priv);
 	if (err && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s", strerror(err < 0 ? -err : err));
 	if (have_cpus && CPU_COUNT(&cpus))

@@ -79,11 +79,6 @@ int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *
 	return att_tc(ifindex, ifname, prog_fd, BPF_TC_INGRESS, 0, 0, t);
 }
 
-int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t)
-{
-	return att_tc(ifindex, ifname, prog_fd, BPF_TC_EGRESS, 0, 0, t);
-}
-
 int att_tc_ingress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
 		      struct att_tc *t)
 {
@@ -329,4 +324,19 @@ bool dev_threaded_set(const char *ifname, char v)
 		xdp_pass_detach(&p);
 	}
 	return ok;
+}
+
+const char *dev_others(const char *dev, char *buf, size_t len)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = ifs; i && i->if_index && used < len; i++)
+		if (strcmp(i->if_name, dev))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+						 i->if_name);
+	if (ifs)
+		if_freenameindex(ifs);
+	return buf;
 }

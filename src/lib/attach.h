@@ -14,8 +14,6 @@ struct att_tc {
 };
 
 int att_tc_ingress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
-/* The same on egress. */
-int att_tc_egress(int ifindex, const char *ifname, int prog_fd, struct att_tc *t);
 /* With a chosen handle and priority, so that the filter can be found again. */
 int att_tc_ingress_at(int ifindex, const char *ifname, int prog_fd, __u32 handle, __u32 priority,
 		      struct att_tc *t);
@@ -64,6 +62,9 @@ struct xdp_pass_link {
 };
 int xdp_pass_attach(const char *ifname, struct xdp_pass_link *p);
 void xdp_pass_detach(struct xdp_pass_link *p);
+
+/* This namespace's interfaces other than dev, comma-separated, into buf; buf. */
+const char *dev_others(const char *dev, char *buf, size_t len);
 
 /* The device's threaded-NAPI setting ('0' or '1'; 0 when it cannot be read), this namespace. */
 char dev_threaded_get(const char *ifname);

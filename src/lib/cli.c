@@ -62,6 +62,17 @@ int cli_parse_duration_ns(const char *s, uint64_t *out_ns)
 	return -EINVAL;
 }
 
+uint64_t cli_arg_u64(struct argp_state *state, const char *opt, const char *arg, uint64_t lo,
+		     uint64_t hi)
+{
+	uint64_t v = 0;
+
+	if (cli_parse_u64(arg, lo, hi, &v))
+		argp_error(state, "%s takes a whole number from %llu to %llu, not '%s'", opt,
+			   (unsigned long long)lo, (unsigned long long)hi, arg);
+	return v;
+}
+
 uint64_t cli_arg_seconds(struct argp_state *state, const char *opt, const char *arg)
 {
 	uint64_t v = 0;

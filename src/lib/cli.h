@@ -17,6 +17,12 @@ int cli_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int cli_parse_duration_ns(const char *s, uint64_t *out_ns);
 
 struct argp_state;
+/*
+ * An option's whole number within [lo, hi]; argp_error (which exits with 64) saying so when it
+ * is not one: "--samples takes a whole number from 100 to 8000, not 'x'".
+ */
+uint64_t cli_arg_u64(struct argp_state *state, const char *opt, const char *arg, uint64_t lo,
+		     uint64_t hi);
 /* An option's whole seconds, 1..86400; argp_error (which exits) when it is not one. */
 uint64_t cli_arg_seconds(struct argp_state *state, const char *opt, const char *arg);
 

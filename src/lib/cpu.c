@@ -10,7 +10,8 @@
 
 #include "lib/cpu.h"
 
-int cpu_allowed(int *cpus, int max)
+/* The CPUs this process may run on, lowest first: n of them written to cpus, count returned. */
+static int cpu_allowed(int *cpus, int max)
 {
 	cpu_set_t set;
 	int i, n = 0;

@@ -4,9 +4,6 @@
 
 #include <pthread.h>
 
-/* The CPUs this process may run on, lowest first: n of them written to cpus, count returned. */
-int cpu_allowed(int *cpus, int max);
-
 /*
  * Pick the generator's and the dut's CPU: two different allowed CPUs where there are two or
  * more, the same one otherwise. Returns the number of distinct CPUs (1 or 2), or -errno.

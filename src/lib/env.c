@@ -128,7 +128,8 @@ static void mitigations(json_t *o)
 	json_object_set_new(o, "mitigations", m);
 }
 
-bool env_has_pmu(void)
+/* Whether hardware cycle counters can be opened (perf_event_open). */
+static bool env_has_pmu(void)
 {
 	struct perf_event_attr attr;
 	int fd;
@@ -154,7 +155,8 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-double env_clock_read_ns(void)
+/* Cost of one clock_gettime(CLOCK_MONOTONIC) in ns, median of short batches. */
+static double env_clock_read_ns(void)
 {
 	struct stats_samples s;
 	struct stats_summary sum;

@@ -16,12 +16,6 @@ json_t *env_capture(void);
 /* Print the block as "key: value" lines. */
 void env_print(json_t *env, FILE *f);
 
-/* Cost of one clock_gettime(CLOCK_MONOTONIC) in ns, median of short batches. */
-double env_clock_read_ns(void);
-
-/* Whether hardware cycle counters can be opened (perf_event_open). */
-bool env_has_pmu(void);
-
 /* Read the first line of a file into buf without its newline; 0 or -errno. */
 int env_read_line(const char *path, char *buf, size_t len);
 

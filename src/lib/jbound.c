@@ -57,7 +57,8 @@ static void jb_refuse(struct jb *b, const json_t *v, bool want_int, const char *
 	}
 }
 
-int64_t jb_int(struct jb *b, const json_t *v, const char *name, int64_t lo, int64_t hi)
+/* v as an integer within lo..hi; name says which one (a key, "stats[1][0]"). */
+static int64_t jb_int(struct jb *b, const json_t *v, const char *name, int64_t lo, int64_t hi)
 {
 	char range[64];
 	int64_t x;

@@ -35,8 +35,6 @@ bool jb_int_in(const json_t *v, int64_t lo, int64_t hi, int64_t *out);
 /* Whether v is a number (integer or real) within lo..hi (*out then holds it). */
 bool jb_real_in(const json_t *v, double lo, double hi, double *out);
 
-/* v as an integer within lo..hi; name says which one (a key, "stats[1][0]"). */
-int64_t jb_int(struct jb *b, const json_t *v, const char *name, int64_t lo, int64_t hi);
 /* v as a count: 0..JB_COUNT_MAX. */
 uint64_t jb_count(struct jb *b, const json_t *v, const char *name);
 /* v as a real within lo..hi. */

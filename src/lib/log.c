@@ -48,7 +48,8 @@ void log_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *log_hint(int err)
+/* One line of advice for an errno in a BPF or netlink context, or NULL. */
+static const char *log_hint(int err)
 {
 	switch (err < 0 ? -err : err) {
 	case EPERM:

@@ -17,9 +17,6 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int log_errno(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* One line of advice for an errno in a BPF or netlink context, or NULL. */
-const char *log_hint(int err);
-
 /* Route libbpf's messages through our log; debug lines only with -v. */
 void log_setup_libbpf(void);
 

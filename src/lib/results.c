@@ -81,6 +81,26 @@ struct metric *result_addf(struct result *r, const char *unit, enum method metho
 	return result_add(r, id, id, unit, method);
 }
 
+struct metric *result_add_spec(struct result *r, const struct metric_spec *spec)
+{
+	struct metric *m = result_add(r, spec->id, spec->label, spec->unit, spec->method);
+
+	if (m && spec->ref)
+		metric_set_paper(m, spec->paper, spec->ref);
+	return m;
+}
+
+void metric_note(struct metric *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!m)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(m->note, sizeof(m->note), fmt, ap);
+	va_end(ap);
+}
+
 void metric_label(struct metric *m, const char *fmt, ...)
 {
 	va_list ap;
@@ -134,9 +154,10 @@ void metric_set_samples(struct metric *m, struct stats_samples *s, size_t wanted
 		snprintf(m->unavailable, sizeof(m->unavailable), "no samples were collected");
 }
 
-const double metric_cdf_q[METRIC_CDF_POINTS] = { 0.001, 0.01, 0.05, 0.1,   0.2,	  0.3,	  0.4,
-						 0.5,	0.6,  0.7,  0.8,   0.85,  0.9,	  0.95,
-						 0.97,	0.98, 0.99, 0.995, 0.999, 0.9999, 1.0 };
+static const double metric_cdf_q[METRIC_CDF_POINTS] = { 0.001, 0.01,   0.05, 0.1,  0.2,	 0.3,
+							0.4,   0.5,    0.6,  0.7,  0.8,	 0.85,
+							0.9,   0.95,   0.97, 0.98, 0.99, 0.995,
+							0.999, 0.9999, 1.0 };
 
 void metric_set_hist(struct metric *m, const struct stats_hist *h, size_t wanted)
 {
@@ -436,7 +457,7 @@ static void metric_from_json(struct jb *b, json_t *mj, struct metric *m)
 					 ? json_string_value(json_object_get(paper, "ref"))
 					 : "");
 	if (note)
-		snprintf(m->note, sizeof(m->note), "%s", note);
+		metric_note(m, "%s", note);
 	if (u)
 		snprintf(m->unavailable, sizeof(m->unavailable), "%s", u);
 	if (json_array_size(cdf) == METRIC_CDF_POINTS) {

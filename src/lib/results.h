@@ -33,9 +33,8 @@ enum metric_flag {
 	METRIC_GENBOUND = 1 << 3,  /* within 1.5x of the generator's ceiling: may measure it */
 };
 
-/* Quantiles at which a latency metric keeps its CDF (for plots). */
+/* Quantiles at which a latency metric keeps its CDF (for plots), 0.001 to 1 (results.c). */
 #define METRIC_CDF_POINTS 21
-extern const double metric_cdf_q[METRIC_CDF_POINTS];
 
 struct metric {
 	char id[96];
@@ -52,7 +51,7 @@ struct metric {
 	char unavailable[200]; /* non-empty: could not be measured here, and why */
 	char engine[8];	       /* a live throughput or latency: the load generator's engine */
 	bool has_cdf;
-	double cdf[METRIC_CDF_POINTS]; /* value at metric_cdf_q[i] */
+	double cdf[METRIC_CDF_POINTS]; /* value at the i-th of those quantiles */
 };
 
 /*
@@ -96,12 +95,29 @@ const char *method_name(enum method m);
 
 void result_init(struct result *r, const char *exp);
 void result_free(struct result *r);
+/*
+ * What a metric is, said once: the emitters take one of these rather than a row of arguments.
+ * The paper's value counts only with its reference (ref NULL: the paper has none).
+ */
+struct metric_spec {
+	const char *id;
+	const char *label;
+	const char *unit;
+	enum method method;
+	double paper;
+	const char *ref; /* where in the paper ("Table 1"); NULL: no paper value */
+};
+
 /* Append a metric; NULL only when out of memory. The pointer stays valid until result_free. */
 struct metric *result_add(struct result *r, const char *id, const char *label, const char *unit,
 			  enum method method);
 /* result_add with a printf-formatted id; metric_label() formats the label. NULL on ENOMEM. */
 struct metric *result_addf(struct result *r, const char *unit, enum method method,
 			   const char *idfmt, ...) __attribute__((format(printf, 4, 5)));
+/* result_add() of what spec says, the paper's value set where it has one. NULL on ENOMEM. */
+struct metric *result_add_spec(struct result *r, const struct metric_spec *spec);
+/* Sets the metric's note, how it was measured (printf-style); nothing when m is NULL. */
+void metric_note(struct metric *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets the metric's label (printf-style); nothing when m is NULL. */
 void metric_label(struct metric *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct metric *result_find(struct result *r, const char *id);

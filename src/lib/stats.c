@@ -181,7 +181,8 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-double stats_quantile_sorted(const double *v, size_t n, double q)
+/* Quantile of sorted values with linear interpolation between closest ranks. */
+static double stats_quantile_sorted(const double *v, size_t n, double q)
 {
 	double pos, frac;
 	size_t i;

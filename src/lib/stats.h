@@ -53,9 +53,6 @@ void stats_samples_free(struct stats_samples *s);
 /* Sorts s->v in place. An empty set gives n = 0 and NaNs. */
 void stats_samples_summary(struct stats_samples *s, struct stats_summary *out);
 
-/* Quantile of sorted values with linear interpolation between closest ranks. */
-double stats_quantile_sorted(const double *v, size_t n, double q);
-
 /*
  * Ranks (1-based, inclusive) of the order-statistic 95 % confidence interval of the median of
  * n samples (normal approximation to the binomial; the whole range when n < 6).

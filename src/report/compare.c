@@ -8,7 +8,7 @@
 
 #include "lib/cli.h"
 #include "report/compare.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 #include "report/table.h"
 #include "report/takeaways.h"
 #include "lib/util.h"
@@ -28,7 +28,7 @@ enum cmp_dir cmp_direction(const char *unit)
 	return CMP_NO_DIRECTION;
 }
 
-const char *cmp_outcome_name(enum cmp_outcome o)
+static const char *cmp_outcome_name(enum cmp_outcome o)
 {
 	switch (o) {
 	case CMP_SAME:
@@ -42,33 +42,6 @@ const char *cmp_outcome_name(enum cmp_outcome o)
 	default:
 		return "not comparable";
 	}
-}
-
-/*
- * Defaults from A/A runs of 'offloadlab run --quick' on a 2-vCPU VM (README, "Repeatability"):
- * the change that about 95 % of a method's metrics stay within between two runs.
- */
-static const struct {
-	const char *method;
-	double pct;
-} floors[] = {
-	{ "test-run", CMP_FLOOR_TESTRUN }, { "bpf-stats", CMP_FLOOR_BPFSTATS },
-	{ "native", CMP_FLOOR_NATIVE },	   { "live", CMP_FLOOR_LIVE },
-	{ "model", CMP_FLOOR_MODEL },
-};
-
-double cmp_noise_floor(const char *method, const char *unit, double override)
-{
-	size_t i;
-
-	if (override >= 0)
-		return override;
-	if (unit && !strcmp(unit, "%"))
-		return CMP_FLOOR_PP;
-	for (i = 0; method && i < ARRAY_SIZE(floors); i++)
-		if (!strcmp(method, floors[i].method))
-			return floors[i].pct;
-	return CMP_FLOOR_LIVE; /* unknown: the widest */
 }
 
 /* The interval a run gives for its median: ci95 if recorded, else p25..p75. */

@@ -6,20 +6,7 @@
 
 #include <jansson.h>
 
-/*
- * Run-to-run noise floors by method, % (CMP_FLOOR_PP: percentage points for metrics in %):
- * about the 95th percentile of |change| between two back-to-back 'run --quick' on a quiet
- * 2-vCPU VM of the project's kind (scripts/repeatability.sh; README, "Repeatability"). A
- * change below its floor cannot be told from the machine's own drift there. CMP_FLOOR_NS:
- * times closer than 1 ns are equal (the kernel's test-run timer counts whole ns per run).
- */
-#define CMP_FLOOR_TESTRUN 35.0
-#define CMP_FLOOR_BPFSTATS 15.0
-#define CMP_FLOOR_NATIVE 50.0
-#define CMP_FLOOR_LIVE 40.0
-#define CMP_FLOOR_MODEL 50.0
-#define CMP_FLOOR_PP 45.0
-#define CMP_FLOOR_NS 1.0
+#include "lib/floor.h"
 
 enum cmp_dir { CMP_LOWER_BETTER, CMP_HIGHER_BETTER, CMP_NO_DIRECTION };
 
@@ -44,22 +31,11 @@ struct cmp_row {
 };
 
 /*
- * The run-to-run noise floor of a metric: how far its median moves between two runs on one
- * machine with nothing changed (A/A runs, scripts/repeatability.sh), by method. The spread
- * inside one run misses it: the host's other tenants, frequency and cache state move every
- * figure together for minutes at a time. For a metric in "%" the floor is in percentage
- * points. override >= 0 replaces the defaults (compare --noise).
- */
-double cmp_noise_floor(const char *method, const char *unit, double override);
-
-/*
  * Compare one metric of run A with the same metric of run B (either may be NULL). Beyond the
  * noise means both: the two 95 % confidence intervals of the median do not overlap (the IQRs
  * when a run recorded no interval), and the change exceeds the run-to-run noise floor.
  */
 void cmp_metric(json_t *a, json_t *b, double noise_override, struct cmp_row *row);
-
-const char *cmp_outcome_name(enum cmp_outcome o);
 
 /* offloadlab compare RUN_A RUN_B [--json] [--fail-on-regression PCT] */
 int compare_main(int argc, char **argv);

@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "report/gnuplot.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 #include "report/plot.h"
 #include "lib/util.h"
+
+/* A copy of in safe inside a single-quoted gnuplot string (see below). */
+static void plot_safe_str(const char *in, char *out, size_t len);
 
 /*
  * A plot is one script: the head, the data as inline datablocks ($d0 ...), then the settings
@@ -180,7 +183,7 @@ static double paper_value(json_t *m)
  * another machine: keep only characters that cannot end a quoted string, start a command or
  * an escape (letters, digits, space and plain punctuation), and nothing past len - 1.
  */
-void plot_safe_str(const char *in, char *out, size_t len)
+static void plot_safe_str(const char *in, char *out, size_t len)
 {
 	static const char ok[] = " .,:;-+/%()[]=#*!?|~";
 	size_t i, o = 0;

@@ -19,7 +19,4 @@ char *plot_lines(const char *title, const char *xlabel, const double *x, json_t 
 /* Whether gnuplot can be run at all. */
 int plot_available(void);
 
-/* A copy of in safe inside a single-quoted gnuplot string: letters, digits, plain punctuation. */
-void plot_safe_str(const char *in, char *out, size_t len);
-
 #endif

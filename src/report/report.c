@@ -15,7 +15,7 @@
 #include "lib/atomicfile.h"
 #include "lib/cli.h"
 #include "lib/log.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 #include "report/plot.h"
 #include "report/report.h"
 #include "report/table.h"
@@ -350,7 +350,13 @@ static const char css[] =
 	".st-inconclusive{color:#975a16}"
 	"table.env td code{font-size:12px;word-break:break-all}nav a{margin-right:12px}";
 
-int report_html(json_t *doc, const char *src, FILE *f)
+/*
+ * The HTML report of one run: a single self-contained page (inline CSS and SVG, no scripts,
+ * no fetches) with the study's takeaways judged on top, a section per experiment (question,
+ * plots, the table of metrics, notes) and the environment at the bottom. src names the run in
+ * the page. Returns 0, or -errno.
+ */
+static int report_html(json_t *doc, const char *src, FILE *f)
 {
 	struct takeaway tk[16];
 	size_t ntk, i;

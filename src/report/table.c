@@ -4,21 +4,8 @@
 
 #include "report/table.h"
 
-void table_fmt(double v, const char *unit, char *buf, size_t len)
-{
-	if (isnan(v)) {
-		snprintf(buf, len, "-");
-		return;
-	}
-	if (!strcmp(unit, "ns") && fabs(v) >= 1e6)
-		snprintf(buf, len, "%.2f ms", v / 1e6);
-	else if (!strcmp(unit, "ns") && fabs(v) >= 1e4)
-		snprintf(buf, len, "%.1f us", v / 1e3);
-	else if (fabs(v) >= 100 || v == 0)
-		snprintf(buf, len, "%.0f %s", v, unit);
-	else
-		snprintf(buf, len, "%.3g %s", v, unit);
-}
+/* The experiment's paper-shaped view, if it has one ("*": few samples or a wide spread). */
+static void table_print_view(FILE *f, const struct result *r);
 
 static void flags_str(const struct metric *m, char *buf, size_t len)
 {
@@ -117,7 +104,7 @@ static void view_cell(const struct result *r, const struct view_cell *c, char *b
 	}
 }
 
-void table_print_view(FILE *f, const struct result *r)
+static void table_print_view(FILE *f, const struct result *r)
 {
 	const struct view *v = r->view;
 	char cell[48];

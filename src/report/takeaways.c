@@ -11,9 +11,17 @@
 #include <string.h>
 
 #include "exp/exp.h"
-#include "report/claim.h"
-#include "report/load.h"
+#include "exp/claim.h"
+#include "lib/results_load.h"
 #include "report/takeaways.h"
+
+/* What a judge is given (exp/claim.h): the run, the takeaway it writes, the needs' values. */
+struct claim_ctx {
+	json_t *doc;
+	struct takeaway *t;
+	/* the metrics of needs[], in order; an optional one ("?id") not measured has a NAN med */
+	struct claim_iv v[CLAIM_MAX_NEEDS];
+};
 
 const char *tk_status_name(enum tk_status s)
 {
@@ -92,34 +100,10 @@ bool claim_has_flag(const struct claim_ctx *c, const char *id, const char *flag)
 	return false;
 }
 
-enum tri claim_within(struct claim_iv a, double lo, double hi)
-{
-	if (a.lo >= lo && a.hi <= hi)
-		return T_YES;
-	if (a.hi < lo || a.lo > hi)
-		return T_NO;
-	return T_MAYBE;
-}
-
-enum tri claim_below(struct claim_iv a, struct claim_iv b, double k)
-{
-	if (a.hi < k * b.lo)
-		return T_YES;
-	if (a.lo >= k * b.hi)
-		return T_NO;
-	return T_MAYBE;
-}
-
-enum tri claim_and(enum tri a, enum tri b)
-{
-	if (a == T_NO || b == T_NO)
-		return T_NO;
-	return a == T_YES && b == T_YES ? T_YES : T_MAYBE;
-}
-
-void claim_judge(struct claim_ctx *c, enum tri v)
+enum tri claim_judge(struct claim_ctx *c, enum tri v)
 {
 	c->t->status = v == T_YES ? TK_REPRODUCED : v == T_NO ? TK_DIFFERS : TK_INCONCLUSIVE;
+	return v;
 }
 
 void claim_why(struct claim_ctx *c, const char *fmt, ...)
@@ -167,7 +151,7 @@ static void judge_one(json_t *doc, const struct experiment *e, const struct exp_
 			return;
 		}
 	}
-	cl->judge(&c);
+	cl->judge(&c, c.v);
 	straddles(t);
 }
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/agent.h"
+#include "remote/remote.h"
 #include "exp/exp.h"
 #include "lib/atomicfile.h"
 #include "lib/bpfutil.h"
@@ -192,11 +192,7 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 		a->budget_s = (double)v / 1e9;
 		break;
 	case 'n':
-		if (cli_parse_u64(arg, 100, 8000, &v))
-			argp_error(state,
-				   "--samples takes a whole number from 100 to 8000, not '%s'",
-				   arg);
-		a->o.samples = (unsigned int)v;
+		a->o.samples = (unsigned int)cli_arg_u64(state, "--samples", arg, 100, 8000);
 		break;
 	case OPT_REMOTE:
 		a->remote.host = arg;

@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * The testbed's namespaces and veth pair: made, entered, torn down (on exit, on a signal, and
+ * at the next start for a run that died). Processes in them: tb_proc.c; one end on a real
+ * device (two hosts), and sockets to the dut: tb_host.c.
+ */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -21,8 +26,6 @@
 #include <unistd.h>
 
 #include "lib/cpu.h"
-#include "lib/env.h"
-#include "lib/fdwait.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
 #include "lib/util.h"
@@ -32,7 +35,8 @@
 static struct tb *live[TB_MAX_LIVE];
 static bool handlers_installed;
 
-int tb_run_cmd(char *const argv[])
+/* Run argv (no shell), with output suppressed unless verbose; returns its exit status. */
+static int tb_run_cmd(char *const argv[])
 {
 	int status;
 	pid_t pid = fork();
@@ -356,225 +360,6 @@ int tb_run_in(const struct tb *tb, enum tb_side side, int (*fn)(void *arg), void
 	return err ? err : ret;
 }
 
-int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[])
-{
-	int slot, fd = side == TB_GEN ? tb->gen.nsfd : tb->dut.nsfd;
-	pid_t pid, parent = getpid();
-
-	for (slot = 0; slot < TB_MAX_PROCS && tb->procs[slot]; slot++)
-		;
-	if (slot == TB_MAX_PROCS)
-		return -ENOSPC;
-	pid = fork();
-	if (pid < 0)
-		return log_errno(-errno, "start %s", argv[0]);
-	if (pid == 0) {
-		/* the child must not run the parent's teardown */
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = SIG_DFL;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sigaction(SIGHUP, &sa, NULL);
-		sigaction(SIGQUIT, &sa, NULL);
-		/*
-		 * A server dies with the run, even a SIGKILLed one (no handler runs then): the
-		 * kernel sends SIGKILL when the parent goes. If it went before this line, go now.
-		 */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-			_exit(125);
-		if (setns(fd, CLONE_NEWNET))
-			_exit(126);
-		if (cpu >= 0)
-			cpu_pin_tid(0, cpu);
-		if (!log_verbose) {
-			int nul = open("/dev/null", O_RDWR);
-
-			if (nul >= 0) {
-				dup2(nul, STDIN_FILENO);
-				dup2(nul, STDOUT_FILENO);
-				dup2(nul, STDERR_FILENO);
-			}
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	tb->procs[slot] = pid;
-	return pid;
-}
-
-int tb_spin(struct tb *tb, int cpu, uint64_t max_ns)
-{
-	pid_t pid, parent = getpid();
-	int slot;
-
-	for (slot = 0; slot < TB_MAX_PROCS && tb->procs[slot]; slot++)
-		;
-	if (slot == TB_MAX_PROCS)
-		return -ENOSPC;
-	pid = fork();
-	if (pid < 0)
-		return log_errno(-errno, "start a spinner");
-	if (pid == 0) {
-		struct sched_param sp = { 0 };
-		struct timespec ts;
-		uint64_t end;
-		int i;
-
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
-			_exit(125);
-		if (cpu_pin_tid(0, cpu) || sched_setscheduler(0, SCHED_IDLE, &sp))
-			_exit(126);
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		end = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec + max_ns;
-		for (;;) {
-			for (i = 0; i < 4096; i++)
-				__asm__ __volatile__("" ::: "memory");
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			if ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec >= end)
-				_exit(0);
-		}
-	}
-	tb->procs[slot] = pid;
-	return pid;
-}
-
-int tb_which(const char *name, char *out, size_t len)
-{
-	const char *path = getenv("PATH"), *p;
-
-	if (strchr(name, '/')) {
-		snprintf(out, len, "%s", name);
-		return access(out, X_OK) ? -ENOENT : 0;
-	}
-	for (p = path && *path ? path : "/usr/local/bin:/usr/bin:/bin"; p && *p;) {
-		const char *colon = strchr(p, ':');
-		size_t n = colon ? (size_t)(colon - p) : strlen(p);
-		int w = snprintf(out, len, "%.*s/%s", (int)n, n ? p : ".", name);
-
-		if (w > 0 && (size_t)w < len && !access(out, X_OK))
-			return 0;
-		p = colon ? colon + 1 : NULL;
-	}
-	return -ENOENT;
-}
-
-int tb_stop(struct tb *tb, int pid, int timeout_ms)
-{
-	int i, status = 0, waited = 0;
-
-	for (i = 0; i < TB_MAX_PROCS && tb->procs[i] != pid; i++)
-		;
-	if (i == TB_MAX_PROCS)
-		return -ESRCH; /* not ours: never signal a process we did not start */
-	kill(pid, SIGTERM);
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (waited >= timeout_ms) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			break;
-		}
-		usleep(10000);
-		waited += 10;
-	}
-	tb->procs[i] = 0;
-	return 0;
-}
-
-/* pids of kernel threads whose name starts with prefix, into out (at most max) */
-static int napi_threads(const char *prefix, int *out, int max)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	char path[64], comm[32];
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < max) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-
-		if (*end || pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-		if (env_read_line(path, comm, sizeof(comm)))
-			continue;
-		if (!strncmp(comm, prefix, strlen(prefix)))
-			out[n++] = (int)pid;
-	}
-	closedir(d);
-	return n;
-}
-
-int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu, bool rt)
-{
-	const struct tb_end *e = side == TB_GEN ? &tb->gen : &tb->dut;
-	int before[64], after[64], nb, na, i, j, status, found = -ENOENT;
-	char prefix[32];
-	pid_t pid;
-
-	/* the kthread is named napi/<dev>-<id>; comm holds 15 characters */
-	snprintf(prefix, sizeof(prefix), "napi/%s-", e->ifname);
-	prefix[15] = '\0';
-	nb = napi_threads(prefix, before, 64);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		/* /sys shows the mounting namespace's devices: mount a private one for ours */
-		char path[96];
-		int fd;
-
-		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-		    setns(e->nsfd, CLONE_NEWNET))
-			_exit(2);
-		/* EBUSY: this namespace's sysfs is mounted there already (ip netns exec did) */
-		if (mount("sysfs", "/sys", "sysfs", 0, NULL) && errno != EBUSY)
-			_exit(2);
-		snprintf(path, sizeof(path), "/sys/class/net/%s/threaded", e->ifname);
-		/* off, then on: the thread is created now, after the snapshot, so it is ours */
-		fd = open(path, O_WRONLY);
-		if (fd < 0)
-			_exit(3);
-		if (write(fd, "0", 1) != 1)
-			_exit(3);
-		close(fd);
-		fd = open(path, O_WRONLY);
-		if (fd < 0 || write(fd, "1", 1) != 1)
-			_exit(3);
-		_exit(0);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
-		return -EOPNOTSUPP;
-	na = napi_threads(prefix, after, 64);
-	for (i = 0; i < na; i++) {
-		for (j = 0; j < nb && before[j] != after[i]; j++)
-			;
-		if (j < nb)
-			continue; /* another testbed's thread */
-		if (cpu_pin_tid(after[i], cpu) == 0) {
-			/*
-			 * Softirq NAPI preempts whatever runs on its CPU; a CFS thread would wait
-			 * behind a busy-polling server or generator for a time slice. A real-time
-			 * priority keeps the softirq behaviour on the chosen CPU.
-			 */
-			struct sched_param sp = { .sched_priority = 10 };
-
-			if (rt && sched_setscheduler(after[i], SCHED_FIFO, &sp))
-				log_debug("napi thread %d: no real-time priority: %s", after[i],
-					  strerror(errno));
-			found = after[i];
-		}
-	}
-	return found;
-}
-
 /* "olab-<pid>-<role>" -> pid, or 0 when the name is not ours */
 static int ns_pid(const char *name)
 {
@@ -632,116 +417,4 @@ int tb_count(int pid)
 	}
 	closedir(d);
 	return n;
-}
-
-bool tb_port_taken(const struct tb *tb, uint16_t port)
-{
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
-	bool taken = false;
-	int t, fd;
-
-	sa.sin_addr.s_addr = tb->dut.addr;
-	if (tb_enter(tb, TB_DUT))
-		return false;
-	for (t = 0; t < 2 && !taken; t++) {
-		fd = socket(AF_INET, (t ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-		taken = fd >= 0 && bind(fd, (struct sockaddr *)&sa, sizeof(sa)) &&
-			errno == EADDRINUSE;
-		if (fd >= 0)
-			close(fd);
-	}
-	tb_leave(tb);
-	return taken;
-}
-
-int tb_connect(const struct tb *tb, uint16_t port, uint64_t timeout_ns)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-	struct timespec t0, now;
-	int fd = -ETIMEDOUT, err;
-
-	a.sin_addr.s_addr = tb->dut.addr;
-	/* from the generator; on the server's host alone (its agent), from there */
-	err = tb_enter(tb, tb->gen.nsfd >= 0 ? TB_GEN : TB_DUT);
-	if (err)
-		return err;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-		if (s >= 0 && !connect(s, (struct sockaddr *)&a, sizeof(a))) {
-			fd = s;
-			break;
-		}
-		if (s >= 0)
-			close(s);
-		if (fdwait_ended()) { /* the agent's driver is gone: nobody waits for this */
-			fd = -EPIPE;
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if ((uint64_t)(now.tv_sec - t0.tv_sec) * 1000000000ULL + (uint64_t)now.tv_nsec -
-			    (uint64_t)t0.tv_nsec >=
-		    timeout_ns)
-			break;
-		usleep(20000);
-	}
-	tb_leave(tb);
-	return fd;
-}
-
-/* The IPv4 address and MAC of a device of this namespace. 0 or -errno. */
-static int dev_addrs(const char *ifname, struct tb_end *e)
-{
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(fd, SIOCGIFADDR, &ifr) == 0) {
-		e->addr = ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr.s_addr;
-		inet_ntop(AF_INET, &e->addr, e->ip, sizeof(e->ip));
-	} else {
-		err = -errno;
-	}
-	if (!err && ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
-		memcpy(e->mac, ifr.ifr_hwaddr.sa_data, 6);
-	close(fd);
-	return err;
-}
-
-int tb_attach_host(struct tb *tb, enum tb_side side, const char *ifname, const char *peer_ip,
-		   const char *peer_ifname)
-{
-	struct tb_end *here = side == TB_GEN ? &tb->gen : &tb->dut;
-	struct tb_end *there = side == TB_GEN ? &tb->dut : &tb->gen;
-	int err;
-
-	memset(tb, 0, sizeof(*tb));
-	tb->gen.nsfd = tb->dut.nsfd = -1;
-	snprintf(here->ns, sizeof(here->ns), "(this host)");
-	snprintf(there->ns, sizeof(there->ns), "(the other host)");
-	snprintf(here->ifname, sizeof(here->ifname), "%s", ifname);
-	snprintf(there->ifname, sizeof(there->ifname), "%s", peer_ifname ? peer_ifname : "");
-	here->ifindex = (int)if_nametoindex(ifname);
-	if (!here->ifindex)
-		return log_errno(-ENODEV, "find device %s in this network namespace", ifname);
-	err = dev_addrs(ifname, here);
-	if (err)
-		return log_errno(err, "read the IPv4 address of %s", ifname);
-	if (peer_ip) {
-		if (inet_pton(AF_INET, peer_ip, &there->addr) != 1)
-			return log_errno(-EINVAL, "read '%s' as an IPv4 address", peer_ip);
-		snprintf(there->ip, sizeof(there->ip), "%s", peer_ip);
-	}
-	tb->host_nsfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	here->nsfd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (tb->host_nsfd < 0 || here->nsfd < 0)
-		return log_errno(-errno, "open this thread's network namespace");
-	if (cpu_pick_pair(&tb->gen_cpu, &tb->dut_cpu) < 0)
-		tb->gen_cpu = tb->dut_cpu = 0;
-	tb->two_hosts = true;
-	return 0;
 }

@@ -112,7 +112,4 @@ int tb_cleanup_stale(void);
 /* Count namespaces named olab-<pid>-* for this pid (pid 0: any), for tests. */
 int tb_count(int pid);
 
-/* Run argv (no shell), with output suppressed unless verbose; returns its exit status. */
-int tb_run_cmd(char *const argv[]);
-
 #endif

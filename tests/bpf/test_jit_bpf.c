@@ -15,7 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "exp/jit/jit.h"
+#include "exp/jit/jit_exp.h"
 #include "exp/jit/jitcode.h"
 #include "lib/bpfutil.h"
 #include "lib/trbench.h"

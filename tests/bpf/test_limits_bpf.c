@@ -12,7 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "exp/limits/limits.h"
+#include "exp/limits/limits_exp.h"
 #include "lib/bpfutil.h"
 #include "lib/trbench.h"
 #include "limits.skel.h"

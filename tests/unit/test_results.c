@@ -520,12 +520,52 @@ static void test_run_lock_many_at_once(void **state)
 	rmdir(dir);
 }
 
+/* A metric from its spec: the paper's value only with its reference; the note, NULL-safe. */
+static void test_spec_and_note(void **state)
+{
+	static const struct metric_spec with = { .id = "x.a",
+						 .label = "a",
+						 .unit = "ns",
+						 .method = METHOD_LIVE,
+						 .paper = 0,
+						 .ref = "Table 1" };
+	static const struct metric_spec without = {
+		.id = "x.b", .label = "b", .unit = "%", .method = METHOD_MODEL
+	};
+	struct result r;
+	struct metric *m;
+	char longer[400];
+
+	(void)state;
+	result_init(&r, "x");
+	m = result_add_spec(&r, &with);
+	assert_non_null(m);
+	assert_string_equal(m->id, "x.a");
+	assert_string_equal(m->unit, "ns");
+	assert_int_equal(m->method, METHOD_LIVE);
+	/* a paper value of 0 is one: its reference says so */
+	assert_true(m->has_paper);
+	assert_true(m->paper == 0);
+	assert_string_equal(m->paper_ref, "Table 1");
+	m = result_add_spec(&r, &without);
+	assert_false(m->has_paper);
+	metric_note(m, "%d runs of %.1f s", 3, 0.4);
+	assert_string_equal(m->note, "3 runs of 0.4 s");
+	memset(longer, 'n', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	metric_note(m, "%s", longer);
+	assert_int_equal(strlen(m->note), sizeof(m->note) - 1);
+	metric_note(NULL, "nothing: %d", 1);
+	result_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_verdicts_from_ci),
 		cmocka_unit_test(test_set_value),
+		cmocka_unit_test(test_spec_and_note),
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_from_json),
 		cmocka_unit_test(test_from_json_ranges),

@@ -3,11 +3,7 @@
 #include <math.h>
 
 #include "exp/bandwidth/bandwidth_exp.h"
-#include "report/claim.h"
-
-#include "bandwidth.skel.h"
-
-EXP_SKELETON(bandwidth)
+#include "exp/claim.h"
 
 static const char *const bandwidth_metrics[] = {
 	"bandwidth.gbps.*",
@@ -47,11 +43,11 @@ static const struct view table2 = {
 };
 
 /* a loss of at least 7 % (half the paper's 14 %), over the whole CI */
-static void judge_skskb(struct claim_ctx *c)
+static void judge_skskb(struct claim_ctx *c, const struct claim_iv *v)
 {
-	claim_judge(c, claim_within(c->v[0], -INFINITY, -7));
+	claim_judge(c, claim_within(v[0], -INFINITY, -7));
 	claim_why(c, "%+.1f %% here against the stream with no program (veth, one stream)",
-		  c->v[0].med);
+		  v[0].med);
 }
 
 static const struct exp_claim bandwidth_claims[] = {
@@ -72,8 +68,8 @@ const struct experiment exp_bandwidth = {
 	.view = &table2,
 	.plots = bandwidth_plots,
 	.claims = bandwidth_claims,
-	.skel = EXP_SKEL(bandwidth),
 	.testbed = true,
 	.remote = true,
+	.side = &bandwidth_side,
 	.run = bandwidth_run,
 };

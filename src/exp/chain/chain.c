@@ -88,7 +88,7 @@ static struct bpf_program *entry(struct chain_bpf *s, enum variant v)
 }
 
 /* Set up a chain of L stages after the first, check it runs exactly those, time it. */
-static int point(struct chain_bpf *s, enum variant v, unsigned int L, const struct trb *tb,
+static int point(struct chain_bpf *s, enum variant v, unsigned int L, const struct trb *trb,
 		 struct trb_run *out, char *why, size_t wlen)
 {
 	int err = 0, prog = bpf_program__fd(entry(s, v));
@@ -101,14 +101,14 @@ static int point(struct chain_bpf *s, enum variant v, unsigned int L, const stru
 	if (err)
 		return err;
 	s->bss->acc = 0;
-	err = bpfu_test_run(prog, tb->pkt, tb->len, 1, NULL, &retval, NULL);
+	err = bpfu_test_run(prog, trb->pkt, trb->len, 1, NULL, &retval, NULL);
 	if (err)
 		return err;
 	if (s->bss->acc != chain_expect(L)) {
 		snprintf(why, wlen, "a chain of %u stages did not run exactly %u stages", L, L + 1);
 		return -EPROTO;
 	}
-	return trb_measure(tb, prog, out);
+	return trb_measure(trb, prog, out);
 }
 
 /* ---- the kvcache's hit path, put together three ways (Table 5) ---- */
@@ -239,10 +239,11 @@ static void kvcache_variant(struct result *r, int v, int n, double empty)
 	else
 		metric_set_samples(m, &s, (size_t)n);
 	stats_samples_free(&s);
-	snprintf(m->note, sizeof(m->note),
-		 "one GET hit per test-run (the frame is rewritten into its reply), less an empty "
-		 "program's run (%.0f ns); %s",
-		 empty, kvc_variants[v].how);
+	metric_note(
+		m,
+		"one GET hit per test-run (the frame is rewritten into its reply), less an empty "
+		"program's run (%.0f ns); %s",
+		empty, kvc_variants[v].how);
 	bpf_object__close(obj);
 }
 
@@ -293,9 +294,8 @@ static void kvcache_variants(struct result *r, bool quick)
 		}
 		metric_set_value(m, 1e3 / c->s.p50);
 		metric_set_paper(m, kvc_variants[v].paper, "Table 5");
-		snprintf(m->note, sizeof(m->note),
-			 "1000 / the program's median hit cost: the program alone, where the "
-			 "paper's BMC figure is a whole server's");
+		metric_note(m, "1000 / the program's median hit cost: the program alone, where the "
+			       "paper's BMC figure is a whole server's");
 	}
 }
 
@@ -310,21 +310,21 @@ int chain_run(struct exp_ctx *x)
 	struct trb_run runs[5] = { 0 };
 	struct metric *m;
 	char why[160] = "";
-	struct trb tb;
+	struct trb trb;
 
-	trb_init(&tb, o->quick, o->samples);
+	trb_init(&trb, o->quick, o->samples);
 	for (v = 0; v < V_N && !err; v++) {
 		struct trb_run per = { .linear = true };
 
 		for (i = 0; i < np && !err; i++) {
-			err = point(s, v, pts[i], &tb, &runs[i], why, sizeof(why));
+			err = point(s, v, pts[i], &trb, &runs[i], why, sizeof(why));
 			if (err)
 				break;
 			m = result_addf(r, "ns", METHOD_TESTRUN, "chain.%s.%u", vinfo[v].id,
 					pts[i]);
 			metric_label(m, "%s, %u stage(s) after the first", vinfo[v].label, pts[i]);
-			trb_metric(m, &runs[i], 0, 1, true, tb.samples);
-			snprintf(m->note, sizeof(m->note), "per packet, test-run loop included");
+			trb_metric(m, &runs[i], 0, 1, true, trb.samples);
+			metric_note(m, "per packet, test-run loop included");
 		}
 		if (err)
 			break;
@@ -333,9 +333,9 @@ int chain_run(struct exp_ctx *x)
 			per.v[per.n++] = (runs[np - 1].v[k] - runs[0].v[k]) / pts[np - 1];
 		m = result_addf(r, "ns", METHOD_MODEL, "chain.per_call.%s", vinfo[v].id);
 		metric_label(m, "per call: %s", vinfo[v].label);
-		trb_metric(m, &per, 0, 1, runs[0].linear && runs[np - 1].linear, tb.samples);
-		snprintf(m->note, sizeof(m->note), "(%u stages - none) / %u per sample pair; %s",
-			 pts[np - 1], pts[np - 1], vinfo[v].note);
+		trb_metric(m, &per, 0, 1, runs[0].linear && runs[np - 1].linear, trb.samples);
+		metric_note(m, "(%u stages - none) / %u per sample pair; %s", pts[np - 1],
+			    pts[np - 1], vinfo[v].note);
 	}
 	if (err) {
 		snprintf(r->error, sizeof(r->error), "%s", why[0] ? why : strerror(-err));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* echo (paper Fig. 3): what the experiment is, in one place. */
 #include "exp/echo/echo_exp.h"
-#include "report/claim.h"
+#include "exp/claim.h"
 
 #include "echo.skel.h"
 
@@ -55,21 +55,20 @@ static const struct view fig3 = {
 };
 
 /* XDP and TC below SK_SKB, and SK_SKB not 10 % above a busy socket server */
-static void judge_order(struct claim_ctx *c)
+static void judge_order(struct claim_ctx *c, const struct claim_iv *v)
 {
-	const struct claim_iv *v = c->v;
+	enum tri t = claim_judge(
+		c, claim_and(claim_and(claim_below(v[0], v[2], 1), claim_below(v[1], v[2], 1)),
+			     claim_below(v[2], v[3], 1.1)));
 
-	claim_judge(c, claim_and(claim_and(claim_below(v[0], v[2], 1), claim_below(v[1], v[2], 1)),
-				 claim_below(v[2], v[3], 1.1)));
 	claim_why(c,
 		  "UDP echo medians: XDP %.1f us, TC %.1f us, SK_SKB %.1f us, socket (busy) %.1f "
 		  "us: %s",
 		  v[0].med / 1e3, v[1].med / 1e3, v[2].med / 1e3, v[3].med / 1e3,
-		  c->t->status == TK_REPRODUCED
+		  t == T_YES
 			  ? "answering at SK_SKB saves little over a socket, XDP and TC save most"
-		  : c->t->status == TK_DIFFERS
-			  ? "the order of the hooks is not the paper's on this machine"
-			  : "the CIs overlap: the order of the hooks is not settled here");
+		  : t == T_NO ? "the order of the hooks is not the paper's on this machine"
+			      : "the CIs overlap: the order of the hooks is not settled here");
 }
 
 static const struct exp_claim echo_claims[] = {

@@ -10,9 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "agent/agent.h"
 #include "exp/echo/echo_int.h"
 #include "exp/gen.h"
+#include "remote/remote.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
 

@@ -64,15 +64,15 @@ static void probe_caps(struct hooks_bpf *skel, struct caps *c)
 	}
 }
 
-struct caps caps;
-
-int hooks_configure(void *s, const struct run_opts *o)
+void hooks_setup(struct hooks_bpf *skel, struct caps *c)
 {
-	struct hooks_bpf *skel = s;
-
-	(void)o;
 	skel->rodata->cfg_port = HOOKS_PORT;
-	probe_caps(skel, &caps);
+	probe_caps(skel, c);
+}
+
+int hooks_prepare(struct exp_ctx *x)
+{
+	hooks_setup(x->skel, x->priv);
 	return 0;
 }
 
@@ -90,7 +90,7 @@ int hooks_run(struct exp_ctx *x)
 	if (!err)
 		err = live_stats(skel, tb, o, r);
 	if (!err)
-		err = live_reach(skel, tb, o, r);
+		err = live_reach(skel, x->priv, tb, o, r);
 	if (err)
 		return err;
 	result_note(r, "live path: veth between two namespaces, native XDP on the dut end; the "

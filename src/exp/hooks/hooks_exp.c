@@ -2,8 +2,9 @@
 /* hooks (paper Table 1): what the experiment is, in one place. */
 #include <math.h>
 
+#include "exp/claim.h"
 #include "exp/hooks/hooks_exp.h"
-#include "report/claim.h"
+#include "exp/hooks/hooks_int.h"
 
 #include "hooks.skel.h"
 
@@ -68,14 +69,14 @@ static const struct view table1 = {
 };
 
 /* "about 1 us": between half a microsecond and two, over the whole CI */
-static void judge_skskb(struct claim_ctx *c)
+static void judge_skskb(struct claim_ctx *c, const struct claim_iv *v)
 {
-	claim_judge(c, claim_within(c->v[0], 500, 2000));
+	claim_judge(c, claim_within(v[0], 500, 2000));
 	claim_why(c,
 		  "an SK_SKB verdict adds %.2f us to a TCP receive here (busy reader, bootstrap "
 		  "of medians); the empty program itself costs far less: the cost is the psock "
 		  "machinery",
-		  c->v[0].med / 1000.0);
+		  v[0].med / 1000.0);
 }
 
 static const struct exp_claim hooks_claims[] = {
@@ -97,8 +98,10 @@ const struct experiment exp_hooks = {
 	.plots = hooks_plots,
 	.claims = hooks_claims,
 	.skel = EXP_SKEL(hooks),
-	.configure = hooks_configure,
+	.priv_size = sizeof(struct caps),
+	.prepare = hooks_prepare,
 	.testbed = true,
 	.remote = true,
+	.side = &hooks_side,
 	.run = hooks_run,
 };

@@ -36,14 +36,17 @@ enum rxmode { RX_SLEEP, RX_BUSY };
 static const char *const proto_name[] __attribute__((unused)) = { "udp", "tcp" };
 static const char *const rxmode_name[] __attribute__((unused)) = { "sleep", "busy" };
 
-/* What this kernel offers, probed before loading (a missing tracepoint must not fail the load). */
+/*
+ * What this kernel offers, probed before loading (a missing tracepoint must not fail the load):
+ * the run's private state (x->priv), and the server side's own.
+ */
 struct caps {
 	bool nrs, sdr;
 	char why_nrs[96], why_sdr[96];
 };
 
-/* hooks.c: what this kernel offers, probed before loading */
-extern struct caps caps;
+/* hooks.c: the probes' port, and what this kernel offers into c (autoload off where not) */
+void hooks_setup(struct hooks_bpf *skel, struct caps *c);
 
 /* hooks_testrun.c: the cost of entering an empty program, by test-run and bpf-stats */
 int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct result *r);
@@ -101,8 +104,9 @@ void reach_add(struct reach_samples *s, const struct hooks_row *row, double xdp_
  * The variant's metrics. why: non-empty when the variant could not run; why_send: when the
  * send()-based figures are unavailable (NULL otherwise).
  */
-void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool skskb,
-		  struct reach_samples *s, int wanted, const char *why, const char *why_send);
+void reach_report(struct result *r, const struct caps *caps, enum proto proto, enum rxmode mode,
+		  bool skskb, struct reach_samples *s, int wanted, const char *why,
+		  const char *why_send);
 /* What the verdict adds to the reader's latency: plain vs with, bootstrapped medians. */
 void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
 		 const struct stats_samples *plain, const struct stats_samples *with,
@@ -111,8 +115,8 @@ void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
 int path_open(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
 	      struct bpf_program *verdict, struct path *p);
 void path_close(struct hooks_bpf *skel, struct path *p);
-int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opts *o,
-	       struct result *r);
+int live_reach(struct hooks_bpf *skel, const struct caps *caps, const struct tb *tb,
+	       const struct run_opts *o, struct result *r);
 
 /* hooks_live.c: programs on the dut's veth; their cost on the live path (bpf-stats) */
 struct attached {

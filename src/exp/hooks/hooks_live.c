@@ -78,10 +78,10 @@ void live_stats_report(struct result *r, struct stats_samples s[3], int batches,
 			continue;
 		metric_set_samples(m, &s[i], (size_t)batches);
 		metric_set_paper(m, paper[i], "Table 1");
-		snprintf(m->note, sizeof(m->note),
-			 "%d batches of %d UDP packets; includes the stats' own clock reads%s",
-			 batches, per_batch,
-			 i == 2 ? "; the program alone, not the psock work before it" : "");
+		metric_note(m,
+			    "%d batches of %d UDP packets; includes the stats' own clock reads%s",
+			    batches, per_batch,
+			    i == 2 ? "; the program alone, not the psock work before it" : "");
 	}
 }
 

@@ -279,27 +279,41 @@ static int ping(const struct tb *tb, struct path *p, enum proto proto, enum rxmo
 	return err;
 }
 
-static void emit(struct result *r, const char *what, const char *label, enum proto proto,
-		 enum rxmode mode, struct stats_samples *s, int wanted, double paper,
-		 const char *note, const char *why_empty)
+/* Where a variant's metrics go: its protocol, reader mode, and the probes asked for. */
+struct vout {
+	struct result *r;
+	enum proto proto;
+	enum rxmode mode;
+	int wanted;
+};
+
+/*
+ * One metric of the variant: sp's id ("reach.tc") and label get the variant appended; its
+ * samples, or unavailable with why_empty when there are none.
+ */
+static struct metric *emit(const struct vout *v, const struct metric_spec *sp,
+			   struct stats_samples *s, const char *why_empty)
 {
+	struct metric_spec full = *sp;
+	char id[96], label[96];
 	struct metric *m;
 
-	m = result_addf(r, "ns", METHOD_LIVE, "hooks.%s.%s.%s", what, proto_name[proto],
-			rxmode_name[mode]);
-	metric_label(m, "%s (%s, %s rx)", label, proto_name[proto], rxmode_name[mode]);
+	snprintf(id, sizeof(id), "hooks.%s.%s.%s", sp->id, proto_name[v->proto],
+		 rxmode_name[v->mode]);
+	snprintf(label, sizeof(label), "%s (%s, %s rx)", sp->label, proto_name[v->proto],
+		 rxmode_name[v->mode]);
+	full.id = id;
+	full.label = label;
+	m = result_add_spec(v->r, &full);
 	if (!m)
-		return;
-	metric_set_samples(m, s, (size_t)wanted);
-	if (paper >= 0)
-		metric_set_paper(m, paper, "Table 1");
-	if (note)
-		snprintf(m->note, sizeof(m->note), "%s", note);
+		return NULL;
+	metric_set_samples(m, s, (size_t)v->wanted);
 	if (!s->n)
 		metric_unavailable(m, "%s",
 				   why_empty && why_empty[0]
 					   ? why_empty
 					   : "no packet was stamped at this hook on this kernel");
+	return m;
 }
 
 /* Per hook: its metric key, its label, the paper's reach value, and when it applies. */
@@ -315,12 +329,12 @@ static const struct {
 	[HP_SKSKB] = { "skskb", "the SK_SKB verdict", PAPER_REACH_SKSKB, false, true },
 };
 
-static const char *hook_why_empty(int hp)
+static const char *hook_why_empty(const struct caps *caps, int hp)
 {
 	if (hp == HP_NRS)
-		return caps.why_nrs;
+		return caps->why_nrs;
 	if (hp == HP_SDR)
-		return caps.why_sdr;
+		return caps->why_sdr;
 	return NULL;
 }
 
@@ -387,9 +401,11 @@ void reach_add(struct reach_samples *s, const struct hooks_row *row, double xdp_
 	}
 }
 
-void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool skskb,
-		  struct reach_samples *s, int wanted, const char *why, const char *why_send)
+void reach_report(struct result *r, const struct caps *caps, enum proto proto, enum rxmode mode,
+		  bool skskb, struct reach_samples *s, int wanted, const char *why,
+		  const char *why_send)
 {
+	const struct vout v = { r, proto, mode, wanted };
 	char what[64], label[96];
 	int h;
 
@@ -400,36 +416,77 @@ void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool sks
 			    "data-ready callback ran (a race of this kernel, not a lost packet)",
 			    rxmode_name[mode], s->from_xdp[HP_SKSKB].n, s->sock.n);
 	for (h = 0; h < HP_MAX; h++) {
-		const char *hw = why[0] ? why : hook_why_empty(h);
+		const char *hw = why[0] ? why : hook_why_empty(caps, h);
+		struct metric_spec sp = {
+			.id = what, .label = label, .unit = "ns", .method = METHOD_LIVE
+		};
 
 		if (!(skskb ? hook_rows[h].skskb : hook_rows[h].plain))
 			continue;
 		snprintf(what, sizeof(what), "reach.%s", hook_rows[h].key);
 		snprintf(label, sizeof(label), "reach %s (from XDP)", hook_rows[h].label);
-		emit(r, what, label, proto, mode, &s->from_xdp[h], wanted, hook_rows[h].paper, NULL,
-		     hw);
+		if (hook_rows[h].paper >= 0) {
+			sp.paper = hook_rows[h].paper;
+			sp.ref = "Table 1";
+		}
+		emit(&v, &sp, &s->from_xdp[h], hw);
 		snprintf(what, sizeof(what), "from_send.%s", hook_rows[h].key);
 		snprintf(label, sizeof(label), "send() -> %s", hook_rows[h].label);
-		emit(r, what, label, proto, mode, &s->from_send[h], wanted, -1, NULL,
-		     why_send ? why_send : hw);
+		sp.ref = NULL;
+		emit(&v, &sp, &s->from_send[h], why_send ? why_send : hw);
 	}
 	if (!skskb) {
-		emit(r, "from_send.xdp", "send() -> XDP", proto, mode, &s->from_send[HP_XDP],
-		     wanted, -1, NULL, why_send);
-		emit(r, "reach.socket", "reach the socket reader (from XDP)", proto, mode, &s->sock,
-		     wanted, PAPER_REACH_SOCKET,
-		     mode == RX_SLEEP ? "includes waking the reader on another CPU" : NULL, NULL);
-		emit(r, "recv_latency", "send() -> recv() returns", proto, mode, &s->lat, wanted,
-		     -1, NULL, why_send);
+		static const struct metric_spec from_send = { .id = "from_send.xdp",
+							      .label = "send() -> XDP",
+							      .unit = "ns",
+							      .method = METHOD_LIVE };
+		static const struct metric_spec socket = {
+			.id = "reach.socket",
+			.label = "reach the socket reader (from XDP)",
+			.unit = "ns",
+			.method = METHOD_LIVE,
+			.paper = PAPER_REACH_SOCKET,
+			.ref = "Table 1"
+		};
+		static const struct metric_spec lat = { .id = "recv_latency",
+							.label = "send() -> recv() returns",
+							.unit = "ns",
+							.method = METHOD_LIVE };
+
+		emit(&v, &from_send, &s->from_send[HP_XDP], why_send);
+		if (mode == RX_SLEEP)
+			metric_note(emit(&v, &socket, &s->sock, NULL),
+				    "includes waking the reader on another CPU");
+		else
+			emit(&v, &socket, &s->sock, NULL);
+		emit(&v, &lat, &s->lat, why_send);
 	} else {
-		emit(r, "prep.skskb.live", "SK_SKB preparation: sk_data_ready -> verdict", proto,
-		     mode, &s->prep, wanted, PAPER_PREP_SKSKB,
-		     "time from the data-ready callback to the verdict program's first insn",
-		     why[0] ? why : caps.why_sdr);
-		emit(r, "reach.socket_skskb", "reach the socket reader via SK_SKB (from XDP)",
-		     proto, mode, &s->sock, wanted, -1, NULL, why);
-		emit(r, "recv_latency_skskb", "send() -> recv() returns, with SK_SKB", proto, mode,
-		     &s->lat, wanted, -1, NULL, why_send ? why_send : why);
+		static const struct metric_spec prep = {
+			.id = "prep.skskb.live",
+			.label = "SK_SKB preparation: sk_data_ready -> verdict",
+			.unit = "ns",
+			.method = METHOD_LIVE,
+			.paper = PAPER_PREP_SKSKB,
+			.ref = "Table 1"
+		};
+		static const struct metric_spec socket = {
+			.id = "reach.socket_skskb",
+			.label = "reach the socket reader via SK_SKB (from XDP)",
+			.unit = "ns",
+			.method = METHOD_LIVE
+		};
+		static const struct metric_spec lat = {
+			.id = "recv_latency_skskb",
+			.label = "send() -> recv() returns, with SK_SKB",
+			.unit = "ns",
+			.method = METHOD_LIVE
+		};
+
+		metric_note(
+			emit(&v, &prep, &s->prep, why[0] ? why : caps->why_sdr),
+			"time from the data-ready callback to the verdict program's first insn");
+		emit(&v, &socket, &s->sock, why);
+		emit(&v, &lat, &s->lat, why_send ? why_send : why);
 	}
 }
 
@@ -438,8 +495,8 @@ void reach_report(struct result *r, enum proto proto, enum rxmode mode, bool sks
  * XDP (the paper's origin) and from send(), the socket reader's time, and SK_SKB preparation.
  * lat_keep gets the send -> recv latencies, verdict_seen how many met the verdict.
  */
-static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto proto,
-			 enum rxmode mode, bool skskb, int n, struct result *r,
+static int reach_variant(struct hooks_bpf *skel, const struct caps *caps, const struct tb *tb,
+			 enum proto proto, enum rxmode mode, bool skskb, int n, struct result *r,
 			 struct stats_samples *lat_keep, size_t *verdict_seen)
 {
 	int map_fd = bpf_map__fd(skel->maps.stamps), err, lost = 0, i;
@@ -484,7 +541,7 @@ static int reach_variant(struct hooks_bpf *skel, const struct tb *tb, enum proto
 		result_note(r, "%s/%s%s: %d of %d probes did not reach the receiver in time",
 			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", lost, n);
 report:
-	reach_report(r, proto, mode, skskb, &s, n - WARMUP, why, NULL);
+	reach_report(r, caps, proto, mode, skskb, &s, n - WARMUP, why, NULL);
 out:
 	reach_samples_free(&s);
 	free(t_send);
@@ -528,18 +585,18 @@ void skskb_added(struct result *r, enum proto proto, enum rxmode mode,
 		stats_samples_summary(&cb, &sb);
 		if (stats_too_wide(&sa, 0.5) || stats_too_wide(&sb, 0.5))
 			m->flags |= METRIC_WIDE;
-		snprintf(m->note, sizeof(m->note),
-			 "median(with) - median(without) of %s, over 200 bootstrap resamples of "
-			 "%zu and %zu probes; n is resamples",
-			 from_xdp ? "XDP -> recv() on the server (two hosts' clocks do not meet)"
-				  : "send() -> recv()",
-			 with->n, plain->n);
+		metric_note(m,
+			    "median(with) - median(without) of %s, over 200 bootstrap resamples "
+			    "of %zu and %zu probes; n is resamples",
+			    from_xdp ? "XDP -> recv() on the server (two hosts' clocks do not meet)"
+				     : "send() -> recv()",
+			    with->n, plain->n);
 	}
 	stats_samples_free(&d);
 }
 
-int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opts *o,
-	       struct result *r)
+int live_reach(struct hooks_bpf *skel, const struct caps *caps, const struct tb *tb,
+	       const struct run_opts *o, struct result *r)
 {
 	struct bpf_link *nrs = NULL, *sdr = NULL;
 	int n = (int)(o->samples ? o->samples : o->quick ? 1000 : 5000) + WARMUP;
@@ -558,13 +615,13 @@ int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 	err = attach_dut(tb, skel->progs.olab_hooks_xdp_stamp, skel->progs.olab_hooks_tc_stamp, &a);
 	if (err)
 		return err;
-	nrs = caps.nrs ? bpf_program__attach(skel->progs.olab_hooks_nrs_stamp) : NULL;
-	if (caps.nrs && !nrs) {
+	nrs = caps->nrs ? bpf_program__attach(skel->progs.olab_hooks_nrs_stamp) : NULL;
+	if (caps->nrs && !nrs) {
 		err = log_errno(-errno, "attach to tp_btf/netif_receive_skb");
 		goto out;
 	}
-	sdr = caps.sdr ? bpf_program__attach(skel->progs.olab_hooks_sdr_stamp) : NULL;
-	if (caps.sdr && !sdr) {
+	sdr = caps->sdr ? bpf_program__attach(skel->progs.olab_hooks_sdr_stamp) : NULL;
+	if (caps->sdr && !sdr) {
 		err = log_errno(-errno, "attach to tp_btf/sk_data_ready");
 		goto out;
 	}
@@ -573,7 +630,7 @@ int live_reach(struct hooks_bpf *skel, const struct tb *tb, const struct run_opt
 			for (mode = RX_SLEEP; mode <= RX_BUSY; mode++) {
 				log_debug("hooks: %s %s%s, %d probes", proto_name[proto],
 					  rxmode_name[mode], sk ? " sk_skb" : "", n);
-				err = reach_variant(skel, tb, proto, mode, sk, n, r,
+				err = reach_variant(skel, caps, tb, proto, mode, sk, n, r,
 						    &lat[proto][sk][mode], &seen[proto][sk][mode]);
 				if (err)
 					goto out;

@@ -1,33 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hooks with two hosts: the stamping programs, the receiving socket and its reader on the
- * server (its agent, the hooks_side_* calls), the probes sent from here. Every reach time is
- * a difference of two stamps taken on the server's clock; what starts at send() here would
- * subtract two hosts' clocks and is reported unavailable.
+ * hooks with two hosts: the probes sent from here, the stamping programs, the receiving socket
+ * and its reader on the server (its server side, hooks_side.c, asked through side_call()).
+ * Every reach time is a difference of two stamps taken on the server's clock; what starts at
+ * send() here would subtract two hosts' clocks and is reported unavailable.
  */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "agent/agent.h"
 #include "exp/hooks/hooks_exp.h"
 #include "exp/hooks/hooks_int.h"
+#include "exp/side.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
-#include "lib/fdwait.h"
 #include "lib/jbound.h"
 #include "lib/log.h"
-#include "lib/util.h"
 #include "testbed/testbed.h"
-#include "hooks.skel.h"
 
 /*
  * Spacing of probes sent to another host, which cannot say when each arrived (the local run
@@ -38,255 +30,10 @@
 /* Rows per answer: a row is about 60 bytes of JSON, an answer stays far below its limit. */
 #define ROWS_PER_CALL 500
 
-/* ---- the server's side, in its agent ---- */
-
-struct hooks_side {
-	struct tb tb;
-	struct hooks_bpf *skel;
-	struct attached a;
-	struct bpf_link *nrs, *sdr;
-	bool reach; /* stamping programs; else the empty ones with run-time statistics */
-	int stats_fd;
-	enum proto proto;
-	struct path p;
-	struct rx_ctx rx;
-	pthread_t th;
-	bool th_up;
-	uint64_t *t_user;
-	int n;
-};
-
-int hooks_side_up(const char *dev, bool reach, struct hooks_side **out, char *why, size_t whylen)
-{
-	struct hooks_side *s = calloc(1, sizeof(*s));
-	int err;
-
-	*out = NULL;
-	if (!s)
-		return -ENOMEM;
-	s->stats_fd = -1;
-	s->p.tx = s->p.rx = s->p.lfd = -1;
-	s->reach = reach;
-	err = tb_attach_host(&s->tb, TB_DUT, dev, NULL, NULL);
-	s->skel = err ? NULL : hooks_bpf__open();
-	if (!err && !s->skel)
-		err = -errno;
-	if (!err)
-		err = hooks_configure(s->skel, NULL);
-	if (!err)
-		err = hooks_bpf__load(s->skel);
-	if (!err)
-		err = reach ? attach_dut(&s->tb, s->skel->progs.olab_hooks_xdp_stamp,
-					 s->skel->progs.olab_hooks_tc_stamp, &s->a)
-			    : attach_dut(&s->tb, s->skel->progs.olab_hooks_xdp_empty,
-					 s->skel->progs.olab_hooks_tc_empty, &s->a);
-	if (!err && reach && caps.nrs) {
-		s->nrs = bpf_program__attach(s->skel->progs.olab_hooks_nrs_stamp);
-		err = s->nrs ? 0 : -errno;
-	}
-	if (!err && reach && caps.sdr) {
-		s->sdr = bpf_program__attach(s->skel->progs.olab_hooks_sdr_stamp);
-		err = s->sdr ? 0 : -errno;
-	}
-	if (err) {
-		snprintf(why, whylen, "set up the hooks' programs on %s: %s", dev, strerror(-err));
-		hooks_side_down(s);
-		return err;
-	}
-	*out = s;
-	return 0;
-}
-
-json_t *hooks_side_caps(void)
-{
-	return json_pack("{s:b, s:b, s:s, s:s}", "nrs", caps.nrs, "sdr", caps.sdr, "why_nrs",
-			 caps.why_nrs, "why_sdr", caps.why_sdr);
-}
-
-static void side_stop_reader(struct hooks_side *s)
-{
-	if (s->th_up) {
-		atomic_store(&s->rx.stop, true);
-		pthread_join(s->th, NULL);
-		s->th_up = false;
-	}
-}
-
-/* The reader on the receiving socket; s->rx was cleared and given its mode by hk_open. */
-static int side_start_reader(struct hooks_side *s)
-{
-	int err;
-
-	s->rx.fd = s->p.rx;
-	s->rx.proto = s->proto;
-	s->rx.cpu = s->tb.dut_cpu;
-	s->rx.n = s->reach ? s->n : 1 << 30; /* the statistics' reader only drains */
-	s->rx.t_user = s->reach ? s->t_user : NULL;
-	atomic_store(&s->rx.done_seq, -1);
-	err = -pthread_create(&s->th, NULL, rx_thread, &s->rx);
-	s->th_up = !err;
-	return err;
-}
-
-int hooks_side_open(struct hooks_side *s, bool tcp, bool busy, bool skskb, int n, char *why,
-		    size_t whylen)
-{
-	struct bpf_program *verdict = NULL;
-	int err;
-
-	side_stop_reader(s);
-	path_close(s->skel, &s->p);
-	free(s->t_user);
-	s->t_user = NULL;
-	if (n < WARMUP + 1 || n > HOOKS_SLOTS || (tcp && !s->reach)) {
-		snprintf(why, whylen, "hk_open takes n %d..%d (statistics: UDP only)", WARMUP + 1,
-			 HOOKS_SLOTS);
-		return -EINVAL;
-	}
-	/* run-time statistics on only now: the test-run costs (hk_testrun) are taken without */
-	if (!s->reach && s->stats_fd < 0) {
-		s->stats_fd = bpfu_stats_enable();
-		if (s->stats_fd < 0) {
-			snprintf(why, whylen, "turn on BPF run-time statistics: %s",
-				 strerror(-s->stats_fd));
-			return s->stats_fd;
-		}
-	}
-	s->n = n;
-	s->proto = tcp ? P_TCP : P_UDP;
-	s->t_user = calloc((size_t)n, sizeof(uint64_t));
-	if (!s->t_user)
-		return -ENOMEM;
-	if (s->reach)
-		clear_slots(bpf_map__fd(s->skel->maps.stamps), n);
-	if (skskb || !s->reach)
-		verdict = s->reach ? s->skel->progs.olab_hooks_skskb_stamp
-				   : s->skel->progs.olab_hooks_skskb_empty;
-	err = path_listen(&s->tb, s->proto, &s->p);
-	if (!err && !tcp && verdict)
-		err = path_verdict(s->skel, &s->p, s->proto, verdict);
-	memset(&s->rx, 0, sizeof(s->rx));
-	s->rx.mode = busy ? RX_BUSY : RX_SLEEP;
-	if (!err && !tcp)
-		err = side_start_reader(s);
-	if (err) {
-		snprintf(why, whylen, "%s", strerror(-err));
-		path_close(s->skel, &s->p);
-		return err;
-	}
-	return 0;
-}
-
-int hooks_side_accept(struct hooks_side *s, bool skskb, char *why, size_t whylen)
-{
-	int err = 0;
-
-	if (s->p.lfd < 0 || s->p.rx >= 0) {
-		snprintf(why, whylen, "no TCP socket listening (hk_open with tcp first)");
-		return -ENOTCONN;
-	}
-	/* the generator connected before it asked: bounded, and not past the driver's end */
-	s->p.rx = fdwait_accept(s->p.lfd, FDWAIT_ACCEPT_MS);
-	if (s->p.rx < 0) {
-		err = s->p.rx;
-		s->p.rx = -1;
-		fdwait_why(err, "TCP connection", FDWAIT_ACCEPT_MS, why, whylen);
-		return err;
-	}
-	if (!err && skskb)
-		err = path_verdict(s->skel, &s->p, P_TCP, s->skel->progs.olab_hooks_skskb_stamp);
-	if (!err)
-		err = side_start_reader(s);
-	if (err)
-		snprintf(why, whylen, "take the connection%s: %s", skskb ? " into the sockmap" : "",
-			 strerror(-err));
-	return err;
-}
-
-int hooks_side_close(struct hooks_side *s)
-{
-	side_stop_reader(s);
-	path_close(s->skel, &s->p);
-	return atomic_load(&s->rx.got);
-}
-
-json_t *hooks_side_rows(struct hooks_side *s, int from, int count)
-{
-	json_t *rows = json_array();
-	int map_fd = bpf_map__fd(s->skel->maps.stamps), i, h;
-
-	for (i = from; rows && i < s->n && i < from + count; i++) {
-		struct hooks_row row;
-		uint64_t x;
-		json_t *a;
-
-		if (!s->reach || hooks_row_read(map_fd, i, s->t_user, &row, &x)) {
-			json_array_append_new(rows, json_null());
-			continue;
-		}
-		a = json_array();
-		for (h = HP_XDP + 1; h < HP_MAX; h++)
-			json_array_append_new(a, json_integer(row.d[h]));
-		json_array_append_new(a, json_integer(row.user));
-		json_array_append_new(rows, a);
-	}
-	return rows;
-}
-
-json_t *hooks_side_stats(struct hooks_side *s)
-{
-	struct bpf_program *progs[] = { s->skel->progs.olab_hooks_xdp_empty,
-					s->skel->progs.olab_hooks_tc_empty,
-					s->skel->progs.olab_hooks_skskb_empty };
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; a && i < ARRAY_SIZE(progs); i++) {
-		uint64_t rt = 0, rc = 0;
-
-		bpfu_prog_stats(bpf_program__fd(progs[i]), &rt, &rc);
-		json_array_append_new(a, json_pack("[I, I]", (json_int_t)rt, (json_int_t)rc));
-	}
-	return a;
-}
-
-json_t *hooks_side_testrun(struct hooks_side *s, bool quick, unsigned int samples)
-{
-	struct run_opts o = { .quick = quick, .samples = samples };
-	struct result r;
-	json_t *j;
-
-	result_init(&r, "hooks");
-	testrun_cost(s->skel, &o, &r);
-	j = result_to_json(&r, NULL, NULL);
-	result_free(&r);
-	return j;
-}
-
-void hooks_side_down(struct hooks_side *s)
-{
-	if (!s)
-		return;
-	side_stop_reader(s);
-	if (s->skel)
-		path_close(s->skel, &s->p);
-	if (s->stats_fd >= 0)
-		close(s->stats_fd);
-	bpf_link__destroy(s->sdr);
-	bpf_link__destroy(s->nrs);
-	if (s->a.xdp)
-		detach_dut(&s->tb, &s->a);
-	hooks_bpf__destroy(s->skel);
-	free(s->t_user);
-	tb_destroy(&s->tb);
-	free(s);
-}
-
-/* ---- the generator's side, here ---- */
-
 struct hk_remote {
-	struct remote *rm;
-	int err; /* the first failure: the run stops there */
+	struct exp_ctx *x;
+	struct caps *caps; /* the server kernel's hooks, as its side probed them */
+	int err;	   /* the first failure: the run stops there */
 	char why[300];
 };
 
@@ -298,7 +45,7 @@ static json_t *hk_call(struct hk_remote *h, json_t *req)
 		json_decref(req);
 		return NULL;
 	}
-	a = remote_call(h->rm, req, h->why, sizeof(h->why));
+	a = side_call(h->x, req, h->why, sizeof(h->why));
 	if (!a)
 		h->err = log_errno(-EIO, "the agent: %s", h->why);
 	return a;
@@ -312,20 +59,20 @@ static bool hk_ok(struct hk_remote *h, json_t *req)
 	return a != NULL;
 }
 
-/* The server kernel's hooks, as its agent probed them: what the metrics say is missing. */
-static void take_caps(json_t *a)
+/* The server kernel's hooks, as its side probed them: what the metrics say is missing. */
+static void take_caps(struct caps *caps, json_t *a)
 {
 	json_t *c = json_object_get(a, "caps");
 	const char *w;
 
 	if (!json_is_object(c))
 		return;
-	caps.nrs = json_is_true(json_object_get(c, "nrs"));
-	caps.sdr = json_is_true(json_object_get(c, "sdr"));
+	caps->nrs = json_is_true(json_object_get(c, "nrs"));
+	caps->sdr = json_is_true(json_object_get(c, "sdr"));
 	w = json_string_value(json_object_get(c, "why_nrs"));
-	snprintf(caps.why_nrs, sizeof(caps.why_nrs), "%s", w && !caps.nrs ? w : "");
+	snprintf(caps->why_nrs, sizeof(caps->why_nrs), "%s", w && !caps->nrs ? w : "");
 	w = json_string_value(json_object_get(c, "why_sdr"));
-	snprintf(caps.why_sdr, sizeof(caps.why_sdr), "%s", w && !caps.sdr ? w : "");
+	snprintf(caps->why_sdr, sizeof(caps->why_sdr), "%s", w && !caps->sdr ? w : "");
 }
 
 static void spin_until(uint64_t t)
@@ -528,7 +275,7 @@ static int remote_variant(struct hk_remote *h, const struct tb *tb, enum proto p
 	/* the server's sockmap may refuse the socket: then say so, and measure the rest */
 	if (!hk_ok(h, json_pack("{s:s, s:b, s:b, s:b, s:i}", "op", "hk_open", "tcp", proto == P_TCP,
 				"busy", mode == RX_BUSY, "skskb", skskb, "n", n)) &&
-	    skskb && remote_alive(h->rm)) {
+	    skskb && side_alive(h->x)) {
 		snprintf(why, sizeof(why), "on the server: %.140s", h->why);
 		h->err = 0;
 	}
@@ -537,7 +284,7 @@ static int remote_variant(struct hk_remote *h, const struct tb *tb, enum proto p
 		err = path_connect(tb, proto, &tx);
 	if (!err && !why[0] && proto == P_TCP &&
 	    !hk_ok(h, json_pack("{s:s, s:b}", "op", "hk_accept", "skskb", skskb)) && skskb &&
-	    remote_alive(h->rm)) {
+	    side_alive(h->x)) {
 		snprintf(why, sizeof(why), "on the server: %.140s", h->why);
 		h->err = 0;
 	}
@@ -565,7 +312,7 @@ static int remote_variant(struct hk_remote *h, const struct tb *tb, enum proto p
 		result_note(r, "%s/%s%s: %d of %d probes did not reach the server's reader",
 			    proto_name[proto], rxmode_name[mode], skskb ? "/sk_skb" : "", n - got,
 			    n);
-	reach_report(r, proto, mode, skskb, &s, n - WARMUP, why, why_clocks);
+	reach_report(r, h->caps, proto, mode, skskb, &s, n - WARMUP, why, why_clocks);
 out:
 	reach_samples_free(&s);
 	return err;
@@ -589,7 +336,7 @@ static void remote_reach(struct hk_remote *h, const struct tb *tb, const struct 
 			for (mode = 0; mode < 2; mode++)
 				stats_samples_init(&keep[proto][sk][mode]);
 	a = hk_call(h, json_pack("{s:s, s:s}", "op", "hk_up", "part", "reach"));
-	take_caps(a);
+	take_caps(h->caps, a);
 	json_decref(a);
 	for (proto = P_UDP; proto <= P_TCP && !h->err; proto++)
 		for (sk = 0; sk <= 1 && !h->err; sk++)
@@ -609,8 +356,8 @@ static void remote_reach(struct hk_remote *h, const struct tb *tb, const struct 
 
 int hooks_run_remote(struct exp_ctx *x)
 {
-	struct hk_remote h = { .rm = x->remote };
-	const char *host = remote_opts_of(x->remote)->host;
+	struct hk_remote h = { .x = x, .caps = x->priv };
+	const char *host = side_host(x);
 	json_t *a;
 
 	/* the empty programs' cost: test-run on the server's CPU, then on its live path */

@@ -54,24 +54,21 @@ static void probe_frame(const struct tb *tb, void *buf, size_t cap, size_t *len)
 	*len = pkt_build_udp4(buf, cap, &a, payload, sizeof(payload));
 }
 
-static void add_samples(struct result *r, const char *id, const char *label, enum method method,
-			const double *v, int n, int wanted, double paper, const char *note)
+static struct metric *add_samples(struct result *r, const struct metric_spec *sp, const double *v,
+				  int n, int wanted)
 {
-	struct metric *m = result_add(r, id, label, "ns", method);
+	struct metric *m = result_add_spec(r, sp);
 	struct stats_samples s;
 	int i;
 
 	if (!m)
-		return;
+		return NULL;
 	stats_samples_init(&s);
 	for (i = 0; i < n; i++)
 		stats_samples_add(&s, v[i]);
 	metric_set_samples(m, &s, (size_t)wanted);
 	stats_samples_free(&s);
-	if (paper >= 0)
-		metric_set_paper(m, paper, "Table 1");
-	if (note)
-		snprintf(m->note, sizeof(m->note), "%s", note);
+	return m;
 }
 
 int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct result *r)
@@ -92,6 +89,7 @@ int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct result
 	int err, stats_fd = -1, n_off, n_on, k;
 	bool lin_off, lin_on;
 	char id[96], label[96];
+	struct metric_spec sp;
 
 	probe_frame(NULL, frame, sizeof(frame), &len);
 	for (i = 0; i < ARRAY_SIZE(progs); i++) {
@@ -103,10 +101,16 @@ int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct result
 			return log_errno(err, "test-run the empty %s program", progs[i].hook);
 		snprintf(id, sizeof(id), "hooks.prep.%s.testrun", progs[i].hook);
 		snprintf(label, sizeof(label), "empty %s program, per run", progs[i].hook);
-		add_samples(r, id, label, METHOD_TESTRUN, off, n_off, tro.samples, progs[i].paper,
+		sp = (struct metric_spec){ .id = id,
+					   .label = label,
+					   .unit = "ns",
+					   .method = METHOD_TESTRUN,
+					   .paper = progs[i].paper,
+					   .ref = "Table 1" };
+		m = add_samples(r, &sp, off, n_off, tro.samples);
+		metric_note(m,
 			    "upper bound: the kernel's loop timer, so it includes the loop's own "
 			    "bookkeeping; whole ns");
-		m = result_find(r, id);
 		if (m && !lin_off)
 			m->flags |= METRIC_NONLINEAR;
 
@@ -152,14 +156,22 @@ int testrun_cost(struct hooks_bpf *skel, const struct run_opts *o, struct result
 				diff[k] = on[k] - sum.p50;
 		}
 		snprintf(id, sizeof(id), "hooks.stats_cost.%s", progs[i].hook);
-		add_samples(r, id, "bpf_stats bookkeeping, per run", METHOD_TESTRUN, diff, n_on,
-			    tro.samples, -1,
+		sp = (struct metric_spec){ .id = id,
+					   .label = "bpf_stats bookkeeping, per run",
+					   .unit = "ns",
+					   .method = METHOD_TESTRUN };
+		metric_note(add_samples(r, &sp, diff, n_on, tro.samples),
 			    "test-run with stats on minus off: subtract from bpf-stats figures");
 		snprintf(id, sizeof(id), "hooks.prep.%s.bpfstats_testrun", progs[i].hook);
 		snprintf(label, sizeof(label), "empty %s program, test-run run_time/run_cnt",
 			 progs[i].hook);
-		add_samples(r, id, label, METHOD_BPFSTATS, prog_only, n_stats, tro.samples,
-			    progs[i].paper,
+		sp = (struct metric_spec){ .id = id,
+					   .label = label,
+					   .unit = "ns",
+					   .method = METHOD_BPFSTATS,
+					   .paper = progs[i].paper,
+					   .ref = "Table 1" };
+		metric_note(add_samples(r, &sp, prog_only, n_stats, tro.samples),
 			    "kernel accounting per batch of 100k test-runs: the program alone "
 			    "plus one clock read, no loop");
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* isolation (paper Fig. 16): what the experiment is, in one place. */
 #include "exp/isolation/isolation_exp.h"
-#include "report/claim.h"
+#include "exp/claim.h"
 
 #include "isolation.skel.h"
 
@@ -36,10 +36,8 @@ static const struct view fig16 = {
 };
 
 /* the direction and rough size: a slowdown of at least 20 %, not three times the paper's */
-static void judge_slowdown(struct claim_ctx *c)
+static void judge_slowdown(struct claim_ctx *c, const struct claim_iv *v)
 {
-	const struct claim_iv *v = c->v;
-
 	claim_judge(c, claim_within(v[0], 20, 3 * ISOLATION_PAPER_CHANGE_PCT));
 	claim_why(
 		c,

@@ -16,7 +16,7 @@
 #include <bpf/libbpf.h>
 #include <capstone/capstone.h>
 
-#include "exp/jit/jit.h"
+#include "exp/jit/jit_exp.h"
 #include "exp/jit/jitcode.h"
 #include "lib/bpfutil.h"
 #include "lib/cli.h"
@@ -82,12 +82,12 @@ static uint64_t native_batch(void *arg, uint64_t calls)
 	return bpfu_now_ns() - t0;
 }
 
-static void native_measure(int what, uint32_t in, const uint8_t *pkt, const struct trb *tb,
+static void native_measure(int what, uint32_t in, const uint8_t *pkt, const struct trb *trb,
 			   struct trb_run *out)
 {
 	struct native_arg a = { what, in, pkt };
 
-	trb_native(tb, native_batch, &a, out);
+	trb_native(trb, native_batch, &a, out);
 }
 
 /* ---- JIT image and disassembly ---- */
@@ -161,15 +161,23 @@ int jit_disasm(const uint8_t *code, size_t len, uint64_t addr, FILE *f, int *loo
 
 /* ---- the experiment ---- */
 
-static void gap_metric(struct result *r, const char *id, const char *label,
-		       const struct trb_run *bpf, double bpf_base, double bdiv,
-		       const struct trb_run *nat, double nat_base, double ndiv, double paper,
-		       int wanted)
+/*
+ * One point of a family (fib, sum): the BPF and the native runs, each with the median of its
+ * empty loop to subtract, and the computations per run to divide by.
+ */
+struct jit_point {
+	const struct trb_run *bpf, *nat;
+	double bpf_base, nat_base, div;
+	int wanted;
+};
+
+/* (BPF - native) / native, per sample pair; unavailable when the native figure is tiny. */
+static void gap_metric(struct result *r, const struct metric_spec *sp, const struct jit_point *p)
 {
-	struct trb_run g = { .linear = bpf->linear && nat->linear };
-	struct metric *m = result_add(r, id, label, "%", METHOD_MODEL);
-	double nmed = (trb_median(nat) - nat_base) / ndiv;
-	int i, n = bpf->n < nat->n ? bpf->n : nat->n;
+	struct trb_run g = { .linear = p->bpf->linear && p->nat->linear };
+	struct metric *m = result_add_spec(r, sp);
+	double nmed = (trb_median(p->nat) - p->nat_base) / p->div;
+	int i, n = p->bpf->n < p->nat->n ? p->bpf->n : p->nat->n;
 
 	if (nmed < 0.5 || n == 0) {
 		metric_unavailable(m, "the native code takes under 0.5 ns here: too little to "
@@ -177,45 +185,52 @@ static void gap_metric(struct result *r, const char *id, const char *label,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		double b = (bpf->v[i] - bpf_base) / bdiv, c = (nat->v[i] - nat_base) / ndiv;
+		double b = (p->bpf->v[i] - p->bpf_base) / p->div;
+		double c = (p->nat->v[i] - p->nat_base) / p->div;
 
 		g.v[g.n++] = c > 0 ? (b - c) / c * 100 : 0;
 	}
-	trb_metric(m, &g, 0, 1, true, wanted);
-	if (paper > -1e9)
-		metric_set_paper(m, paper, "Fig. 14");
-	snprintf(m->note, sizeof(m->note),
-		 "(BPF - native) / native per sample pair, each net of its empty loop; medians "
-		 "%.2f vs %.2f ns",
-		 (trb_median(bpf) - bpf_base) / bdiv, nmed);
+	trb_metric(m, &g, 0, 1, true, p->wanted);
+	metric_note(m,
+		    "(BPF - native) / native per sample pair, each net of its empty loop; medians "
+		    "%.2f vs %.2f ns",
+		    (trb_median(p->bpf) - p->bpf_base) / p->div, nmed);
 }
 
-static void ns_metric(struct result *r, const char *id, const char *label, enum method meth,
-		      const struct trb_run *v, double base, double div, int wanted)
+/* Per computation, net of the empty loop (base). */
+static void ns_metric(struct result *r, const struct metric_spec *sp, const struct trb_run *v,
+		      double base, const struct jit_point *p)
 {
-	struct metric *m = result_add(r, id, label, "ns", meth);
+	struct metric *m = result_add_spec(r, sp);
 
-	trb_metric(m, v, base, div, true, wanted);
-	snprintf(m->note, sizeof(m->note), "per computation, net of the empty loop (%.1f ns)",
-		 base / div);
+	trb_metric(m, v, base, p->div, true, p->wanted);
+	metric_note(m, "per computation, net of the empty loop (%.1f ns)", base / p->div);
 }
 
-/* One point of a family (fib, sum): BPF and native per computation, and the gap. */
+/* One point's metrics: BPF and native per computation, and the gap (the paper's, if gap_ref). */
 static void point_metrics(struct result *r, const char *fam, unsigned int x, const char *what,
-			  const struct trb_run *b, double bbase, const struct trb_run *n,
-			  double nbase, int reps, double paper_gap, int wanted)
+			  const struct jit_point *p, double paper_gap, const char *gap_ref)
 {
 	char id[96], label[128];
+	struct metric_spec sp = { .id = id, .label = label, .unit = "ns" };
 
 	snprintf(id, sizeof(id), "jit.%s.bpf.%u", fam, x);
 	snprintf(label, sizeof(label), "%s, BPF (JIT)", what);
-	ns_metric(r, id, label, METHOD_TESTRUN, b, bbase, reps, wanted);
+	sp.method = METHOD_TESTRUN;
+	ns_metric(r, &sp, p->bpf, p->bpf_base, p);
 	snprintf(id, sizeof(id), "jit.%s.native.%u", fam, x);
 	snprintf(label, sizeof(label), "%s, native", what);
-	ns_metric(r, id, label, METHOD_NATIVE, n, nbase, reps, wanted);
+	sp.method = METHOD_NATIVE;
+	ns_metric(r, &sp, p->nat, p->nat_base, p);
 	snprintf(id, sizeof(id), "jit.%s.gap.%u", fam, x);
 	snprintf(label, sizeof(label), "%s, BPF slower by", what);
-	gap_metric(r, id, label, b, bbase, reps, n, nbase, reps, paper_gap, wanted);
+	sp = (struct metric_spec){ .id = id,
+				   .label = label,
+				   .unit = "%",
+				   .method = METHOD_MODEL,
+				   .paper = paper_gap,
+				   .ref = gap_ref };
+	gap_metric(r, &sp, p);
 }
 
 int jit_run(struct exp_ctx *x)
@@ -228,20 +243,21 @@ int jit_run(struct exp_ctx *x)
 	const __u32 *fibs = o->quick ? fib_quick : fib_full, *xs = o->quick ? x_quick : x_full;
 	int nf = o->quick ? 3 : 5, nx = o->quick ? 3 : 7, i, err, nins, loop_bpf = 0, loop_nat = 0;
 	struct trb_run bempty, nempty, bsempty, nsempty, b, n;
-	struct trb tb;
+	struct jit_point pt;
+	struct trb trb;
 	char what[64];
 	uint8_t *code = NULL;
 	size_t clen = 0;
 	double bbase, nbase, bsbase, nsbase;
 
-	trb_init(&tb, o->quick, o->samples);
-	err = trb_measure(&tb, bpf_program__fd(s->progs.olab_jit_empty), &bempty);
+	trb_init(&trb, o->quick, o->samples);
+	err = trb_measure(&trb, bpf_program__fd(s->progs.olab_jit_empty), &bempty);
 	if (!err)
-		err = trb_measure(&tb, bpf_program__fd(s->progs.olab_jit_sum_empty), &bsempty);
+		err = trb_measure(&trb, bpf_program__fd(s->progs.olab_jit_sum_empty), &bsempty);
 	if (err)
 		goto out;
-	native_measure(0, 1, tb.pkt, &tb, &nempty);
-	native_measure(3, 1, tb.pkt, &tb, &nsempty);
+	native_measure(0, 1, trb.pkt, &trb, &nempty);
+	native_measure(3, 1, trb.pkt, &trb, &nsempty);
 	bbase = trb_median(&bempty);
 	nbase = trb_median(&nempty);
 	bsbase = trb_median(&bsempty);
@@ -249,23 +265,23 @@ int jit_run(struct exp_ctx *x)
 
 	for (i = 0; i < nf && !err; i++) {
 		s->data->fib_n = fibs[i];
-		err = trb_measure(&tb, bpf_program__fd(s->progs.olab_jit_fib), &b);
+		err = trb_measure(&trb, bpf_program__fd(s->progs.olab_jit_fib), &b);
 		if (err)
 			break;
-		native_measure(1, fibs[i], tb.pkt, &tb, &n);
+		native_measure(1, fibs[i], trb.pkt, &trb, &n);
 		snprintf(what, sizeof(what), "Fibonacci n=%u", fibs[i]);
-		point_metrics(r, "fib", fibs[i], what, &b, bbase, &n, nbase, JIT_REPS, -1e10,
-			      tb.samples);
+		pt = (struct jit_point){ &b, &n, bbase, nbase, JIT_REPS, trb.samples };
+		point_metrics(r, "fib", fibs[i], what, &pt, 0, NULL);
 	}
 	for (i = 0; i < nx && !err; i++) {
 		s->data->sum_x = xs[i];
-		err = trb_measure(&tb, bpf_program__fd(s->progs.olab_jit_sum), &b);
+		err = trb_measure(&trb, bpf_program__fd(s->progs.olab_jit_sum), &b);
 		if (err)
 			break;
-		native_measure(2, xs[i], tb.pkt, &tb, &n);
+		native_measure(2, xs[i], trb.pkt, &trb, &n);
 		snprintf(what, sizeof(what), "sum of 64 B x%u", xs[i]);
-		point_metrics(r, "sum", xs[i], what, &b, bsbase, &n, nsbase, JIT_SUM_REPS,
-			      xs[i] == 64 ? 60 : -1e10, tb.samples);
+		pt = (struct jit_point){ &b, &n, bsbase, nsbase, JIT_SUM_REPS, trb.samples };
+		point_metrics(r, "sum", xs[i], what, &pt, 60, xs[i] == 64 ? "Fig. 14" : NULL);
 	}
 	if (err)
 		goto out;
@@ -287,20 +303,20 @@ int jit_run(struct exp_ctx *x)
 		one.v[0] = loop_bpf;
 		trb_metric(m, &one, 0, 1, true, 1);
 		metric_set_paper(m, 520, "Fig. 14");
-		snprintf(m->note, sizeof(m->note),
-			 "the longest backward jump of the JIT image of olab_jit_sum_once (%d "
-			 "instructions in all), counted with capstone",
-			 nins);
+		metric_note(m,
+			    "the longest backward jump of the JIT image of olab_jit_sum_once (%d "
+			    "instructions in all), counted with capstone",
+			    nins);
 		m = result_add(r, "jit.loop_insns.native",
 			       "x86 instructions per X iteration, native", "insns", METHOD_NATIVE);
 		one.v[0] = loop_nat;
 		trb_metric(m, &one, 0, 1, true, 1);
 		metric_set_paper(m, 326, "Fig. 14");
-		snprintf(m->note, sizeof(m->note), "the same loop in olab_native_sum, built by %s",
+		metric_note(m, "the same loop in olab_native_sum, built by %s",
 #ifdef __clang__
-			 "clang"
+			    "clang"
 #else
-			 "gcc"
+			    "gcc"
 #endif
 		);
 	} else {

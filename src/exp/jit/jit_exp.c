@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* jit (paper Fig. 14): what the experiment is, in one place. */
-#include "exp/jit/jit.h"
+#include "exp/jit/jit_exp.h"
 
 #include "jit.skel.h"
 

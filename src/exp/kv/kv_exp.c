@@ -4,7 +4,7 @@
 #include <stdbool.h>
 
 #include "exp/kv/kv.h"
-#include "report/claim.h"
+#include "exp/claim.h"
 
 static const char *const kv_metrics[] = {
 	"kv.cost.*.testrun",
@@ -46,27 +46,26 @@ static const struct exp_plot kv_plots[] = {
  * The gain, or where the generator was the limit its lower bound (a lower bound below the
  * claim says nothing against it), judged as at least 70 % of the paper's 2.5x.
  */
-static void judge_gain(struct claim_ctx *c)
+static void judge_gain(struct claim_ctx *c, const struct claim_iv *v)
 {
-	struct claim_iv a = c->v[0];
+	struct claim_iv a = v[0];
 	bool atleast = isnan(a.med);
-	enum tri v;
+	enum tri t;
 
 	if (atleast) {
-		if (isnan(c->v[1].med)) {
+		if (isnan(v[1].med)) {
 			claim_missing(c, "kv.tput.ratio");
 			return;
 		}
-		a = c->v[1];
+		a = v[1];
 	}
-	v = claim_within(a, KV_PAPER_TPUT_RATIO * 0.7, INFINITY);
-	claim_judge(c, atleast && v != T_YES ? T_MAYBE : v);
+	t = claim_within(a, KV_PAPER_TPUT_RATIO * 0.7, INFINITY);
+	claim_judge(c, atleast && t != T_YES ? T_MAYBE : t);
 	claim_why(c,
 		  "%s%.2fx single-key GET throughput with the XDP cache in front of one memcached "
 		  "thread%s; requests it cannot serve pay %+.0f %% median latency (paper %+d %%)",
 		  atleast ? "at least " : "", a.med,
-		  atleast ? " (the generator was the limit)" : "", c->v[2].med,
-		  KV_PAPER_SLOWPATH_PCT);
+		  atleast ? " (the generator was the limit)" : "", v[2].med, KV_PAPER_SLOWPATH_PCT);
 }
 
 static const struct exp_claim kv_claims[] = {
@@ -112,16 +111,16 @@ static const struct exp_plot kv_afxdp_plots[] = {
 };
 
 /* "little": under 1.5x; both figures limited by the generator decide nothing */
-static void judge_little(struct claim_ctx *c)
+static void judge_little(struct claim_ctx *c, const struct claim_iv *v)
 {
 	bool genbound = claim_has_flag(c, "kv_afxdp.tput.afxdp", "generator-bound") ||
 			claim_has_flag(c, "kv_afxdp.tput.afxdp_cache", "generator-bound");
 
-	claim_judge(c, genbound ? T_MAYBE : claim_within(c->v[0], 0, 1.5));
+	claim_judge(c, genbound ? T_MAYBE : claim_within(v[0], 0, 1.5));
 	claim_why(c,
 		  "the kvcache in front of the AF_XDP server: %.2fx its throughput (paper %.2fx); "
 		  "the AF_XDP server alone: %.2fx memcached's (paper %.2fx)%s",
-		  c->v[0].med, KV_AFXDP_PAPER_GAIN_CACHE, c->v[1].med, KV_AFXDP_PAPER_GAIN_AFXDP,
+		  v[0].med, KV_AFXDP_PAPER_GAIN_CACHE, v[1].med, KV_AFXDP_PAPER_GAIN_AFXDP,
 		  genbound ? "; the generator was the limit of both servers' throughput here, so "
 			     "their ratio decides nothing"
 			   : "");

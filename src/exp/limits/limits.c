@@ -16,7 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "exp/limits/limits.h"
+#include "exp/limits/limits_exp.h"
 #include "lib/bpfutil.h"
 #include "lib/log.h"
 #include "lib/trbench.h"
@@ -152,22 +152,31 @@ static int ok_map(long size, void *a)
 	return 1;
 }
 
-static void fact(struct result *r, const char *id, const char *label, const char *unit, double v,
-		 double paper, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+/* A limit of this kernel's: found by test-run; the paper's figure where it names one (>= 0). */
+#define LIMIT(id_, label_, unit_, paper_)                                                          \
+	(&(const struct metric_spec){ .id = (id_),                                                 \
+				      .label = (label_),                                           \
+				      .unit = (unit_),                                             \
+				      .method = METHOD_TESTRUN,                                    \
+				      .paper = (paper_),                                           \
+				      .ref = (paper_) >= 0 ? "sec. 2, 6" : NULL })
 
-static void fact(struct result *r, const char *id, const char *label, const char *unit, double v,
-		 double paper, const char *fmt, ...)
+static void fact(struct result *r, const struct metric_spec *sp, double v, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* One value (n = 1), and how it was found (printf-style). */
+static void fact(struct result *r, const struct metric_spec *sp, double v, const char *fmt, ...)
 {
-	struct metric *m = result_add(r, id, label, unit, METHOD_TESTRUN);
+	struct metric *m = result_add_spec(r, sp);
 	struct trb_run one = { .n = 1, .linear = true, .v = { v } };
+	char note[sizeof(m->note)];
 	va_list ap;
 
 	trb_metric(m, &one, 0, 1, true, 1);
-	if (paper >= 0)
-		metric_set_paper(m, paper, "sec. 2, 6");
 	va_start(ap, fmt);
-	vsnprintf(m->note, sizeof(m->note), fmt, ap);
+	vsnprintf(note, sizeof(note), fmt, ap);
 	va_end(ap);
+	metric_note(m, "%s", note);
 }
 
 /* ---- the probes ---- */
@@ -184,12 +193,12 @@ static void probe_budget(struct result *r, bool quick)
 	fd = limits_load_loop(100000000, log, sizeof(log));
 	if (fd >= 0) {
 		close(fd);
-		fact(r, "limits.insn_budget", "processed-instruction budget", "insns", 1e8, 1e6,
-		     "a loop of 1e8 iterations was accepted: no budget below that");
+		fact(r, LIMIT("limits.insn_budget", "processed-instruction budget", "insns", 1e6),
+		     1e8, "a loop of 1e8 iterations was accepted: no budget below that");
 	} else if ((p = strstr(log, "processed ")) &&
 		   sscanf(p, "processed %lu insns (limit %lu)", &processed, &limit) == 2) {
-		fact(r, "limits.insn_budget", "processed-instruction budget", "insns",
-		     (double)limit, 1e6,
+		fact(r, LIMIT("limits.insn_budget", "processed-instruction budget", "insns", 1e6),
+		     (double)limit,
 		     "the verifier gave up on a 1e8-iteration loop after %lu instructions "
 		     "(%s)",
 		     processed, strerror(-fd));
@@ -206,15 +215,16 @@ static void probe_budget(struct result *r, bool quick)
 	k = limits_search(1, 10000000, quick ? 2000 : 0, ok_loop, NULL);
 	fd = limits_load_loop(k, NULL, 0);
 	if (fd >= 0) {
-		struct trb tb;
+		struct trb trb;
 		uint32_t ret = 0;
 
-		trb_init(&tb, true, 0);
-		bpfu_test_run(fd, tb.pkt, tb.len, 1, NULL, &ret, NULL);
+		trb_init(&trb, true, 0);
+		bpfu_test_run(fd, trb.pkt, trb.len, 1, NULL, &ret, NULL);
 		close(fd);
-		fact(r, "limits.loop_iters", "longest verified loop (3-instruction body)",
-		     "iterations", (double)k, -1,
-		     "binary search%s; the accepted loop ran and returned %u",
+		fact(r,
+		     LIMIT("limits.loop_iters", "longest verified loop (3-instruction body)",
+			   "iterations", -1),
+		     (double)k, "binary search%s; the accepted loop ran and returned %u",
 		     quick ? " (to 2000)" : "", ret);
 	}
 }
@@ -223,15 +233,16 @@ static void probe_size(struct result *r, bool quick)
 {
 	long n = limits_search(4096, 4 * 1024 * 1024, quick ? 65536 : 1024, ok_straight, NULL);
 
-	fact(r, "limits.prog_insns", "largest program (straight line)", "insns", (double)n, 1e6,
-	     "binary search over straight-line programs%s", quick ? " (to 64 K)" : " (to 1 K)");
+	fact(r, LIMIT("limits.prog_insns", "largest program (straight line)", "insns", 1e6),
+	     (double)n, "binary search over straight-line programs%s",
+	     quick ? " (to 64 K)" : " (to 1 K)");
 }
 
 static void probe_stack(struct result *r)
 {
 	long off = limits_search(1, 1024, 0, ok_stack, NULL) * 8;
 
-	fact(r, "limits.stack", "stack a program can use", "B", (double)off, 512,
+	fact(r, LIMIT("limits.stack", "stack a program can use", "B", 512), (double)off,
 	     "the deepest 8-byte store below the frame pointer the verifier accepts");
 }
 
@@ -244,7 +255,7 @@ static void map_fact(struct result *r, const char *id, const char *label, enum b
 	struct map_probe p = { type, key };
 	long v = limits_search(1, MAP_CEILING, 0, ok_map, &p);
 
-	fact(r, id, label, "B", (double)v, -1, "BPF_MAP_CREATE, one entry, binary search%s",
+	fact(r, LIMIT(id, label, "B", -1), (double)v, "BPF_MAP_CREATE, one entry, binary search%s",
 	     v == MAP_CEILING ? ": the probe's 64 MiB ceiling was accepted, the limit is higher"
 			      : "");
 }
@@ -259,7 +270,7 @@ static void probe_maps(struct result *r)
 static void probe_runtime(struct result *r)
 {
 	struct limits_bpf *s = limits_bpf__open_and_load();
-	struct trb tb;
+	struct trb trb;
 	uint32_t ret;
 	long lo = 1, hi = 0x7fffffff;
 	__u32 k = 0;
@@ -272,30 +283,30 @@ static void probe_runtime(struct result *r)
 		metric_unavailable(m, "the probe programs did not load (%s)", strerror(errno));
 		return;
 	}
-	trb_init(&tb, true, 0);
+	trb_init(&trb, true, 0);
 	/* bpf_loop: the largest count it runs (it returns the count, or -E2BIG) */
 	while (hi - lo > 0) {
 		long mid = lo + (hi - lo + 1) / 2;
 
 		s->data->loop_n = (__u32)mid;
-		if (bpfu_test_run(bpf_program__fd(s->progs.olab_lim_loop), tb.pkt, tb.len, 1, NULL,
-				  &ret, NULL))
+		if (bpfu_test_run(bpf_program__fd(s->progs.olab_lim_loop), trb.pkt, trb.len, 1,
+				  NULL, &ret, NULL))
 			break;
 		if (s->bss->loop_ret == mid)
 			lo = mid;
 		else
 			hi = mid - 1;
 	}
-	fact(r, "limits.bpf_loop", "bpf_loop iterations", "iterations", (double)lo, -1,
+	fact(r, LIMIT("limits.bpf_loop", "bpf_loop iterations", "iterations", -1), (double)lo,
 	     "binary search by test-run; one more returns %s", "-E2BIG");
 
 	/* tail calls: a program that tail-calls itself runs 1 + the depth limit times */
 	fd = bpf_program__fd(s->progs.olab_lim_tail);
 	bpf_map_update_elem(bpf_map__fd(s->maps.self), &k, &fd, BPF_ANY);
 	s->bss->tail_runs = 0;
-	if (!bpfu_test_run(fd, tb.pkt, tb.len, 1, NULL, &ret, NULL))
-		fact(r, "limits.tail_calls", "tail calls in a row", "calls",
-		     (double)s->bss->tail_runs - 1, 33,
+	if (!bpfu_test_run(fd, trb.pkt, trb.len, 1, NULL, &ret, NULL))
+		fact(r, LIMIT("limits.tail_calls", "tail calls in a row", "calls", 33),
+		     (double)s->bss->tail_runs - 1,
 		     "a program tail-calling itself ran %u times in one test-run",
 		     s->bss->tail_runs);
 	bpf_map_delete_elem(bpf_map__fd(s->maps.self), &k);
@@ -335,12 +346,12 @@ static void probe_sleep(struct result *r)
 		snprintf(id, sizeof(id), "limits.sleepable.%s", hooks[i].name);
 		snprintf(label, sizeof(label), "sleepable program at %s (1 = accepted)",
 			 hooks[i].name);
-		fact(r, id, label, "flag", e1 >= 0, -1, "BPF_F_SLEEPABLE: %s",
+		fact(r, LIMIT(id, label, "flag", -1), e1 >= 0, "BPF_F_SLEEPABLE: %s",
 		     e1 >= 0 ? "accepted" : strerror(-e1));
 		snprintf(id, sizeof(id), "limits.blocking_helper.%s", hooks[i].name);
 		snprintf(label, sizeof(label), "a helper that may sleep at %s (1 = accepted)",
 			 hooks[i].name);
-		fact(r, id, label, "flag", e2 >= 0, -1, "bpf_copy_from_user: %s",
+		fact(r, LIMIT(id, label, "flag", -1), e2 >= 0, "bpf_copy_from_user: %s",
 		     e2 >= 0 ? "accepted" : strerror(-e2));
 	}
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* limits (paper sections 2 and 6): what the experiment is, in one place. */
-#include "exp/limits/limits.h"
-#include "report/claim.h"
+#include "exp/limits/limits_exp.h"
+#include "exp/claim.h"
 
 static const char *const limits_metrics[] = {
 	"limits.insn_budget", "limits.loop_iters",  "limits.prog_insns",	"limits.stack",
@@ -10,10 +10,8 @@ static const char *const limits_metrics[] = {
 };
 
 /* "block": judged on the hard one, no sleeping or blocking call at the networking hooks */
-static void judge_limits(struct claim_ctx *c)
+static void judge_limits(struct claim_ctx *c, const struct claim_iv *v)
 {
-	const struct claim_iv *v = c->v;
-
 	claim_judge(c, v[3].med == 0 ? T_YES : T_NO);
 	claim_why(c,
 		  "found by loading programs here: %.0f processed instructions, %.0f B of stack, "

@@ -107,7 +107,7 @@ static int fill(const struct mtype *t, int fd, __u32 n)
 
 /* ---- Table 3: lookup cost and inlining ---- */
 
-static int lookups(const struct run_opts *o, struct result *r, const struct trb *tb)
+static int lookups(const struct run_opts *o, struct result *r, const struct trb *trb)
 {
 	struct trb_run runs[4];
 	size_t ti;
@@ -128,7 +128,7 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 			if (!err)
 				err = fill(t, bpf_map__fd(s->maps.tmap2), MAPS_KEYS);
 			if (!err)
-				err = trb_measure(tb, bpf_program__fd(s->progs.olab_maps_lookup),
+				err = trb_measure(trb, bpf_program__fd(s->progs.olab_maps_lookup),
 						  &runs[mode]);
 			maps_bpf__destroy(s);
 			if (err)
@@ -138,23 +138,24 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 		m = result_addf(r, "ns", METHOD_TESTRUN, "maps.lookup.%s", t->name);
 		metric_label(m, "lookup, %s, 4-byte key", t->label);
 		trb_metric(m, &runs[MAPS_DIRECT], base, MAPS_ITERS, runs[MAPS_BASE].linear,
-			   tb->samples);
+			   trb->samples);
 		if (t->paper_ns > 0)
 			metric_set_paper(m, t->paper_ns, "Table 3");
-		snprintf(m->note, sizeof(m->note),
-			 "per lookup: %d lookups of %d present keys per run, the loop without them "
-			 "subtracted",
-			 MAPS_ITERS, MAPS_KEYS);
+		metric_note(
+			m,
+			"per lookup: %d lookups of %d present keys per run, the loop without them "
+			"subtracted",
+			MAPS_ITERS, MAPS_KEYS);
 
 		m = result_addf(r, "ns", METHOD_TESTRUN, "maps.lookup_noinline.%s", t->name);
 		metric_label(m, "lookup, %s, not inlined", t->label);
 		trb_metric(m, &runs[MAPS_CALL_TWO], base, MAPS_ITERS, runs[MAPS_BASE].linear,
-			   tb->samples);
-		snprintf(m->note, sizeof(m->note),
-			 "in a subprogram given two maps in turn: not inlined, and the helper "
-			 "reaches "
-			 "the map through an indirect call (see notes); includes the subprogram "
-			 "call");
+			   trb->samples);
+		metric_note(m,
+			    "in a subprogram given two maps in turn: not inlined, and the helper "
+			    "reaches "
+			    "the map through an indirect call (see notes); includes the subprogram "
+			    "call");
 
 		/* the gain: same subprogram, one map (inlinable) against two (not) */
 		one = trb_median(&runs[MAPS_CALL_ONE]) - base;
@@ -177,14 +178,15 @@ static int lookups(const struct run_opts *o, struct result *r, const struct trb 
 					       : 0;
 				g.v[i] = gain_s[i];
 			}
-			trb_metric(m, &g, 0, 1, true, tb->samples);
+			trb_metric(m, &g, 0, 1, true, trb->samples);
 			if (t->paper_gain > 0)
 				metric_set_paper(m, t->paper_gain, "Table 3");
-			snprintf(m->note, sizeof(m->note),
-				 "per sample: (not inlined - inlined) / not inlined, both in the "
-				 "same "
-				 "subprogram (medians: %.2f vs %.2f ns per lookup)",
-				 two / MAPS_ITERS, one / MAPS_ITERS);
+			metric_note(
+				m,
+				"per sample: (not inlined - inlined) / not inlined, both in the "
+				"same "
+				"subprogram (medians: %.2f vs %.2f ns per lookup)",
+				two / MAPS_ITERS, one / MAPS_ITERS);
 		}
 	}
 	(void)o;
@@ -259,7 +261,7 @@ static int perf_open_misses(void)
 }
 
 /* Cache misses per packet over one batch of n, or NAN. */
-static double misses_per_pkt(int pfd, int prog_fd, const struct trb *tb, uint32_t n)
+static double misses_per_pkt(int pfd, int prog_fd, const struct trb *trb, uint32_t n)
 {
 	uint64_t c = 0;
 
@@ -267,7 +269,7 @@ static double misses_per_pkt(int pfd, int prog_fd, const struct trb *tb, uint32_
 		return NAN;
 	ioctl(pfd, PERF_EVENT_IOC_RESET, 0);
 	ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0);
-	if (bpfu_test_run(prog_fd, tb->pkt, tb->len, n, NULL, NULL, NULL))
+	if (bpfu_test_run(prog_fd, trb->pkt, trb->len, n, NULL, NULL, NULL))
 		n = 0;
 	ioctl(pfd, PERF_EVENT_IOC_DISABLE, 0);
 	if (!n || read(pfd, &c, sizeof(c)) != sizeof(c))
@@ -276,7 +278,7 @@ static double misses_per_pkt(int pfd, int prog_fd, const struct trb *tb, uint32_
 }
 
 /* One point: Mpps of per-flow counting of seq in a map of type t (NULL: parse only). */
-static int flow_point(const struct mtype *t, const __u32 *seq, const struct trb *tb, int pfd,
+static int flow_point(const struct mtype *t, const __u32 *seq, const struct trb *trb, int pfd,
 		      struct trb_run *mpps, double *misses)
 {
 	static const struct mtype parse_only = { .name = "parse", .type = BPF_MAP_TYPE_HASH };
@@ -291,36 +293,35 @@ static int flow_point(const struct mtype *t, const __u32 *seq, const struct trb 
 	err = load_seq(s, seq);
 	/* warm-up: every flow of the sequence has its counter before timing */
 	if (!err)
-		err = bpfu_test_run(prog, tb->pkt, tb->len, MAPS_SEQ / MAPS_PKTS_PER_RUN, NULL,
+		err = bpfu_test_run(prog, trb->pkt, trb->len, MAPS_SEQ / MAPS_PKTS_PER_RUN, NULL,
 				    NULL, NULL);
 	if (!err)
-		err = trb_measure(tb, prog, &ns);
+		err = trb_measure(trb, prog, &ns);
 	if (!err) {
 		*mpps = ns;
 		for (i = 0; i < ns.n; i++)
 			mpps->v[i] = ns.v[i] > 0 ? 1e3 * MAPS_PKTS_PER_RUN / ns.v[i] : 0;
-		*misses = misses_per_pkt(pfd, prog, tb, MAPS_SEQ / MAPS_PKTS_PER_RUN) /
+		*misses = misses_per_pkt(pfd, prog, trb, MAPS_SEQ / MAPS_PKTS_PER_RUN) /
 			  MAPS_PKTS_PER_RUN;
 	}
 	maps_bpf__destroy(s);
 	return err;
 }
 
-static void add_mpps(struct result *r, const char *id, const char *label, const struct trb_run *v,
-		     int wanted, double paper, const char *ref)
+/* A throughput in Mpps by test-run: sp's id, label and paper value. */
+static void add_mpps(struct result *r, const struct metric_spec *sp, const struct trb_run *v,
+		     int wanted)
 {
-	struct metric *m = result_add(r, id, label, "Mpps", METHOD_TESTRUN);
+	struct metric *m = result_add_spec(r, sp);
 
 	trb_metric(m, v, 0, 1, true, wanted);
-	if (paper > 0)
-		metric_set_paper(m, paper, ref);
-	snprintf(m->note, sizeof(m->note),
-		 "%d packets' work per test-run (parse, flow, counter); the flow of each from a "
-		 "replayed sequence of %d ids, not from its headers",
-		 MAPS_PKTS_PER_RUN, MAPS_SEQ);
+	metric_note(m,
+		    "%d packets' work per test-run (parse, flow, counter); the flow of each from a "
+		    "replayed sequence of %d ids, not from its headers",
+		    MAPS_PKTS_PER_RUN, MAPS_SEQ);
 }
 
-static int flows(const struct run_opts *o, struct result *r, const struct trb *tb)
+static int flows(const struct run_opts *o, struct result *r, const struct trb *trb)
 {
 	static const __u32 nflows_full[] = { 100, 1000, 10000, 100000 },
 			   nflows_quick[] = { 100, 100000 };
@@ -339,10 +340,15 @@ static int flows(const struct run_opts *o, struct result *r, const struct trb *t
 	/* parse-only baseline over 100 K uniform flows */
 	err = make_seq(seq, 100000, 0, 1);
 	if (!err)
-		err = flow_point(NULL, seq, tb, pfd, &parse, &miss);
+		err = flow_point(NULL, seq, trb, pfd, &parse, &miss);
 	if (err)
 		goto out;
-	add_mpps(r, "maps.flows.parse", "parse only, no counter", &parse, tb->samples, -1, "");
+	add_mpps(r,
+		 &(const struct metric_spec){ .id = "maps.flows.parse",
+					      .label = "parse only, no counter",
+					      .unit = "Mpps",
+					      .method = METHOD_TESTRUN },
+		 &parse, trb->samples);
 
 	for (i = 0; i < nn && !err; i++) {
 		err = make_seq(seq, nflows[i], 0, 7 + (uint64_t)i);
@@ -351,13 +357,18 @@ static int flows(const struct run_opts *o, struct result *r, const struct trb *t
 
 			if (!t->in_figs)
 				continue;
-			err = flow_point(t, seq, tb, pfd, &cur, &miss);
+			err = flow_point(t, seq, trb, pfd, &cur, &miss);
 			if (err)
 				break;
 			snprintf(id, sizeof(id), "maps.flows.%s.%u", t->name, nflows[i]);
 			snprintf(label, sizeof(label), "per-flow counter, %s, %u flows", t->label,
 				 nflows[i]);
-			add_mpps(r, id, label, &cur, tb->samples, -1, "");
+			add_mpps(r,
+				 &(const struct metric_spec){ .id = id,
+							      .label = label,
+							      .unit = "Mpps",
+							      .method = METHOD_TESTRUN },
+				 &cur, trb->samples);
 			if (!isnan(miss)) {
 				struct metric *m;
 
@@ -389,11 +400,12 @@ static int flows(const struct run_opts *o, struct result *r, const struct trb *t
 						t->name);
 				metric_label(m, "change %u -> %u flows, %s", nflows[0],
 					     nflows[nn - 1], t->label);
-				trb_metric(m, &ch, 0, 1, true, tb->samples);
+				trb_metric(m, &ch, 0, 1, true, trb->samples);
 				metric_set_paper(m, t->paper_flow_change, "Fig. 11");
-				snprintf(m->note, sizeof(m->note),
-					 "per sample pair: throughput at %u flows against %u flows",
-					 nflows[nn - 1], nflows[0]);
+				metric_note(
+					m,
+					"per sample pair: throughput at %u flows against %u flows",
+					nflows[nn - 1], nflows[0]);
 			}
 		}
 	}
@@ -415,14 +427,21 @@ static int flows(const struct run_opts *o, struct result *r, const struct trb *t
 
 			if (!t->in_figs)
 				continue;
-			err = flow_point(t, seq, tb, -1, &cur, &miss);
+			err = flow_point(t, seq, trb, -1, &cur, &miss);
 			if (err)
 				break;
 			snprintf(id, sizeof(id), "maps.zipf.%s.%.0f", t->name, skews[i] * 10);
 			snprintf(label, sizeof(label),
 				 "per-flow counter, %s, 100 K flows, Zipf %.1f", t->label,
 				 skews[i]);
-			add_mpps(r, id, label, &cur, tb->samples, paper, "Fig. 12");
+			add_mpps(r,
+				 &(const struct metric_spec){ .id = id,
+							      .label = label,
+							      .unit = "Mpps",
+							      .method = METHOD_TESTRUN,
+							      .paper = paper,
+							      .ref = paper > 0 ? "Fig. 12" : NULL },
+				 &cur, trb->samples);
 		}
 	}
 out:
@@ -436,13 +455,13 @@ int maps_run(struct exp_ctx *x)
 {
 	const struct run_opts *o = x->o;
 	struct result *r = x->r;
-	struct trb tb;
+	struct trb trb;
 	int err;
 
-	trb_init(&tb, o->quick, o->samples);
-	err = lookups(o, r, &tb);
+	trb_init(&trb, o->quick, o->samples);
+	err = lookups(o, r, &trb);
 	if (!err)
-		err = flows(o, r, &tb);
+		err = flows(o, r, &trb);
 	result_note(r, "method: BPF_PROG_TEST_RUN on XDP programs, the kernel's loop timer; Mpps "
 		       "figures count the packets' work done per second in the program alone, an "
 		       "upper bound of a real receive path, which also pays the driver and the "

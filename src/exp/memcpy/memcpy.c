@@ -64,7 +64,7 @@ static struct memcpy_bpf *load_one(enum variant v, char *why, size_t len)
 }
 
 /* After a run: did the destination get the source's bytes? */
-static bool copied(struct memcpy_bpf *s, enum variant v, const struct trb *tb)
+static bool copied(struct memcpy_bpf *s, enum variant v, const struct trb *trb)
 {
 	switch (v) {
 	case V_BYTES:
@@ -74,7 +74,7 @@ static bool copied(struct memcpy_bpf *s, enum variant v, const struct trb *tb)
 	case V_DYNPTR:
 		return !memcmp(s->bss->adst, s->bss->asrc, MEMCPY_LEN);
 	case V_XDP_LOAD:
-		return !memcmp(s->bss->adst, tb->pkt, MEMCPY_LEN);
+		return !memcmp(s->bss->adst, trb->pkt, MEMCPY_LEN);
 	default:
 		return true;
 	}
@@ -117,13 +117,13 @@ int memcpy_run(struct exp_ctx *x)
 	struct trb_run runs[V_N], nat, nat0;
 	bool have[V_N] = { false };
 	char why[V_N][160];
-	struct trb tb;
+	struct trb trb;
 	struct metric *m;
 	double base, nbase, nmed;
 	int v, err = 0, copy;
 
-	trb_init(&tb, o->quick, o->samples);
-	trb_set_frame(&tb, MEMCPY_FRAME);
+	trb_init(&trb, o->quick, o->samples);
+	trb_set_frame(&trb, MEMCPY_FRAME);
 	for (v = 0; v < V_N; v++) {
 		struct memcpy_bpf *s = load_one(v, why[v], sizeof(why[v]));
 		uint32_t retval = 0;
@@ -131,15 +131,15 @@ int memcpy_run(struct exp_ctx *x)
 		if (!s)
 			continue;
 		fill(s, (unsigned int)v);
-		err = bpfu_test_run(bpf_program__fd(prog_of(s, v)), tb.pkt, tb.len, 1, NULL,
+		err = bpfu_test_run(bpf_program__fd(prog_of(s, v)), trb.pkt, trb.len, 1, NULL,
 				    &retval, NULL);
-		if (!err && (retval != 2 || !copied(s, v, &tb)))
+		if (!err && (retval != 2 || !copied(s, v, &trb)))
 			snprintf(why[v], sizeof(why[v]),
 				 "the copy did not produce the source's "
 				 "bytes (returned %u)",
 				 retval);
 		else if (!err &&
-			 !(err = trb_measure(&tb, bpf_program__fd(prog_of(s, v)), &runs[v])))
+			 !(err = trb_measure(&trb, bpf_program__fd(prog_of(s, v)), &runs[v])))
 			have[v] = true;
 		memcpy_bpf__destroy(s);
 		if (err) {
@@ -163,26 +163,27 @@ int memcpy_run(struct exp_ctx *x)
 			metric_unavailable(m, "%s", why[v]);
 			continue;
 		}
-		trb_metric(m, &runs[v], base, MEMCPY_REPS, runs[V_NONE].linear, tb.samples);
+		trb_metric(m, &runs[v], base, MEMCPY_REPS, runs[V_NONE].linear, trb.samples);
 		if (vinfo[v].paper > 0)
 			metric_set_paper(m, vinfo[v].paper, "Table 6");
-		snprintf(m->note, sizeof(m->note),
-			 "per 1 KB copy: %d copies per test-run, the run without them subtracted; "
-			 "bytes checked",
-			 MEMCPY_REPS);
+		metric_note(
+			m,
+			"per 1 KB copy: %d copies per test-run, the run without them subtracted; "
+			"bytes checked",
+			MEMCPY_REPS);
 	}
 	copy = 1;
-	trb_native(&tb, native_batch, &copy, &nat);
+	trb_native(&trb, native_batch, &copy, &nat);
 	copy = 0;
-	trb_native(&tb, native_batch, &copy, &nat0);
+	trb_native(&trb, native_batch, &copy, &nat0);
 	nbase = trb_median(&nat0);
 	nmed = (trb_median(&nat) - nbase) / MEMCPY_REPS;
 	m = result_add(r, "memcpy.native", "native memcpy (glibc, user space)", "ns",
 		       METHOD_NATIVE);
-	trb_metric(m, &nat, nbase, MEMCPY_REPS, nat0.linear, tb.samples);
+	trb_metric(m, &nat, nbase, MEMCPY_REPS, nat0.linear, trb.samples);
 	metric_set_paper(m, MEMCPY_PAPER_NATIVE_NS, "Table 6");
-	snprintf(m->note, sizeof(m->note),
-		 "the paper's native copy is a kernel module's memcpy; none can be loaded here");
+	metric_note(m,
+		    "the paper's native copy is a kernel module's memcpy; none can be loaded here");
 
 	for (v = V_BYTES; v <= V_U64; v++) {
 		struct trb_run ratio = { .linear = true };
@@ -194,11 +195,10 @@ int memcpy_run(struct exp_ctx *x)
 			ratio.v[ratio.n++] = (runs[v].v[i] - base) / MEMCPY_REPS / nmed;
 		m = result_addf(r, "x", METHOD_MODEL, "memcpy.ratio.%s", vinfo[v].id);
 		metric_label(m, "%s against native", vinfo[v].label);
-		trb_metric(m, &ratio, 0, 1, true, tb.samples);
+		trb_metric(m, &ratio, 0, 1, true, trb.samples);
 		if (v == V_BYTES)
 			metric_set_paper(m, MEMCPY_PAPER_RATIO, "Table 6");
-		snprintf(m->note, sizeof(m->note),
-			 "each BPF sample over the native median (%.1f ns)", nmed);
+		metric_note(m, "each BPF sample over the native median (%.1f ns)", nmed);
 	}
 	if (have[V_BYTES] && have[V_U64])
 		result_note(r,

@@ -3,7 +3,7 @@
 #include <math.h>
 
 #include "exp/preproc/preproc_exp.h"
-#include "report/claim.h"
+#include "exp/claim.h"
 
 #include "preproc.skel.h"
 
@@ -38,13 +38,13 @@ static const struct view fig10 = {
 };
 
 /* "at most 2.8 %": judged as no gain above 10 % over the whole CI */
-static void judge_gain(struct claim_ctx *c)
+static void judge_gain(struct claim_ctx *c, const struct claim_iv *v)
 {
-	claim_judge(c, claim_within(c->v[0], -INFINITY, 10));
+	claim_judge(c, claim_within(v[0], -INFINITY, 10));
 	claim_why(c,
 		  "best gain over the sweep: %+.1f %% (veth: the sink shares its CPU with the "
 		  "stack, see the table)",
-		  c->v[0].med);
+		  v[0].med);
 }
 
 static const struct exp_claim preproc_claims[] = {

@@ -4,31 +4,23 @@
 
 /*
  * What an experiment's claim judge (struct exp_claim in exp/exp.h) works with: the medians and
- * 95 % CIs of the metrics it named, three-valued logic over them, and the verdict and why it
- * writes. A verdict is reproduced when the claim holds over the whole CI, differs when it fails
- * over the whole CI, inconclusive when a CI straddles the threshold.
+ * 95 % CIs of the metrics it named (its v[], in the order of needs[]), three-valued logic over
+ * them, and the verdict and the why it gives. A verdict is reproduced when the claim holds over
+ * the whole CI, differs when it fails over the whole CI, inconclusive when a CI straddles the
+ * threshold. The context is the report's (report/takeaways.c): a judge sees nothing of the run
+ * but its values and the flags it asks for.
  */
 
 #include <stdbool.h>
-
-#include <jansson.h>
-
-#include "exp/exp.h"
-#include "report/takeaways.h"
 
 /* A metric's median and its 95 % CI (the median alone where no CI is recorded). */
 struct claim_iv {
 	double lo, med, hi;
 };
 
-struct claim_ctx {
-	json_t *doc;
-	struct takeaway *t;
-	/* the metrics of needs[], in order; an optional one ("?id") not measured has a NAN med */
-	struct claim_iv v[CLAIM_MAX_NEEDS];
-};
-
 enum tri { T_NO, T_YES, T_MAYBE };
+
+struct claim_ctx;
 
 /* a within [lo, hi] over its whole interval (yes), outside it (no), or straddling (maybe) */
 enum tri claim_within(struct claim_iv a, double lo, double hi);
@@ -36,13 +28,13 @@ enum tri claim_within(struct claim_iv a, double lo, double hi);
 enum tri claim_below(struct claim_iv a, struct claim_iv b, double k);
 enum tri claim_and(enum tri a, enum tri b);
 
-/* Sets the verdict from the three-valued result. */
-void claim_judge(struct claim_ctx *c, enum tri v);
+/* Sets the verdict from the three-valued result; returns it (for the why's wording). */
+enum tri claim_judge(struct claim_ctx *c, enum tri v);
 /* Sets the why (printf-style). */
 void claim_why(struct claim_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Marks the claim not measurable with why the metric id (one of needs[]) has no figure. */
 void claim_missing(struct claim_ctx *c, const char *id);
-/* Whether the metric id carries a flag (e.g. "generator-bound"). */
+/* Whether the metric id (one of needs[]) carries a flag (e.g. "generator-bound"). */
 bool claim_has_flag(const struct claim_ctx *c, const char *id, const char *flag);
 
 #endif

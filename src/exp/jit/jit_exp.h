@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef OLAB_JIT_H
-#define OLAB_JIT_H
+#ifndef OLAB_JIT_EXP_H
+#define OLAB_JIT_EXP_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -10,7 +10,7 @@
 
 #include "lib/log.h"
 #include "lib/results.h"
-#include "report/load.h"
+#include "lib/results_load.h"
 
 static const char *file_kind(mode_t m)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef OLAB_LOAD_H
-#define OLAB_LOAD_H
+#ifndef OLAB_RESULTS_LOAD_H
+#define OLAB_RESULTS_LOAD_H
 
 #include <jansson.h>
 

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "agent/agent.h"
+#include "remote/remote.h"
 #include "lib/bpfutil.h"
 #include "lib/jbound.h"
 #include "lib/linerd.h"

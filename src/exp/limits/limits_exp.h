@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef OLAB_LIMITS_H
-#define OLAB_LIMITS_H
+#ifndef OLAB_LIMITS_EXP_H
+#define OLAB_LIMITS_EXP_H
 
 #include "exp/exp.h"
 
