@@ -33,13 +33,14 @@ src/agent/agent_compat.c exp/kv/kv.h
 src/agent/agent_compat.c exp/preproc/preproc_exp.h
 '
 
-rank() { # folder -> layer, or nothing for a folder the rule does not know
+rank() { # folder -> its layer in R, or nothing for a folder the rule does not know (no fork)
 	case $1 in
-	main.c) echo 5 ;;
-	run | agent | report | advise) echo 4 ;;
-	exp) echo 3 ;;
-	loadgen | kvcache | afxdp_kv | testbed | remote) echo 2 ;;
-	lib | include) echo 1 ;;
+	main.c) R=5 ;;
+	run | agent | report | advise) R=4 ;;
+	exp) R=3 ;;
+	loadgen | kvcache | afxdp_kv | testbed | remote) R=2 ;;
+	lib | include) R=1 ;;
+	*) R= ;;
 	esac
 }
 
@@ -52,8 +53,10 @@ while IFS=: read -r file line inc; do
 	rel=${file#src/}
 	from=${rel%%/*}
 	to=${inc%%/*}
-	rf=$(rank "$from")
-	rt=$(rank "$to")
+	rank "$from"
+	rf=$R
+	rank "$to"
+	rt=$R
 	why=
 	if [ -z "$rf" ]; then
 		why="src/$from is in no layer: name it in scripts/deps-check.sh"
