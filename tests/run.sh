@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Run every test: cmocka binaries (unit, bpf, e2e; TAP output, one count per test case) and
-# shell e2e scripts (exit 0 pass, 77 skip). Last line: "N passed, N failed, N skipped".
+# shell e2e scripts (exit 0 pass, 77 skip; one that tests/san wraps runs only there, with the
+# sanitizer build). Last line: "N passed, N failed, N skipped".
 # Under CI=true a skip counts as a failure: the CI machines can run BPF.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +11,7 @@ pass=0 failn=0 skipn=0
 failed=()
 
 run_tap() { # binary
-	local out line rc
+	local out line rc t0=$SECONDS
 	out=$(CMOCKA_MESSAGE_OUTPUT=TAP timeout 600 "$1" 2>&1)
 	rc=$?
 	# a sanitizer report fails the binary even when its own checks passed
@@ -32,7 +33,7 @@ run_tap() { # binary
 	if [ $rc -ne 0 ] && ! grep -qE '^(not )?ok ' <<<"$out"; then
 		failn=$((failn + 1)); failed+=("$(basename "$1"): exited $rc before any test")
 	fi
-	echo "${1#build*/tests/}: exit $rc"
+	echo "${1#build*/tests/}: exit $rc ($((SECONDS - t0)) s)"
 }
 
 run_sh() { # script
@@ -55,7 +56,14 @@ for group in unit bpf e2e; do
 	done
 	if [ "$group" = e2e ]; then
 		for s in tests/e2e/*.sh; do
-			[ "$(basename "$s")" = lib.sh ] || run_sh "$s"
+			[ "$(basename "$s")" = lib.sh ] && continue
+			# a script a sanitizer wrapper of the same name runs (tests/san) runs once,
+			# there, with the sanitizer build: the same assertions, memory checked too
+			if [ -d build-san/tests ] && [ -f "tests/san/$(basename "$s")" ]; then
+				echo "$(basename "$s"): runs under the sanitizers (tests/san)"
+				continue
+			fi
+			run_sh "$s"
 		done
 	fi
 done
