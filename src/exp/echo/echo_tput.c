@@ -12,7 +12,7 @@
 
 #include "exp/echo/echo_int.h"
 #include "exp/gen.h"
-#include "remote/remote.h"
+#include "exp/side.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
 
@@ -79,7 +79,7 @@ int echo_tput_udp(struct ctx *c, const struct run_plan *p, struct echo_tput *t)
 			err = echo_srv_up(c, v, LG_UDP, why, sizeof(why));
 			if (err) {
 				snprintf(t->why[v], sizeof(t->why[v]), "%s", why);
-				if (c->remote && !remote_alive(c->remote))
+				if (!side_alive(c->x))
 					return -EPIPE;
 				err = 0;
 				continue;

@@ -3,6 +3,7 @@
 #define OLAB_KV_H
 
 #include "exp/exp.h"
+#include "exp/side.h"
 
 /* the paper's figures the experiments and their claims share (Fig. 4, 6, 7) */
 #define KV_PAPER_TPUT_RATIO 2.5	 /* GET throughput with the cache over memcached alone */
@@ -21,17 +22,13 @@ int kv_afxdp_run(struct exp_ctx *x);
 struct kv_ceiling_bpf;
 struct kv_ceiling_bpf *kv_ceiling_load(unsigned int value_size, unsigned short port);
 
+/* kv-afxdp's AF_XDP key-value server's UDP port (memcached keeps 11211) */
+#define KV_AX_PORT 11212
+
 /*
- * Two hosts: kv's server side on this host for the agent (ops kv_*): memcached on dev's
- * address, the servers on dev, its counters, CPU use, wake-up tracer and spinner.
+ * kv's server side (kv_side.c), kv-afxdp's too (ops kv_*): memcached on the device's
+ * address, the servers on the device, its counters, CPU use, wake-up tracer and spinner.
  */
-#include <jansson.h>
-struct kv_side;
-int kv_side_up(const char *dev, struct kv_side **out, char *why, size_t whylen);
-/* The answer to kv_up: memcached's pid, its worker, the CPU, the tracer and statistics. */
-json_t *kv_side_hello(const struct kv_side *s);
-/* Any other kv_* op's answer, or NULL with why written. */
-json_t *kv_side_op(struct kv_side *s, const char *op, json_t *req, char *why, size_t whylen);
-void kv_side_down(struct kv_side *s);
+extern const struct exp_side kv_side;
 
 #endif

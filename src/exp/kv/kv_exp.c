@@ -87,6 +87,7 @@ const struct experiment exp_kv = {
 	.claims = kv_claims,
 	.testbed = true,
 	.remote = true,
+	.side = &kv_side,
 	.run = kv_run,
 };
 
@@ -147,5 +148,6 @@ const struct experiment exp_kv_afxdp = {
 	.claims = kv_afxdp_claims,
 	.testbed = true,
 	.remote = true,
+	.side = &kv_side,
 	.run = kv_afxdp_run,
 };

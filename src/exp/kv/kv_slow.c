@@ -56,7 +56,7 @@ static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct
 	kv_flow_go(&f);
 	kv_cache_counters(c, h1);
 	kv_obs_end(c, &o);
-	err = f.err ? f.err : c->rm_err;
+	err = f.err ? f.err : c->side_err;
 	if (!err && f.res.lat && f.res.lat_alt) {
 		uint64_t served = f.res.received - (h1[KVC_HIT] - h0[KVC_HIT]);
 
