@@ -85,8 +85,7 @@ int channels_run(struct exp_ctx *x)
 
 		trb_metric(mm, &one, 0, 1, true, 1);
 		metric_set_paper(mm, 0.9, "Fig. 13");
-		snprintf(mm->note, sizeof(mm->note), "1000 / the median syscall lookup (%.0f ns)",
-			 m->s.p50);
+		metric_note(mm, "1000 / the median syscall lookup (%.0f ns)", m->s.p50);
 	}
 	for (k = 0; k < 4; k++) {
 		struct trb_run v = { .linear = true };
@@ -109,8 +108,8 @@ int channels_run(struct exp_ctx *x)
 		}
 		trb_metric(m, &v, 0, 1, true, o->quick ? 3 : 5);
 		metric_set_paper(m, flows[k].paper, "Fig. 13");
-		snprintf(
-			m->note, sizeof(m->note),
+		metric_note(
+			m,
 			"items consumed per second; producer: test-run on cpu %d (%.1f %% of its "
 			"items lost: channel full, or overwritten before read), consumer on cpu %d",
 			pcpu, v.n ? drops / v.n : 0, ccpu);

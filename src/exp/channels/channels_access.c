@@ -96,8 +96,8 @@ int syscall_lookups(struct result *r, const struct trb *tb)
 		trb_native(tb, lookup_batch, &l, &run);
 		trb_metric(m, &run, 0, 1, true, tb->samples);
 		metric_set_paper(m, tabs[i].paper, "Table 4");
-		snprintf(m->note, sizeof(m->note), "bpf(BPF_MAP_LOOKUP_ELEM) from user space%s",
-			 tabs[i].percpu ? "; per-CPU maps copy one value per possible CPU" : "");
+		metric_note(m, "bpf(BPF_MAP_LOOKUP_ELEM) from user space%s",
+			    tabs[i].percpu ? "; per-CPU maps copy one value per possible CPU" : "");
 		free(vals);
 		channels_bpf__destroy(s);
 	}
@@ -151,8 +151,8 @@ void ringbuf_access(struct result *r, const struct trb *tb)
 	}
 	trb_metric(m, &run, 0, 1, true, tb->samples);
 	metric_set_paper(m, 10, "Table 4");
-	snprintf(m->note, sizeof(m->note),
-		 "ring_buffer__consume over 16384 waiting items, a callback that counts them");
+	metric_note(m,
+		    "ring_buffer__consume over 16384 waiting items, a callback that counts them");
 	ring_buffer__free(rbuf);
 	channels_bpf__destroy(s);
 }
@@ -196,8 +196,7 @@ void mmap_access(struct result *r, const struct trb *tb)
 	trb_native(tb, mmap_batch, ring, &run);
 	trb_metric(m, &run, 0, 1, true, tb->samples);
 	metric_set_paper(m, 2, "Table 4");
-	snprintf(m->note, sizeof(m->note),
-		 "a 64-byte copy out of the mapped map value, no syscall");
+	metric_note(m, "a 64-byte copy out of the mapped map value, no syscall");
 	munmap(ring, sizeof(*ring));
 	channels_bpf__destroy(s);
 }

@@ -301,9 +301,9 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 	}
 	xsk_access(&x, tb, &acc, &sum);
 	trb_metric(ma, &acc, 0, 1, true, tb->samples);
-	snprintf(ma->note, sizeof(ma->note),
-		 "peek one descriptor, read its 64 B, release it and refill: frames already in "
-		 "the ring");
+	metric_note(ma,
+		    "peek one descriptor, read its 64 B, release it and refill: frames already in "
+		    "the ring");
 	/*
 	 * throughput: the sender on the generator's CPU, where veth also runs the dut's NAPI (XDP,
 	 * the copy into the socket's memory) in softirq; a busy consumer alone on the dut CPU.
@@ -331,16 +331,17 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 			break;
 	}
 	trb_metric(mt, &tput, 0, 1, true, 5);
-	snprintf(mt->note, sizeof(mt->note),
-		 "64 B frames from the load generator's XDP engine over veth, XDP redirect to the "
-		 "socket, copy mode (veth has no zero-copy); NAPI in softirq on the sender's CPU, "
-		 "a busy consumer alone on the other");
+	metric_note(
+		mt,
+		"64 B frames from the load generator's XDP engine over veth, XDP redirect to the "
+		"socket, copy mode (veth has no zero-copy); NAPI in softirq on the sender's CPU, "
+		"a busy consumer alone on the other");
 	metric_engine(mt, "xdp");
 	metric_engine(mx, "xdp");
 	trb_metric(mx, &xdp, 0, 1, true, 5);
-	snprintf(mx->note, sizeof(mx->note),
-		 "the frames the receiving XDP program saw per second in the same runs: what "
-		 "arrives, the most AF_XDP could deliver with this sender");
+	metric_note(mx,
+		    "the frames the receiving XDP program saw per second in the same runs: what "
+		    "arrives, the most AF_XDP could deliver with this sender");
 	{
 		struct stats_samples rs;
 

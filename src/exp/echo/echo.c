@@ -140,11 +140,11 @@ static int lat_run(struct ctx *c, enum variant v, enum lg_l4 l4, const struct ru
 	err = lg_run(&lo, &lr);
 	if (err)
 		return err;
-	snprintf(ml->note, sizeof(ml->note),
-		 "Poisson %.0f req/s offered, %.0f delivered, for %.1f s; %llu sent, %llu lost; "
-		 "from the intended send time",
-		 p->rate, lr.achieved_rps, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
-		 (unsigned long long)lr.lost);
+	metric_note(ml,
+		    "Poisson %.0f req/s offered, %.0f delivered, for %.1f s; %llu sent, %llu lost; "
+		    "from the intended send time",
+		    p->rate, lr.achieved_rps, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
+		    (unsigned long long)lr.lost);
 	if (lr.achieved_rps < 0.9 * p->rate)
 		/* a load this machine did not carry: its latency answers nothing */
 		metric_unavailable(
@@ -194,10 +194,10 @@ static int measure_tput(struct ctx *c, enum variant v, enum lg_l4 l4, const stru
 	if (!err) {
 		metric_set_samples(mt, &tput, (size_t)p->tput_reps);
 		metric_engine(mt, "socket");
-		snprintf(mt->note, sizeof(mt->note),
-			 "closed loop, %d requests in flight, %d runs of %.1f s (socket engine: "
-			 "TCP)",
-			 OUTSTANDING, p->tput_reps, (double)p->tput_ns / 1e9);
+		metric_note(mt,
+			    "closed loop, %d requests in flight, %d runs of %.1f s (socket engine: "
+			    "TCP)",
+			    OUTSTANDING, p->tput_reps, (double)p->tput_ns / 1e9);
 	}
 	stats_samples_free(&tput);
 	return err;

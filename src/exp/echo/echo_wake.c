@@ -37,11 +37,11 @@ static double wake_metric(struct ctx *c, struct result *r, unsigned int slot, co
 	if (!m->unavailable[0]) {
 		metric_set_samples(m, &s, 0);
 		med = m->s.p50;
-		snprintf(m->note, sizeof(m->note),
-			 "sched_waking to sched_switch of the %s NAPI thread (pid %d) over the "
-			 "latency run: %llu wake-ups, %llu onto an idle CPU",
-			 slot ? "generator's" : "dut's", tid, (unsigned long long)*n,
-			 (unsigned long long)*idle);
+		metric_note(m,
+			    "sched_waking to sched_switch of the %s NAPI thread (pid %d) over the "
+			    "latency run: %llu wake-ups, %llu onto an idle CPU",
+			    slot ? "generator's" : "dut's", tid, (unsigned long long)*n,
+			    (unsigned long long)*idle);
 	}
 	stats_samples_free(&s);
 	return med;

@@ -201,10 +201,11 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 	if (!err) {
 		metric_set_hist(m, lr.lat, 0);
 		metric_set_paper(m, ISOLATION_PAPER_NEIGH_NS, "Fig. 16");
-		snprintf(m->note, sizeof(m->note),
-			 "Poisson 2000 req/s to the echo server; the kvcache answered %llu of %llu "
-			 "GETs sent at %u kpps",
-			 (unsigned long long)hits, (unsigned long long)atomic_load(&b->sent), kpps);
+		metric_note(
+			m,
+			"Poisson 2000 req/s to the echo server; the kvcache answered %llu of %llu "
+			"GETs sent at %u kpps",
+			(unsigned long long)hits, (unsigned long long)atomic_load(&b->sent), kpps);
 		if (alone > 0) {
 			struct stats_samples d;
 
@@ -212,7 +213,7 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 			stats_samples_add(&d, (m->s.p50 / alone - 1) * 100);
 			metric_set_samples(c, &d, 0);
 			metric_set_paper(c, ISOLATION_PAPER_CHANGE_PCT, "Fig. 16");
-			snprintf(c->note, sizeof(c->note), "median against no neighbour");
+			metric_note(c, "median against no neighbour");
 			stats_samples_free(&d);
 		}
 	} else {
@@ -280,11 +281,12 @@ static int sweep_points(struct neigh *nb, struct blaster *b, const struct tb *tb
 		metric_label(mp, "neighbour rate its paced clients reach, %u iters", iters[j]);
 		metric_set_value(mp, kpps);
 		metric_engine(mp, "socket");
-		snprintf(mp->note, sizeof(mp->note),
-			 "datagrams through the neighbour's XDP program, its clients (a socket's "
-			 "bursts every 200 us) flat out (%.0f kpps offered); the points are shares "
-			 "of this",
-			 offered);
+		metric_note(
+			mp,
+			"datagrams through the neighbour's XDP program, its clients (a socket's "
+			"bursts every 200 us) flat out (%.0f kpps offered); the points are shares "
+			"of this",
+			offered);
 		/* the machine carries at least the more of the two; a sender that got nearly
 		 * all it offered through may itself have been the limit */
 		if (x && xkpps > kpps) {
@@ -297,11 +299,12 @@ static int sweep_points(struct neigh *nb, struct blaster *b, const struct tb *tb
 		if ((x && xkpps > kpps ? xkpps : kpps) * 1.5 >=
 		    (x && xkpps > kpps ? xoffered : offered))
 			m->flags |= METRIC_GENBOUND;
-		snprintf(m->note, sizeof(m->note),
-			 "the more of two senders flat out: the XDP load generator (%.0f kpps "
-			 "offered, %.0f reached the neighbour's XDP program) and the paced clients "
-			 "(%.0f offered, %.0f reached)",
-			 xoffered, xkpps, offered, kpps);
+		metric_note(
+			m,
+			"the more of two senders flat out: the XDP load generator (%.0f kpps "
+			"offered, %.0f reached the neighbour's XDP program) and the paced clients "
+			"(%.0f offered, %.0f reached)",
+			xoffered, xkpps, offered, kpps);
 		for (i = 0; i < np; i++)
 			pts[k++] = (struct point){ .pct = pcts[i],
 						   .kpps = (uint32_t)(kpps * pcts[i] / 100 + 0.5),
@@ -342,10 +345,11 @@ static void set_change(struct metric *c, const struct metric *m, const struct me
 	stats_samples_add(&d, (m->s.p75 / alone->s.p75 - 1) * 100);
 	metric_set_samples(c, &d, 0);
 	metric_set_paper(c, ISOLATION_PAPER_CHANGE_PCT, "Fig. 16");
-	snprintf(c->note, sizeof(c->note),
-		 "quartile by quartile against no neighbour (n = 3 quartiles); paper: %+d %% from "
-		 "its plot (its text says +45 %%)",
-		 ISOLATION_PAPER_CHANGE_PCT);
+	metric_note(
+		c,
+		"quartile by quartile against no neighbour (n = 3 quartiles); paper: %+d %% from "
+		"its plot (its text says +45 %%)",
+		ISOLATION_PAPER_CHANGE_PCT);
 	stats_samples_free(&d);
 }
 
@@ -454,10 +458,10 @@ static int iso_point(struct iso *s, int i)
 	point_id(pt, id, sizeof(id), label, sizeof(label));
 	m = result_add(s->r, id, label, "ns", METHOD_LIVE);
 	if (m) {
-		snprintf(m->note, sizeof(m->note),
-			 "Poisson 2000 req/s; %llu lost; neighbour: %u kpps asked, %.0f kpps "
-			 "offered, %.0f kpps reached its XDP program",
-			 (unsigned long long)lr.lost, pt->kpps, offered, delivered);
+		metric_note(m,
+			    "Poisson 2000 req/s; %llu lost; neighbour: %u kpps asked, %.0f kpps "
+			    "offered, %.0f kpps reached its XDP program",
+			    (unsigned long long)lr.lost, pt->kpps, offered, delivered);
 		if (blasting && delivered < 0.9 * pt->kpps)
 			/* a load the machine did not carry answers nothing */
 			metric_unavailable(
@@ -504,7 +508,7 @@ static void iso_heaviest(struct iso *s)
 		*h = *src;
 		snprintf(h->id, sizeof(h->id), "isolation.lat.heaviest");
 		snprintf(h->label, sizeof(h->label), "echo latency, heaviest neighbour");
-		snprintf(h->note, sizeof(h->note), "= %s", src->id);
+		metric_note(h, "= %s", src->id);
 		metric_set_paper(h, ISOLATION_PAPER_NEIGH_NS, "Fig. 16");
 		set_change(c, h, al);
 	} else if (h && c) {

@@ -266,8 +266,8 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 		m = result_addf(r, "x", METHOD_LIVE, "kv.sweep.gain.%u", ws[i]);
 		metric_label(m, "throughput gain at w = %u %%", ws[i]);
 		metric_set_value(m, g);
-		snprintf(
-			m->note, sizeof(m->note),
+		metric_note(
+			m,
 			"%.0f kreq/s with the cache / %.0f without; closed loop, %u %% of requests "
 			"for 4 KB values",
 			kps[1][i], kps[0][i], 100 - ws[i]);
@@ -304,10 +304,10 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 	if (costs) {
 		/* w h + (1 - w)(m + t) = t  <=>  w = m / (t + m - h) */
 		metric_set_value(m, mm->s.p50 / (t + mm->s.p50 - mh->s.p50) * 100);
-		snprintf(m->note, sizeof(m->note),
-			 "hit %.0f ns, miss %.0f ns (bpf-stats), t = %.0f ns (1 / memcached's "
-			 "throughput)",
-			 mh->s.p50, mm->s.p50, t);
+		metric_note(m,
+			    "hit %.0f ns, miss %.0f ns (bpf-stats), t = %.0f ns (1 / memcached's "
+			    "throughput)",
+			    mh->s.p50, mm->s.p50, t);
 	} else {
 		metric_unavailable(m, "the costs per path or memcached's throughput are missing");
 	}

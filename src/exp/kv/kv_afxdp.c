@@ -231,9 +231,9 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 	g = kv_ratio_metric(r, "kv_afxdp.gain.cache", "the kvcache in front of the AF_XDP server",
 			    &m->kps[AX_AFXDP_CACHE], &m->kps[AX_AFXDP]);
 	metric_set_paper(g, KV_AFXDP_PAPER_GAIN_CACHE, "Fig. 7");
-	snprintf(g->note, sizeof(g->note),
-		 "with the cache / without, per interleaved repetition: what a kernel fast path "
-		 "buys once the slow path is fast");
+	metric_note(g,
+		    "with the cache / without, per interleaved repetition: what a kernel fast path "
+		    "buys once the slow path is fast");
 	g = kv_ratio_metric(r, "kv_afxdp.slowpath",
 			    "uncacheable median, cache in front / AF_XDP alone",
 			    &m->miss[AX_AFXDP_CACHE], &m->miss[AX_AFXDP]);
@@ -291,19 +291,21 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 	for (a = 0; a < AX_CEIL; a++)
 		if (ceil > 0 && mt[a]->s.p50 * GENBOUND >= ceil) {
 			mt[a]->flags |= METRIC_GENBOUND;
-			snprintf(mt[a]->note, sizeof(mt[a]->note),
-				 "%.0f kreq/s is within %.1fx of the generator's ceiling (%.0f "
-				 "kreq/s, its best against the XDP_TX responder in this run): it "
-				 "may measure the generator",
-				 mt[a]->s.p50, GENBOUND, ceil);
+			metric_note(
+				mt[a],
+				"%.0f kreq/s is within %.1fx of the generator's ceiling (%.0f "
+				"kreq/s, its best against the XDP_TX responder in this run): it "
+				"may measure the generator",
+				mt[a]->s.p50, GENBOUND, ceil);
 		}
 	g = result_find(r, "kv_afxdp.gain.cache");
 	if ((mt[AX_AFXDP_CACHE]->flags | mt[AX_AFXDP]->flags) & METRIC_GENBOUND)
-		snprintf(g->note, sizeof(g->note),
-			 "generator-bound: %s within 1.5x of the generator's ceiling, so the ratio "
-			 "is bounded by the generator, not by the servers",
-			 mt[AX_AFXDP]->flags & METRIC_GENBOUND ? "the AF_XDP server alone is"
-							       : "the cache is");
+		metric_note(
+			g,
+			"generator-bound: %s within 1.5x of the generator's ceiling, so the ratio "
+			"is bounded by the generator, not by the servers",
+			mt[AX_AFXDP]->flags & METRIC_GENBOUND ? "the AF_XDP server alone is"
+							      : "the cache is");
 }
 
 int kv_afxdp_run(struct exp_ctx *ex)
