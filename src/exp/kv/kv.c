@@ -27,7 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include "exp/gen.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "exp/side.h"
 #include "lib/bpfutil.h"

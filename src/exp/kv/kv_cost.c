@@ -14,7 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "lib/bpfutil.h"
 #include "lib/pkt.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "exp/side.h"
 #include "lib/jbound.h"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the kv experiment: what kv.c (servers, sweep, the run), kv_tput.c (throughput),
- * kv_cost.c (each path's cost), kv_slow.c (the slow path and the cure) and kv_ceiling.c (the
- * XDP_TX responder) share. Not for use outside src/exp/kv.
+ * kv_cost.c (each path's cost), kv_slow.c (the slow path and the cure), kv_ceiling.c (the
+ * XDP_TX responder), kv_dut.c and kv_side.c (the server side, its two ends) share, and
+ * kv-afxdp (afxdp/, built on this machinery) with them. Not for use outside src/exp/kv.
  */
 #ifndef OLAB_KV_INT_H
 #define OLAB_KV_INT_H
@@ -11,7 +12,7 @@
 #include <stdint.h>
 
 #include "exp/exp.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "kvcache/kvc.h"
 #include "lib/cpu.h"
 #include "lib/stats.h"

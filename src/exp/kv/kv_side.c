@@ -16,7 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "afxdp_kv/afxdp_kv_serve.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "exp/side.h"
 #include "kvcache/kvcache.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "exp/gen.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "lib/cpu.h"
 #include "lib/log.h"

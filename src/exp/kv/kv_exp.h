@@ -1,19 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef OLAB_KV_H
-#define OLAB_KV_H
+#ifndef OLAB_KV_EXP_H
+#define OLAB_KV_EXP_H
 
 #include "exp/exp.h"
 #include "exp/side.h"
 
-/* the paper's figures the experiments and their claims share (Fig. 4, 6, 7) */
+/* the paper's figures the experiment and its claims share (Fig. 4, 6) */
 #define KV_PAPER_TPUT_RATIO 2.5	 /* GET throughput with the cache over memcached alone */
 #define KV_PAPER_SLOWPATH_PCT 51 /* median latency added to requests the cache cannot serve */
-#define KV_AFXDP_PAPER_GAIN_AFXDP (297 / 126.5) /* the AF_XDP server over memcached */
-#define KV_AFXDP_PAPER_GAIN_CACHE (333.0 / 297) /* the cache in front of the AF_XDP server */
 
 int kv_run(struct exp_ctx *x);
-/* kv-afxdp (paper Fig. 7-9), kv_afxdp.c */
-int kv_afxdp_run(struct exp_ctx *x);
 
 /*
  * The XDP_TX responder of kv_ceiling.bpf.c, loaded to answer "get KEY" on port with a hit of
@@ -22,7 +18,7 @@ int kv_afxdp_run(struct exp_ctx *x);
 struct kv_ceiling_bpf;
 struct kv_ceiling_bpf *kv_ceiling_load(unsigned int value_size, unsigned short port);
 
-/* kv-afxdp's AF_XDP key-value server's UDP port (memcached keeps 11211) */
+/* kv-afxdp's AF_XDP key-value server's UDP port (memcached keeps 11211); its side is kv's */
 #define KV_AX_PORT 11212
 
 /*

@@ -17,7 +17,8 @@
 #include <unistd.h>
 
 #include "exp/gen.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/afxdp/kv_afxdp_exp.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "lib/jbound.h"
 #include "lib/log.h"

@@ -1,0 +1,1 @@
+build-dev/bpf/exp/limits/limits.bpf.o: src/exp/limits/limits.bpf.c

@@ -1,0 +1,23 @@
+build-dev/obj/exp/channels/channels_afxdp.o: \
+ src/exp/channels/channels_afxdp.c src/exp/channels/channels.h \
+ src/exp/channels/channels_exp.h src/exp/exp.h src/lib/results.h \
+ src/lib/stats.h src/exp/gen.h src/loadgen/loadgen.h src/lib/attach.h \
+ src/lib/bpfutil.h src/lib/cpu.h src/lib/log.h src/lib/trbench.h \
+ src/testbed/testbed.h build-dev/channels.skel.h src/lib/util.h \
+ src/exp/channels/channels_int.h
+src/exp/channels/channels.h:
+src/exp/channels/channels_exp.h:
+src/exp/exp.h:
+src/lib/results.h:
+src/lib/stats.h:
+src/exp/gen.h:
+src/loadgen/loadgen.h:
+src/lib/attach.h:
+src/lib/bpfutil.h:
+src/lib/cpu.h:
+src/lib/log.h:
+src/lib/trbench.h:
+src/testbed/testbed.h:
+build-dev/channels.skel.h:
+src/lib/util.h:
+src/exp/channels/channels_int.h:

@@ -1,0 +1,17 @@
+build-dev/tests/bpf/test_kvcache_paths_bpf: \
+ tests/bpf/test_kvcache_paths_bpf.c tests/bpf/bpf_fixture.h \
+ tests/bpf/kvc_util.h src/kvcache/kvcache.h src/kvcache/mcproto.h \
+ tests/bpf/kvc_open.h src/kvcache/kvc.h src/lib/attach.h \
+ build-dev/kvcache.skel.h src/lib/admit.h src/include/olab_admit.h \
+ src/lib/pkt.h
+tests/bpf/bpf_fixture.h:
+tests/bpf/kvc_util.h:
+src/kvcache/kvcache.h:
+src/kvcache/mcproto.h:
+tests/bpf/kvc_open.h:
+src/kvcache/kvc.h:
+src/lib/attach.h:
+build-dev/kvcache.skel.h:
+src/lib/admit.h:
+src/include/olab_admit.h:
+src/lib/pkt.h:
