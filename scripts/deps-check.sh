@@ -13,6 +13,9 @@
 # "exp/<b>/..."), and the agent includes of the experiments only the registry and the side
 # interface (exp/exp.h, exp/side.h): it dispatches through the registry, it knows no experiment.
 #
+# And files stay readable: no .c or .h under src/ is over 700 lines (MAX_LINES); cut a file
+# that grows past it along its seams.
+#
 # There are no exceptions. Usage: scripts/deps-check.sh [ROOT] (default: this tree).
 set -u
 ROOT=${1:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -62,8 +65,16 @@ while IFS=: read -r file line inc; do
 done < <(grep -rnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' src --include='*.c' --include='*.h' |
 	sed -E 's/^([^:]*):([0-9]*):/\1:\2:/')
 
+MAX_LINES=700
+while read -r n file; do
+	[ "$file" != total ] && [ "$n" -gt $MAX_LINES ] || continue
+	echo "$file: $n lines: over $MAX_LINES, cut it along its seams" >&2
+	bad=1
+done < <(find src -name '*.[ch]' -print0 | xargs -0 wc -l)
+
 if [ $bad -ne 0 ]; then
-	echo "deps-check: failed (layers: main -> run/agent/report/advise -> exp -> components -> lib)" >&2
+	echo "deps-check: failed (layers: main -> run/agent/report/advise -> exp -> components -> lib;" \
+		"files of at most $MAX_LINES lines)" >&2
 	exit 1
 fi
 echo "deps-check: clean"

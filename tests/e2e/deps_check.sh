@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # scripts/deps-check.sh (make deps-check): the tree as it is passes; a copy with a lower
 # folder including a higher one, an experiment including another's header, the agent
-# including an experiment's, or a folder in no layer, fails and names the file.
+# including an experiment's, a folder in no layer, or a file over 700 lines, fails and names
+# the file.
 . "$(dirname "$0")/lib.sh"
 
 CHECK="$TOP/scripts/deps-check.sh"
@@ -40,4 +41,9 @@ fresh
 mkdir -p "$TMP/t/src/newthing" && printf '#include "lib/log.h"\n' >"$TMP/t/src/newthing/x.c"
 expect_fail "a folder in no layer" 'src/newthing is in no layer'
 
+fresh
+seq 701 | sed 's|^|// |' >"$TMP/t/src/lib/long.c"
+expect_fail "a file over 700 lines" 'src/lib/long.c: 701 lines: over 700'
+seq 700 | sed 's|^|// |' >"$TMP/t/src/lib/long.c"
+"$CHECK" "$TMP/t" >/dev/null 2>&1 || fail "a file of 700 lines is refused"
 exit 0
