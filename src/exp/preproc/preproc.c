@@ -71,7 +71,7 @@ struct pp {
 	const unsigned int *pcts;
 	int npct, reps;
 	uint64_t dur;
-	bool napi;	    /* the side's NAPI is a thread on the dut CPU */
+	int napi;	    /* the side's NAPI thread on the dut CPU, or <= 0 */
 	struct lg_xdp *lgx; /* the XDP load generator, or NULL: the socket engine */
 	char gen_why[200];
 	struct stats_samples kpps[7], gain[7], offered;
