@@ -66,14 +66,14 @@ int channels_run(struct exp_ctx *x)
 		  0.9 },
 	};
 	uint64_t dur = o->quick ? 200000000ULL : 1000000000ULL;
-	struct trb tb;
+	struct trb trb;
 	int pcpu, ccpu, i, k, err = 0;
 	struct metric *m;
 
-	trb_init(&tb, o->quick, o->samples);
-	syscall_lookups(r, &tb);
-	ringbuf_access(r, &tb);
-	mmap_access(r, &tb);
+	trb_init(&trb, o->quick, o->samples);
+	syscall_lookups(r, &trb);
+	ringbuf_access(r, &trb);
+	mmap_access(r, &trb);
 
 	cpu_pick_pair(&pcpu, &ccpu);
 	m = result_find(r, "channels.lookup.array");
@@ -93,7 +93,7 @@ int channels_run(struct exp_ctx *x)
 		char id[64];
 
 		for (i = 0; i < (o->quick ? 3 : 5); i++) {
-			err = throughput(flows[k].c, &tb, pcpu, ccpu, dur, &v.v[v.n], &d);
+			err = throughput(flows[k].c, &trb, pcpu, ccpu, dur, &v.v[v.n], &d);
 			if (err)
 				break;
 			drops += d;
@@ -114,7 +114,7 @@ int channels_run(struct exp_ctx *x)
 			"items lost: channel full, or overwritten before read), consumer on cpu %d",
 			pcpu, v.n ? drops / v.n : 0, ccpu);
 	}
-	af_xdp(r, &tb, dur);
+	af_xdp(r, x->tb, &trb, dur);
 	result_note(r, "producers: BPF programs run by test-run in a loop, one 64 B item per run; "
 		       "the paper's producer is an XDP program fed by a 100 G NIC, so its rates "
 		       "are bounded by the consumer, ours may be bounded by the producer (see the "

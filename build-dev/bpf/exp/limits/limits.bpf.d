@@ -1,1 +1,0 @@
-build-dev/bpf/exp/limits/limits.bpf.o: src/exp/limits/limits.bpf.c

@@ -1,1 +1,0 @@
-build-dev/bpf/lib/xdp_drop.bpf.o: src/lib/xdp_drop.bpf.c

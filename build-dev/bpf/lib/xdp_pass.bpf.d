@@ -1,1 +1,0 @@
-build-dev/bpf/lib/xdp_pass.bpf.o: src/lib/xdp_pass.bpf.c

@@ -1,2 +1,0 @@
-build-dev/obj/lib/bpfutil.o: src/lib/bpfutil.c src/lib/bpfutil.h
-src/lib/bpfutil.h:

@@ -1,2 +1,0 @@
-build-dev/obj/lib/cpu.o: src/lib/cpu.c src/lib/cpu.h
-src/lib/cpu.h:

@@ -1,2 +1,0 @@
-build-dev/obj/lib/stopsig.o: src/lib/stopsig.c src/lib/stopsig.h
-src/lib/stopsig.h:

@@ -1,3 +1,0 @@
-build-dev/tests/unit/test_outfile: tests/unit/test_outfile.c \
- src/lib/atomicfile.h
-src/lib/atomicfile.h:

@@ -1,5 +1,0 @@
-#define OLAB_VERSION "0.1.0"
-#define OLAB_GIT "343a353a17d2"
-#define OLAB_GIT_DESCRIBE "343a353-dirty"
-#define OLAB_CLANG "Debian clang version 14.0.6"
-#define OLAB_BPFTOOL "bpftool v7.1.0"
