@@ -19,8 +19,9 @@
 
 struct exp_side;
 /*
- * Every server side the agent serves, i from 0 (NULL past the last): the registry's, then the
- * transitional ones (agent_compat.c). agent_side_find: the one whose prefix op starts with.
+ * Every server side the agent serves, i from 0 (NULL past the last): the registry's
+ * experiments' (a side two share is served once). agent_side_find: the one whose prefix op
+ * starts with.
  */
 const struct exp_side *agent_side(size_t i);
 const struct exp_side *agent_side_find(const char *op);

@@ -35,9 +35,6 @@ struct agent {
 	bool every_if; /* the state file says the side's every-interface filters may be out */
 };
 
-/* TRANSITIONAL (agent_compat.c, issue 25 phase 2): sides not yet in their experiments. */
-extern const struct exp_side *const agent_compat_sides[];
-
 /* An op of a server side: up (one at a time on the device), its ops, down. */
 void agent_op_side(struct agent *a, const struct exp_side *s, json_t *req);
 /* The side that is up taken down (the agent's end). */

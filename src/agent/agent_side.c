@@ -29,9 +29,6 @@ const struct exp_side *agent_side(size_t i)
 		if (j == k && n++ == i)
 			return s;
 	}
-	for (k = 0; agent_compat_sides[k]; k++)
-		if (n++ == i)
-			return agent_compat_sides[k];
 	return NULL;
 }
 

@@ -120,8 +120,6 @@ struct experiment {
 	 * autoload, probes, x->priv. 0 or -errno.
 	 */
 	int (*prepare)(struct exp_ctx *x);
-	/* TRANSITIONAL (issue 25, phase 2: echo, preproc, isolation move to prepare) */
-	int (*configure)(void *skel, const struct run_opts *o);
 	bool testbed; /* the runner creates the veth testbed before run() and removes it after */
 	/*
 	 * it runs with two hosts too (run --remote): its server side by the agent. Experiments

@@ -19,7 +19,7 @@
 #include "lib/log.h"
 #include "testbed/testbed.h"
 
-static int skel_up(const struct experiment *e, const struct run_opts *o, struct exp_ctx *x)
+static int skel_up(const struct experiment *e, struct exp_ctx *x)
 {
 	int err;
 
@@ -30,9 +30,7 @@ static int skel_up(const struct experiment *e, const struct run_opts *o, struct 
 			 e->skel->name, strerror(-err));
 		return err ? err : -EINVAL;
 	}
-	err = e->configure ? e->configure(x->skel, o) : 0;
-	if (!err && e->prepare)
-		err = e->prepare(x);
+	err = e->prepare ? e->prepare(x) : 0;
 	if (!err)
 		err = e->skel->load(x->skel);
 	if (err)
@@ -76,7 +74,7 @@ static int exp_run_with(const struct experiment *e, const struct run_opts *o, st
 		err = x.priv ? 0 : -ENOMEM;
 	}
 	if (!err && e->skel)
-		err = skel_up(e, o, &x);
+		err = skel_up(e, &x);
 	else if (!err && e->prepare)
 		err = e->prepare(&x);
 	if (!err && rm) {

@@ -14,7 +14,7 @@
 #include "lib/log.h"
 #include "lib/results.h"
 #include "loadgen/loadgen.h"
-#include "report/table.h"
+#include "lib/table_fmt.h"
 
 struct lg_args {
 	struct lg_opts o;

@@ -9,6 +9,7 @@
 #include "lib/cli.h"
 #include "report/compare.h"
 #include "lib/results_load.h"
+#include "lib/table_fmt.h"
 #include "report/table.h"
 #include "report/takeaways.h"
 #include "lib/util.h"

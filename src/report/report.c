@@ -18,6 +18,7 @@
 #include "lib/results_load.h"
 #include "report/plot.h"
 #include "report/report.h"
+#include "lib/table_fmt.h"
 #include "report/table.h"
 #include "report/takeaways.h"
 #include "lib/util.h"

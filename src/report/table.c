@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lib/table_fmt.h"
 #include "report/table.h"
 
 /* The experiment's paper-shaped view, if it has one ("*": few samples or a wide spread). */

@@ -5,8 +5,6 @@
 #include <stdio.h>
 
 #include "lib/results.h"
-/* table_fmt() (the loadgen's CLI still reaches it through this header: issue 25, phase 2) */
-#include "lib/table_fmt.h"
 
 /* One table per experiment: metric, ours (median [p25-p75] n), method, paper, verdict. */
 void table_print(FILE *f, const struct result *r, const char *question, const char *paper);

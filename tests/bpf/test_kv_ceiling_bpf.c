@@ -25,7 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "lib/pkt.h"
 #include "kv_ceiling.skel.h"
 #include "lib/util.h"

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # scripts/deps-check.sh (make deps-check): the tree as it is passes; a copy with a lower
 # folder including a higher one, an experiment including another's header, the agent
-# including an experiment's, a folder in no layer, or an allow-list entry nothing needs any
-# more, fails and names the file.
+# including an experiment's, a folder in no layer, or a file over 700 lines, fails and names
+# the file.
 . "$(dirname "$0")/lib.sh"
 
 CHECK="$TOP/scripts/deps-check.sh"
@@ -41,12 +41,9 @@ fresh
 mkdir -p "$TMP/t/src/newthing" && printf '#include "lib/log.h"\n' >"$TMP/t/src/newthing/x.c"
 expect_fail "a folder in no layer" 'src/newthing is in no layer'
 
-# the allow-list only shrinks: its first entry's include removed, the entry is refused as stale
-entry=$(sed -n "/^ALLOW='/,/^'/p" "$CHECK" | grep -v "'" | grep . | head -n 1)
-if [ -n "$entry" ]; then
-	file=${entry%% *} inc=${entry#* }
-	fresh
-	grep -vF "#include \"$inc\"" "$TOP/$file" >"$TMP/t/$file"
-	expect_fail "a stale exception" "the exception '$entry' is no longer needed"
-fi
+fresh
+seq 701 | sed 's|^|// |' >"$TMP/t/src/lib/long.c"
+expect_fail "a file over 700 lines" 'src/lib/long.c: 701 lines: over 700'
+seq 700 | sed 's|^|// |' >"$TMP/t/src/lib/long.c"
+"$CHECK" "$TMP/t" >/dev/null 2>&1 || fail "a file of 700 lines is refused"
 exit 0

@@ -69,8 +69,6 @@ static void test_every_experiment_complete(void **state)
 		assert_non_null(e->metrics);
 		assert_non_null(e->metrics[0]);
 		assert_ptr_equal(exp_find(e->name), e);
-		if (e->configure)
-			assert_non_null(e->skel);
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(exp_table[j]->name, e->name);
 	}
@@ -131,45 +129,22 @@ static void test_emits(void **state)
 
 /* ---- server sides ---- */
 
-/*
- * TRANSITIONAL (issue 25, phase 2): remote experiments whose server side the agent still
- * serves through agent_compat.c. The list only shrinks: one that declares its side fails here.
- */
-static const char *const side_pending[] = {
-	"echo", "preproc", "isolation", "kv", "kv-afxdp", NULL
-};
-
-static bool pending(const char *name)
-{
-	const char *const *p;
-
-	for (p = side_pending; *p; p++)
-		if (!strcmp(*p, name))
-			return true;
-	return false;
-}
-
 /* Every experiment that runs with two hosts and a testbed has its server side, as a member. */
 static void test_remote_experiments_declare_a_side(void **state)
 {
-	const char *const *p;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < exp_count; i++) {
 		const struct experiment *e = exp_table[i];
 
-		if (e->side && pending(e->name))
-			fail_msg("%s declares its side: remove it from side_pending", e->name);
-		if (e->remote && e->testbed && !e->side && !pending(e->name))
+		if (e->remote && e->testbed && !e->side)
 			fail_msg("%s runs with two hosts but declares no server side (.side)",
 				 e->name);
 		if (e->side && !e->remote)
 			fail_msg("%s has a server side but does not say it runs with two hosts",
 				 e->name);
 	}
-	for (p = side_pending; *p; p++)
-		assert_non_null(exp_find(*p));
 }
 
 /* A side's ops: its prefix, one up and one down, each documented; prefixes never overlap. */

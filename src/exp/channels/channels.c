@@ -66,14 +66,14 @@ int channels_run(struct exp_ctx *x)
 		  0.9 },
 	};
 	uint64_t dur = o->quick ? 200000000ULL : 1000000000ULL;
-	struct trb tb;
+	struct trb trb;
 	int pcpu, ccpu, i, k, err = 0;
 	struct metric *m;
 
-	trb_init(&tb, o->quick, o->samples);
-	syscall_lookups(r, &tb);
-	ringbuf_access(r, &tb);
-	mmap_access(r, &tb);
+	trb_init(&trb, o->quick, o->samples);
+	syscall_lookups(r, &trb);
+	ringbuf_access(r, &trb);
+	mmap_access(r, &trb);
 
 	cpu_pick_pair(&pcpu, &ccpu);
 	m = result_find(r, "channels.lookup.array");
@@ -85,8 +85,7 @@ int channels_run(struct exp_ctx *x)
 
 		trb_metric(mm, &one, 0, 1, true, 1);
 		metric_set_paper(mm, 0.9, "Fig. 13");
-		snprintf(mm->note, sizeof(mm->note), "1000 / the median syscall lookup (%.0f ns)",
-			 m->s.p50);
+		metric_note(mm, "1000 / the median syscall lookup (%.0f ns)", m->s.p50);
 	}
 	for (k = 0; k < 4; k++) {
 		struct trb_run v = { .linear = true };
@@ -94,7 +93,7 @@ int channels_run(struct exp_ctx *x)
 		char id[64];
 
 		for (i = 0; i < (o->quick ? 3 : 5); i++) {
-			err = throughput(flows[k].c, &tb, pcpu, ccpu, dur, &v.v[v.n], &d);
+			err = throughput(flows[k].c, &trb, pcpu, ccpu, dur, &v.v[v.n], &d);
 			if (err)
 				break;
 			drops += d;
@@ -109,13 +108,13 @@ int channels_run(struct exp_ctx *x)
 		}
 		trb_metric(m, &v, 0, 1, true, o->quick ? 3 : 5);
 		metric_set_paper(m, flows[k].paper, "Fig. 13");
-		snprintf(
-			m->note, sizeof(m->note),
+		metric_note(
+			m,
 			"items consumed per second; producer: test-run on cpu %d (%.1f %% of its "
 			"items lost: channel full, or overwritten before read), consumer on cpu %d",
 			pcpu, v.n ? drops / v.n : 0, ccpu);
 	}
-	af_xdp(r, &tb, dur);
+	af_xdp(r, x->tb, &trb, dur);
 	result_note(r, "producers: BPF programs run by test-run in a loop, one 64 B item per run; "
 		       "the paper's producer is an XDP program fed by a 100 G NIC, so its rates "
 		       "are bounded by the consumer, ours may be bounded by the producer (see the "

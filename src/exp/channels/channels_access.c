@@ -67,7 +67,7 @@ static uint64_t lookup_batch(void *arg, uint64_t calls)
 	return bpfu_now_ns() - t0;
 }
 
-int syscall_lookups(struct result *r, const struct trb *tb)
+int syscall_lookups(struct result *r, const struct trb *trb)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	size_t i;
@@ -93,11 +93,11 @@ int syscall_lookups(struct result *r, const struct trb *tb)
 		l.buf = vals;
 		for (k = 0; k < CHAN_KEYS; k++)
 			bpf_map_update_elem(l.fd, &k, vals, BPF_ANY);
-		trb_native(tb, lookup_batch, &l, &run);
-		trb_metric(m, &run, 0, 1, true, tb->samples);
+		trb_native(trb, lookup_batch, &l, &run);
+		trb_metric(m, &run, 0, 1, true, trb->samples);
 		metric_set_paper(m, tabs[i].paper, "Table 4");
-		snprintf(m->note, sizeof(m->note), "bpf(BPF_MAP_LOOKUP_ELEM) from user space%s",
-			 tabs[i].percpu ? "; per-CPU maps copy one value per possible CPU" : "");
+		metric_note(m, "bpf(BPF_MAP_LOOKUP_ELEM) from user space%s",
+			    tabs[i].percpu ? "; per-CPU maps copy one value per possible CPU" : "");
 		free(vals);
 		channels_bpf__destroy(s);
 	}
@@ -113,14 +113,14 @@ int count_item(void *ctx, void *data, size_t len)
 }
 
 /* produce n items into the ring buffer by test-run (no wake-ups) */
-static int rb_fill(struct channels_bpf *s, const struct trb *tb, uint32_t n)
+static int rb_fill(struct channels_bpf *s, const struct trb *trb, uint32_t n)
 {
 	s->bss->rb_flags = BPF_RB_NO_WAKEUP;
-	return bpfu_test_run(bpf_program__fd(s->progs.olab_chan_rb), tb->pkt, tb->len, n, NULL,
+	return bpfu_test_run(bpf_program__fd(s->progs.olab_chan_rb), trb->pkt, trb->len, n, NULL,
 			     NULL, NULL);
 }
 
-void ringbuf_access(struct result *r, const struct trb *tb)
+void ringbuf_access(struct result *r, const struct trb *trb)
 {
 	struct metric *m = result_add(r, "channels.access.ringbuf", "BPF ring buffer, per item",
 				      "ns", METHOD_LIVE);
@@ -137,22 +137,22 @@ void ringbuf_access(struct result *r, const struct trb *tb)
 		channels_bpf__destroy(s);
 		return;
 	}
-	for (i = 0; i < tb->samples; i++) {
+	for (i = 0; i < trb->samples; i++) {
 		const uint32_t n = 16384;
 		uint64_t t0;
 
 		got = 0;
-		if (rb_fill(s, tb, n))
+		if (rb_fill(s, trb, n))
 			break;
 		t0 = bpfu_now_ns();
 		ring_buffer__consume(rbuf);
 		if (got)
 			run.v[run.n++] = (double)(bpfu_now_ns() - t0) / (double)got;
 	}
-	trb_metric(m, &run, 0, 1, true, tb->samples);
+	trb_metric(m, &run, 0, 1, true, trb->samples);
 	metric_set_paper(m, 10, "Table 4");
-	snprintf(m->note, sizeof(m->note),
-		 "ring_buffer__consume over 16384 waiting items, a callback that counts them");
+	metric_note(m,
+		    "ring_buffer__consume over 16384 waiting items, a callback that counts them");
 	ring_buffer__free(rbuf);
 	channels_bpf__destroy(s);
 }
@@ -179,7 +179,7 @@ static uint64_t mmap_batch(void *arg, uint64_t calls)
 	return bpfu_now_ns() - t0;
 }
 
-void mmap_access(struct result *r, const struct trb *tb)
+void mmap_access(struct result *r, const struct trb *trb)
 {
 	struct metric *m = result_add(r, "channels.access.mmap", "mmap'd array, per 64 B read",
 				      "ns", METHOD_LIVE);
@@ -193,11 +193,10 @@ void mmap_access(struct result *r, const struct trb *tb)
 		channels_bpf__destroy(s);
 		return;
 	}
-	trb_native(tb, mmap_batch, ring, &run);
-	trb_metric(m, &run, 0, 1, true, tb->samples);
+	trb_native(trb, mmap_batch, ring, &run);
+	trb_metric(m, &run, 0, 1, true, trb->samples);
 	metric_set_paper(m, 2, "Table 4");
-	snprintf(m->note, sizeof(m->note),
-		 "a 64-byte copy out of the mapped map value, no syscall");
+	metric_note(m, "a 64-byte copy out of the mapped map value, no syscall");
 	munmap(ring, sizeof(*ring));
 	channels_bpf__destroy(s);
 }

@@ -46,7 +46,7 @@
 #define XSK_FRAME_SIZE 2048
 
 struct xsk_ctx {
-	struct tb tb;
+	struct tb *tb;	    /* the runner's testbed */
 	struct lg_xdp *lgx; /* the load generator's XDP engine on the testbed's generator end */
 	char gen_why[200];
 	struct channels_bpf *s;
@@ -57,7 +57,6 @@ struct xsk_ctx {
 	struct xsk_ring_prod fill;
 	struct xsk_ring_cons comp, rx;
 	struct xsk_ring_prod tx;
-	bool tb_up;
 };
 
 static void xsk_down(struct xsk_ctx *x)
@@ -69,13 +68,11 @@ static void xsk_down(struct xsk_ctx *x)
 	if (x->area)
 		munmap(x->area, (size_t)XSK_FRAMES * XSK_FRAME_SIZE);
 	bpf_link__destroy(x->link);
-	exp_gen_close(&x->tb, x->lgx);
+	exp_gen_close(x->tb, x->lgx);
 	channels_bpf__destroy(x->s);
-	if (x->tb_up)
-		tb_destroy(&x->tb);
 }
 
-static int xsk_up(struct xsk_ctx *x, char *why, size_t wlen)
+static int xsk_up(struct xsk_ctx *x, struct tb *tb, char *why, size_t wlen)
 {
 	struct xsk_socket_config cfg = { .rx_size = XSK_RX_RING,
 					 .tx_size = XSK_RING_PROD__DEFAULT_NUM_DESCS,
@@ -88,12 +85,7 @@ static int xsk_up(struct xsk_ctx *x, char *why, size_t wlen)
 	int err;
 
 	memset(x, 0, sizeof(*x));
-	err = tb_create(&x->tb);
-	if (err) {
-		snprintf(why, wlen, "no testbed (%s)", strerror(-err));
-		return err;
-	}
-	x->tb_up = true;
+	x->tb = tb;
 	x->s = chan_open_load(BPF_MAP_TYPE_ARRAY);
 	if (!x->s)
 		return -errno;
@@ -104,22 +96,22 @@ static int xsk_up(struct xsk_ctx *x, char *why, size_t wlen)
 		return -ENOMEM;
 	}
 	/* the redirect and the socket live in the dut's namespace */
-	err = tb_enter(&x->tb, TB_DUT);
+	err = tb_enter(x->tb, TB_DUT);
 	if (err)
 		return err;
-	x->link = att_xdp(x->s->progs.olab_chan_xsk, x->tb.dut.ifindex, x->tb.dut.ifname);
+	x->link = att_xdp(x->s->progs.olab_chan_xsk, x->tb->dut.ifindex, x->tb->dut.ifname);
 	if (!x->link) {
 		err = -errno;
-		tb_leave(&x->tb);
+		tb_leave(x->tb);
 		snprintf(why, wlen, "native XDP on the dut veth failed (%s)", strerror(-err));
 		return err;
 	}
 	err = xsk_umem__create(&x->umem, x->area, (__u64)XSK_FRAMES * XSK_FRAME_SIZE, &x->fill,
 			       &x->comp, &ucfg);
 	if (!err)
-		err = xsk_socket__create(&x->xsk, x->tb.dut.ifname, 0, x->umem, &x->rx, &x->tx,
+		err = xsk_socket__create(&x->xsk, x->tb->dut.ifname, 0, x->umem, &x->rx, &x->tx,
 					 &cfg);
-	tb_leave(&x->tb);
+	tb_leave(x->tb);
 	if (err) {
 		snprintf(why, wlen, "AF_XDP socket in copy mode on veth: %s", strerror(-err));
 		x->xsk = NULL;
@@ -131,7 +123,7 @@ static int xsk_up(struct xsk_ctx *x, char *why, size_t wlen)
 		return err;
 	}
 	/* the sender: the load generator's XDP engine, its receive program on the other end */
-	x->lgx = exp_gen_open(&x->tb, 16, x->gen_why, sizeof(x->gen_why));
+	x->lgx = exp_gen_open(x->tb, 16, x->gen_why, sizeof(x->gen_why));
 	if (!x->lgx) {
 		snprintf(why, wlen, "no XDP load generator: %.150s", x->gen_why);
 		return -EOPNOTSUPP;
@@ -161,7 +153,7 @@ static int xsk_send(struct xsk_ctx *x, uint64_t n, uint64_t dur_ns, uint64_t *se
 	dst = (struct sockaddr_in *)&lo.dst;
 	dst->sin_family = AF_INET;
 	dst->sin_port = htons(9);
-	dst->sin_addr.s_addr = x->tb.dut.addr;
+	dst->sin_addr.s_addr = x->tb->dut.addr;
 	lo.dstlen = sizeof(*dst);
 	lo.app = &app;
 	lo.engine = LG_ENGINE_XDP;
@@ -170,12 +162,12 @@ static int xsk_send(struct xsk_ctx *x, uint64_t n, uint64_t dur_ns, uint64_t *se
 	lo.count = n;
 	lo.duration_ns = dur_ns;
 	lo.batch = 64; /* each batch ends with a flush: the receiver gets them 64 at a time */
-	lo.cpu = x->tb.gen_cpu;
-	err = tb_enter(&x->tb, TB_GEN);
+	lo.cpu = x->tb->gen_cpu;
+	err = tb_enter(x->tb, TB_GEN);
 	if (err)
 		return err;
 	err = lg_run(&lo, &lr);
-	tb_leave(&x->tb);
+	tb_leave(x->tb);
 	if (sent)
 		*sent = err ? 0 : lr.sent;
 	lg_result_free(&lr);
@@ -205,7 +197,7 @@ static uint32_t xsk_take(struct xsk_ctx *x, uint32_t max, uint64_t *sum)
 
 struct gen_arg {
 	struct xsk_ctx *x;
-	const struct trb *tb;
+	const struct trb *trb;
 	uint64_t dur_ns, sent;
 	atomic_bool stop;
 	int err;
@@ -222,11 +214,11 @@ static void *xsk_gen(void *arg)
 }
 
 /* Access: frames waiting in the RX ring, taken one at a time; ns per descriptor. */
-static void xsk_access(struct xsk_ctx *x, const struct trb *tb, struct trb_run *acc, uint64_t *sum)
+static void xsk_access(struct xsk_ctx *x, const struct trb *trb, struct trb_run *acc, uint64_t *sum)
 {
 	int i;
 
-	for (i = 0; i < tb->samples; i++) {
+	for (i = 0; i < trb->samples; i++) {
 		uint64_t t0, deadline = bpfu_now_ns() + 1000000000ULL;
 		uint32_t got = 0, want = 1024, waiting;
 
@@ -269,7 +261,7 @@ static void xsk_note(struct xsk_ctx *x, struct result *r)
 			      "arrived, so the sender set it");
 }
 
-void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
+void af_xdp(struct result *r, struct tb *tb, const struct trb *trb, uint64_t dur_ns)
 {
 	struct metric *ma = result_add(r, "channels.access.af_xdp",
 				       "AF_XDP RX ring, per descriptor (copy mode)", "ns",
@@ -290,7 +282,7 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 
 	metric_set_paper(ma, 14, "Table 4");
 	metric_set_paper(mt, 13.4, "Fig. 13");
-	err = xsk_up(&x, why, sizeof(why));
+	err = xsk_up(&x, tb, why, sizeof(why));
 	if (err) {
 		if (!why[0])
 			snprintf(why, sizeof(why), "%s", strerror(-err));
@@ -299,11 +291,11 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 		xsk_down(&x);
 		return;
 	}
-	xsk_access(&x, tb, &acc, &sum);
-	trb_metric(ma, &acc, 0, 1, true, tb->samples);
-	snprintf(ma->note, sizeof(ma->note),
-		 "peek one descriptor, read its 64 B, release it and refill: frames already in "
-		 "the ring");
+	xsk_access(&x, trb, &acc, &sum);
+	trb_metric(ma, &acc, 0, 1, true, trb->samples);
+	metric_note(ma,
+		    "peek one descriptor, read its 64 B, release it and refill: frames already in "
+		    "the ring");
 	/*
 	 * throughput: the sender on the generator's CPU, where veth also runs the dut's NAPI (XDP,
 	 * the copy into the socket's memory) in softirq; a busy consumer alone on the dut CPU.
@@ -311,12 +303,12 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 	 * real-time thread, 0.086 at normal priority.) What XDP saw in the same time is the
 	 * anchor: what arrived, the most AF_XDP could deliver with this sender.
 	 */
-	for (i = 0; i < (tb->samples < 5 ? tb->samples : 5); i++) {
-		struct gen_arg g = { .x = &x, .tb = tb, .dur_ns = dur_ns };
+	for (i = 0; i < (trb->samples < 5 ? trb->samples : 5); i++) {
+		struct gen_arg g = { .x = &x, .trb = trb, .dur_ns = dur_ns };
 		uint64_t got = 0, t0 = bpfu_now_ns(), seen0 = x.s->bss->xsk_seen, t;
 		pthread_t th;
 
-		cpu_pin_self(x.tb.dut_cpu);
+		cpu_pin_self(x.tb->dut_cpu);
 		if (pthread_create(&th, NULL, xsk_gen, &g))
 			break;
 		while (!atomic_load(&g.stop))
@@ -331,16 +323,17 @@ void af_xdp(struct result *r, const struct trb *tb, uint64_t dur_ns)
 			break;
 	}
 	trb_metric(mt, &tput, 0, 1, true, 5);
-	snprintf(mt->note, sizeof(mt->note),
-		 "64 B frames from the load generator's XDP engine over veth, XDP redirect to the "
-		 "socket, copy mode (veth has no zero-copy); NAPI in softirq on the sender's CPU, "
-		 "a busy consumer alone on the other");
+	metric_note(
+		mt,
+		"64 B frames from the load generator's XDP engine over veth, XDP redirect to the "
+		"socket, copy mode (veth has no zero-copy); NAPI in softirq on the sender's CPU, "
+		"a busy consumer alone on the other");
 	metric_engine(mt, "xdp");
 	metric_engine(mx, "xdp");
 	trb_metric(mx, &xdp, 0, 1, true, 5);
-	snprintf(mx->note, sizeof(mx->note),
-		 "the frames the receiving XDP program saw per second in the same runs: what "
-		 "arrives, the most AF_XDP could deliver with this sender");
+	metric_note(mx,
+		    "the frames the receiving XDP program saw per second in the same runs: what "
+		    "arrives, the most AF_XDP could deliver with this sender");
 	{
 		struct stats_samples rs;
 

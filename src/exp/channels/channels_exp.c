@@ -27,5 +27,6 @@ const struct experiment exp_channels = {
 	.est_full_s = 30,
 	.metrics = channels_metrics,
 	.plots = channels_plots,
+	.testbed = true, /* AF_XDP's veth */
 	.run = channels_run,
 };

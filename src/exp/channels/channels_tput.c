@@ -36,7 +36,7 @@
 
 struct flow {
 	struct channels_bpf *s;
-	const struct trb *tb;
+	const struct trb *trb;
 	int cpu, prog;
 	uint64_t dur_ns;
 	atomic_bool stop;
@@ -51,7 +51,7 @@ static void *producer(void *arg)
 
 	cpu_pin_self(f->cpu);
 	while (bpfu_now_ns() < end && !f->err) {
-		f->err = bpfu_test_run(f->prog, f->tb->pkt, f->tb->len, 65536, NULL, NULL, NULL);
+		f->err = bpfu_test_run(f->prog, f->trb->pkt, f->trb->len, 65536, NULL, NULL, NULL);
 		f->produced += 65536;
 	}
 	atomic_store(&f->stop, true);
@@ -59,11 +59,11 @@ static void *producer(void *arg)
 }
 
 /* Items per second a consumer on its own CPU takes while the producer runs for dur_ns. */
-int throughput(enum consumer c, const struct trb *tb, int pcpu, int ccpu, uint64_t dur_ns,
+int throughput(enum consumer c, const struct trb *trb, int pcpu, int ccpu, uint64_t dur_ns,
 	       double *mpps, double *drop_pct)
 {
 	struct channels_bpf *s = chan_open_load(BPF_MAP_TYPE_ARRAY);
-	struct flow f = { .tb = tb, .cpu = pcpu, .dur_ns = dur_ns };
+	struct flow f = { .trb = trb, .cpu = pcpu, .dur_ns = dur_ns };
 	struct ring_buffer *rbuf = NULL;
 	struct chan_spsc *ring = NULL;
 	uint64_t got = 0, t0, t1, last_seq = 0;

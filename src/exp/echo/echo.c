@@ -20,22 +20,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "exp/echo/echo.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/echo/echo_int.h"
 #include "exp/gen.h"
-#include "lib/wake.h"
-#include "loadgen/echo_server.h"
-#include "agent/agent.h"
+#include "exp/side.h"
 #include "lib/attach.h"
-#include "lib/bpfutil.h"
-#include "lib/fdwait.h"
 #include "lib/jbound.h"
 #include "lib/log.h"
+#include "lib/util.h"
+#include "lib/wake.h"
 #include "loadgen/loadgen.h"
 #include "testbed/testbed.h"
-#include "echo.skel.h"
-#include "lib/util.h"
 
 const char *const echo_pl_name[PL_MAX] = { "shared", "split" };
 
@@ -47,224 +42,55 @@ const struct echo_vinfo echo_vinfo[V_MAX] = {
 	[V_XDP] = { "xdp", "XDP: swap, XDP_TX", 37.8, true, false },
 };
 
-static void server_down(struct ctx *c, struct server *s)
-{
-	__u32 key = 0;
-
-	esrv_stop(&s->srv);
-	if (s->in_map)
-		bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
-	if (s->verdict_type)
-		bpf_prog_detach2(bpf_program__fd(c->skel->progs.olab_echo_skskb),
-				 bpf_map__fd(c->skel->maps.socks), s->verdict_type);
-	if (s->sk_fd >= 0)
-		close(s->sk_fd);
-	if (s->sk_lfd >= 0)
-		close(s->sk_lfd);
-	if (tb_enter(c->tb, TB_DUT) == 0) {
-		att_tc_detach(&s->tc);
-		tb_leave(c->tb);
-	}
-	bpf_link__destroy(s->xdp);
-	xdp_pass_detach(&s->pass);
-	memset(s, 0, sizeof(*s));
-	/* no descriptor yet (0 is one: closing it would close whatever holds fd 0) */
-	s->sk_fd = s->sk_lfd = s->srv.fd = s->srv.conn = -1;
-}
-
-/* TCP SK_SKB: the accepted socket must be in the sockmap before the first request. */
-static int skskb_accept(void *arg, int fd)
+/* TCP SK_SKB: the server side takes the generator's connection into its sockmap, now. */
+static int side_accept(void *arg, int fd)
 {
 	struct ctx *c = arg;
-	struct server *s = &c->srv;
-	__u32 key = 0;
-	int one = 1;
+	char why[200];
 
 	(void)fd;
-	if (s->sk_fd >= 0) {
-		/* a new connection each run: the old one leaves the sockmap with it */
-		bpf_map_delete_elem(bpf_map__fd(c->skel->maps.socks), &key);
-		close(s->sk_fd);
+	if (side_ok(c->x, json_pack("{s:s}", "op", "echo_accept"), why, sizeof(why))) {
+		log_info("echo: %s did not take the connection: %s", side_host(c->x), why);
+		return -EIO;
 	}
-	s->sk_fd = accept4(s->sk_lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (s->sk_fd < 0)
-		return log_errno(-errno, "accept the generator's connection");
-	/* the verdict's egress goes through this socket's send path: no Nagle delay */
-	setsockopt(s->sk_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.socks), &key, &s->sk_fd, BPF_ANY))
-		return log_errno(-errno, "insert the TCP socket into the sockmap");
-	s->in_map = true;
 	return 0;
-}
-
-static int server_up(struct ctx *c, struct server *s, enum variant v, enum lg_l4 l4, char *why,
-		     size_t whylen)
-{
-	const struct tb *tb = c->tb;
-	struct sockaddr_in dut = { .sin_family = AF_INET,
-				   .sin_port = htons(ECHO_PORT),
-				   .sin_addr.s_addr = tb->dut.addr };
-	struct sockaddr_in gen = { .sin_family = AF_INET,
-				   .sin_port = htons(GEN_PORT),
-				   .sin_addr.s_addr = tb->gen.addr };
-	int err, one = 1;
-	__u32 key = 0;
-
-	memset(s, 0, sizeof(*s));
-	/* no descriptor yet (0 is one: closing it would close whatever holds fd 0) */
-	s->sk_fd = s->sk_lfd = s->srv.fd = s->srv.conn = -1;
-	err = tb_enter(tb, TB_DUT);
-	if (err)
-		return err;
-	/* XDP echo, or an XDP_PASS carrier so that every variant gets the same NAPI placement */
-	if (v == V_XDP) {
-		s->xdp = att_xdp(c->skel->progs.olab_echo_xdp, tb->dut.ifindex, tb->dut.ifname);
-		err = s->xdp ? 0 : -errno;
-	} else {
-		err = xdp_pass_attach(tb->dut.ifname, &s->pass);
-	}
-	if (err)
-		goto out;
-	s->napi_pid = c->pl == PL_SPLIT ? tb_napi_pin(tb, TB_DUT, tb->dut_cpu, true) : 0;
-	if (c->pl == PL_SPLIT && s->napi_pid <= 0) {
-		snprintf(why, whylen, "threaded NAPI could not be enabled on the dut's veth");
-		err = -EOPNOTSUPP;
-		goto out;
-	}
-	switch (v) {
-	case V_TC:
-		err = att_tc_ingress_at(tb->dut.ifindex, tb->dut.ifname,
-					bpf_program__fd(c->skel->progs.olab_echo_tc),
-					ECHO_TC_HANDLE, ECHO_TC_PRIORITY, &s->tc);
-		break;
-	case V_SOCK_SLEEP:
-	case V_SOCK_BUSY:
-		err = esrv_start(&s->srv, l4, (struct sockaddr *)&dut, sizeof(dut),
-				 v == V_SOCK_BUSY, tb->dut_cpu);
-		s->srv_up = !err;
-		break;
-	case V_SKSKB:
-		s->verdict_type = l4 == LG_UDP ? BPF_SK_SKB_VERDICT : BPF_SK_SKB_STREAM_VERDICT;
-		err = att_sockmap(bpf_program__fd(c->skel->progs.olab_echo_skskb),
-				  bpf_map__fd(c->skel->maps.socks), s->verdict_type);
-		if (err) {
-			s->verdict_type = 0;
-			snprintf(why, whylen, "this kernel refused the sk_skb verdict program: %s",
-				 strerror(-err));
-			break;
-		}
-		if (l4 == LG_TCP) {
-			s->sk_lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-			setsockopt(s->sk_lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-			if (bind(s->sk_lfd, (struct sockaddr *)&dut, sizeof(dut)) ||
-			    listen(s->sk_lfd, 4))
-				err = log_errno(-errno, "listen on %s:%d", tb->dut.ip, ECHO_PORT);
-			break;
-		}
-		/* UDP: the egress of a connected socket goes back to the generator */
-		s->sk_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		setsockopt(s->sk_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(s->sk_fd, (struct sockaddr *)&dut, sizeof(dut)) ||
-		    connect(s->sk_fd, (struct sockaddr *)&gen, sizeof(gen))) {
-			err = log_errno(-errno, "set up the UDP socket for SK_SKB");
-			break;
-		}
-		if (bpf_map_update_elem(bpf_map__fd(c->skel->maps.socks), &key, &s->sk_fd,
-					BPF_ANY)) {
-			err = -errno;
-			snprintf(why, whylen, "the sockmap refused a UDP socket: %s",
-				 strerror(errno));
-			break;
-		}
-		s->in_map = true;
-		break;
-	case V_XDP:
-	case V_MAX:
-		break;
-	}
-out:
-	tb_leave(tb);
-	if (err)
-		server_down(c, s);
-	return err;
-}
-
-/* Replies the BPF echo programs have sent so far. */
-static uint64_t counted(struct echo_bpf *skel)
-{
-	uint64_t n = 0;
-
-	bpfu_percpu_sum(bpf_map__fd(skel->maps.counters), ECHO_REPLIED, &n);
-	return n;
-}
-
-/* ---- two hosts: the server side is the agent's (src/agent) ---- */
-
-/* TCP SK_SKB: the agent accepts the connection and puts it in its sockmap, now. */
-static int remote_accept(void *arg, int fd)
-{
-	struct ctx *c = arg;
-	char why[200];
-	json_t *a;
-
-	(void)fd;
-	a = remote_call(c->remote, json_pack("{s:s}", "op", "echo_accept"), why, sizeof(why));
-	if (!a)
-		log_info("echo: the agent did not take the connection: %s", why);
-	json_decref(a);
-	return a ? 0 : -EIO;
-}
-
-/* Variant v up on the other host; why says why not. */
-static int remote_up(struct ctx *c, enum variant v, enum lg_l4 l4, char *why, size_t whylen)
-{
-	json_t *a = remote_call(c->remote,
-				json_pack("{s:s, s:s, s:s, s:s, s:b}", "op", "echo_up", "variant",
-					  echo_vinfo[v].key, "l4", l4 == LG_UDP ? "udp" : "tcp",
-					  "peer", c->tb->gen.ip, "split", c->pl == PL_SPLIT),
-				why, whylen);
-
-	json_decref(a);
-	return a ? 0 : -EIO;
-}
-
-/* The variant down there; the replies its BPF programs sent. */
-static uint64_t remote_down(struct ctx *c)
-{
-	char why[200];
-	json_t *a = remote_call(c->remote, json_pack("{s:s}", "op", "echo_down"), why, sizeof(why));
-	struct jb b = { .what = "echo_down" };
-	uint64_t n = a ? jb_key_count(&b, a, "replied") : 0;
-
-	if (!a)
-		log_info("echo: the agent could not take the variant down: %s", why);
-	else if (b.err)
-		log_info("echo: the agent's count of replies is refused: %s", b.why);
-	json_decref(a);
-	return n;
 }
 
 int echo_srv_up(struct ctx *c, enum variant v, enum lg_l4 l4, char *why, size_t whylen)
 {
-	/* UDP SK_SKB: the agent connects its socket to the generator's address (peer) */
-	int err = c->remote ? remote_up(c, v, l4, why, whylen)
-			    : server_up(c, &c->srv, v, l4, why, whylen);
+	struct jb b = { .what = "echo_up" };
+	json_t *a;
 
-	if (err && !why[0])
-		snprintf(why, whylen, "could not set up the server: %s", strerror(-err));
-	c->replied0 = !err && !c->remote ? counted(c->skel) : 0;
-	return err;
+	/* UDP SK_SKB: the server side connects its socket to the generator's address (peer) */
+	a = side_call(c->x,
+		      json_pack("{s:s, s:s, s:s, s:s, s:b}", "op", "echo_up", "variant",
+				echo_vinfo[v].key, "l4", l4 == LG_UDP ? "udp" : "tcp", "peer",
+				c->tb->gen.ip, "split", c->pl == PL_SPLIT),
+		      why, whylen);
+	if (!a)
+		return -EIO;
+	/* the dut's NAPI thread, for the wake-up tracer here (a pid of that host) */
+	c->napi_pid = (int)jb_key_int(&b, a, "napi", -4095, JB_TID_MAX);
+	json_decref(a);
+	if (b.err)
+		snprintf(why, whylen, "%s: %s", side_host(c->x), b.why);
+	return b.err ? -EPROTO : 0;
 }
 
 uint64_t echo_srv_down(struct ctx *c)
 {
-	uint64_t replied;
+	char why[200];
+	json_t *a = side_call(c->x, json_pack("{s:s}", "op", "echo_down"), why, sizeof(why));
+	struct jb b = { .what = "echo_down" };
+	uint64_t n = a ? jb_key_count(&b, a, "replied") : 0;
 
-	if (c->remote)
-		return remote_down(c);
-	replied = counted(c->skel) - c->replied0;
-	server_down(c, &c->srv);
-	return replied;
+	if (!a)
+		log_info("echo: %s could not take the variant down: %s", side_host(c->x), why);
+	else if (b.err)
+		log_info("echo: %s's count of replies is refused: %s", side_host(c->x), b.why);
+	json_decref(a);
+	c->napi_pid = 0;
+	return n;
 }
 
 static void lg_setup(struct lg_opts *lo, const struct tb *tb, enum lg_l4 l4)
@@ -291,7 +117,7 @@ void echo_lg_for(struct ctx *c, struct lg_opts *lo, enum variant v, enum lg_l4 l
 {
 	lg_setup(lo, c->tb, l4);
 	if (v == V_SKSKB && l4 == LG_TCP) {
-		lo->after_connect = c->remote ? remote_accept : skskb_accept;
+		lo->after_connect = side_accept;
 		lo->after_connect_arg = c;
 	}
 }
@@ -314,11 +140,11 @@ static int lat_run(struct ctx *c, enum variant v, enum lg_l4 l4, const struct ru
 	err = lg_run(&lo, &lr);
 	if (err)
 		return err;
-	snprintf(ml->note, sizeof(ml->note),
-		 "Poisson %.0f req/s offered, %.0f delivered, for %.1f s; %llu sent, %llu lost; "
-		 "from the intended send time",
-		 p->rate, lr.achieved_rps, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
-		 (unsigned long long)lr.lost);
+	metric_note(ml,
+		    "Poisson %.0f req/s offered, %.0f delivered, for %.1f s; %llu sent, %llu lost; "
+		    "from the intended send time",
+		    p->rate, lr.achieved_rps, (double)p->lat_ns / 1e9, (unsigned long long)lr.sent,
+		    (unsigned long long)lr.lost);
 	if (lr.achieved_rps < 0.9 * p->rate)
 		/* a load this machine did not carry: its latency answers nothing */
 		metric_unavailable(
@@ -368,10 +194,10 @@ static int measure_tput(struct ctx *c, enum variant v, enum lg_l4 l4, const stru
 	if (!err) {
 		metric_set_samples(mt, &tput, (size_t)p->tput_reps);
 		metric_engine(mt, "socket");
-		snprintf(mt->note, sizeof(mt->note),
-			 "closed loop, %d requests in flight, %d runs of %.1f s (socket engine: "
-			 "TCP)",
-			 OUTSTANDING, p->tput_reps, (double)p->tput_ns / 1e9);
+		metric_note(mt,
+			    "closed loop, %d requests in flight, %d runs of %.1f s (socket engine: "
+			    "TCP)",
+			    OUTSTANDING, p->tput_reps, (double)p->tput_ns / 1e9);
 	}
 	stats_samples_free(&tput);
 	return err;
@@ -436,7 +262,7 @@ static int run_variant(struct ctx *c, enum variant v, enum lg_l4 l4, const struc
 						       "echo.lat.%s.udp.xdp.xdpgen",
 						       echo_pl_name[c->pl]),
 					   "%s", why);
-		if (c->remote && !remote_alive(c->remote)) {
+		if (!side_alive(c->x)) {
 			snprintf(r->error, sizeof(r->error), "the agent on the server's host: %s",
 				 why);
 			return -EPIPE;
@@ -478,18 +304,10 @@ out:
 	return err;
 }
 
-int echo_configure(void *skel, const struct run_opts *o)
-{
-	(void)o;
-	((struct echo_bpf *)skel)->rodata->cfg_port = ECHO_PORT;
-	return 0;
-}
-
 int echo_run(struct exp_ctx *x)
 {
 	const struct run_opts *o = x->o;
 	struct result *r = x->r;
-	struct echo_bpf *skel = x->skel;
 	struct tb *tb = x->tb;
 	struct run_plan plan = {
 		.rate = o->quick ? 5000 : 10000,
@@ -503,9 +321,9 @@ int echo_run(struct exp_ctx *x)
 	struct ctx c = { 0 };
 	int err = 0, l4, i, pl, gen_napi = -1;
 
-	c.skel = skel;
+	c.x = x;
 	c.tb = tb;
-	c.remote = x->remote;
+	c.remote = x->remote != NULL;
 	for (pl = 0; pl < PL_MAX; pl++)
 		echo_tput_init(&tput[pl], false);
 	/*
@@ -592,78 +410,4 @@ out:
 	for (pl = 0; pl < PL_MAX; pl++)
 		echo_tput_init(&tput[pl], true);
 	return err;
-}
-
-/* ---- the agent's end: one variant's server side on a device of this host ---- */
-
-struct echo_side {
-	struct ctx c;
-	struct tb tb;
-	enum variant v;
-	enum lg_l4 l4;
-};
-
-int echo_side_up(const char *dev, const char *peer_ip, const char *variant, const char *l4,
-		 bool split, struct echo_side **out, char *why, size_t whylen)
-{
-	struct echo_side *s = calloc(1, sizeof(*s));
-	int v, err;
-
-	*out = NULL;
-	if (!s)
-		return -ENOMEM;
-	for (v = 0; v < V_MAX && strcmp(echo_vinfo[v].key, variant); v++)
-		;
-	s->l4 = strcmp(l4, "tcp") ? LG_UDP : LG_TCP;
-	if (v == V_MAX || !(s->l4 == LG_UDP ? echo_vinfo[v].udp : echo_vinfo[v].tcp)) {
-		snprintf(why, whylen, "no echo variant '%s' over %s", variant, l4);
-		free(s);
-		return -EINVAL;
-	}
-	s->v = (enum variant)v;
-	err = tb_attach_host(&s->tb, TB_DUT, dev, peer_ip, NULL);
-	s->c.skel = err ? NULL : echo_bpf__open();
-	if (!err && !s->c.skel)
-		err = -errno;
-	if (!err) {
-		s->c.skel->rodata->cfg_port = ECHO_PORT;
-		err = echo_bpf__load(s->c.skel);
-	}
-	s->c.tb = &s->tb;
-	s->c.pl = split ? PL_SPLIT : PL_SHARED;
-	if (!err)
-		err = server_up(&s->c, &s->c.srv, s->v, s->l4, why, whylen);
-	else if (!why[0])
-		snprintf(why, whylen, "load the echo programs: %s", strerror(-err));
-	if (err) {
-		echo_bpf__destroy(s->c.skel);
-		tb_destroy(&s->tb);
-		free(s);
-		return err;
-	}
-	*out = s;
-	return 0;
-}
-
-int echo_side_accept(struct echo_side *s)
-{
-	/* the generator connected before it asked: bounded, and not past the driver's end */
-	int err =
-		s->c.srv.sk_lfd < 0 ? -ENOTCONN : fdwait(s->c.srv.sk_lfd, POLLIN, FDWAIT_ACCEPT_MS);
-
-	return err ? err : skskb_accept(&s->c, -1);
-}
-
-uint64_t echo_side_down(struct echo_side *s)
-{
-	uint64_t n;
-
-	if (!s)
-		return 0;
-	n = counted(s->c.skel);
-	server_down(&s->c, &s->c.srv);
-	echo_bpf__destroy(s->c.skel);
-	tb_destroy(&s->tb);
-	free(s);
-	return n;
 }

@@ -3,10 +3,6 @@
 #include "exp/echo/echo_exp.h"
 #include "exp/claim.h"
 
-#include "echo.skel.h"
-
-EXP_SKELETON(echo)
-
 static const char *const echo_metrics[] = {
 	"echo.lat.*.*.*", "echo.tput.*.*.*", "echo.wake.*.*.*", "echo.gen.ceiling", NULL,
 };
@@ -90,9 +86,8 @@ const struct experiment exp_echo = {
 	.view = &fig3,
 	.plots = echo_plots,
 	.claims = echo_claims,
-	.skel = EXP_SKEL(echo),
-	.configure = echo_configure,
 	.testbed = true,
 	.remote = true,
+	.side = &echo_side,
 	.run = echo_run,
 };

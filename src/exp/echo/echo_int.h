@@ -40,31 +40,16 @@ struct echo_vinfo {
 };
 extern const struct echo_vinfo echo_vinfo[V_MAX];
 
-struct server {
-	struct bpf_link *xdp;	   /* the XDP echo */
-	struct xdp_pass_link pass; /* or the XDP_PASS carrier */
-	struct att_tc tc;
-	struct esrv srv;
-	bool srv_up;
-	int sk_fd, sk_lfd; /* SK_SKB: the served socket and, for TCP, its listener */
-	int verdict_type;
-	bool in_map;
-	int napi_pid;
-};
-
-struct echo_bpf;
 struct tb;
-struct remote;
 struct wake_bpf;
 
 struct ctx {
-	struct echo_bpf *skel;
+	struct exp_ctx *x; /* the run: its server side through side_call() */
 	struct tb *tb;
-	struct server srv; /* the variant being measured */
 	enum placement pl;
-	struct remote *remote; /* two hosts: the server side is the agent's there */
-	uint64_t replied0;     /* the BPF echoes' replies when the variant came up */
-	struct lg_xdp *lgx;    /* the XDP load generator, or NULL: the socket engine */
+	bool remote;	    /* two hosts: the server side is the agent's there */
+	int napi_pid;	    /* the variant's dut NAPI thread (split, here), or <= 0 */
+	struct lg_xdp *lgx; /* the XDP load generator, or NULL: the socket engine */
 	char gen_why[200];
 	struct wake_bpf *wake; /* the wake-up tracer (split placement), or NULL */
 	int gen_napi;	       /* the generator's veth NAPI thread (split), or <= 0 */
@@ -76,8 +61,8 @@ struct run_plan {
 	int tput_reps;
 };
 
-/* echo.c: variant v up (here or through the agent), why written when not; and down again,
- * with how many replies the BPF programs sent meanwhile */
+/* echo.c: variant v up (its server side, here or through the agent), why written when not;
+ * and down again, with how many replies the BPF programs sent meanwhile */
 int echo_srv_up(struct ctx *c, enum variant v, enum lg_l4 l4, char *why, size_t whylen);
 uint64_t echo_srv_down(struct ctx *c);
 /* The generator's options for one run against variant v (from the generator's namespace). */

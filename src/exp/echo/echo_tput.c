@@ -12,7 +12,7 @@
 
 #include "exp/echo/echo_int.h"
 #include "exp/gen.h"
-#include "remote/remote.h"
+#include "exp/side.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
 
@@ -79,7 +79,7 @@ int echo_tput_udp(struct ctx *c, const struct run_plan *p, struct echo_tput *t)
 			err = echo_srv_up(c, v, LG_UDP, why, sizeof(why));
 			if (err) {
 				snprintf(t->why[v], sizeof(t->why[v]), "%s", why);
-				if (c->remote && !remote_alive(c->remote))
+				if (!side_alive(c->x))
 					return -EPIPE;
 				err = 0;
 				continue;
@@ -143,8 +143,7 @@ static struct metric *ratio_metric(struct result *r, const char *pl, enum varian
 			stats_samples_add(&s, a->v[i] / b->v[i]);
 	if (s.n) {
 		metric_set_samples(m, &s, (size_t)reps);
-		snprintf(m->note, sizeof(m->note),
-			 "per interleaved repetition, the same generator for both");
+		metric_note(m, "per interleaved repetition, the same generator for both");
 	} else {
 		metric_unavailable(m, "%s", t->why[v][0] ? t->why[v] : t->why[V_SOCK_SLEEP]);
 	}
@@ -173,8 +172,8 @@ void echo_tput_report(struct ctx *c, struct result *r, struct echo_tput t[PL_MAX
 		metric_set_samples(g, &cp, (size_t)reps);
 		stats_samples_free(&cp);
 		metric_engine(g, lg_engine_name(c->lgx ? LG_ENGINE_XDP : LG_ENGINE_SOCKET));
-		snprintf(
-			g->note, sizeof(g->note),
+		metric_note(
+			g,
 			"the XDP echo's UDP throughput in the %s placement, the best here: a lower "
 			"bound of what the generator carries (the echo's own path is in it)",
 			echo_pl_name[at]);
@@ -209,21 +208,22 @@ void echo_tput_report(struct ctx *c, struct result *r, struct echo_tput t[PL_MAX
 			}
 			metric_set_samples(m, &t[pl].kps[v], (size_t)reps);
 			metric_engine(m, lg_engine_name(c->lgx ? LG_ENGINE_XDP : LG_ENGINE_SOCKET));
-			snprintf(m->note, sizeof(m->note),
-				 "closed loop, %d requests in flight, %d interleaved repetitions",
-				 c->lgx ? OUTSTANDING_XDP : OUTSTANDING, reps);
+			metric_note(
+				m, "closed loop, %d requests in flight, %d interleaved repetitions",
+				c->lgx ? OUTSTANDING_XDP : OUTSTANDING, reps);
 			if (pl == at && v == V_XDP)
-				snprintf(
-					m->note, sizeof(m->note),
+				metric_note(
+					m,
 					"the generator's ceiling: the cheapest server there is, so "
 					"it may be the generator's limit or its own path's");
 			else if (ceil > 0 && m->s.p50 * GENBOUND >= ceil) {
 				m->flags |= METRIC_GENBOUND;
-				snprintf(m->note, sizeof(m->note),
-					 "%.0f kreq/s is within %.1fx of the generator's ceiling "
-					 "(%.0f kreq/s, the XDP echo's best): it may measure the "
-					 "generator",
-					 m->s.p50, GENBOUND, ceil);
+				metric_note(
+					m,
+					"%.0f kreq/s is within %.1fx of the generator's ceiling "
+					"(%.0f kreq/s, the XDP echo's best): it may measure the "
+					"generator",
+					m->s.p50, GENBOUND, ceil);
 			}
 		}
 		if (t[pl].sock.n) {

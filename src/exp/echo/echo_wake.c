@@ -20,7 +20,7 @@ static double wake_metric(struct ctx *c, struct result *r, unsigned int slot, co
 			  const char *label, uint64_t *n, uint64_t *idle)
 {
 	struct metric *m = result_add(r, id, label, "ns", METHOD_LIVE);
-	int tid = slot ? c->gen_napi : c->srv.napi_pid;
+	int tid = slot ? c->gen_napi : c->napi_pid;
 	struct stats_samples s;
 	double med = NAN;
 
@@ -37,11 +37,11 @@ static double wake_metric(struct ctx *c, struct result *r, unsigned int slot, co
 	if (!m->unavailable[0]) {
 		metric_set_samples(m, &s, 0);
 		med = m->s.p50;
-		snprintf(m->note, sizeof(m->note),
-			 "sched_waking to sched_switch of the %s NAPI thread (pid %d) over the "
-			 "latency run: %llu wake-ups, %llu onto an idle CPU",
-			 slot ? "generator's" : "dut's", tid, (unsigned long long)*n,
-			 (unsigned long long)*idle);
+		metric_note(m,
+			    "sched_waking to sched_switch of the %s NAPI thread (pid %d) over the "
+			    "latency run: %llu wake-ups, %llu onto an idle CPU",
+			    slot ? "generator's" : "dut's", tid, (unsigned long long)*n,
+			    (unsigned long long)*idle);
 	}
 	stats_samples_free(&s);
 	return med;
@@ -49,7 +49,7 @@ static double wake_metric(struct ctx *c, struct result *r, unsigned int slot, co
 
 void echo_wake_begin(struct ctx *c)
 {
-	const int tids[WAKE_SLOTS] = { c->srv.napi_pid, c->gen_napi };
+	const int tids[WAKE_SLOTS] = { c->napi_pid, c->gen_napi };
 
 	if (c->wake)
 		wake_watch(c->wake, tids);
@@ -63,7 +63,7 @@ void echo_wake_begin(struct ctx *c)
 void echo_wake_end(struct ctx *c, enum variant v, struct result *r, const struct metric *lat,
 		   const char *pl)
 {
-	const int tids[WAKE_SLOTS] = { c->srv.napi_pid, c->gen_napi };
+	const int tids[WAKE_SLOTS] = { c->napi_pid, c->gen_napi };
 	uint64_t n[2], idle[2];
 	char id[2][64], label[2][112];
 	double w[2];

@@ -6,8 +6,6 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,25 +14,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "loadgen/echo_server.h"
-#include "agent/agent.h"
+#include "exp/gen.h"
 #include "exp/isolation/isolation_exp.h"
 #include "exp/isolation/isolation_int.h"
-#include "exp/gen.h"
-#include "kvcache/kvc.h"
-#include "lib/jbound.h"
+#include "exp/side.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
-#include "lib/cpu.h"
+#include "lib/jbound.h"
 #include "lib/log.h"
+#include "lib/stats.h"
 #include "loadgen/loadgen.h"
 #include "testbed/testbed.h"
-#include "isolation.skel.h"
-#include "kvcache.skel.h"
-#include "lib/stats.h"
 
 /*
  * A sweep point: the neighbour's per-packet work (iters) and its rate, either as a share of
@@ -45,35 +35,25 @@ struct point {
 	uint32_t pct, kpps, iters;
 };
 
-/*
- * The rate (kpps) at which this machine gets the neighbour's datagrams through its XDP
- * program when they cost iters each: the blaster at full speed for a short while. The
- * sweep's points are shares of it, so that every point is a load the machine can carry.
- */
-/* The neighbour's XDP program: here (its skeleton), or on the other host (its agent). */
+/* The neighbour's XDP program, through the server side (here or on the other host). */
 struct neigh {
-	struct isolation_bpf *skel;
-	struct remote *rm;
-	int err; /* the agent's, once lost */
+	struct exp_ctx *x;
+	int err; /* the side's, once it failed */
 };
 
 static json_t *neigh_call(struct neigh *n, json_t *req)
 {
 	char why[200];
-	json_t *a = remote_call(n->rm, req, why, sizeof(why));
+	json_t *a = side_call(n->x, req, why, sizeof(why));
 
 	if (!a && !n->err)
-		n->err = log_errno(-EIO, "the agent: %s", why);
+		n->err = log_errno(-EIO, "%s: %s", side_host(n->x), why);
 	return a;
 }
 
 static void neigh_iters(struct neigh *n, uint32_t iters)
 {
-	if (n->rm)
-		json_decref(neigh_call(
-			n, json_pack("{s:s, s:i}", "op", "iso_iters", "iters", (int)iters)));
-	else
-		n->skel->bss->loop_iters = iters;
+	json_decref(neigh_call(n, json_pack("{s:s, s:i}", "op", "iso_iters", "iters", (int)iters)));
 }
 
 /* Datagrams the neighbour's program has seen so far. */
@@ -83,16 +63,19 @@ static uint64_t neigh_pkts(struct neigh *n)
 	json_t *a;
 	uint64_t v;
 
-	if (!n->rm)
-		return n->skel->bss->neigh_pkts;
 	a = neigh_call(n, json_pack("{s:s}", "op", "iso_pkts"));
 	v = a ? jb_key_count(&b, a, "pkts") : 0;
 	json_decref(a);
 	if (b.err && !n->err)
-		n->err = log_errno(-EPROTO, "the agent: %s", b.why);
+		n->err = log_errno(-EPROTO, "%s: %s", side_host(n->x), b.why);
 	return v;
 }
 
+/*
+ * The rate (kpps) at which this machine gets the neighbour's datagrams through its XDP
+ * program when they cost iters each: the blaster at full speed for a short while. The
+ * sweep's points are shares of it, so that every point is a load the machine can carry.
+ */
 static int capacity(struct neigh *nb, struct blaster *b, uint32_t iters, bool quick,
 		    double *offered_kpps, double *kpps)
 {
@@ -178,19 +161,15 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		      *c = result_add(r, "isolation.change.kvcache",
 				      "latency change, kvcache neighbour", "%", METHOD_MODEL);
 	struct lg_result lr = { 0 };
-	struct kvc_nb kn = { 0 };
 	uint64_t hits = 0;
 	char why[300] = "";
+	json_t *a;
 	int err;
 
-	if (nb->rm) {
-		json_t *a = neigh_call(nb, json_pack("{s:s}", "op", "iso_kvc_up"));
-
-		err = a ? 0 : -EIO;
-		json_decref(a);
-	} else {
-		err = kvc_nb_up(tb, &kn, why, sizeof(why));
-	}
+	/* the XDP neighbour makes way for memcached with the cache, on the server side */
+	a = side_call(nb->x, json_pack("{s:s}", "op", "iso_kvc_up"), why, sizeof(why));
+	err = a ? 0 : -EIO;
+	json_decref(a);
 	if (!err)
 		err = kv_preload(tb);
 	if (!err) {
@@ -209,23 +188,24 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		b->port = 0;
 		b->msg = NULL;
 	}
-	if (!err && nb->rm) {
-		json_t *a = neigh_call(nb, json_pack("{s:s}", "op", "iso_kvc_hits"));
+	if (!err) {
 		struct jb jb = { .what = "iso_kvc_hits" };
 
+		a = neigh_call(nb, json_pack("{s:s}", "op", "iso_kvc_hits"));
 		hits = a ? jb_key_count(&jb, a, "hits") : 0;
-		err = !a ? -EIO : jb.err ? log_errno(-EPROTO, "the agent: %s", jb.why) : 0;
+		err = !a       ? -EIO
+		      : jb.err ? log_errno(-EPROTO, "%s: %s", side_host(nb->x), jb.why)
+			       : 0;
 		json_decref(a);
-	} else if (!err) {
-		hits = kvc_nb_hits(&kn);
 	}
 	if (!err) {
 		metric_set_hist(m, lr.lat, 0);
 		metric_set_paper(m, ISOLATION_PAPER_NEIGH_NS, "Fig. 16");
-		snprintf(m->note, sizeof(m->note),
-			 "Poisson 2000 req/s to the echo server; the kvcache answered %llu of %llu "
-			 "GETs sent at %u kpps",
-			 (unsigned long long)hits, (unsigned long long)atomic_load(&b->sent), kpps);
+		metric_note(
+			m,
+			"Poisson 2000 req/s to the echo server; the kvcache answered %llu of %llu "
+			"GETs sent at %u kpps",
+			(unsigned long long)hits, (unsigned long long)atomic_load(&b->sent), kpps);
 		if (alone > 0) {
 			struct stats_samples d;
 
@@ -233,19 +213,16 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 			stats_samples_add(&d, (m->s.p50 / alone - 1) * 100);
 			metric_set_samples(c, &d, 0);
 			metric_set_paper(c, ISOLATION_PAPER_CHANGE_PCT, "Fig. 16");
-			snprintf(c->note, sizeof(c->note), "median against no neighbour");
+			metric_note(c, "median against no neighbour");
 			stats_samples_free(&d);
 		}
 	} else {
 		metric_unavailable(m, "the kvcache neighbour could not run: %s",
-				   why[0]   ? why
-				   : nb->rm ? "the agent refused it (see above)"
-					    : strerror(-err));
+				   why[0] ? why : strerror(-err));
 		metric_unavailable(c, "no kvcache neighbour run");
 	}
 	lg_result_free(&lr);
-	/* with two hosts the agent's iso_down takes it down with the rest */
-	kvc_nb_down(tb, &kn);
+	/* iso_down takes it down with the rest */
 }
 
 /* Iterations of neighbour work per packet in the sweep (paper Fig. 16: light and heavy). */
@@ -304,11 +281,12 @@ static int sweep_points(struct neigh *nb, struct blaster *b, const struct tb *tb
 		metric_label(mp, "neighbour rate its paced clients reach, %u iters", iters[j]);
 		metric_set_value(mp, kpps);
 		metric_engine(mp, "socket");
-		snprintf(mp->note, sizeof(mp->note),
-			 "datagrams through the neighbour's XDP program, its clients (a socket's "
-			 "bursts every 200 us) flat out (%.0f kpps offered); the points are shares "
-			 "of this",
-			 offered);
+		metric_note(
+			mp,
+			"datagrams through the neighbour's XDP program, its clients (a socket's "
+			"bursts every 200 us) flat out (%.0f kpps offered); the points are shares "
+			"of this",
+			offered);
 		/* the machine carries at least the more of the two; a sender that got nearly
 		 * all it offered through may itself have been the limit */
 		if (x && xkpps > kpps) {
@@ -321,11 +299,12 @@ static int sweep_points(struct neigh *nb, struct blaster *b, const struct tb *tb
 		if ((x && xkpps > kpps ? xkpps : kpps) * 1.5 >=
 		    (x && xkpps > kpps ? xoffered : offered))
 			m->flags |= METRIC_GENBOUND;
-		snprintf(m->note, sizeof(m->note),
-			 "the more of two senders flat out: the XDP load generator (%.0f kpps "
-			 "offered, %.0f reached the neighbour's XDP program) and the paced clients "
-			 "(%.0f offered, %.0f reached)",
-			 xoffered, xkpps, offered, kpps);
+		metric_note(
+			m,
+			"the more of two senders flat out: the XDP load generator (%.0f kpps "
+			"offered, %.0f reached the neighbour's XDP program) and the paced clients "
+			"(%.0f offered, %.0f reached)",
+			xoffered, xkpps, offered, kpps);
 		for (i = 0; i < np; i++)
 			pts[k++] = (struct point){ .pct = pcts[i],
 						   .kpps = (uint32_t)(kpps * pcts[i] / 100 + 0.5),
@@ -366,23 +345,16 @@ static void set_change(struct metric *c, const struct metric *m, const struct me
 	stats_samples_add(&d, (m->s.p75 / alone->s.p75 - 1) * 100);
 	metric_set_samples(c, &d, 0);
 	metric_set_paper(c, ISOLATION_PAPER_CHANGE_PCT, "Fig. 16");
-	snprintf(c->note, sizeof(c->note),
-		 "quartile by quartile against no neighbour (n = 3 quartiles); paper: %+d %% from "
-		 "its plot (its text says +45 %%)",
-		 ISOLATION_PAPER_CHANGE_PCT);
+	metric_note(
+		c,
+		"quartile by quartile against no neighbour (n = 3 quartiles); paper: %+d %% from "
+		"its plot (its text says +45 %%)",
+		ISOLATION_PAPER_CHANGE_PCT);
 	stats_samples_free(&d);
-}
-
-int isolation_configure(void *skel, const struct run_opts *o)
-{
-	(void)o;
-	((struct isolation_bpf *)skel)->rodata->cfg_neigh_port = NEIGH_PORT;
-	return 0;
 }
 
 /* One isolation run: the echo server, the neighbour's program, the sweep's points. */
 struct iso {
-	struct isolation_bpf *skel;
 	struct neigh nb;
 	struct tb *tb;
 	const struct run_opts *o;
@@ -391,58 +363,30 @@ struct iso {
 	struct point pts[16];
 	int npts, heaviest, napi, gen_napi;
 	double alone;
-	struct bpf_link *xdp;
-	struct esrv srv;
 	struct xdp_pass_link gpeer;
 	struct lg_xdp *lgx; /* the XDP load generator (capacity), or NULL */
 	char gen_why[200];
 };
 
-/*
- * The server's side: the neighbour's XDP and the echo server on the dut's device, both
- * applications' packets processed on the dut's CPU, where the server runs. The experiment's
- * in the dut namespace, or the agent's on its host.
- */
-int iso_side_up(struct isolation_bpf *skel, const struct tb *tb, struct bpf_link **xdp,
-		struct esrv *srv, int *napi)
-{
-	struct sockaddr_in echo = { .sin_family = AF_INET,
-				    .sin_port = htons(ECHO_PORT),
-				    .sin_addr.s_addr = tb->dut.addr };
-	int err = tb_enter(tb, TB_DUT);
-
-	if (err)
-		return err;
-	*xdp = att_xdp(skel->progs.olab_iso_neigh, tb->dut.ifindex, tb->dut.ifname);
-	err = *xdp ? esrv_start(srv, LG_UDP, (struct sockaddr *)&echo, sizeof(echo), false,
-				tb->dut_cpu)
-		   : -EIO;
-	tb_leave(tb);
-	if (!err)
-		*napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
-	return err;
-}
-
-/* The server's side (here or the agent's); the generator's veth gets NAPI on its CPU. */
+/* The server side (here or the agent's); the generator's veth gets NAPI on its CPU. */
 static int iso_up(struct iso *s)
 {
+	struct jb b = { .what = "iso_up" };
 	struct tb *tb = s->tb;
 	char why[200];
 	json_t *a;
 	int err;
 
-	if (s->nb.rm) {
-		a = remote_call(s->nb.rm, json_pack("{s:s}", "op", "iso_up"), why, sizeof(why));
-		json_decref(a);
-		if (!a)
-			return log_errno(-EIO, "the agent: %s", why);
-		if (!dev_is_veth(tb->gen.ifname))
-			return 0;
-	} else {
-		err = iso_side_up(s->skel, tb, &s->xdp, &s->srv, &s->napi);
-		if (err)
-			return err;
-	}
+	a = side_call(s->nb.x, json_pack("{s:s}", "op", "iso_up"), why, sizeof(why));
+	if (!a)
+		return log_errno(-EIO, "%s: %s", side_host(s->nb.x), why);
+	s->napi = (int)jb_key_int(&b, a, "napi", -4095, JB_TID_MAX);
+	json_decref(a);
+	if (b.err)
+		return log_errno(-EPROTO, "%s: %s", side_host(s->nb.x), b.why);
+	/* a real device on the generator's end (two hosts) needs no help to get replies */
+	if (!dev_is_veth(tb->gen.ifname))
+		return 0;
 	/*
 	 * the replies on the generator's CPU: its veth gets NAPI (the XDP load generator's
 	 * receive program, or an XDP_PASS, which also let XDP_TX replies in) on a thread pinned
@@ -465,11 +409,8 @@ static void iso_down(struct iso *s)
 {
 	char why[64];
 
-	if (s->nb.rm)
-		json_decref(remote_call(s->nb.rm, json_pack("{s:s}", "op", "iso_down"), why,
-					sizeof(why)));
-	esrv_stop(&s->srv);
-	bpf_link__destroy(s->xdp);
+	if (s->nb.x->side_up)
+		side_ok(s->nb.x, json_pack("{s:s}", "op", "iso_down"), why, sizeof(why));
 	exp_gen_close(s->tb, s->lgx);
 	s->lgx = NULL;
 	if (s->gpeer.link && !tb_enter(s->tb, TB_GEN)) {
@@ -517,10 +458,10 @@ static int iso_point(struct iso *s, int i)
 	point_id(pt, id, sizeof(id), label, sizeof(label));
 	m = result_add(s->r, id, label, "ns", METHOD_LIVE);
 	if (m) {
-		snprintf(m->note, sizeof(m->note),
-			 "Poisson 2000 req/s; %llu lost; neighbour: %u kpps asked, %.0f kpps "
-			 "offered, %.0f kpps reached its XDP program",
-			 (unsigned long long)lr.lost, pt->kpps, offered, delivered);
+		metric_note(m,
+			    "Poisson 2000 req/s; %llu lost; neighbour: %u kpps asked, %.0f kpps "
+			    "offered, %.0f kpps reached its XDP program",
+			    (unsigned long long)lr.lost, pt->kpps, offered, delivered);
 		if (blasting && delivered < 0.9 * pt->kpps)
 			/* a load the machine did not carry answers nothing */
 			metric_unavailable(
@@ -567,7 +508,7 @@ static void iso_heaviest(struct iso *s)
 		*h = *src;
 		snprintf(h->id, sizeof(h->id), "isolation.lat.heaviest");
 		snprintf(h->label, sizeof(h->label), "echo latency, heaviest neighbour");
-		snprintf(h->note, sizeof(h->note), "= %s", src->id);
+		metric_note(h, "= %s", src->id);
 		metric_set_paper(h, ISOLATION_PAPER_NEIGH_NS, "Fig. 16");
 		set_change(c, h, al);
 	} else if (h && c) {
@@ -604,14 +545,11 @@ int isolation_run(struct exp_ctx *x)
 
 	if (!s)
 		return -ENOMEM;
-	s->skel = x->skel;
-	s->nb.skel = x->skel;
-	s->nb.rm = x->remote;
+	s->nb.x = x;
 	s->tb = x->tb;
 	s->o = x->o;
 	s->r = x->r;
 	s->heaviest = s->napi = s->gen_napi = -1;
-	s->srv.fd = s->srv.conn = -1;
 	s->b = calloc(1, sizeof(*s->b));
 	err = s->b ? iso_up(s) : -ENOMEM;
 	if (!err) {
@@ -624,8 +562,6 @@ int isolation_run(struct exp_ctx *x)
 	if (!err) {
 		iso_heaviest(s);
 		/* the paper's neighbour: the kvcache serving GET hits beside the echo server */
-		bpf_link__destroy(s->xdp);
-		s->xdp = NULL;
 		kvcache_neighbour(s->r, s->o, s->tb, &s->nb, s->b,
 				  s->heaviest >= 0 ? s->pts[s->heaviest].kpps : PAPER_KPPS,
 				  s->alone);

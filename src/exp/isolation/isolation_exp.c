@@ -3,10 +3,6 @@
 #include "exp/isolation/isolation_exp.h"
 #include "exp/claim.h"
 
-#include "isolation.skel.h"
-
-EXP_SKELETON(isolation)
-
 static const char *const isolation_metrics[] = {
 	"isolation.capacity.*",	 "isolation.lat.alone",	     "isolation.lat.*pct.*",
 	"isolation.lat.*k.*",	 "isolation.lat.heaviest",   "isolation.change.heaviest",
@@ -69,9 +65,8 @@ const struct experiment exp_isolation = {
 	.view = &fig16,
 	.plots = isolation_plots,
 	.claims = isolation_claims,
-	.skel = EXP_SKEL(isolation),
-	.configure = isolation_configure,
 	.testbed = true,
 	.remote = true,
+	.side = &isolation_side,
 	.run = isolation_run,
 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the isolation experiment: what isolation.c (the sweep, the run), isolation_side.c
- * (the kvcache neighbour's server side, the agent's end) and isolation_cap.c (what the machine
+ * (the server side: the echo server, the neighbours) and isolation_cap.c (what the machine
  * carries to the neighbour) share. Not for use outside src/exp/isolation.
  */
 #ifndef OLAB_ISOLATION_INT_H
@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "kvcache/kvc.h"
 #include "loadgen/echo_server.h"
 #include "loadgen/loadgen.h"
 
@@ -20,21 +19,6 @@
 #define NEIGH_PORT 9100
 
 struct tb;
-struct bpf_link;
-struct isolation_bpf;
-
-/* The server's side: the neighbour's XDP and the echo server on the dut's device. */
-int iso_side_up(struct isolation_bpf *skel, const struct tb *tb, struct bpf_link **xdp,
-		struct esrv *srv, int *napi);
-
-/* The kvcache neighbour's server side: memcached with the cache attached, on the dut. */
-struct kvc_nb {
-	struct kvc k;
-	int pid;
-};
-int kvc_nb_up(struct tb *tb, struct kvc_nb *n, char *why, size_t whylen);
-void kvc_nb_down(struct tb *tb, struct kvc_nb *n);
-uint64_t kvc_nb_hits(struct kvc_nb *n);
 
 #define PERIOD_NS 200000ULL /* the neighbour sends one short burst every 200 us */
 

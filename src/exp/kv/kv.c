@@ -26,14 +26,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "advise/advise.h"
-#include "agent/agent.h"
 #include "exp/gen.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
+#include "exp/side.h"
 #include "lib/bpfutil.h"
 #include "lib/cpu.h"
 #include "lib/log.h"
+#include "lib/offload_model.h"
 
 #include "kvcache.skel.h"
 
@@ -266,8 +266,8 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 		m = result_addf(r, "x", METHOD_LIVE, "kv.sweep.gain.%u", ws[i]);
 		metric_label(m, "throughput gain at w = %u %%", ws[i]);
 		metric_set_value(m, g);
-		snprintf(
-			m->note, sizeof(m->note),
+		metric_note(
+			m,
 			"%.0f kreq/s with the cache / %.0f without; closed loop, %u %% of requests "
 			"for 4 KB values",
 			kps[1][i], kps[0][i], 100 - ws[i]);
@@ -304,10 +304,10 @@ static void sweep_report(struct result *r, const unsigned int *ws, int nw, doubl
 	if (costs) {
 		/* w h + (1 - w)(m + t) = t  <=>  w = m / (t + m - h) */
 		metric_set_value(m, mm->s.p50 / (t + mm->s.p50 - mh->s.p50) * 100);
-		snprintf(m->note, sizeof(m->note),
-			 "hit %.0f ns, miss %.0f ns (bpf-stats), t = %.0f ns (1 / memcached's "
-			 "throughput)",
-			 mh->s.p50, mm->s.p50, t);
+		metric_note(m,
+			    "hit %.0f ns, miss %.0f ns (bpf-stats), t = %.0f ns (1 / memcached's "
+			    "throughput)",
+			    mh->s.p50, mm->s.p50, t);
 	} else {
 		metric_unavailable(m, "the costs per path or memcached's throughput are missing");
 	}
@@ -332,7 +332,7 @@ int kv_setup(struct ctx *c, struct tb *tb, struct result *r)
 	 * XDP_PASS for the replies (a NIC is left alone)
 	 */
 	c->lgx = exp_gen_open(c->tb, 4096, c->gen_why, sizeof(c->gen_why));
-	if (!c->lgx && (!c->rm || dev_is_veth(c->tb->gen.ifname))) {
+	if (!c->lgx && (!c->x->remote || dev_is_veth(c->tb->gen.ifname))) {
 		err = tb_enter(c->tb, TB_GEN);
 		if (!err)
 			err = xdp_pass_attach(c->tb->gen.ifname, &c->peer);
@@ -371,15 +371,15 @@ static void kv_notes(struct ctx *c, struct result *r)
 		    (unsigned long long)c->kvc_total[KVC_FILL],
 		    (unsigned long long)c->kvc_total[KVC_TOO_BIG],
 		    (unsigned long long)c->kvc_total[KVC_NO_ROOM]);
-	if (c->rm)
+	if (c->x->remote)
 		result_note(
 			r,
 			"two hosts: %s -> %s on %s; memcached 1 worker thread (pid %d, worker "
 			"%d there) pinned to the server's CPU %d; the generator on cpu %d here; "
 			"the kvcache's costs (test-run, bpf-stats), the dut CPU's use and the "
 			"wake-ups are the server's",
-			c->tb->gen.ifname, c->tb->dut.ifname, remote_opts_of(c->rm)->host,
-			c->mc_pid, c->mc_worker, c->remote_dut_cpu, c->tb->gen_cpu);
+			c->tb->gen.ifname, c->tb->dut.ifname, side_host(c->x), c->mc_pid,
+			c->mc_worker, c->side_cpu, c->tb->gen_cpu);
 	else
 		result_note(r,
 			    "memcached 1 worker thread (pid %d, worker %d) pinned to the dut CPU "
@@ -410,7 +410,7 @@ int kv_run(struct exp_ctx *x)
 {
 	const struct run_opts *o = x->o;
 	struct result *r = x->r;
-	struct ctx c = { .o = o, .up = -1, .stats_fd = -1, .rm = x->remote };
+	struct ctx c = { .o = o, .up = -1, .stats_fd = -1, .x = x };
 	struct kv_tput tp[PL_MAX];
 	double kps[2][NSWEEP] = { { 0 } };
 	const unsigned int *ws = o->quick ? sweep_quick : sweep_full;
@@ -427,7 +427,7 @@ int kv_run(struct exp_ctx *x)
 	for (pl = PL_SHARED; pl >= PL_PAPER && !err; pl--) {
 		c.pl = (enum placement)pl;
 		/* two hosts: a real NIC here is left as it is */
-		if (pl == PL_PAPER && (!c.rm || dev_is_veth(c.tb->gen.ifname))) {
+		if (pl == PL_PAPER && (!c.x->remote || dev_is_veth(c.tb->gen.ifname))) {
 			c.gen_napi = tb_napi_pin(c.tb, TB_GEN, c.tb->gen_cpu, true);
 			if (c.gen_napi <= 0)
 				log_warn("kv: the generator's veth stays in softirq (no NAPI "
@@ -452,8 +452,8 @@ int kv_run(struct exp_ctx *x)
 	kv_teardown(&c);
 	for (pl = 0; pl < PL_MAX; pl++)
 		kv_tput_init(&tp[pl], true);
-	if (err && !r->error[0] && c.rm_err)
-		snprintf(r->error, sizeof(r->error), "%.250s", c.rm_why);
+	if (err && !r->error[0] && c.side_err)
+		snprintf(r->error, sizeof(r->error), "%.250s", c.side_why);
 	if (err && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s%s%s", why[0] ? why : "",
 			 why[0] ? ": " : "", strerror(-err));

@@ -6,7 +6,7 @@
 
 #include <bpf/libbpf.h>
 
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "lib/attach.h"
 #include "lib/log.h"

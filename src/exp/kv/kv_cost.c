@@ -14,7 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "lib/bpfutil.h"
 #include "lib/pkt.h"
@@ -29,8 +29,8 @@ void kv_cost_live(struct result *r, const char *id, const char *label, uint64_t 
 
 	if (c1 > c0) {
 		metric_set_value(m, (double)(t1 - t0) / (double)(c1 - c0));
-		snprintf(m->note, sizeof(m->note), "run_time_ns / run_cnt over %llu runs: %s",
-			 (unsigned long long)(c1 - c0), what);
+		metric_note(m, "run_time_ns / run_cnt over %llu runs: %s",
+			    (unsigned long long)(c1 - c0), what);
 	} else {
 		metric_unavailable(m, "no runs counted (bpf-stats could not be enabled)");
 	}
@@ -250,10 +250,11 @@ void kv_costs_testrun(struct result *r, bool quick)
 		else
 			metric_set_samples(m[i], &s, (size_t)n);
 		stats_samples_free(&s);
-		snprintf(m[i]->note, sizeof(m[i]->note),
-			 "one run per test-run on a fresh frame (%s), less an empty XDP program's "
-			 "run",
-			 frames[i]);
+		metric_note(
+			m[i],
+			"one run per test-run on a fresh frame (%s), less an empty XDP program's "
+			"run",
+			frames[i]);
 	}
 	/* the control: the same frame through the XDP_TX responder */
 	{

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the kv experiment: what kv.c (servers, sweep, the run), kv_tput.c (throughput),
- * kv_cost.c (each path's cost), kv_slow.c (the slow path and the cure) and kv_ceiling.c (the
- * XDP_TX responder) share. Not for use outside src/exp/kv.
+ * kv_cost.c (each path's cost), kv_slow.c (the slow path and the cure), kv_ceiling.c (the
+ * XDP_TX responder), kv_dut.c and kv_side.c (the server side, its two ends) share, and
+ * kv-afxdp (afxdp/, built on this machinery) with them. Not for use outside src/exp/kv.
  */
 #ifndef OLAB_KV_INT_H
 #define OLAB_KV_INT_H
@@ -11,7 +12,7 @@
 #include <stdint.h>
 
 #include "exp/exp.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "kvcache/kvc.h"
 #include "lib/cpu.h"
 #include "lib/stats.h"
@@ -50,8 +51,6 @@ extern const struct sv_info kv_sv_info[SV_MAX];
 
 enum placement { PL_PAPER, PL_SHARED, PL_MAX };
 
-struct remote;
-
 struct ctx {
 	struct tb *tb; /* the runner's */
 	const struct run_opts *o;
@@ -80,17 +79,17 @@ struct ctx {
 	double dut_busy;	/* the last closed-loop run: the dut CPU's busy share, % */
 	uint64_t kvc_total[KVC_NCOUNTERS]; /* the kvcache's counters over every time it ran */
 	uint16_t port;			   /* where the load goes; 0: KV_PORT (memcached) */
-	/* the slow path's observation, here */
+	/* the slow path's observation (the side's) */
 	int spinner;
 	struct cpu_task_stats obs_mc, obs_spin;
-	/* two hosts: the server's side through its agent (kv_dut.c) */
-	struct remote *rm;
-	int rm_err; /* the first failed request: the run stops */
-	char rm_why[280];
-	int remote_dut_cpu;	/* the server's CPU for memcached and its NAPI thread */
-	bool remote_traced;	/* the agent's wake-up tracer loaded */
-	struct akv_server *akv; /* kv-afxdp: the AF_XDP server while it runs here */
-	bool akv_remote;	/* ... or there */
+	struct akv_server *akv; /* kv-afxdp: the AF_XDP server while it runs (the side's) */
+	/* the generator's: the server side through side_call() (kv_dut.c) */
+	struct exp_ctx *x;
+	int side_err; /* the first failed request: the run stops */
+	char side_why[280];
+	int side_cpu;	  /* the server's CPU for memcached and its NAPI thread */
+	bool side_traced; /* the side's wake-up tracer loaded */
+	bool akv_up;	  /* kv-afxdp: the AF_XDP server is up on the side */
 };
 
 /* One run of the load generator from the generator's namespace. */
@@ -153,16 +152,17 @@ struct metric *kv_ratio_metric(struct result *r, const char *id, const char *lab
 			       const struct stats_samples *a, const struct stats_samples *b);
 
 /*
- * kv_dut.c: the server's side, here or through the agent (c->rm): memcached started and
- * reachable (stats and the tracer with it), and stopped; a server put on the device and
- * removed (kv_sv_up/down wrap them); the dut CPU's ticks; where its threads ran.
+ * kv_dut.c: the server side (kv_side.c) asked through side_call(), here or on the other host:
+ * memcached started and reachable (stats and the tracer with it), and stopped; a server put
+ * on the device and removed (kv_sv_up/down wrap them); the dut CPU's ticks; where its threads
+ * ran. The struct ctx the side keeps is its own, with the device's state in it.
  */
 int kv_dut_start(struct ctx *c, char *why, size_t whylen);
-/* One request to the agent (stolen); NULL, c->rm_err and c->rm_why set, when it fails. */
+/* One request to the side (stolen); NULL, c->side_err and c->side_why set, when it fails. */
 #include <jansson.h>
 json_t *kv_dut_call(struct ctx *c, json_t *req);
 struct jb;
-/* A refused number in the agent's answer (b) stops the run as a lost agent does: whether. */
+/* A refused number in the side's answer (b) stops the run as a lost agent does: whether. */
 bool kv_dut_refused(struct ctx *c, const struct jb *b);
 void kv_dut_stop(struct ctx *c);
 int kv_dut_attach(struct ctx *c, enum server sv, char *why, size_t whylen);
@@ -186,7 +186,7 @@ void kv_obs_free(struct kv_obs *o);
 int kv_obs_begin(struct ctx *c, bool spin);
 void kv_obs_end(struct ctx *c, struct kv_obs *o);
 
-/* kv_afxdp.c: the AF_XDP server on the dut's device (here or through the agent), stopped */
+/* kv_dut.c: the AF_XDP server on the dut's device (kv-afxdp), stopped */
 struct akv_server;
 int kv_ax_dut_up(struct ctx *c, bool cache, char *why, size_t whylen);
 void kv_ax_dut_stop(struct ctx *c);

@@ -56,7 +56,7 @@ static int two_flows(struct ctx *c, struct stats_hist pool[2], bool spin, struct
 	kv_flow_go(&f);
 	kv_cache_counters(c, h1);
 	kv_obs_end(c, &o);
-	err = f.err ? f.err : c->rm_err;
+	err = f.err ? f.err : c->side_err;
 	if (!err && f.res.lat && f.res.lat_alt) {
 		uint64_t served = f.res.received - (h1[KVC_HIT] - h0[KVC_HIT]);
 
@@ -149,9 +149,9 @@ static void wake_metric(struct ctx *c, struct result *r, const char *key, const 
 			   kv_dut_traced(c) ? "no wake-up seen"
 					    : "sched tracepoints (tp_btf) refused here");
 	if (wakes)
-		snprintf(m->note, sizeof(m->note),
-			 "sched_waking to sched_switch: %llu wake-ups, %.0f %% onto an idle CPU",
-			 (unsigned long long)wakes, 100.0 * (double)idle / (double)wakes);
+		metric_note(m,
+			    "sched_waking to sched_switch: %llu wake-ups, %.0f %% onto an idle CPU",
+			    (unsigned long long)wakes, 100.0 * (double)idle / (double)wakes);
 }
 
 static void slow_report(struct ctx *c, struct result *r, struct stats_samples pen[2],
@@ -166,31 +166,33 @@ static void slow_report(struct ctx *c, struct result *r, struct stats_samples pe
 			   "latency the cache adds to requests it cannot serve", "%", METHOD_MODEL,
 			   &pen[0], (size_t)c->reps, "no repetition completed");
 	metric_set_paper(m, KV_PAPER_SLOWPATH_PCT, "Fig. 6");
-	snprintf(m->note, sizeof(m->note),
-		 "median of the uncacheable flow with the cache against without, per interleaved "
-		 "repetition (%zu)",
-		 pen[0].n);
+	metric_note(
+		m,
+		"median of the uncacheable flow with the cache against without, per interleaved "
+		"repetition (%zu)",
+		pen[0].n);
 	m = samples_metric(r, "kv.slowpath_penalty.cured",
 			   "the same with an idle-class spinner on the server CPU (the cure)", "%",
 			   METHOD_MODEL, &pen[1], (size_t)c->reps, "no repetition completed");
-	snprintf(m->note, sizeof(m->note),
-		 "memcached unchanged; a SCHED_IDLE process spins on the dut CPU, so the CPU "
-		 "never idles (kv.wake.*.cache_spin: no wake-up onto an idle CPU); it helps only "
-		 "where waking an idle vCPU is what costs");
+	metric_note(
+		m, "memcached unchanged; a SCHED_IDLE process spins on the dut CPU, so the CPU "
+		   "never idles (kv.wake.*.cache_spin: no wake-up onto an idle CPU); it helps only "
+		   "where waking an idle vCPU is what costs");
 	m = samples_metric(r, "kv.cure.cpu", "what the cure costs: spinner's share of the dut CPU",
 			   "%", METHOD_LIVE, spin, (size_t)c->reps, "no repetition completed");
-	snprintf(m->note, sizeof(m->note),
-		 "the spinner's CPU time over the run: the time the CPU would otherwise idle (it "
-		 "yields at once to any other task, so it takes none from memcached or NAPI)");
+	metric_note(
+		m, "the spinner's CPU time over the run: the time the CPU would otherwise idle (it "
+		   "yields at once to any other task, so it takes none from memcached or NAPI)");
 	for (lc = 0; lc < LC_MAX; lc++) {
 		snprintf(id, sizeof(id), "kv.switches.%s", lc_key[lc]);
 		snprintf(label, sizeof(label), "memcached's sleeps per request it answered, %s",
 			 lc_label[lc]);
 		m = samples_metric(r, id, label, "/req", METHOD_LIVE, &vol[lc], (size_t)c->reps,
 				   "no repetition completed");
-		snprintf(m->note, sizeof(m->note),
-			 "voluntary context switches of its threads (/proc) over the requests that "
-			 "reached it (sent less the cache's hits)");
+		metric_note(
+			m,
+			"voluntary context switches of its threads (/proc) over the requests that "
+			"reached it (sent less the cache's hits)");
 		wake_metric(c, r, "memcached", "memcached worker's", lc, &ob[lc].wake_mc,
 			    ob[lc].wakes_mc, ob[lc].idle_mc);
 		wake_metric(c, r, "napi", "dut NAPI thread's", lc, &ob[lc].wake_napi,

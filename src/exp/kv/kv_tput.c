@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "exp/gen.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "lib/cpu.h"
 #include "lib/log.h"
@@ -137,10 +137,11 @@ struct metric *kv_gen_ceiling(struct ctx *c, struct result *r, const char *id)
 	metric_set_samples(m, &cp, cp.n);
 	stats_samples_free(&cp);
 	metric_engine(m, lg_engine_name(c->lgx ? LG_ENGINE_XDP : LG_ENGINE_SOCKET));
-	snprintf(m->note, sizeof(m->note),
-		 "the XDP_TX responder's throughput in the %s, the best of this run's placements: "
-		 "a lower bound of what the generator carries (that path's own limit is in it)",
-		 pl_label[at]);
+	metric_note(
+		m,
+		"the XDP_TX responder's throughput in the %s, the best of this run's placements: "
+		"a lower bound of what the generator carries (that path's own limit is in it)",
+		pl_label[at]);
 	return m;
 }
 
@@ -191,16 +192,15 @@ static void capacity_report(struct ctx *c, struct result *r, struct kv_tput *t)
 				kv_sv_info[svs[k]].key);
 		metric_label(m, "dut capacity at full CPU, %s", kv_sv_info[svs[k]].label);
 		metric_set_samples(m, &cap[k], (size_t)c->reps);
-		snprintf(m->note, sizeof(m->note),
-			 "throughput / the dut CPU's busy share in the same run, per repetition");
+		metric_note(
+			m, "throughput / the dut CPU's busy share in the same run, per repetition");
 	}
 	m = result_add(r, "kv.capacity.ratio", "throughput gain at the dut's full CPU (model)", "x",
 		       METHOD_MODEL);
 	metric_set_samples(m, &ratio, (size_t)c->reps);
 	metric_set_paper(m, KV_PAPER_TPUT_RATIO, "Fig. 4");
-	snprintf(m->note, sizeof(m->note),
-		 "capacity with the cache / without: what the gain would be if the generator "
-		 "were not the limit, assuming the dut's work per request stays the same");
+	metric_note(m, "capacity with the cache / without: what the gain would be if the generator "
+		       "were not the limit, assuming the dut's work per request stays the same");
 	stats_samples_free(&cap[0]);
 	stats_samples_free(&cap[1]);
 	stats_samples_free(&ratio);
@@ -230,16 +230,15 @@ void kv_tput_report(struct ctx *c, struct result *r, struct kv_tput *orig)
 	m = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
 	if (c->pl == PL_PAPER)
 		metric_set_paper(m, KV_PAPER_TPUT_RATIO, "Fig. 4");
-	snprintf(m->note, sizeof(m->note),
-		 "with / without in each of %zu interleaved repetitions, median and CI",
-		 tp[SV_CACHE].n);
+	metric_note(m, "with / without in each of %zu interleaved repetitions, median and CI",
+		    tp[SV_CACHE].n);
 	snprintf(id, sizeof(id), "kv.tput.vs_ceiling%s", sfx);
 	snprintf(label, sizeof(label), "kvcache hits against an XDP_TX responder, %s",
 		 pl_label[c->pl]);
 	m = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_CEIL]);
-	snprintf(m->note, sizeof(m->note),
-		 "the cache's throughput as a share of the cheapest responder's, same request "
-		 "and reply sizes, on the same path");
+	metric_note(m,
+		    "the cache's throughput as a share of the cheapest responder's, same request "
+		    "and reply sizes, on the same path");
 	for (sv = 0; sv < SV_MAX; sv++) {
 		mt[sv] = result_addf(r, "kreq/s", METHOD_LIVE, "kv.tput.%s%s", kv_sv_info[sv].key,
 				     sfx);
@@ -260,8 +259,8 @@ void kv_tput_report(struct ctx *c, struct result *r, struct kv_tput *orig)
 				     sfx);
 		metric_label(mb[sv], "dut CPU busy, %s, %s", kv_sv_info[sv].key, pl_label[c->pl]);
 		metric_set_samples(mb[sv], &t->busy[sv], (size_t)c->reps);
-		snprintf(mb[sv]->note, sizeof(mb[sv]->note),
-			 "/proc/stat: the dut CPU's time not idle over the throughput run");
+		metric_note(mb[sv],
+			    "/proc/stat: the dut CPU's time not idle over the throughput run");
 	}
 	/* generator headroom: a server near the ceiling may be measuring the generator */
 	samples_copy(&c->ceil_kps[c->pl], &orig->kps[SV_CEIL]);
@@ -271,11 +270,12 @@ void kv_tput_report(struct ctx *c, struct result *r, struct kv_tput *orig)
 		if (!(ceil > 0) || mt[sv]->s.p50 * GENBOUND < ceil)
 			continue;
 		mt[sv]->flags |= METRIC_GENBOUND;
-		snprintf(mt[sv]->note, sizeof(mt[sv]->note),
-			 "%.0f kreq/s is within %.1fx of the generator's ceiling (%.0f kreq/s, "
-			 "its best against the XDP_TX responder in this run): it may measure the "
-			 "generator (dut CPU %.0f %% busy meanwhile)",
-			 mt[sv]->s.p50, GENBOUND, ceil, mb[sv]->s.p50);
+		metric_note(
+			mt[sv],
+			"%.0f kreq/s is within %.1fx of the generator's ceiling (%.0f kreq/s, "
+			"its best against the XDP_TX responder in this run): it may measure the "
+			"generator (dut CPU %.0f %% busy meanwhile)",
+			mt[sv]->s.p50, GENBOUND, ceil, mb[sv]->s.p50);
 	}
 	if (c->pl == PL_PAPER)
 		capacity_report(c, r, orig);
@@ -285,9 +285,8 @@ void kv_tput_report(struct ctx *c, struct result *r, struct kv_tput *orig)
 			       "kreq/s", METHOD_LIVE);
 		metric_set_samples(m, &t->kps_socket, (size_t)c->reps);
 		metric_engine(m, "socket");
-		snprintf(m->note, sizeof(m->note),
-			 "the same closed loop from the socket engine, right after the XDP "
-			 "engine's run in each repetition");
+		metric_note(m, "the same closed loop from the socket engine, right after the XDP "
+			       "engine's run in each repetition");
 		exp_gen_xcheck(r, mt[SV_ALONE], m);
 	}
 	snprintf(id, sizeof(id), "kv.tput.ratio%s", sfx);
@@ -301,9 +300,9 @@ void kv_tput_report(struct ctx *c, struct result *r, struct kv_tput *orig)
 			 pl_label[c->pl]);
 		lb = kv_ratio_metric(r, id, label, &orig->kps[SV_CACHE], &orig->kps[SV_ALONE]);
 		lb->flags |= METRIC_GENBOUND;
-		snprintf(lb->note, sizeof(lb->note),
-			 "with / without per interleaved repetition while the generator limited "
-			 "the cache: the gain is at least this");
+		metric_note(lb,
+			    "with / without per interleaved repetition while the generator limited "
+			    "the cache: the gain is at least this");
 	}
 	if (mt[SV_CACHE]->flags & METRIC_GENBOUND)
 		metric_unavailable(

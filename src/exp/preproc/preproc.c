@@ -6,68 +6,19 @@
  * (BPF_F_TEST_XDP_LIVE_FRAMES) out of the generator's veth, with no socket on that side.
  */
 #include <errno.h>
-#include <linux/if_link.h>
 #include <netinet/in.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
-
-#include "exp/preproc/preproc.h"
-#include "agent/agent.h"
-#include "exp/preproc/preproc_exp.h"
-#include "lib/jbound.h"
 #include "exp/gen.h"
-#include "lib/attach.h"
+#include "exp/preproc/preproc.h"
+#include "exp/preproc/preproc_exp.h"
+#include "exp/side.h"
 #include "lib/bpfutil.h"
-#include "lib/cpu.h"
+#include "lib/jbound.h"
 #include "lib/log.h"
-#include "lib/pkt.h"
 #include "testbed/testbed.h"
-#include "preproc.skel.h"
-
-#define PP_PORT 9009
-
-struct sink {
-	int fd, cpu;
-	_Atomic bool stop;
-	_Atomic uint64_t pkts;
-	pthread_t th;
-};
-
-static void *sink_thread(void *arg)
-{
-	static __thread unsigned char bufs[32][2048];
-	struct mmsghdr msgs[32];
-	struct iovec iov[32];
-	struct sink *s = arg;
-	int i, n;
-
-	cpu_pin_self(s->cpu);
-	for (i = 0; i < 32; i++) {
-		memset(&msgs[i], 0, sizeof(msgs[i]));
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = sizeof(bufs[i]);
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-	}
-	/*
-	 * A blocking sink: it shares its CPU with the NAPI thread, and a spinning one would take
-	 * its CFS share even with nothing to read. The receive timeout lets it notice a stop.
-	 */
-	while (!atomic_load(&s->stop)) {
-		n = recvmmsg(s->fd, msgs, 32, MSG_WAITFORONE, NULL);
-		if (n > 0)
-			atomic_fetch_add(&s->pkts, (uint64_t)n);
-	}
-	return NULL;
-}
 
 /*
  * Datagrams of the paper's size to the sink for dur_ns, as fast as the load generator goes
@@ -113,153 +64,27 @@ static int blast(const struct tb *tb, struct lg_xdp *x, uint64_t dur_ns, uint64_
 	return err;
 }
 
-int preproc_configure(void *skel, const struct run_opts *o)
-{
-	(void)o;
-	((struct preproc_bpf *)skel)->rodata->cfg_port = PP_PORT;
-	return 0;
-}
-
-/* One preproc run: the sink, the truncating program, the frame, the samples per cut. */
-/*
- * The server's side: truncation at the dut's device and the sink behind it, on the dut CPU.
- * Set up in the dut's namespace by the experiment, or on the other host by the agent.
- */
-struct pp_side {
-	struct preproc_bpf *skel;
-	bool own_skel; /* the agent's */
-	struct tb tb;  /* the agent's: this host's device */
-	struct sink s;
-	bool sink_up;
-	struct bpf_link *xdp;
-	int napi;
-};
-
-static int pp_side_up(struct pp_side *p, const struct tb *tb)
-{
-	struct sockaddr_in dut = { .sin_family = AF_INET,
-				   .sin_port = htons(PP_PORT),
-				   .sin_addr.s_addr = tb->dut.addr };
-	int err, sz = 64 << 20;
-
-	p->s.fd = -1;
-	p->napi = -1;
-	err = tb_enter(tb, TB_DUT);
-	if (err)
-		return err;
-	p->xdp = att_xdp(p->skel->progs.olab_pp_trunc, tb->dut.ifindex, tb->dut.ifname);
-	/* one dut CPU does XDP, the stack and the sink, as the paper's one core did */
-	if (p->xdp)
-		p->napi = tb_napi_pin(tb, TB_DUT, tb->dut_cpu, false);
-	p->s.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (p->s.fd >= 0) {
-		struct timeval tv = { .tv_sec = 0, .tv_usec = 50000 };
-
-		setsockopt(p->s.fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz));
-		setsockopt(p->s.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		if (bind(p->s.fd, (struct sockaddr *)&dut, sizeof(dut)))
-			err = log_errno(-errno, "bind the sink");
-	}
-	tb_leave(tb);
-	if (!p->xdp || p->s.fd < 0)
-		return err ? err : -EIO;
-	if (err)
-		return err;
-	p->s.cpu = tb->dut_cpu;
-	err = -pthread_create(&p->s.th, NULL, sink_thread, &p->s);
-	p->sink_up = !err;
-	return err;
-}
-
-static void pp_side_down(struct pp_side *p)
-{
-	if (p->sink_up) {
-		atomic_store(&p->s.stop, true);
-		pthread_join(p->s.th, NULL);
-	}
-	if (p->s.fd >= 0)
-		close(p->s.fd);
-	bpf_link__destroy(p->xdp);
-	if (p->own_skel) {
-		preproc_bpf__destroy(p->skel);
-		tb_destroy(&p->tb);
-	}
-}
-
-/* ---- the agent's end (two hosts) ---- */
-
-int preproc_side_up(const char *dev, struct pp_side **out, char *why, size_t whylen)
-{
-	struct pp_side *p = calloc(1, sizeof(*p));
-	int err;
-
-	*out = NULL;
-	if (!p)
-		return -ENOMEM;
-	p->own_skel = true;
-	err = tb_attach_host(&p->tb, TB_DUT, dev, NULL, NULL);
-	p->skel = err ? NULL : preproc_bpf__open();
-	if (!err && !p->skel)
-		err = -errno;
-	if (!err) {
-		p->skel->rodata->cfg_port = PP_PORT;
-		err = preproc_bpf__load(p->skel);
-	}
-	if (!err)
-		err = pp_side_up(p, &p->tb);
-	if (err) {
-		snprintf(why, whylen, "set up truncation and the sink on %s: %s", dev,
-			 strerror(-err));
-		if (p->skel)
-			pp_side_down(p);
-		else
-			tb_destroy(&p->tb);
-		free(p);
-		return err;
-	}
-	*out = p;
-	return 0;
-}
-
-void preproc_side_cut(struct pp_side *p, unsigned int pct)
-{
-	p->skel->bss->cut_pct = pct;
-}
-
-uint64_t preproc_side_pkts(struct pp_side *p, uint64_t *now_ns)
-{
-	*now_ns = bpfu_now_ns();
-	return atomic_load(&p->s.pkts);
-}
-
-void preproc_side_down(struct pp_side *p)
-{
-	if (!p)
-		return;
-	pp_side_down(p);
-	free(p);
-}
-
 /* One preproc run: the server's side (here or the agent's), the frame, the samples per cut. */
 struct pp {
-	struct pp_side side;
-	struct remote *rm;
+	struct exp_ctx *x;
 	struct tb *tb;
 	const unsigned int *pcts;
 	int npct, reps;
 	uint64_t dur;
+	int napi;	    /* the side's NAPI thread on the dut CPU, or <= 0 */
 	struct lg_xdp *lgx; /* the XDP load generator, or NULL: the socket engine */
 	char gen_why[200];
 	struct stats_samples kpps[7], gain[7], offered;
 };
 
-static int pp_remote(struct pp *p, json_t *req, json_t **ans)
+/* One request to the server side; its answer into *ans (or dropped with ans NULL). */
+static int pp_call(struct pp *p, json_t *req, json_t **ans)
 {
 	char why[200];
-	json_t *a = remote_call(p->rm, req, why, sizeof(why));
+	json_t *a = side_call(p->x, req, why, sizeof(why));
 
 	if (!a)
-		return log_errno(-EIO, "the agent: %s", why);
+		return log_errno(-EIO, "%s: %s", side_host(p->x), why);
 	if (ans)
 		*ans = a;
 	else
@@ -269,19 +94,23 @@ static int pp_remote(struct pp *p, json_t *req, json_t **ans)
 
 static int pp_up(struct pp *p)
 {
-	if (p->rm)
-		return pp_remote(p, json_pack("{s:s}", "op", "pp_up"), NULL);
-	return pp_side_up(&p->side, p->tb);
+	struct jb b = { .what = "pp_up" };
+	json_t *a = NULL;
+	int err = pp_call(p, json_pack("{s:s}", "op", "pp_up"), &a);
+
+	if (err)
+		return err;
+	p->napi = (int)jb_key_int(&b, a, "napi", -4095, JB_TID_MAX);
+	json_decref(a);
+	return b.err ? log_errno(-EPROTO, "%s: %s", side_host(p->x), b.why) : 0;
 }
 
 static void pp_down(struct pp *p)
 {
 	int k;
 
-	if (p->rm)
-		pp_remote(p, json_pack("{s:s}", "op", "pp_down"), NULL);
-	else
-		pp_side_down(&p->side);
+	if (p->x->side_up)
+		pp_call(p, json_pack("{s:s}", "op", "pp_down"), NULL);
 	for (k = 0; k < 7; k++) {
 		stats_samples_free(&p->kpps[k]);
 		stats_samples_free(&p->gain[k]);
@@ -291,30 +120,23 @@ static void pp_down(struct pp *p)
 
 static int pp_cut(struct pp *p, unsigned int pct)
 {
-	if (p->rm)
-		return pp_remote(p, json_pack("{s:s, s:i}", "op", "pp_cut", "pct", (int)pct), NULL);
-	preproc_side_cut(&p->side, pct);
-	return 0;
+	return pp_call(p, json_pack("{s:s, s:i}", "op", "pp_cut", "pct", (int)pct), NULL);
 }
 
 /* Datagrams the sink took so far, and when, on the sink's own host's clock. */
 static int pp_pkts(struct pp *p, uint64_t *pkts, uint64_t *ns)
 {
 	struct jb b = { .what = "pp_pkts" };
-	json_t *a;
+	json_t *a = NULL;
 	int err;
 
-	if (!p->rm) {
-		*pkts = preproc_side_pkts(&p->side, ns);
-		return 0;
-	}
-	err = pp_remote(p, json_pack("{s:s}", "op", "pp_pkts"), &a);
+	err = pp_call(p, json_pack("{s:s}", "op", "pp_pkts"), &a);
 	if (err)
 		return err;
 	*pkts = jb_key_count(&b, a, "pkts");
 	*ns = jb_key_count(&b, a, "ns");
 	json_decref(a);
-	return b.err ? log_errno(-EPROTO, "the agent: %s", b.why) : 0;
+	return b.err ? log_errno(-EPROTO, "%s: %s", side_host(p->x), b.why) : 0;
 }
 
 /* Rounds of every cut: what the sink took, what was offered, the gain against no cut. */
@@ -383,7 +205,7 @@ static void pp_report(struct pp *p, struct result *r)
 	if (m) {
 		metric_set_samples(m, &p->gain[best_k], (size_t)p->reps);
 		metric_set_paper(m, PREPROC_PAPER_GAIN_PCT, "Fig. 10");
-		snprintf(m->note, sizeof(m->note), "at %u %% cut", p->pcts[best_k]);
+		metric_note(m, "at %u %% cut", p->pcts[best_k]);
 	}
 	if (mo) {
 		metric_set_samples(mo, &p->offered, 0);
@@ -397,7 +219,7 @@ static void pp_report(struct pp *p, struct result *r)
 				   "(>= 90 %%), so the sweep measured the generator, not the sink",
 				   m0->s.p50, mo->s.p50);
 	exp_gen_note(r, p->lgx, p->gen_why);
-	if (p->rm)
+	if (p->x->remote)
 		result_note(r,
 			    "two hosts: the load generator on %s here on cpu %d; the truncation "
 			    "and the sink on %s (%s) by the agent, which counts with its own clock",
@@ -408,7 +230,7 @@ static void pp_report(struct pp *p, struct result *r)
 			"generator: the load generator flat out from the generator's veth on "
 			"cpu %d; %s",
 			p->tb->gen_cpu,
-			p->side.napi > 0
+			p->napi > 0
 				? "the dut's XDP, stack and blocking sink share the dut cpu (NAPI "
 				  "thread at normal priority, like ksoftirqd under load)"
 				: "threaded NAPI unavailable: the dut's XDP and stack ran on the "
@@ -426,15 +248,12 @@ int preproc_run(struct exp_ctx *x)
 
 	if (!p)
 		return -ENOMEM;
-	p->side.skel = x->skel;
-	p->rm = x->remote;
+	p->x = x;
 	p->tb = x->tb;
 	p->pcts = x->o->quick ? pcts_quick : pcts_full;
 	p->npct = x->o->quick ? 3 : 7;
 	p->reps = x->o->quick ? 2 : 5;
 	p->dur = x->o->quick ? 300000000ULL : 1000000000ULL;
-	p->side.s.fd = -1;
-	p->side.napi = -1;
 	for (k = 0; k < 7; k++) {
 		stats_samples_init(&p->kpps[k]);
 		stats_samples_init(&p->gain[k]);

@@ -5,10 +5,6 @@
 #include "exp/preproc/preproc_exp.h"
 #include "exp/claim.h"
 
-#include "preproc.skel.h"
-
-EXP_SKELETON(preproc)
-
 static const char *const preproc_metrics[] = {
 	"preproc.kpps.*", "preproc.gain.*", "preproc.best_gain", "preproc.offered", NULL,
 };
@@ -65,9 +61,8 @@ const struct experiment exp_preproc = {
 	.view = &fig10,
 	.plots = preproc_plots,
 	.claims = preproc_claims,
-	.skel = EXP_SKEL(preproc),
-	.configure = preproc_configure,
 	.testbed = true,
 	.remote = true,
+	.side = &preproc_side,
 	.run = preproc_run,
 };

@@ -16,14 +16,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "afxdp_kv/afxdp_kv_serve.h"
 #include "exp/gen.h"
-#include "exp/kv/kv.h"
+#include "exp/kv/afxdp/kv_afxdp_exp.h"
+#include "exp/kv/kv_exp.h"
 #include "exp/kv/kv_int.h"
 #include "lib/jbound.h"
 #include "lib/log.h"
 
-#define AX_PORT 11212 /* memcached keeps 11211 */
+#define AX_PORT KV_AX_PORT
 
 enum ax { AX_MEMCACHED, AX_AFXDP, AX_AFXDP_CACHE, AX_CEIL, AX_MAX };
 static const struct {
@@ -82,112 +82,6 @@ out:
 		close(fd);
 	free(buf);
 	return err;
-}
-
-static int store_large(struct ctx *c)
-{
-	static char v[LARGE_VALUE];
-	unsigned int k;
-
-	memset(v, 'v', sizeof(v));
-	for (k = 0; k < LARGE_KEYS; k++) {
-		char key[32];
-		int err;
-
-		kv_key(key, sizeof(key), "kvB", k);
-		err = akv_server_put(c->akv, key, v, sizeof(v));
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/*
- * The AF_XDP server on the dut's device (with the kvcache in front when cache), its large
- * values stored, the device's NAPI thread on the dut CPU: here, or on the server's host
- * through its agent (kv_ax_up), which runs this very function.
- */
-int kv_ax_dut_up(struct ctx *c, bool cache, char *why, size_t whylen)
-{
-	struct akv_opts o = { .threads = 1, .port = AX_PORT, .memory_mb = 256 };
-	int err;
-
-	if (c->rm) {
-		json_t *a =
-			kv_dut_call(c, json_pack("{s:s, s:b}", "op", "kv_ax_up", "cache", cache));
-		struct jb b = { .what = "kv_ax_up" };
-
-		if (!a) {
-			snprintf(why, whylen, "%.150s", c->rm_why);
-			return c->rm_err;
-		}
-		c->up = cache ? SV_CACHE : SV_MAX;
-		c->akv_remote = true;
-		c->dut_napi = (int)jb_key_int(&b, a, "napi", -4095, JB_TID_MAX);
-		json_decref(a);
-		if (kv_dut_refused(c, &b)) {
-			snprintf(why, whylen, "%.150s", c->rm_why);
-			return c->rm_err;
-		}
-		return 0;
-	}
-	o.dev = c->tb->dut.ifname;
-	o.cpu = c->tb->dut_cpu;
-	err = tb_enter(c->tb, TB_DUT);
-	if (err)
-		return err;
-	if (cache) {
-		struct kvc_opts ko = { .port = AX_PORT, .capacity = 65536 };
-
-		c->up = SV_CACHE; /* its counters and programs are the kv ones */
-		err = kvc_attach_opts(c->tb->dut.ifname, &ko, &c->k);
-		if (!err) {
-			o.behind_cache = true;
-			o.xskmap_fd = kvc_xsk_handoff(&c->k);
-			err = o.xskmap_fd < 0 ? o.xskmap_fd : 0;
-		}
-	}
-	if (!err)
-		err = akv_server_start(&o, &c->akv);
-	tb_leave(c->tb);
-	if (!err && !cache)
-		c->up = SV_MAX; /* something is up: kv_sv_down's business is only the cache */
-	/*
-	 * The large values straight into the table: over UDP they come in IP fragments, which
-	 * the cache must treat as writes it cannot read (no fills for 31 s).
-	 */
-	if (!err)
-		err = store_large(c);
-	if (!err) {
-		c->dut_napi = tb_napi_pin(c->tb, TB_DUT, c->tb->dut_cpu, true);
-		if (c->dut_napi <= 0) {
-			snprintf(why, whylen,
-				 "threaded NAPI could not be enabled on the dut's device");
-			err = -EOPNOTSUPP;
-		}
-	}
-	if (err && !why[0])
-		snprintf(why, whylen, "the AF_XDP server%s did not start",
-			 cache ? " behind the kvcache" : "");
-	if (err)
-		kv_ax_dut_stop(c);
-	return err;
-}
-
-/* The AF_XDP server stopped (the cache in front stays for kv_sv_down, which counts it). */
-void kv_ax_dut_stop(struct ctx *c)
-{
-	if (c->rm) {
-		if (c->akv_remote)
-			json_decref(kv_dut_call(c, json_pack("{s:s}", "op", "kv_ax_stop")));
-		c->akv_remote = false;
-		return;
-	}
-	if (c->akv && !tb_enter(c->tb, TB_DUT)) {
-		akv_server_stop(c->akv);
-		tb_leave(c->tb);
-	}
-	c->akv = NULL;
 }
 
 static void ax_down(struct ax_ctx *x)
@@ -338,9 +232,9 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 	g = kv_ratio_metric(r, "kv_afxdp.gain.cache", "the kvcache in front of the AF_XDP server",
 			    &m->kps[AX_AFXDP_CACHE], &m->kps[AX_AFXDP]);
 	metric_set_paper(g, KV_AFXDP_PAPER_GAIN_CACHE, "Fig. 7");
-	snprintf(g->note, sizeof(g->note),
-		 "with the cache / without, per interleaved repetition: what a kernel fast path "
-		 "buys once the slow path is fast");
+	metric_note(g,
+		    "with the cache / without, per interleaved repetition: what a kernel fast path "
+		    "buys once the slow path is fast");
 	g = kv_ratio_metric(r, "kv_afxdp.slowpath",
 			    "uncacheable median, cache in front / AF_XDP alone",
 			    &m->miss[AX_AFXDP_CACHE], &m->miss[AX_AFXDP]);
@@ -398,28 +292,28 @@ static void ax_report(struct ax_ctx *x, struct result *r, struct ax_runs *m)
 	for (a = 0; a < AX_CEIL; a++)
 		if (ceil > 0 && mt[a]->s.p50 * GENBOUND >= ceil) {
 			mt[a]->flags |= METRIC_GENBOUND;
-			snprintf(mt[a]->note, sizeof(mt[a]->note),
-				 "%.0f kreq/s is within %.1fx of the generator's ceiling (%.0f "
-				 "kreq/s, its best against the XDP_TX responder in this run): it "
-				 "may measure the generator",
-				 mt[a]->s.p50, GENBOUND, ceil);
+			metric_note(
+				mt[a],
+				"%.0f kreq/s is within %.1fx of the generator's ceiling (%.0f "
+				"kreq/s, its best against the XDP_TX responder in this run): it "
+				"may measure the generator",
+				mt[a]->s.p50, GENBOUND, ceil);
 		}
 	g = result_find(r, "kv_afxdp.gain.cache");
 	if ((mt[AX_AFXDP_CACHE]->flags | mt[AX_AFXDP]->flags) & METRIC_GENBOUND)
-		snprintf(g->note, sizeof(g->note),
-			 "generator-bound: %s within 1.5x of the generator's ceiling, so the ratio "
-			 "is bounded by the generator, not by the servers",
-			 mt[AX_AFXDP]->flags & METRIC_GENBOUND ? "the AF_XDP server alone is"
-							       : "the cache is");
+		metric_note(
+			g,
+			"generator-bound: %s within 1.5x of the generator's ceiling, so the ratio "
+			"is bounded by the generator, not by the servers",
+			mt[AX_AFXDP]->flags & METRIC_GENBOUND ? "the AF_XDP server alone is"
+							      : "the cache is");
 }
 
 int kv_afxdp_run(struct exp_ctx *ex)
 {
 	const struct run_opts *o = ex->o;
 	struct result *r = ex->r;
-	struct ax_ctx x = {
-		.c = { .o = o, .up = -1, .stats_fd = -1, .pl = PL_PAPER, .rm = ex->remote }
-	};
+	struct ax_ctx x = { .c = { .o = o, .up = -1, .stats_fd = -1, .pl = PL_PAPER, .x = ex } };
 	struct ax_runs *m = calloc(1, sizeof(*m));
 	char why[160] = "";
 	int err, a;
@@ -438,7 +332,7 @@ int kv_afxdp_run(struct exp_ctx *ex)
 	if (!err)
 		err = ax_ceiling_shared(&x, why, sizeof(why));
 	/* two hosts: a real NIC here is left as it is */
-	if (!err && (!x.c.rm || dev_is_veth(x.c.tb->gen.ifname))) {
+	if (!err && (!x.c.x->remote || dev_is_veth(x.c.tb->gen.ifname))) {
 		x.c.gen_napi = tb_napi_pin(x.c.tb, TB_GEN, x.c.tb->gen_cpu, true);
 		if (x.c.gen_napi <= 0)
 			log_warn(
@@ -454,8 +348,8 @@ int kv_afxdp_run(struct exp_ctx *ex)
 		    "handed to the server's AF_XDP socket, replies through TC egress where it "
 		    "fills), the XDP_TX responder; each server's worker and the dut veth's NAPI "
 		    "thread on the dut CPU %d%s, the generator on cpu %d",
-		    AX_PORT, x.c.rm ? x.c.remote_dut_cpu : x.c.tb->dut_cpu,
-		    x.c.rm ? " of the server's host (two hosts: its agent ran them)" : "",
+		    AX_PORT, x.c.x->remote ? x.c.side_cpu : x.c.tb->dut_cpu,
+		    x.c.x->remote ? " of the server's host (two hosts: its agent ran them)" : "",
 		    x.c.tb->gen_cpu);
 	exp_gen_note(r, x.c.lgx, x.c.gen_why);
 	result_note(
@@ -486,8 +380,8 @@ int kv_afxdp_run(struct exp_ctx *ex)
 	}
 	stats_samples_free(&m->kps_socket);
 	free(m);
-	if (err && !r->error[0] && x.c.rm_err)
-		snprintf(r->error, sizeof(r->error), "%.250s", x.c.rm_why);
+	if (err && !r->error[0] && x.c.side_err)
+		snprintf(r->error, sizeof(r->error), "%.250s", x.c.side_why);
 	if (err && !r->error[0])
 		snprintf(r->error, sizeof(r->error), "%s%s%s", why, why[0] ? ": " : "",
 			 strerror(-err));
