@@ -40,10 +40,10 @@ clients() {
 import socket, mcudp
 socks = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(64)]
 for i, s in enumerate(socks):
-    r = mcudp.text(mcudp.call(s, ("198.18.5.2", 11211), i + 1, b"set q%d 0 0 2\r\nv%d\r\n" % (i, i % 10)))
+    r = mcudp.text(mcudp.call(s, ("198.18.5.2", 11211), i + 1, b"set q%d 0 0 2\r\nv%d\r\n" % (i, i % 10), quiet=0.01))
     assert r == b"STORED\r\n", (i, r)
 for i, s in enumerate(socks):
-    r = mcudp.text(mcudp.call(s, ("198.18.5.2", 11211), i + 100, b"get q%d\r\n" % i))
+    r = mcudp.text(mcudp.call(s, ("198.18.5.2", 11211), i + 100, b"get q%d\r\n" % i, quiet=0.01))
     assert r == b"VALUE q%d 0 2\r\nv%d\r\nEND\r\n" % (i, i % 10), (i, r)
 PY
 }
