@@ -29,7 +29,15 @@ done < <("$OLAB" list)
 "$OLAB" run "${EXPS[@]}" --quick --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" 2>"$TMP/err"
 rc=$?
 san_clean "$TMP/err" "run --quick"
-[ $rc -eq 0 ] || { tail -n 20 "$TMP/err" >&2; fail "run --quick exited $rc under the sanitizers"; }
+if [ $rc -ne 0 ]; then
+	tail -n 20 "$TMP/err" >&2
+	# which experiments failed, and why
+	python3 -c 'import json, sys
+for e in json.load(open(sys.argv[1]))["experiments"]:
+    if e.get("error"):
+        print("%s: %s" % (e["name"], e["error"]), file=sys.stderr)' "$TMP/r.json"
+	fail "run --quick exited $rc under the sanitizers"
+fi
 # every id an experiment emits is one it declares (its plots and claims are checked against
 # the same list by tests/unit/test_experiments.c)
 if grep 'undeclared metric id' "$TMP/err" >&2; then
