@@ -3,22 +3,14 @@
  * echo (paper Fig. 3): a UDP echo answered by a user-space socket server (sleeping or
  * busy-polling), by SK_SKB, by TC and by XDP; TCP echo by the socket server and by SK_SKB.
  * Latency at a moderate Poisson rate (from the intended send time), and the most each one
- * serves with requests kept in flight. The offloads on their
- * own are `offloadlab echo serve` (echo_serve.c).
+ * serves with requests kept in flight. The server side, one variant at a time, is
+ * echo_side.c; the offloads on their own are `offloadlab echo serve` (echo_serve.c).
  */
 #include <errno.h>
-#include <net/if.h>
-#include <poll.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <bpf/bpf.h>
-#include <bpf/libbpf.h>
 
 #include "exp/echo/echo_exp.h"
 #include "exp/echo/echo_int.h"

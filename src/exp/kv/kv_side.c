@@ -47,6 +47,7 @@ static int mc_start(struct ctx *c, char *why, size_t whylen)
 	char *argv[] = { "memcached", "-u", "root", "-l", c->tb->dut.ip, "-p", "11211", "-U",
 			 "11211",     "-t", "1",    "-m", "256",	 "-c", "4096",	NULL };
 	char mcpath[4096];
+	int fd;
 
 	/* the memcached that will run is the one checked: found on PATH, run by its path */
 	if (tb_which("memcached", mcpath, sizeof(mcpath))) {
@@ -67,6 +68,13 @@ static int mc_start(struct ctx *c, char *why, size_t whylen)
 		snprintf(why, whylen, "start memcached");
 		return c->mc_pid;
 	}
+	/* memcached is up, its worker thread with it */
+	fd = tb_connect(c->tb, KV_PORT, 5000000000ULL);
+	if (fd < 0) {
+		snprintf(why, whylen, "memcached does not answer on %s:%d", c->tb->dut.ip, KV_PORT);
+		return fd;
+	}
+	close(fd);
 	c->mc_worker = cpu_find_thread(c->mc_pid, "mc-worker");
 	c->stats_fd = bpfu_stats_enable();
 	c->sched = wake_open();
