@@ -4,7 +4,7 @@
 # of a file under src/ names a folder of its own layer or of a lower one.
 #
 #   5  src/main.c                                  the command table
-#   4  run, agent, report, advise                  the commands
+#   4  run, agent, report, advise, try             the commands
 #   3  exp                                         the experiments, their registry and runner
 #   2  loadgen, kvcache, afxdp_kv, testbed, remote components (remote: the driver's transport)
 #   1  lib, include                                shared code
@@ -36,7 +36,7 @@ src/agent/agent_compat.c exp/preproc/preproc_exp.h
 rank() { # folder -> layer, or nothing for a folder the rule does not know
 	case $1 in
 	main.c) echo 5 ;;
-	run | agent | report | advise) echo 4 ;;
+	run | agent | report | advise | try) echo 4 ;;
 	exp) echo 3 ;;
 	loadgen | kvcache | afxdp_kv | testbed | remote) echo 2 ;;
 	lib | include) echo 1 ;;
