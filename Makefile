@@ -176,7 +176,7 @@ INSTALL    ?= install
 # (help2man) and the hand-written sections in man/ (DESCRIPTION, FILES, EXIT STATUS,
 # EXAMPLES, SEE ALSO), so the options listed are always the program's. The installation's
 # paths are written into them: a change of PREFIX remakes them.
-MAN_CMDS   := run compare report kvcache afxdp-kv loadgen advise agent echo jit
+MAN_CMDS   := run compare report kvcache afxdp-kv loadgen advise agent echo jit try
 MAN_PAGES  := $(BUILD)/man/offloadlab.8 $(patsubst %,$(BUILD)/man/offloadlab-%.8,$(MAN_CMDS))
 man_args_echo := echo serve
 man_args_jit := jit dump

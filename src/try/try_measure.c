@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "exp/side.h"
@@ -84,13 +85,11 @@ static int phase_on(struct tm *m, enum tm_phase ph)
 	return 0;
 }
 
-static int phase_off(struct tm *m, enum tm_phase ph)
+static int phase_off(struct tm *m)
 {
 	json_t *req = json_pack("{s:s}", "op", "try_off"), *a, *l;
 	size_t i;
 
-	if (ph == PH_WITH && m->o->kind == TK_CMD)
-		json_object_set(req, "argv", m->detach_argv);
 	a = call(m, req);
 	if (!a)
 		return -EIO;
@@ -148,9 +147,13 @@ static int after_connect(void *arg, int fd)
 	struct tm *m = arg;
 	json_t *a;
 
-	(void)fd;
+	struct sockaddr_in me;
+	socklen_t ml = sizeof(me);
+
+	if (getsockname(fd, (struct sockaddr *)&me, &ml))
+		return -errno;
 	/* the side enters the dut's namespace and leaves to the host's: back to the generator's */
-	a = call(m, json_pack("{s:s}", "op", "try_sockets"));
+	a = call(m, json_pack("{s:s, s:i}", "op", "try_sockets", "peer_port", ntohs(me.sin_port)));
 	tb_enter(m->x->tb, TB_GEN);
 	json_decref(a);
 	return a ? 0 : -EIO;
@@ -260,7 +263,7 @@ static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
 	lg_result_free(&res);
 	if (!err)
 		err = alive(m, m->why, sizeof(m->why));
-	if (phase_off(m, ph) && !err)
+	if (phase_off(m) && !err)
 		err = -EIO;
 	return err;
 }
@@ -288,7 +291,7 @@ static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, double rat
 	}
 	if (!err)
 		err = alive(m, m->why, sizeof(m->why));
-	if (phase_off(m, ph) && !err)
+	if (phase_off(m) && !err)
 		err = -EIO;
 	return err;
 }
@@ -426,11 +429,15 @@ int try_measure(struct exp_ctx *x)
 			snprintf(m->why, sizeof(m->why), "put XDP_PASS on the generator's veth");
 	}
 	if (!err) {
+		json_t *req = json_pack("{s:s, s:O, s:i, s:b, s:b}", "op", "try_up", "argv", server,
+					"port", (int)m->o->port, "tcp", m->o->tcp, "paper",
+					m->o->placement == TP_PAPER);
+
 		fprintf(stderr, "offloadlab try: starting the server: %s\n",
 			json_string_value(json_object_get(m->t->section, "server")));
-		a = call(m, json_pack("{s:s, s:O, s:i, s:b, s:b}", "op", "try_up", "argv", server,
-				      "port", (int)m->o->port, "tcp", m->o->tcp, "paper",
-				      m->o->placement == TP_PAPER));
+		if (req && m->detach_argv)
+			json_object_set(req, "detach", m->detach_argv);
+		a = call(m, req);
 		err = a ? 0 : -EIO;
 		json_decref(a);
 	}

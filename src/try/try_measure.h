@@ -14,6 +14,13 @@
 #define TRY_OUTSTANDING 64 /* UDP requests in flight in the closed-loop runs */
 #define TRY_GENBOUND 1.5   /* within this factor of the ceiling: may be the generator's */
 #define TRY_LOADS_MAX 4
+/*
+ * The least gain the verdict counts, %: interleaved pairs share the machine's drift, yet a
+ * ratio closer to 1 than this is within what two runs of one server differ by on a shared VM,
+ * and no offload is worth a gain that small. "pays" when the gain's CI lies above it, "does
+ * not pay" when below, "inconclusive" when the CI straddles it.
+ */
+#define TRY_GAIN_MIN 5.0
 
 enum tm_phase { PH_WITHOUT, PH_WITH, PH_CEIL };
 

@@ -272,15 +272,27 @@ void try_offload_unload(struct try_offload *t)
 #define SYS_pidfd_getfd 438
 #endif
 
-int try_offload_sockets(struct try_offload *t, int pid, uint16_t port, char *why, size_t whylen)
+int try_offload_sockets(struct try_offload *t, int pid, uint16_t port, uint16_t peer_port,
+			char *why, size_t whylen)
 {
 	char path[64];
 	struct dirent *de;
-	int pidfd, added = 0, err = 0;
+	int pidfd, added = 0, err = 0, slots;
 	DIR *d;
 
 	if (t->sockmap_fd < 0)
 		return 0;
+	{
+		struct bpf_map_info mi;
+		__u32 ml = sizeof(mi);
+
+		memset(&mi, 0, sizeof(mi));
+		slots = !bpf_obj_get_info_by_fd(t->sockmap_fd, &mi, &ml) && mi.max_entries
+				? (int)mi.max_entries
+				: 1;
+		if (slots > SOCKMAP_SLOTS)
+			slots = SOCKMAP_SLOTS;
+	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0) {
 		snprintf(why, whylen, "reach the server's sockets (pidfd_open): %s",
@@ -306,8 +318,9 @@ int try_offload_sockets(struct try_offload *t, int pid, uint16_t port, char *why
 		if (!getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) && type == SOCK_STREAM &&
 		    !getsockname(fd, (struct sockaddr *)&me, &ml) && me.sin_family == AF_INET &&
 		    ntohs(me.sin_port) == port && !getpeername(fd, (struct sockaddr *)&peer, &pl) &&
-		    t->map_next < SOCKMAP_SLOTS) {
-			key = (__u32)t->map_next;
+		    (!peer_port || ntohs(peer.sin_port) == peer_port)) {
+			/* a full map takes the newest connection in its oldest's slot */
+			key = (__u32)(t->map_next % slots);
 			if (!bpf_map_update_elem(t->sockmap_fd, &key, &fd, BPF_ANY)) {
 				t->map_next++;
 				added++;

@@ -36,9 +36,11 @@ int try_offload_load(struct try_offload *t, enum try_kind kind, const char *obj,
 void try_offload_unload(struct try_offload *t);
 /*
  * sk_skb: the server's connected TCP sockets on port (taken from pid with pidfd_getfd) put in
- * the sockmap. How many were put there, or -errno with why.
+ * the sockmap, only the one whose peer is on peer_port when it is not 0 (the generator's
+ * connection). How many were put there, or -errno with why.
  */
-int try_offload_sockets(struct try_offload *t, int pid, uint16_t port, char *why, size_t whylen);
+int try_offload_sockets(struct try_offload *t, int pid, uint16_t port, uint16_t peer_port,
+			char *why, size_t whylen);
 
 /*
  * try_progs.c: the programs on the device ifindex of the calling thread's namespace: its XDP

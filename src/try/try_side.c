@@ -30,6 +30,7 @@ const char *const try_kind_name[] = {
 
 struct tside {
 	struct try_server srv;
+	struct try_argv *detach; /* the --detach command, or NULL */
 	uint16_t port;
 	bool tcp, paper;
 	/* the phase's: the offload (simple form) or the command's programs, the carrier */
@@ -108,6 +109,11 @@ static json_t *ts_up(const struct side_env *env, json_t *req, void **state, char
 	s->port = (uint16_t)port;
 	if (argv_of(json_object_get(req, "argv"), a, why, whylen))
 		goto fail;
+	if (json_object_get(req, "detach")) {
+		s->detach = malloc(sizeof(*s->detach));
+		if (!s->detach || argv_of(json_object_get(req, "detach"), s->detach, why, whylen))
+			goto fail;
+	}
 	side_announce(env, "try: the server '%s' on %s port %u of %s, pinned to CPU %d", a->argv[0],
 		      s->tcp ? "TCP" : "UDP", s->port, env->tb->dut.ip, env->tb->dut_cpu);
 	err = try_server_start(&s->srv, env->tb, a, s->port, s->tcp, env->tb->dut_cpu, why, whylen);
@@ -118,6 +124,7 @@ static json_t *ts_up(const struct side_env *env, json_t *req, void **state, char
 	return json_pack("{s:i}", "pid", s->srv.pid);
 fail:
 	try_server_stop(&s->srv);
+	free(s->detach);
 	free(a);
 	free(s);
 	return NULL;
@@ -189,8 +196,7 @@ static long long udp_in(const struct tb *tb)
 }
 
 /* The phase's offload off: ours unloaded, the command's detached, leftovers removed. */
-static json_t *off(const struct side_env *env, struct tside *s, json_t *req, char *why,
-		   size_t whylen)
+static json_t *off(const struct side_env *env, struct tside *s)
 {
 	struct try_prog now[TRY_PROGS_MAX];
 	json_t *left = json_array();
@@ -206,13 +212,9 @@ static json_t *off(const struct side_env *env, struct tside *s, json_t *req, cha
 	if (s->off_up)
 		try_offload_unload(&s->off);
 	s->off_up = false;
-	if (s->cmd_up && json_object_get(req, "argv")) {
-		struct try_argv *a = malloc(sizeof(*a));
-
-		if (a && !argv_of(json_object_get(req, "argv"), a, why, whylen))
-			err = try_cmd_run(env->tb, a, tail, sizeof(tail));
-		free(a);
-	}
+	/* the --detach command after every --attach, at the end of a failed run too */
+	if (s->cmd_up && s->detach)
+		err = try_cmd_run(env->tb, s->detach, tail, sizeof(tail));
 	if (s->cmd_up) {
 		/* what the command put there and is still there: said, then removed */
 		n = try_progs_on_dev(env->tb->dut.ifindex, env->tb->dut.ifname, now, TRY_PROGS_MAX);
@@ -239,8 +241,6 @@ static json_t *off(const struct side_env *env, struct tside *s, json_t *req, cha
 static json_t *on_done(const struct side_env *env, struct tside *s, int err, char *why,
 		       size_t whylen)
 {
-	char tail[200];
-
 	if (!err && s->paper) {
 		s->napi = tb_napi_pin(env->tb, TB_DUT, env->tb->dut_cpu, true);
 		if (s->napi <= 0) {
@@ -250,7 +250,7 @@ static json_t *on_done(const struct side_env *env, struct tside *s, int err, cha
 		}
 	}
 	if (err) {
-		json_decref(off(env, s, NULL, tail, sizeof(tail)));
+		json_decref(off(env, s));
 		return NULL;
 	}
 	return json_pack("{s:o, s:i}", "progs", progs_json(s->progs, s->nprogs), "napi", s->napi);
@@ -414,13 +414,19 @@ static json_t *ts_op(const struct side_env *env, void *state, const char *op, js
 	if (!strcmp(op, "try_on"))
 		return on(env, s, req, why, whylen);
 	if (!strcmp(op, "try_off"))
-		return off(env, s, req, why, whylen);
+		return off(env, s);
 	if (!strcmp(op, "try_stats"))
 		return stats(env, s);
 	if (!strcmp(op, "try_sockets")) {
-		n = s->off_up && s->srv.pid
-			    ? try_offload_sockets(&s->off, s->srv.pid, s->port, why, whylen)
-			    : 0;
+		json_int_t peer = json_integer_value(json_object_get(req, "peer_port"));
+
+		if (peer < 0 || peer > 65535) {
+			snprintf(why, whylen, "try_sockets takes peer_port 0..65535");
+			return NULL;
+		}
+		n = s->off_up && s->srv.pid ? try_offload_sockets(&s->off, s->srv.pid, s->port,
+								  (uint16_t)peer, why, whylen)
+					    : 0;
 		return n < 0 ? NULL : json_pack("{s:i}", "added", n);
 	}
 	snprintf(why, whylen, "no op %s", op);
@@ -430,16 +436,18 @@ static json_t *ts_op(const struct side_env *env, void *state, const char *op, js
 static json_t *ts_down(const struct side_env *env, void *state)
 {
 	struct tside *s = state;
-	char why[200];
-	json_t *left = off(env, s, NULL, why, sizeof(why));
+	json_t *left = off(env, s);
 
 	try_server_stop(&s->srv);
+	free(s->detach);
 	free(s);
 	return left;
 }
 
 static const struct side_op ts_ops[] = {
-	{ "try_up", SIDE_UP, "`argv` (the server's command), `port`, `tcp`, `paper`", "`pid`",
+	{ "try_up", SIDE_UP,
+	  "`argv` (the server's command), `port`, `tcp`, `paper`, `detach` (the --detach command)",
+	  "`pid`",
 	  "try's server side: the user's server started on the device's address and pinned, "
 	  "up once it holds the port",
 	  false },
@@ -447,9 +455,9 @@ static const struct side_op ts_ops[] = {
 	  false },
 	{ "try_on", SIDE_OP, "`kind`, `obj`, `prog` or `argv`", "`progs`, `napi`",
 	  "the phase's offload on the device (none: XDP_PASS only)", false },
-	{ "try_off", SIDE_OP, "`argv` (the --detach command)", "`left`, `detach_ok`",
-	  "the phase's offload off; what an --attach command left is removed", false },
-	{ "try_sockets", SIDE_OP, "", "`added`",
+	{ "try_off", SIDE_OP, "", "`left`, `detach_ok`, `detach_error`",
+	  "the phase's offload off (the --detach command run); what it left is removed", false },
+	{ "try_sockets", SIDE_OP, "`peer_port`", "`added`",
 	  "sk-skb: the server's TCP connections put in the sockmap", false },
 	{ "try_stats", SIDE_OP, "", "`progs`, `busy`, `total`",
 	  "the programs' run time and count, the dut CPU's ticks", false },

@@ -60,6 +60,40 @@ void tm_free(struct tm *m)
 	free(m);
 }
 
+/*
+ * s as one component of a metric id: lower-case letters, digits and '_' (ids are dotted
+ * [a-z0-9_] words, docs/results.schema.json), anything else '_'.
+ */
+static void id_part(const char *s, char *out, size_t len)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < len; i++) {
+		char c = s[i];
+
+		out[i] = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ? c
+			 : c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a')
+						: '_';
+	}
+	out[i] = '\0';
+}
+
+/* Class k's id component; a class whose component another one had first gets its index. */
+static void class_id(const struct workload *w, unsigned int k, char *out, size_t len)
+{
+	char other[WL_CLASS_LEN + 1];
+	unsigned int j;
+
+	id_part(w->cls[k], out, len);
+	for (j = 0; j < k; j++) {
+		id_part(w->cls[j], other, sizeof(other));
+		if (!strcmp(other, out)) {
+			snprintf(out + strlen(out), len - strlen(out), "_%u", k);
+			break;
+		}
+	}
+}
+
 /* s summarised into a new metric (s is sorted by it: pass a copy where order matters). */
 static struct metric *samples_metric(struct result *r, const char *id, const char *label,
 				     const char *unit, enum method meth, struct stats_samples *s,
@@ -124,12 +158,15 @@ static void lat_metrics(struct tm *m, struct result *r, json_t *pen)
 
 	for (k = 0; k < w->ncls; k++) {
 		double p50[2] = { NAN, NAN };
+		char cid[WL_CLASS_LEN + 8];
+
+		class_id(w, k, cid, sizeof(cid));
 
 		for (l = 0; l < m->o->nloads; l++)
 			for (p = 0; p < 2; p++) {
-				struct metric *mt = result_addf(
-					r, "ns", METHOD_LIVE, "try.lat.%s.%s.%u", w->cls[k],
-					ph_key[p], m->o->rate > 0 ? 0 : m->o->loads[l]);
+				struct metric *mt =
+					result_addf(r, "ns", METHOD_LIVE, "try.lat.%s.%s.%u", cid,
+						    ph_key[p], m->o->rate > 0 ? 0 : m->o->loads[l]);
 
 				if (!mt)
 					continue;
@@ -162,7 +199,7 @@ static void lat_metrics(struct tm *m, struct result *r, json_t *pen)
 		/* the slow-path penalty: what the offload adds to the class at the lowest load */
 		if (!isnan(p50[0]) && !isnan(p50[1]) && p50[0] > 0) {
 			struct metric *mt =
-				result_addf(r, "%", METHOD_MODEL, "try.penalty.%s", w->cls[k]);
+				result_addf(r, "%", METHOD_MODEL, "try.penalty.%s", cid);
 
 			metric_label(mt, "median latency of class %s with the offload over without",
 				     w->cls[k]);
@@ -179,17 +216,21 @@ static void verdict(struct tm *m, const struct metric *g, bool genbound, json_t 
 	const char *word;
 	char text[400];
 
+	double least = 1 + TRY_GAIN_MIN / 100.0;
+
 	if (!g || g->unavailable[0] || g->s.n < 2)
 		word = "inconclusive here";
-	else if (g->s.ci_lo > 1.0)
+	else if (g->s.ci_lo > least)
 		word = "pays here"; /* generator-bound: a lower bound of the gain, still a gain */
-	else if (g->s.ci_hi < 1.0 && !genbound)
+	else if (g->s.ci_hi < least && !genbound)
 		word = "does not pay here";
 	else
 		word = "inconclusive here";
-	snprintf(text, sizeof(text), "%s: throughput %.2fx [%.2f, %.2f] with the offload%s", word,
-		 g ? g->s.p50 : NAN, g ? g->s.ci_lo : NAN, g ? g->s.ci_hi : NAN,
-		 genbound ? " (the generator's ceiling bounds it: a lower bound)" : "");
+	snprintf(text, sizeof(text),
+		 "%s: throughput %.2fx [%.2f, %.2f] with the offload (a gain counts above "
+		 "%.2fx)%s",
+		 word, g ? g->s.p50 : NAN, g ? g->s.ci_lo : NAN, g ? g->s.ci_hi : NAN, least,
+		 genbound ? "; the generator's ceiling bounds it: a lower bound" : "");
 	json_object_set_new(v, "word", json_string(word));
 	json_object_set_new(v, "text", json_string(text));
 	if (g && g->s.n) {
@@ -281,7 +322,8 @@ void tm_report(struct tm *m)
 	} else {
 		metric_unavailable(result_add(r, "try.ceiling", "the generator's ceiling", "kreq/s",
 					      METHOD_LIVE),
-				   "TCP: no XDP echo answers a TCP request");
+				   m->o->tcp ? "TCP: no XDP echo answers a TCP request"
+					     : "not measured: the run stopped before");
 	}
 	g = gain_metric(m);
 	for (i = 0; i < m->nprogs; i++) {
@@ -289,8 +331,11 @@ void tm_report(struct tm *m)
 						  (size_t)m->reps);
 
 		if (c) {
-			snprintf(c->id, sizeof(c->id), "try.cost.%s.%s", m->progs[i].hook,
-				 m->progs[i].name);
+			char hook[16], name[20];
+
+			id_part(m->progs[i].hook, hook, sizeof(hook));
+			id_part(m->progs[i].name, name, sizeof(name));
+			snprintf(c->id, sizeof(c->id), "try.cost.%s.%s", hook, name);
 			metric_label(c, "%s on %s, per request sent (run time %.0f ns a run)",
 				     m->progs[i].name, m->progs[i].hook,
 				     tm_median(&m->cost_run[i]));
