@@ -115,7 +115,14 @@ $(FUZZ_BIN): tests/fuzz/fuzz_mcproto.c src/kvcache/mcproto.h
 	@mkdir -p $(@D)
 	$(CLANG) -g -O1 -Wall -Wextra $(WERROR) -Isrc -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o $@ $<
-all: $(FUZZ_BIN)
+# The workload readers of 'offloadlab try': tests/e2e/fuzz_try_wl.sh runs it briefly.
+FUZZ_TRY := $(BUILD)/fuzz/fuzz_try_wl
+$(FUZZ_TRY): tests/fuzz/fuzz_try_wl.c src/try/try_wl.c src/try/try_pcap.c src/try/try_wl.h
+	@mkdir -p $(@D)
+	$(CLANG) -g -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Isrc \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ \
+		$(filter %.c,$^)
+all: $(FUZZ_BIN) $(FUZZ_TRY)
 
 run: deps
 	$(MAKE) all
@@ -169,7 +176,7 @@ INSTALL    ?= install
 # (help2man) and the hand-written sections in man/ (DESCRIPTION, FILES, EXIT STATUS,
 # EXAMPLES, SEE ALSO), so the options listed are always the program's. The installation's
 # paths are written into them: a change of PREFIX remakes them.
-MAN_CMDS   := run compare report kvcache afxdp-kv loadgen advise agent echo jit
+MAN_CMDS   := run compare report kvcache afxdp-kv loadgen advise agent echo jit try
 MAN_PAGES  := $(BUILD)/man/offloadlab.8 $(patsubst %,$(BUILD)/man/offloadlab-%.8,$(MAN_CMDS))
 man_args_echo := echo serve
 man_args_jit := jit dump

@@ -4,7 +4,7 @@
 # of a file under src/ names a folder of its own layer or of a lower one.
 #
 #   5  src/main.c                                  the command table
-#   4  run, agent, report, advise                  the commands
+#   4  run, agent, report, advise, try             the commands
 #   3  exp                                         the experiments, their registry and runner
 #   2  loadgen, kvcache, afxdp_kv, testbed, remote components (remote: the driver's transport)
 #   1  lib, include                                shared code
@@ -23,7 +23,7 @@ ROOT=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 rank() { # folder -> its layer in R, or nothing for a folder the rule does not know (no fork)
 	case $1 in
 	main.c) R=5 ;;
-	run | agent | report | advise) R=4 ;;
+	run | agent | report | advise | try) R=4 ;;
 	exp) R=3 ;;
 	loadgen | kvcache | afxdp_kv | testbed | remote) R=2 ;;
 	lib | include) R=1 ;;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "advise/advise.h"
+#include "try/try.h"
 #include "agent/agent.h"
 #include "exp/echo/echo_exp.h"
 #include "exp/jit/jit_exp.h"
@@ -137,6 +138,8 @@ static const struct cmd cmds[] = {
 	  afxdp_kv_main },
 	{ "advise", "will an offload pay off here? the break-even model, measured inputs",
 	  advise_main },
+	{ "try", "will YOUR offload pay off here? your server and program, measured (needs root)",
+	  try_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
 	{ "compare", "compare two runs metric by metric, with the noise of each", compare_main },
 	{ "agent", "agent --stdio: the server's side of run --remote, driven over ssh",

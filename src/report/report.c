@@ -351,6 +351,54 @@ static const char css[] =
 	".st-inconclusive{color:#975a16}"
 	"table.env td code{font-size:12px;word-break:break-all}nav a{margin-right:12px}";
 
+/* One "label: value" line of the try section, value escaped; nothing when it is missing. */
+static void try_line(FILE *f, const char *label, const char *value)
+{
+	if (!value || !*value)
+		return;
+	fprintf(f, "<li>%s: <code>", label);
+	html_esc(f, value);
+	fprintf(f, "</code></li>\n");
+}
+
+/* offloadlab try's verdict on top: its words, the model's, and what was measured. */
+static void try_summary(FILE *f, json_t *t)
+{
+	json_t *v = json_object_get(t, "verdict"), *w = json_object_get(t, "workload"), *p;
+	const char *word = jstr(v, "word");
+	size_t i;
+
+	fprintf(f, "<section id=\"summary\"><h2>Your offload, here</h2>\n<p class=\"st %s\">",
+		!strcmp(word, "pays here")	     ? "st-reproduced"
+		: !strcmp(word, "does not pay here") ? "st-differs"
+						     : "st-inconclusive");
+	html_esc(f, json_is_string(json_object_get(v, "text")) ? jstr(v, "text")
+							       : "no verdict: the run did not end");
+	fprintf(f, "</p>\n<p>");
+	html_esc(f, jstr(v, "model"));
+	fprintf(f, "</p>\n<ul>\n");
+	try_line(f, "server", jstr(t, "server"));
+	try_line(f, "offload", jstr(t, "offload"));
+	try_line(f, "attach", jstr(t, "attach"));
+	try_line(f, "detach", jstr(t, "detach"));
+	try_line(f, "object", jstr(json_object_get(t, "object"), "file"));
+	try_line(f, "program", jstr(json_object_get(t, "object"), "program"));
+	try_line(f, "workload", jstr(w, "file"));
+	try_line(f, "workload digest", jstr(w, "digest"));
+	json_array_foreach(json_object_get(t, "programs"), i, p)
+	{
+		fprintf(f, "<li>program measured: <code>");
+		html_esc(f, jstr(p, "name"));
+		fprintf(f, "</code> on ");
+		html_esc(f, jstr(p, "hook"));
+		fprintf(f, ", tag <code>");
+		html_esc(f, jstr(p, "tag"));
+		fprintf(f, "</code></li>\n");
+	}
+	fprintf(f, "</ul>\n");
+	fprintf(f, "</section>\n");
+}
+
 /*
  * The HTML report of one run: a single self-contained page (inline CSS and SVG, no scripts,
  * no fetches) with the study's takeaways judged on top, a section per experiment (question,
@@ -390,6 +438,11 @@ static int report_html(json_t *doc, const char *src, FILE *f)
 	}
 	fprintf(f, "<a href=\"#environment\">environment</a></nav>\n");
 
+	if (json_is_object(json_object_get(doc, "try"))) {
+		/* offloadlab try: the user's offload's verdict, not the study's takeaways */
+		try_summary(f, json_object_get(doc, "try"));
+		goto sections;
+	}
 	ntk = takeaways_judge(doc, tk, ARRAY_SIZE(tk));
 	fprintf(f, "<section id=\"summary\"><h2>The study's takeaways, here</h2>"
 		   "<table class=\"tk\"><thead><tr><th>the study says</th><th>here</th><th>why"
@@ -418,11 +471,11 @@ static int report_html(json_t *doc, const char *src, FILE *f)
 		   "&ldquo;differs&rdquo; when it lies outside, &ldquo;inconclusive&rdquo; when "
 		   "it is wider than that band.</p>\n");
 	machine_line(f, json_object_get(doc, "machine"));
+	fprintf(f, "</section>\n");
+sections:
 	if (!can_plot)
 		fprintf(f, "<p class=\"error\">No plots: gnuplot could not be run (install "
 			   "gnuplot-nox, or run scripts/install-deps.sh).</p>\n");
-	fprintf(f, "</section>\n");
-
 	json_array_foreach(json_object_get(doc, "experiments"), i, exp)
 	{
 		experiment_section(f, exp, can_plot, &plots);

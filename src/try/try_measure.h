@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* try's measurement state (try_measure.c) and its report (try_verdict.c); src/try only. */
+#ifndef OLAB_TRY_MEASURE_H
+#define OLAB_TRY_MEASURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/attach.h"
+#include "lib/stats.h"
+#include "try/try_gen.h"
+#include "try/try_int.h"
+
+#define TRY_OUTSTANDING 64 /* UDP requests in flight in the closed-loop runs */
+#define TRY_GENBOUND 1.5   /* within this factor of the ceiling: may be the generator's */
+#define TRY_LOADS_MAX 4
+/*
+ * The least gain the verdict counts, %: interleaved pairs share the machine's drift, yet a
+ * ratio closer to 1 than this is within what two runs of one server differ by on a shared VM,
+ * and no offload is worth a gain that small. "pays" when the gain's CI lies above it, "does
+ * not pay" when below, "inconclusive" when the CI straddles it.
+ */
+#define TRY_GAIN_MIN 5.0
+
+enum tm_phase { PH_WITHOUT, PH_WITH, PH_CEIL };
+
+struct tm_counters {
+	uint64_t ns[TRY_PROGS_MAX], cnt[TRY_PROGS_MAX];
+	uint64_t busy, total, udp_in;
+	bool have_udp;
+};
+
+struct tm {
+	struct exp_ctx *x;
+	struct try_ctx *t;
+	const struct try_opts *o;
+	enum tm_phase phase;
+	int reps;
+	uint64_t dur_ns, lat_ns;
+	uint32_t *pick;
+	struct try_codec all, cls[WL_CLASSES_MAX];
+	struct xdp_pass_link peer;
+	json_t *attach_argv, *detach_argv;
+	char why[900];
+	bool detach_said, preload_said;
+	int left; /* programs a --detach command left */
+	/* per phase (without, with): kreq/s, dut CPU busy %, % of requests the server received */
+	struct stats_samples kps[2], busy[2], seen[2];
+	uint64_t sent[2];
+	struct stats_samples ceil;
+	/* the programs found in the first phase with the offload, and their cost */
+	struct try_prog progs[TRY_PROGS_MAX];
+	int nprogs;
+	struct stats_samples cost[TRY_PROGS_MAX], cost_run[TRY_PROGS_MAX];
+	/* latency per class, phase, load */
+	struct stats_hist lat[WL_CLASSES_MAX][2][TRY_LOADS_MAX];
+};
+
+void tm_init(struct tm *m);
+void tm_free(struct tm *m);
+double tm_median(const struct stats_samples *s);
+/* The metrics, the verdict and results.json's "try" section from what m measured. */
+void tm_report(struct tm *m);
+
+#endif

@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The examples of offloadlab try (examples/*/run.sh), each run briefly: it exits 0 with a
+# verdict, the classes' latencies, the programs it measured and their cost, and leaves
+# nothing behind; the XDP echo answers every request (the server sees none). report and
+# compare take two try runs. Behaviour only: no figure is compared with a threshold of speed.
+. "$(dirname "$0")/lib.sh"
+need_root
+command -v memcached >/dev/null || fail "no memcached (scripts/install-deps.sh installs it)"
+export OLAB_RUN_LOCK="$TMP/run.lock"
+cd "$TOP" || exit 1
+
+ex() { # NAME: examples/NAME/run.sh, its JSON in $TMP/NAME.json
+	OLAB="$OLAB" "examples/$1/run.sh" -q -n 2 --loads 50 --duration 300ms -o "$TMP/out" \
+		--no-report --json "$TMP/$1.json" >"$TMP/$1.table" 2>"$TMP/$1.err" ||
+		{ cat "$TMP/$1.err" >&2; fail "examples/$1 exited $?"; }
+	"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/$1.json" ||
+		fail "examples/$1: the JSON does not validate"
+	assert_clean
+}
+
+# check NAME PYTHON: the assertions (on t, the try section, and m, the metrics by id)
+check() {
+	python3 - "$TMP/$1.json" "$1" <<PY || fail "examples/$1: the results do not hold"
+import json, re, sys
+d = json.load(open(sys.argv[1]))
+def idp(s):  # a label as a metric id's component (src/try/try_verdict.c, id_part)
+    return re.sub(r"[^a-z0-9_]", "_", s.lower())
+t = d["try"]
+e = d["experiments"][0]
+assert e["name"] == "try" and e["status"] == "ok", e.get("error")
+m = {x["id"]: x for x in e["metrics"]}
+def med(i):
+    x = m[i]
+    assert not x.get("unavailable"), (i, x.get("unavailable"))
+    return x["median"]
+v = t["verdict"]
+assert v["word"] in ("pays here", "does not pay here", "inconclusive here"), v
+assert med("try.tput.without") > 0 and med("try.tput.with") > 0
+assert med("try.gain") > 0
+assert t["programs"], "no program measured"
+for p in t["programs"]:
+    assert len(p["tag"]) == 16, p
+    assert med("try.cost.%s.%s" % (idp(p["hook"]), idp(p["name"]))) > 0, p
+for c in t["workload"]["classes"]:
+    for ph in ("with", "without"):
+        assert med("try.lat.%s.%s.50" % (idp(c), ph)) > 0, (c, ph)
+$2
+print("examples/%s: %s" % (sys.argv[2], v["text"]), file=sys.stderr)
+PY
+}
+
+ex echo
+check echo '
+assert med("try.kernel_share") > 99, med("try.kernel_share")
+assert t["programs"][0]["name"] == "olab_echo_xdp"
+assert v["word"] == "pays here" or v["genbound"], v'
+ex empty-xdp
+check empty-xdp '
+assert v["word"] != "pays here", v
+assert t["programs"][0]["name"] == "olab_xdp_pass"
+assert med("try.kernel_share") < 1, med("try.kernel_share")'
+ex kvcache
+check kvcache '
+hooks = sorted(p["hook"] for p in t["programs"])
+assert "xdp" in hooks, hooks
+assert med("try.kernel_share") > 0, med("try.kernel_share")
+assert t["attach"].endswith("kvcache attach --dev " + t["attach"].split()[-1])'
+ex tcp-skskb
+check tcp-skskb '
+assert t["programs"][0]["hook"] == "sk-skb" and t["programs"][0]["name"] == "olab_bw_skskb"'
+
+# report and compare take try runs like any run
+"$OLAB" report "$TMP/echo.json" -o "$TMP/r.html" 2>"$TMP/err" || { cat "$TMP/err"; fail "report"; }
+grep -q "Your offload, here" "$TMP/r.html" || fail "no verdict on top of the report"
+grep -qE "pays here|inconclusive here" "$TMP/r.html" || fail "no verdict's words in the report"
+"$OLAB" compare "$TMP/echo.json" "$TMP/empty-xdp.json" >"$TMP/cmp" 2>"$TMP/err" ||
+	{ cat "$TMP/err"; fail "compare exited $?"; }
+grep -q "try.gain\|throughput with the offload over without" "$TMP/cmp" || fail "compare shows no gain"
+exit 0
