@@ -18,6 +18,7 @@
 #include "exp/exp.h"
 #include "lib/atomicfile.h"
 #include "lib/bpfutil.h"
+#include "lib/busy.h"
 #include "lib/cli.h"
 #include "lib/env.h"
 #include "lib/log.h"
@@ -189,6 +190,9 @@ static int measure(struct try_opts *o, struct try_ctx *t)
 {
 	time_t now = time(NULL);
 	uint64_t t0 = bpfu_now_ns();
+	struct busy_snap *snap[2];
+	struct busy_report br;
+	bool have_br = false;
 	struct result r;
 	char stamp[32];
 	json_t *doc, *exps, *ej;
@@ -209,15 +213,38 @@ static int measure(struct try_opts *o, struct try_ctx *t)
 				    json_pack("{s:s, s:s}", "file", o->obj, "program", o->prog));
 	json_object_set_new(t->section, "workload", workload_json(o, t));
 	result_init(&r, "try");
+	snap[0] = malloc(sizeof(*snap[0]));
+	snap[1] = malloc(sizeof(*snap[1]));
+	if (snap[0])
+		busy_snap(snap[0]);
 	try_current = t;
 	err = exp_run(&try_exp, &o->ro, &r);
 	try_current = NULL;
+	if (snap[0] && snap[1]) {
+		busy_snap(snap[1]);
+		busy_between(snap[0], snap[1], &br);
+		have_br = true;
+		if (br.busy) {
+			result_note(&r,
+				    "the machine was busy while this ran (%s): its figures may be "
+				    "spoiled",
+				    br.why);
+			fprintf(stderr, "offloadlab try: warning: the machine was busy: %s\n",
+				br.why);
+		}
+	}
+	free(snap[0]);
+	free(snap[1]);
 	r.duration_s = (double)(bpfu_now_ns() - t0) / 1e9;
 	table_print(stdout, &r, try_exp.question, try_exp.paper);
 	fflush(stdout);
 	doc = json_object();
 	exps = json_array();
 	ej = result_to_json(&r, try_exp.question, try_exp.paper);
+	if (have_br) {
+		json_object_set_new(ej, "machine", busy_json(&br));
+		json_object_set_new(doc, "machine", busy_json(&br));
+	}
 	json_array_append_new(exps, ej);
 	json_object_set_new(doc, "schema", json_string("offloadlab-results"));
 	json_object_set_new(doc, "schema_version", json_integer(RESULTS_SCHEMA_VERSION));

@@ -70,6 +70,17 @@ ex tcp-skskb
 check tcp-skskb '
 assert t["programs"][0]["hook"] == "sk-skb" and t["programs"][0]["name"] == "olab_bw_skskb"'
 
+# a pcap's payloads as the workload, classed by --class-by, the server awaited with --ready
+"$OLAB" try -q -n 2 --loads 50 --duration 300ms -o "$TMP/out" --no-report --json "$TMP/pcap.json" \
+	--server "$OLAB echo serve --hook socket --port {port}" --port 11211 --ready \
+	--pcap "$TOP/tests/fuzz/corpus_try/udp.pcap" --class-by 'get =get' --class-by 'set =set' \
+	--xdp "$TOP/build/bpf/lib/xdp_pass.bpf.o:olab_xdp_pass" >"$TMP/pcap.table" 2>"$TMP/pcap.err" ||
+	{ cat "$TMP/pcap.err" >&2; fail "the pcap run exited $?"; }
+assert_clean
+check pcap '
+assert t["workload"]["source"] == "pcap" and t["workload"]["requests"] == 2, t["workload"]
+assert sorted(t["workload"]["classes"]) == ["get", "set"], t["workload"]'
+
 # report and compare take try runs like any run
 "$OLAB" report "$TMP/echo.json" -o "$TMP/r.html" 2>"$TMP/err" || { cat "$TMP/err"; fail "report"; }
 grep -q "Your offload, here" "$TMP/r.html" || fail "no verdict on top of the report"
