@@ -509,10 +509,14 @@ static json_t *kv_op(const struct side_env *env, void *state, const char *op, js
 		cpu_ticks(env->tb->dut_cpu, &b, &t);
 		return json_pack("{s:I, s:I}", "busy", (json_int_t)b, "total", (json_int_t)t);
 	}
-	if (!strcmp(op, "kv_where"))
-		return json_pack("{s:i, s:i}", "napi_cpu",
-				 c->dut_napi > 0 ? cpu_of_task(c->dut_napi) : -1, "worker_cpu",
-				 cpu_of_task(c->mc_worker));
+	if (!strcmp(op, "kv_where")) {
+		/* a task not found (gone, or not known yet) is a CPU not known: -1, never -errno */
+		int napi = c->dut_napi > 0 ? cpu_of_task(c->dut_napi) : -1;
+		int worker = c->mc_worker > 0 ? cpu_of_task(c->mc_worker) : -1;
+
+		return json_pack("{s:i, s:i}", "napi_cpu", napi < 0 ? -1 : napi, "worker_cpu",
+				 worker < 0 ? -1 : worker);
+	}
 	if (!strcmp(op, "kv_obs_end")) {
 		struct kv_obs o;
 		json_t *a;
