@@ -66,8 +66,7 @@ int napi_set_threaded(const char *ifname, char v)
 	return st < 0 ? st : st ? -EOPNOTSUPP : 0;
 }
 
-/* pids of kernel threads whose name starts with prefix, into out (at most max) */
-static int threads_named(const char *prefix, int *out, int max)
+int napi_threads_named(const char *prefix, int *out, int max)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
@@ -100,11 +99,11 @@ int napi_thread_pin(const char *ifname, int cpu, bool rt, int *tids, int max)
 	/* the kthread is named napi/<dev>-<id>; comm holds 15 characters */
 	snprintf(prefix, sizeof(prefix), "napi/%s-", ifname);
 	prefix[15] = '\0';
-	nb = threads_named(prefix, before, 64);
+	nb = napi_threads_named(prefix, before, 64);
 	err = napi_set_threaded(ifname, '1');
 	if (err)
 		return err;
-	na = threads_named(prefix, after, 64);
+	na = napi_threads_named(prefix, after, 64);
 	for (i = 0; i < na && n < max; i++) {
 		struct sched_param sp = { .sched_priority = 10 };
 

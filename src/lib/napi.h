@@ -14,6 +14,9 @@
 char napi_threaded(const char *ifname);
 /* Set it ('0' or '1'); 0 or -errno. A veth takes it only while it has NAPI (XDP attached). */
 int napi_set_threaded(const char *ifname, char v);
+/* pids of kernel threads whose name starts with prefix, into out (at most max): how many */
+int napi_threads_named(const char *prefix, int *out, int max);
+
 /*
  * Switch the device's NAPI (threaded off now) to kernel threads and pin the threads this
  * creates to cpu, at a real-time priority when rt (so that, like softirq, they preempt a busy

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Processes in the testbed: servers spawned in a namespace, the idle spinner, NAPI threads. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -19,6 +18,7 @@
 #include "lib/env.h"
 #include "lib/fdwait.h"
 #include "lib/log.h"
+#include "lib/napi.h"
 #include "testbed/testbed.h"
 
 int tb_spawn(struct tb *tb, enum tb_side side, int cpu, char *const argv[])
@@ -151,32 +151,6 @@ int tb_stop(struct tb *tb, int pid, int timeout_ms)
 	return 0;
 }
 
-/* pids of kernel threads whose name starts with prefix, into out (at most max) */
-static int napi_threads(const char *prefix, int *out, int max)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *de;
-	char path[64], comm[32];
-	int n = 0;
-
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < max) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-
-		if (*end || pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-		if (env_read_line(path, comm, sizeof(comm)))
-			continue;
-		if (!strncmp(comm, prefix, strlen(prefix)))
-			out[n++] = (int)pid;
-	}
-	closedir(d);
-	return n;
-}
-
 int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu, bool rt)
 {
 	const struct tb_end *e = side == TB_GEN ? &tb->gen : &tb->dut;
@@ -187,7 +161,7 @@ int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu, bool rt)
 	/* the kthread is named napi/<dev>-<id>; comm holds 15 characters */
 	snprintf(prefix, sizeof(prefix), "napi/%s-", e->ifname);
 	prefix[15] = '\0';
-	nb = napi_threads(prefix, before, 64);
+	nb = napi_threads_named(prefix, before, 64);
 	pid = fork();
 	if (pid < 0)
 		return -errno;
@@ -217,7 +191,7 @@ int tb_napi_pin(const struct tb *tb, enum tb_side side, int cpu, bool rt)
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		return -EOPNOTSUPP;
-	na = napi_threads(prefix, after, 64);
+	na = napi_threads_named(prefix, after, 64);
 	for (i = 0; i < na; i++) {
 		for (j = 0; j < nb && before[j] != after[i]; j++)
 			;
