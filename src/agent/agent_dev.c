@@ -60,24 +60,7 @@ static void remove_filters(int ifindex, const char *dev)
 
 	for (i = 0; (s = agent_side(i)); i++)
 		for (l = s->leaves; l && l->what; l++)
-			if (!l->every_if)
-				leave_remove(l, ifindex, dev);
-}
-
-/* Side s's filters on every interface of the host (all sides' when s is NULL). */
-static void remove_every_if(const struct exp_side *only)
-{
-	struct if_nameindex *ifs = if_nameindex(), *i;
-	const struct exp_side *s;
-	const struct side_leave *l;
-	size_t k;
-
-	for (k = 0; (s = agent_side(k)); k++)
-		for (l = s->leaves; l && l->what && (!only || s == only); l++)
-			for (i = ifs; l->every_if && i && i->if_index; i++)
-				leave_remove(l, (int)i->if_index, i->if_name);
-	if (ifs)
-		if_freenameindex(ifs);
+			leave_remove(l, ifindex, dev);
 }
 
 /* The lock and the state file go, in that order of safety: the state first, the lock last. */
@@ -172,7 +155,6 @@ static void agent_stale(struct agent *a)
 	json_t *st = json_load_file(a->state, 0, NULL);
 	json_int_t pid = json_integer_value(json_object_get(st, "pid"));
 	const char *thr = json_string_value(json_object_get(st, "threaded_before"));
-	const char *side = json_string_value(json_object_get(st, "every_if"));
 
 	if (!st)
 		return;
@@ -180,15 +162,6 @@ static void agent_stale(struct agent *a)
 		       "%s",
 		       (long long)pid, a->dev);
 	remove_filters(a->ifindex, a->dev);
-	/*
-	 * only where that agent's side had put its filters on every interface: a kvcache
-	 * attached by hand (kvcache attach) stays; a state file of an agent before issue 25
-	 * says "kv": true
-	 */
-	if (side && *side)
-		remove_every_if(agent_side_find(side));
-	else if (json_is_true(json_object_get(st, "kv")))
-		remove_every_if(NULL);
 	if (thr && (*thr == '0' || *thr == '1') && dev_threaded_get(a->dev) != *thr &&
 	    !dev_threaded_set(a->dev, *thr))
 		log_info("agent: could not set %s's threaded NAPI back to %c", a->dev, *thr);
@@ -233,14 +206,13 @@ static int dump_state(FILE *f, void *arg)
 	return json_dumpf(arg, f, 0) ? -EIO : 0;
 }
 
-int agent_state_write(const struct agent *a, const struct exp_side *every_if)
+int agent_state_write(const struct agent *a)
 {
-	json_t *st = json_pack("{s:i, s:s, s:i, s:s, s:s}", "pid", (int)getpid(), "dev", a->dev,
+	json_t *st = json_pack("{s:i, s:s, s:i, s:s}", "pid", (int)getpid(), "dev", a->dev,
 			       "ifindex", a->ifindex, "threaded_before",
 			       a->threaded_before == '1'   ? "1"
 			       : a->threaded_before == '0' ? "0"
-							   : "",
-			       "every_if", every_if ? every_if->prefix : "");
+							   : "");
 	int err = st ? atomic_write(a->state, dump_state, st) : -ENOMEM;
 
 	json_decref(st);
@@ -327,7 +299,7 @@ void agent_op_device(struct agent *a, json_t *req)
 	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/%s-%d.json", key, ifindex);
 	agent_stale(a);
 	a->threaded_before = dev_threaded_get(dev);
-	err = agent_state_write(a, NULL);
+	err = agent_state_write(a);
 	if (err) {
 		agent_fail("cannot write %s: %s", a->state, strerror(-err));
 		a->ifindex = 0;

@@ -32,7 +32,6 @@ struct agent {
 	const struct exp_side *side;
 	void *side_state;
 	struct tb tb;
-	bool every_if; /* the state file says the side's every-interface filters may be out */
 };
 
 /* An op of a server side: up (one at a time on the device), its ops, down. */
@@ -51,11 +50,8 @@ void agent_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void agent_op_device(struct agent *a, json_t *req);
 /* The device's threaded-NAPI setting back as this agent found it. */
 void agent_threaded_restore(struct agent *a);
-/*
- * What this agent changed, for the next one should this one be killed: its device's setting,
- * and the side (every_if; NULL: none) that may have put filters on every interface.
- */
-int agent_state_write(const struct agent *a, const struct exp_side *every_if);
+/* What this agent changed, for the next one should this one be killed: its device's setting. */
+int agent_state_write(const struct agent *a);
 /* The device's TC filters removed, its setting back, its state file and lock gone. */
 void agent_dev_release(struct agent *a);
 

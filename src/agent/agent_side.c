@@ -74,16 +74,6 @@ void agent_op_side(struct agent *a, const struct exp_side *s, json_t *req)
 	} else if (a->side != s) {
 		state = &none; /* not this side's: refused as a side that is down */
 	}
-	/* named in the state file before they go on every interface: the next agent's to undo */
-	if (op && op->every_if && state != &none) {
-		if (agent_state_write(a, s)) {
-			agent_fail("cannot write %s", a->state);
-			if (op->kind == SIDE_UP)
-				tb_destroy(&a->tb);
-			return;
-		}
-		a->every_if = true;
-	}
 	ans = side_serve(s, &env, state, req, why, sizeof(why));
 	if (op && op->kind == SIDE_UP)
 		a->side = ans ? s : NULL;
@@ -93,10 +83,6 @@ void agent_op_side(struct agent *a, const struct exp_side *s, json_t *req)
 		a->side = NULL;
 		tb_destroy(&a->tb);
 		agent_threaded_restore(a); /* the next experiment finds the device as it was */
-		if (a->every_if) {
-			a->every_if = false;
-			agent_state_write(a, NULL);
-		}
 	}
 	if (ans)
 		agent_say(ans);

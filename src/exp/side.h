@@ -47,8 +47,6 @@ struct side_op {
 	const char *req; /* its request fields, as the document's table shows them */
 	const char *ans; /* its answer fields */
 	const char *doc; /* what it does */
-	/* it puts the side's every-interface filters (side_leave.every_if) in place */
-	bool every_if;
 };
 
 /*
@@ -60,12 +58,6 @@ struct side_leave {
 	const char *what; /* "the bandwidth TC filter", for the agent's log */
 	bool egress;
 	uint32_t handle, priority;
-	/*
-	 * On every interface of the host, not only the device (the kvcache watches every write):
-	 * removed only where the killed agent's state file says it had put them, so that one
-	 * attached by hand stays.
-	 */
-	bool every_if;
 };
 
 struct exp_side {

@@ -194,10 +194,6 @@ struct kvc_attach_info {
 	__u32 extra_ifindex[15];
 };
 
-/* Filters of earlier versions (TC clsact, before tcx links): found and removed by these. */
-#define KVC_TC_HANDLE 0x6b76 /* "kv" */
-#define KVC_TC_PRIORITY 0xc1
-
 enum kvc_counter {
 	KVC_HIT,
 	KVC_MISS,

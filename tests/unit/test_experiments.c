@@ -178,17 +178,6 @@ static void test_sides_well_formed(void **state)
 		if (up != 1 || down != 1)
 			fail_msg("side %s: %d up ops and %d down ops (one each)", s->prefix, up,
 				 down);
-		for (o = s->ops; o->name; o++)
-			if (o->every_if) {
-				const struct side_leave *l;
-
-				for (l = s->leaves; l && l->what && !l->every_if; l++)
-					;
-				if (!l || !l->what)
-					fail_msg("%s puts filters on every interface, but side %s "
-						 "declares none to remove after a SIGKILL",
-						 o->name, s->prefix);
-			}
 		for (j = 0; j < i; j++) {
 			t = agent_side(j);
 			if (!strncmp(t->prefix, s->prefix, strlen(t->prefix)) ||

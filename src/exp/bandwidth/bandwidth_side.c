@@ -234,22 +234,19 @@ static json_t *bw_op(const struct side_env *env, void *state, const char *op, js
 static const struct side_op bw_ops[] = {
 	{ "bw_up", SIDE_UP, "`cond` (none, xdp, tc, skskb)", "",
 	  "bandwidth's server side: the condition's empty program on the device (XDP_PASS, a TC "
-	  "ingress filter, an sk_skb verdict) and a TCP listener on port 5201",
-	  false },
+	  "ingress filter, an sk_skb verdict) and a TCP listener on port 5201" },
 	{ "bw_accept", SIDE_OP, "", "",
 	  "takes the generator's stream (into the sockmap first for skskb) and starts the sink; "
-	  "waits for it at most 10 s",
-	  false },
+	  "waits for it at most 10 s" },
 	{ "bw_bytes", SIDE_OP, "", "`bytes`, `ns`",
 	  "what the sink received so far, and the time on this host's clock (rates use the "
-	  "agent's clock only)",
-	  false },
-	{ "bw_down", SIDE_DOWN, "", "", "removes the condition and the sink", false },
+	  "agent's clock only)" },
+	{ "bw_down", SIDE_DOWN, "", "", "removes the condition and the sink" },
 	{ 0 },
 };
 
 static const struct side_leave bw_leaves[] = {
-	{ "the bandwidth TC filter", false, BW_TC_HANDLE, BW_TC_PRIORITY, false },
+	{ "the bandwidth TC filter", false, BW_TC_HANDLE, BW_TC_PRIORITY },
 	{ 0 },
 };
 

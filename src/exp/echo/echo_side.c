@@ -293,19 +293,17 @@ static const struct side_op echo_ops[] = {
 	  "`napi`",
 	  "the echo experiment's server side for one variant on the device: the echo or XDP_PASS "
 	  "program, the TC filter, the sk_skb verdict and its sockets, or the socket server; with "
-	  "`split` the device's NAPI as a thread pinned to one CPU",
-	  false },
+	  "`split` the device's NAPI as a thread pinned to one CPU" },
 	{ "echo_accept", SIDE_OP, "", "",
 	  "TCP SK_SKB: takes the generator's new connection into the sockmap (the last one leaves "
-	  "it); waits for it at most 10 s",
-	  false },
+	  "it); waits for it at most 10 s" },
 	{ "echo_down", SIDE_DOWN, "", "`replied`",
-	  "removes the variant; the replies its BPF programs sent", false },
+	  "removes the variant; the replies its BPF programs sent" },
 	{ 0 },
 };
 
 static const struct side_leave echo_leaves[] = {
-	{ "the echo TC filter", false, ECHO_TC_HANDLE, ECHO_TC_PRIORITY, false },
+	{ "the echo TC filter", false, ECHO_TC_HANDLE, ECHO_TC_PRIORITY },
 	{ 0 },
 };
 

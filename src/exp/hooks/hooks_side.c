@@ -323,33 +323,29 @@ static const struct side_op hk_ops[] = {
 	{ "hk_up", SIDE_UP, "`part` (stats, reach)", "`caps` (`nrs`, `sdr` and why not)",
 	  "hooks' server side: the empty XDP and TC programs with BPF run-time statistics on "
 	  "(stats), or the stamping ones and the netif_receive_skb / sk_data_ready tracepoint "
-	  "programs (reach)",
-	  false },
+	  "programs (reach)" },
 	{ "hk_open", SIDE_OP, "`tcp`, `busy`, `skskb`, `n`", "",
 	  "a socket on port 40001 (UDP bound, TCP listening), the verdict program in its sockmap "
 	  "(UDP; stats: always the empty one), a reader thread on one CPU (UDP); clears n stamp "
-	  "slots",
-	  false },
+	  "slots" },
 	{ "hk_accept", SIDE_OP, "`skskb`", "",
 	  "TCP: takes the generator's connection (into the sockmap with `skskb`) and starts the "
-	  "reader; waits for it at most 10 s",
-	  false },
+	  "reader; waits for it at most 10 s" },
 	{ "hk_close", SIDE_OP, "", "`got`",
-	  "stops the reader, closes the sockets; the probes it read", false },
+	  "stops the reader, closes the sockets; the probes it read" },
 	{ "hk_rows", SIDE_OP, "`from`, `count` (1..500)", "`rows`",
 	  "per probe: `[nrs, tc, sdr, skskb, reader]` in ns after its XDP stamp (-1: not stamped), "
-	  "or null when XDP did not stamp it; all on this host's clock",
-	  false },
+	  "or null when XDP did not stamp it; all on this host's clock" },
 	{ "hk_stats", SIDE_OP, "", "`stats`",
-	  "`[run_time_ns, run_cnt]` of the empty XDP, TC and sk_skb programs", false },
+	  "`[run_time_ns, run_cnt]` of the empty XDP, TC and sk_skb programs" },
 	{ "hk_testrun", SIDE_OP, "`quick`, `samples`", "`result`",
-	  "the empty programs' cost by test-run on this host", false },
-	{ "hk_down", SIDE_DOWN, "", "", "removes the programs, the sockets and the reader", false },
+	  "the empty programs' cost by test-run on this host" },
+	{ "hk_down", SIDE_DOWN, "", "", "removes the programs, the sockets and the reader" },
 	{ 0 },
 };
 
 static const struct side_leave hk_leaves[] = {
-	{ "the hooks' TC filter", false, HOOKS_TC_HANDLE, HOOKS_TC_PRIORITY, false },
+	{ "the hooks' TC filter", false, HOOKS_TC_HANDLE, HOOKS_TC_PRIORITY },
 	{ 0 },
 };
 

@@ -223,33 +223,22 @@ static json_t *iso_op(const struct side_env *env, void *state, const char *op, j
 static const struct side_op iso_ops[] = {
 	{ "iso_up", SIDE_UP, "", "`napi`",
 	  "isolation's server side: a sleeping UDP echo server on port 7100 and the neighbour's "
-	  "XDP program (port 9100) on the device, its NAPI as a thread on one CPU",
-	  false },
-	{ "iso_iters", SIDE_OP, "`iters` (0..100000)", "", "the neighbour's work per datagram",
-	  false },
-	{ "iso_pkts", SIDE_OP, "", "`pkts`", "the datagrams the neighbour's program has seen",
-	  false },
+	  "XDP program (port 9100) on the device, its NAPI as a thread on one CPU" },
+	{ "iso_iters", SIDE_OP, "`iters` (0..100000)", "", "the neighbour's work per datagram" },
+	{ "iso_pkts", SIDE_OP, "", "`pkts`", "the datagrams the neighbour's program has seen" },
 	{ "iso_kvc_up", SIDE_OP, "", "",
 	  "the paper's neighbour in place of the XDP one: memcached (one worker, port 11211 on the "
 	  "device's address; refused where the port is taken) with the kvcache (on every interface "
-	  "of the host, named in the announcement)",
-	  true },
-	{ "iso_kvc_hits", SIDE_OP, "", "`hits`", "the GETs the kvcache neighbour answered", false },
+	  "of the host, named in the announcement)" },
+	{ "iso_kvc_hits", SIDE_OP, "", "`hits`", "the GETs the kvcache neighbour answered" },
 	{ "iso_down", SIDE_DOWN, "", "",
-	  "removes the program (or memcached and the cache) and the server", false },
-	{ 0 },
-};
-
-/* the kvcache neighbour's TC egress filters, on every interface (iso_kvc_up) */
-static const struct side_leave iso_leaves[] = {
-	{ "the kvcache's TC egress filter", true, KVC_TC_HANDLE, KVC_TC_PRIORITY, true },
+	  "removes the program (or memcached and the cache) and the server" },
 	{ 0 },
 };
 
 const struct exp_side isolation_side = {
 	.prefix = "iso_",
 	.ops = iso_ops,
-	.leaves = iso_leaves,
 	.up = iso_up,
 	.op = iso_op,
 	.down = iso_down,

@@ -549,59 +549,45 @@ static const struct side_op kv_ops[] = {
 	{ "kv_up", SIDE_UP, "", "`mc_pid`, `mc_worker`, `dut_cpu`, `traced`, `stats`",
 	  "kv's server side: memcached (one worker thread, pinned to one CPU) on the device's "
 	  "address, port 11211 (refused if something holds that port already: it would take our "
-	  "keys), BPF run-time statistics and the sched wake-up tracer",
-	  true },
+	  "keys), BPF run-time statistics and the sched wake-up tracer" },
 	{ "kv_sv_up", SIDE_OP, "`sv` (0 XDP_PASS, 1 kvcache, 2 XDP_TX responder), `pin`", "`napi`",
 	  "one server on the device; the kvcache also goes on every other interface of the host "
 	  "(XDP and TC egress), so that no write to memcached passes it by, and the announcement "
-	  "names them; with `pin`, the device's NAPI as a real-time thread on memcached's CPU",
-	  false },
-	{ "kv_sv_down", SIDE_OP, "", "", "removes the server", false },
-	{ "kv_counters", SIDE_OP, "", "`counters`", "the kvcache's counters (hit, miss, fill, ...)",
-	  false },
+	  "names them; with `pin`, the device's NAPI as a real-time thread on memcached's CPU" },
+	{ "kv_sv_down", SIDE_OP, "", "", "removes the server" },
+	{ "kv_counters", SIDE_OP, "", "`counters`",
+	  "the kvcache's counters (hit, miss, fill, ...)" },
 	{ "kv_progstat", SIDE_OP, "", "`xt`, `xc`, `tt`, `tc`",
 	  "run time and count of the kvcache's XDP and TC programs, or the responder's (`xt`, "
-	  "`xc`)",
-	  false },
+	  "`xc`)" },
 	{ "kv_busy", SIDE_OP, "", "`busy`, `total`",
-	  "memcached's CPU's busy and total ticks (/proc/stat)", false },
+	  "memcached's CPU's busy and total ticks (/proc/stat)" },
 	{ "kv_where", SIDE_OP, "", "`napi_cpu`, `worker_cpu`",
-	  "where the NAPI thread and memcached's worker run now", false },
+	  "where the NAPI thread and memcached's worker run now" },
 	{ "kv_obs_begin", SIDE_OP, "`spin`, `max_ns`", "",
 	  "the slow path's observation: memcached's context switches, the wake-up tracer on its "
 	  "worker and the NAPI thread; with `spin` an idle-class spinner on its CPU (at most "
-	  "`max_ns`)",
-	  false },
+	  "`max_ns`)" },
 	{ "kv_obs_end", SIDE_OP, "", "`vol`, `spin_ns`, `slots`",
 	  "the observation: voluntary switches, the spinner's CPU time, per traced thread the "
-	  "wake-ups (`n`, `idle`) and up to 8000 of their latencies (`lat`, evenly strided)",
-	  false },
+	  "wake-ups (`n`, `idle`) and up to 8000 of their latencies (`lat`, evenly strided)" },
 	{ "kv_ax_up", SIDE_OP, "`cache`", "`napi`",
 	  "kv-afxdp: the AF_XDP key-value server (one worker, UDP port 11212, copy mode) on the "
 	  "device, its large values stored, with `cache` the kvcache in front (its misses handed "
 	  "to the server's socket; it also goes on every other interface, named in the "
-	  "announcement); the device's NAPI as a real-time thread on the server's CPU",
-	  false },
+	  "announcement); the device's NAPI as a real-time thread on the server's CPU" },
 	{ "kv_ax_stop", SIDE_OP, "", "",
 	  "stops the AF_XDP server (`kv_sv_down` then removes the cache, after its counters are "
-	  "read)",
-	  false },
+	  "read)" },
 	{ "kv_testrun", SIDE_OP, "`quick`", "`result`",
-	  "the kvcache's and the responder's cost per packet by test-run on this host", false },
-	{ "kv_down", SIDE_DOWN, "", "", "stops memcached and removes everything kv set up", false },
-	{ 0 },
-};
-
-/* the kvcache's TC egress filters, on every interface (kv_sv_up, kv_ax_up) */
-static const struct side_leave kv_leaves[] = {
-	{ "the kvcache's TC egress filter", true, KVC_TC_HANDLE, KVC_TC_PRIORITY, true },
+	  "the kvcache's and the responder's cost per packet by test-run on this host" },
+	{ "kv_down", SIDE_DOWN, "", "", "stops memcached and removes everything kv set up" },
 	{ 0 },
 };
 
 const struct exp_side kv_side = {
 	.prefix = "kv_",
 	.ops = kv_ops,
-	.leaves = kv_leaves,
 	.up = kv_up,
 	.op = kv_op,
 	.down = kv_down,

@@ -183,13 +183,11 @@ static json_t *pp_op(const struct side_env *env, void *state, const char *op, js
 static const struct side_op pp_ops[] = {
 	{ "pp_up", SIDE_UP, "", "`napi`",
 	  "preproc's server side: the truncating XDP program on the device, its NAPI as a thread "
-	  "on one CPU, a UDP sink on port 9009",
-	  false },
-	{ "pp_cut", SIDE_OP, "`pct` (0..100)", "", "the share of each payload the program cuts",
-	  false },
+	  "on one CPU, a UDP sink on port 9009" },
+	{ "pp_cut", SIDE_OP, "`pct` (0..100)", "", "the share of each payload the program cuts" },
 	{ "pp_pkts", SIDE_OP, "", "`pkts`, `ns`",
-	  "the datagrams the sink received so far, and the time on this host's clock", false },
-	{ "pp_down", SIDE_DOWN, "", "", "removes the program and the sink", false },
+	  "the datagrams the sink received so far, and the time on this host's clock" },
+	{ "pp_down", SIDE_DOWN, "", "", "removes the program and the sink" },
 	{ 0 },
 };
 
