@@ -40,6 +40,9 @@ assert cap > 0
 paced = ok("isolation.capacity.1000.paced")["median"]
 assert paced <= cap * 1.0001 and m["isolation.capacity.1000.paced"]["engine"] == "socket"
 assert "the XDP load generator" in m["isolation.capacity.1000"]["note"]
+# here (one host, veth) the XDP load generator always runs: the capacity's flood offered frames
+xoff = float(re.search(r"XDP load generator \((\d+) kpps offered", m["isolation.capacity.1000"]["note"]).group(1))
+assert xoff > 0, m["isolation.capacity.1000"]["note"]
 assert ok("preproc.offered")["engine"] == "xdp"
 ok("isolation.lat.alone")
 pts = [k for k in m if k.startswith("isolation.lat.") and "pct." in k]
@@ -56,6 +59,8 @@ for k in pts:
 h = m["isolation.lat.heaviest"]
 assert h["unavailable"] is None or "no neighbour load" in h["unavailable"], h
 kv = m["isolation.lat.kvcache"]
+# a latency with no sample says why (the kvcache could not run, or the echo server answered none)
+assert kv["unavailable"] is None or "no samples were collected" not in kv["unavailable"], kv
 if kv["unavailable"] is None:
     hits = int(re.search(r"the kvcache answered (\d+) of", kv["note"]).group(1))
     assert hits > 0, kv["note"]  # the cache really served the neighbour's GETs

@@ -198,14 +198,23 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 			       : 0;
 		json_decref(a);
 	}
-	if (!err) {
+	if (!err && !lr.received) {
+		metric_unavailable(
+			m,
+			"the echo server answered none of %llu requests while the kvcache "
+			"answered %llu of %llu GETs sent at %u kpps (its CPU saturated?)",
+			(unsigned long long)lr.sent, (unsigned long long)hits,
+			(unsigned long long)atomic_load(&b->sent), kpps);
+		metric_unavailable(c, "no echo latency beside the kvcache neighbour");
+	} else if (!err) {
 		metric_set_hist(m, lr.lat, 0);
 		metric_set_paper(m, ISOLATION_PAPER_NEIGH_NS, "Fig. 16");
-		metric_note(
-			m,
-			"Poisson 2000 req/s to the echo server; the kvcache answered %llu of %llu "
-			"GETs sent at %u kpps",
-			(unsigned long long)hits, (unsigned long long)atomic_load(&b->sent), kpps);
+		metric_note(m,
+			    "Poisson 2000 req/s to the echo server, %llu lost; the kvcache "
+			    "answered %llu "
+			    "of %llu GETs sent at %u kpps",
+			    (unsigned long long)lr.lost, (unsigned long long)hits,
+			    (unsigned long long)atomic_load(&b->sent), kpps);
 		if (alone > 0) {
 			struct stats_samples d;
 
@@ -299,12 +308,19 @@ static int sweep_points(struct neigh *nb, struct blaster *b, const struct tb *tb
 		if ((x && xkpps > kpps ? xkpps : kpps) * 1.5 >=
 		    (x && xkpps > kpps ? xoffered : offered))
 			m->flags |= METRIC_GENBOUND;
-		metric_note(
-			m,
-			"the more of two senders flat out: the XDP load generator (%.0f kpps "
-			"offered, %.0f reached the neighbour's XDP program) and the paced clients "
-			"(%.0f offered, %.0f reached)",
-			xoffered, xkpps, offered, kpps);
+		if (x)
+			metric_note(
+				m,
+				"the more of two senders flat out: the XDP load generator (%.0f "
+				"kpps offered, %.0f reached the neighbour's XDP program) and the "
+				"paced clients (%.0f offered, %.0f reached)",
+				xoffered, xkpps, offered, kpps);
+		else
+			metric_note(
+				m,
+				"the paced clients flat out (%.0f kpps offered, %.0f reached): "
+				"the XDP load generator could not run (the run's notes say why)",
+				offered, kpps);
 		for (i = 0; i < np; i++)
 			pts[k++] = (struct point){ .pct = pcts[i],
 						   .kpps = (uint32_t)(kpps * pcts[i] / 100 + 0.5),
@@ -385,7 +401,7 @@ static int iso_up(struct iso *s)
 	if (b.err)
 		return log_errno(-EPROTO, "%s: %s", side_host(s->nb.x), b.why);
 	/* a real device on the generator's end (two hosts) needs no help to get replies */
-	if (!dev_is_veth(tb->gen.ifname))
+	if (tb->two_hosts && !dev_is_veth(tb->gen.ifname))
 		return 0;
 	/*
 	 * the replies on the generator's CPU: its veth gets NAPI (the XDP load generator's
