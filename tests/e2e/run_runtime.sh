@@ -40,8 +40,13 @@ for k in ("channels.access.ringbuf", "channels.access.mmap", "channels.tput.ring
     assert ok(k)["median"] > 0, k
 assert "channels.tput.af_xdp" in m and "channels.access.af_xdp" in m
 # the anchor beside it: what XDP received from the same sender, and the share delivered
-for k in ("channels.tput.af_xdp_anchor", "channels.tput.af_xdp_vs_anchor"):
+for k in ("channels.tput.af_xdp_anchor", "channels.tput.af_xdp_vs_anchor",
+          "channels.tput.af_xdp_desc"):
     assert k in m, k
+# the consumer that only recycles descriptors (xdp-bench xsk-drop's) ran the same samples
+if m["channels.tput.af_xdp"]["unavailable"] is None:
+    assert ok("channels.tput.af_xdp_desc")["median"] > 0
+    assert m["channels.tput.af_xdp_desc"]["n"] == m["channels.tput.af_xdp"]["n"]
 if m["channels.tput.af_xdp_vs_anchor"]["unavailable"] is None:
     assert 0 < m["channels.tput.af_xdp_vs_anchor"]["median"] <= 1.01
 for n in ("1", "20", "80"):
