@@ -7,6 +7,8 @@
 #   2. with XDP_TOOLS (a built xdp-tools tree): xdp-trafficgen udp into xdp-bench drop, RUNS runs
 #   3. with XDP_TOOLS: xdp-trafficgen udp into xdp-bench xsk-drop (AF_XDP, copy mode): what an
 #      AF_XDP socket receives when the sender is not the limit (channels' AF_XDP rate beside it)
+#   4. with XDP_TOOLS: offloadlab's engine (64-byte sink frames, channels' sender) into
+#      xdp-bench xsk-drop: the same socket with channels' sender, to tell sender from socket
 # Prints one line per run and the median of each. A benchmark, not a test: run it on a quiet
 # machine, as root, after make all.
 #
@@ -73,21 +75,30 @@ echo "median: $(cut -d' ' -f1 "$TMP/lg" | median) Mpps, offloadlab loadgen --eng
 [ -n "$XT" ] || exit 0
 
 # xdp-bench prints a summary when it stops (SIGINT): packets received and the rate
-anchor() { # MODE (drop|xsk-drop)
-	local out=$TMP/$1
+anchor() { # MODE (drop|xsk-drop) [olab: offloadlab's engine sends, not trafficgen]
+	local out=$TMP/$1${2:-}
 	: >"$out"
 	for i in $(seq "$RUNS"); do
 		ip netns exec "$B" "$XT/xdp-bench/xdp-bench" "$1" "$Y" -i 1 >"$TMP/bench.txt" 2>&1 &
 		BG=$!
 		sleep 2
-		# SECS x 10 M frames: a few seconds at this kind's rates; the sender stops by itself
-		ip netns exec "$A" timeout -s KILL $((SECS * 10)) "$XT/xdp-trafficgen/xdp-trafficgen" \
-			udp "$X" -m "$MAC" -t 1 -I 1 -n $((SECS * 10000000)) >"$TMP/tg.txt" 2>&1 || true
+		if [ "${2:-}" = olab ]; then
+			# 64-byte frames (22-byte payloads), as channels sends them, for SECS s
+			ip netns exec "$A" "$OLAB" loadgen --engine xdp --dst 198.18.99.2:9 --app sink \
+				--size 22 --mode flood --batch 64 -D "${SECS}s" --cpu 0 \
+				--json "$TMP/lg.json" >"$TMP/lg.txt" 2>&1 || { cat "$TMP/lg.txt" >&2; exit 1; }
+			python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%d xmit/s" % (d["sent"] / float(sys.argv[2])))' \
+				"$TMP/lg.json" "$SECS" >"$TMP/tg.txt"
+		else
+			# SECS x 10 M frames: a few seconds at this kind's rates; the sender stops by itself
+			ip netns exec "$A" timeout -s KILL $((SECS * 10)) "$XT/xdp-trafficgen/xdp-trafficgen" \
+				udp "$X" -m "$MAC" -t 1 -I 1 -n $((SECS * 10000000)) >"$TMP/tg.txt" 2>&1 || true
+		fi
 		sleep 1.5
 		kill -INT "$BG"; wait "$BG" 2>/dev/null || true
 		BG=
 		# the bench's per-second lines while the sender ran: their median
-		python3 - "$TMP/bench.txt" "$TMP/tg.txt" "$1" <<'EOF' | tee -a "$out"
+		python3 - "$TMP/bench.txt" "$TMP/tg.txt" "$1" "$([ "${2:-}" = olab ] && echo "offloadlab's engine (sink)" || echo xdp-trafficgen)" <<'EOF' | tee -a "$out"
 import re, statistics, sys
 def rates(path, pat):
     v = [float(m.group(1).replace(",", "")) for m in
@@ -97,11 +108,12 @@ def rates(path, pat):
 rx = rates(sys.argv[1], r"\s([\d,]+)\s+rx/s")
 tx = rates(sys.argv[2], r"([\d,]+)\s+xmit/s")
 med = lambda v: statistics.median(v) if v else 0.0
-print("%.3f Mpps  xdp-bench %s received (median of %d whole seconds); xdp-trafficgen %.3f Mpps"
-      % (med(rx) / 1e6, sys.argv[3], len(rx), med(tx) / 1e6))
+print("%.3f Mpps  xdp-bench %s received (median of %d whole seconds); %s %.3f Mpps"
+      % (med(rx) / 1e6, sys.argv[3], len(rx), sys.argv[4], med(tx) / 1e6))
 EOF
 	done
-	echo "median: $(cut -d' ' -f1 "$out" | median) Mpps, xdp-trafficgen -> xdp-bench $1, $RUNS runs"
+	echo "median: $(cut -d' ' -f1 "$out" | median) Mpps, $([ "${2:-}" = olab ] && echo "offloadlab's engine (sink)" || echo xdp-trafficgen) -> xdp-bench $1, $RUNS runs"
 }
 anchor drop
 anchor xsk-drop
+anchor xsk-drop olab
