@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --pin DIR: the maps of the user's object pinned in a bpffs folder while they exist (each
+ * --pin DIR: the maps of the user's object pinned in a bpffs folder as DIR/<map name> (a dot
+ * made '_', as libbpf does) while they exist (each
  * phase with the offload loads the object anew, so each has its own maps), for the user's
  * tools to read or fill. A name already there is refused (someone else's object, or a run's
  * that is still on), and only a pin that still holds the map we pinned is removed: at the
@@ -136,6 +137,7 @@ int try_pins_make(struct try_pins *p, struct bpf_object *obj, const char *dir,
 	memset(p, 0, sizeof(*p));
 	bpf_object__for_each_map (m, obj) {
 		const char *name = bpf_map__name(m);
+		char *c;
 		int n;
 
 		if (p->n >= TRY_PINS_MAX) {
@@ -148,6 +150,10 @@ int try_pins_make(struct try_pins *p, struct bpf_object *obj, const char *dir,
 				 dir, name);
 			return -ENAMETOOLONG;
 		}
+		/* bpffs refuses a dot in a name (libbpf pins ".rodata" maps as "_rodata" too) */
+		for (c = p->path[p->n] + strlen(dir) + 1; *c; c++)
+			if (*c == '.')
+				*c = '_';
 		memset(&mi, 0, sizeof(mi));
 		ml = sizeof(mi);
 		if (bpf_obj_get_info_by_fd(bpf_map__fd(m), &mi, &ml)) {

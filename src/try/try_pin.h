@@ -22,7 +22,8 @@ struct try_pins {
 /* Whether dir is a folder on bpffs (where pins can be), else -errno with why. */
 int try_pin_dir_check(const char *dir, char *why, size_t whylen);
 /*
- * Every map of the loaded obj pinned as dir/<map name>; rec(arg, pins as JSON) is called
+ * Every map of the loaded obj pinned as dir/<map name> (a dot made '_': bpffs refuses dots, and
+ * libbpf names the object's globals "<obj>.bss"); rec(arg, pins as JSON) is called
  * first, with the paths it is about to make (the agent's record). A name that is there
  * already is refused, never reused or replaced. 0, or -errno with why and nothing pinned.
  */
