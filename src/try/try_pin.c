@@ -28,10 +28,9 @@
  * which outlives every process, would stay. unlink() is async-signal-safe.
  */
 static char sig_path[TRY_PINS_MAX][TRY_PIN_PATH_MAX];
-static volatile sig_atomic_t sig_n;
+static volatile sig_atomic_t sig_n, handler_on;
 static const int pin_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 static struct sigaction pin_before[4];
-static bool handler_on;
 
 static void on_signal(int sig)
 {
@@ -41,17 +40,14 @@ static void on_signal(int sig)
 	for (k = 0; k < sig_n; k++)
 		unlink(sig_path[k]);
 	sig_n = 0;
-	/* then whatever handled it before: the testbed's, the agent's, or the default */
-	for (i = 0; i < 4; i++) {
-		if (pin_sigs[i] != sig)
-			continue;
-		if (pin_before[i].sa_handler == SIG_DFL) {
-			signal(sig, SIG_DFL);
-			raise(sig);
-		} else if (pin_before[i].sa_handler != SIG_IGN) {
-			pin_before[i].sa_handler(sig);
-		}
-	}
+	/*
+	 * then whatever handled it before, as it was: the testbed's (which ends the process), the
+	 * agent's (which ends its loop), or the default; ours goes until the next pin
+	 */
+	for (i = 0; i < 4; i++)
+		sigaction(pin_sigs[i], &pin_before[i], NULL);
+	handler_on = 0;
+	raise(sig);
 }
 
 /* The first n of p's pins are the ones that exist now. */
@@ -72,7 +68,7 @@ static void sig_track(const struct try_pins *p, int n)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < 4; i++)
 		sigaction(pin_sigs[i], &sa, &pin_before[i]);
-	handler_on = true;
+	handler_on = 1;
 }
 
 int try_pin_dir_check(const char *dir, char *why, size_t whylen)
