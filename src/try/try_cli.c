@@ -93,12 +93,14 @@ const struct argp_option try_options[] = {
 	{ "sk-skb", OPT_SKSKB, "OBJ:PROG", 0,
 	  "... as an sk_skb verdict on a sockmap holding the server's connections (TCP)", 3 },
 	{ "attach", OPT_ATTACH, "'CMD'", 0,
-	  "Your own loader: the programs it leaves on {dev} are measured", 3 },
+	  "Your own loader: the programs it leaves on {dev} (XDP, TC) or on a sockmap (sk_skb, "
+	  "sk_msg) are measured",
+	  3 },
 	{ "detach", OPT_DETACH, "'CMD'", 0, "Undoes --attach; what it leaves is said, then removed",
 	  3 },
 	{ "pin", OPT_PIN, "DIR", 0,
-	  "With OBJ:PROG: the object's maps pinned in DIR (a bpffs folder) while they exist, "
-	  "for your tools; a name there already is refused; unpinned at the end",
+	  "With OBJ:PROG: its maps pinned as DIR/MAP (DIR on bpffs) while the offload is on, "
+	  "for your tools; a name there already is refused; unpinned after",
 	  3 },
 	{ NULL, 0, NULL, 0, "Output (as offloadlab run):", 4 },
 	{ "quick", 'q', NULL, 0, "Few samples (3 pairs, 1 s runs)", 4 },

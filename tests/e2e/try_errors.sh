@@ -39,6 +39,10 @@ try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --attach true
 expect 64 "--attach needs --detach"
 try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --xdp "$PASSO"
 expect 64 "--xdp takes OBJ:PROG"
+try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --attach true --detach true --pin /x
+expect 64 "--pin DIR goes with --xdp"
+try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --xdp "$PASSO:olab_xdp_pass" --dev lo
+expect 64 "two hosts need --remote HOST (or --remote-cmd), --dev, --remote-dev and --remote-addr"
 
 # the workload: file:line, empty, a pcap with nothing for the port
 printf '1 a x\n2 b \\q\n' >"$TMP/bad.txt"

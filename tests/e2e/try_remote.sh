@@ -28,6 +28,9 @@ clean_b() { # nothing of ours on the server's host
 		fail "a TC filter left on $Y"
 	grep -ls "\"dev\": \"$Y\"" /run/offloadlab/agent/*.json && fail "the agent's state file was left"
 	olab_progs || fail "BPF programs left loaded"
+	olab_ns | grep -vxE "$A|$B" | grep . && fail "a namespace left (above)"
+	ip -n "$A" link show "$RX" | grep -q xdp && fail "the driver's XDP_PASS stayed on $RX"
+	return 0
 }
 
 # one example with the server's side on B: the try section, the classes, the verdict
