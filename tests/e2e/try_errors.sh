@@ -25,6 +25,7 @@ try() {
 expect() { # RC TEXT: the last try exited RC and said TEXT on stderr
 	[ "$rc" -eq "$1" ] || { cat "$TMP/err" >&2; fail "exit $rc, not $1 ($2)"; }
 	grep -qF -- "$2" "$TMP/err" || { cat "$TMP/err" >&2; fail "no '$2' in the message"; }
+	pgrep -af "^$OLAB echo serve " >&2 && fail "the server still runs after: $2"
 	assert_clean
 }
 
