@@ -123,6 +123,15 @@ static int cmd_echo(int argc, char **argv)
 	return EXIT_USAGE;
 }
 
+/* ---- agent ---- */
+
+/* The agent serves the registry's sides and the commands' own (try --remote). */
+static int cmd_agent(int argc, char **argv)
+{
+	agent_side_add(&try_side);
+	return agent_main(argc, argv);
+}
+
 /* ---- the command table ---- */
 
 static const struct cmd cmds[] = {
@@ -142,8 +151,8 @@ static const struct cmd cmds[] = {
 	  try_main },
 	{ "report", "write the HTML report of a run (plots, takeaways, tables)", report_main },
 	{ "compare", "compare two runs metric by metric, with the noise of each", compare_main },
-	{ "agent", "agent --stdio: the server's side of run --remote, driven over ssh",
-	  agent_main },
+	{ "agent", "agent --stdio: the server's side of run --remote and try --remote, over ssh",
+	  cmd_agent },
 };
 
 static void usage(FILE *f)

@@ -148,7 +148,8 @@ static bool agent_handle(struct agent *a, json_t *req, bool *hello)
 }
 
 static const char agent_doc[] =
-	"The server's side of the experiments on this host, for `offloadlab run --remote` on "
+	"The server's side of the experiments on this host, for `offloadlab run --remote` (and "
+	"`try --remote`) on "
 	"another: it reads one JSON request per line on standard input and answers on standard "
 	"output (docs/agent-protocol.md). It never listens on the network; run it through ssh. "
 	"Everything it attaches is removed on end of input, SIGTERM or SIGHUP, and after a "

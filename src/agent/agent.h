@@ -20,11 +20,16 @@
 struct exp_side;
 /*
  * Every server side the agent serves, i from 0 (NULL past the last): the registry's
- * experiments' (a side two share is served once). agent_side_find: the one whose prefix op
- * starts with.
+ * experiments' (a side two share is served once), then those added. agent_side_find: the one
+ * whose prefix op starts with.
  */
 const struct exp_side *agent_side(size_t i);
 const struct exp_side *agent_side_find(const char *op);
+/*
+ * A side of a command of its own (try's), not in the registry: main hands it over, so that the
+ * agent serves it knowing no command. Before agent_main(); a few at most.
+ */
+void agent_side_add(const struct exp_side *s);
 
 /* offloadlab agent --stdio */
 int agent_main(int argc, char **argv);

@@ -155,6 +155,7 @@ static void agent_stale(struct agent *a)
 	json_t *st = json_load_file(a->state, 0, NULL);
 	json_int_t pid = json_integer_value(json_object_get(st, "pid"));
 	const char *thr = json_string_value(json_object_get(st, "threaded_before"));
+	json_t *rec = json_object_get(st, "rec");
 
 	if (!st)
 		return;
@@ -162,6 +163,9 @@ static void agent_stale(struct agent *a)
 		       "%s",
 		       (long long)pid, a->dev);
 	remove_filters(a->ifindex, a->dev);
+	/* what its side recorded (programs a command attached, pins), that side's to undo */
+	agent_side_stale(a, json_string_value(json_object_get(rec, "side")),
+			 json_object_get(rec, "what"));
 	if (thr && (*thr == '0' || *thr == '1') && dev_threaded_get(a->dev) != *thr &&
 	    !dev_threaded_set(a->dev, *thr))
 		log_info("agent: could not set %s's threaded NAPI back to %c", a->dev, *thr);
@@ -213,17 +217,29 @@ int agent_state_write(const struct agent *a)
 			       a->threaded_before == '1'   ? "1"
 			       : a->threaded_before == '0' ? "0"
 							   : "");
-	int err = st ? atomic_write(a->state, dump_state, st) : -ENOMEM;
+	int err;
+
+	/* the serving side's record, for the next agent's stale() of that side */
+	if (st && a->rec && a->serving)
+		json_object_set_new(
+			st, "rec",
+			json_pack("{s:s, s:O}", "side", a->serving->prefix, "what", a->rec));
+	err = st ? atomic_write(a->state, dump_state, st) : -ENOMEM;
 
 	json_decref(st);
 	return err;
 }
 
-/* Why the device is refused (after its lock was taken), or NULL. */
-static const char *dev_refusal(const char *dev, int ifindex, bool allow, char *why, size_t len)
+/*
+ * Why the device is refused (after its lock was taken), or NULL: its route (before anything
+ * of the device's is touched), then (xdp, after a killed agent's leftovers are removed) an
+ * XDP program of someone else's.
+ */
+static const char *dev_refusal(const char *dev, int ifindex, bool allow, bool xdp, char *why,
+			       size_t len)
 {
 	__u32 prog_id = 0;
-	int r = allow ? 0 : defroute_via(ifindex);
+	int r = allow || xdp ? 0 : defroute_via(ifindex);
 
 	if (r > 0)
 		snprintf(why, len,
@@ -237,7 +253,7 @@ static const char *dev_refusal(const char *dev, int ifindex, bool allow, char *w
 			 "does not carry its default route; refused (--allow-default-route-dev "
 			 "overrides)",
 			 strerror(-r), dev);
-	else if (!bpf_xdp_query_id(ifindex, 0, &prog_id) && prog_id)
+	else if (xdp && !bpf_xdp_query_id(ifindex, 0, &prog_id) && prog_id)
 		snprintf(why, len,
 			 "%s already has an XDP program (id %u): offloadlab does not "
 			 "replace it",
@@ -289,7 +305,7 @@ void agent_op_device(struct agent *a, json_t *req)
 		a->lock[0] = '\0';
 		return;
 	}
-	if (dev_refusal(dev, ifindex, allow, why, sizeof(why))) {
+	if (dev_refusal(dev, ifindex, allow, false, why, sizeof(why))) {
 		dev_unlock(a);
 		agent_fail("%s", why);
 		return;
@@ -297,7 +313,14 @@ void agent_op_device(struct agent *a, json_t *req)
 	snprintf(a->dev, sizeof(a->dev), "%s", dev);
 	a->ifindex = ifindex;
 	snprintf(a->state, sizeof(a->state), AGENT_STATE_DIR "/%s-%d.json", key, ifindex);
-	agent_stale(a);
+	agent_stale(a); /* an XDP program a killed agent's side left is not someone else's */
+	if (dev_refusal(dev, ifindex, allow, true, why, sizeof(why))) {
+		a->ifindex = 0;
+		a->state[0] = '\0';
+		dev_unlock(a);
+		agent_fail("%s", why);
+		return;
+	}
 	a->threaded_before = dev_threaded_get(dev);
 	err = agent_state_write(a);
 	if (err) {

@@ -32,8 +32,16 @@ struct agent {
 	const struct exp_side *side;
 	void *side_state;
 	struct tb tb;
+	/* the side being served (up, or coming up), and its record in the state file (side_record) */
+	const struct exp_side *serving;
+	json_t *rec;
 };
 
+/*
+ * A killed agent's side's record (its state file's "rec", of the side of prefix), handed to
+ * that side's stale() on the device this agent has just taken.
+ */
+void agent_side_stale(struct agent *a, const char *prefix, json_t *rec);
 /* An op of a server side: up (one at a time on the device), its ops, down. */
 void agent_op_side(struct agent *a, const struct exp_side *s, json_t *req);
 /* The side that is up taken down (the agent's end). */
@@ -50,7 +58,10 @@ void agent_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void agent_op_device(struct agent *a, json_t *req);
 /* The device's threaded-NAPI setting back as this agent found it. */
 void agent_threaded_restore(struct agent *a);
-/* What this agent changed, for the next one should this one be killed: its device's setting. */
+/*
+ * What this agent changed, for the next one should this one be killed: its device's setting
+ * and the serving side's record (a->rec).
+ */
 int agent_state_write(const struct agent *a);
 /* The device's TC filters removed, its setting back, its state file and lock gone. */
 void agent_dev_release(struct agent *a);

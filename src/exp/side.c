@@ -28,6 +28,15 @@ void side_announce(const struct side_env *env, const char *fmt, ...)
 		log_debug("dut: %s", buf);
 }
 
+int side_record(const struct side_env *env, json_t *rec)
+{
+	if (!env->record) {
+		json_decref(rec);
+		return 0;
+	}
+	return env->record(env->ctx, rec);
+}
+
 const struct side_op *side_op_find(const struct exp_side *s, const char *op)
 {
 	const struct side_op *o;
@@ -110,6 +119,8 @@ static void here_env(struct exp_ctx *x, struct side_env *env)
 {
 	env->tb = x->tb;
 	env->say = NULL;
+	env->record = NULL;
+	env->ctx = NULL;
 }
 
 json_t *side_call(struct exp_ctx *x, json_t *req, char *why, size_t whylen)

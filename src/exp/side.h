@@ -32,7 +32,22 @@ struct side_env {
 	struct tb *tb;
 	/* the agent's event line; NULL here (said at debug level) */
 	void (*say)(const char *text);
+	/*
+	 * The agent's: keeps rec (stolen) in its state file while the side is up, for the next
+	 * agent on the device to undo (the side's stale()) should this one be killed; a new
+	 * record replaces the last. NULL here: after a kill, the next run removes the testbed's
+	 * namespaces and with them the devices' programs. Call it through side_record().
+	 */
+	int (*record)(void *ctx, json_t *rec);
+	void *ctx;
 };
+
+/*
+ * What this side has made that outlives the agent's process (a program an --attach command
+ * attached, a pin), recorded before or as it is made: 0, or -errno (then the side does not
+ * make it). rec (stolen) is the side's own JSON; NULL clears the record.
+ */
+int side_record(const struct side_env *env, json_t *rec);
 
 /* A change about to be made on this host, said before it is made (the agent's event line). */
 void side_announce(const struct side_env *env, const char *fmt, ...)
@@ -79,6 +94,13 @@ struct exp_side {
 	 * end here): everything removed, state freed. Its answer's fields (or NULL for none).
 	 */
 	json_t *(*down)(const struct side_env *env, void *state);
+	/*
+	 * A record a killed agent's side left (side_record()), undone by the next agent on the
+	 * device (env->tb its device, env->say its event line) before it takes the device, so
+	 * that only what is still there and still the same object goes. NULL: it records nothing
+	 * (whatever it makes goes with the agent's process, or is a declared leave).
+	 */
+	void (*stale)(const struct side_env *env, json_t *rec);
 };
 
 /* The side's op of that name, or NULL. */

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <arpa/inet.h>
 /* offloadlab run: the experiments, one after another, with what the machine was doing. */
 #include <argp.h>
 #include <errno.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "remote/remote.h"
+#include "remote/remote_cli.h"
 #include "exp/exp.h"
 #include "lib/atomicfile.h"
 #include "lib/bpfutil.h"
@@ -41,17 +41,6 @@ struct run_args {
 	double budget_s;	   /* 0: the default for --quick or not */
 	struct remote_opts remote; /* remote.host or remote.cmd set: two hosts */
 	bool two_hosts;
-};
-
-enum {
-	OPT_REMOTE = 1000,
-	OPT_DEV,
-	OPT_RDEV,
-	OPT_RADDR,
-	OPT_RCMD,
-	OPT_RBIN,
-	OPT_ALLOW_DEF,
-	OPT_RTIMEOUT
 };
 
 static const char run_doc[] =
@@ -87,24 +76,6 @@ static const struct argp_option run_options[] = {
 	  0 },
 	{ "no-report", 'R', NULL, 0, "Do not write report.html into the run folder", 0 },
 	{ "verbose", 'v', NULL, 0, "libbpf debug output and the testbed's commands", 0 },
-	{ NULL, 0, NULL, 0,
-	  "Two hosts (the generator here, the server there; README 'Two machines'):", 1 },
-	{ "remote", OPT_REMOTE, "HOST", 0, "The server's host, reached by ssh", 1 },
-	{ "dev", OPT_DEV, "DEV", 0, "The generator's device here", 1 },
-	{ "remote-dev", OPT_RDEV, "DEV", 0, "The server's device there", 1 },
-	{ "remote-addr", OPT_RADDR, "ADDR", 0, "The server's IPv4 address on it", 1 },
-	{ "remote-cmd", OPT_RCMD, "CMD", 0,
-	  "Run the agent with CMD instead of 'ssh -T -o BatchMode=yes HOST' (split on spaces, no "
-	  "shell)",
-	  1 },
-	{ "remote-bin", OPT_RBIN, "PATH", 0, "offloadlab on the other host (default: offloadlab)",
-	  1 },
-	{ "allow-default-route-dev", OPT_ALLOW_DEF, NULL, 0,
-	  "Let the agent use a device that carries its host's default route", 1 },
-	{ "remote-timeout", OPT_RTIMEOUT, "SECONDS", 0,
-	  "The longest one request to the agent may take, its progress lines included "
-	  "(default: 120)",
-	  1 },
 	{ 0 },
 };
 
@@ -128,30 +99,13 @@ static const char *remote_capable(void)
 	return buf;
 }
 
-/* Two hosts: every option it needs, and only experiments that run that way. */
+/* Two hosts (remote_argp checked their options): only experiments that run that way. */
 static void run_check_remote(struct argp_state *state, struct run_args *a)
 {
-	struct remote_opts *r = &a->remote;
-	struct in_addr ia;
 	int i;
 
-	a->two_hosts = r->host || r->cmd || r->dev || r->remote_dev || r->remote_addr;
-	if (!a->two_hosts)
-		return;
-	/* the command is split on spaces: one with no word in it would blame the host name */
-	if (r->cmd && !r->cmd[strspn(r->cmd, " \t")])
-		argp_error(state, "--remote-cmd is empty: give the command that reaches the other "
-				  "host (e.g. 'ssh -p 2222 srv1'), or --remote HOST alone");
-	if (!r->host)
-		r->host = r->cmd ? "remote" : NULL;
-	if (!r->host || !r->dev || !r->remote_dev || !r->remote_addr)
-		argp_error(state, "two hosts need --remote HOST (or --remote-cmd), --dev, "
-				  "--remote-dev and --remote-addr");
-	if (inet_pton(AF_INET, r->remote_addr, &ia) != 1)
-		argp_error(state, "--remote-addr takes an IPv4 address, not '%s'", r->remote_addr);
-	if (!r->bin)
-		r->bin = "offloadlab";
-	for (i = 0; i < a->nnames; i++)
+	a->two_hosts = remote_two_hosts(&a->remote);
+	for (i = 0; a->two_hosts && i < a->nnames; i++)
 		if (!exp_two_hosts(exp_find(a->names[i])))
 			argp_error(
 				state,
@@ -194,29 +148,8 @@ static error_t run_parse(int key, char *arg, struct argp_state *state)
 	case 'n':
 		a->o.samples = (unsigned int)cli_arg_u64(state, "--samples", arg, 100, 8000);
 		break;
-	case OPT_REMOTE:
-		a->remote.host = arg;
-		break;
-	case OPT_DEV:
-		a->remote.dev = arg;
-		break;
-	case OPT_RDEV:
-		a->remote.remote_dev = arg;
-		break;
-	case OPT_RADDR:
-		a->remote.remote_addr = arg;
-		break;
-	case OPT_RCMD:
-		a->remote.cmd = arg;
-		break;
-	case OPT_RBIN:
-		a->remote.bin = arg;
-		break;
-	case OPT_ALLOW_DEF:
-		a->remote.allow_default_route = true;
-		break;
-	case OPT_RTIMEOUT:
-		a->remote.timeout_s = (unsigned int)cli_arg_seconds(state, "--remote-timeout", arg);
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->remote;
 		break;
 	case ARGP_KEY_END:
 		run_check_remote(state, a);
@@ -574,7 +507,9 @@ static int run_finish(struct run_state *st, int err)
 
 int run_main(int argc, char **argv)
 {
-	struct argp argp = { run_options, run_parse, "[EXPERIMENT...]", run_doc, NULL, NULL, NULL };
+	static const struct argp_child children[] = { { &remote_argp, 0, NULL, 1 }, { 0 } };
+	struct argp argp = { run_options, run_parse, "[EXPERIMENT...]", run_doc, children,
+			     NULL,	  NULL };
 	struct run_state *st = calloc(1, sizeof(*st));
 	int i, err, rc;
 

@@ -23,6 +23,7 @@
 #include "lib/env.h"
 #include "lib/log.h"
 #include "lib/results.h"
+#include "remote/remote_cli.h"
 #include "report/report.h"
 #include "report/table.h"
 #include "run/run.h"
@@ -186,7 +187,28 @@ static json_t *workload_json(const struct try_opts *o, const struct try_ctx *t)
 	return j;
 }
 
-static int measure(struct try_opts *o, struct try_ctx *t)
+/*
+ * Two hosts: the agent on the server's host (its environment block into *env), said as run
+ * says it. 0, or EXIT_FAIL with the message said.
+ */
+static int remote_up(const struct try_opts *o, struct remote **rm, json_t **env)
+{
+	const struct remote_opts *r = &o->remote;
+	char why[300] = "";
+
+	if (remote_open(r, rm, env, why, sizeof(why))) {
+		fprintf(stderr, "offloadlab try: the agent on %s: %s\n", r->host, why);
+		return EXIT_FAIL;
+	}
+	if (!*env)
+		*env = json_object();
+	fprintf(stderr,
+		"offloadlab try: two hosts: the generator here on %s, the server on %s (%s, %s)\n",
+		r->dev, r->host, r->remote_dev, r->remote_addr);
+	return EXIT_OK;
+}
+
+static int measure(struct try_opts *o, struct try_ctx *t, struct remote *rm, json_t *env_remote)
 {
 	time_t now = time(NULL);
 	uint64_t t0 = bpfu_now_ns();
@@ -218,7 +240,7 @@ static int measure(struct try_opts *o, struct try_ctx *t)
 	if (snap[0])
 		busy_snap(snap[0]);
 	try_current = t;
-	err = exp_run(&try_exp, &o->ro, &r);
+	err = rm ? exp_run_remote(&try_exp, &o->ro, rm, &r) : exp_run(&try_exp, &o->ro, &r);
 	try_current = NULL;
 	if (snap[0] && snap[1]) {
 		busy_snap(snap[1]);
@@ -251,6 +273,15 @@ static int measure(struct try_opts *o, struct try_ctx *t)
 	json_object_set_new(doc, "started", json_string(stamp));
 	json_object_set_new(doc, "quick", json_boolean(o->ro.quick));
 	json_object_set_new(doc, "environment", env_capture());
+	if (rm) {
+		const struct remote_opts *ro = &o->remote;
+
+		json_object_set_new(doc, "environment_remote", json_incref(env_remote));
+		json_object_set_new(doc, "topology",
+				    json_pack("{s:s, s:s, s:s, s:s, s:s}", "kind", "two-hosts",
+					      "host", ro->host, "dev", ro->dev, "remote_dev",
+					      ro->remote_dev, "remote_addr", ro->remote_addr));
+	}
 	json_object_set_new(doc, "try", t->section);
 	t->section = NULL;
 	json_object_set_new(doc, "experiments", exps);
@@ -266,10 +297,13 @@ static int measure(struct try_opts *o, struct try_ctx *t)
 
 int try_main(int argc, char **argv)
 {
-	struct argp argp = { try_options, try_parse, NULL, try_doc, NULL, NULL, NULL };
+	static const struct argp_child children[] = { { &remote_argp, 0, NULL, 5 }, { 0 } };
+	struct argp argp = { try_options, try_parse, NULL, try_doc, children, NULL, NULL };
 	struct try_opts o = { .placement = TP_PAPER, .out = "results" };
 	struct workload wl, pre;
 	struct try_ctx t = { .o = &o, .wl = &wl, .pre = &pre };
+	struct remote *rm = NULL;
+	json_t *env_remote = NULL;
 	int rc;
 
 	wl_init(&wl);
@@ -286,8 +320,12 @@ int try_main(int argc, char **argv)
 	}
 	if (rc == EXIT_OK)
 		rc = acquire(&o);
+	if (rc == EXIT_OK && remote_two_hosts(&o.remote))
+		rc = remote_up(&o, &rm, &env_remote);
 	if (rc == EXIT_OK)
-		rc = measure(&o, &t);
+		rc = measure(&o, &t, rm, env_remote);
+	remote_close(rm);
+	json_decref(env_remote);
 	wl_free(&wl);
 	wl_free(&pre);
 	wl_class_by_free(&o.class_by);

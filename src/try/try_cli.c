@@ -29,6 +29,7 @@ enum {
 	OPT_RATE,
 	OPT_LOADS,
 	OPT_DURATION,
+	OPT_PIN,
 };
 
 const char try_doc[] =
@@ -45,6 +46,8 @@ const char try_doc[] =
 	"      --attach 'offloadlab kvcache attach --dev {dev}' \\\n"
 	"      --detach 'offloadlab kvcache detach --dev {dev}'\n"
 	"  offloadlab try ... --pcap capture.pcap --class-by '^get =get'\n"
+	"  offloadlab try ... --remote srv1 --dev ens1f0 --remote-dev ens1f0 \\\n"
+	"      --remote-addr 10.0.0.2       the server on srv1, driven over ssh\n"
 	"  examples/*/run.sh in the source tree: four complete ones\n"
 	"\n"
 	"A requests file has one request a line, 'weight class payload': weight 1..1000000, a "
@@ -90,8 +93,14 @@ const struct argp_option try_options[] = {
 	{ "sk-skb", OPT_SKSKB, "OBJ:PROG", 0,
 	  "... as an sk_skb verdict on a sockmap holding the server's connections (TCP)", 3 },
 	{ "attach", OPT_ATTACH, "'CMD'", 0,
-	  "Your own loader: the programs it leaves on {dev} are measured", 3 },
+	  "Your own loader: the programs it leaves on {dev} (XDP, TC) or on a sockmap (sk_skb, "
+	  "sk_msg) are measured",
+	  3 },
 	{ "detach", OPT_DETACH, "'CMD'", 0, "Undoes --attach; what it leaves is said, then removed",
+	  3 },
+	{ "pin", OPT_PIN, "DIR", 0,
+	  "With OBJ:PROG: its maps pinned as DIR/MAP (DIR on bpffs) while the offload is on, "
+	  "for your tools; a name there already is refused; unpinned after",
 	  3 },
 	{ NULL, 0, NULL, 0, "Output (as offloadlab run):", 4 },
 	{ "quick", 'q', NULL, 0, "Few samples (3 pairs, 1 s runs)", 4 },
@@ -177,6 +186,10 @@ static void check_end(struct argp_state *state, struct try_opts *o)
 		argp_error(state, "--attach needs --detach 'CMD' (what undoes it)");
 	if (o->detach && o->kind != TK_CMD)
 		argp_error(state, "--detach goes with --attach");
+	if (o->pin && (o->kind == TK_CMD || !o->pin[0]))
+		argp_error(state,
+			   "--pin DIR goes with --xdp, --tc-ingress, --tc-egress or --sk-skb "
+			   "(an --attach command pins its own maps)");
 	if (o->kind == TK_SK_SKB && !o->tcp)
 		argp_error(state, "--sk-skb runs on TCP connections: add --proto tcp");
 	check_cmd(state, "--server", o->server);
@@ -242,6 +255,9 @@ error_t try_parse(int key, char *arg, struct argp_state *state)
 	case OPT_DETACH:
 		o->detach = arg;
 		break;
+	case OPT_PIN:
+		o->pin = arg;
+		break;
 	case OPT_REQUESTS:
 		o->requests = arg;
 		break;
@@ -298,6 +314,9 @@ error_t try_parse(int key, char *arg, struct argp_state *state)
 			   "unexpected argument '%s' (the server's command goes in "
 			   "--server 'CMD')",
 			   arg);
+		break;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &o->remote; /* remote_argp's */
 		break;
 	case ARGP_KEY_END:
 		check_end(state, o);

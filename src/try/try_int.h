@@ -15,6 +15,7 @@
 
 #include "exp/exp.h"
 #include "exp/side.h"
+#include "remote/remote.h"
 #include "try/try_wl.h"
 
 #define TRY_ARGV_MAX 64	  /* words in a --server, --attach or --detach command */
@@ -39,6 +40,7 @@ struct try_opts {
 	enum try_kind kind;	     /* the offload's form */
 	const char *obj, *prog;	     /* simple form: OBJ:PROG */
 	const char *attach, *detach; /* general form */
+	const char *pin;	     /* simple form: the object's maps pinned there (bpffs) */
 	const char *requests, *pcap, *preload;
 	struct wl_class_by class_by;
 	double rate;		       /* --rate: open-loop requests/s (0: from --loads) */
@@ -49,6 +51,7 @@ struct try_opts {
 	const char *json, *out;
 	bool no_report;
 	double budget_s;
+	struct remote_opts remote; /* remote.host set: the server's side through the agent */
 };
 
 /*
@@ -77,15 +80,14 @@ struct try_prog {
 	uint32_t id;
 	char name[20];
 	char tag[17];
-	char hook[16]; /* xdp, tc-ingress, tc-egress, sk-skb */
+	char hook[16]; /* xdp, tc-ingress, tc-egress, sk-skb, sk-msg */
 	uint32_t type;
 	/* a classic TC filter's handle and priority (removal of leftovers); 0 for links */
 	uint32_t tc_handle, tc_prio;
 	bool tcx;
+	/* sk-skb, sk-msg: the sockmap (or sockhash) it is attached to, and how */
+	uint32_t map_id, attach_type;
 };
-
-/* The server's side: the user's server and the offload on the testbed's dut end. */
-extern const struct exp_side try_side;
 
 /* The command's experiment (not in the registry: `run` never runs it). */
 extern const struct experiment try_exp;

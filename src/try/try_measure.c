@@ -437,6 +437,8 @@ int try_measure(struct exp_ctx *x)
 			json_string_value(json_object_get(m->t->section, "server")));
 		if (req && m->detach_argv)
 			json_object_set(req, "detach", m->detach_argv);
+		if (req && m->o->pin)
+			json_object_set_new(req, "pin", json_string(m->o->pin));
 		a = call(m, req);
 		err = a ? 0 : -EIO;
 		json_decref(a);

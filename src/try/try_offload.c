@@ -181,7 +181,8 @@ static int attach(struct try_offload *t, struct bpf_program *p, int ifindex, con
 }
 
 int try_offload_load(struct try_offload *t, enum try_kind kind, const char *obj, const char *prog,
-		     int ifindex, const char *ifname, char *why, size_t whylen)
+		     int ifindex, const char *ifname, const struct try_loaded *loaded, char *why,
+		     size_t whylen)
 {
 	char names[400], *vlog = NULL, tail[1600];
 	struct bpf_program *p, *q;
@@ -237,7 +238,9 @@ int try_offload_load(struct try_offload *t, enum try_kind kind, const char *obj,
 		goto fail;
 	}
 	t->prog_fd = bpf_program__fd(p);
-	err = attach(t, p, ifindex, ifname, why, whylen);
+	err = loaded && loaded->fn ? loaded->fn(loaded->arg, t->obj, why, whylen) : 0;
+	if (!err)
+		err = attach(t, p, ifindex, ifname, why, whylen);
 	if (err)
 		goto fail;
 	free(vlog);

@@ -26,12 +26,18 @@ struct try_offload {
 
 /*
  * Open obj, check that prog is in it and fits kind's hook, load it (its maps made from the
- * object) and attach it on ifindex of the calling thread's namespace (sk_skb: to a sockmap).
- * 0, or -errno with why: the verifier's log cut to its last lines, the programs the object has,
- * the type the hook needs. Nothing is left on failure.
+ * object), call loaded(arg, the object) when it is not NULL (the pins), and attach it on
+ * ifindex of the calling thread's namespace (sk_skb: to a sockmap). 0, or -errno with why: the
+ * verifier's log cut to its last lines, the programs the object has, the type the hook needs,
+ * loaded()'s. Nothing is left on failure but what loaded() made.
  */
+struct try_loaded {
+	int (*fn)(void *arg, struct bpf_object *obj, char *why, size_t whylen);
+	void *arg;
+};
 int try_offload_load(struct try_offload *t, enum try_kind kind, const char *obj, const char *prog,
-		     int ifindex, const char *ifname, char *why, size_t whylen);
+		     int ifindex, const char *ifname, const struct try_loaded *loaded, char *why,
+		     size_t whylen);
 /* Everything the load made, removed; safe on a zeroed or failed one. */
 void try_offload_unload(struct try_offload *t);
 /*
@@ -44,13 +50,14 @@ int try_offload_sockets(struct try_offload *t, int pid, uint16_t port, uint16_t 
 
 /*
  * try_progs.c: the programs on the device ifindex of the calling thread's namespace: its XDP
- * program, its tcx links' programs and its classic TC filters' (read from `tc -j filter show`).
- * How many were written to out (at most max), or -errno.
+ * program, its tcx links' programs and its classic TC filters' (read from `tc -j filter show`),
+ * and the programs on the host's sockmaps (sk-skb, sk-msg: they run on sockets, not on a
+ * device). How many were written to out (at most max), or -errno.
  */
 int try_progs_on_dev(int ifindex, const char *ifname, struct try_prog *out, int max);
 /* p's info (name, tag, type) from its id; 0 or -errno. */
 int try_prog_info(struct try_prog *p);
-/* Remove p from the device (XDP, a tcx program, a classic TC filter); 0 or -errno. */
+/* Remove p from the device (XDP, a tcx program, a classic TC filter) or its sockmap; 0 or -errno. */
 int try_prog_remove(int ifindex, const struct try_prog *p);
 /* *p (zeroed first) of a loaded program's fd; 0 or -errno. */
 int try_prog_of_fd(int fd, struct try_prog *p);

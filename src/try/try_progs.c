@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The programs on a device (try_offload.h): what an --attach command put there, read back from
- * the kernel (XDP, tcx) and from `tc -j filter show` (classic TC filters, which the kernel
- * lists only over netlink), and removed again when a --detach command leaves them.
+ * the kernel (XDP, tcx), from `tc -j filter show` (classic TC filters, which the kernel lists
+ * only over netlink) and from the host's sockmaps (sk_skb and sk_msg programs run on sockets,
+ * attached to a map, not to a device), and removed again when a --detach command leaves them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <linux/if_link.h>
 
 #include "lib/bpfutil.h"
+#include "lib/util.h"
 #include "try/try_offload.h"
 
 #define TCX_INGRESS 46 /* BPF_TCX_INGRESS, newer than this libbpf's headers */
@@ -182,6 +184,62 @@ static int tc_progs(const char *ifname, bool egress, struct try_prog *out, int n
 	return n;
 }
 
+/* One sockmap's programs of type at (BPF_PROG_QUERY on the map, Linux 5.19). */
+static int map_progs(int map_fd, uint32_t map_id, enum bpf_attach_type at, const char *hook,
+		     struct try_prog *out, int n, int max)
+{
+	__u32 ids[TRY_PROGS_MAX], cnt = TRY_PROGS_MAX, i;
+
+	if (bpf_prog_query(map_fd, at, 0, NULL, ids, &cnt))
+		return n;
+	for (i = 0; i < cnt && i < TRY_PROGS_MAX; i++) {
+		int k = add(out, n, max, ids[i], hook);
+
+		if (k > n) {
+			out[n].map_id = map_id;
+			out[n].attach_type = (uint32_t)at;
+		}
+		n = k;
+	}
+	return n;
+}
+
+/*
+ * The programs attached to the host's sockmaps and sockhashes (bpftool's way: every map, its
+ * programs queried). Not the device's, the host's: the caller keeps those that appeared while
+ * the --attach command ran.
+ */
+static int sockmap_progs(struct try_prog *out, int n, int max)
+{
+	static const struct {
+		enum bpf_attach_type at;
+		const char *hook;
+	} kinds[] = {
+		{ BPF_SK_SKB_STREAM_PARSER, "sk-skb" },
+		{ BPF_SK_SKB_STREAM_VERDICT, "sk-skb" },
+		{ BPF_SK_SKB_VERDICT, "sk-skb" },
+		{ BPF_SK_MSG_VERDICT, "sk-msg" },
+	};
+	__u32 id = 0;
+	size_t k;
+
+	while (n < max && !bpf_map_get_next_id(id, &id)) {
+		struct bpf_map_info mi;
+		__u32 ml = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue; /* gone meanwhile */
+		memset(&mi, 0, sizeof(mi));
+		if (!bpf_obj_get_info_by_fd(fd, &mi, &ml) &&
+		    (mi.type == BPF_MAP_TYPE_SOCKMAP || mi.type == BPF_MAP_TYPE_SOCKHASH))
+			for (k = 0; k < ARRAY_SIZE(kinds); k++)
+				n = map_progs(fd, id, kinds[k].at, kinds[k].hook, out, n, max);
+		close(fd);
+	}
+	return n;
+}
+
 int try_progs_on_dev(int ifindex, const char *ifname, struct try_prog *out, int max)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, xq);
@@ -196,6 +254,7 @@ int try_progs_on_dev(int ifindex, const char *ifname, struct try_prog *out, int 
 	n = tcx_progs(ifindex, true, out, n, max);
 	n = tc_progs(ifname, false, out, n, max);
 	n = tc_progs(ifname, true, out, n, max);
+	n = sockmap_progs(out, n, max);
 	return n;
 }
 
@@ -228,11 +287,29 @@ static int detach_links(int ifindex, const struct try_prog *p)
 	return n;
 }
 
+/* An sk_skb or sk_msg program off its sockmap. */
+static int sockmap_detach(const struct try_prog *p)
+{
+	int map_fd = bpf_map_get_fd_by_id(p->map_id), fd, err = 0;
+
+	if (map_fd < 0)
+		return -errno;
+	fd = bpf_prog_get_fd_by_id(p->id);
+	if (fd < 0 || bpf_prog_detach2(fd, map_fd, (enum bpf_attach_type)p->attach_type))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	close(map_fd);
+	return err;
+}
+
 int try_prog_remove(int ifindex, const struct try_prog *p)
 {
 	union bpf_attr attr;
 	int fd, err = 0;
 
+	if (p->map_id)
+		return sockmap_detach(p);
 	if ((!strcmp(p->hook, "xdp") || p->tcx) && detach_links(ifindex, p) > 0)
 		return 0;
 

@@ -17,8 +17,10 @@
 #include "lib/cpu.h"
 #include "lib/log.h"
 #include "testbed/testbed.h"
+#include "try/try.h"
 #include "try/try_int.h"
 #include "try/try_offload.h"
+#include "try/try_pin.h"
 #include "try/try_server.h"
 #include "echo.skel.h"
 
@@ -42,6 +44,9 @@ struct tside {
 	struct try_prog progs[TRY_PROGS_MAX];
 	int nprogs;
 	int napi;
+	char *pin;		    /* --pin DIR, or NULL */
+	struct try_pins pins;	    /* the phase's */
+	const struct side_env *env; /* the op's, while it runs (the pins' record) */
 };
 
 /* An argv from a JSON array of strings (the command, split and checked by the caller). */
@@ -84,6 +89,75 @@ static json_t *progs_json(const struct try_prog *p, int n)
 	return a;
 }
 
+/*
+ * What outlives the agent's process, for the next agent (side_record): the programs an
+ * --attach command put on the device, and the pins (given, or the ones made). The simple
+ * form's programs are held by our links and fds: they go with the process.
+ */
+static int record(const struct side_env *env, const struct tside *s, json_t *pins)
+{
+	json_t *progs = json_array();
+	int i;
+
+	for (i = 0; progs && s->cmd_up && i < s->nprogs; i++)
+		json_array_append_new(progs,
+				      json_pack("{s:I, s:s}", "id", (json_int_t)s->progs[i].id,
+						"hook", s->progs[i].hook));
+	if (!pins)
+		pins = try_pins_json(&s->pins);
+	if (!json_array_size(progs) && !json_array_size(pins)) {
+		json_decref(progs);
+		json_decref(pins);
+		return side_record(env, NULL);
+	}
+	return side_record(env, json_pack("{s:o, s:o}", "progs", progs, "pins", pins));
+}
+
+/* try_pins_make()'s record: the pins about to be made. */
+static int pins_rec(void *arg, json_t *pins)
+{
+	struct tside *s = arg;
+
+	return record(s->env, s, pins);
+}
+
+/* try_offload_load()'s: the loaded object's maps pinned (--pin), before it is attached. */
+static int pin_loaded(void *arg, struct bpf_object *obj, char *why, size_t whylen)
+{
+	struct tside *s = arg;
+
+	return s->pin ? try_pins_make(&s->pins, obj, s->pin, pins_rec, s, why, whylen) : 0;
+}
+
+/* A killed agent's record: the programs still on the device, and the pins still ours. */
+static void ts_stale(const struct side_env *env, json_t *rec)
+{
+	struct try_prog now[TRY_PROGS_MAX];
+	char buf[160];
+	json_t *v;
+	size_t i;
+	int n, j;
+
+	n = try_progs_on_dev(env->tb->dut.ifindex, env->tb->dut.ifname, now, TRY_PROGS_MAX);
+	json_array_foreach(json_object_get(rec, "progs"), i, v)
+	{
+		json_int_t id = json_integer_value(json_object_get(v, "id"));
+		const char *hook = json_string_value(json_object_get(v, "hook"));
+
+		for (j = 0; hook && j < n; j++) {
+			if (now[j].id != id || strcmp(now[j].hook, hook))
+				continue;
+			snprintf(buf, sizeof(buf), "try: %s %s (id %u), left on %s by --attach",
+				 try_prog_remove(env->tb->dut.ifindex, &now[j]) ? "could not remove"
+										: "removed",
+				 now[j].name, now[j].id, hook);
+			if (env->say)
+				env->say(buf);
+		}
+	}
+	try_pins_remove_json(json_object_get(rec, "pins"), env->say);
+}
+
 static json_t *ts_up(const struct side_env *env, json_t *req, void **state, char *why,
 		     size_t whylen)
 {
@@ -109,6 +183,16 @@ static json_t *ts_up(const struct side_env *env, json_t *req, void **state, char
 	s->port = (uint16_t)port;
 	if (argv_of(json_object_get(req, "argv"), a, why, whylen))
 		goto fail;
+	/* --pin's folder is the server host's: checked there, before the server starts */
+	if (json_string_value(json_object_get(req, "pin"))) {
+		s->pin = strdup(json_string_value(json_object_get(req, "pin")));
+		if (!s->pin) {
+			snprintf(why, whylen, "out of memory");
+			goto fail;
+		}
+		if (try_pin_dir_check(s->pin, why, whylen))
+			goto fail;
+	}
 	if (json_object_get(req, "detach")) {
 		s->detach = malloc(sizeof(*s->detach));
 		if (!s->detach || argv_of(json_object_get(req, "detach"), s->detach, why, whylen))
@@ -125,6 +209,7 @@ static json_t *ts_up(const struct side_env *env, json_t *req, void **state, char
 fail:
 	try_server_stop(&s->srv);
 	free(s->detach);
+	free(s->pin);
 	free(a);
 	free(s);
 	return NULL;
@@ -212,6 +297,7 @@ static json_t *off(const struct side_env *env, struct tside *s)
 	if (s->off_up)
 		try_offload_unload(&s->off);
 	s->off_up = false;
+	try_pins_remove(&s->pins); /* a failed load's too */
 	/* the --detach command after every --attach, at the end of a failed run too */
 	if (s->cmd_up && s->detach)
 		err = try_cmd_run(env->tb, s->detach, tail, sizeof(tail));
@@ -233,6 +319,7 @@ static json_t *off(const struct side_env *env, struct tside *s)
 	s->cmd_up = false;
 	s->nprogs = 0;
 	tb_leave(env->tb);
+	record(env, s, NULL); /* nothing left to record */
 	return json_pack("{s:o, s:s, s:b}", "left", left, "detach_error", err ? tail : "",
 			 "detach_ok", !err);
 }
@@ -312,6 +399,10 @@ static json_t *on_cmd(const struct side_env *env, struct tside *s, json_t *req, 
 		return NULL;
 	}
 	s->cmd_up = true;
+	/* held by no process of ours: the next agent removes them should this one be killed */
+	if (s->nprogs && record(env, s, NULL))
+		log_warn("try: the programs the --attach command left could not be recorded for "
+			 "the next agent");
 	if (!s->nprogs) {
 		snprintf(why, whylen,
 			 "the --attach command left no program on %s (XDP or TC): nothing to "
@@ -360,10 +451,14 @@ static json_t *on(const struct side_env *env, struct tside *s, json_t *req, char
 	if (k == TK_CEIL) {
 		err = ceiling_on(env, s, why, whylen);
 	} else if (k != TK_NONE) {
-		side_announce(env, "try: %s from %s on %s (%s)", prog, obj, env->tb->dut.ifname,
-			      kind);
+		struct try_loaded pin = { pin_loaded, s };
+
+		side_announce(env, "try: %s from %s on %s (%s)%s%s", prog, obj, env->tb->dut.ifname,
+			      kind, s->pin ? ", its maps pinned in " : "", s->pin ? s->pin : "");
+		s->env = env;
 		err = try_offload_load(&s->off, k, obj, prog, env->tb->dut.ifindex,
-				       env->tb->dut.ifname, why, whylen);
+				       env->tb->dut.ifname, &pin, why, whylen);
+		s->env = NULL;
 		s->off_up = !err;
 		if (!err) {
 			s->nprogs = 1;
@@ -440,22 +535,27 @@ static json_t *ts_down(const struct side_env *env, void *state)
 
 	try_server_stop(&s->srv);
 	free(s->detach);
+	free(s->pin);
 	free(s);
 	return left;
 }
 
 static const struct side_op ts_ops[] = {
 	{ "try_up", SIDE_UP,
-	  "`argv` (the server's command), `port`, `tcp`, `paper`, `detach` (the --detach command)",
+	  "`argv` (the server's command), `port`, `tcp`, `paper`, `detach` (the --detach command), "
+	  "`pin` (a bpffs folder of this host)",
 	  "`pid`",
 	  "try's server side: the user's server started on the device's address and pinned, "
-	  "up once it holds the port" },
+	  "up once it holds the port (refused where something holds it already); `pin` checked "
+	  "to be on bpffs" },
 	{ "try_alive", SIDE_OP, "", "",
 	  "whether the server still runs (its output's tail if not)" },
 	{ "try_on", SIDE_OP, "`kind`, `obj`, `prog` or `argv`", "`progs`, `napi`",
-	  "the phase's offload on the device (none: XDP_PASS only)" },
+	  "the phase's offload on the device (none: XDP_PASS only; with `pin`, the object's maps "
+	  "pinned there); the programs an --attach command left go into the state file" },
 	{ "try_off", SIDE_OP, "", "`left`, `detach_ok`, `detach_error`",
-	  "the phase's offload off (the --detach command run); what it left is removed" },
+	  "the phase's offload off (the --detach command run, the pins removed); what it left is "
+	  "removed" },
 	{ "try_sockets", SIDE_OP, "`peer_port`", "`added`",
 	  "sk-skb: the server's TCP connections put in the sockmap" },
 	{ "try_stats", SIDE_OP, "", "`progs`, `busy`, `total`",
@@ -470,4 +570,5 @@ const struct exp_side try_side = {
 	.up = ts_up,
 	.op = ts_op,
 	.down = ts_down,
+	.stale = ts_stale,
 };

@@ -18,6 +18,7 @@
 #include "exp/exp.h"
 #include "exp/side.h"
 #include "report/takeaways.h"
+#include "try/try.h"
 
 /* Whether two glob patterns ('*' and literals) have a string in common. */
 static bool globs_meet(const char *p, const char *q)
@@ -323,5 +324,6 @@ int main(void)
 		cmocka_unit_test(test_takeaways_judged),
 	};
 
+	agent_side_add(&try_side); /* the agent serves it too (main hands it over) */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,8 @@
 /*
  * docs/agent-protocol.md against the server sides' declared ops: every op a side declares
  * has its row in the document, word for word as `offloadlab agent --ops` prints it, and every
- * row of the document names an op the agent has (its own, or a side's). Run from the top of
- * the tree (tests/run.sh does).
+ * row of the document names an op the agent has (its own, or a side's: the registry's
+ * experiments' and try's). Run from the top of the tree (tests/run.sh does).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 
 #include "agent/agent.h"
 #include "exp/side.h"
+#include "try/try.h"
 
 #define DOC "docs/agent-protocol.md"
 
@@ -113,13 +114,23 @@ static void test_row_format(void **state)
 	assert_string_equal(row, "| `x_up` | | `a` | does it |");
 }
 
+/* try's side (a command's, not the registry's) is served and documented like the others. */
+static void test_try_side_served(void **state)
+{
+	(void)state;
+	assert_ptr_equal(agent_side_find("try_up"), &try_side);
+	assert_ptr_equal(agent_side_find("try_down"), &try_side);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_try_side_served),
 		cmocka_unit_test(test_row_format),
 		cmocka_unit_test(test_every_declared_op_documented),
 		cmocka_unit_test(test_every_documented_op_exists),
 	};
 
+	agent_side_add(&try_side); /* as main does for `offloadlab agent` */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
