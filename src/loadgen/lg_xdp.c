@@ -39,6 +39,7 @@
 
 _Static_assert(LGX_HIST_BUCKETS == STATS_HIST_BUCKETS, "the histogram layouts differ");
 _Static_assert(LGX_IDS == LG_PICK, "the Zipf tables differ");
+_Static_assert(LGX_RAW_PORTS == LG_RAW_PORTS, "the raw port blocks differ");
 
 /*
  * One BPF_PROG_RUN call: about this long. A call sets up a page pool and tears it down (a

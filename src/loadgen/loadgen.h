@@ -38,6 +38,7 @@ enum lg_kind { LG_KIND_ECHO, LG_KIND_MC, LG_KIND_SINK, LG_KIND_RAW };
  * flight from a port of its own and matches the reply by the port it comes back to, so any
  * server that answers the sender's address and port can be measured.
  */
+#define LG_RAW_PORTS 16384 /* the XDP engine's: one port a request in flight, reused in turn */
 struct lg_raw_req {
 	const unsigned char *p;
 	uint32_t len;

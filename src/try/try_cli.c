@@ -29,6 +29,7 @@ enum {
 	OPT_RATE,
 	OPT_LOADS,
 	OPT_DURATION,
+	OPT_ENGINE,
 };
 
 const char try_doc[] =
@@ -82,6 +83,10 @@ const struct argp_option try_options[] = {
 	  2 },
 	{ "rate", OPT_RATE, "REQ/S", 0, "One latency load in requests/s instead of --loads", 2 },
 	{ "duration", OPT_DURATION, "TIME", 0, "A throughput run (default 2s; 1s with --quick)",
+	  2 },
+	{ "engine", OPT_ENGINE, "xdp|socket", 0,
+	  "The load generator: xdp (UDP: requests built and replies timed in XDP) or socket; "
+	  "default: xdp where it can run, else socket",
 	  2 },
 	{ NULL, 0, NULL, 0, "The offload (one of):", 3 },
 	{ "xdp", OPT_XDP, "OBJ:PROG", 0, "Load PROG of OBJ and attach it at XDP", 3 },
@@ -179,6 +184,8 @@ static void check_end(struct argp_state *state, struct try_opts *o)
 		argp_error(state, "--detach goes with --attach");
 	if (o->kind == TK_SK_SKB && !o->tcp)
 		argp_error(state, "--sk-skb runs on TCP connections: add --proto tcp");
+	if (o->engine == TE_XDP && o->tcp)
+		argp_error(state, "--engine xdp sends UDP only: --engine socket for --proto tcp");
 	check_cmd(state, "--server", o->server);
 	if (o->attach)
 		check_cmd(state, "--attach", o->attach);
@@ -266,6 +273,11 @@ error_t try_parse(int key, char *arg, struct argp_state *state)
 		if (cli_parse_duration_ns(arg, &v) || v < 100000000ULL || v > 60000000000ULL)
 			argp_error(state, "--duration takes 100ms..60s (e.g. 2s), not '%s'", arg);
 		o->duration_ns = v;
+		break;
+	case OPT_ENGINE:
+		if (strcmp(arg, "xdp") && strcmp(arg, "socket"))
+			argp_error(state, "--engine is xdp or socket, not '%s'", arg);
+		o->engine = strcmp(arg, "xdp") ? TE_SOCKET : TE_XDP;
 		break;
 	case 'q':
 		o->ro.quick = true;
