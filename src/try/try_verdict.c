@@ -368,8 +368,12 @@ static void engine_note(struct tm *m, struct result *r)
 		result_note(
 			r,
 			"the latency runs: %llu of %llu requests unanswered (lost, or later than "
-			"the timeout): their latency is not in the figures",
-			(unsigned long long)m->lat_lost, (unsigned long long)m->lat_sent);
+			"the timeout): their latency is not in the figures%s",
+			(unsigned long long)m->lat_lost, (unsigned long long)m->lat_sent,
+			m->lgx ? "; a frame the XDP engine built reaches a socket server as a "
+				 "page-sized buffer, so its socket holds fewer requests than the "
+				 "socket engine's before it drops"
+			       : "");
 }
 
 void tm_report(struct tm *m)
