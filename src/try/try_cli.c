@@ -16,6 +16,7 @@ enum {
 	OPT_PROTO,
 	OPT_READY,
 	OPT_PLACEMENT,
+	OPT_ENGINE,
 	OPT_XDP,
 	OPT_TCI,
 	OPT_TCE,
@@ -29,7 +30,6 @@ enum {
 	OPT_RATE,
 	OPT_LOADS,
 	OPT_DURATION,
-	OPT_ENGINE,
 };
 
 const char try_doc[] =
