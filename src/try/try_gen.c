@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * try's load: the workload as a load generator codec (any payload; replies matched in order,
- * as the payloads carry no id offloadlab could read), the preload, and the readiness probe.
+ * try's load: the workload as a load generator codec (any payload; the socket engine matches
+ * replies in order, as the payloads carry no id offloadlab could read; for the XDP engine the
+ * same draw as a raw table, its replies matched by port), the preload, and the readiness probe.
  */
 #include <errno.h>
 #include <netinet/in.h>

@@ -4,7 +4,9 @@
  * interleaved phases without and with the offload (the order rotated each repetition), each
  * preloaded, a closed-loop throughput run with the dut CPU's busy share, the programs' bpf-stats
  * and the server's received datagrams around it; the generator's ceiling (the XDP echo on the
- * same path); each class's latency at each load in open loop. try_verdict.c judges.
+ * same path); each class's latency at each load in open loop. UDP is sent by the XDP load
+ * generator where it can run (kv's choice), the socket engine beside it as the cross-check.
+ * try_verdict.c judges.
  */
 #include <errno.h>
 #include <math.h>
