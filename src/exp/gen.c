@@ -10,13 +10,15 @@
 #include "lib/floor.h"
 #include "testbed/testbed.h"
 
-struct lg_xdp *exp_gen_open(const struct tb *tb, unsigned int max_keys, char *why, size_t len)
+static struct lg_xdp *gen_open(const struct tb *tb, unsigned int max_keys, unsigned int max_raw,
+			       char *why, size_t len)
 {
 	struct lg_xdp_dev d = { .ifname = tb->gen.ifname,
 				/* two hosts: the server's MAC from the neighbour table */
 				.dst_mac = tb->two_hosts ? NULL : tb->dut.mac,
 				.napi_cpu = -1, /* the experiment places the NAPI threads */
-				.max_keys = max_keys };
+				.max_keys = max_keys,
+				.max_raw = max_raw };
 	struct lg_xdp *x = NULL;
 	int err;
 
@@ -39,6 +41,16 @@ struct lg_xdp *exp_gen_open(const struct tb *tb, unsigned int max_keys, char *wh
 		return NULL;
 	}
 	return x;
+}
+
+struct lg_xdp *exp_gen_open(const struct tb *tb, unsigned int max_keys, char *why, size_t len)
+{
+	return gen_open(tb, max_keys, 0, why, len);
+}
+
+struct lg_xdp *exp_gen_open_raw(const struct tb *tb, unsigned int max_raw, char *why, size_t len)
+{
+	return gen_open(tb, 1, max_raw, why, len);
 }
 
 void exp_gen_close(const struct tb *tb, struct lg_xdp *x)

@@ -21,6 +21,8 @@ struct tb;
  * the caller keeps what it attached before (an XDP_PASS on a veth).
  */
 struct lg_xdp *exp_gen_open(const struct tb *tb, unsigned int max_keys, char *why, size_t len);
+/* The same for raw requests (LG_KIND_RAW): a table of max_raw of them, no keys. */
+struct lg_xdp *exp_gen_open_raw(const struct tb *tb, unsigned int max_raw, char *why, size_t len);
 void exp_gen_close(const struct tb *tb, struct lg_xdp *x);
 /* The engine a run takes: the XDP one when open, else the socket one. */
 void exp_gen_use(struct lg_opts *lo, struct lg_xdp *x);

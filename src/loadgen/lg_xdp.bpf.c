@@ -53,7 +53,7 @@ struct {
 	__uint(max_entries, LGX_PICK);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, __u64); /* an array's values are 8 bytes apart when mapped: say so */
 } lgx_pick SEC(".maps");
 
 struct {
@@ -71,6 +71,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct lgx_tmpl);
 } lgx_tmpl SEC(".maps");
+
+/* raw: the requests, sized by the loader */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct lgx_raw);
+} lgx_raw SEC(".maps");
 
 /* bucket counts, class * LGX_HIST_BUCKETS + bucket, in lib/stats' layout */
 struct {
@@ -162,14 +171,15 @@ static __always_inline __u32 class_of(__u64 seq)
 
 static __always_inline __u32 pick_key(__u32 cls)
 {
-	__u32 n = cfg.nkeys[cls & 1], r = bpf_get_prandom_u32(), *p, idx;
+	__u32 n = cfg.nkeys[cls & 1], r = bpf_get_prandom_u32(), idx;
+	__u64 *p;
 
 	if (!n)
 		return cfg.key_base[cls & 1];
 	if (cls == 0 && cfg.zipf) {
 		r &= LGX_PICK - 1;
 		p = bpf_map_lookup_elem(&lgx_pick, &r);
-		idx = p && *p < n ? *p : 0;
+		idx = p && *p < n ? (__u32)*p : 0;
 	} else {
 		idx = r % n;
 	}
@@ -188,7 +198,7 @@ static __always_inline void expire(__u64 now)
 
 	for (i = 0; i < LGX_EXPIRE_STEPS; i++) {
 		__u64 o = st.oldest;
-		__u32 key = (__u32)o & (LGX_IDS - 1), s;
+		__u32 key = (__u32)o & cfg.slot_mask, s;
 		struct lgx_slot *sl;
 
 		if (o >= st.seq)
@@ -245,6 +255,47 @@ static __always_inline int write_request(struct xdp_md *ctx, __u64 seq, __u32 cl
 	return 0;
 }
 
+/* raw: seq -> a slot of the pick table, spread so that a short run sees every request */
+static __always_inline __u32 raw_draw(__u64 seq)
+{
+	__u32 x = (__u32)seq * 0x9e3779b1u;
+
+	x ^= x >> 15;
+	x *= 0x85ebca6bu;
+	x ^= x >> 13;
+	return x & (LGX_PICK - 1);
+}
+
+/*
+ * raw: the frame of the request drawn for seq, trimmed to its length (it is at most the page's
+ * frame less one byte: the context changes every time, as in olab_lgx_tx), and the slot's
+ * source port.
+ */
+static __always_inline int write_raw(struct xdp_md *ctx, __u64 seq)
+{
+	__u32 k = raw_draw(seq), len;
+	__u64 *p = bpf_map_lookup_elem(&lgx_pick, &k);
+	struct lgx_raw *e;
+	__u16 port;
+	int have;
+
+	if (!p)
+		return -1;
+	k = (__u32)*p;
+	e = bpf_map_lookup_elem(&lgx_raw, &k);
+	if (!e)
+		return -1;
+	len = e->len;
+	have = (int)(ctx->data_end - ctx->data);
+	if (len < 42 || len > LGX_RAW_MAX || (int)len >= have ||
+	    bpf_xdp_adjust_tail(ctx, (int)len - have))
+		return -1;
+	if (bpf_xdp_store_bytes(ctx, 0, e->b, len))
+		return -1;
+	port = bpf_htons((__u16)(cfg.port_base + ((__u32)seq & cfg.slot_mask)));
+	return bpf_xdp_store_bytes(ctx, 34, &port, sizeof(port)) ? -1 : 0;
+}
+
 SEC("xdp")
 int olab_lgx_tx(struct xdp_md *ctx)
 {
@@ -294,8 +345,9 @@ int olab_lgx_tx(struct xdp_md *ctx)
 	 * looks at the data pointer and flags only).
 	 */
 	seq = st.seq;
-	cls = class_of(seq);
-	if (bpf_xdp_adjust_tail(ctx, -1) || write_request(ctx, seq, cls)) {
+	cls = cfg.kind == LGX_RAW ? 0 : class_of(seq);
+	if (cfg.kind == LGX_RAW ? write_raw(ctx, seq)
+				: bpf_xdp_adjust_tail(ctx, -1) || write_request(ctx, seq, cls)) {
 		cnt(LGX_IDLE, 1);
 		return XDP_DROP;
 	}
@@ -303,7 +355,7 @@ int olab_lgx_tx(struct xdp_md *ctx)
 	cnt(LGX_BUILT, 1);
 	if (cfg.kind == LGX_SINK)
 		return XDP_TX; /* nothing comes back: no slot */
-	key = (__u32)seq & (LGX_IDS - 1);
+	key = (__u32)seq & cfg.slot_mask;
 	sl = bpf_map_lookup_elem(&lgx_slots, &key);
 	if (!sl)
 		return XDP_TX;
@@ -375,10 +427,16 @@ int olab_lgx_rx(struct xdp_md *ctx)
 	__u64 t0, now, d;
 
 	if (!kind || (void *)p > end || eth->h_proto != ETH_P_IP_BE || ip->ihl != 5 ||
-	    ip->protocol != IPPROTO_UDP_ || udp->dest != cfg.sport || udp->source != cfg.dport ||
-	    ip->daddr != cfg.saddr)
+	    ip->protocol != IPPROTO_UDP_ || udp->source != cfg.dport || ip->daddr != cfg.saddr)
 		return XDP_PASS;
-	if (kind == LGX_MC) {
+	if (kind == LGX_RAW) {
+		/* the port it comes back to is the slot; the payload is the server's business */
+		id = (__u32)bpf_ntohs(udp->dest) - cfg.port_base;
+		if (id > cfg.slot_mask)
+			return XDP_PASS;
+	} else if (udp->dest != cfg.sport) {
+		return XDP_PASS;
+	} else if (kind == LGX_MC) {
 		__u16 total, part;
 
 		if ((void *)(p + 8) > end) {

@@ -39,6 +39,7 @@
 
 _Static_assert(LGX_HIST_BUCKETS == STATS_HIST_BUCKETS, "the histogram layouts differ");
 _Static_assert(LGX_IDS == LG_PICK, "the Zipf tables differ");
+_Static_assert(LGX_RAW_PORTS == LG_RAW_PORTS, "the raw port blocks differ");
 
 /*
  * One BPF_PROG_RUN call: about this long. A call sets up a page pool and tears it down (a
@@ -66,26 +67,14 @@ struct lg_xdp {
 	int ncpu;
 	struct lgx_slot *slots;
 	struct lgx_key *keys;
-	uint32_t *pick;
+	uint64_t *pick;
 	uint64_t *gaps;
 	struct lgx_tmpl *tmpl;
-	size_t slots_len, keys_len, pick_len, gaps_len, tmpl_len;
+	struct lgx_raw *raw;
+	unsigned int max_raw;
+	size_t slots_len, keys_len, pick_len, gaps_len, tmpl_len, raw_len;
 	struct lgx_frame frame; /* the current run's */
 };
-
-static void *map_mmap(const struct bpf_map *m, size_t *len)
-{
-	long page = sysconf(_SC_PAGESIZE);
-	size_t l = (size_t)bpf_map__value_size(m) * bpf_map__max_entries(m);
-	void *p;
-
-	l = (l + (size_t)page - 1) & ~((size_t)page - 1);
-	p = mmap(NULL, l, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(m), 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	*len = l;
-	return p;
-}
 
 const char *lg_xdp_ifname(const struct lg_xdp *x)
 {
@@ -115,27 +104,36 @@ void lg_xdp_close(struct lg_xdp *x)
 		munmap(x->gaps, x->gaps_len);
 	if (x->tmpl)
 		munmap(x->tmpl, x->tmpl_len);
+	if (x->raw)
+		munmap(x->raw, x->raw_len);
 	lg_xdp_bpf__destroy(x->skel);
 	free(x);
 }
 
-static int skel_load(struct lg_xdp *x)
+static int skel_open(struct lg_xdp *x)
 {
-	int err;
-
 	x->skel = lg_xdp_bpf__open();
 	if (!x->skel)
 		return -errno;
 	bpf_map__set_max_entries(x->skel->maps.lgx_keys, x->max_keys);
+	bpf_map__set_max_entries(x->skel->maps.lgx_raw, x->max_raw ? x->max_raw : 1);
+	return 0;
+}
+
+static int skel_load(struct lg_xdp *x)
+{
+	int err = skel_open(x);
+
+	if (err)
+		return err;
 	err = lg_xdp_bpf__load(x->skel);
 	if (!err)
 		return 0;
 	/* without the transmit tracepoint (an older kernel): what the device refused is unknown */
 	lg_xdp_bpf__destroy(x->skel);
-	x->skel = lg_xdp_bpf__open();
-	if (!x->skel)
-		return -errno;
-	bpf_map__set_max_entries(x->skel->maps.lgx_keys, x->max_keys);
+	err = skel_open(x);
+	if (err)
+		return err;
 	bpf_program__set_autoload(x->skel->progs.olab_lgx_xmit, false);
 	return lg_xdp_bpf__load(x->skel);
 }
@@ -151,6 +149,13 @@ int lg_xdp_open(const struct lg_xdp_dev *d, struct lg_xdp **out, char *why, size
 	snprintf(x->ifname, sizeof(x->ifname), "%s", d->ifname ? d->ifname : "");
 	x->ifindex = (int)if_nametoindex(x->ifname);
 	x->max_keys = d->max_keys ? d->max_keys : 65536;
+	x->max_raw = d->max_raw;
+	if (x->max_raw > LGX_RAW_ENTRIES) {
+		snprintf(why, whylen, "%u distinct requests: the XDP engine's table holds %d",
+			 x->max_raw, LGX_RAW_ENTRIES);
+		err = -E2BIG;
+		goto out;
+	}
 	x->ncpu = libbpf_num_possible_cpus();
 	x->netns = lgx_netns_ino();
 	if (!x->ifindex) {
@@ -179,12 +184,13 @@ int lg_xdp_open(const struct lg_xdp_dev *d, struct lg_xdp **out, char *why, size
 	}
 	if (bpf_program__autoload(x->skel->progs.olab_lgx_xmit))
 		x->xmit = bpf_program__attach(x->skel->progs.olab_lgx_xmit);
-	x->slots = map_mmap(x->skel->maps.lgx_slots, &x->slots_len);
-	x->keys = map_mmap(x->skel->maps.lgx_keys, &x->keys_len);
-	x->pick = map_mmap(x->skel->maps.lgx_pick, &x->pick_len);
-	x->gaps = map_mmap(x->skel->maps.lgx_gaps, &x->gaps_len);
-	x->tmpl = map_mmap(x->skel->maps.lgx_tmpl, &x->tmpl_len);
-	if (!x->slots || !x->keys || !x->pick || !x->gaps || !x->tmpl) {
+	x->slots = lgx_map_mmap(x->skel->maps.lgx_slots, &x->slots_len);
+	x->keys = lgx_map_mmap(x->skel->maps.lgx_keys, &x->keys_len);
+	x->pick = lgx_map_mmap(x->skel->maps.lgx_pick, &x->pick_len);
+	x->gaps = lgx_map_mmap(x->skel->maps.lgx_gaps, &x->gaps_len);
+	x->tmpl = lgx_map_mmap(x->skel->maps.lgx_tmpl, &x->tmpl_len);
+	x->raw = lgx_map_mmap(x->skel->maps.lgx_raw, &x->raw_len);
+	if (!x->slots || !x->keys || !x->pick || !x->gaps || !x->tmpl || !x->raw) {
 		err = -errno;
 		snprintf(why, whylen, "map the XDP engine's tables: %s", strerror(-err));
 		goto out;
@@ -227,54 +233,6 @@ int lg_xdp_can_xmit(struct lg_xdp *x, char *why, size_t whylen)
 
 /* ---- one run ---- */
 
-/* Zero a per-CPU array map, every entry. */
-static int percpu_zero(const struct bpf_map *m, int ncpu)
-{
-	__u32 n = bpf_map__max_entries(m), i, *keys;
-	size_t vs = ((size_t)bpf_map__value_size(m) + 7) & ~(size_t)7;
-	void *zero = calloc((size_t)n * (size_t)ncpu, vs);
-	int err = 0, fd = bpf_map__fd(m);
-
-	keys = calloc(n, sizeof(*keys));
-	if (!zero || !keys) {
-		free(zero);
-		free(keys);
-		return -ENOMEM;
-	}
-	for (i = 0; i < n; i++)
-		keys[i] = i;
-	if (bpf_map_update_batch(fd, keys, zero, &n, NULL))
-		for (i = 0, err = 0; i < bpf_map__max_entries(m) && !err; i++)
-			if (bpf_map_update_elem(fd, &i, zero, BPF_ANY))
-				err = -errno;
-	free(zero);
-	free(keys);
-	return err;
-}
-
-/* Every entry of a per-CPU array map: n * ncpu values of vs bytes (rounded up to 8). */
-static void *percpu_read(const struct bpf_map *m, int ncpu)
-{
-	__u32 n = bpf_map__max_entries(m), i, got = n, *keys, out = 0;
-	size_t vs = ((size_t)bpf_map__value_size(m) + 7) & ~(size_t)7;
-	char *v = calloc((size_t)n * (size_t)ncpu, vs);
-	int fd = bpf_map__fd(m);
-
-	keys = calloc(n, sizeof(*keys));
-	if (!v || !keys) {
-		free(v);
-		free(keys);
-		return NULL;
-	}
-	if (bpf_map_lookup_batch(fd, NULL, &out, keys, v, &got, NULL) && errno != ENOENT)
-		got = 0;
-	if (got != n)
-		for (i = 0; i < n; i++)
-			bpf_map_lookup_elem(fd, &i, v + (size_t)i * (size_t)ncpu * vs);
-	free(keys);
-	return v;
-}
-
 static int state_reset(struct lg_xdp *x)
 {
 	struct lg_xdp_bpf *s = x->skel;
@@ -285,11 +243,11 @@ static int state_reset(struct lg_xdp *x)
 	s->bss->st.oldest = s->bss->st.seq;
 	s->bss->st.inflight = 0;
 	s->bss->st.max_inflight = 0;
-	err = percpu_zero(s->maps.lgx_cnt, x->ncpu);
+	err = lgx_percpu_zero(s->maps.lgx_cnt, x->ncpu);
 	if (!err)
-		err = percpu_zero(s->maps.lgx_hist, x->ncpu);
+		err = lgx_percpu_zero(s->maps.lgx_hist, x->ncpu);
 	if (!err)
-		err = percpu_zero(s->maps.lgx_hsum, x->ncpu);
+		err = lgx_percpu_zero(s->maps.lgx_hsum, x->ncpu);
 	return err;
 }
 
@@ -380,8 +338,8 @@ static int reserve_port(struct lgx_addrs *a)
 
 static void collect_hist(struct lg_xdp *x, struct lg_result *r)
 {
-	uint64_t *b = percpu_read(x->skel->maps.lgx_hist, x->ncpu);
-	struct lgx_hsum *h = percpu_read(x->skel->maps.lgx_hsum, x->ncpu);
+	uint64_t *b = lgx_percpu_read(x->skel->maps.lgx_hist, x->ncpu);
+	struct lgx_hsum *h = lgx_percpu_read(x->skel->maps.lgx_hsum, x->ncpu);
 	int c, cpu;
 	size_t i;
 
@@ -483,24 +441,51 @@ static int transmit(struct lg_xdp *x, const struct lg_opts *o, uint64_t end, uns
 	return 0;
 }
 
+/* raw: the table and the draw into the maps, the block of source ports (*base). */
+static int raw_setup(struct lg_xdp *x, const struct lg_opts *o, struct lgx_addrs *a, uint16_t *base,
+		     char *why, size_t whylen)
+{
+	const struct lg_raw *t = o->app->raw;
+	int err;
+
+	if (!t || t->n > x->max_raw) {
+		snprintf(why, whylen, "%u distinct requests: the XDP engine was opened for %u",
+			 t ? t->n : 0, x->max_raw);
+		return -E2BIG;
+	}
+	if (o->mode == LG_CLOSED && o->outstanding > LGX_RAW_PORTS) {
+		snprintf(why, whylen, "a window of %u: raw requests take one port each, %d at most",
+			 o->outstanding, LGX_RAW_PORTS);
+		return -EINVAL;
+	}
+	err = lgx_raw_ports(LGX_RAW_PORTS, base, why, whylen);
+	if (!err)
+		err = lgx_raw_fill(x->raw, x->pick, &x->frame, a, t, x->ifname, why, whylen);
+	return err;
+}
+
 static int run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r, char *why,
 	       size_t whylen)
 {
 	struct lgx_cfg *c = &x->skel->bss->cfg;
 	unsigned int batch = o->batch ? o->batch : 64;
+	bool raw = o->app->kind == LG_KIND_RAW;
 	uint64_t start, end_send, end_all;
 	struct lgx_addrs a;
 	int err, port_fd = -1, mtu;
+	uint16_t base = 0;
 
 	if (batch > MAX_BATCH)
 		batch = MAX_BATCH;
 	r->batch = batch;
 	err = run_setup(x, o, &a, why, whylen);
-	if (!err) {
+	if (!err && raw)
+		err = raw_setup(x, o, &a, &base, why, whylen);
+	if (!err && !raw) {
 		port_fd = reserve_port(&a);
 		err = port_fd < 0 ? port_fd : 0;
 	}
-	if (!err)
+	if (!err && !raw)
 		err = lgx_frame_build(&x->frame, &a, o->app, why, whylen);
 	if (err)
 		goto out;
@@ -518,7 +503,10 @@ static int run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r, c
 	memcpy(x->tmpl->b, x->frame.b, x->frame.head);
 	c->kind = o->app->kind == LG_KIND_MC	 ? LGX_MC
 		  : o->app->kind == LG_KIND_SINK ? LGX_SINK
+		  : raw				 ? LGX_RAW
 						 : LGX_ECHO;
+	c->slot_mask = raw ? LGX_RAW_PORTS - 1 : LGX_IDS - 1;
+	c->port_base = base;
 	c->head_len = (__u32)x->frame.head;
 	c->id_off = x->frame.id_off;
 	c->key_off = x->frame.key_off;
@@ -531,7 +519,7 @@ static int run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r, c
 		if (err)
 			goto out;
 		if (mc->pick)
-			memcpy(x->pick, mc->pick, LGX_PICK * sizeof(*x->pick));
+			lgx_pick_store(x->pick, mc->pick);
 		c->zipf = mc->pick != NULL;
 	}
 	c->timeout_ns = o->timeout_ns ? o->timeout_ns : 100000000ULL;

@@ -21,6 +21,10 @@
 #define LGX_LATE_NS 10000  /* open loop: a request built later than this after its time is late */
 #define LGX_EXPIRE_STEPS 8 /* closed loop: oldest requests looked at per full-window slot */
 #define LGX_ECHO_MAGIC 0x4f484345U /* = LG_ECHO_MAGIC, the echo codec's first word */
+/* raw: bytes of one request's frame (headers and payload; below a page less its headroom) */
+#define LGX_RAW_MAX 3072
+#define LGX_RAW_ENTRIES 4096 /* raw: distinct requests in one table */
+#define LGX_RAW_PORTS 16384  /* raw: source ports, one a slot (a power of two) */
 /* = STATS_HIST_BUCKETS of lib/stats.h (checked at compile time in lg_xdp.c) */
 #define LGX_HIST_BUCKETS (256 + 56 * 128)
 
@@ -28,6 +32,13 @@ enum lgx_kind {
 	LGX_MC = 1,   /* memcached UDP GET: frame header, "get KEY[ KEY...]\r\n" */
 	LGX_ECHO = 2, /* echo: magic, seq, padding; the reply is the same datagram */
 	LGX_SINK = 3, /* datagrams nobody answers */
+	/*
+	 * Any UDP payload, from a table (map lgx_raw) drawn through lgx_pick by a hash of seq.
+	 * The payload carries no id: the source port does (port_base + slot), and a reply is
+	 * matched by the port it comes back to; any server that answers the sender's address
+	 * and port will do. A reply that comes in several datagrams counts at its first.
+	 */
+	LGX_RAW = 4,
 };
 
 enum lgx_mode {
@@ -71,6 +82,13 @@ struct lgx_tmpl {
 	__u8 b[LGX_HEAD_MAX];
 };
 
+/* raw: one request, its whole frame (UDP checksum 0: the source port is written per request) */
+struct lgx_raw {
+	__u32 len; /* bytes of b sent: 42 (Ethernet, IPv4, UDP) + the payload */
+	__u32 pad;
+	__u8 b[LGX_RAW_MAX];
+};
+
 /* Per class and CPU, beside the buckets (map lgx_hsum) */
 struct lgx_hsum {
 	__u64 n, min, max, sum;
@@ -98,8 +116,10 @@ struct lgx_cfg {
 	__u32 zipf;		     /* class 0 keys through the pick table */
 	__u32 ifindex;		     /* the generator's device (for the transmit counts) */
 	__u32 netns;		     /* the inode of its network namespace */
-	__u32 saddr;		     /* our IPv4 address, network order */
-	__u16 sport, dport;	     /* our port, the server's; network order */
+	__u32 slot_mask;    /* a request's slot: seq & slot_mask (LGX_IDS - 1; raw: ports) */
+	__u32 port_base;    /* raw: slot s goes out from port port_base + s (host order) */
+	__u32 saddr;	    /* our IPv4 address, network order */
+	__u16 sport, dport; /* our port, the server's; network order */
 };
 
 /* Where the run is (global st); inflight and max_inflight are read by user space. */

@@ -43,6 +43,29 @@ int lgx_keys_fill(struct lgx_key *keys, unsigned int cap, const struct lg_mc *mc
 /* LGX_GAPS exponential gaps of mean mean_ns, drawn uniformly: a Poisson process. */
 void lgx_gaps_fill(uint64_t *gaps, double mean_ns);
 
+/* lg_xdp_raw.c */
+/*
+ * raw: every drawn request's frame into tab (raw->n entries; the source port a's, rewritten
+ * per request), the draw into pick (LG_PICK entries), f: the longest frame (in_len: and the
+ * byte trimmed). dev: the device whose MTU bounds a frame. 0, or -errno with why.
+ */
+int lgx_raw_fill(struct lgx_raw *tab, uint64_t *pick, struct lgx_frame *f,
+		 const struct lgx_addrs *a, const struct lg_raw *raw, const char *dev, char *why,
+		 size_t whylen);
+/* A block of n UDP ports no socket of this namespace holds, outside the ephemeral range. */
+int lgx_raw_ports(uint32_t n, uint16_t *base, char *why, size_t whylen);
+
+/* lg_xdp_maps.c */
+struct bpf_map;
+/* An mmapable array map's values, *len bytes (page-rounded); NULL with errno. */
+void *lgx_map_mmap(const struct bpf_map *m, size_t *len);
+/* Zero a per-CPU array map, every entry: 0 or -errno. */
+int lgx_percpu_zero(const struct bpf_map *m, int ncpu);
+/* Every entry of a per-CPU array map: n * ncpu values of its size rounded up to 8 (free it). */
+void *lgx_percpu_read(const struct bpf_map *m, int ncpu);
+/* A draw (LG_PICK entries) into the mapped lgx_pick, whose values are 8 bytes apart. */
+void lgx_pick_store(uint64_t *map, const uint32_t *pick);
+
 /* lg_xdp_dev.c */
 int lgx_dev_mac(const char *ifname, uint8_t mac[6]);
 int lgx_dev_mtu(const char *ifname);

@@ -29,7 +29,25 @@ enum lg_engine { LG_ENGINE_SOCKET, LG_ENGINE_XDP };
 const char *lg_engine_name(enum lg_engine e);
 
 /* What a request is: the XDP engine builds these kinds itself (the socket engine encodes). */
-enum lg_kind { LG_KIND_ECHO, LG_KIND_MC, LG_KIND_SINK };
+enum lg_kind { LG_KIND_ECHO, LG_KIND_MC, LG_KIND_SINK, LG_KIND_RAW };
+
+/*
+ * LG_KIND_RAW: any UDP payloads, for the XDP engine a table of them (the socket engine calls
+ * the app's encode/decode). Request seq is req[pick[h(seq) % LG_PICK]], h a hash that spreads
+ * seq; every pick entry < n. The payload carries no id: the XDP engine sends each request in
+ * flight from a port of its own and matches the reply by the port it comes back to, so any
+ * server that answers the sender's address and port can be measured.
+ */
+#define LG_RAW_PORTS 16384 /* the XDP engine's: one port a request in flight, reused in turn */
+struct lg_raw_req {
+	const unsigned char *p;
+	uint32_t len;
+};
+struct lg_raw {
+	const struct lg_raw_req *req;
+	uint32_t n;
+	const uint32_t *pick; /* LG_PICK entries */
+};
 
 /*
  * A request/reply codec. encode() writes request seq into buf and returns its length (0 when
@@ -52,6 +70,7 @@ struct lg_app {
 	void *ctx;
 	/* optional: 1 for requests of the second class, whose latency goes to lat_alt */
 	int (*classify)(const struct lg_app *a, uint32_t seq);
+	const struct lg_raw *raw; /* LG_KIND_RAW: the table the XDP engine sends from */
 };
 
 /*
@@ -172,6 +191,7 @@ struct lg_xdp_dev {
 	const uint8_t *dst_mac;
 	int napi_cpu;
 	unsigned int max_keys;
+	unsigned int max_raw; /* LG_KIND_RAW: distinct requests a run may have (0: none) */
 };
 int lg_xdp_open(const struct lg_xdp_dev *d, struct lg_xdp **out, char *why, size_t whylen);
 void lg_xdp_close(struct lg_xdp *x);
@@ -182,6 +202,12 @@ int lg_xdp_napi_tid(const struct lg_xdp *x);
 int lg_xdp_can_xmit(struct lg_xdp *x, char *why, size_t whylen);
 /* The largest frame live-frames mode takes: a page less its headroom and tail (BTF-sized). */
 size_t lg_xdp_frame_max(void);
+/*
+ * Whether the XDP engine can send raw: its table fits (distinct requests, each frame within
+ * a page and the MTU of dev in this thread's namespace; "" skips the MTU). 0, or -E2BIG /
+ * -EMSGSIZE with why written.
+ */
+int lg_xdp_raw_fits(const struct lg_raw *raw, const char *dev, char *why, size_t whylen);
 /* The XDP engine's run (lg_run calls it for LG_ENGINE_XDP). */
 int lg_xdp_run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r);
 

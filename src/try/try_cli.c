@@ -16,6 +16,7 @@ enum {
 	OPT_PROTO,
 	OPT_READY,
 	OPT_PLACEMENT,
+	OPT_ENGINE,
 	OPT_XDP,
 	OPT_TCI,
 	OPT_TCE,
@@ -56,6 +57,10 @@ const char try_doc[] =
 	"UDP or TCP payload to --port as a request. Placeholders in the commands: {addr} (the "
 	"server's address), {port}, {dev} (its device). The commands are split on blanks "
 	"(quotes group words), never run by a shell.\n"
+	"UDP is measured by the XDP load generator where it can run (each request in flight goes "
+	"out from a port of its own and its reply is matched by that port, never by its bytes), "
+	"with the socket engine beside it as a cross-check; TCP by the socket engine; --engine "
+	"chooses.\n"
 	"Results go to OUT/<timestamp>/results.json (its \"try\" section: the commands, the "
 	"workload's digest, the programs' tags, the verdict) and report.html; 'offloadlab compare' "
 	"takes two of them. Needs root. Exit 0: measured (whatever the verdict); 1: it could not "
@@ -85,6 +90,10 @@ const struct argp_option try_options[] = {
 	  2 },
 	{ "rate", OPT_RATE, "REQ/S", 0, "One latency load in requests/s instead of --loads", 2 },
 	{ "duration", OPT_DURATION, "TIME", 0, "A throughput run (default 2s; 1s with --quick)",
+	  2 },
+	{ "engine", OPT_ENGINE, "xdp|socket", 0,
+	  "The load generator: xdp (UDP: requests built and replies timed in XDP) or socket; "
+	  "default: xdp where it can run, else socket",
 	  2 },
 	{ NULL, 0, NULL, 0, "The offload (one of):", 3 },
 	{ "xdp", OPT_XDP, "OBJ:PROG", 0, "Load PROG of OBJ and attach it at XDP", 3 },
@@ -192,6 +201,8 @@ static void check_end(struct argp_state *state, struct try_opts *o)
 			   "(an --attach command pins its own maps)");
 	if (o->kind == TK_SK_SKB && !o->tcp)
 		argp_error(state, "--sk-skb runs on TCP connections: add --proto tcp");
+	if (o->engine == TE_XDP && o->tcp)
+		argp_error(state, "--engine xdp sends UDP only: --engine socket for --proto tcp");
 	check_cmd(state, "--server", o->server);
 	if (o->attach)
 		check_cmd(state, "--attach", o->attach);
@@ -282,6 +293,11 @@ error_t try_parse(int key, char *arg, struct argp_state *state)
 		if (cli_parse_duration_ns(arg, &v) || v < 100000000ULL || v > 60000000000ULL)
 			argp_error(state, "--duration takes 100ms..60s (e.g. 2s), not '%s'", arg);
 		o->duration_ns = v;
+		break;
+	case OPT_ENGINE:
+		if (strcmp(arg, "xdp") && strcmp(arg, "socket"))
+			argp_error(state, "--engine is xdp or socket, not '%s'", arg);
+		o->engine = strcmp(arg, "xdp") ? TE_SOCKET : TE_XDP;
 		break;
 	case 'q':
 		o->ro.quick = true;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * try's load: the workload as a load generator codec (any payload; replies matched in order,
- * as the payloads carry no id offloadlab could read), the preload, and the readiness probe.
+ * try's load: the workload as a load generator codec (any payload; the socket engine matches
+ * replies in order, as the payloads carry no id offloadlab could read; for the XDP engine the
+ * same draw as a raw table, its replies matched by port), the preload, and the readiness probe.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -48,7 +49,18 @@ static ssize_t decode(const struct lg_app *a, const unsigned char *buf, size_t l
 	return (ssize_t)len;
 }
 
-int try_codec_init(struct try_codec *c, const struct workload *w, const uint32_t *pick, int cls)
+struct lg_raw_req *try_raw_reqs(const struct workload *w)
+{
+	struct lg_raw_req *r = calloc(w->n ? w->n : 1, sizeof(*r));
+	size_t i;
+
+	for (i = 0; r && i < w->n; i++)
+		r[i] = (struct lg_raw_req){ wl_payload(w, i), w->req[i].len };
+	return r;
+}
+
+int try_codec_init(struct try_codec *c, const struct workload *w, const uint32_t *pick, int cls,
+		   const struct lg_raw_req *req)
 {
 	size_t i;
 
@@ -61,15 +73,29 @@ int try_codec_init(struct try_codec *c, const struct workload *w, const uint32_t
 		if (cls < 0 || w->req[pick[i]].cls == cls)
 			c->idx[c->n++] = pick[i];
 	c->app = (struct lg_app){
-		.name = "try", .kind = LG_KIND_ECHO, .encode = encode, .decode = decode, .ctx = c
+		.name = "try", .kind = LG_KIND_RAW, .encode = encode, .decode = decode, .ctx = c
 	};
-	return c->n ? 0 : -ENOENT;
+	if (!c->n)
+		return -ENOENT;
+	if (!req)
+		return 0;
+	/* the XDP engine draws rpick[h(seq)]: the same share of each request as idx holds */
+	c->rpick = malloc(LG_PICK * sizeof(*c->rpick));
+	if (!c->rpick)
+		return -ENOMEM;
+	for (i = 0; i < LG_PICK; i++)
+		c->rpick[i] = c->idx[i % c->n];
+	c->raw = (struct lg_raw){ req, (uint32_t)w->n, c->rpick };
+	c->app.raw = &c->raw;
+	return 0;
 }
 
 void try_codec_free(struct try_codec *c)
 {
 	free(c->idx);
+	free(c->rpick);
 	c->idx = NULL;
+	c->rpick = NULL;
 }
 
 /* A socket to the server from the generator's namespace (TCP: connected), or -errno. */

@@ -12,15 +12,23 @@
 
 struct tb;
 
-/* The workload as a codec: requests drawn by weight (cls >= 0: only that class's). */
+/*
+ * The workload as a codec: requests drawn by weight (cls >= 0: only that class's). With req
+ * (try_raw_reqs), also the XDP engine's raw table: every request, this codec's draw.
+ */
 struct try_codec {
 	const struct workload *w;
 	uint32_t *idx; /* the draw's slots (of the class) */
 	size_t n;
 	struct lg_app app;
+	struct lg_raw raw;
+	uint32_t *rpick; /* raw.pick: LG_PICK entries */
 };
 /* 0; -ENOENT when the class has no slot of the draw (its weight is below one in WL_PICK). */
-int try_codec_init(struct try_codec *c, const struct workload *w, const uint32_t *pick, int cls);
+int try_codec_init(struct try_codec *c, const struct workload *w, const uint32_t *pick, int cls,
+		   const struct lg_raw_req *req);
+/* The workload's requests as the XDP engine's table entries (w->n; the caller frees it). */
+struct lg_raw_req *try_raw_reqs(const struct workload *w);
 void try_codec_free(struct try_codec *c);
 
 /* Every preload request, in order, weight times each, a reply awaited up to 200 ms. */

@@ -31,12 +31,16 @@ extern const char *const try_kind_name[]; /* "xdp", "tc-ingress" ... as the opti
 
 enum try_placement { TP_PAPER, TP_SHARED };
 
+/* --engine: the load generator's (auto: the XDP engine where it can run, as kv picks it) */
+enum try_engine { TE_AUTO, TE_XDP, TE_SOCKET };
+
 struct try_opts {
 	const char *server; /* --server 'CMD' */
 	uint16_t port;	    /* --port */
 	bool tcp;	    /* --proto tcp */
 	bool ready;	    /* --ready: wait until the port answers a request */
 	enum try_placement placement;
+	enum try_engine engine;
 	enum try_kind kind;	     /* the offload's form */
 	const char *obj, *prog;	     /* simple form: OBJ:PROG */
 	const char *attach, *detach; /* general form */

@@ -4,7 +4,9 @@
  * interleaved phases without and with the offload (the order rotated each repetition), each
  * preloaded, a closed-loop throughput run with the dut CPU's busy share, the programs' bpf-stats
  * and the server's received datagrams around it; the generator's ceiling (the XDP echo on the
- * same path); each class's latency at each load in open loop. try_verdict.c judges.
+ * same path); each class's latency at each load in open loop. UDP is sent by the XDP load
+ * generator where it can run (kv's choice), the socket engine beside it as the cross-check.
+ * try_verdict.c judges.
  */
 #include <errno.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "exp/gen.h"
 #include "exp/side.h"
 #include "lib/attach.h"
 #include "lib/bpfutil.h"
@@ -159,10 +162,14 @@ static int after_connect(void *arg, int fd)
 	return a ? 0 : -EIO;
 }
 
-/* One generator run of codec c from the generator's namespace. */
+/*
+ * One generator run of codec c from the generator's namespace: the XDP engine when it is open
+ * (sock: the socket engine all the same, the cross-check).
+ */
 static int gen_run(struct tm *m, struct try_codec *c, enum lg_mode mode, double rate,
-		   uint64_t dur_ns, struct lg_result *res)
+		   uint64_t dur_ns, bool sock, struct lg_result *res)
 {
+	bool xdp = m->lgx && !sock;
 	struct sockaddr_in *dst;
 	struct lg_opts lo;
 	int err;
@@ -176,15 +183,19 @@ static int gen_run(struct tm *m, struct try_codec *c, enum lg_mode mode, double 
 	lo.dstlen = sizeof(*dst);
 	lo.mode = mode;
 	lo.rate = rate;
-	/* replies carry no id: TCP keeps one request in flight, UDP relies on order */
+	/*
+	 * replies carry no id: TCP keeps one request in flight, the socket engine relies on
+	 * order for UDP, the XDP engine on the port each request goes out from
+	 */
 	lo.outstanding = m->o->tcp ? 1 : TRY_OUTSTANDING;
-	lo.batch = mode == LG_CLOSED ? 32 : 8;
+	/* throughput: large batches (live frames, or sendmmsg); latency: small ones */
+	lo.batch = mode == LG_CLOSED ? (xdp ? 64 : 32) : 8;
 	lo.duration_ns = dur_ns;
 	lo.warmup_ns = dur_ns / 10;
 	lo.timeout_ns = 50000000ULL;
 	lo.cpu = m->x->tb->gen_cpu;
 	lo.app = &c->app;
-	lo.engine = LG_ENGINE_SOCKET;
+	exp_gen_use(&lo, xdp ? m->lgx : NULL);
 	if (m->o->kind == TK_SK_SKB && m->phase == PH_WITH) {
 		lo.after_connect = after_connect;
 		lo.after_connect_arg = m;
@@ -211,6 +222,18 @@ static void preload(struct tm *m)
 	}
 }
 
+/* The socket engine right after the XDP engine's run without the offload (the cross-check). */
+static int xcheck_tput(struct tm *m)
+{
+	struct lg_result res = { 0 };
+	int err = gen_run(m, &m->all, LG_CLOSED, 0, m->dur_ns, true, &res);
+
+	if (!err && res.received)
+		stats_samples_add(&m->kps_sock, res.achieved_rps / 1e3);
+	lg_result_free(&res);
+	return err;
+}
+
 /* One phase's closed-loop throughput run with its counters. */
 static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
 {
@@ -225,9 +248,11 @@ static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
 	preload(m);
 	err = counters(m, &c0);
 	if (!err)
-		err = gen_run(m, &m->all, LG_CLOSED, 0, m->dur_ns, &res);
+		err = gen_run(m, &m->all, LG_CLOSED, 0, m->dur_ns, false, &res);
 	if (!err)
 		err = counters(m, &c1);
+	if (!err && m->lgx && ph == PH_WITHOUT)
+		err = xcheck_tput(m);
 	if (!err && !res.received) {
 		snprintf(m->why, sizeof(m->why),
 			 "no reply to any of %llu requests %s the offload: is the server (or the "
@@ -284,10 +309,22 @@ static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, double rat
 
 		if (!m->cls[k].n)
 			continue;
-		err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, &res);
+		err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, false, &res);
 		if (!err && res.lat)
 			stats_hist_merge(&m->lat[k][ph][li], res.lat);
+		if (!err) {
+			m->lat_sent += res.sent;
+			m->lat_lost += res.lost;
+		}
 		lg_result_free(&res);
+		/* the penalty's load by the socket engine too (the cross-check) */
+		if (!err && m->lgx && li == 0) {
+			memset(&res, 0, sizeof(res));
+			err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, true, &res);
+			if (!err && res.lat)
+				stats_hist_merge(&m->lat_sock[k][ph], res.lat);
+			lg_result_free(&res);
+		}
 	}
 	if (!err)
 		err = alive(m, m->why, sizeof(m->why));
@@ -321,11 +358,14 @@ static int measure(struct tm *m)
 	if (err || !m->kps[PH_WITHOUT].n)
 		return err;
 	cap = tm_median(&m->kps[PH_WITHOUT]) * 1e3;
-	for (li = 0; li < m->o->nloads && !err; li++)
+	for (li = 0; li < m->o->nloads && !err; li++) {
+		double rate = m->o->rate > 0 ? m->o->rate : cap * m->o->loads[li] / 100.0;
+
+		if (rate > m->top_rate)
+			m->top_rate = rate;
 		for (j = 0; j < 2 && !err; j++)
-			err = lat_phase(m, (enum tm_phase)((li + j) % 2), li,
-					m->o->rate > 0 ? m->o->rate
-						       : cap * m->o->loads[li] / 100.0);
+			err = lat_phase(m, (enum tm_phase)((li + j) % 2), li, rate);
+	}
 	return err;
 }
 
@@ -353,6 +393,51 @@ static json_t *argv_json(const struct try_argv *a)
 	for (i = 0; j && i < a->argc; i++)
 		json_array_append_new(j, json_string(a->argv[i]));
 	return j;
+}
+
+/*
+ * The load generator: the XDP engine on the generator's end for UDP where it can run (its
+ * receive program is also the XDP program a veth needs to receive XDP_TX replies), else the
+ * socket engine and an XDP_PASS there; the generator's NAPI in a thread on its CPU for the
+ * paper placement, as kv does, so that no reply is handled on the server's CPU.
+ */
+static int engine_open(struct tm *m)
+{
+	const struct tb *tb = m->x->tb;
+	int err = 0;
+
+	if (m->o->tcp)
+		snprintf(m->gen_why, sizeof(m->gen_why), "TCP: the XDP engine sends UDP only");
+	else if (m->o->engine == TE_SOCKET)
+		snprintf(m->gen_why, sizeof(m->gen_why), "--engine socket");
+	else if (!tb_enter(tb, TB_GEN)) {
+		err = lg_xdp_raw_fits(&m->all.raw, tb->gen.ifname, m->gen_why, sizeof(m->gen_why));
+		tb_leave(tb);
+		if (!err)
+			m->lgx = exp_gen_open_raw(tb, (unsigned int)m->t->wl->n, m->gen_why,
+						  sizeof(m->gen_why));
+		err = 0;
+	}
+	if (!m->lgx && m->o->engine == TE_XDP) {
+		snprintf(m->why, sizeof(m->why),
+			 "--engine xdp: the XDP load generator cannot run here: %s", m->gen_why);
+		return -EOPNOTSUPP;
+	}
+	if (!m->lgx && (!m->x->remote || dev_is_veth(tb->gen.ifname))) {
+		/* XDP_TX replies reach the generator's veth only if it runs XDP too */
+		err = tb_enter(tb, TB_GEN);
+		if (!err)
+			err = xdp_pass_attach(tb->gen.ifname, &m->peer);
+		tb_leave(tb);
+		if (err) {
+			snprintf(m->why, sizeof(m->why), "put XDP_PASS on the generator's veth");
+			return err;
+		}
+	}
+	if (m->o->placement == TP_PAPER && (!m->x->remote || dev_is_veth(tb->gen.ifname)) &&
+	    tb_napi_pin(tb, TB_GEN, tb->gen_cpu, true) <= 0)
+		log_warn("try: the generator's veth stays in softirq (no NAPI thread)");
+	return 0;
 }
 
 /* The user's commands with the testbed's values in place; -EINVAL with m->why. */
@@ -409,11 +494,15 @@ int try_measure(struct exp_ctx *x)
 				      : 2000000000ULL;
 	m->lat_ns = x->o->quick ? 1000000000ULL : 2000000000ULL;
 	tm_init(m);
+	if (!m->o->tcp)
+		m->raw = try_raw_reqs(m->t->wl);
 	err = wl_pick_table(m->t->wl, &m->pick);
+	if (!err && !m->o->tcp && !m->raw)
+		err = -ENOMEM;
 	if (!err)
-		err = try_codec_init(&m->all, m->t->wl, m->pick, -1);
+		err = try_codec_init(&m->all, m->t->wl, m->pick, -1, m->raw);
 	for (k = 0; !err && k < m->t->wl->ncls; k++)
-		if (try_codec_init(&m->cls[k], m->t->wl, m->pick, (int)k) == -ENOMEM)
+		if (try_codec_init(&m->cls[k], m->t->wl, m->pick, (int)k, m->raw) == -ENOMEM)
 			err = -ENOMEM;
 	if (!err)
 		err = commands(m, &server);
@@ -421,12 +510,7 @@ int try_measure(struct exp_ctx *x)
 		stats_fd = bpfu_stats_enable();
 		if (stats_fd < 0)
 			result_note(x->r, "bpf-stats could not be enabled: no program cost");
-		/* XDP_TX replies reach the generator's veth only if it runs XDP too */
-		tb_enter(x->tb, TB_GEN);
-		err = xdp_pass_attach(x->tb->gen.ifname, &m->peer);
-		tb_leave(x->tb);
-		if (err)
-			snprintf(m->why, sizeof(m->why), "put XDP_PASS on the generator's veth");
+		err = engine_open(m);
 	}
 	if (!err) {
 		json_t *req = json_pack("{s:s, s:O, s:i, s:b, s:b}", "op", "try_up", "argv", server,
@@ -458,6 +542,8 @@ int try_measure(struct exp_ctx *x)
 		m->t->said = true;
 	}
 	side_end(x); /* the server stopped, every program off, before the verdict is said */
+	exp_gen_close(x->tb, m->lgx);
+	m->lgx = NULL;
 	tb_enter(x->tb, TB_GEN);
 	xdp_pass_detach(&m->peer);
 	tb_leave(x->tb);

@@ -39,6 +39,9 @@ struct tm {
 	uint64_t dur_ns, lat_ns;
 	uint32_t *pick;
 	struct try_codec all, cls[WL_CLASSES_MAX];
+	struct lg_raw_req *raw; /* the workload as the XDP engine's table */
+	struct lg_xdp *lgx;	/* the XDP engine (UDP), or NULL: the socket engine */
+	char gen_why[320];	/* why not the XDP engine */
 	struct xdp_pass_link peer;
 	json_t *attach_argv, *detach_argv;
 	char why[900];
@@ -54,6 +57,13 @@ struct tm {
 	struct stats_samples cost[TRY_PROGS_MAX], cost_run[TRY_PROGS_MAX];
 	/* latency per class, phase, load */
 	struct stats_hist lat[WL_CLASSES_MAX][2][TRY_LOADS_MAX];
+	/* the XDP engine's runs checked by the socket engine: without, and each class's latency
+	 * at the first load (the penalty's) */
+	struct stats_samples kps_sock;
+	struct stats_hist lat_sock[WL_CLASSES_MAX][2];
+	/* the open-loop runs: requests sent, unanswered (lost or past the timeout), the top rate */
+	uint64_t lat_sent, lat_lost;
+	double top_rate;
 };
 
 void tm_init(struct tm *m);

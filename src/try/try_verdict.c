@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exp/gen.h"
 #include "lib/log.h"
 #include "lib/offload_model.h"
 #include "lib/results.h"
@@ -27,14 +28,17 @@ void tm_init(struct tm *m)
 		stats_samples_init(&m->seen[p]);
 	}
 	stats_samples_init(&m->ceil);
+	stats_samples_init(&m->kps_sock);
 	for (i = 0; i < TRY_PROGS_MAX; i++) {
 		stats_samples_init(&m->cost[i]);
 		stats_samples_init(&m->cost_run[i]);
 	}
 	for (k = 0; k < WL_CLASSES_MAX; k++)
-		for (p = 0; p < 2; p++)
+		for (p = 0; p < 2; p++) {
+			stats_hist_init(&m->lat_sock[k][p]);
 			for (l = 0; l < TRY_LOADS_MAX; l++)
 				stats_hist_init(&m->lat[k][p][l]);
+		}
 }
 
 void tm_free(struct tm *m)
@@ -47,6 +51,7 @@ void tm_free(struct tm *m)
 		stats_samples_free(&m->seen[p]);
 	}
 	stats_samples_free(&m->ceil);
+	stats_samples_free(&m->kps_sock);
 	for (i = 0; i < TRY_PROGS_MAX; i++) {
 		stats_samples_free(&m->cost[i]);
 		stats_samples_free(&m->cost_run[i]);
@@ -54,6 +59,7 @@ void tm_free(struct tm *m)
 	for (i = 0; i < WL_CLASSES_MAX; i++)
 		try_codec_free(&m->cls[i]);
 	try_codec_free(&m->all);
+	free(m->raw);
 	free(m->pick);
 	json_decref(m->attach_argv);
 	json_decref(m->detach_argv);
@@ -150,7 +156,55 @@ static double cost_per_req(struct tm *m)
 	return m->nprogs ? c : NAN;
 }
 
-static void lat_metrics(struct tm *m, struct result *r, json_t *pen)
+/* The engine that measured the runs: the XDP one when it was open. */
+static const char *engine(const struct tm *m)
+{
+	return lg_engine_name(m->lgx ? LG_ENGINE_XDP : LG_ENGINE_SOCKET);
+}
+
+/* The median latency with over without (by engine eng), as a metric and in pen. */
+static void penalty(struct result *r, const char *cid, const char *cls, const char *sfx,
+		    const char *eng, const double p50[2], json_t *pen)
+{
+	struct metric *mt;
+
+	if (isnan(p50[0]) || isnan(p50[1]) || !(p50[0] > 0))
+		return;
+	mt = result_addf(r, "%", METHOD_MODEL, "try.penalty.%s%s", cid, sfx);
+	metric_label(mt, "median latency of class %s with the offload over without%s", cls,
+		     sfx[0] ? ", socket engine (cross-check)" : "");
+	metric_set_value(mt, 100.0 * (p50[1] / p50[0] - 1));
+	metric_engine(mt, eng);
+	json_object_set_new(pen, cls, json_real(100.0 * (p50[1] / p50[0] - 1)));
+}
+
+/* The socket engine's latency of class k at the first load beside the XDP engine's (first). */
+static void lat_xcheck(struct tm *m, struct result *r, unsigned int k, const char *cid,
+		       struct metric *const first[2], json_t *pen_sock)
+{
+	double p50[2] = { NAN, NAN };
+	int p;
+
+	for (p = 0; p < 2; p++) {
+		struct metric *mt;
+
+		if (!m->lat_sock[k][p].n)
+			continue;
+		mt = result_addf(r, "ns", METHOD_LIVE, "try.lat.%s.%s.%u.socket", cid, ph_key[p],
+				 m->o->rate > 0 ? 0 : m->o->loads[0]);
+		if (!mt)
+			continue;
+		metric_label(mt, "latency of class %s, %s the offload, socket engine (cross-check)",
+			     m->t->wl->cls[k], ph_key[p]);
+		metric_set_hist(mt, &m->lat_sock[k][p], 0);
+		metric_engine(mt, "socket");
+		p50[p] = mt->s.p50;
+		exp_gen_xcheck(r, first[p], mt);
+	}
+	penalty(r, cid, m->t->wl->cls[k], ".socket", "socket", p50, pen_sock);
+}
+
+static void lat_metrics(struct tm *m, struct result *r, json_t *pen, json_t *pen_sock)
 {
 	const struct workload *w = m->t->wl;
 	unsigned int k, l;
@@ -158,6 +212,7 @@ static void lat_metrics(struct tm *m, struct result *r, json_t *pen)
 
 	for (k = 0; k < w->ncls; k++) {
 		double p50[2] = { NAN, NAN };
+		struct metric *first[2] = { NULL, NULL };
 		char cid[WL_CLASS_LEN + 8];
 
 		class_id(w, k, cid, sizeof(cid));
@@ -192,21 +247,15 @@ static void lat_metrics(struct tm *m, struct result *r, json_t *pen)
 					continue;
 				}
 				metric_set_hist(mt, &m->lat[k][p][l], 0);
-				metric_engine(mt, "socket");
-				if (l == 0)
+				metric_engine(mt, engine(m));
+				if (l == 0) {
 					p50[p] = mt->s.p50;
+					first[p] = mt;
+				}
 			}
 		/* the slow-path penalty: what the offload adds to the class at the lowest load */
-		if (!isnan(p50[0]) && !isnan(p50[1]) && p50[0] > 0) {
-			struct metric *mt =
-				result_addf(r, "%", METHOD_MODEL, "try.penalty.%s", cid);
-
-			metric_label(mt, "median latency of class %s with the offload over without",
-				     w->cls[k]);
-			metric_set_value(mt, 100.0 * (p50[1] / p50[0] - 1));
-			json_object_set_new(pen, w->cls[k],
-					    json_real(100.0 * (p50[1] / p50[0] - 1)));
-		}
+		penalty(r, cid, w->cls[k], "", engine(m), p50, pen);
+		lat_xcheck(m, r, k, cid, first, pen_sock);
 	}
 }
 
@@ -289,11 +338,50 @@ static void model(struct tm *m, struct result *r, json_t *v)
 	result_note(r, "the model: %s", text);
 }
 
+/* Which engine measured, how it matched the replies, and what it lost. */
+static void engine_note(struct tm *m, struct result *r)
+{
+	if (m->lgx)
+		result_note(
+			r,
+			"load generator: the XDP engine on %s (each request's payload from the "
+			"workload written by an XDP program that BPF_PROG_RUN runs in live-frames "
+			"mode, 64 frames a batch for throughput and 8 for latency; each request "
+			"in flight sent from a port of its own, of %d, and its reply matched by "
+			"the port it comes back to, never by its payload); the socket engine "
+			"measured the throughput without the offload and each class at the first "
+			"load beside it (.socket)",
+			lg_xdp_ifname(m->lgx), LG_RAW_PORTS);
+	else
+		result_note(r,
+			    "load generator: the socket engine (one thread, sendmmsg/recvmmsg; the "
+			    "replies carry no id offloadlab can read, so they are matched in "
+			    "order%s): not the XDP engine: %s",
+			    m->o->tcp ? ", one request in flight" : "", m->gen_why);
+	if (m->lgx && m->top_rate > 0)
+		result_note(r,
+			    "a request's port comes round again after %d requests: a reply slower "
+			    "than that (%.1f ms at %.0f req/s, the highest latency load) counts as "
+			    "lost, and could be taken for the later request's",
+			    LG_RAW_PORTS, LG_RAW_PORTS / m->top_rate * 1e3, m->top_rate);
+	if (m->lat_sent && m->lat_lost * 100 > m->lat_sent)
+		result_note(
+			r,
+			"the latency runs: %llu of %llu requests unanswered (lost, or later than "
+			"the timeout): their latency is not in the figures%s",
+			(unsigned long long)m->lat_lost, (unsigned long long)m->lat_sent,
+			m->lgx ? "; a frame the XDP engine built reaches a socket server as a "
+				 "page-sized buffer, so its socket holds fewer requests than the "
+				 "socket engine's before it drops"
+			       : "");
+}
+
 void tm_report(struct tm *m)
 {
 	struct result *r = m->x->r;
 	struct metric *t[2], *g, *ceil = NULL;
 	json_t *v = json_object(), *pen = json_object(), *progs = json_array();
+	json_t *pen_sock = json_object();
 	bool genbound = false;
 	int p, i;
 
@@ -302,7 +390,7 @@ void tm_report(struct tm *m)
 				      p ? "peak throughput with the offload"
 					: "peak throughput without the offload",
 				      "kreq/s", METHOD_LIVE, &m->kps[p], (size_t)m->reps);
-		metric_engine(t[p], "socket");
+		metric_engine(t[p], engine(m));
 		metric_note(t[p], "closed loop, %d request(s) in flight, %.1f s a run",
 			    m->o->tcp ? 1 : TRY_OUTSTANDING, (double)m->dur_ns / 1e9);
 		samples_metric(r, p ? "try.busy.with" : "try.busy.without",
@@ -313,7 +401,7 @@ void tm_report(struct tm *m)
 		ceil = samples_metric(r, "try.ceiling",
 				      "the generator's ceiling (the XDP echo on the same path)",
 				      "kreq/s", METHOD_LIVE, &m->ceil, 2);
-		metric_engine(ceil, "socket");
+		metric_engine(ceil, engine(m));
 		for (p = 0; p < 2; p++)
 			if (t[p] && ceil && t[p]->s.p50 * TRY_GENBOUND >= ceil->s.p50) {
 				t[p]->flags |= METRIC_GENBOUND;
@@ -324,6 +412,18 @@ void tm_report(struct tm *m)
 					      METHOD_LIVE),
 				   m->o->tcp ? "TCP: no XDP echo answers a TCP request"
 					     : "not measured: the run stopped before");
+	}
+	if (m->kps_sock.n) {
+		struct metric *s =
+			samples_metric(r, "try.tput.without.socket",
+				       "peak throughput without the offload, socket "
+				       "engine (cross-check)",
+				       "kreq/s", METHOD_LIVE, &m->kps_sock, (size_t)m->reps);
+
+		metric_engine(s, "socket");
+		metric_note(s, "the same closed loop from the socket engine, right after the XDP "
+			       "engine's run in each repetition");
+		exp_gen_xcheck(r, t[PH_WITHOUT], s);
 	}
 	g = gain_metric(m);
 	for (i = 0; i < m->nprogs; i++) {
@@ -345,16 +445,16 @@ void tm_report(struct tm *m)
 						"tag", m->progs[i].tag, "hook", m->progs[i].hook,
 						"id", (json_int_t)m->progs[i].id));
 	}
-	lat_metrics(m, r, pen);
+	lat_metrics(m, r, pen, pen_sock);
 	verdict(m, g, genbound, v);
 	model(m, r, v);
 	json_object_set_new(v, "penalty_pct", pen);
+	if (json_object_size(pen_sock))
+		json_object_set_new(v, "penalty_socket_pct", pen_sock);
+	else
+		json_decref(pen_sock);
 	json_object_set_new(m->t->section, "programs", progs);
 	json_object_set_new(m->t->section, "verdict", v);
-	json_object_set_new(m->t->section, "engine", json_string("socket"));
-	result_note(r,
-		    "the socket engine: the XDP one builds only its own kinds of request (echo, "
-		    "memcached, sink), not arbitrary payloads; replies carry no id offloadlab "
-		    "can read, so they are matched in order%s",
-		    m->o->tcp ? " (TCP: one request in flight)" : "");
+	json_object_set_new(m->t->section, "engine", json_string(engine(m)));
+	engine_note(m, r);
 }

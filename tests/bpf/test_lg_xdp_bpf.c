@@ -86,6 +86,7 @@ static void reset(const struct lgx_frame *f, __u32 kind, __u32 mode)
 	skel->bss->cfg.multi = f->multi;
 	skel->bss->cfg.timeout_ns = 1000000000ULL;
 	skel->bss->cfg.window = 1000;
+	skel->bss->cfg.slot_mask = LGX_IDS - 1;
 	skel->bss->cfg.saddr = addrs.src_ip;
 	skel->bss->cfg.sport = addrs.src_port;
 	skel->bss->cfg.dport = addrs.dst_port;

@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # The examples of offloadlab try (examples/*/run.sh), each run briefly: it exits 0 with a
 # verdict, the classes' latencies, the programs it measured and their cost, and leaves
-# nothing behind; the XDP echo answers every request (the server sees none). report and
-# compare take two try runs. Behaviour only: no figure is compared with a threshold of speed.
+# nothing behind; the XDP echo answers every request (the server sees none). The UDP ones are
+# measured by the XDP load generator (raw requests) and say so on every figure, with the
+# socket engine's cross-check beside them; TCP and --engine socket by the socket engine.
+# report and compare take two try runs. Behaviour only: no figure is compared with a
+# threshold of speed.
 . "$(dirname "$0")/lib.sh"
 need_root
 command -v memcached >/dev/null || fail "no memcached (scripts/install-deps.sh installs it)"
@@ -45,6 +48,23 @@ for p in t["programs"]:
 for c in t["workload"]["classes"]:
     for ph in ("with", "without"):
         assert med("try.lat.%s.%s.50" % (idp(c), ph)) > 0, (c, ph)
+# the engine that measured, on every figure of the load generator's
+eng = t["engine"]
+for i in ["try.tput.without", "try.tput.with"] + [
+        "try.lat.%s.%s.50" % (idp(c), ph) for c in t["workload"]["classes"]
+        for ph in ("with", "without")]:
+    assert m[i].get("engine") == eng, (i, m[i].get("engine"), eng)
+if eng == "xdp":  # the socket engine beside it: the throughput without, each class
+    assert med("try.tput.without.socket") > 0
+    assert m["try.tput.without.socket"]["engine"] == "socket"
+    for c in t["workload"]["classes"]:
+        for ph in ("with", "without"):
+            x = m["try.lat.%s.%s.50.socket" % (idp(c), ph)]
+            assert x["engine"] == "socket" and med(x["id"]) > 0, x["id"]
+    assert any(n.startswith("engines agree") or n.startswith("engines disagree")
+               for n in e["notes"]), e["notes"]
+else:
+    assert not [i for i in m if i.endswith(".socket")], "a cross-check without the XDP engine"
 $2
 print("examples/%s: %s" % (sys.argv[2], v["text"]), file=sys.stderr)
 PY
@@ -52,34 +72,74 @@ PY
 
 ex echo
 check echo '
+assert t["engine"] == "xdp", t["engine"]
 assert med("try.kernel_share") > 99, med("try.kernel_share")
 assert t["programs"][0]["name"] == "olab_echo_xdp"
 assert v["word"] == "pays here" or v["genbound"], v'
 ex empty-xdp
 check empty-xdp '
+assert t["engine"] == "xdp", t["engine"]
 assert v["word"] != "pays here", v
 assert t["programs"][0]["name"] == "olab_xdp_pass"
 assert med("try.kernel_share") < 1, med("try.kernel_share")'
 ex kvcache
 check kvcache '
+assert t["engine"] == "xdp", t["engine"]
 hooks = sorted(p["hook"] for p in t["programs"])
 assert "xdp" in hooks, hooks
 assert med("try.kernel_share") > 0, med("try.kernel_share")
 assert t["attach"].endswith("kvcache attach --dev " + t["attach"].split()[-1])'
 ex tcp-skskb
 check tcp-skskb '
+assert t["engine"] == "socket", t["engine"]
 assert t["programs"][0]["hook"] == "sk-skb" and t["programs"][0]["name"] == "olab_bw_skskb"'
 
-# a pcap's payloads as the workload, classed by --class-by, the server awaited with --ready
+# a pcap's payloads as the workload, classed by --class-by, the server awaited with --ready,
+# the socket engine asked for
 "$OLAB" try -q -n 2 --loads 50 --duration 300ms -o "$TMP/out" --no-report --json "$TMP/pcap.json" \
+	--engine socket \
 	--server "$OLAB echo serve --hook socket --port {port}" --port 11211 --ready \
 	--pcap "$TOP/tests/fuzz/corpus_try/udp.pcap" --class-by 'get =get' --class-by 'set =set' \
 	--xdp "$TOP/build/bpf/lib/xdp_pass.bpf.o:olab_xdp_pass" >"$TMP/pcap.table" 2>"$TMP/pcap.err" ||
 	{ cat "$TMP/pcap.err" >&2; fail "the pcap run exited $?"; }
 assert_clean
 check pcap '
+assert t["engine"] == "socket", t["engine"]
+assert any("not the XDP engine: --engine socket" in n for n in e["notes"]), e["notes"]
 assert t["workload"]["source"] == "pcap" and t["workload"]["requests"] == 2, t["workload"]
 assert sorted(t["workload"]["classes"]) == ["get", "set"], t["workload"]'
+
+# a request the XDP engine cannot send (a datagram over the veth's MTU): the socket engine
+# measures and the note says why; asked for, the XDP engine is an error before the server starts
+{ printf '1 big '; head -c 1600 /dev/zero | tr '\0' a; printf '\n1 small hello\n'; } >"$TMP/big.txt"
+big() {
+	"$OLAB" try -q -n 2 --loads 50 --duration 100ms -o "$TMP/out" --no-report \
+		--server "$OLAB echo serve --hook socket --port {port}" --port 7 \
+		--requests "$TMP/big.txt" --xdp "$TOP/build/bpf/lib/xdp_pass.bpf.o:olab_xdp_pass" "$@"
+}
+big --json "$TMP/big.json" >"$TMP/big.table" 2>"$TMP/big.err" ||
+	{ cat "$TMP/big.err" >&2; fail "the run with a 1600-byte request exited $?"; }
+assert_clean
+check big '
+assert t["engine"] == "socket", t["engine"]
+assert any("not the XDP engine: a 1600-byte request" in n for n in e["notes"]), e["notes"]'
+rc=0
+big --engine xdp >"$TMP/out1" 2>"$TMP/err" || rc=$?
+[ "$rc" = 1 ] || fail "--engine xdp with a 1600-byte request exited $rc, not 1"
+grep -q "engine xdp: the XDP load generator cannot run here: a 1600-byte request" "$TMP/err" ||
+	fail "no reason for refusing the XDP engine: $(cat "$TMP/err")"
+grep -q "starting the server" "$TMP/err" && fail "the server was started before the refusal"
+assert_clean
+
+# the XDP engine sends UDP only: asked for with TCP, a usage error before anything starts
+rc=0
+"$OLAB" try --server "$OLAB echo serve --hook socket --tcp --port {port}" --port 7 --proto tcp \
+	--requests examples/tcp-skskb/requests.txt --engine xdp \
+	--sk-skb "$TOP/build/bpf/exp/bandwidth/bandwidth.bpf.o:olab_bw_skskb" >"$TMP/out1" 2>"$TMP/err" ||
+	rc=$?
+[ "$rc" = 64 ] || fail "--engine xdp with --proto tcp exited $rc, not 64"
+grep -q "engine xdp sends UDP only" "$TMP/err" || fail "no reason for refusing --engine xdp: $(cat "$TMP/err")"
+assert_clean
 
 # report and compare take try runs like any run
 "$OLAB" report "$TMP/echo.json" -o "$TMP/r.html" 2>"$TMP/err" || { cat "$TMP/err"; fail "report"; }
