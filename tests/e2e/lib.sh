@@ -7,6 +7,12 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OLAB=${OLAB:-"$TOP/build/offloadlab"}
 TMP=$(mktemp -d /tmp/olab-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+# Debian's python3 (scripts/install-deps.sh installs it, with python3-jsonschema) for these
+# scripts and every Python tool they start, not another python3 ahead of it in PATH: a version
+# manager's shim (pyenv) took a second per start, and a test starts Python dozens of times
+if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+	mkdir "$TMP/bin" && ln -s /usr/bin/python3 "$TMP/bin/python3" && PATH="$TMP/bin:$PATH"
+fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
