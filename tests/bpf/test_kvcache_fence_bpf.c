@@ -20,32 +20,8 @@
 #include "kvc_util.h"
 #include "lib/util.h"
 
-static struct kvcache_bpf *s;
-static struct bpft_saved loaded;
+KV_GROUP_SKELETON(s)
 static uint16_t next_id = 100;
-
-/* One load for the group; every case starts from the cache as loaded (bpft_reset). */
-static int load(void **state)
-{
-	(void)state;
-	s = kv_open();
-	return s && !bpft_save(s->obj, &loaded) ? 0 : -1;
-}
-
-static int unload(void **state)
-{
-	(void)state;
-	bpft_saved_free(&loaded);
-	kvcache_bpf__destroy(s);
-	return 0;
-}
-
-/* The cache as just loaded: maps empty, globals as loaded, the routes kv_open seeds. */
-static int fresh(void **state)
-{
-	(void)state;
-	return bpft_reset(s->obj, &loaded) || kv_routes(s) ? -1 : 0;
-}
 
 static uint32_t in_udp(uint16_t id, const char *text)
 {
@@ -348,7 +324,7 @@ static void test_every_write_command_invalidates(void **state)
 			uint16_t id = next_id++;
 
 			/* a clean slate: epoch and windows as after a normal write */
-			assert_int_equal(fresh(NULL), 0);
+			assert_int_equal(kv_fresh(NULL), 0);
 			if (tcp) {
 				in_tcp(50010, 99, 1, "");
 				out_tcp(50010, 1, 1, 0, "");
@@ -378,7 +354,7 @@ static int map_empty(const struct bpf_map *m)
 }
 
 /*
- * The reset between cases (fresh) leaves the cache as loaded: nothing cached, no window,
+ * The reset between cases (kv_fresh) leaves the cache as loaded: nothing cached, no window,
  * ticket or connection, counters and globals as at load, and the routes in place again (a
  * fill is served).
  */
@@ -402,7 +378,7 @@ static void test_fresh_is_as_loaded(void **state)
 	s->bss->gseq = s->bss->fill_block_until = 9;
 	s->bss->hold_why = KVC_HOLD_TCP;
 	s->bss->server_gone = 1;
-	assert_int_equal(fresh(NULL), 0);
+	assert_int_equal(kv_fresh(NULL), 0);
 	assert_int_equal(s->data->epoch, 1);
 	assert_int_equal(s->data->mepoch, 1);
 	assert_int_equal(s->bss->gseq, 0);
@@ -424,18 +400,18 @@ static void test_fresh_is_as_loaded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_udp_fill_then_hit, fresh),
-		cmocka_unit_test_setup(test_write_between_get_and_reply_is_fenced, fresh),
-		cmocka_unit_test_setup(test_get_during_open_window_takes_no_ticket, fresh),
-		cmocka_unit_test_setup(test_expiry, fresh),
-		cmocka_unit_test_setup(test_flush_all, fresh),
-		cmocka_unit_test_setup(test_tcp_write_window, fresh),
-		cmocka_unit_test_setup(test_tcp_pipeline_noreply_and_split_data, fresh),
-		cmocka_unit_test_setup(test_tcp_lost_track_holds_fills, fresh),
-		cmocka_unit_test_setup(test_udp_bad_write_is_global, fresh),
-		cmocka_unit_test_setup(test_every_write_command_invalidates, fresh),
-		cmocka_unit_test_setup(test_fresh_is_as_loaded, fresh),
+		cmocka_unit_test_setup(test_udp_fill_then_hit, kv_fresh),
+		cmocka_unit_test_setup(test_write_between_get_and_reply_is_fenced, kv_fresh),
+		cmocka_unit_test_setup(test_get_during_open_window_takes_no_ticket, kv_fresh),
+		cmocka_unit_test_setup(test_expiry, kv_fresh),
+		cmocka_unit_test_setup(test_flush_all, kv_fresh),
+		cmocka_unit_test_setup(test_tcp_write_window, kv_fresh),
+		cmocka_unit_test_setup(test_tcp_pipeline_noreply_and_split_data, kv_fresh),
+		cmocka_unit_test_setup(test_tcp_lost_track_holds_fills, kv_fresh),
+		cmocka_unit_test_setup(test_udp_bad_write_is_global, kv_fresh),
+		cmocka_unit_test_setup(test_every_write_command_invalidates, kv_fresh),
+		cmocka_unit_test_setup(test_fresh_is_as_loaded, kv_fresh),
 	};
 
-	return cmocka_run_group_tests(tests, load, unload);
+	return cmocka_run_group_tests(tests, kv_group_load, kv_group_unload);
 }
