@@ -85,10 +85,21 @@ san_wrap() {
 	rc=$?
 	[ $rc -eq 77 ] && skip "$(tail -n 1 "$TMP/san-err")"
 	[ $rc -eq 0 ] || { tail -n 30 "$TMP/san-err" >&2; fail "$1 under the sanitizers exited $rc"; }
-	if ls "$TMP"/asan* "$TMP"/ubsan* >/dev/null 2>&1; then
-		cat "$TMP"/asan* "$TMP"/ubsan* >&2
-		fail "a sanitizer report (above) in $1"
-	fi
+	san_reports && fail "a sanitizer report (above) in $1"
+	return 0
+}
+
+# san_reports: true, and each shown, when there is any sanitizer report (ASan's or UBSan's
+# log_path files, $TMP/asan.PID and $TMP/ubsan.PID). ('ls asan* ubsan*' was false unless both
+# kinds were there: one kind alone went unseen.)
+san_reports() {
+	local f found=1
+	for f in "$TMP"/asan* "$TMP"/ubsan*; do
+		[ -e "$f" ] || continue
+		cat "$f" >&2
+		found=0
+	done
+	return $found
 }
 
 # veth_pair NS_A DEV_A ADDR_A NS_B DEV_B ADDR_B: the namespaces made if missing, a veth pair
