@@ -134,10 +134,11 @@ SAN_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 san:
 	$(MAKE) BUILD=build-san SAN_FLAGS="$(SAN_CFLAGS)" all
 
+# The two builds and the lint side by side on every CPU (unless make was given its own -j): one
+# after the other, and each mostly on one CPU, they took four minutes on two CPUs.
+NPROC := $(shell nproc 2>/dev/null || echo 1)
 test: deps
-	$(MAKE) all
-	$(MAKE) san
-	$(MAKE) lint
+	$(MAKE) $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC)) all san lint
 	tests/run.sh
 
 check: test

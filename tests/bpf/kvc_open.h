@@ -11,6 +11,8 @@
 
 #include "lib/admit.h"
 
+#include "bpf_fixture.h"
+
 #ifndef SERVER_IP
 #define SERVER_IP 0xc6120002u
 #endif
@@ -64,5 +66,32 @@ static inline struct kvcache_bpf *kv_open(void)
 	}
 	return sk;
 }
+
+/*
+ * static struct kvcache_bpf *VAR for a group of cases, loaded once (kv_group_load, kv_open) and
+ * put back before each case (kv_fresh) into the state kv_open left it in (bpft_reset, then the
+ * routes again): what one case changed, the next never sees.
+ */
+#define KV_GROUP_SKELETON(var)                                                                     \
+	static struct kvcache_bpf *var;                                                            \
+	static struct bpft_saved kv_loaded;                                                        \
+	static int kv_group_load(void **state)                                                     \
+	{                                                                                          \
+		(void)state;                                                                       \
+		var = kv_open();                                                                   \
+		return var && !bpft_save(var->obj, &kv_loaded) ? 0 : -1;                           \
+	}                                                                                          \
+	static int kv_group_unload(void **state)                                                   \
+	{                                                                                          \
+		(void)state;                                                                       \
+		bpft_saved_free(&kv_loaded);                                                       \
+		kvcache_bpf__destroy(var);                                                         \
+		return 0;                                                                          \
+	}                                                                                          \
+	static int kv_fresh(void **state)                                                          \
+	{                                                                                          \
+		(void)state;                                                                       \
+		return bpft_reset(var->obj, &kv_loaded) || kv_routes(var) ? -1 : 0;                \
+	}
 
 #endif

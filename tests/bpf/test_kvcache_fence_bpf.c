@@ -20,7 +20,7 @@
 #include "kvc_util.h"
 #include "lib/util.h"
 
-BPFT_SKELETON_FROM(kvcache, s, kv_open())
+KV_GROUP_SKELETON(s)
 static uint16_t next_id = 100;
 
 static uint32_t in_udp(uint16_t id, const char *text)
@@ -324,9 +324,7 @@ static void test_every_write_command_invalidates(void **state)
 			uint16_t id = next_id++;
 
 			/* a clean slate: epoch and windows as after a normal write */
-			kvcache_bpf__destroy(s);
-			s = kv_open();
-			assert_non_null(s);
+			assert_int_equal(kv_fresh(NULL), 0);
 			if (tcp) {
 				in_tcp(50010, 99, 1, "");
 				out_tcp(50010, 1, 1, 0, "");
@@ -347,26 +345,73 @@ static void test_every_write_command_invalidates(void **state)
 	}
 }
 
+/* bpf_map's first key, or ENOENT when it is empty */
+static int map_empty(const struct bpf_map *m)
+{
+	uint8_t key[512];
+
+	return bpf_map_get_next_key(bpf_map__fd(m), NULL, key) && errno == ENOENT;
+}
+
+/*
+ * The reset between cases (kv_fresh) leaves the cache as loaded: nothing cached, no window,
+ * ticket or connection, counters and globals as at load, and the routes in place again (a
+ * fill is served).
+ */
+static void test_fresh_is_as_loaded(void **state)
+{
+	uint16_t get_id = next_id++;
+	unsigned int c;
+
+	(void)state;
+	udp_set("foo", "v");
+	assert_true(get_fills("foo", "v"));
+	in_tcp(50020, 1, 1, "");
+	assert_int_equal(in_udp(get_id, "get bar\r\n"), XDP_PASS); /* a ticket, a pending */
+	assert_int_equal(in_udp(next_id++, "set bar 0 0 1\r\nx\r\n"), XDP_PASS);
+	assert_false(map_empty(s->maps.cache));
+	assert_false(map_empty(s->maps.meta));
+	assert_false(map_empty(s->maps.tickets));
+	assert_false(map_empty(s->maps.udp_pending));
+	assert_false(map_empty(s->maps.conns));
+	s->data->epoch = s->data->mepoch = 7;
+	s->bss->gseq = s->bss->fill_block_until = 9;
+	s->bss->hold_why = KVC_HOLD_TCP;
+	s->bss->server_gone = 1;
+	assert_int_equal(kv_fresh(NULL), 0);
+	assert_int_equal(s->data->epoch, 1);
+	assert_int_equal(s->data->mepoch, 1);
+	assert_int_equal(s->bss->gseq, 0);
+	assert_int_equal(s->bss->fill_block_until, 0);
+	assert_int_equal(s->bss->hold_why, 0);
+	assert_int_equal(s->bss->server_gone, 0);
+	for (c = 0; c < KVC_NCOUNTERS; c++)
+		assert_int_equal(kv_counter(s, (enum kvc_counter)c), 0);
+	assert_true(map_empty(s->maps.cache));
+	assert_true(map_empty(s->maps.meta));
+	assert_true(map_empty(s->maps.tickets));
+	assert_true(map_empty(s->maps.udp_pending));
+	assert_true(map_empty(s->maps.conns));
+	udp_set("foo", "w");
+	assert_true(get_fills("foo", "w"));
+	assert_int_equal(in_udp(next_id++, "get foo\r\n"), XDP_TX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_udp_fill_then_hit, bpft_setup, bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_write_between_get_and_reply_is_fenced,
-						bpft_setup, bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_get_during_open_window_takes_no_ticket,
-						bpft_setup, bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_expiry, bpft_setup, bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_flush_all, bpft_setup, bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_write_window, bpft_setup, bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_pipeline_noreply_and_split_data,
-						bpft_setup, bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_tcp_lost_track_holds_fills, bpft_setup,
-						bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_udp_bad_write_is_global, bpft_setup,
-						bpft_teardown),
-		cmocka_unit_test_setup_teardown(test_every_write_command_invalidates, bpft_setup,
-						bpft_teardown),
+		cmocka_unit_test_setup(test_udp_fill_then_hit, kv_fresh),
+		cmocka_unit_test_setup(test_write_between_get_and_reply_is_fenced, kv_fresh),
+		cmocka_unit_test_setup(test_get_during_open_window_takes_no_ticket, kv_fresh),
+		cmocka_unit_test_setup(test_expiry, kv_fresh),
+		cmocka_unit_test_setup(test_flush_all, kv_fresh),
+		cmocka_unit_test_setup(test_tcp_write_window, kv_fresh),
+		cmocka_unit_test_setup(test_tcp_pipeline_noreply_and_split_data, kv_fresh),
+		cmocka_unit_test_setup(test_tcp_lost_track_holds_fills, kv_fresh),
+		cmocka_unit_test_setup(test_udp_bad_write_is_global, kv_fresh),
+		cmocka_unit_test_setup(test_every_write_command_invalidates, kv_fresh),
+		cmocka_unit_test_setup(test_fresh_is_as_loaded, kv_fresh),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, kv_group_load, kv_group_unload);
 }

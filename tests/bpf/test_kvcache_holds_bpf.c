@@ -25,22 +25,8 @@
 
 #include "kvc_util.h"
 
-static struct kvcache_bpf *s;
+KV_GROUP_SKELETON(s)
 static uint16_t next_id = 100;
-
-static int fresh(void **state)
-{
-	(void)state;
-	s = kv_open();
-	return s ? 0 : -1;
-}
-
-static int done(void **state)
-{
-	(void)state;
-	kvcache_bpf__destroy(s);
-	return 0;
-}
 
 static uint32_t run_in(void)
 {
@@ -342,11 +328,11 @@ static void test_noreply_writes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_two_bytes_short, fresh, done),
-		cmocka_unit_test_setup_teardown(test_lone_first_fragment, fresh, done),
-		cmocka_unit_test_setup_teardown(test_write_without_reply, fresh, done),
-		cmocka_unit_test_setup_teardown(test_noreply_writes, fresh, done),
+		cmocka_unit_test_setup(test_two_bytes_short, kv_fresh),
+		cmocka_unit_test_setup(test_lone_first_fragment, kv_fresh),
+		cmocka_unit_test_setup(test_write_without_reply, kv_fresh),
+		cmocka_unit_test_setup(test_noreply_writes, kv_fresh),
 	};
 
-	return cmocka_run_group_tests_name("kvcache_holds", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("kvcache_holds", tests, kv_group_load, kv_group_unload);
 }

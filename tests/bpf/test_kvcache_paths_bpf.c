@@ -3,7 +3,7 @@
  * Every path a write can take to memcached, by test-run (docs/kvcache.md, "The model"): IP
  * fragments, VLAN tags and IPv6 extension headers the stack still delivers, a TCP connection
  * table with no room left, and expiry the cache could not read. After each, the cache must
- * not answer with what it held before. Each test starts from a freshly loaded cache.
+ * not answer with what it held before. Each test starts from the cache as freshly loaded (kv_fresh).
  */
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -21,21 +21,23 @@
 
 #include "kvc_util.h"
 
-static struct kvcache_bpf *s;
+KV_GROUP_SKELETON(group)
+static struct kvcache_bpf *s; /* the group's, or a case's own */
 static uint16_t next_id = 500;
 
 static int fresh(void **state)
 {
-	(void)state;
-	s = kv_open();
-	return s ? 0 : -1;
+	s = group;
+	return kv_fresh(state);
 }
 
-static int done(void **state)
+/* after a case that loaded a cache of its own: back to the group's */
+static int own_done(void **state)
 {
 	(void)state;
-	kvcache_bpf__destroy(s);
-	s = NULL;
+	if (s != group)
+		kvcache_bpf__destroy(s);
+	s = group;
 	return 0;
 }
 
@@ -173,8 +175,7 @@ static void test_tcp_table_full(void **state)
 	uint16_t port;
 
 	(void)state;
-	kvcache_bpf__destroy(s);
-	s = kvcache_bpf__open();
+	s = kvcache_bpf__open(); /* its own (own_done destroys it) */
 	assert_non_null(s);
 	bpf_map__set_max_entries(s->maps.conns, 2);
 	assert_int_equal(kvcache_bpf__load(s), 0);
@@ -285,15 +286,14 @@ static void test_max_age_bounds_a_fill(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_ip_fragments, fresh, done),
-		cmocka_unit_test_setup_teardown(test_tiny_first_fragment, fresh, done),
-		cmocka_unit_test_setup_teardown(test_vlan_tagged_write, fresh, done),
-		cmocka_unit_test_setup_teardown(test_ipv6_extension_header, fresh, done),
-		cmocka_unit_test_setup_teardown(test_tcp_table_full, fresh, done),
-		cmocka_unit_test_setup_teardown(test_unreadable_expiry_forgets_what_was_learnt,
-						fresh, done),
-		cmocka_unit_test_setup_teardown(test_max_age_bounds_a_fill, fresh, done),
+		cmocka_unit_test_setup(test_ip_fragments, fresh),
+		cmocka_unit_test_setup(test_tiny_first_fragment, fresh),
+		cmocka_unit_test_setup(test_vlan_tagged_write, fresh),
+		cmocka_unit_test_setup(test_ipv6_extension_header, fresh),
+		cmocka_unit_test_setup_teardown(test_tcp_table_full, fresh, own_done),
+		cmocka_unit_test_setup(test_unreadable_expiry_forgets_what_was_learnt, fresh),
+		cmocka_unit_test_setup(test_max_age_bounds_a_fill, fresh),
 	};
 
-	return cmocka_run_group_tests_name("kvcache_paths", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("kvcache_paths", tests, kv_group_load, kv_group_unload);
 }

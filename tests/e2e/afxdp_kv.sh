@@ -72,7 +72,9 @@ mount -t bpf bpf /sys/fs/bpf
 "$OLAB" kvcache attach --dev olab-$N-b --route-ttl 600000 # hits: the reply route trusted a while
 "$OLAB" afxdp-kv serve --dev olab-$N-b --behind-kvcache --duration 30 > "$TMP/out2" 2>&1 &
 SP=\$!
-sleep 1
+# serving (a fixed sleep could end before it is, on a busy machine or under the sanitizers)
+for _ in \$(seq 200); do grep -q "serving UDP port 11211" "$TMP/out2" && break; sleep 0.05; done
+grep -q "serving UDP port 11211" "$TMP/out2"
 MCC="$TOP/tests/e2e/mcclient.py"
 ip netns exec $C "\$MCC" udp 198.18.3.2:11211 'set h 0 0 2\r\nhi\r\n' | grep -q STORED
 ip netns exec $C "\$MCC" udp 198.18.3.2:11211 'get h\r\n' | grep -q hi   # fills

@@ -31,7 +31,12 @@ ip -n "$C" link set dev olab-$N-a xdpdrv obj "$TOP/build/bpf/lib/xdp_pass.bpf.o"
 	fail "cannot load the pass program on the client's veth"
 ip netns exec "$S" memcached -u root -l 198.18.1.2 -p 11211 -U 11211 -t 1 -m 64 &
 MC=$!
-sleep 0.3
+# memcached answers (a fixed sleep could end before it listens on a busy machine)
+for i in $(seq 1 100); do
+	ip netns exec "$C" "$TOP/tests/e2e/mcclient.py" tcp 198.18.1.2:11211 'version\r\n' \
+		>/dev/null 2>&1 && break
+	sleep 0.05
+done
 
 ip netns exec "$S" unshare -m bash -s >"$TMP/out" 2>&1 <<SH || { cat "$TMP/out" >&2; fail "the attached run failed"; }
 set -e

@@ -7,6 +7,12 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OLAB=${OLAB:-"$TOP/build/offloadlab"}
 TMP=$(mktemp -d /tmp/olab-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+# Debian's python3 (scripts/install-deps.sh installs it, with python3-jsonschema) for these
+# scripts and every Python tool they start, not another python3 ahead of it in PATH: a version
+# manager's shim (pyenv) took a second per start, and a test starts Python dozens of times
+if [ -x /usr/bin/python3 ] && [ "$(command -v python3)" != /usr/bin/python3 ]; then
+	mkdir "$TMP/bin" && ln -s /usr/bin/python3 "$TMP/bin/python3" && PATH="$TMP/bin:$PATH"
+fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
@@ -53,6 +59,47 @@ run_json() {
 	done
 	"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
 		fail "JSON does not validate"
+	# every id an experiment emits is one it declares (its plots and claims are checked against
+	# the same list by tests/unit/test_experiments.c)
+	if grep 'undeclared metric id' "$TMP/err" >&2; then
+		fail "an experiment emitted a metric id it does not declare (above)"
+	fi
+	# report and compare read these results back (with the sanitizer build, through tests/san,
+	# every experiment's results pass through them)
+	"$OLAB" report "$(ls -d "$TMP"/out/*/ | head -n 1)" -o "$TMP/page.html" >/dev/null \
+		2>"$TMP/rep.err" || { cat "$TMP/rep.err" >&2; fail "report of the run $* failed"; }
+	"$OLAB" compare "$TMP/r.json" "$TMP/r.json" >/dev/null 2>"$TMP/cmp.err" &&
+		"$OLAB" compare "$TMP/r.json" "$TOP/tests/data/run_a.json" --json >/dev/null \
+			2>>"$TMP/cmp.err" || { cat "$TMP/cmp.err" >&2; fail "compare of the run $* failed"; }
+}
+
+# san_wrap SCRIPT: tests/e2e/SCRIPT with the ASan + UBSan build (make san) as the program, the
+# agent included: the same assertions, and any sanitizer report of any of its processes (each
+# into a file of its own) fails the test. Exits with the script's skip.
+san_wrap() {
+	local san="$TOP/build-san/offloadlab" rc
+	[ -x "$san" ] || fail "no sanitizer build (make san builds build-san/offloadlab)"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$TMP/asan \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$TMP/ubsan \
+		OLAB="$san" "$TOP/tests/e2e/$1" 2>"$TMP/san-err"
+	rc=$?
+	[ $rc -eq 77 ] && skip "$(tail -n 1 "$TMP/san-err")"
+	[ $rc -eq 0 ] || { tail -n 30 "$TMP/san-err" >&2; fail "$1 under the sanitizers exited $rc"; }
+	san_reports && fail "a sanitizer report (above) in $1"
+	return 0
+}
+
+# san_reports: true, and each shown, when there is any sanitizer report (ASan's or UBSan's
+# log_path files, $TMP/asan.PID and $TMP/ubsan.PID). ('ls asan* ubsan*' was false unless both
+# kinds were there: one kind alone went unseen.)
+san_reports() {
+	local f found=1
+	for f in "$TMP"/asan* "$TMP"/ubsan*; do
+		[ -e "$f" ] || continue
+		cat "$f" >&2
+		found=0
+	done
+	return $found
 }
 
 # veth_pair NS_A DEV_A ADDR_A NS_B DEV_B ADDR_B: the namespaces made if missing, a veth pair

@@ -11,8 +11,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:log_path=$TMP/asan
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$TMP/ubsan
 OLAB="$SAN" "$TOP/tests/e2e/afxdp_kv.sh" 2>"$TMP/err" ||
 	{ tail -n 30 "$TMP/err" >&2; fail "afxdp_kv.sh under the sanitizers"; }
-if ls "$TMP"/asan* "$TMP"/ubsan* >/dev/null 2>&1; then
-	cat "$TMP"/asan* "$TMP"/ubsan* >&2
+if san_reports; then
 	fail "a sanitizer report (above) from the AF_XDP server"
 fi
 exit 0

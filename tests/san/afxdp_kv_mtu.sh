@@ -30,8 +30,7 @@ veth_pair "$C" olab-$N-a 198.18.3.1 "$S" olab-$N-b 198.18.3.2
 ip netns add "$L" && ip -n "$L" link set lo up || fail "cannot make $L"
 
 san_clean() { # what: no sanitizer report so far
-	if ls "$TMP"/asan* "$TMP"/ubsan* >/dev/null 2>&1; then
-		cat "$TMP"/asan* "$TMP"/ubsan* >&2
+	if san_reports; then
 		fail "a sanitizer report (above) $1"
 	fi
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The suite of experiments ('run --quick'; those tests/san/remote.sh runs are left to it), then
-# report and compare on its results, with the ASan + UBSan build (make san): any sanitizer
-# report fails the test, as does a failed experiment. This is where a use-after-free in an
-# experiment's own code shows up.
+# Every experiment under the ASan + UBSan build (make san): those no other test runs with it
+# ('run --quick', then report and compare on its results: run_json), and the commands that need
+# no experiment (env, the command lines of cli.sh and advise.sh). Any sanitizer report fails the
+# test, as does a failed experiment. This is where a use-after-free in an experiment's own code
+# shows up.
 . "$(dirname "$0")/../e2e/lib.sh"
 need_root
 OLAB="$TOP/build-san/offloadlab"
@@ -16,42 +17,30 @@ san_clean() { # file: no sanitizer report in it
 	fi
 }
 
-# every experiment but those tests/san/remote.sh already runs with this build, here and with two
-# hosts (its RUN line, checked: a change there must change this list too)
+# every experiment but those another test already runs locally with this build: tests/san/remote.sh
+# (here and with two hosts: its RUN line, checked: a change there must change this list too), and
+# each tests/e2e/run_*.sh that a tests/san wrapper runs (its run_json line): they run once, there
 COVERED="hooks bandwidth preproc isolation memcpy"
 grep -q "^RUN=(run $COVERED --quick" "$TOP/tests/e2e/remote.sh" ||
 	fail "tests/e2e/remote.sh no longer runs '$COVERED': update COVERED here"
+for w in "$TOP"/tests/san/run_*.sh; do
+	s=$(sed -n 's/^san_wrap \(run_[a-z_]*\.sh\)$/\1/p' "$w")
+	[ -n "$s" ] || continue
+	names=$(sed -n 's/^run_json //p' "$TOP/tests/e2e/$s")
+	[ -n "$names" ] || fail "tests/e2e/$s (wrapped by $w) has no run_json line"
+	COVERED="$COVERED $names"
+done
 EXPS=()
 while read -r name _; do
 	case " $COVERED " in *" $name "*) ;; *) EXPS+=("$name") ;; esac
 done < <("$OLAB" list)
-[ ${#EXPS[@]} -ge 5 ] || fail "offloadlab list gave too few experiments: ${EXPS[*]}"
-"$OLAB" run "${EXPS[@]}" --quick --json "$TMP/r.json" -o "$TMP/out" >"$TMP/table" 2>"$TMP/err"
-rc=$?
-san_clean "$TMP/err" "run --quick"
-if [ $rc -ne 0 ]; then
-	tail -n 20 "$TMP/err" >&2
-	# which experiments failed, and why
-	python3 -c 'import json, sys
-for e in json.load(open(sys.argv[1]))["experiments"]:
-    if e.get("error"):
-        print("%s: %s" % (e["name"], e["error"]), file=sys.stderr)' "$TMP/r.json"
-	fail "run --quick exited $rc under the sanitizers"
+# (run_json: the run, its JSON validated, report and compare on its results)
+if [ ${#EXPS[@]} -gt 0 ]; then
+	run_json "${EXPS[@]}"
+	san_clean "$TMP/err" "run --quick ${EXPS[*]}"
+	san_clean "$TMP/rep.err" "report"
+	san_clean "$TMP/cmp.err" "compare"
 fi
-# every id an experiment emits is one it declares (its plots and claims are checked against
-# the same list by tests/unit/test_experiments.c)
-if grep 'undeclared metric id' "$TMP/err" >&2; then
-	fail "an experiment emitted a metric id it does not declare (above)"
-fi
-"$TOP/tests/e2e/validate_results.py" "$TOP/docs/results.schema.json" "$TMP/r.json" ||
-	fail "JSON does not validate"
-R=$(ls -d "$TMP"/out/*/ | head -n 1)
-"$OLAB" report "$R" -o "$TMP/page.html" >/dev/null 2>"$TMP/rep.err" || fail "report failed"
-san_clean "$TMP/rep.err" "report"
-"$OLAB" compare "$TMP/r.json" "$TMP/r.json" >/dev/null 2>"$TMP/cmp.err" || fail "compare failed"
-"$OLAB" compare "$TMP/r.json" "$TOP/tests/data/run_a.json" --json >/dev/null 2>>"$TMP/cmp.err" ||
-	fail "compare with another run failed"
-san_clean "$TMP/cmp.err" "compare"
 "$OLAB" env --json >/dev/null 2>"$TMP/env.err" || fail "env failed"
 san_clean "$TMP/env.err" "env"
 # the command lines, bad ones included, under the sanitizers too
