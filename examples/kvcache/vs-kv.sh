@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # offloadlab try against offloadlab run kv on the same machine, one after the other: memcached
-# and the kvcache through --attach, with kv's keys and slow-path mix (one GET in 11
-# for a value the cache never holds: 1410 bytes, one datagram) at kv's share of memcached's
-# capacity (43 %).
+# and the kvcache through --attach, with kv's keys, sizes and slow-path mix (one GET in 11 for
+# a 4000-byte value the cache never holds) at kv's share of memcached's capacity (43 %); the
+# values stored over TCP as kv stores them (a fragmented UDP write would hold the cache's
+# fills for the reassembly timeout).
 # Prints try's gain beside kv's at the nearest hit share (kv.sweep.gain.90: 90 % hits, try's
 # mix has 91 %) and the slow-path penalties side by side, with the floors 'offloadlab compare'
 # uses. A benchmark, not a test: run it on a quiet machine, as root, from the source tree.
@@ -15,7 +16,7 @@ OUT=${1:-results/vs-kv}
 mkdir -p "$OUT"
 "$OLAB" try --server "memcached -u root -l {addr} -p {port} -U {port} -t 1 -m 64" \
 	--port 11211 --requests examples/kvcache/requests-kv.txt \
-	--preload examples/kvcache/preload-kv.txt --loads 43 \
+	--preload examples/kvcache/preload-kv.txt --preload-proto tcp --loads 43 \
 	--attach "$OLAB kvcache attach --dev {dev}" \
 	--detach "$OLAB kvcache detach --dev {dev}" \
 	-o "$OUT" --no-report --json "$OUT/try.json" "$@"

@@ -27,6 +27,7 @@ enum {
 	OPT_PCAP,
 	OPT_CLASS_BY,
 	OPT_PRELOAD,
+	OPT_PRELOAD_PROTO,
 	OPT_RATE,
 	OPT_LOADS,
 	OPT_DURATION,
@@ -84,6 +85,10 @@ const struct argp_option try_options[] = {
 	  "--pcap: a payload matching REGEX is of class label (first rule wins; else 'other')", 2 },
 	{ "preload", OPT_PRELOAD, "FILE", 0,
 	  "Requests sent once, in order, before each phase (requests-file format)", 2 },
+	{ "preload-proto", OPT_PRELOAD_PROTO, "udp|tcp", 0,
+	  "The preload's protocol (default --proto's): e.g. tcp for large writes a UDP server "
+	  "would get fragmented",
+	  2 },
 	{ "loads", OPT_LOADS, "L1,L2..", 0,
 	  "Latency loads, % of the capacity without the offload (default 25,50,75; 50 with "
 	  "--quick)",
@@ -186,6 +191,8 @@ static void check_end(struct argp_state *state, struct try_opts *o)
 		argp_error(state, "a workload is required: --requests FILE or --pcap FILE");
 	if (o->requests && o->pcap)
 		argp_error(state, "one workload: --requests or --pcap, not both");
+	if (o->preload_tcp_set && !o->preload)
+		argp_error(state, "--preload-proto goes with --preload FILE");
 	if (o->class_by.n && !o->pcap)
 		argp_error(state, "--class-by is for --pcap (a requests file names its classes)");
 	if (o->kind == TK_NONE)
@@ -281,6 +288,12 @@ error_t try_parse(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PRELOAD:
 		o->preload = arg;
+		break;
+	case OPT_PRELOAD_PROTO:
+		if (strcmp(arg, "udp") && strcmp(arg, "tcp"))
+			argp_error(state, "--preload-proto is udp or tcp, not '%s'", arg);
+		o->preload_tcp_set = true;
+		o->preload_tcp = !strcmp(arg, "tcp");
 		break;
 	case OPT_RATE:
 		v = cli_arg_u64(state, "--rate", arg, 1, 10000000);

@@ -46,6 +46,7 @@ struct try_opts {
 	const char *attach, *detach; /* general form */
 	const char *pin;	     /* simple form: the object's maps pinned there (bpffs) */
 	const char *requests, *pcap, *preload;
+	bool preload_tcp_set, preload_tcp; /* --preload-proto (else the preload goes as --proto) */
 	struct wl_class_by class_by;
 	double rate;		       /* --rate: open-loop requests/s (0: from --loads) */
 	unsigned int loads[4], nloads; /* % of the baseline's capacity */

@@ -214,8 +214,9 @@ static void preload(struct tm *m)
 
 	if (!m->t->pre || !m->t->pre->n)
 		return;
-	if (!try_preload(m->x->tb, m->t->pre, m->o->port, m->o->tcp, &ans, &sent) && ans < sent &&
-	    !m->preload_said) {
+	if (!try_preload(m->x->tb, m->t->pre, m->o->port,
+			 m->o->preload_tcp_set ? m->o->preload_tcp : m->o->tcp, &ans, &sent) &&
+	    ans < sent && !m->preload_said) {
 		result_note(m->x->r, "the preload: %llu of %llu requests answered",
 			    (unsigned long long)ans, (unsigned long long)sent);
 		m->preload_said = true;

@@ -42,6 +42,12 @@ try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --xdp "$PASSO"
 expect 64 "--xdp takes OBJ:PROG"
 try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --attach true --detach true --pin /x
 expect 64 "--pin DIR goes with --xdp"
+try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --xdp "$PASSO:olab_xdp_pass" \
+	--preload-proto tcp
+expect 64 "--preload-proto goes with --preload FILE"
+try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --xdp "$PASSO:olab_xdp_pass" \
+	--preload "$TMP/req.txt" --preload-proto sctp
+expect 64 "--preload-proto is udp or tcp, not 'sctp'"
 try --server "$ECHO" --port 7 --requests "$TMP/req.txt" --xdp "$PASSO:olab_xdp_pass" --dev lo
 expect 64 "two hosts need --remote HOST (or --remote-cmd), --dev, --remote-dev and --remote-addr"
 
