@@ -39,6 +39,16 @@ static size_t key_width(const struct lg_mc *mc, bool alt_too, char *why, size_t 
 	return w;
 }
 
+void lgx_pkt_addrs(const struct lgx_addrs *a, struct pkt_addrs *pa)
+{
+	memcpy(pa->src_mac, a->src_mac, 6);
+	memcpy(pa->dst_mac, a->dst_mac, 6);
+	pa->src_ip = a->src_ip;
+	pa->dst_ip = a->dst_ip;
+	pa->src_port = a->src_port;
+	pa->dst_port = a->dst_port;
+}
+
 int lgx_frame_build(struct lgx_frame *f, const struct lgx_addrs *a, const struct lg_app *app,
 		    char *why, size_t whylen)
 {
@@ -47,12 +57,7 @@ int lgx_frame_build(struct lgx_frame *f, const struct lgx_addrs *a, const struct
 	size_t plen, i;
 
 	memset(f, 0, sizeof(*f));
-	memcpy(pa.src_mac, a->src_mac, 6);
-	memcpy(pa.dst_mac, a->dst_mac, 6);
-	pa.src_ip = a->src_ip;
-	pa.dst_ip = a->dst_ip;
-	pa.src_port = a->src_port;
-	pa.dst_port = a->dst_port;
+	lgx_pkt_addrs(a, &pa);
 	if (app->kind == LG_KIND_MC) {
 		const struct lg_mc *mc = app->ctx;
 		size_t w = key_width(mc, app->classify != NULL, why, whylen), o;

@@ -35,6 +35,9 @@ struct lgx_addrs {
 
 /* lg_xdp_frame.c */
 /* The template for the app's requests; -EINVAL / -EMSGSIZE with why written. */
+struct pkt_addrs;
+/* The frame builder's addresses (lib/pkt) from the engine's. */
+void lgx_pkt_addrs(const struct lgx_addrs *a, struct pkt_addrs *pa);
 int lgx_frame_build(struct lgx_frame *f, const struct lgx_addrs *a, const struct lg_app *app,
 		    char *why, size_t whylen);
 /* Both classes' keys into keys (cap entries), their bases and counts into cfg. */

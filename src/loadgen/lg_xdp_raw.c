@@ -91,12 +91,7 @@ int lgx_raw_fill(struct lgx_raw *tab, uint64_t *pick, struct lgx_frame *f,
 		return err;
 	raw_used(raw, used, why, whylen);
 	memset(f, 0, sizeof(*f));
-	memcpy(pa.src_mac, a->src_mac, 6);
-	memcpy(pa.dst_mac, a->dst_mac, 6);
-	pa.src_ip = a->src_ip;
-	pa.dst_ip = a->dst_ip;
-	pa.src_port = a->src_port;
-	pa.dst_port = a->dst_port;
+	lgx_pkt_addrs(a, &pa);
 	for (i = 0; i < raw->n; i++) {
 		struct lgx_raw *e = &tab[i];
 
