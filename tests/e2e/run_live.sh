@@ -64,6 +64,11 @@ assert kv["unavailable"] is None or "no samples were collected" not in kv["unava
 if kv["unavailable"] is None:
     hits = int(re.search(r"the kvcache answered (\d+) of", kv["note"]).group(1))
     assert hits > 0, kv["note"]  # the cache really served the neighbour's GETs
+elif "did not carry" in kv["unavailable"]:
+    # not carried means the cache answered under nine tenths of the rate asked
+    asked, got = map(float, re.search(r"(\d+) kpps asked, .* answered (\d+) kpps",
+                                      kv["unavailable"]).groups())
+    assert got < 0.9 * asked, kv["unavailable"]
 PY
 assert_clean
 exit 0

@@ -161,7 +161,7 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		      *c = result_add(r, "isolation.change.kvcache",
 				      "latency change, kvcache neighbour", "%", METHOD_MODEL);
 	struct lg_result lr = { 0 };
-	uint64_t hits = 0;
+	uint64_t hits = 0, t0 = 0, t1 = 0;
 	char why[300] = "";
 	json_t *a;
 	int err;
@@ -176,12 +176,14 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 		b->port = 11211;
 		b->msg = get;
 		b->msg_len = sizeof(get) - 1;
+		t0 = bpfu_now_ns();
 		err = iso_blaster_start(b, kpps);
 		if (!err) {
 			int berr;
 
 			err = measure(tb, o, &lr);
 			berr = iso_blaster_stop(b);
+			t1 = bpfu_now_ns();
 			if (!err && berr)
 				err = berr;
 		}
@@ -205,6 +207,15 @@ static void kvcache_neighbour(struct result *r, const struct run_opts *o, struct
 			"answered %llu of %llu GETs sent at %u kpps (its CPU saturated?)",
 			(unsigned long long)lr.sent, (unsigned long long)hits,
 			(unsigned long long)atomic_load(&b->sent), kpps);
+		metric_unavailable(c, "no echo latency beside the kvcache neighbour");
+	} else if (!err && (double)hits * 1e6 < 0.9 * kpps * (double)(t1 - t0)) {
+		/* as a sweep point: a load the machine did not carry answers nothing */
+		metric_unavailable(
+			m,
+			"this machine did not carry the neighbour's load: %u kpps asked, "
+			"%.0f offered, the kvcache answered %.0f kpps",
+			kpps, (double)atomic_load(&b->sent) * 1e6 / (double)(t1 - t0),
+			(double)hits * 1e6 / (double)(t1 - t0));
 		metric_unavailable(c, "no echo latency beside the kvcache neighbour");
 	} else if (!err) {
 		metric_set_hist(m, lr.lat, 0);

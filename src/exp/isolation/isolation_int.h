@@ -34,6 +34,12 @@ struct blaster {
 	pthread_t th;
 };
 
+/*
+ * The blaster's pace: how many datagrams to send at now (at most 256), *next moved to the
+ * deadline of the next burst; *credit carries fractions over. A burst more than a period late
+ * restarts the pace at now, the missed load dropped (never sent back to back).
+ */
+unsigned int iso_pace(uint64_t now, uint64_t *next, double *credit, double per_period);
 int iso_blaster_start(struct blaster *b, uint32_t kpps);
 int iso_blaster_stop(struct blaster *b);
 
