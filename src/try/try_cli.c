@@ -94,8 +94,8 @@ const struct argp_option try_options[] = {
 	  "--quick)",
 	  2 },
 	{ "rate", OPT_RATE, "REQ/S", 0, "One latency load in requests/s instead of --loads", 2 },
-	{ "duration", OPT_DURATION, "TIME", 0, "A throughput run (default 2s; 1s with --quick)",
-	  2 },
+	{ "duration", OPT_DURATION, "TIME", 0,
+	  "A throughput or latency run (default 2s; 1s with --quick)", 2 },
 	{ "engine", OPT_ENGINE, "xdp|socket", 0,
 	  "The load generator: xdp (UDP: requests built and replies timed in XDP) or socket; "
 	  "default: xdp where it can run, else socket",

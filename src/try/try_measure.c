@@ -294,8 +294,12 @@ static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
 	return err;
 }
 
-/* One phase's open-loop latency runs, each class at rate. */
-static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, double rate)
+/*
+ * One phase's open-loop latency runs, each class at rate: into the load's histograms, each
+ * class's median of the run into m->rep_p50; the socket engine's cross-check at the first
+ * load's first repetition.
+ */
+static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, int rep, double rate)
 {
 	unsigned int k;
 	int err;
@@ -311,15 +315,17 @@ static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, double rat
 		if (!m->cls[k].n)
 			continue;
 		err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, false, &res);
-		if (!err && res.lat)
+		if (!err && res.lat && res.lat->n) {
 			stats_hist_merge(&m->lat[k][ph][li], res.lat);
+			m->rep_p50[k][ph] = stats_hist_quantile(res.lat, 0.5);
+		}
 		if (!err) {
 			m->lat_sent += res.sent;
 			m->lat_lost += res.lost;
 		}
 		lg_result_free(&res);
 		/* the penalty's load by the socket engine too (the cross-check) */
-		if (!err && m->lgx && li == 0) {
+		if (!err && m->lgx && li == 0 && rep == 0) {
 			memset(&res, 0, sizeof(res));
 			err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, true, &res);
 			if (!err && res.lat)
@@ -364,8 +370,21 @@ static int measure(struct tm *m)
 
 		if (rate > m->top_rate)
 			m->top_rate = rate;
-		for (j = 0; j < 2 && !err; j++)
-			err = lat_phase(m, (enum tm_phase)((li + j) % 2), li, rate);
+		/* the first load, the penalty's, in interleaved repetitions as the throughput */
+		for (rep = 0; rep < (li == 0 ? m->reps : 1) && !err; rep++) {
+			unsigned int k;
+
+			for (k = 0; k < WL_CLASSES_MAX; k++)
+				m->rep_p50[k][0] = m->rep_p50[k][1] = NAN;
+			for (j = 0; j < 2 && !err; j++)
+				err = lat_phase(m, (enum tm_phase)((li + rep + j) % 2), li, rep,
+						rate);
+			for (k = 0; k < m->t->wl->ncls && !err && li == 0; k++)
+				if (m->rep_p50[k][0] > 0 && m->rep_p50[k][1] > 0)
+					stats_samples_add(
+						&m->pen[k],
+						100.0 * (m->rep_p50[k][1] / m->rep_p50[k][0] - 1));
+		}
 	}
 	return err;
 }
@@ -493,7 +512,7 @@ int try_measure(struct exp_ctx *x)
 	m->dur_ns = m->o->duration_ns ? m->o->duration_ns
 		    : x->o->quick     ? 1000000000ULL
 				      : 2000000000ULL;
-	m->lat_ns = x->o->quick ? 1000000000ULL : 2000000000ULL;
+	m->lat_ns = m->dur_ns; /* an open-loop run as long as a closed-loop one */
 	tm_init(m);
 	if (!m->o->tcp)
 		m->raw = try_raw_reqs(m->t->wl);

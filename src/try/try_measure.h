@@ -55,8 +55,12 @@ struct tm {
 	struct try_prog progs[TRY_PROGS_MAX];
 	int nprogs;
 	struct stats_samples cost[TRY_PROGS_MAX], cost_run[TRY_PROGS_MAX];
-	/* latency per class, phase, load */
+	/* latency per class, phase, load (the first load's over every repetition) */
 	struct stats_hist lat[WL_CLASSES_MAX][2][TRY_LOADS_MAX];
+	/* the slow-path penalty per class: at the first load, one sample per interleaved
+	 * repetition (the class's median with over without, %), and this repetition's medians */
+	struct stats_samples pen[WL_CLASSES_MAX];
+	double rep_p50[WL_CLASSES_MAX][2];
 	/* the XDP engine's runs checked by the socket engine: without, and each class's latency
 	 * at the first load (the penalty's) */
 	struct stats_samples kps_sock;

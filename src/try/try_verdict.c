@@ -34,6 +34,8 @@ void tm_init(struct tm *m)
 		stats_samples_init(&m->cost_run[i]);
 	}
 	for (k = 0; k < WL_CLASSES_MAX; k++)
+		stats_samples_init(&m->pen[k]);
+	for (k = 0; k < WL_CLASSES_MAX; k++)
 		for (p = 0; p < 2; p++) {
 			stats_hist_init(&m->lat_sock[k][p]);
 			for (l = 0; l < TRY_LOADS_MAX; l++)
@@ -56,8 +58,10 @@ void tm_free(struct tm *m)
 		stats_samples_free(&m->cost[i]);
 		stats_samples_free(&m->cost_run[i]);
 	}
-	for (i = 0; i < WL_CLASSES_MAX; i++)
+	for (i = 0; i < WL_CLASSES_MAX; i++) {
 		try_codec_free(&m->cls[i]);
+		stats_samples_free(&m->pen[i]);
+	}
 	try_codec_free(&m->all);
 	free(m->raw);
 	free(m->pick);
@@ -162,20 +166,34 @@ static const char *engine(const struct tm *m)
 	return lg_engine_name(m->lgx ? LG_ENGINE_XDP : LG_ENGINE_SOCKET);
 }
 
-/* The median latency with over without (by engine eng), as a metric and in pen. */
-static void penalty(struct result *r, const char *cid, const char *cls, const char *sfx,
-		    const char *eng, const double p50[2], json_t *pen)
+/*
+ * The median latency with over without (by engine eng), as a metric and in pen: from the
+ * interleaved repetitions' samples (one each) where there are some, else from p50 (one run a
+ * phase, the socket engine's cross-check).
+ */
+static void penalty(struct tm *m, const char *cid, const char *cls, const char *sfx,
+		    const char *eng, const double p50[2], struct stats_samples *reps, json_t *pen)
 {
+	struct result *r = m->x->r;
 	struct metric *mt;
 
-	if (isnan(p50[0]) || isnan(p50[1]) || !(p50[0] > 0))
+	if (!(reps && reps->n) && (isnan(p50[0]) || isnan(p50[1]) || !(p50[0] > 0)))
 		return;
 	mt = result_addf(r, "%", METHOD_MODEL, "try.penalty.%s%s", cid, sfx);
 	metric_label(mt, "median latency of class %s with the offload over without%s", cls,
 		     sfx[0] ? ", socket engine (cross-check)" : "");
-	metric_set_value(mt, 100.0 * (p50[1] / p50[0] - 1));
+	if (reps && reps->n) {
+		metric_set_samples(mt, reps, (size_t)m->reps);
+		metric_note(mt,
+			    "the class's median with the offload against without, per interleaved "
+			    "repetition at the first load (%zu)",
+			    reps->n);
+	} else {
+		metric_set_value(mt, 100.0 * (p50[1] / p50[0] - 1));
+		metric_note(mt, "one run a phase: no spread");
+	}
 	metric_engine(mt, eng);
-	json_object_set_new(pen, cls, json_real(100.0 * (p50[1] / p50[0] - 1)));
+	json_object_set_new(pen, cls, json_real(mt->s.p50));
 }
 
 /* The socket engine's latency of class k at the first load beside the XDP engine's (first). */
@@ -201,7 +219,7 @@ static void lat_xcheck(struct tm *m, struct result *r, unsigned int k, const cha
 		p50[p] = mt->s.p50;
 		exp_gen_xcheck(r, first[p], mt);
 	}
-	penalty(r, cid, m->t->wl->cls[k], ".socket", "socket", p50, pen_sock);
+	penalty(m, cid, m->t->wl->cls[k], ".socket", "socket", p50, NULL, pen_sock);
 }
 
 static void lat_metrics(struct tm *m, struct result *r, json_t *pen, json_t *pen_sock)
@@ -254,7 +272,7 @@ static void lat_metrics(struct tm *m, struct result *r, json_t *pen, json_t *pen
 				}
 			}
 		/* the slow-path penalty: what the offload adds to the class at the lowest load */
-		penalty(r, cid, w->cls[k], "", engine(m), p50, pen);
+		penalty(m, cid, w->cls[k], "", engine(m), p50, &m->pen[k], pen);
 		lat_xcheck(m, r, k, cid, first, pen_sock);
 	}
 }

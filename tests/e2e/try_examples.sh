@@ -48,6 +48,12 @@ for p in t["programs"]:
 for c in t["workload"]["classes"]:
     for ph in ("with", "without"):
         assert med("try.lat.%s.%s.50" % (idp(c), ph)) > 0, (c, ph)
+    # the penalty: one sample per interleaved repetition, as the throughput, its median in
+    # the verdict
+    p = m["try.penalty." + idp(c)]
+    assert p["n"] == m["try.tput.with"]["n"] >= 2, (p, m["try.tput.with"]["n"])
+    assert p["ci95"] and p["ci95"][0] <= med(p["id"]) <= p["ci95"][1], p
+    assert abs(v["penalty_pct"][c] - med(p["id"])) < 1e-9, (v["penalty_pct"], p)
 # the engine that measured, on every figure of the load generator's
 eng = t["engine"]
 for i in ["try.tput.without", "try.tput.with"] + [
