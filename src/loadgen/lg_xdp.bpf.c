@@ -269,9 +269,9 @@ static __always_inline __u32 raw_draw(__u64 seq)
 /*
  * raw: the frame of the request drawn for seq, trimmed to its length (it is at most the page's
  * frame less one byte: the context changes every time, as in olab_lgx_tx), and the slot's
- * source port.
+ * source port; its class into *cls.
  */
-static __always_inline int write_raw(struct xdp_md *ctx, __u64 seq)
+static __always_inline int write_raw(struct xdp_md *ctx, __u64 seq, __u32 *cls)
 {
 	__u32 k = raw_draw(seq), len;
 	__u64 *p = bpf_map_lookup_elem(&lgx_pick, &k);
@@ -286,6 +286,7 @@ static __always_inline int write_raw(struct xdp_md *ctx, __u64 seq)
 	if (!e)
 		return -1;
 	len = e->len;
+	*cls = e->cls < LGX_CLASSES ? e->cls : 0;
 	have = (int)(ctx->data_end - ctx->data);
 	if (len < 42 || len > LGX_RAW_MAX || (int)len >= have ||
 	    bpf_xdp_adjust_tail(ctx, (int)len - have))
@@ -346,7 +347,7 @@ int olab_lgx_tx(struct xdp_md *ctx)
 	 */
 	seq = st.seq;
 	cls = cfg.kind == LGX_RAW ? 0 : class_of(seq);
-	if (cfg.kind == LGX_RAW ? write_raw(ctx, seq)
+	if (cfg.kind == LGX_RAW ? write_raw(ctx, seq, &cls)
 				: bpf_xdp_adjust_tail(ctx, -1) || write_request(ctx, seq, cls)) {
 		cnt(LGX_IDLE, 1);
 		return XDP_DROP;
@@ -486,7 +487,7 @@ int olab_lgx_rx(struct xdp_md *ctx)
 		cnt(LGX_LATE, 1);
 		return XDP_DROP;
 	}
-	cls = (s - 1) & 1;
+	cls = s - 1 < LGX_CLASSES ? s - 1 : 0;
 	cnt(cls ? LGX_ANSWERED_ALT : LGX_ANSWERED, 1);
 	if (t0 >= cfg.record_from)
 		hist_add(cls, d);

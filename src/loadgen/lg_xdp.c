@@ -336,6 +336,21 @@ static int reserve_port(struct lgx_addrs *a)
 	return fd;
 }
 
+/*
+ * Where pass c of collect_hist adds class c % LGX_CLASSES: with classes, each into its own
+ * (the first LGX_CLASSES passes) and every one into lat as well (the next); else class 0 into
+ * lat and class 1 into lat_alt.
+ */
+static struct stats_hist *hist_for(struct lg_result *r, int c)
+{
+	if (r->lat_cls) {
+		if (c >= LGX_CLASSES)
+			return r->lat;
+		return (unsigned int)c < r->nclasses ? &r->lat_cls[c] : NULL;
+	}
+	return c == 0 ? r->lat : c == 1 ? r->lat_alt : NULL;
+}
+
 static void collect_hist(struct lg_xdp *x, struct lg_result *r)
 {
 	uint64_t *b = lgx_percpu_read(x->skel->maps.lgx_hist, x->ncpu);
@@ -343,18 +358,19 @@ static void collect_hist(struct lg_xdp *x, struct lg_result *r)
 	int c, cpu;
 	size_t i;
 
-	for (c = 0; b && h && c < LGX_CLASSES; c++) {
-		struct stats_hist *t = c ? r->lat_alt : r->lat;
+	for (c = 0; b && h && c < 2 * LGX_CLASSES; c++) {
+		struct stats_hist *t = hist_for(r, c);
+		int k = c % LGX_CLASSES;
 
 		if (!t)
 			continue;
 		for (i = 0; i < STATS_HIST_BUCKETS; i++)
 			for (cpu = 0; cpu < x->ncpu; cpu++)
 				t->count[i] +=
-					b[((size_t)c * STATS_HIST_BUCKETS + i) * (size_t)x->ncpu +
+					b[((size_t)k * STATS_HIST_BUCKETS + i) * (size_t)x->ncpu +
 					  (size_t)cpu];
 		for (cpu = 0; cpu < x->ncpu; cpu++) {
-			const struct lgx_hsum *s = &h[(size_t)c * (size_t)x->ncpu + (size_t)cpu];
+			const struct lgx_hsum *s = &h[(size_t)k * (size_t)x->ncpu + (size_t)cpu];
 
 			if (!s->n)
 				continue;
@@ -460,7 +476,8 @@ static int raw_setup(struct lg_xdp *x, const struct lg_opts *o, struct lgx_addrs
 	}
 	err = lgx_raw_ports(LGX_RAW_PORTS, base, why, whylen);
 	if (!err)
-		err = lgx_raw_fill(x->raw, x->pick, &x->frame, a, t, x->ifname, why, whylen);
+		err = lgx_raw_fill(x->raw, x->pick, &x->frame, a, t, o->app->nclasses > 0,
+				   x->ifname, why, whylen);
 	return err;
 }
 
@@ -615,12 +632,15 @@ int lg_xdp_run(struct lg_xdp *x, const struct lg_opts *o, struct lg_result *r)
 		x = own;
 	}
 	r->lat = malloc(sizeof(*r->lat));
-	if (o->app->classify)
+	if (o->app->classify && !o->app->nclasses)
 		r->lat_alt = malloc(sizeof(*r->lat_alt));
-	if (!r->lat || (o->app->classify && !r->lat_alt)) {
+	if (!r->lat || (o->app->classify && !o->app->nclasses && !r->lat_alt)) {
 		err = -ENOMEM;
 		goto out;
 	}
+	err = lg_result_classes(r, o->app);
+	if (err)
+		goto out;
 	stats_hist_init(r->lat);
 	if (r->lat_alt)
 		stats_hist_init(r->lat_alt);

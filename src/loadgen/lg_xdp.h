@@ -11,13 +11,14 @@
 #include <linux/types.h>
 #endif
 
-#define LGX_IDS 65536	   /* request ids: the memcached frame header's 16 bits; slots by seq */
-#define LGX_KEY_MAX 64	   /* bytes of one key; every key of a run has the same width */
-#define LGX_MULTI_MAX 16   /* keys in one multi-key GET */
-#define LGX_HEAD_MAX 1024  /* template bytes written into every frame (headers, fixed text) */
-#define LGX_PICK 65536	   /* Zipf: a uniform 16-bit draw -> key index */
-#define LGX_GAPS 4096	   /* Poisson: exponential gaps (ns) drawn uniformly */
-#define LGX_CLASSES 2	   /* requests of a second class (kv's large values) time apart */
+#define LGX_IDS 65536	  /* request ids: the memcached frame header's 16 bits; slots by seq */
+#define LGX_KEY_MAX 64	  /* bytes of one key; every key of a run has the same width */
+#define LGX_MULTI_MAX 16  /* keys in one multi-key GET */
+#define LGX_HEAD_MAX 1024 /* template bytes written into every frame (headers, fixed text) */
+#define LGX_PICK 65536	  /* Zipf: a uniform 16-bit draw -> key index */
+#define LGX_GAPS 4096	  /* Poisson: exponential gaps (ns) drawn uniformly */
+/* classes timed apart: kv's large values (1), or a raw table's classes (= LG_CLASSES_MAX) */
+#define LGX_CLASSES 16
 #define LGX_LATE_NS 10000  /* open loop: a request built later than this after its time is late */
 #define LGX_EXPIRE_STEPS 8 /* closed loop: oldest requests looked at per full-window slot */
 #define LGX_ECHO_MAGIC 0x4f484345U /* = LG_ECHO_MAGIC, the echo codec's first word */
@@ -57,7 +58,7 @@ enum lgx_counter {
 	LGX_LATE_SEND = 4,    /* open loop: built more than LGX_LATE_NS after its time */
 	LGX_EXPIRED = 5,      /* in flight longer than the timeout, or its id reused while so */
 	LGX_ANSWERED = 6,     /* replies matched within the timeout, class 0 */
-	LGX_ANSWERED_ALT = 7, /* ... class 1 */
+	LGX_ANSWERED_ALT = 7, /* ... the other classes */
 	LGX_UNMATCHED = 8,  /* a datagram to our port from the server's with no request in flight */
 	LGX_LATE = 9,	    /* a reply matched after the timeout */
 	LGX_PARTIAL = 10,   /* a datagram of a multi-datagram reply, not its last */
@@ -85,7 +86,7 @@ struct lgx_tmpl {
 /* raw: one request, its whole frame (UDP checksum 0: the source port is written per request) */
 struct lgx_raw {
 	__u32 len; /* bytes of b sent: 42 (Ethernet, IPv4, UDP) + the payload */
-	__u32 pad;
+	__u32 cls; /* the class its latency is timed in (< LGX_CLASSES) */
 	__u8 b[LGX_RAW_MAX];
 };
 

@@ -50,11 +50,12 @@ void lgx_gaps_fill(uint64_t *gaps, double mean_ns);
 /*
  * raw: every drawn request's frame into tab (raw->n entries; the source port a's, rewritten
  * per request), the draw into pick (LG_PICK entries), f: the longest frame (in_len: and the
- * byte trimmed). dev: the device whose MTU bounds a frame. 0, or -errno with why.
+ * byte trimmed). dev: the device whose MTU bounds a frame. classed: each entry timed in its
+ * request's class (else all in class 0). 0, or -errno with why.
  */
 int lgx_raw_fill(struct lgx_raw *tab, uint64_t *pick, struct lgx_frame *f,
-		 const struct lgx_addrs *a, const struct lg_raw *raw, const char *dev, char *why,
-		 size_t whylen);
+		 const struct lgx_addrs *a, const struct lg_raw *raw, bool classed, const char *dev,
+		 char *why, size_t whylen);
 /* A block of n UDP ports no socket of this namespace holds, outside the ephemeral range. */
 int lgx_raw_ports(uint32_t n, uint16_t *base, char *why, size_t whylen);
 

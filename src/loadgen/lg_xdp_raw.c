@@ -78,8 +78,8 @@ int lg_xdp_raw_fits(const struct lg_raw *raw, const char *dev, char *why, size_t
 }
 
 int lgx_raw_fill(struct lgx_raw *tab, uint64_t *pick, struct lgx_frame *f,
-		 const struct lgx_addrs *a, const struct lg_raw *raw, const char *dev, char *why,
-		 size_t whylen)
+		 const struct lgx_addrs *a, const struct lg_raw *raw, bool classed, const char *dev,
+		 char *why, size_t whylen)
 {
 	unsigned char used[LGX_RAW_ENTRIES];
 	struct pkt_addrs pa;
@@ -98,6 +98,12 @@ int lgx_raw_fill(struct lgx_raw *tab, uint64_t *pick, struct lgx_frame *f,
 		memset(e, 0, sizeof(*e));
 		if (!used[i])
 			continue; /* never drawn: never sent */
+		if (classed && raw->req[i].cls >= LGX_CLASSES) {
+			snprintf(why, whylen, "request %u is of class %u: the XDP engine times %d",
+				 i, raw->req[i].cls, LGX_CLASSES);
+			return -EINVAL;
+		}
+		e->cls = classed ? raw->req[i].cls : 0;
 		e->len = (uint32_t)pkt_build_udp4(e->b, sizeof(e->b), &pa, raw->req[i].p,
 						  raw->req[i].len);
 		if (!e->len)

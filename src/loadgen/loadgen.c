@@ -147,7 +147,14 @@ static void on_reply(struct gen *g, uint32_t seq, uint64_t now)
 	s->live = false;
 	g->inflight--;
 	g->r->received++;
-	if (s->record) {
+	if (s->record && g->r->lat_cls) {
+		uint64_t d = now > s->t0 ? now - s->t0 : 0;
+		int c = g->o->app->classify(g->o->app, seq);
+
+		stats_hist_add(g->r->lat, d);
+		if (c >= 0 && (unsigned int)c < g->r->nclasses)
+			stats_hist_add(&g->r->lat_cls[c], d);
+	} else if (s->record) {
 		struct stats_hist *h =
 			g->o->app->classify && g->r->lat_alt && g->o->app->classify(g->o->app, seq)
 				? g->r->lat_alt
@@ -340,7 +347,13 @@ static int gen_open(struct gen *g)
 	if (!r->lat || !g->ring || !g->obuf || !g->ibuf)
 		return -ENOMEM;
 	stats_hist_init(r->lat);
-	if (o->app->classify) {
+	if (o->app->nclasses) {
+		int e = lg_result_classes(r, o->app);
+
+		if (e)
+			return e;
+	}
+	if (o->app->classify && !o->app->nclasses) {
 		r->lat_alt = malloc(sizeof(*r->lat_alt));
 		if (!r->lat_alt)
 			return -ENOMEM;
@@ -465,10 +478,30 @@ const char *lg_engine_name(enum lg_engine e)
 	return e == LG_ENGINE_XDP ? "xdp" : "socket";
 }
 
+int lg_result_classes(struct lg_result *r, const struct lg_app *app)
+{
+	unsigned int c;
+
+	if (!app->nclasses)
+		return 0;
+	if (app->nclasses > LG_CLASSES_MAX || !app->classify)
+		return -EINVAL;
+	r->lat_cls = calloc(app->nclasses, sizeof(*r->lat_cls));
+	if (!r->lat_cls)
+		return -ENOMEM;
+	for (c = 0; c < app->nclasses; c++)
+		stats_hist_init(&r->lat_cls[c]);
+	r->nclasses = app->nclasses;
+	return 0;
+}
+
 void lg_result_free(struct lg_result *r)
 {
 	free(r->lat);
 	free(r->lat_alt);
+	free(r->lat_cls);
 	r->lat = NULL;
 	r->lat_alt = NULL;
+	r->lat_cls = NULL;
+	r->nclasses = 0;
 }

@@ -39,9 +39,11 @@ enum lg_kind { LG_KIND_ECHO, LG_KIND_MC, LG_KIND_SINK, LG_KIND_RAW };
  * server that answers the sender's address and port can be measured.
  */
 #define LG_RAW_PORTS 16384 /* the XDP engine's: one port a request in flight, reused in turn */
+#define LG_CLASSES_MAX 16  /* classes a run's latency can be split into (lg_app.nclasses) */
 struct lg_raw_req {
 	const unsigned char *p;
 	uint32_t len;
+	uint32_t cls; /* its class (< LG_CLASSES_MAX) where the app has nclasses */
 };
 struct lg_raw {
 	const struct lg_raw_req *req;
@@ -70,6 +72,15 @@ struct lg_app {
 	void *ctx;
 	/* optional: 1 for requests of the second class, whose latency goes to lat_alt */
 	int (*classify)(const struct lg_app *a, uint32_t seq);
+	/*
+	 * optional, with classify: classify() gives request seq's class, 0..nclasses-1
+	 * (nclasses <= LG_CLASSES_MAX), and each reply's latency goes to lat_cls[its class] as
+	 * well as to lat (lat_alt is not used). The XDP engine's raw requests are classed by
+	 * their table entry's cls. Only where a reply is matched to its own request: the XDP
+	 * engine, or a stream (a UDP socket's replies in order would mix classes answered at
+	 * different speeds up).
+	 */
+	unsigned int nclasses;
 	const struct lg_raw *raw; /* LG_KIND_RAW: the table the XDP engine sends from */
 };
 
@@ -156,6 +167,8 @@ struct lg_result {
 	double offered_rps, achieved_rps; /* the XDP engine offers what it built */
 	struct stats_hist *lat;		  /* ns; allocated by lg_run, freed by lg_result_free */
 	struct stats_hist *lat_alt;	  /* the second class, when the app classifies */
+	struct stats_hist *lat_cls;	  /* per class, when the app has nclasses */
+	unsigned int nclasses;
 	/* the XDP engine's own counts (zero for the socket engine) */
 	struct {
 		uint64_t built;	       /* requests written by the transmit program */
@@ -172,6 +185,8 @@ struct lg_result {
 };
 
 void lg_opts_default(struct lg_opts *o);
+/* lat_cls for app's nclasses (none when 0): 0, -EINVAL past LG_CLASSES_MAX, -ENOMEM. */
+int lg_result_classes(struct lg_result *r, const struct lg_app *app);
 /* "198.18.0.2:7", "[::1]:11211" or "host:port" with a numeric host. */
 int lg_parse_addr(const char *s, struct sockaddr_storage *ss, socklen_t *len);
 int lg_run(const struct lg_opts *o, struct lg_result *r);

@@ -91,12 +91,14 @@ static int read_workloads(const struct try_opts *o, struct workload *wl, struct 
 static int check_budget(const struct try_opts *o, const struct workload *wl)
 {
 	double dur = o->duration_ns ? (double)o->duration_ns / 1e9 : o->ro.quick ? 1 : 2;
+	/* a latency run a phase: the mix (XDP engine, TCP), or each class alone */
+	double runs = o->tcp || o->engine != TE_SOCKET ? 1 : (double)wl->ncls;
 	double lat = dur, reps = o->ro.quick ? 3 : o->samples ? o->samples : 7;
 	/* the first load's latency in repetitions; UDP: the ceiling, and the socket engine's
 	 * cross-check beside the XDP engine */
 	double est =
 		5 + 2 * reps * (dur + 1) + (o->tcp ? 0 : 2 * (dur + 1)) +
-		2.0 * (o->nloads + reps - 1) * (wl->ncls * lat + 1) +
+		2.0 * (o->nloads + reps - 1) * (runs * lat + 1) +
 		(o->tcp || o->engine == TE_SOCKET ? 0 : reps * (dur + 1) + 2.0 * wl->ncls * lat);
 	double budget = o->budget_s > 0 ? o->budget_s : o->ro.quick ? 180 : 1200;
 

@@ -49,13 +49,23 @@ static ssize_t decode(const struct lg_app *a, const unsigned char *buf, size_t l
 	return (ssize_t)len;
 }
 
+/* The class of request seq: the one encode() sends, for the latency in the mix. */
+static int classify(const struct lg_app *a, uint32_t seq)
+{
+	const struct try_codec *c = a->ctx;
+
+	return c->n ? (int)c->w->req[c->idx[slot_of(seq) % c->n]].cls : 0;
+}
+
+_Static_assert(WL_CLASSES_MAX <= LG_CLASSES_MAX, "a workload's classes are timed apart");
+
 struct lg_raw_req *try_raw_reqs(const struct workload *w)
 {
 	struct lg_raw_req *r = calloc(w->n ? w->n : 1, sizeof(*r));
 	size_t i;
 
 	for (i = 0; r && i < w->n; i++)
-		r[i] = (struct lg_raw_req){ wl_payload(w, i), w->req[i].len };
+		r[i] = (struct lg_raw_req){ wl_payload(w, i), w->req[i].len, w->req[i].cls };
 	return r;
 }
 
@@ -77,6 +87,9 @@ int try_codec_init(struct try_codec *c, const struct workload *w, const uint32_t
 	};
 	if (!c->n)
 		return -ENOENT;
+	c->mix = c->app;
+	c->mix.classify = classify;
+	c->mix.nclasses = (unsigned int)w->ncls;
 	if (!req)
 		return 0;
 	/* the XDP engine draws rpick[h(seq)]: the same share of each request as idx holds */
@@ -86,7 +99,7 @@ int try_codec_init(struct try_codec *c, const struct workload *w, const uint32_t
 	for (i = 0; i < LG_PICK; i++)
 		c->rpick[i] = c->idx[i % c->n];
 	c->raw = (struct lg_raw){ req, (uint32_t)w->n, c->rpick };
-	c->app.raw = &c->raw;
+	c->app.raw = c->mix.raw = &c->raw;
 	return 0;
 }
 

@@ -14,13 +14,15 @@ struct tb;
 
 /*
  * The workload as a codec: requests drawn by weight (cls >= 0: only that class's). With req
- * (try_raw_reqs), also the XDP engine's raw table: every request, this codec's draw.
+ * (try_raw_reqs), also the XDP engine's raw table: every request, this codec's draw. mix: the
+ * same with each reply's latency timed in its request's class (lg_app.nclasses), for an
+ * engine that matches a reply to its own request (the XDP engine, or TCP).
  */
 struct try_codec {
 	const struct workload *w;
 	uint32_t *idx; /* the draw's slots (of the class) */
 	size_t n;
-	struct lg_app app;
+	struct lg_app app, mix;
 	struct lg_raw raw;
 	uint32_t *rpick; /* raw.pick: LG_PICK entries */
 };

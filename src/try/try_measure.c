@@ -164,10 +164,11 @@ static int after_connect(void *arg, int fd)
 
 /*
  * One generator run of codec c from the generator's namespace: the XDP engine when it is open
- * (sock: the socket engine all the same, the cross-check).
+ * (sock: the socket engine all the same, the cross-check); mix: each reply's latency in its
+ * class (res->lat_cls).
  */
 static int gen_run(struct tm *m, struct try_codec *c, enum lg_mode mode, double rate,
-		   uint64_t dur_ns, bool sock, struct lg_result *res)
+		   uint64_t dur_ns, bool sock, bool mix, struct lg_result *res)
 {
 	bool xdp = m->lgx && !sock;
 	struct sockaddr_in *dst;
@@ -194,7 +195,7 @@ static int gen_run(struct tm *m, struct try_codec *c, enum lg_mode mode, double 
 	lo.warmup_ns = dur_ns / 10;
 	lo.timeout_ns = 50000000ULL;
 	lo.cpu = m->x->tb->gen_cpu;
-	lo.app = &c->app;
+	lo.app = mix ? &c->mix : &c->app;
 	exp_gen_use(&lo, xdp ? m->lgx : NULL);
 	if (m->o->kind == TK_SK_SKB && m->phase == PH_WITH) {
 		lo.after_connect = after_connect;
@@ -227,7 +228,7 @@ static void preload(struct tm *m)
 static int xcheck_tput(struct tm *m)
 {
 	struct lg_result res = { 0 };
-	int err = gen_run(m, &m->all, LG_CLOSED, 0, m->dur_ns, true, &res);
+	int err = gen_run(m, &m->all, LG_CLOSED, 0, m->dur_ns, true, false, &res);
 
 	if (!err && res.received)
 		stats_samples_add(&m->kps_sock, res.achieved_rps / 1e3);
@@ -249,7 +250,7 @@ static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
 	preload(m);
 	err = counters(m, &c0);
 	if (!err)
-		err = gen_run(m, &m->all, LG_CLOSED, 0, m->dur_ns, false, &res);
+		err = gen_run(m, &m->all, LG_CLOSED, 0, m->dur_ns, false, false, &res);
 	if (!err)
 		err = counters(m, &c1);
 	if (!err && m->lgx && ph == PH_WITHOUT)
@@ -295,9 +296,31 @@ static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
 }
 
 /*
- * One phase's open-loop latency runs, each class at rate: into the load's histograms, each
- * class's median of the run into m->rep_p50; the socket engine's cross-check at the first
- * load's first repetition.
+ * Whether the latency runs send the workload's mix and time each reply in its class (as kv
+ * times its uncacheable flow among the hits): where a reply is matched to its own request,
+ * by the XDP engine's port or a TCP stream's order. The socket engine over UDP matches
+ * replies in order, which classes answered at different speeds would mix up: there each
+ * class is sent alone, at the same rate.
+ */
+bool tm_lat_mixed(const struct tm *m)
+{
+	return m->o->tcp || m->lgx;
+}
+
+/* The run's figures into the load's histograms, and class k's median into m->rep_p50. */
+static void lat_take(struct tm *m, unsigned int k, enum tm_phase ph, unsigned int li,
+		     const struct stats_hist *h)
+{
+	if (!h || !h->n)
+		return;
+	stats_hist_merge(&m->lat[k][ph][li], h);
+	m->rep_p50[k][ph] = stats_hist_quantile(h, 0.5);
+}
+
+/*
+ * One phase's open-loop latency runs at rate: the mix, each class timed apart, or each class
+ * alone (tm_lat_mixed); the socket engine's cross-check, each class alone, at the first load's
+ * first repetition.
  */
 static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, int rep, double rate)
 {
@@ -309,29 +332,42 @@ static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, int rep, d
 	if (err)
 		return err;
 	preload(m);
-	for (k = 0; k < m->t->wl->ncls && !err; k++) {
+	if (tm_lat_mixed(m)) {
 		struct lg_result res = { 0 };
 
-		if (!m->cls[k].n)
-			continue;
-		err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, false, &res);
-		if (!err && res.lat && res.lat->n) {
-			stats_hist_merge(&m->lat[k][ph][li], res.lat);
-			m->rep_p50[k][ph] = stats_hist_quantile(res.lat, 0.5);
-		}
+		err = gen_run(m, &m->all, LG_POISSON, rate, m->lat_ns, false, true, &res);
 		if (!err) {
 			m->lat_sent += res.sent;
 			m->lat_lost += res.lost;
 		}
+		for (k = 0; !err && k < res.nclasses && k < m->t->wl->ncls; k++)
+			if (m->cls[k].n)
+				lat_take(m, k, ph, li, &res.lat_cls[k]);
 		lg_result_free(&res);
-		/* the penalty's load by the socket engine too (the cross-check) */
-		if (!err && m->lgx && li == 0 && rep == 0) {
-			memset(&res, 0, sizeof(res));
-			err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, true, &res);
-			if (!err && res.lat)
-				stats_hist_merge(&m->lat_sock[k][ph], res.lat);
-			lg_result_free(&res);
+	}
+	for (k = 0; k < m->t->wl->ncls && !err && !tm_lat_mixed(m); k++) {
+		struct lg_result res = { 0 };
+
+		if (!m->cls[k].n)
+			continue;
+		err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, false, false, &res);
+		if (!err) {
+			lat_take(m, k, ph, li, res.lat);
+			m->lat_sent += res.sent;
+			m->lat_lost += res.lost;
 		}
+		lg_result_free(&res);
+	}
+	/* the penalty's load by the socket engine too (the cross-check) */
+	for (k = 0; k < m->t->wl->ncls && !err && m->lgx && li == 0 && rep == 0; k++) {
+		struct lg_result res = { 0 };
+
+		if (!m->cls[k].n)
+			continue;
+		err = gen_run(m, &m->cls[k], LG_POISSON, rate, m->lat_ns, true, false, &res);
+		if (!err && res.lat)
+			stats_hist_merge(&m->lat_sock[k][ph], res.lat);
+		lg_result_free(&res);
 	}
 	if (!err)
 		err = alive(m, m->why, sizeof(m->why));

@@ -73,6 +73,11 @@ struct tm {
 void tm_init(struct tm *m);
 void tm_free(struct tm *m);
 double tm_median(const struct stats_samples *s);
+/*
+ * Whether the latency runs send the workload's mix, each reply timed in its class (the XDP
+ * engine, or TCP), rather than each class alone (the socket engine over UDP).
+ */
+bool tm_lat_mixed(const struct tm *m);
 /* The metrics, the verdict and results.json's "try" section from what m measured. */
 void tm_report(struct tm *m);
 

@@ -6,7 +6,8 @@
  * request in flight; a slot taken again while in flight counts the old request as lost.
  * Receive: a reply is matched by the port it comes back to (its payload is never read), timed
  * into the histogram, a reply to a free slot counted as unmatched, and what is not to our
- * ports from the server's passes. The table builder refuses what the engine cannot send.
+ * ports from the server's passes. With classes, each request is timed in its own (offloadlab
+ * try's latency in the mix). The table builder refuses what the engine cannot send.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -40,14 +41,14 @@ BPFT_SKELETON(lg_xdp, bpf_map__set_max_entries(skel->maps.lgx_raw, NRAW))
 
 static const struct pkt_addrs addrs = BPFT_ADDRS(0xcb2b); /* to 11211 */
 
-/* three payloads of different lengths, any bytes */
+/* three payloads of different lengths, any bytes, in classes 0, 2 and 1 */
 static const unsigned char p0[] = "hello\n";
 static unsigned char p1[300];
 static const unsigned char p2[] = { 0x00 };
 static const struct lg_raw_req reqs[NRAW] = {
-	{ p0, sizeof(p0) - 1 },
-	{ p1, sizeof(p1) },
-	{ p2, sizeof(p2) },
+	{ p0, sizeof(p0) - 1, 0 },
+	{ p1, sizeof(p1), 2 },
+	{ p2, sizeof(p2), 1 },
 };
 static uint32_t pick[LG_PICK];
 static struct lgx_frame frame;
@@ -80,8 +81,11 @@ static void zero_percpu(struct bpf_map *m)
 		assert_int_equal(bpf_map_update_elem(bpf_map__fd(m), &i, zero, BPF_ANY), 0);
 }
 
-/* A fresh engine with the table of reqs (lgx_raw_fill) and ports BASE + slot_mask + 1. */
-static void reset(__u32 mode, __u32 slot_mask)
+/*
+ * A fresh engine with the table of reqs (lgx_raw_fill; classed: each timed in its class) and
+ * ports BASE + slot_mask + 1.
+ */
+static void reset_classed(__u32 mode, __u32 slot_mask, bool classed)
 {
 	struct lg_raw raw = { reqs, NRAW, pick };
 	struct lgx_addrs a;
@@ -106,7 +110,7 @@ static void reset(__u32 mode, __u32 slot_mask)
 	pk = lgx_map_mmap(skel->maps.lgx_pick, &pl);
 	assert_non_null(tab);
 	assert_non_null(pk);
-	assert_int_equal(lgx_raw_fill(tab, pk, &frame, &a, &raw, "", why, sizeof(why)), 0);
+	assert_int_equal(lgx_raw_fill(tab, pk, &frame, &a, &raw, classed, "", why, sizeof(why)), 0);
 	assert_int_equal(frame.len, 42 + sizeof(p1));
 	assert_int_equal(frame.in_len, frame.len + 1);
 	munmap(tab, tl);
@@ -127,6 +131,11 @@ static void reset(__u32 mode, __u32 slot_mask)
 	skel->bss->cfg.saddr = addrs.src_ip;
 	skel->bss->cfg.dport = addrs.dst_port;
 	skel->bss->cfg.armed = 1;
+}
+
+static void reset(__u32 mode, __u32 slot_mask)
+{
+	reset_classed(mode, slot_mask, false);
 }
 
 /* One run of the transmit program on a page of garbage as long as the run's frames' input. */
@@ -184,16 +193,30 @@ static size_t reply(unsigned char *buf, uint16_t sport_be, uint16_t dport, const
 	return pkt_build_udp4(buf, LGX_FRAME_CAP, &r, text, strlen(text));
 }
 
-static uint64_t hist_n(void)
+/* Replies timed in class cls (the histogram's buckets, and its count beside them). */
+static uint64_t hist_n_cls(__u32 cls)
 {
+	struct lgx_hsum h[64];
 	uint64_t n = 0, v;
 	__u32 i;
 
 	for (i = 0; i < STATS_HIST_BUCKETS; i++) {
-		assert_int_equal(bpfu_percpu_sum(bpf_map__fd(skel->maps.lgx_hist), i, &v), 0);
+		__u32 key = cls * STATS_HIST_BUCKETS + i;
+
+		assert_int_equal(bpfu_percpu_sum(bpf_map__fd(skel->maps.lgx_hist), key, &v), 0);
 		n += v;
 	}
+	assert_true(libbpf_num_possible_cpus() <= 64);
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(skel->maps.lgx_hsum), &cls, h), 0);
+	for (i = 0, v = 0; i < (__u32)libbpf_num_possible_cpus(); i++)
+		v += h[i].n;
+	assert_int_equal(v, n);
 	return n;
+}
+
+static uint64_t hist_n(void)
+{
+	return hist_n_cls(0);
 }
 
 static void test_tx_writes_the_drawn_payload_and_the_slots_port(void **state)
@@ -284,6 +307,48 @@ static void test_rx_matches_by_port_and_counts_unknown(void **state)
 	assert_int_equal(hist_n(), 2);
 }
 
+/*
+ * With classes: each request in flight holds its class (state 1 + class), and its reply is
+ * timed in that class's histogram; class 0 counts as answered, the others apart.
+ */
+static void test_classes_timed_apart(void **state)
+{
+	unsigned char out[LGX_FRAME_CAP], rep[LGX_FRAME_CAP];
+	uint64_t want[NRAW] = { 0 };
+	__u32 out_len, seq;
+	size_t len;
+
+	(void)state;
+	reset_classed(LGX_FLOOD, LGX_RAW_PORTS - 1, true);
+	for (seq = 0; seq < 30; seq++) {
+		unsigned int i = pick[draw(seq)];
+
+		assert_int_equal(tx(out, &out_len), XDP_TX);
+		assert_int_equal(slot(seq).state, 1 + reqs[i].cls);
+		want[reqs[i].cls]++;
+	}
+	for (seq = 0; seq < 30; seq++) {
+		len = reply(rep, addrs.dst_port, (uint16_t)(BASE + seq), "r");
+		assert_int_equal(rx(rep, len), XDP_DROP);
+	}
+	assert_true(want[0] && want[1] && want[2]);
+	assert_int_equal(hist_n_cls(0), want[0]);
+	assert_int_equal(hist_n_cls(1), want[1]);
+	assert_int_equal(hist_n_cls(2), want[2]);
+	assert_int_equal(counter(LGX_ANSWERED), want[0]);
+	assert_int_equal(counter(LGX_ANSWERED_ALT), want[1] + want[2]);
+	/* without classes, the same table's requests are all timed in class 0 */
+	reset(LGX_FLOOD, LGX_RAW_PORTS - 1);
+	for (seq = 0; seq < 30; seq++)
+		assert_int_equal(tx(out, &out_len), XDP_TX);
+	for (seq = 0; seq < 30; seq++) {
+		len = reply(rep, addrs.dst_port, (uint16_t)(BASE + seq), "r");
+		assert_int_equal(rx(rep, len), XDP_DROP);
+	}
+	assert_int_equal(hist_n_cls(0), 30);
+	assert_int_equal(hist_n_cls(1) + hist_n_cls(2), 0);
+}
+
 static void test_fill_refuses_what_it_cannot_send(void **state)
 {
 	static unsigned char big[LGX_RAW_MAX];
@@ -320,13 +385,43 @@ static void test_fill_refuses_what_it_cannot_send(void **state)
 	assert_non_null(strstr(why, "distinct requests"));
 }
 
+/* A class the engine has no histogram for is refused where requests are classed. */
+static void test_fill_refuses_a_class_past_the_last(void **state)
+{
+	struct lg_raw_req r[NRAW];
+	struct lg_raw raw = { r, NRAW, pick };
+	struct lgx_addrs a = { 0 };
+	struct lgx_raw *tab = calloc(NRAW, sizeof(*tab));
+	uint64_t *pk = calloc(LG_PICK, sizeof(*pk));
+	char why[300] = "";
+	__u32 i;
+
+	(void)state;
+	assert_non_null(tab);
+	assert_non_null(pk);
+	memcpy(r, reqs, sizeof(r));
+	for (i = 0; i < LG_PICK; i++)
+		pick[i] = i % NRAW;
+	r[2].cls = LGX_CLASSES;
+	assert_int_equal(lgx_raw_fill(tab, pk, &frame, &a, &raw, true, "", why, sizeof(why)),
+			 -EINVAL);
+	assert_non_null(strstr(why, "class"));
+	/* unclassed, the class is not looked at */
+	assert_int_equal(lgx_raw_fill(tab, pk, &frame, &a, &raw, false, "", why, sizeof(why)), 0);
+	assert_int_equal(tab[2].cls, 0);
+	free(tab);
+	free(pk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tx_writes_the_drawn_payload_and_the_slots_port),
 		cmocka_unit_test(test_slot_taken_again_counts_the_old_request_lost),
 		cmocka_unit_test(test_rx_matches_by_port_and_counts_unknown),
+		cmocka_unit_test(test_classes_timed_apart),
 		cmocka_unit_test(test_fill_refuses_what_it_cannot_send),
+		cmocka_unit_test(test_fill_refuses_a_class_past_the_last),
 	};
 
 	return cmocka_run_group_tests(tests, bpft_setup, bpft_teardown);

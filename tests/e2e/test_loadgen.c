@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The load generator against a real echo server on loopback. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -169,6 +170,49 @@ static void test_lost_requests_are_counted(void **state)
 	lg_result_free(&r);
 }
 
+static int by_three(const struct lg_app *a, uint32_t seq)
+{
+	(void)a;
+	return (int)(seq % 3);
+}
+
+/*
+ * An app with classes: every reply's latency in its request's class and in the whole; more
+ * classes than the generator times apart are refused.
+ */
+static void test_classes_timed_apart(void **state)
+{
+	struct sockaddr_in a = lo_addr(47004);
+	struct lg_app app;
+	struct lg_opts o;
+	struct lg_result r;
+	struct esrv s;
+	unsigned int c;
+
+	(void)state;
+	assert_int_equal(esrv_start(&s, LG_UDP, (struct sockaddr *)&a, sizeof(a), false, -1), 0);
+	opts_for(&o, LG_UDP, 47004);
+	app = *o.app;
+	app.classify = by_three;
+	app.nclasses = 3;
+	o.app = &app;
+	o.outstanding = 8;
+	o.count = 3000;
+	o.duration_ns = 60000000000ULL;
+	assert_int_equal(lg_run(&o, &r), 0);
+	assert_int_equal(r.received, 3000);
+	assert_int_equal(r.lat->n, 3000);
+	assert_null(r.lat_alt);
+	assert_int_equal(r.nclasses, 3);
+	for (c = 0; c < 3; c++)
+		assert_int_equal(r.lat_cls[c].n, 1000);
+	lg_result_free(&r);
+	app.nclasses = LG_CLASSES_MAX + 1;
+	assert_int_equal(lg_run(&o, &r), -EINVAL);
+	lg_result_free(&r);
+	esrv_stop(&s);
+}
+
 static void test_parse_addr(void **state)
 {
 	struct sockaddr_storage ss;
@@ -195,6 +239,7 @@ int main(void)
 		cmocka_unit_test(test_open_loop_counts_from_intended_time),
 		cmocka_unit_test(test_poisson_rate_is_honoured),
 		cmocka_unit_test(test_lost_requests_are_counted),
+		cmocka_unit_test(test_classes_timed_apart),
 		cmocka_unit_test(test_parse_addr),
 	};
 

@@ -63,10 +63,15 @@ for i in ["try.tput.without", "try.tput.with"] + [
 if eng == "xdp":  # the socket engine beside it: the throughput without, each class
     assert med("try.tput.without.socket") > 0
     assert m["try.tput.without.socket"]["engine"] == "socket"
+    many = len(t["workload"]["classes"]) > 1
     for c in t["workload"]["classes"]:
         for ph in ("with", "without"):
+            # the XDP engine times each class in the mix; the socket engine's is the class
+            # alone, compared with it only where the mix is that one class
+            assert "in the mix" in m["try.lat.%s.%s.50" % (idp(c), ph)]["label"], c
             x = m["try.lat.%s.%s.50.socket" % (idp(c), ph)]
             assert x["engine"] == "socket" and med(x["id"]) > 0, x["id"]
+            assert ("not compared" in (x["note"] or "")) == many, (x["id"], x["note"])
     assert any(n.startswith("engines agree") or n.startswith("engines disagree")
                for n in e["notes"]), e["notes"]
 else:
