@@ -188,7 +188,7 @@ static int gen_run(struct tm *m, struct try_codec *c, enum lg_mode mode, double 
 	 * replies carry no id: TCP keeps one request in flight, the socket engine relies on
 	 * order for UDP, the XDP engine on the port each request goes out from
 	 */
-	lo.outstanding = m->o->tcp ? 1 : TRY_OUTSTANDING;
+	lo.outstanding = tm_window(m, xdp, m->phase);
 	/* throughput: large batches (live frames, or sendmmsg); latency: small ones */
 	lo.batch = mode == LG_CLOSED ? (xdp ? 64 : 32) : 8;
 	lo.duration_ns = dur_ns;
@@ -302,6 +302,15 @@ static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
  * replies in order, which classes answered at different speeds would mix up: there each
  * class is sent alone, at the same rate.
  */
+unsigned int tm_window(const struct tm *m, bool xdp, enum tm_phase ph)
+{
+	if (m->o->tcp)
+		return 1;
+	if (!xdp)
+		return TRY_OUTSTANDING;
+	return ph == PH_CEIL ? TRY_OUTSTANDING_CEIL : TRY_OUTSTANDING_XDP;
+}
+
 bool tm_lat_mixed(const struct tm *m)
 {
 	return m->o->tcp || m->lgx;

@@ -424,8 +424,9 @@ void tm_report(struct tm *m)
 					: "peak throughput without the offload",
 				      "kreq/s", METHOD_LIVE, &m->kps[p], (size_t)m->reps);
 		metric_engine(t[p], engine(m));
-		metric_note(t[p], "closed loop, %d request(s) in flight, %.1f s a run",
-			    m->o->tcp ? 1 : TRY_OUTSTANDING, (double)m->dur_ns / 1e9);
+		metric_note(t[p], "closed loop, %u request(s) in flight, %.1f s a run",
+			    tm_window(m, m->lgx != NULL, (enum tm_phase)p),
+			    (double)m->dur_ns / 1e9);
 		samples_metric(r, p ? "try.busy.with" : "try.busy.without",
 			       p ? "dut CPU busy with the offload" : "dut CPU busy without", "%",
 			       METHOD_LIVE, &m->busy[p], (size_t)m->reps);
@@ -435,6 +436,8 @@ void tm_report(struct tm *m)
 				      "the generator's ceiling (the XDP echo on the same path)",
 				      "kreq/s", METHOD_LIVE, &m->ceil, 2);
 		metric_engine(ceil, engine(m));
+		metric_note(ceil, "closed loop, %u request(s) in flight",
+			    tm_window(m, m->lgx != NULL, PH_CEIL));
 		for (p = 0; p < 2; p++)
 			if (t[p] && ceil && t[p]->s.p50 * TRY_GENBOUND >= ceil->s.p50) {
 				t[p]->flags |= METRIC_GENBOUND;
@@ -454,8 +457,11 @@ void tm_report(struct tm *m)
 				       "kreq/s", METHOD_LIVE, &m->kps_sock, (size_t)m->reps);
 
 		metric_engine(s, "socket");
-		metric_note(s, "the same closed loop from the socket engine, right after the XDP "
-			       "engine's run in each repetition");
+		metric_note(
+			s,
+			"the closed loop from the socket engine (%u in flight), right after the "
+			"XDP engine's run in each repetition",
+			tm_window(m, false, PH_WITHOUT));
 		exp_gen_xcheck(r, t[PH_WITHOUT], s);
 	}
 	g = gain_metric(m);
