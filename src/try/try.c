@@ -99,7 +99,8 @@ static int check_budget(const struct try_opts *o, const struct workload *wl)
 	double est =
 		5 + 2 * reps * (dur + 1) + (o->tcp ? 0 : 2 * (dur + 1)) +
 		2.0 * (o->nloads + reps - 1) * (runs * lat + 1) +
-		(o->tcp || o->engine == TE_SOCKET ? 0 : reps * (dur + 1) + 2.0 * wl->ncls * lat);
+		(o->tcp || o->engine == TE_SOCKET ? 0
+						  : reps * (dur + 1) + 2.0 * wl->ncls * lat + 2);
 	double budget = o->budget_s > 0 ? o->budget_s : o->ro.quick ? 180 : 1200;
 
 	if (est > budget) {

@@ -17,11 +17,14 @@
  * page-sized skbs, so a default socket buffer holds ~48 of them; with 64 in flight memcached's
  * overflowed, and each request lost held its slot for the timeout: try read memcached alone at
  * 23 kreq/s by the XDP engine against 47 by the socket engine (vs-kv.sh, 2026-12-02). The
- * ceiling's phase, where XDP answers everything, keeps TRY_OUTSTANDING_CEIL.
+ * ceiling's phase, and the offload's where it answers everything (probe_window), keep
+ * TRY_OUTSTANDING_CEIL: with 32 each batch waits for the dut's NAPI thread (the XDP echo read
+ * 290 kreq/s against a ceiling of 778).
  */
 #define TRY_OUTSTANDING_XDP 32
 #define TRY_OUTSTANDING_CEIL 128
-#define TRY_GENBOUND 1.5 /* within this factor of the ceiling: may be the generator's */
+#define TRY_PROBE_NS 300000000ULL /* the probe that picks the window with the offload */
+#define TRY_GENBOUND 1.5	  /* within this factor of the ceiling: may be the generator's */
 #define TRY_LOADS_MAX 4
 /*
  * The least gain the verdict counts, %: interleaved pairs share the machine's drift, yet a
@@ -45,6 +48,7 @@ struct tm {
 	const struct try_opts *o;
 	enum tm_phase phase;
 	int reps;
+	unsigned int win_with; /* the XDP engine's window with the offload (probe_window) */
 	uint64_t dur_ns, lat_ns;
 	uint32_t *pick;
 	struct try_codec all, cls[WL_CLASSES_MAX];

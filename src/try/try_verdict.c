@@ -424,8 +424,12 @@ void tm_report(struct tm *m)
 					: "peak throughput without the offload",
 				      "kreq/s", METHOD_LIVE, &m->kps[p], (size_t)m->reps);
 		metric_engine(t[p], engine(m));
-		metric_note(t[p], "closed loop, %u request(s) in flight, %.1f s a run",
+		metric_note(t[p], "closed loop, %u request(s) in flight%s, %.1f s a run",
 			    tm_window(m, m->lgx != NULL, (enum tm_phase)p),
+			    p == PH_WITH && m->lgx && m->win_with == TRY_OUTSTANDING_CEIL
+				    ? " (the server saw none of a probe's requests: the ceiling's "
+				      "window)"
+				    : "",
 			    (double)m->dur_ns / 1e9);
 		samples_metric(r, p ? "try.busy.with" : "try.busy.without",
 			       p ? "dut CPU busy with the offload" : "dut CPU busy without", "%",

@@ -86,6 +86,10 @@ check echo '
 assert t["engine"] == "xdp", t["engine"]
 assert med("try.kernel_share") > 99, med("try.kernel_share")
 assert t["programs"][0]["name"] == "olab_echo_xdp"
+# the offload answers everything: the XDP engine keeps the ceiling window with it, a socket
+# server gets 32 without
+assert "128 request(s) in flight (the server saw none" in m["try.tput.with"]["note"], m["try.tput.with"]
+assert "32 request(s) in flight" in m["try.tput.without"]["note"], m["try.tput.without"]
 assert v["word"] == "pays here" or v["genbound"], v'
 ex empty-xdp
 check empty-xdp '
@@ -101,6 +105,8 @@ assert t["engine"] == "xdp", t["engine"]
 hooks = sorted(p["hook"] for p in t["programs"])
 assert "xdp" in hooks, hooks
 assert med("try.kernel_share") > 0, med("try.kernel_share")
+# memcached answers a share with the cache: the window stays where its socket cannot overflow
+assert "32 request(s) in flight," in m["try.tput.with"]["note"], m["try.tput.with"]
 assert t["attach"].endswith("kvcache attach --dev " + t["attach"].split()[-1])'
 ex tcp-skskb
 check tcp-skskb '
