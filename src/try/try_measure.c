@@ -224,6 +224,28 @@ static void preload(struct tm *m)
 	}
 }
 
+/* A phase's start: its offload on (phase_on), then the preload. */
+static int phase_begin(struct tm *m, enum tm_phase ph)
+{
+	int err;
+
+	m->phase = ph;
+	err = phase_on(m, ph);
+	if (!err)
+		preload(m);
+	return err;
+}
+
+/* A phase's end after err: the server checked alive (when all went well), the offload off. */
+static int phase_end(struct tm *m, int err)
+{
+	if (!err)
+		err = alive(m, m->why, sizeof(m->why));
+	if (phase_off(m) && !err)
+		err = -EIO;
+	return err;
+}
+
 /* The socket engine right after the XDP engine's run without the offload (the cross-check). */
 static int xcheck_tput(struct tm *m)
 {
@@ -243,11 +265,9 @@ static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
 	struct lg_result res = { 0 };
 	int err, i;
 
-	m->phase = ph;
-	err = phase_on(m, ph);
+	err = phase_begin(m, ph);
 	if (err)
 		return err;
-	preload(m);
 	err = counters(m, &c0);
 	if (!err)
 		err = gen_run(m, &m->all, LG_CLOSED, 0, m->dur_ns, false, false, &res);
@@ -288,11 +308,7 @@ static int tput_phase(struct tm *m, enum tm_phase ph, double *kps)
 			}
 	}
 	lg_result_free(&res);
-	if (!err)
-		err = alive(m, m->why, sizeof(m->why));
-	if (phase_off(m) && !err)
-		err = -EIO;
-	return err;
+	return phase_end(m, err);
 }
 
 /*
@@ -338,11 +354,9 @@ static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, int rep, d
 	unsigned int k;
 	int err;
 
-	m->phase = ph;
-	err = phase_on(m, ph);
+	err = phase_begin(m, ph);
 	if (err)
 		return err;
-	preload(m);
 	if (tm_lat_mixed(m)) {
 		struct lg_result res = { 0 };
 
@@ -380,11 +394,7 @@ static int lat_phase(struct tm *m, enum tm_phase ph, unsigned int li, int rep, d
 			stats_hist_merge(&m->lat_sock[k][ph], res.lat);
 		lg_result_free(&res);
 	}
-	if (!err)
-		err = alive(m, m->why, sizeof(m->why));
-	if (phase_off(m) && !err)
-		err = -EIO;
-	return err;
+	return phase_end(m, err);
 }
 
 /*
@@ -399,11 +409,9 @@ static int probe_window(struct tm *m)
 	struct lg_result res = { 0 };
 	int err;
 
-	m->phase = PH_WITH;
-	err = phase_on(m, PH_WITH);
+	err = phase_begin(m, PH_WITH);
 	if (err)
 		return err;
-	preload(m);
 	err = counters(m, &c0);
 	if (!err)
 		err = gen_run(m, &m->all, LG_CLOSED, 0, TRY_PROBE_NS, false, false, &res);
@@ -413,11 +421,7 @@ static int probe_window(struct tm *m)
 	    (double)(c1.udp_in - c0.udp_in) < 0.01 * (double)res.sent)
 		m->win_with = TRY_OUTSTANDING_CEIL;
 	lg_result_free(&res);
-	if (!err)
-		err = alive(m, m->why, sizeof(m->why));
-	if (phase_off(m) && !err)
-		err = -EIO;
-	return err;
+	return phase_end(m, err);
 }
 
 static int measure(struct tm *m)
