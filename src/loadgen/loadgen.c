@@ -339,6 +339,7 @@ static int gen_open(struct gen *g)
 {
 	const struct lg_opts *o = g->o;
 	struct lg_result *r = g->r;
+	int err;
 
 	r->lat = malloc(sizeof(*r->lat));
 	g->ring = calloc(RING, sizeof(*g->ring));
@@ -347,12 +348,9 @@ static int gen_open(struct gen *g)
 	if (!r->lat || !g->ring || !g->obuf || !g->ibuf)
 		return -ENOMEM;
 	stats_hist_init(r->lat);
-	if (o->app->nclasses) {
-		int e = lg_result_classes(r, o->app);
-
-		if (e)
-			return e;
-	}
+	err = lg_result_classes(r, o->app);
+	if (err)
+		return err;
 	if (o->app->classify && !o->app->nclasses) {
 		r->lat_alt = malloc(sizeof(*r->lat_alt));
 		if (!r->lat_alt)
